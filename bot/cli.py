@@ -1,0 +1,177 @@
+"""`quizbot` command line: one entry point for students, teachers and operators.
+
+Each sub-command imports what it needs when it runs, so `quizbot chat` never loads spaCy and
+`quizbot validate` never opens the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logging_setup import setup_logging
+
+log = logging.getLogger(__name__)
+
+
+class CommandError(Exception):
+    """A user-facing failure: printed as one line, exit code 1."""
+
+
+def _secrets(settings: Settings) -> list[str]:
+    secrets = [settings.token or ""]
+    password = make_url(settings.database_url).password
+    if password:
+        secrets.append(str(password))
+    return secrets
+
+
+def _engine(settings: Settings, *, migrate: bool | None = None):  # type: ignore[no-untyped-def]
+    """Engine on an up-to-date schema: migrate if allowed, else refuse with the command."""
+    from bot.db import migrations
+    from bot.db.engine import make_engine
+
+    engine = make_engine(settings.database_url)
+    status = migrations.schema_status(engine)
+    if not status.up_to_date:
+        if migrate if migrate is not None else settings.should_auto_migrate:
+            migrations.upgrade(engine)
+        else:
+            raise CommandError(status.describe())
+    return engine
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db import migrations
+    from bot.db.engine import make_engine
+
+    engine = make_engine(settings.database_url)
+    migrations.upgrade(engine)
+    print(migrations.schema_status(engine).describe())
+    return 0
+
+
+def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.content.deckfile import DeckFormatError, load_decks, summarize
+
+    paths = args.paths or [settings.questions_dir]
+    try:
+        decks = load_decks(paths)
+    except DeckFormatError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"{len(exc.problems)} erreur(s) : rien n'a été importé.", file=sys.stderr)
+        return 1
+    print(summarize(decks))
+    return 0
+
+
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.content.deckfile import DeckFormatError
+    from bot.db.engine import make_session_factory
+    from bot.services.clock import utcnow
+    from bot.services.importing import ImportService
+
+    engine = _engine(settings)
+    service = ImportService(make_session_factory(engine))
+    try:
+        report = service.import_paths(args.paths or [settings.questions_dir], utcnow())
+    except DeckFormatError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"{len(exc.problems)} erreur(s) : la base n'a pas été modifiée.", file=sys.stderr)
+        return 1
+    print(report.describe())
+    return 0
+
+
+def cmd_generate(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.content.generator.cli import generate_command
+
+    return generate_command(
+        Path(args.source),
+        Path(args.output) if args.output else None,
+        args.deck_id,
+        args.title,
+        progress=not args.no_progress,
+    )
+
+
+def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console.chat import run_chat
+
+    engine = _engine(settings)
+    return run_chat(settings, engine, user=args.user, deck=args.deck)
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.token:
+        print(
+            "Pas de TELEGRAM_BOT_TOKEN : voici le quiz dans le terminal "
+            "(voir le README pour brancher le bot Telegram).\n"
+        )
+        return cmd_chat(settings, argparse.Namespace(user=None, deck=None))
+    from bot.tg.app import run_bot
+
+    engine = _engine(settings)
+    return run_bot(settings, engine, webhook=args.webhook)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quizbot", description="Bot d'étude : questions sur un texte, répétition espacée."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+
+    def add(name: str, func: Callable[[Settings, argparse.Namespace], int], helptext: str):  # type: ignore[no-untyped-def]
+        p = sub.add_parser(name, help=helptext, description=helptext)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("run", cmd_run, "lance le bot Telegram (ou le quiz terminal sans jeton)")
+    p.add_argument("--webhook", action="store_true", help="mode webhook au lieu du long polling")
+    add("migrate", cmd_migrate, "met le schéma de la base à jour (Alembic)")
+    p = add("validate", cmd_validate, "vérifie des fichiers de questions sans rien importer")
+    p.add_argument(
+        "paths", nargs="*", type=Path, help="fichiers ou dossiers (défaut : questions/)"
+    )
+    p = add("import", cmd_import, "importe les fichiers de questions dans la base")
+    p.add_argument(
+        "paths", nargs="*", type=Path, help="fichiers ou dossiers (défaut : questions/)"
+    )
+    p = add("generate", cmd_generate, "génère un paquet de questions depuis un texte français")
+    p.add_argument("source", help="texte source (.txt ou .md, UTF-8)")
+    p.add_argument("-o", "--output", help="fichier YAML à écrire (défaut : questions/<id>.yaml)")
+    p.add_argument("--deck-id", help="identifiant du paquet (défaut : nom du fichier)")
+    p.add_argument("--title", help="titre du paquet")
+    p.add_argument("--no-progress", action="store_true", help="sans barre de progression")
+    p = add("chat", cmd_chat, "le quiz dans le terminal")
+    p.add_argument("--user", help="nom de l'élève (défaut : votre nom de session)")
+    p.add_argument("--deck", help="réviser un seul paquet (mode entraînement)")
+    for extra in _extra_commands:
+        extra(sub)
+    return parser
+
+
+#: Registration hooks for sub-commands that live with their feature (reminders, export, backup).
+_extra_commands: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        setup_logging(settings.log_level, _secrets(settings))
+        result: int = args.func(settings, args)
+        return result
+    except (ConfigError, CommandError) as exc:
+        print(f"quizbot : {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,1 @@
+"""Question content: the teachers' YAML files (:mod:`bot.content.deckfile`) and the generator."""

@@ -1,0 +1,238 @@
+"""The schema, owned by Alembic (`alembic/versions`); a test checks the two agree.
+
+Every timestamp is a :class:`UtcDateTime`. Rows are never deleted by the content sync:
+questions and decks are *retired* so that students' history stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bot.db.types import UtcDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dt.datetime: UtcDateTime(), dict[str, Any]: JSON, list[str]: JSON}  # noqa: RUF012
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class User(Base):
+    """A student or teacher. Telegram users have `telegram_id`; terminal users `console_name`."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    console_name: Mapped[str | None] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128), default="")
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
+    reminder_time: Mapped[dt.time | None] = mapped_column(Time)
+    next_reminder_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    reminders_paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    new_cards_per_day: Mapped[int] = mapped_column(Integer, default=10)
+    desired_retention: Mapped[float] = mapped_column(Float, default=0.9)
+    maximum_interval: Mapped[int] = mapped_column(Integer, default=36500)
+    onboarded_at: Mapped[dt.datetime | None]
+    blocked_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
+class Deck(Base):
+    """A question bank, one per YAML file, identified by its stable slug."""
+
+    __tablename__ = "decks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(128), unique=True)
+    title: Mapped[str] = mapped_column(String(256))
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    description: Mapped[str | None] = mapped_column(Text)
+    source_file: Mapped[str | None] = mapped_column(String(512))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    retired_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+    questions: Mapped[list[Question]] = relationship(back_populates="deck")
+
+
+class Question(Base):
+    """One question; `key` is the teacher's id, stable across edits."""
+
+    __tablename__ = "questions"
+    __table_args__ = (UniqueConstraint("deck_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(128))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(16))
+    prompt: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    accept: Mapped[list[str]] = mapped_column(default=list)
+    distractors: Mapped[list[str]] = mapped_column(default=list)
+    explanation: Mapped[str | None] = mapped_column(Text)
+    source_sentence: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    retired_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+    deck: Mapped[Deck] = relationship(back_populates="questions")
+
+
+class DeckChoice(Base):
+    """A student's opt-out (or back in) of a deck; no row means the deck is studied."""
+
+    __tablename__ = "deck_choices"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    deck_id: Mapped[int] = mapped_column(
+        ForeignKey("decks.id", ondelete="CASCADE"), primary_key=True
+    )
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Card(Base):
+    """FSRS memory state of one question for one student."""
+
+    __tablename__ = "cards"
+    __table_args__ = (
+        UniqueConstraint("user_id", "question_id"),
+        Index("ix_cards_user_id_due", "user_id", "due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    state: Mapped[int] = mapped_column(SmallInteger, default=1)
+    step: Mapped[int | None] = mapped_column(SmallInteger)
+    stability: Mapped[float | None] = mapped_column(Float)
+    difficulty: Mapped[float | None] = mapped_column(Float)
+    due: Mapped[dt.datetime]
+    last_review: Mapped[dt.datetime | None]
+    reps: Mapped[int] = mapped_column(Integer, default=0)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+    suspended_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
+class StudySession(Base):
+    """A run of questions; `deck_id` set and `practice` true for « practise this deck »."""
+
+    __tablename__ = "study_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    deck_id: Mapped[int | None] = mapped_column(ForeignKey("decks.id", ondelete="SET NULL"))
+    practice: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[dt.datetime]
+    ended_at: Mapped[dt.datetime | None]
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    correct: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Presentation(Base):
+    """A question as shown: the answer must carry its token, so stale or forged ones fail."""
+
+    __tablename__ = "presentations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(16), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("study_sessions.id", ondelete="CASCADE")
+    )
+    choices: Mapped[list[str]] = mapped_column(default=list)
+    shown_at: Mapped[dt.datetime]
+    answered_at: Mapped[dt.datetime | None]
+
+
+class Review(Base):
+    """Append-only answer log; keeps the card's previous state so undo is exact."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (Index("ix_reviews_user_id_reviewed_at", "user_id", "reviewed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("study_sessions.id", ondelete="SET NULL")
+    )
+    idempotency_key: Mapped[str] = mapped_column(String(96), unique=True)
+    rating: Mapped[int] = mapped_column(SmallInteger)
+    verdict: Mapped[str] = mapped_column(String(16))
+    correct: Mapped[bool] = mapped_column(Boolean)
+    practice: Mapped[bool] = mapped_column(Boolean, default=False)
+    given_answer: Mapped[str] = mapped_column(Text)
+    response_ms: Mapped[int | None] = mapped_column(Integer)
+    reviewed_at: Mapped[dt.datetime]
+    prev_state: Mapped[int] = mapped_column(SmallInteger)
+    prev_step: Mapped[int | None] = mapped_column(SmallInteger)
+    prev_stability: Mapped[float | None] = mapped_column(Float)
+    prev_difficulty: Mapped[float | None] = mapped_column(Float)
+    prev_due: Mapped[dt.datetime]
+    prev_last_review: Mapped[dt.datetime | None]
+    prev_reps: Mapped[int] = mapped_column(Integer)
+    prev_lapses: Mapped[int] = mapped_column(Integer)
+    prev_suspended_at: Mapped[dt.datetime | None]
+
+
+class Reminder(Base):
+    """Outbox of daily prompts: one row per (student, local date), claimed then sent."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("user_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    local_date: Mapped[dt.date] = mapped_column(Date)
+    scheduled_for: Mapped[dt.datetime]
+    claimed_at: Mapped[dt.datetime]
+    sent_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(16), default="claimed")
+    due_count: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)

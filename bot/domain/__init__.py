@@ -1,0 +1,1 @@
+"""Pure rules of the product: no Telegram, no SQLAlchemy, no YAML, no spaCy (ruff TID251)."""
