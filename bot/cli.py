@@ -110,6 +110,30 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     return run_chat(settings, engine, user=args.user, deck=args.deck)
 
 
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db.engine import make_session_factory
+    from bot.services.clock import utcnow
+    from bot.services.exports import ExportService, UnknownDeck
+
+    service = ExportService(make_session_factory(_engine(settings)))
+    if args.csv:
+        text = service.class_csv(utcnow())
+        if args.csv == "-":
+            sys.stdout.write(text)
+        else:
+            Path(args.csv).write_text(text, encoding="utf-8")
+            print(f"{text.count(chr(10)) - 1} ligne(s) écrite(s) dans {args.csv}")
+    if args.anki:
+        if not args.deck:
+            raise CommandError("--anki demande --deck ID (l'identifiant du paquet)")
+        try:
+            result = service.anki_package(args.deck, Path(args.anki))
+        except UnknownDeck as exc:
+            raise CommandError(f"paquet inconnu : {exc} (voir `quizbot import`)") from None
+        print(f"{result.notes} carte(s) Anki écrite(s) dans {result.path}")
+    return 0
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.token:
         print(
@@ -154,6 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("chat", cmd_chat, "le quiz dans le terminal")
     p.add_argument("--user", help="nom de l'élève (défaut : votre nom de session)")
     p.add_argument("--deck", help="réviser un seul paquet (mode entraînement)")
+    p = add("export", cmd_export, "exporte les progrès (CSV) ou un paquet (Anki)")
+    p.add_argument("--csv", metavar="FICHIER", help="élèves × paquets en CSV (- : la sortie)")
+    p.add_argument("--anki", metavar="FICHIER.apkg", help="un paquet au format Anki")
+    p.add_argument("--deck", metavar="ID", help="le paquet à exporter pour --anki")
     for extra in _extra_commands:
         extra(sub)
     return parser

@@ -1,0 +1,1107 @@
+"""Teachers' question files (YAML, format v1) read into frozen :class:`~bot.domain.deck.Deck`.
+
+The format is described for contributors in ``docs/CONTRACTS.md`` and for teachers, in French,
+in ``questions/README.md``.
+
+Public API::
+
+    load_deck_bytes(data, filename) -> Deck      # one file's bytes (e.g. a file sent to the bot)
+    load_deck_file(path) -> Deck                 # one file on disk
+    load_decks(paths) -> list[Deck]              # every *.yaml / *.yml under files or folders
+    summarize(decks) -> str                      # « 2 paquets, 57 questions : … »
+
+Errors::
+
+    DeckFormatError(Exception)   one or more files are invalid; nothing should be imported.
+        .problems: list[DeckProblem]
+    DeckProblem                  file, line (1-based), question id, French message for a teacher.
+                                 ``line`` is None only for whole-file problems: missing or
+                                 unreadable file, wrong extension, file too big, empty file.
+
+Every problem of every file is collected before raising, so a teacher fixes a file in one go.
+
+Why not plain ``yaml.safe_load``: problems need line numbers; scalars are kept as written
+(``answer: 10:30`` is the text "10:30", not YAML 1.1's sexagesimal 630); anchors and aliases are
+refused (no "billion laughs"); nesting depth and file size are bounded. So the file is only
+*composed* with PyYAML's ``SafeLoader`` (a node tree, no object is ever constructed) and the
+values are built from the nodes in one pass that checks them on the way.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.events import AliasEvent, NodeEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from bot.domain.deck import (
+    CLOZE_GAP,
+    FALSE_ANSWER,
+    FORMAT_VERSION,
+    TRUE_ANSWER,
+    Deck,
+    Question,
+    QuestionKind,
+)
+
+#: Larger files are refused before parsing (a bank of a few hundred questions is ~100 KiB).
+MAX_FILE_BYTES = 1024 * 1024
+#: The format needs 4 levels (file > questions > question > list): deeper is an error or an attack.
+MAX_DEPTH = 10
+YAML_SUFFIXES = (".yaml", ".yml")
+#: Folders skipped when a directory is scanned (source texts live in ``questions/sources/``).
+SKIPPED_DIRS = frozenset({"sources"})
+
+DECK_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+QUESTION_ID = re.compile(r"[A-Za-z0-9_.-]+")
+LANGUAGES = ("fr", "en")
+
+TOP_KEYS = ("version", "deck", "questions")
+DECK_KEYS = ("id", "title", "language", "source", "description")
+QUESTION_KEYS = (
+    "id",
+    "kind",
+    "prompt",
+    "answer",
+    "accept",
+    "distractors",
+    "choices",
+    "explanation",
+    "source",
+    "tags",
+    "confidence",
+)
+KINDS = tuple(kind.value for kind in QuestionKind)
+
+# French (or usual) names a teacher may try, mapped to the real key: better hints than difflib.
+_KEY_ALIASES = {
+    "paquet": "deck",
+    "titre": "title",
+    "nom": "title",
+    "langue": "language",
+    "texte": "source",
+    "question": "prompt",
+    "enonce": "prompt",
+    "reponse": "answer",
+    "bonne_reponse": "answer",
+    "type": "kind",
+    "choix": "choices",
+    "propositions": "choices",
+    "leurres": "distractors",
+    "mauvaises_reponses": "distractors",
+    "alternatives": "accept",
+    "variantes": "accept",
+    "explication": "explanation",
+    "phrase": "source",
+    "etiquettes": "tags",
+    "confiance": "confidence",
+}
+_KIND_ALIASES = {
+    "qcm": "choice",
+    "choix": "choice",
+    "multiple_choice": "choice",
+    "mcq": "choice",
+    "ouverte": "open",
+    "question_ouverte": "open",
+    "trou": "cloze",
+    "trous": "cloze",
+    "a_trous": "cloze",
+    "texte_a_trous": "cloze",
+    "vrai_faux": "true_false",
+    "vrai-faux": "true_false",
+    "vrai/faux": "true_false",
+    "vf": "true_false",
+    "true-false": "true_false",
+    "truefalse": "true_false",
+    "boolean": "true_false",
+}
+_MISSING_HINTS = {
+    "version": "il manque « version: 1 » en tête du fichier",
+    "deck": "il manque la section « deck » (au moins « id » et « title » du paquet)",
+    "questions": "il manque la liste « questions »",
+    "deck.id": "il manque « id » du paquet (ex. « id: bielorussie-relations-exterieures »)",
+    "deck.title": "il manque « title » (le titre du paquet)",
+    "id": "il manque « id » (identifiant stable de la question, ex. « ue-gel-avoirs-2006 »)",
+    "kind": "il manque « kind » (choice, open, cloze ou true_false)",
+    "prompt": "il manque « prompt » (l'énoncé de la question)",
+    "answer": "il manque « answer » (la bonne réponse)",
+}
+
+_YAML = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT = _YAML + "str", _YAML + "int", _YAML + "float"
+_BOOL, _NULL, _TIMESTAMP = _YAML + "bool", _YAML + "null", _YAML + "timestamp"
+_SEQ, _MAP = _YAML + "seq", _YAML + "map"
+#: Scalars whose text is used as written when a text is expected (``2006``, ``2,5``, ``10:30``).
+_TEXT_TAGS = frozenset({_STR, _INT, _FLOAT, _TIMESTAMP})
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+
+
+@dataclass(frozen=True, slots=True)
+class DeckProblem:
+    """One problem in a question file, worded for a teacher.
+
+    ``line`` is 1-based; None only for whole-file problems (missing, unreadable, too big, empty).
+    ``question_id`` is the question's ``id`` as written, when the problem is inside a question.
+    """
+
+    file: str
+    line: int | None
+    question_id: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        if self.question_id is not None:
+            where += f" [{self.question_id}]"
+        return f"{where} {self.message}"
+
+
+class DeckFormatError(Exception):
+    """One or more question files are invalid. ``problems`` lists them all, in file order."""
+
+    def __init__(self, problems: Iterable[DeckProblem]) -> None:
+        self.problems: list[DeckProblem] = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+    def __reduce__(self) -> tuple[type[DeckFormatError], tuple[list[DeckProblem]]]:
+        return (type(self), (self.problems,))
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+
+
+def load_deck_bytes(data: bytes, filename: str) -> Deck:
+    """Parse and check one question file; ``filename`` is only used in messages and ``Deck.path``.
+
+    Raises:
+        DeckFormatError: with every problem found in the file.
+    """
+    result = _check_bytes(data, filename)
+    if result.deck is None:
+        raise DeckFormatError(result.problems)
+    return result.deck
+
+
+def load_deck_file(path: Path) -> Deck:
+    """Read and check one question file (a missing or unreadable file is a DeckFormatError too)."""
+    result = _check_path(path)
+    if result.deck is None:
+        raise DeckFormatError(result.problems)
+    return result.deck
+
+
+def load_decks(paths: Iterable[Path]) -> list[Deck]:
+    """Load every ``*.yaml`` / ``*.yml`` file given, or found under the folders given.
+
+    Folders are scanned recursively in sorted order, skipping ``sources/`` folders and hidden
+    ones. All files are checked before anything is raised, and a deck ``id`` used by two files
+    is a problem too.
+
+    Raises:
+        DeckFormatError: with every problem of every file.
+    """
+    files, problems = _deck_files(paths)
+    decks: list[Deck] = []
+    first_use: dict[str, tuple[str, int]] = {}
+    for path in files:
+        result = _check_path(path)
+        problems.extend(result.problems)
+        if result.slug is not None:
+            slug, line = result.slug
+            if slug in first_use:
+                other, other_line = first_use[slug]
+                problems.append(
+                    DeckProblem(
+                        str(path),
+                        line,
+                        None,
+                        f"le paquet « {slug} » est déjà défini dans {other} (ligne {other_line})"
+                        " : chaque fichier doit avoir son propre « id » de paquet",
+                    )
+                )
+            else:
+                first_use[slug] = (str(path), line)
+        if result.deck is not None:
+            decks.append(result.deck)
+    if problems:
+        raise DeckFormatError(problems)
+    return decks
+
+
+_KIND_LABELS = {
+    QuestionKind.OPEN: ("ouverte", "ouvertes"),
+    QuestionKind.CHOICE: ("à choix", "à choix"),
+    QuestionKind.CLOZE: ("à trous", "à trous"),
+    QuestionKind.TRUE_FALSE: ("vrai/faux", "vrai/faux"),
+}
+
+
+def summarize(decks: Sequence[Deck]) -> str:
+    """One French line, e.g. « 2 paquets, 57 questions : 20 ouvertes, 15 à choix, 2 vrai/faux »."""
+    counts = Counter(question.kind for deck in decks for question in deck.questions)
+    total = sum(counts.values())
+    line = f"{_count(len(decks), 'paquet', 'paquets')}, {_count(total, 'question', 'questions')}"
+    parts = [_count(counts[kind], *label) for kind, label in _KIND_LABELS.items() if counts[kind]]
+    return f"{line} : {', '.join(parts)}" if parts else line
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    # French: 0 and 1 take the singular.
+    return f"{n} {singular if n < 2 else plural}"
+
+
+# --------------------------------------------------------------------------------------------
+# Files
+
+
+@dataclass
+class _Result:
+    """What checking one file gives: the deck if valid, its problems, and its deck id + line."""
+
+    deck: Deck | None = None
+    problems: list[DeckProblem] = field(default_factory=list)
+    slug: tuple[str, int] | None = None
+
+
+def _deck_files(paths: Iterable[Path]) -> tuple[list[Path], list[DeckProblem]]:
+    files: list[Path] = []
+    problems: list[DeckProblem] = []
+    for path in paths:
+        if path.is_dir():
+            for folder, subfolders, names in os.walk(path):
+                subfolders[:] = sorted(
+                    name
+                    for name in subfolders
+                    if name not in SKIPPED_DIRS and not name.startswith(".")
+                )
+                files.extend(
+                    Path(folder) / name
+                    for name in sorted(names)
+                    if name.lower().endswith(YAML_SUFFIXES) and not name.startswith(".")
+                )
+        elif path.is_file():
+            if path.name.lower().endswith(YAML_SUFFIXES):
+                files.append(path)
+            else:
+                problems.append(
+                    DeckProblem(str(path), None, None, "ce n'est pas un fichier .yaml ou .yml")
+                )
+        else:
+            problems.append(DeckProblem(str(path), None, None, "fichier ou dossier introuvable"))
+    unique: dict[Path, Path] = {}
+    for file in files:
+        unique.setdefault(file.resolve(), file)
+    return list(unique.values()), problems
+
+
+def _check_path(path: Path) -> _Result:
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        problem = DeckProblem(str(path), None, None, f"lecture impossible ({reason})")
+        return _Result(problems=[problem])
+    return _check_bytes(data, str(path))
+
+
+def _check_bytes(data: bytes, filename: str) -> _Result:
+    checker = _Checker(filename)
+    root = _parse(data, checker)
+    deck = checker.build(root) if root is not None else None
+    problems = sorted(checker.problems, key=lambda p: -1 if p.line is None else p.line)
+    return _Result(deck if not problems else None, problems, checker.slug)
+
+
+# --------------------------------------------------------------------------------------------
+# Bytes -> YAML node tree
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """A YAML feature question files do not need (its ``problem`` is already in French)."""
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """``SafeLoader`` whose composer refuses anchors and aliases and bounds the nesting depth.
+
+    Only the composer is used: the node tree is never turned into Python objects by PyYAML.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        event = self.peek_event()
+        if isinstance(event, AliasEvent) or (
+            isinstance(event, NodeEvent) and event.anchor is not None
+        ):
+            raise _Refused(
+                problem="les ancres « & » et les alias « * » de YAML ne sont pas acceptés :"
+                " recopiez le texte à chaque endroit",
+                problem_mark=_mark(event.start_mark),
+            )
+        if self._depth >= MAX_DEPTH:
+            raise _Refused(
+                problem=f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux) :"
+                " vérifiez l'indentation et les crochets",
+                problem_mark=_mark(event.start_mark),
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _mark(mark: object) -> yaml.Mark | None:
+    return mark if isinstance(mark, yaml.Mark) else None
+
+
+def _parse(data: bytes, checker: _Checker) -> Node | None:
+    """Decode and compose the file, or record why it cannot be read (then return None)."""
+    if len(data) > MAX_FILE_BYTES:
+        checker.add(
+            None,
+            None,
+            f"le fichier dépasse {MAX_FILE_BYTES // 1024 // 1024} Mio :"
+            " découpez-le en plusieurs fichiers (un paquet par texte ou par chapitre)",
+        )
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        checker.add(
+            line,
+            None,
+            f"le fichier n'est pas en UTF-8 (octet 0x{data[exc.start]:02X} à la position"
+            f" {exc.start}, colonne {column}) : enregistrez-le en UTF-8"
+            " (dans votre éditeur : « Enregistrer sous » > encodage UTF-8)",
+        )
+        return None
+    text = text.removeprefix("\ufeff")
+    loader: _StrictLoader | None = None
+    try:
+        loader = _StrictLoader(text)
+        root = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        checker.add(
+            line,
+            None,
+            f"caractère invisible interdit (U+{exc.character:04X}, colonne {column}) :"
+            " supprimez-le",
+        )
+        return None
+    except yaml.MarkedYAMLError as exc:
+        line, message = _syntax_problem(exc)
+        checker.add(line, None, message)
+        return None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if root is None:
+        checker.add(None, None, "le fichier est vide")
+    return root
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError) -> tuple[int, str]:
+    """PyYAML's syntax error turned into (line, French message)."""
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem, context = exc.problem or "", exc.context or ""
+    context_line = exc.context_mark.line + 1 if exc.context_mark is not None else line
+    if isinstance(exc, _Refused):
+        return line, problem
+    if "'\\t'" in problem:
+        return line, (
+            f"tabulation (colonne {column}) : YAML n'accepte que des espaces pour indenter ;"
+            " remplacez les tabulations par des espaces"
+        )
+    if problem.startswith("found character"):
+        char = problem.split("'")[1] if problem.count("'") >= 2 else "?"
+        return line, (
+            f"une valeur ne peut pas commencer par « {char} » (colonne {column}) :"
+            " mettez le texte entre guillemets"
+        )
+    if "mapping values are not allowed" in problem:
+        return line, (
+            f"deux-points « : » inattendu (colonne {column}) : si le texte contient « : »,"
+            " mettez-le entre guillemets ; sinon, vérifiez l'indentation"
+        )
+    if "could not find expected ':'" in problem:
+        return context_line, (
+            "ligne sans « : » : chaque ligne doit avoir la forme « clé: valeur »"
+            " (vérifiez aussi les guillemets et l'indentation)"
+        )
+    if "quoted scalar" in context and "end of stream" in problem:
+        return context_line, "guillemet ouvert sur cette ligne mais jamais refermé"
+    if "escape character" in problem:
+        return line, (
+            f"barre oblique « \\ » inattendue entre guillemets doubles (colonne {column}) :"
+            " écrivez « \\\\ » ou utilisez des guillemets simples"
+        )
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        bracket = "]" if "]" in problem else "}"
+        return context_line, (
+            f"crochet ou accolade ouvert sur cette ligne et jamais refermé par « {bracket} »"
+            " (ou virgule manquante) ; un texte qui commence par « [ » ou « { » se met"
+            " entre guillemets"
+        )
+    if "single document" in context:
+        return line, (
+            "plusieurs documents YAML (séparateur « --- ») : un fichier ne contient qu'un paquet"
+        )
+    if "block end" in problem or "expected key" in problem or "'-' indicator" in problem:
+        return line, (
+            f"indentation incohérente (colonne {column}) : alignez cette ligne sur les autres"
+            " clés du même niveau"
+        )
+    detail = f"{context} : {problem}" if context else problem
+    return line, f"syntaxe YAML invalide (colonne {column}) : {detail}"
+
+
+# --------------------------------------------------------------------------------------------
+# YAML node tree -> Deck, checking on the way
+
+
+def _line(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _fold(text: str) -> str:
+    """Comparison key: case, accents, apostrophes and spaces do not count."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").replace("ʼ", "'"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def _suggestion(word: str, choices: Sequence[str], aliases: dict[str, str]) -> str | None:
+    folded = _fold(word).replace(" ", "_")
+    if folded in aliases:
+        return aliases[folded]
+    matches = difflib.get_close_matches(folded, choices, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _slug(text: str, *, lower: bool) -> str:
+    folded = _fold(text) if lower else unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in folded if not unicodedata.combining(c))
+    allowed = r"[^a-z0-9]+" if lower else r"[^A-Za-z0-9_.]+"
+    return re.sub(allowed, "-", bare).strip("-")
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, SequenceNode):
+        return "une liste"
+    if isinstance(node, MappingNode):
+        return "un bloc de clés"
+    return {
+        _INT: "un nombre",
+        _FLOAT: "un nombre",
+        _BOOL: f"le booléen « {node.value} »",
+        _NULL: "vide",
+    }.get(node.tag, "un texte")
+
+
+def _number(node: ScalarNode) -> float:
+    return float(SafeConstructor().construct_object(node))
+
+
+class _Checker:
+    """Builds a Deck from one file's node tree, recording every problem met on the way."""
+
+    def __init__(self, filename: str) -> None:
+        self.file = filename
+        self.problems: list[DeckProblem] = []
+        self.slug: tuple[str, int] | None = None
+
+    def add(self, where: Node | int | None, question_id: str | None, message: str) -> None:
+        line = _line(where) if isinstance(where, Node) else where
+        self.problems.append(DeckProblem(self.file, line, question_id, message))
+
+    # -- the file -----------------------------------------------------------------------------
+
+    def build(self, root: Node) -> Deck | None:
+        if not isinstance(root, MappingNode):
+            self.add(
+                root,
+                None,
+                "le fichier doit commencer par « version: 1 », puis « deck: » et « questions: »",
+            )
+            return None
+        fields = self.mapping(root, TOP_KEYS, None)
+        if not self.version(fields.get("version"), root):
+            return None
+        deck_node, questions_node = fields.get("deck"), fields.get("questions")
+        header = self.header(deck_node) if deck_node is not None else None
+        if deck_node is None:
+            self.add(root, None, _MISSING_HINTS["deck"])
+        questions = self.questions(questions_node) if questions_node is not None else None
+        if questions_node is None:
+            self.add(root, None, _MISSING_HINTS["questions"])
+        if header is None or questions is None:
+            return None
+        slug, title, language, description, source = header
+        return Deck(
+            slug=slug,
+            title=title,
+            questions=questions,
+            language=language,
+            description=description,
+            source_text=source,
+            path=self.file,
+        )
+
+    def version(self, node: Node | None, root: MappingNode) -> bool:
+        """Check ``version``; False if the file is of another version (then nothing else is)."""
+        if node is None:
+            self.add(root, None, _MISSING_HINTS["version"])
+        elif isinstance(node, ScalarNode) and node.tag == _INT:
+            version = _number(node)
+            if version != FORMAT_VERSION:
+                self.add(
+                    node,
+                    None,
+                    f"version {node.value} inconnue : ce programme lit la version"
+                    f" {FORMAT_VERSION} (écrivez « version: {FORMAT_VERSION} »)",
+                )
+                return False
+        else:
+            self.add(
+                node,
+                None,
+                f"« version » doit être le nombre {FORMAT_VERSION}"
+                f" (écrivez « version: {FORMAT_VERSION} », sans guillemets)",
+            )
+        return True
+
+    def header(self, node: Node) -> tuple[str, str, str, str | None, str | None] | None:
+        """The ``deck`` section: (id, title, language, description, source)."""
+        if not isinstance(node, MappingNode):
+            self.add(node, None, "« deck » doit contenir « id », « title »… (un bloc de clés)")
+            return None
+        fields = self.mapping(node, DECK_KEYS, None)
+        slug = self.deck_id(fields.get("id"), node)
+        title = self.text(fields, "title", node, None, missing=_MISSING_HINTS["deck.title"])
+        language: str | None = "fr"
+        if "language" in fields:
+            language = self.text(fields, "language", node, None)
+            if language is not None and language not in LANGUAGES:
+                self.add(
+                    fields["language"],
+                    None,
+                    f"« language » doit être fr ou en (et non « {language} »)",
+                )
+                language = None
+        description = self.text(fields, "description", node, None, missing=None)
+        source = self.text(fields, "source", node, None, missing=None)
+        if source is not None and (
+            PurePosixPath(source).is_absolute() or PureWindowsPath(source).is_absolute()
+        ):
+            self.add(
+                fields["source"],
+                None,
+                "« source » doit être un chemin relatif au fichier de questions"
+                " (ex. « sources/mon-texte.txt »)",
+            )
+            source = None
+        if slug is None or title is None or language is None:
+            return None
+        return slug, title, language, description, source
+
+    def deck_id(self, node: Node | None, deck: MappingNode) -> str | None:
+        if node is None:
+            self.add(deck, None, _MISSING_HINTS["deck.id"])
+            return None
+        slug = self.scalar_text(node, "id", None)
+        if slug is None:
+            return None
+        if not DECK_ID.fullmatch(slug):
+            hint = _slug(slug, lower=True) or "mon-paquet"
+            self.add(
+                node,
+                None,
+                f"identifiant de paquet « {slug} » invalide : minuscules sans accents, chiffres"
+                f" et tirets seulement, sans espace (ex. « {hint} »)",
+            )
+            return None
+        self.slug = (slug, _line(node))
+        return slug
+
+    def questions(self, node: Node) -> tuple[Question, ...] | None:
+        if isinstance(node, ScalarNode) and node.tag == _NULL:
+            self.add(node, None, "la liste « questions » est vide : ajoutez au moins une question")
+            return None
+        if not isinstance(node, SequenceNode):
+            self.add(
+                node,
+                None,
+                "« questions » doit être une liste : chaque question commence par « - id: … »",
+            )
+            return None
+        if not node.value:
+            self.add(node, None, "la liste « questions » est vide : ajoutez au moins une question")
+            return None
+        seen: dict[str, int] = {}
+        questions: list[Question] = []
+        for number, item in enumerate(node.value, start=1):
+            question = self.question(item, number, seen)
+            if question is not None:
+                questions.append(question)
+        if len(questions) < len(node.value):
+            return None
+        return tuple(questions)
+
+    # -- one question ---------------------------------------------------------------------------
+
+    def question(self, node: Node, number: int, seen: dict[str, int]) -> Question | None:
+        if not isinstance(node, MappingNode):
+            self.add(
+                node,
+                None,
+                f"la question n° {number} doit être un bloc de clés (« id », « kind »,"
+                " « prompt »…), pas " + _describe(node),
+            )
+            return None
+        before = len(self.problems)
+        qid = self.peek_id(node)
+        fields = self.mapping(node, QUESTION_KEYS, qid)
+        key = self.question_id(fields.get("id"), node, qid, seen)
+        kind = self.kind(fields.get("kind"), node, qid)
+        prompt = self.text(fields, "prompt", node, qid)
+        answer = self.answer(fields, node, qid, kind)
+        accept = self.texts(fields, "accept", qid)
+        explanation = self.text(fields, "explanation", node, qid, missing=None)
+        source = self.text(fields, "source", node, qid, missing=None)
+        tags = self.texts(fields, "tags", qid)
+        confidence = self.confidence(fields.get("confidence"), qid)
+        distractors: tuple[str, ...] | None = ()
+        if kind is QuestionKind.CHOICE:
+            distractors = self.choice_options(fields, node, qid, answer, accept or ())
+        else:
+            self.no_options(fields, qid, kind)
+        if kind is QuestionKind.CLOZE and prompt is not None:
+            answer = self.cloze_answer(prompt, fields, node, qid, answer)
+        elif kind is not None and prompt is not None and "{{" in prompt:
+            self.add(
+                fields["prompt"],
+                qid,
+                "« {{…}} » ne s'utilise que dans une question à trous (kind: cloze)",
+            )
+        if kind is QuestionKind.TRUE_FALSE and accept:
+            self.add(
+                fields["accept"],
+                qid,
+                "« accept » est inutile pour une question vrai/faux (réponse par boutons)",
+            )
+        if len(self.problems) > before:
+            return None
+        # Every check passed, so none of these is None (the checks above record why otherwise).
+        assert key is not None and kind is not None and prompt is not None
+        assert answer is not None and accept is not None and distractors is not None
+        assert tags is not None
+        return Question(
+            key=key,
+            kind=kind,
+            prompt=prompt,
+            answer=answer,
+            accept=accept,
+            distractors=distractors,
+            explanation=explanation,
+            source=source,
+            tags=tags,
+            confidence=confidence,
+            line=_line(node),
+        )
+
+    @staticmethod
+    def peek_id(node: MappingNode) -> str | None:
+        """The question's id as written, to label its problems (checked later)."""
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and key.value == "id" and isinstance(value, ScalarNode):
+                text = str(value.value).strip()
+                return text or None
+        return None
+
+    def question_id(
+        self, node: Node | None, question: MappingNode, qid: str | None, seen: dict[str, int]
+    ) -> str | None:
+        if node is None:
+            self.add(question, None, _MISSING_HINTS["id"])
+            return None
+        key = self.scalar_text(node, "id", qid)
+        if key is None:
+            return None
+        if not QUESTION_ID.fullmatch(key):
+            hint = _slug(key, lower=False) or "question-1"
+            self.add(
+                node,
+                qid,
+                f"identifiant « {key} » invalide : lettres sans accents, chiffres, « - », « _ »"
+                f" et « . » seulement, sans espace (ex. « {hint} »)",
+            )
+            return None
+        if key in seen:
+            self.add(
+                node,
+                qid,
+                f"identifiant « {key} » déjà utilisé par la question de la ligne {seen[key]} :"
+                " chaque question doit avoir son propre « id »",
+            )
+            return None
+        seen[key] = _line(node)
+        return key
+
+    def kind(
+        self, node: Node | None, question: MappingNode, qid: str | None
+    ) -> QuestionKind | None:
+        if node is None:
+            self.add(question, qid, _MISSING_HINTS["kind"])
+            return None
+        text = self.scalar_text(node, "kind", qid)
+        if text is None:
+            return None
+        if text in KINDS:
+            return QuestionKind(text)
+        guess = _suggestion(text, KINDS, _KIND_ALIASES)
+        hint = (
+            f"vouliez-vous dire « {guess} » ?"
+            if guess
+            else "types possibles : choice, open, cloze, true_false"
+        )
+        self.add(node, qid, f"type de question inconnu « {text} » : {hint}")
+        return None
+
+    def answer(
+        self,
+        fields: dict[str, Node],
+        question: MappingNode,
+        qid: str | None,
+        kind: QuestionKind | None,
+    ) -> str | None:
+        node = fields.get("answer")
+        if kind is QuestionKind.TRUE_FALSE:
+            if node is None:
+                self.add(question, qid, "il manque « answer » (vrai ou faux)")
+                return None
+            if isinstance(node, ScalarNode) and node.tag == _BOOL:
+                return TRUE_ANSWER if _BOOL_TRUE.get(node.value.lower()) else FALSE_ANSWER
+            text = self.scalar_text(node, "answer", qid)
+            if text is not None and text.lower() not in (TRUE_ANSWER, FALSE_ANSWER):
+                self.add(
+                    node,
+                    qid,
+                    f"pour une question vrai/faux, « answer » doit être vrai ou faux"
+                    f" (et non « {text} »)",
+                )
+                return None
+            return text.lower() if text is not None else None
+        if node is None:
+            if kind not in (QuestionKind.CLOZE, None):
+                self.add(question, qid, _MISSING_HINTS["answer"])
+            return None
+        if isinstance(node, SequenceNode):
+            self.add(
+                node,
+                qid,
+                "« answer » doit être une seule réponse, pas une liste : mettez les autres"
+                " réponses correctes dans « accept »",
+            )
+            return None
+        return self.scalar_text(node, "answer", qid)
+
+    def choice_options(
+        self,
+        fields: dict[str, Node],
+        question: MappingNode,
+        qid: str | None,
+        answer: str | None,
+        accept: tuple[str, ...],
+    ) -> tuple[str, ...] | None:
+        """The wrong answers of a ``choice`` question, from ``distractors`` or ``choices``."""
+        if "distractors" in fields and "choices" in fields:
+            self.add(
+                fields["choices"],
+                qid,
+                "donnez soit « distractors » (les mauvaises réponses), soit « choices » (toutes"
+                " les propositions, bonne réponse comprise), pas les deux",
+            )
+            return None
+        if "choices" in fields:
+            return self.choices(fields["choices"], qid, answer)
+        if "distractors" not in fields:
+            self.add(
+                question,
+                qid,
+                "il manque « distractors » : une question à choix a besoin d'au moins"
+                " 2 mauvaises réponses",
+            )
+            return None
+        items = self.text_items(fields["distractors"], "distractors", qid)
+        if items is None:
+            return None
+        if not self.distinct(items, "distractors", qid):
+            return None
+        wrong: list[str] = []
+        for text, node in items:
+            if answer is not None and _fold(text) == _fold(answer):
+                self.add(
+                    node,
+                    qid,
+                    f"la bonne réponse « {answer} » ne doit pas figurer dans « distractors »",
+                )
+            elif any(_fold(text) == _fold(other) for other in accept):
+                self.add(
+                    node,
+                    qid,
+                    f"« {text} » est dans « accept » (réponse correcte) : retirez-le de"
+                    " « distractors »",
+                )
+            else:
+                wrong.append(text)
+        if len(items) < 2:
+            self.add(
+                fields["distractors"],
+                qid,
+                f"il faut au moins 2 mauvaises réponses dans « distractors » (il y en a"
+                f" {len(items)})",
+            )
+            return None
+        return tuple(wrong) if len(wrong) == len(items) else None
+
+    def choices(self, node: Node, qid: str | None, answer: str | None) -> tuple[str, ...] | None:
+        items = self.text_items(node, "choices", qid)
+        if items is None or not self.distinct(items, "choices", qid):
+            return None
+        if answer is None:
+            return None
+        wrong = tuple(text for text, _ in items if _fold(text) != _fold(answer))
+        if len(wrong) == len(items):
+            self.add(node, qid, f"« choices » doit contenir la bonne réponse « {answer} »")
+            return None
+        if len(wrong) < 2:
+            self.add(
+                node,
+                qid,
+                "« choices » doit contenir la bonne réponse et au moins 2 autres propositions",
+            )
+            return None
+        return wrong
+
+    def distinct(self, items: list[tuple[str, Node]], key: str, qid: str | None) -> bool:
+        first: dict[str, str] = {}
+        ok = True
+        for text, node in items:
+            folded = _fold(text)
+            if folded in first:
+                self.add(node, qid, f"« {text} » figure deux fois dans « {key} »")
+                ok = False
+            first.setdefault(folded, text)
+        return ok
+
+    def no_options(
+        self, fields: dict[str, Node], qid: str | None, kind: QuestionKind | None
+    ) -> None:
+        for key in ("distractors", "choices"):
+            if key not in fields:
+                continue
+            if kind is None:
+                self.text_items(fields[key], key, qid)
+            else:
+                self.add(
+                    fields[key],
+                    qid,
+                    f"« {key} » ne sert qu'aux questions à choix (kind: choice)",
+                )
+
+    def cloze_answer(
+        self,
+        prompt: str,
+        fields: dict[str, Node],
+        question: MappingNode,
+        qid: str | None,
+        answer: str | None,
+    ) -> str | None:
+        """A cloze's answer is its gap's text; an explicit ``answer`` must be the same text."""
+        where = fields.get("prompt", question)
+        gaps = [gap.strip() for gap in CLOZE_GAP.findall(prompt)]
+        if not gaps:
+            empty = "{{}}" in prompt
+            self.add(
+                where,
+                qid,
+                "trou vide « {{}} » : écrivez la réponse entre les accolades"
+                if empty
+                else "aucun trou : écrivez la réponse entre doubles accolades dans « prompt »,"
+                " ex. « En {{2006}}, l'UE… »",
+            )
+            return None
+        if len(gaps) > 1:
+            self.add(
+                where,
+                qid,
+                f"{len(gaps)} trous « {{{{…}}}} » : une question à trous n'en a qu'un"
+                " (faites une question par trou)",
+            )
+            return None
+        gap = gaps[0]
+        if not gap:
+            self.add(where, qid, "trou vide « {{ }} » : écrivez la réponse entre les accolades")
+            return None
+        if answer is not None and answer != gap:
+            self.add(
+                fields["answer"],
+                qid,
+                f"« answer » (« {answer} ») diffère du trou « {{{{{gap}}}}} » : supprimez"
+                " « answer » (le texte du trou suffit) ou corrigez l'un des deux",
+            )
+            return None
+        return gap
+
+    def confidence(self, node: Node | None, qid: str | None) -> float | None:
+        if node is None:
+            return None
+        if not (isinstance(node, ScalarNode) and node.tag in (_INT, _FLOAT)):
+            self.add(node, qid, "« confidence » doit être un nombre entre 0 et 1 (ex. 0.8)")
+            return None
+        value = _number(node)
+        if not (math.isfinite(value) and 0 <= value <= 1):
+            self.add(node, qid, f"« confidence » doit être entre 0 et 1 (et non {node.value})")
+            return None
+        return value
+
+    # -- generic fields -------------------------------------------------------------------------
+
+    def mapping(
+        self, node: MappingNode, allowed: Sequence[str], qid: str | None
+    ) -> dict[str, Node]:
+        """Known keys -> value nodes; unknown, duplicate or odd keys are problems."""
+        self.tag(node, qid)
+        fields: dict[str, Node] = {}
+        lines: dict[str, int] = {}
+        for key, value in node.value:
+            if not isinstance(key, ScalarNode):
+                self.add(key, qid, "clé invalide : une clé est un simple mot suivi de « : »")
+                continue
+            name = str(key.value)
+            if name in lines:
+                self.add(key, qid, f"clé « {name} » en double (déjà ligne {lines[name]})")
+                continue
+            lines[name] = _line(key)
+            if name in allowed:
+                fields[name] = value
+                continue
+            guess = _suggestion(name, allowed, _KEY_ALIASES)
+            hint = (
+                f"vouliez-vous dire « {guess} » ?"
+                if guess
+                else "clés possibles : " + ", ".join(allowed)
+            )
+            self.add(key, qid, f"clé inconnue « {name} » : {hint}")
+        return fields
+
+    def tag(self, node: Node, qid: str | None) -> bool:
+        """False (and a problem) for an explicit YAML tag such as ``!!python/object``."""
+        if node.tag in _TEXT_TAGS or node.tag in (_BOOL, _NULL, _SEQ, _MAP):
+            return True
+        self.add(node, qid, f"étiquette YAML « {node.tag} » non acceptée : retirez-la")
+        return False
+
+    def text(
+        self,
+        fields: dict[str, Node],
+        key: str,
+        parent: MappingNode,
+        qid: str | None,
+        *,
+        missing: str | None = "",
+    ) -> str | None:
+        """A text field. ``missing`` is the message if absent ("" = default, None = optional)."""
+        node = fields.get(key)
+        if node is None:
+            if missing is not None:
+                self.add(parent, qid, missing or _MISSING_HINTS[key])
+            return None
+        return self.scalar_text(node, key, qid)
+
+    def scalar_text(
+        self, node: Node, key: str, qid: str | None, *, item: bool = False
+    ) -> str | None:
+        """A scalar's text as written, stripped; numbers are texts, booleans and nulls are not.
+
+        ``item`` words the messages for an element of the list ``key``.
+        """
+        label = f"un élément de « {key} »" if item else f"« {key} »"
+        if not isinstance(node, ScalarNode):
+            self.add(
+                node,
+                qid,
+                f"{label} doit être un texte, pas {_describe(node)} (un texte qui commence"
+                " par « [ », « { » ou « - » se met entre guillemets)",
+            )
+            return None
+        if not self.tag(node, qid):
+            return None
+        if node.tag == _BOOL:
+            self.add(
+                node,
+                qid,
+                f"{label} vaut « {node.value} », que YAML lit comme vrai/faux :"
+                f' mettez-le entre guillemets ("{node.value}")',
+            )
+            return None
+        text = "" if node.tag == _NULL else str(node.value).strip()
+        if not text:
+            self.add(node, qid, f"{label} est vide : remplissez-le ou supprimez-le")
+            return None
+        return text
+
+    def texts(self, fields: dict[str, Node], key: str, qid: str | None) -> tuple[str, ...] | None:
+        """An optional list of texts (``()`` when absent, None when invalid)."""
+        if key not in fields:
+            return ()
+        items = self.text_items(fields[key], key, qid)
+        return None if items is None else tuple(text for text, _ in items)
+
+    def text_items(self, node: Node, key: str, qid: str | None) -> list[tuple[str, Node]] | None:
+        """A list of texts with their nodes (for line numbers); None (and problems) if invalid."""
+        if not isinstance(node, SequenceNode):
+            self.add(
+                node,
+                qid,
+                f"« {key} » doit être une liste, pas {_describe(node)}"
+                f' (ex. « {key}: ["…", "…"] »)',
+            )
+            return None
+        if not self.tag(node, qid):
+            return None
+        items: list[tuple[str, Node]] = []
+        ok = True
+        for item in node.value:
+            text = self.scalar_text(item, key, qid, item=True)
+            if text is None:
+                ok = False
+            else:
+                items.append((text, item))
+        return items if ok else None
+
+
+_BOOL_TRUE = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}

@@ -1,0 +1,1 @@
+"""The French question generator behind ``quizbot generate`` (spaCy is imported lazily)."""

@@ -1,0 +1,157 @@
+"""Small hand-made lexicons: countries, cities, metonyms, genders, event nouns.
+
+spaCy labels a country and a city alike (LOC) and often gives no gender to a proper noun;
+these tables fill the gap for the genre we generate from (history and geopolitics prose).
+"""
+
+from __future__ import annotations
+
+# name -> (article form, gender, plural)
+_COUNTRIES_RAW = """
+Afghanistan:l'Afghanistan:M Albanie:l'Albanie:F Algérie:l'Algérie:F Allemagne:l'Allemagne:F
+Angleterre:l'Angleterre:F Arabie saoudite:l'Arabie saoudite:F Argentine:l'Argentine:F
+Arménie:l'Arménie:F Australie:l'Australie:F Autriche:l'Autriche:F Azerbaïdjan:l'Azerbaïdjan:M
+Belgique:la Belgique:F Biélorussie:la Biélorussie:F Bolivie:la Bolivie:F Brésil:le Brésil:M
+Bulgarie:la Bulgarie:F Canada:le Canada:M Chili:le Chili:M Chine:la Chine:F Chypre:Chypre:F
+Colombie:la Colombie:F Corée du Nord:la Corée du Nord:F Corée du Sud:la Corée du Sud:F
+Croatie:la Croatie:F Cuba:Cuba:F Danemark:le Danemark:M Égypte:l'Égypte:F Espagne:l'Espagne:F
+Estonie:l'Estonie:F États-Unis:les États-Unis:MP Éthiopie:l'Éthiopie:F Finlande:la Finlande:F
+France:la France:F Géorgie:la Géorgie:F Grèce:la Grèce:F Hongrie:la Hongrie:F Inde:l'Inde:F
+Indonésie:l'Indonésie:F Irak:l'Irak:M Iran:l'Iran:M Irlande:l'Irlande:F Islande:l'Islande:F
+Israël:Israël:M Italie:l'Italie:F Japon:le Japon:M Jordanie:la Jordanie:F
+Kazakhstan:le Kazakhstan:M Kirghizistan:le Kirghizistan:M Lettonie:la Lettonie:F
+Liban:le Liban:M Libye:la Libye:F Lituanie:la Lituanie:F Luxembourg:le Luxembourg:M
+Maroc:le Maroc:M Mexique:le Mexique:M Moldavie:la Moldavie:F Mongolie:la Mongolie:F
+Norvège:la Norvège:F Ouzbékistan:l'Ouzbékistan:M Pakistan:le Pakistan:M Pays-Bas:les Pays-Bas:MP
+Pologne:la Pologne:F Portugal:le Portugal:M République tchèque:la République tchèque:F
+Roumanie:la Roumanie:F Royaume-Uni:le Royaume-Uni:M Russie:la Russie:F Serbie:la Serbie:F
+Slovaquie:la Slovaquie:F Slovénie:la Slovénie:F Suède:la Suède:F Suisse:la Suisse:F
+Syrie:la Syrie:F Tadjikistan:le Tadjikistan:M Tchécoslovaquie:la Tchécoslovaquie:F
+Tunisie:la Tunisie:F Turkménistan:le Turkménistan:M Turquie:la Turquie:F Ukraine:l'Ukraine:F
+Union soviétique:l'Union soviétique:F URSS:l'URSS:F Venezuela:le Venezuela:M
+Vietnam:le Vietnam:M Yougoslavie:la Yougoslavie:F
+République fédérale d'Allemagne:la République fédérale d'Allemagne:F RFA:la RFA:F
+RDA:la RDA:F Abkhazie:l'Abkhazie:F Ossétie du Sud:l'Ossétie du Sud:F
+"""
+
+
+def _parse_countries(raw: str) -> dict[str, tuple[str, str, bool]]:
+    table: dict[str, tuple[str, str, bool]] = {}
+    # Entries are separated by two or more spaces or newlines; names may hold one space.
+    for entry in _split_entries(raw):
+        name, form, flags = entry.split(":")
+        table[name] = (form, "Fem" if "F" in flags else "Masc", "P" in flags)
+    return table
+
+
+def _split_entries(raw: str) -> list[str]:
+    entries: list[str] = []
+    for line in raw.strip().splitlines():
+        parts = line.split(" ")
+        current = ""
+        for part in parts:
+            current = f"{current} {part}".strip()
+            if current.count(":") == 2:
+                entries.append(current)
+                current = ""
+    return entries
+
+
+COUNTRIES = _parse_countries(_COUNTRIES_RAW)
+
+#: Capitals and seats of power that stand for a state or an institution (metonyms).
+METONYMS: dict[str, str] = {
+    "Moscou": "Russie",
+    "Kremlin": "Russie",
+    "Washington": "États-Unis",
+    "Maison-Blanche": "États-Unis",
+    "Pékin": "Chine",
+    "Londres": "Royaume-Uni",
+    "Paris": "France",
+    "Berlin": "Allemagne",
+    "Bonn": "République fédérale d'Allemagne",
+    "Minsk": "Biélorussie",
+    "Kiev": "Ukraine",
+    "Varsovie": "Pologne",
+    "Le Caire": "Égypte",
+    "Bruxelles": "Union européenne",
+}
+
+CITIES = frozenset(
+    {
+        "Moscou", "Washington", "Pékin", "Londres", "Paris", "Berlin", "Bonn", "Minsk",
+        "Kiev", "Varsovie", "Le Caire", "Bruxelles", "Prague", "Rome", "Messine", "Alexandrie",
+        "Port-Saïd", "Budapest", "Sèvres", "Strasbourg", "Genève", "Vienne", "Madrid",
+        "Lisbonne", "Athènes", "Luxembourg", "La Haye", "Maastricht", "Yalta", "Potsdam",
+        "Helsinki", "Tbilissi", "Erevan", "Bakou", "Chisinau", "Vilnius", "Riga", "Tallinn",
+        "Harvard", "Shangai", "Shanghai", "Assouan", "Suez", "New York",
+    }
+)
+
+#: Organisations (and their acronyms) with gender, for inversion (-t-il / -t-elle).
+ORG_ALIASES: dict[str, str] = {
+    "UE": "Union européenne",
+    "ONU": "Organisation des Nations unies",
+    "OTAN": "Organisation du traité de l'Atlantique nord",
+    "CEE": "Communauté économique européenne",
+    "CECA": "Communauté européenne du charbon et de l'acier",
+    "URSS": "Union soviétique",
+    "Bruxelles": "Union européenne",
+}
+
+#: Gender of head nouns that spaCy often leaves unmarked (« L'Union », « l'UE »).
+NOUN_GENDER: dict[str, str] = {
+    "UE": "Fem", "ONU": "Fem", "OTAN": "Fem", "CEE": "Fem", "CECA": "Fem", "URSS": "Fem",
+    "Union": "Fem", "Organisation": "Fem", "Communauté": "Fem", "Assemblée": "Fem",
+    "Commission": "Fem", "Cour": "Fem", "Banque": "Fem", "Europe": "Fem", "Égypte": "Fem",
+    "Fonds": "Masc", "Conseil": "Masc", "Comité": "Masc", "Parlement": "Masc", "Congrès": "Masc",
+    "Kremlin": "Masc", "État": "Masc", "gouvernement": "Masc", "régime": "Masc", "Moscou": "Fem",
+    "Bruxelles": "Fem", "Washington": "Masc", "Londres": "Fem", "Paris": "Masc",
+    "Kominform": "Masc", "Gazprom": "Masc", "armée": "Fem", "accord": "Masc", "Accord": "Masc",
+    "traité": "Masc", "sommet": "Masc", "président": "Masc", "ministre": "Masc",
+    "compagnie": "Fem", "Compagnie": "Fem", "groupe": "Masc", "pays": "Masc",
+}
+
+#: Institutions asked with « Quelle institution » rather than « Quelle organisation ».
+INSTITUTION_HEADS = frozenset(
+    {"Conseil", "Commission", "Parlement", "Assemblée", "Congrès", "Cour", "Comité",
+     "Sénat", "Kremlin", "gouvernement", "Gouvernement"}
+)
+
+#: Nouns naming an event: a date attached to them asks « En quelle année a lieu … ? ».
+EVENT_NOUNS = frozenset(
+    {
+        "élection", "élections", "arrivée", "élargissement", "lancement", "adhésion",
+        "signature", "création", "fondation", "chute", "mort", "naissance", "réunification",
+        "guerre", "crise", "sommet", "conférence", "référendum", "insurrection", "révolution",
+        "indépendance", "invasion", "intervention", "nationalisation", "retrait", "départ",
+        "scrutin", "réunion", "discours", "dissolution", "effondrement",
+    }
+)
+
+#: Sentence-initial connectors dropped from a question.
+CONNECTORS = frozenset(
+    {
+        "ainsi", "toutefois", "cependant", "pourtant", "alors", "surtout", "donc", "enfin",
+        "aussi", "également", "néanmoins", "ensuite", "puis", "d'ailleurs", "certes", "or",
+        "mais", "et", "par ailleurs", "de fait", "en effet",
+    }
+)
+
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre",
+)
+
+NUMBER_WORDS: dict[str, int] = {
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
+    "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
+    "quinze": 15, "seize": 16, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50,
+    "cent": 100, "mille": 1000,
+}
+NUMBER_NAMES: dict[int, str] = {v: k for k, v in NUMBER_WORDS.items()}
+
+
+def country_form(name: str) -> tuple[str, str, bool] | None:
+    """(« la Russie », "Fem", plural) for a country name, or None."""
+    return COUNTRIES.get(name)

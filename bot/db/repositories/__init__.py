@@ -1,0 +1,1 @@
+"""Repositories: take a Session, return plain values, never commit."""

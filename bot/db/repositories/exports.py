@@ -1,0 +1,87 @@
+"""Reads for the teacher's exports: per student × deck figures, and a deck's live questions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from bot.db.models import Card, Deck, Question, Review, User
+
+
+@dataclass(frozen=True, slots=True)
+class StudentDeckRow:
+    user_id: int
+    student: str
+    deck_slug: str
+    cards: int
+    answers: int
+    correct: int
+    answers_7d: int
+    last_answer_at: dt.datetime | None
+
+
+def student_deck_rows(session: Session, week_start: dt.datetime) -> list[StudentDeckRow]:
+    """One row per (student, deck) the student has answered or holds cards in."""
+    answers = (
+        select(
+            Review.user_id.label("user_id"),
+            Question.deck_id.label("deck_id"),
+            func.count(Review.id).label("answers"),
+            func.sum(case((Review.correct, 1), else_=0)).label("correct"),
+            func.sum(case((Review.reviewed_at >= week_start, 1), else_=0)).label("answers_7d"),
+            func.max(Review.reviewed_at).label("last_at"),
+        )
+        .join(Question, Question.id == Review.question_id)
+        .group_by(Review.user_id, Question.deck_id)
+        .subquery()
+    )
+    cards = (
+        select(
+            Card.user_id.label("user_id"),
+            Question.deck_id.label("deck_id"),
+            func.count(Card.id).label("cards"),
+        )
+        .join(Question, Question.id == Card.question_id)
+        .group_by(Card.user_id, Question.deck_id)
+        .subquery()
+    )
+    query = (
+        select(
+            User.id,
+            User.display_name,
+            Deck.slug,
+            cards.c.cards,
+            func.coalesce(answers.c.answers, 0),
+            func.coalesce(answers.c.correct, 0),
+            func.coalesce(answers.c.answers_7d, 0),
+            answers.c.last_at,
+        )
+        .select_from(cards)
+        .join(User, User.id == cards.c.user_id)
+        .join(Deck, Deck.id == cards.c.deck_id)
+        .outerjoin(
+            answers,
+            (answers.c.user_id == cards.c.user_id) & (answers.c.deck_id == cards.c.deck_id),
+        )
+        .order_by(Deck.slug, User.display_name, User.id)
+    )
+    rows = session.execute(query).all()
+    return [
+        StudentDeckRow(uid, name, slug, n, int(a), int(c), int(a7), last)
+        for uid, name, slug, n, a, c, a7, last in rows
+    ]
+
+
+def live_questions(session: Session, deck_slug: str) -> tuple[Deck, list[Question]] | None:
+    deck = session.scalar(select(Deck).where(Deck.slug == deck_slug))
+    if deck is None:
+        return None
+    questions = session.scalars(
+        select(Question)
+        .where(Question.deck_id == deck.id, Question.retired_at.is_(None))
+        .order_by(Question.position, Question.id)
+    ).all()
+    return deck, list(questions)

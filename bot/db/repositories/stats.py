@@ -1,0 +1,101 @@
+"""Reads behind the progress figures (student /stats, teacher overview and CSV export)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, case, exists, func, not_, select
+from sqlalchemy.orm import Session
+
+from bot.db.models import Card, Deck, DeckChoice, Question, Review, User
+from bot.domain.stats import CardRecord, ReviewRecord
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionErrorRate:
+    question_id: int
+    deck_slug: str
+    prompt: str
+    answers: int
+    wrong: int
+
+    @property
+    def error_rate(self) -> float:
+        return self.wrong / self.answers if self.answers else 0.0
+
+
+def reviews_since(session: Session, user_id: int, since: dt.datetime) -> list[ReviewRecord]:
+    rows = session.execute(
+        select(Review.reviewed_at, Review.correct).where(
+            Review.user_id == user_id, Review.reviewed_at >= since
+        )
+    )
+    return [ReviewRecord(at, bool(ok)) for at, ok in rows]
+
+
+def review_instants(session: Session, user_id: int) -> list[dt.datetime]:
+    """Every answer time of the student (for streaks; the local day is computed by the caller)."""
+    return list(session.scalars(select(Review.reviewed_at).where(Review.user_id == user_id)))
+
+
+def cards_of(session: Session, user_id: int) -> list[CardRecord]:
+    rows = session.execute(
+        select(Card.state, Card.reps, Card.due, Card.suspended_at)
+        .join(Question, Question.id == Card.question_id)
+        .where(Card.user_id == user_id, Question.retired_at.is_(None))
+    )
+    return [
+        CardRecord(state, reps, due, suspended is not None) for state, reps, due, suspended in rows
+    ]
+
+
+def studyable_questions(user_id: int) -> Select[tuple[int]]:
+    """Ids of live questions in the decks the student studies."""
+    disabled = exists().where(
+        DeckChoice.user_id == user_id,
+        DeckChoice.deck_id == Question.deck_id,
+        DeckChoice.enabled.is_(False),
+    )
+    return (
+        select(Question.id)
+        .join(Deck, Deck.id == Question.deck_id)
+        .where(Question.retired_at.is_(None), Deck.retired_at.is_(None), not_(disabled))
+    )
+
+
+def unseen_count(session: Session, user_id: int) -> int:
+    has_card = exists().where(Card.user_id == user_id, Card.question_id == Question.id)
+    query = studyable_questions(user_id).where(not_(has_card)).subquery()
+    return session.scalar(select(func.count()).select_from(query)) or 0
+
+
+def error_rates(
+    session: Session,
+    *,
+    user_id: int | None = None,
+    since: dt.datetime | None = None,
+    min_answers: int = 1,
+    limit: int = 10,
+) -> list[QuestionErrorRate]:
+    """Questions with the highest share of wrong answers (practice answers included)."""
+    wrong = func.sum(case((Review.correct.is_(False), 1), else_=0))
+    answers = func.count(Review.id)
+    query = (
+        select(Question.id, Deck.slug, Question.prompt, answers, wrong)
+        .join(Question, Question.id == Review.question_id)
+        .join(Deck, Deck.id == Question.deck_id)
+        .group_by(Question.id, Deck.slug, Question.prompt)
+        .having(and_(answers >= min_answers, wrong > 0))
+        .order_by((wrong * 1.0 / answers).desc(), answers.desc(), Question.id)
+        .limit(limit)
+    )
+    if user_id is not None:
+        query = query.where(Review.user_id == user_id)
+    if since is not None:
+        query = query.where(Review.reviewed_at >= since)
+    return [QuestionErrorRate(*row) for row in session.execute(query)]
+
+
+def user_timezone(session: Session, user_id: int) -> str:
+    return session.execute(select(User.timezone).where(User.id == user_id)).scalar_one()

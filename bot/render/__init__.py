@@ -1,0 +1,1 @@
+"""Presentation shared by both front ends: progress text and the progress chart."""

@@ -1,0 +1,179 @@
+"""What the study and user services hand to the front ends: frozen values, never ORM rows.
+
+Errors the front ends may catch::
+
+    ServiceError(Exception)
+        UserNotFound(ServiceError, LookupError)      no student with that id
+        DeckNotFound(ServiceError, LookupError)      no live deck with that slug
+        InvalidSetting(ServiceError, ValueError)     a setting refused; ``.field`` names it
+
+Stale, forged or repeated answers are *not* errors: they come back as an
+:class:`AnswerOutcome` whose ``status`` says what happened, and nothing is recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.deck import QuestionKind
+from bot.domain.grading import Verdict
+
+
+class ServiceError(Exception):
+    """Base of the errors the services raise on purpose."""
+
+
+class UserNotFound(ServiceError, LookupError):
+    def __init__(self, user_id: int) -> None:
+        super().__init__(f"no user with id {user_id}")
+        self.user_id = user_id
+
+
+class DeckNotFound(ServiceError, LookupError):
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"no deck {slug!r}")
+        self.slug = slug
+
+
+class InvalidSetting(ServiceError, ValueError):
+    """``field`` is the keyword given to ``UserService.update`` (``timezone``, …)."""
+
+    def __init__(self, field: str, value: object) -> None:
+        super().__init__(f"invalid {field}: {value!r}")
+        self.field = field
+        self.value = value
+
+
+class AnswerStatus(StrEnum):
+    RECORDED = "recorded"
+    #: The same idempotency key was seen before: the first outcome is returned, counted once.
+    DUPLICATE = "duplicate"
+    #: The token is real but not the current question (a newer one was shown, or it was
+    #: already answered under another key).
+    STALE = "stale"
+    #: Forged token, another student's token, or a choice index that was never shown.
+    UNKNOWN = "unknown"
+
+
+class UndoStatus(StrEnum):
+    UNDONE = "undone"
+    NOTHING = "nothing"  # no answer to undo (none yet, or the last one was already undone)
+    TOO_LATE = "too_late"  # the last answer is older than the undo window
+
+
+@dataclass(frozen=True, slots=True)
+class UserView:
+    id: int
+    telegram_id: int | None
+    chat_id: int | None
+    console_name: str | None
+    display_name: str
+    language: str
+    timezone: str
+    reminder_time: dt.time | None
+    next_reminder_at: dt.datetime | None
+    reminders_paused: bool
+    new_cards_per_day: int
+    desired_retention: float
+    blocked_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DeckChoiceView:
+    slug: str
+    title: str
+    description: str | None
+    language: str
+    enabled: bool
+    question_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShownQuestion:
+    """A question as shown; the answer must carry ``token``.
+
+    ``choices`` are the buttons, in the order shown (``answer_choice`` takes an index into
+    them, from 0); empty for typed answers. ``prompt`` has a cloze's gap blanked out.
+    """
+
+    token: str
+    question_id: int
+    deck_slug: str
+    deck_title: str
+    kind: QuestionKind
+    prompt: str
+    choices: tuple[str, ...]
+    is_new: bool
+    practice: bool
+    session_answered: int
+    session_correct: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerOutcome:
+    """What happened to an answer. Only ``recorded`` and ``duplicate`` carry a verdict."""
+
+    status: AnswerStatus
+    verdict: Verdict | None = None
+    reason: str | None = None
+    given: str | None = None
+    correct_answer: str | None = None
+    source_sentence: str | None = None
+    explanation: str | None = None
+    #: The card reached the leech threshold with this answer and was suspended.
+    leech_suspended: bool = False
+    practice: bool = False
+    #: When the card comes back (None for practice answers and refused ones).
+    next_due: dt.datetime | None = None
+    session_answered: int = 0
+    session_correct: int = 0
+
+    @property
+    def accepted(self) -> bool:
+        """The answer counts (now or the first time it was delivered)."""
+        return self.status in (AnswerStatus.RECORDED, AnswerStatus.DUPLICATE)
+
+    @property
+    def is_correct(self) -> bool:
+        return self.verdict in (Verdict.CORRECT, Verdict.CLOSE)
+
+
+@dataclass(frozen=True, slots=True)
+class UndoOutcome:
+    status: UndoStatus
+    prompt: str | None = None
+    given_answer: str | None = None
+    session_answered: int = 0
+    session_correct: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """A run of questions. ``next_due``: the earliest time ``next_question`` has something
+    (``now`` itself when something is waiting; None when nothing is left to study)."""
+
+    answered: int
+    correct: int
+    next_due: dt.datetime | None
+    practice: bool = False
+    deck_slug: str | None = None
+    started_at: dt.datetime | None = None
+    ended_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressView:
+    """The terminal's quick /stats: all-time answers (practice included) and today's load."""
+
+    answered: int
+    correct: int
+    due_today: int
+    new_today: int
+    new_per_day: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answered if self.answered else None

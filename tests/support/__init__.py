@@ -1,0 +1,1 @@
+"""Test support code: fakes shared by the test suite and the benchmarks."""
