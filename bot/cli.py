@@ -134,6 +134,17 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services.backup import BackupError, backup_sqlite
+
+    try:
+        size = backup_sqlite(settings.database_url, Path(args.target))
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"sauvegarde écrite : {args.target} ({size // 1024} Kio)")
+    return 0
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.token:
         print(
@@ -182,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", metavar="FICHIER", help="élèves × paquets en CSV (- : la sortie)")
     p.add_argument("--anki", metavar="FICHIER.apkg", help="un paquet au format Anki")
     p.add_argument("--deck", metavar="ID", help="le paquet à exporter pour --anki")
+    p = add("backup", cmd_backup, "copie cohérente de la base SQLite, même bot en marche")
+    p.add_argument("target", help="fichier de sauvegarde à écrire")
     for extra in _extra_commands:
         extra(sub)
     return parser

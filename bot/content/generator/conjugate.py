@@ -7,6 +7,8 @@ irregular verbs give for the verbs of history and geopolitics prose.
 
 from __future__ import annotations
 
+import re
+
 # lemma -> (il, ils); compounds are matched by suffix (« obtenir » via « tenir »).
 _IRREGULAR: dict[str, tuple[str, str]] = {
     "être": ("est", "sont"), "avoir": ("a", "ont"), "aller": ("va", "vont"),
@@ -32,6 +34,7 @@ _IRREGULAR: dict[str, tuple[str, str]] = {
     "envoyer": ("envoie", "envoient"),
 }
 _DOUBLING = ("appeler", "jeter")  # appelle, jette (and rappeler, rejeter…)
+_E_GRAVE = re.compile(r"(e([bcdfgjklmnpqrstvz])|é([bcdfgjklmnpqrstvz]|[bcdfgptv][lr]|gn|ch))$")
 
 
 def present(lemma: str, plural: bool = False) -> str:
@@ -39,11 +42,7 @@ def present(lemma: str, plural: bool = False) -> str:
     n = 1 if plural else 0
     for suffix in sorted(_IRREGULAR, key=len, reverse=True):
         if lemma.endswith(suffix):
-            return lemma[: len(lemma) - len(suffix)] + _IRREGULAR[suffix][n][
-                0 if suffix in {"uire", "aître", "indre", "vrir"} else 0:
-            ] if suffix in {"uire", "aître", "indre", "vrir"} else (
-                lemma[: len(lemma) - len(suffix)] + _IRREGULAR[suffix][n]
-            )
+            return lemma[: len(lemma) - len(suffix)] + _IRREGULAR[suffix][n]
     if lemma.endswith("er"):
         return _first_group(lemma[:-2], plural)
     if lemma.endswith("ir"):
@@ -60,16 +59,13 @@ def present(lemma: str, plural: bool = False) -> str:
 
 def _first_group(stem: str, plural: bool) -> str:
     ending = "ent" if plural else "e"
-    if stem.endswith(("oy", "uy")) or (stem.endswith("ay") and False):
+    if stem.endswith(("oy", "uy")):
         return stem[:-1] + "i" + ending
     if any((stem + "er").endswith(v) for v in _DOUBLING):
         return stem + stem[-1] + ending
-    # e / é + consonant(s) + er → è: geler → gèle, racheter → rachète, céder → cède.
-    for i in range(len(stem) - 1, 0, -1):
-        if stem[i] in "aeiouyéèêâîôû":
-            if stem[i] in "eé" and i < len(stem) - 1 and stem[i + 1:] not in {"x"}:
-                consonants = stem[i + 1:]
-                if 1 <= len(consonants) <= 2 and consonants not in {"ss", "ct", "st"}:
-                    return stem[:i] + "è" + consonants + ending
-            break
+    # e + one consonant + er → è (geler → gèle, racheter → rachète); é + consonant or
+    # consonant cluster + er → è (céder → cède, régler → règle).
+    match = _E_GRAVE.search(stem)
+    if match:
+        return stem[: match.start()] + "è" + (match.group(2) or match.group(3)) + ending
     return stem + ending

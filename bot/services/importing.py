@@ -1,0 +1,429 @@
+"""Teachers' question files into the database: add, update in place, retire; all or nothing.
+
+Every file is parsed and checked before the database is opened, so an invalid file changes
+nothing (:class:`~bot.content.deckfile.DeckFormatError` is raised with every problem). The sync
+then runs in one transaction:
+
+* a question is matched by its key (the teacher's ``id``) within its deck; an edited question
+  is updated in place, so its row id, students' cards and review history stay;
+* a question gone from its file is retired (``retired_at``), never deleted, and comes back
+  (un-retired) if the file lists it again;
+* :meth:`ImportService.import_paths` also retires the decks whose file was in the scanned
+  folders (or among the files given) but is gone; :meth:`ImportService.import_bytes` (a file
+  sent to the bot) only touches its own deck.
+
+Rows are written only when a value differs, so a second run changes nothing, ``updated_at``
+included. Two imports at once cannot duplicate rows: deck rows are locked (``FOR UPDATE`` on
+PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) and the unique constraints on ``decks.slug`` and
+``questions(deck_id, key)`` stop two inserts of a new deck; the loser's transaction is rolled
+back and run again on the new state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.content.deckfile import DeckFormatError, DeckProblem, load_deck_bytes, load_decks
+from bot.db import models
+from bot.db.repositories import content as repo
+from bot.domain.deck import Deck, Question
+
+log = logging.getLogger(__name__)
+
+#: A concurrent import can make ours fail (unique violation, lock timeout, deadlock): retry.
+DEFAULT_ATTEMPTS = 3
+
+
+class DeckStatus(StrEnum):
+    """What happened to the deck row itself (its questions are counted apart)."""
+
+    NEW = "new"
+    RESTORED = "restored"  # was retired, its file is back
+    UPDATED = "updated"  # title, language, description, file name or question order changed
+    RETIRED = "retired"  # its file is gone
+    UNCHANGED = "unchanged"
+
+
+_STATUS_LABELS = {
+    DeckStatus.NEW: "nouveau paquet",
+    DeckStatus.RESTORED: "paquet rétabli",
+    DeckStatus.UPDATED: "paquet mis à jour",
+    DeckStatus.RETIRED: "paquet retiré : fichier absent",
+}
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    # French: 0 and 1 take the singular.
+    return f"{n} {singular if n < 2 else plural}"
+
+
+@dataclass(frozen=True, slots=True)
+class DeckReport:
+    """One deck's outcome. ``added + updated + unchanged`` is the number of questions in its file.
+
+    ``added`` counts new questions and retired ones brought back; ``updated`` counts questions
+    whose stored row changed (content, position in the file or generator confidence);
+    ``retired`` counts questions retired by this import.
+    """
+
+    slug: str
+    title: str
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+    unchanged: int = 0
+    status: DeckStatus = DeckStatus.UNCHANGED
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.retired) or (
+            self.status is not DeckStatus.UNCHANGED
+        )
+
+    def describe(self) -> str:
+        """« slug : 12 ajoutées, 1 modifiée, 0 retirée, 40 inchangées »."""
+        label = _STATUS_LABELS.get(self.status)
+        name = f"{self.slug} ({label})" if label else self.slug
+        counts = ", ".join(
+            (
+                _count(self.added, "ajoutée", "ajoutées"),
+                _count(self.updated, "modifiée", "modifiées"),
+                _count(self.retired, "retirée", "retirées"),
+                _count(self.unchanged, "inchangée", "inchangées"),
+            )
+        )
+        return f"{name} : {counts}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """Per deck: the decks of the imported files in file order, then the decks retired."""
+
+    decks: tuple[DeckReport, ...] = field(default=())
+
+    @property
+    def changed(self) -> bool:
+        return any(deck.changed for deck in self.decks)
+
+    @property
+    def added(self) -> int:
+        return sum(deck.added for deck in self.decks)
+
+    @property
+    def updated(self) -> int:
+        return sum(deck.updated for deck in self.decks)
+
+    @property
+    def retired(self) -> int:
+        return sum(deck.retired for deck in self.decks)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(deck.unchanged for deck in self.decks)
+
+    def deck(self, slug: str) -> DeckReport:
+        """The report of one deck (KeyError if it was not part of the import)."""
+        for report in self.decks:
+            if report.slug == slug:
+                return report
+        raise KeyError(slug)
+
+    def describe(self) -> str:
+        """One French line per deck."""
+        if not self.decks:
+            return "Aucun paquet de questions."
+        return "\n".join(deck.describe() for deck in self.decks)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """Where the files of an ``import_paths`` come from: a deck stored from there whose slug
+    was not loaded has lost its file."""
+
+    folders: tuple[Path, ...]
+    files: frozenset[Path]
+
+    @classmethod
+    def of(cls, paths: Sequence[Path]) -> _Scope:
+        resolved = [Path(path).resolve() for path in paths]
+        return cls(
+            folders=tuple(path for path in resolved if path.is_dir()),
+            files=frozenset(path for path in resolved if not path.is_dir()),
+        )
+
+    def contains(self, source_file: str | None) -> bool:
+        if not source_file:
+            return False
+        path = Path(source_file).resolve()
+        return path in self.files or any(path.is_relative_to(folder) for folder in self.folders)
+
+
+class ImportService:
+    """Sync question files into the database (see the module docstring for the rules)."""
+
+    def __init__(
+        self, session_factory: sessionmaker[Session], *, attempts: int = DEFAULT_ATTEMPTS
+    ) -> None:
+        self._session_factory = session_factory
+        self._attempts = max(1, attempts)
+
+    def import_paths(self, paths: Sequence[Path], now: dt.datetime) -> ImportReport:
+        """Import every question file given or found under the folders given.
+
+        Decks whose file was under those folders (or among those files) and is gone are
+        retired with their questions.
+
+        Raises:
+            DeckFormatError: a file is invalid, or no question file was found; nothing changed.
+        """
+        paths = [Path(path) for path in paths]
+        decks = load_decks(paths)
+        if not decks:
+            # Retiring every deck because a folder is empty (a wrong folder, an unmounted
+            # volume) would hide all of the students' work: refuse instead.
+            where = ", ".join(str(path) for path in paths) or "."
+            raise DeckFormatError(
+                [
+                    DeckProblem(
+                        where,
+                        None,
+                        None,
+                        "aucun fichier de questions (.yaml ou .yml) trouvé : rien n'a été"
+                        " importé ni retiré",
+                    )
+                ]
+            )
+        _check_column_sizes(decks)
+        return self._sync(decks, now, _Scope.of(paths))
+
+    def import_bytes(self, data: bytes, filename: str, now: dt.datetime) -> ImportReport:
+        """Import one file's content (a file sent to the bot): adds or updates its deck only.
+
+        Raises:
+            DeckFormatError: the file is invalid; nothing changed.
+        """
+        deck = load_deck_bytes(data, filename)
+        _check_column_sizes([deck])
+        return self._sync([deck], now, None)
+
+    def _sync(self, decks: Sequence[Deck], now: dt.datetime, scope: _Scope | None) -> ImportReport:
+        for attempt in range(1, self._attempts + 1):
+            try:
+                with self._session_factory() as session, session.begin():
+                    return _apply(session, decks, now, scope)
+            except (IntegrityError, OperationalError) as exc:
+                if attempt == self._attempts:
+                    raise
+                log.info(
+                    "import : conflit avec une autre écriture (%s), nouvel essai %d/%d",
+                    type(exc.orig).__name__,
+                    attempt + 1,
+                    self._attempts,
+                )
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _apply(
+    session: Session, decks: Sequence[Deck], now: dt.datetime, scope: _Scope | None
+) -> ImportReport:
+    repo.lock_content(session)
+    # A whole-folder import needs every deck (to find the ones whose file is gone).
+    slugs = None if scope is not None else [deck.slug for deck in decks]
+    rows = repo.get_decks_by_slug(session, slugs, for_update=True)
+    stored = repo.questions_of_decks(session, [row.id for row in rows.values()])
+    reports = [
+        _sync_deck(session, deck, rows.get(deck.slug), stored, now)
+        for deck in sorted(decks, key=lambda deck: deck.slug)  # insert order: no deadlock
+    ]
+    by_slug = {report.slug: report for report in reports}
+    ordered = [by_slug[deck.slug] for deck in decks]
+    if scope is not None:
+        loaded = {deck.slug for deck in decks}
+        for slug, row in sorted(rows.items()):
+            if slug not in loaded and row.retired_at is None and scope.contains(row.source_file):
+                ordered.append(_retire_deck(row, stored.get(row.id, {}), now))
+    return ImportReport(tuple(ordered))
+
+
+def _sync_deck(
+    session: Session,
+    deck: Deck,
+    row: models.Deck | None,
+    stored: Mapping[int, Mapping[str, models.Question]],
+    now: dt.datetime,
+) -> DeckReport:
+    values = _deck_values(deck)
+    if row is None:
+        row = repo.add_deck(
+            session, models.Deck(slug=deck.slug, created_at=now, updated_at=now, **values)
+        )
+        status = DeckStatus.NEW
+        questions: Mapping[str, models.Question] = {}
+    else:
+        status = DeckStatus.UNCHANGED
+        if _assign(row, values):
+            status = DeckStatus.UPDATED
+        if row.retired_at is not None:
+            row.retired_at = None
+            status = DeckStatus.RESTORED
+        if status is not DeckStatus.UNCHANGED:
+            row.updated_at = now
+        questions = stored.get(row.id, {})
+
+    added = updated = unchanged = retired = 0
+    new_rows: list[models.Question] = []
+    for position, question in enumerate(deck.questions):
+        question_values = _question_values(question, position)
+        existing = questions.get(question.key)
+        if existing is None:
+            new_rows.append(
+                models.Question(
+                    deck_id=row.id,
+                    key=question.key,
+                    created_at=now,
+                    updated_at=now,
+                    **question_values,
+                )
+            )
+            added += 1
+            continue
+        edited = _assign(existing, question_values)
+        restored = existing.retired_at is not None
+        if restored:
+            existing.retired_at = None
+            added += 1
+        elif edited:
+            updated += 1
+        else:
+            unchanged += 1
+        if edited or restored:
+            existing.updated_at = now
+    repo.add_questions(session, new_rows)
+
+    keys = {question.key for question in deck.questions}
+    for key, existing in questions.items():
+        if key not in keys and existing.retired_at is None:
+            existing.retired_at = now
+            existing.updated_at = now
+            retired += 1
+    return DeckReport(
+        slug=deck.slug,
+        title=deck.title,
+        added=added,
+        updated=updated,
+        retired=retired,
+        unchanged=unchanged,
+        status=status,
+    )
+
+
+def _retire_deck(
+    row: models.Deck, questions: Mapping[str, models.Question], now: dt.datetime
+) -> DeckReport:
+    row.retired_at = now
+    row.updated_at = now
+    retired = 0
+    for question in questions.values():
+        if question.retired_at is None:
+            question.retired_at = now
+            question.updated_at = now
+            retired += 1
+    return DeckReport(slug=row.slug, title=row.title, retired=retired, status=DeckStatus.RETIRED)
+
+
+def _deck_values(deck: Deck) -> dict[str, Any]:
+    return {
+        "title": deck.title,
+        "language": deck.language,
+        "description": deck.description,
+        "source_file": _source_name(deck.path),
+        "content_hash": deck.content_hash(),
+    }
+
+
+def _question_values(question: Question, position: int) -> dict[str, Any]:
+    return {
+        "position": position,
+        "kind": question.kind.value,
+        "prompt": question.prompt,
+        "answer": question.answer,
+        "accept": list(question.accept),
+        "distractors": list(question.distractors),
+        "explanation": question.explanation,
+        "source_sentence": question.source,
+        "tags": list(question.tags),
+        "confidence": question.confidence,
+        "content_hash": question.content_hash(),
+    }
+
+
+def _assign(row: object, values: Mapping[str, Any]) -> bool:
+    """Set the attributes that differ; True if any did (equal values are not even assigned)."""
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+def _source_name(path: str | None) -> str | None:
+    """The file's path relative to the working directory when inside it (stable across
+    ``quizbot import questions`` and ``quizbot import /abs/questions``), else as given."""
+    if path is None:
+        return None
+    candidate = Path(path)
+    if candidate.is_absolute() and candidate.is_relative_to(Path.cwd()):
+        candidate = candidate.relative_to(Path.cwd())
+    return candidate.as_posix()
+
+
+def _column_size(column: Any) -> int | None:
+    length = getattr(column.type, "length", None)
+    return length if isinstance(length, int) else None
+
+
+def _check_column_sizes(decks: Sequence[Deck]) -> None:
+    """Texts longer than their column: a teacher's message here, not a database error later
+    (PostgreSQL refuses them; SQLite would store them silently)."""
+    deck_columns = models.Deck.__table__.c
+    question_columns = models.Question.__table__.c
+    problems: list[DeckProblem] = []
+    for deck in decks:
+        file = deck.path or "?"
+        checks: list[tuple[str, str | None, int | None]] = [
+            ("l'identifiant du paquet", deck.slug, _column_size(deck_columns.slug)),
+            ("le titre du paquet", deck.title, _column_size(deck_columns.title)),
+            (
+                "le chemin du fichier",
+                _source_name(deck.path),
+                _column_size(deck_columns.source_file),
+            ),
+        ]
+        for label, text, limit in checks:
+            if text is not None and limit is not None and len(text) > limit:
+                problems.append(
+                    DeckProblem(file, None, None, f"{label} dépasse {limit} caractères")
+                )
+        key_limit = _column_size(question_columns.key)
+        for question in deck.questions:
+            if key_limit is not None and len(question.key) > key_limit:
+                problems.append(
+                    DeckProblem(
+                        file,
+                        question.line,
+                        question.key[:40] + "…",
+                        f"l'identifiant de la question dépasse {key_limit} caractères",
+                    )
+                )
+    if problems:
+        raise DeckFormatError(problems)
