@@ -1,0 +1,823 @@
+"""Tolerant grading of a student's answer against a question's expected answer.
+
+A :class:`Grade` carries a :class:`Verdict` and a short French ``reason`` for the student. The
+service maps the verdict to an FSRS rating (:func:`bot.domain.scheduling.rating_for`).
+
+How an open or cloze answer is compared with each expected form (the answer, then each
+``accept`` entry; the best verdict wins, the answer's reason is kept when all are wrong):
+
+1. **Normalisation** (:func:`normalize`): case, accents (NFKD), ligatures (œ → oe),
+   typographic apostrophes and quotes, hyphens, spaces (also non-breaking), punctuation, a
+   trailing full stop, and leading articles or prepositions (le, la, les, l', un, une, des, du,
+   de, d', en, au, aux, à). Numeric dates are rewritten first: « 03/2006 » → « mars 2006 »,
+   « 20/10/2004 » or « 2004-10-20 » → « 20 octobre 2004 ». Equal normal forms are correct
+   (with a note when only the accents differ).
+2. **Numbers and dates** decide when the expected form holds any: numbers are read as numbers
+   in French and English notation, in digits or in words (« 2,5 milliards » = « 2.5 milliards »
+   = « 2 500 000 000 » = « deux milliards cinq cents millions »). One separator is a decimal
+   mark (« 2,500 » = 2.5); two or more equal ones group thousands (« 2,500,000 »). An integer
+   from 1000 to 2100 with no unit is a year; « mars 2006 », « 28 septembre » are dates. The
+   words around the numbers are not graded. Rules:
+
+   - a different number, year, month or day is wrong, even one keystroke away;
+   - expected unit (dollars, euros, roubles, %, years, months, weeks, days) omitted: correct;
+     a different unit: wrong;
+   - only the year when month and year were expected (or month without year, or no day): partial;
+     a more precise date than expected (« mars 2006 » for « 2006 ») is correct;
+   - the right mantissa without the expected scale (« 3 » for « 3 milliards »): partial; a scale
+     the expected form lacks (« 3 milliards » for « 3 », the question said « combien de
+     milliards ») is correct;
+   - two candidates of the same kind (« 2006 ou 2007 »): wrong, one answer was expected.
+3. **Lists**: an expected form split on « , », « ; », « / », « et », « ou » into two or more
+   items is graded item by item, in any order. All items and nothing else: correct (close if an
+   item needed a typo). Otherwise, with f items found and x wrong items given: partial when
+   ``1 <= f`` and ``x <= f`` (reason lists what is missing and what is wrong), wrong when
+   nothing is found or wrong items outnumber right ones (listing everything is not rewarded).
+   A list typed with spaces only (« Russie Chine ») is split on words when every expected item
+   is one word.
+4. **Words** (names, organisations): small typos are accepted as *close*, never for numbers:
+   per word, no edit up to 3 letters, one edit for 4 to 7, two from 8 (optimal string
+   alignment distance: a swap of two letters is one edit). Known near-homonyms (Iran/Irak,
+   Gambie/Zambie, Mali/Bali, Autriche/Australie) never match. Also correct: the acronym of the
+   expected name (« OTSC » for « Organisation du traité de sécurité collective ») and the other
+   way round, and the surname alone for a two-word proper name (« Loukachenko » for « Aleksandr
+   Loukachenko »). For a single expected answer: several answers (« la Russie ou la Chine »)
+   are wrong; the expected words plus at most three others without a negation (« la société
+   Beltransgaz ») are correct; at least half of the expected words and nothing else (« Communauté
+   économique » for « Communauté économique eurasiatique ») is partial.
+
+A ``choice`` answer must equal an expected form after normalisation. A ``true_false`` answer
+accepts vrai/v/oui/o/true/t/yes/juste/exact and faux/f/non/n/false/no/inexact.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from rapidfuzz.distance import OSA
+
+from bot.domain.deck import FALSE_ANSWER, TRUE_ANSWER, Question, QuestionKind
+
+__all__ = ["Grade", "Verdict", "grade", "grade_answer", "normalize"]
+
+
+class Verdict(StrEnum):
+    """How good an answer is, best first."""
+
+    CORRECT = "correct"
+    CLOSE = "close"
+    PARTIAL = "partial"
+    WRONG = "wrong"
+
+    @property
+    def accepted(self) -> bool:
+        """True when the answer counts as right (correct, or close enough)."""
+        return self in (Verdict.CORRECT, Verdict.CLOSE)
+
+
+_RANK = {Verdict.CORRECT: 0, Verdict.CLOSE: 1, Verdict.PARTIAL: 2, Verdict.WRONG: 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """The result of grading one answer.
+
+    Attributes:
+        verdict: Correct, close (accepted with a typo), partial or wrong.
+        reason: Short French text for the student; empty when there is nothing to add.
+        matched: The expected form (answer or accepted alternative, as written) the answer was
+            graded against, or None when the answer is wrong.
+        missing: For lists, the expected items not given (as written in the expected form).
+        extra: For lists and multiple answers, the given items that are wrong (as typed).
+    """
+
+    verdict: Verdict
+    reason: str = ""
+    matched: str | None = None
+    missing: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+
+    @property
+    def accepted(self) -> bool:
+        """True when the answer counts as right (correct, or close enough)."""
+        return self.verdict.accepted
+
+
+# --- reasons shown to the student ------------------------------------------------------------
+
+NO_ANSWER = "Pas de réponse."
+NOT_THE_ANSWER = "Ce n'est pas la bonne réponse."
+ONE_ANSWER_ONLY = "Une seule réponse est attendue."
+INCOMPLETE = "Réponse incomplète."
+WRONG_YEAR = "Ce n'est pas la bonne année."
+WRONG_MONTH = "Ce n'est pas le bon mois."
+WRONG_DAY = "Ce n'est pas le bon jour."
+WRONG_UNIT = "Ce n'est pas la bonne unité."
+TRUE_OR_FALSE = "Répondez par « vrai » ou par « faux »."
+
+_MAX_ANSWER_CHARS = 1000  # a pasted essay must not make the list matching quadratic in it
+
+# --- normalisation ---------------------------------------------------------------------------
+
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d"})
+_APOSTROPHES = re.compile(r"['’‘ʼ`´′]")
+_ORDINAL_ONE = re.compile(r"\b1(?:er|re|ère|ere)\b")
+_DIGIT_GROUPS = re.compile(r"\b\d{1,3}(?: \d{3})+\b")
+_SYMBOLS = re.compile(r"([%$€£])")
+_DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
+_LOOSE_SEPARATOR = re.compile(r"[.,](?!\d)|(?<!\d)[.,]")
+_OTHER = re.compile(r"[^\w%$€£.,]+|_")
+
+_LEADING = frozenset(
+    {"le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "en", "au", "aux", "a", "à"}
+)
+_STOPWORDS = _LEADING | {"et", "ou", "pour", "par", "sur", "dans", "avec", "the", "of", "and"}
+_NEGATIONS = frozenset(
+    {"ne", "n", "pas", "non", "jamais", "sauf", "ni", "aucun", "aucune", "not", "no"}
+)
+
+_MONTH_NAMES = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+_MONTHS: dict[str, int] = {
+    **{unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode(): number
+       for number, name in enumerate(_MONTH_NAMES, start=1)},
+    # abbreviations, except « sept » (seven) and « mar » (a word)
+    "janv": 1, "fev": 2, "fevr": 2, "avr": 4, "juil": 7, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+
+_FULL_DATE = re.compile(r"\b(\d{1,2})([/.-])(\d{1,2})\2(\d{4})\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_MONTH_YEAR = re.compile(r"\b(\d{1,2})[/-](\d{4})\b")
+
+
+def _rewrite_numeric_dates(text: str) -> str:
+    """Spell numeric dates with the month's name so they compare with written ones."""
+
+    def spell(day: str | None, month: str, year: str) -> str | None:
+        m, d = int(month), int(day) if day else None
+        if not 1 <= m <= 12 or (d is not None and not 1 <= d <= 31):
+            return None
+        return f"{d} {_MONTH_NAMES[m - 1]} {year}" if d else f"{_MONTH_NAMES[m - 1]} {year}"
+
+    text = _FULL_DATE.sub(lambda m: spell(m[1], m[3], m[4]) or m[0], text)
+    text = _ISO_DATE.sub(lambda m: spell(m[3], m[2], m[1]) or m[0], text)
+    return _MONTH_YEAR.sub(lambda m: spell(None, m[1], m[2]) or m[0], text)
+
+
+def _fold(text: str, *, keep_accents: bool = False) -> list[str]:
+    """Split ``text`` into comparable tokens: lower case, plain letters, numbers kept whole."""
+    text = _rewrite_numeric_dates(text).casefold().translate(_LIGATURES)
+    text = unicodedata.normalize("NFKD", text)  # also turns non-breaking spaces into spaces
+    if keep_accents:
+        text = unicodedata.normalize("NFC", text)
+    else:
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _APOSTROPHES.sub(" ", text)
+    text = _ORDINAL_ONE.sub("1", text)
+    text = _DIGIT_GROUPS.sub(lambda m: m[0].replace(" ", ""), text)
+    text = _SYMBOLS.sub(r" \1 ", text)
+    text = _DIGIT_LETTER.sub(" ", text)
+    text = _LOOSE_SEPARATOR.sub(" ", text)
+    return _OTHER.sub(" ", text).split()
+
+
+def _strip_leading(tokens: list[str]) -> list[str]:
+    """Drop leading articles and prepositions, keeping at least one token."""
+    start = 0
+    while start < len(tokens) - 1 and tokens[start] in _LEADING:
+        start += 1
+    return tokens[start:]
+
+
+def _words(text: str) -> list[str]:
+    return _strip_leading(_fold(text))
+
+
+def normalize(text: str) -> str:
+    """Return the comparable form of a short answer.
+
+    Lower case, no accents, apostrophes/quotes/hyphens/punctuation as spaces, single spaces,
+    numeric dates spelt out, and no leading article or preposition.
+
+    Args:
+        text: An answer as typed or as written in a question file.
+
+    Returns:
+        The normal form, e.g. ``normalize("L’Ouzbékistan.") == "ouzbekistan"`` and
+        ``normalize("en mars 2006") == normalize("03/2006") == "mars 2006"``.
+    """
+    return " ".join(_words(text))
+
+
+# --- numbers and dates -----------------------------------------------------------------------
+
+_NUMBER_WORDS: dict[str, int] = {
+    "zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+    "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13,
+    "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30,
+    "quarante": 40, "cinquante": 50, "soixante": 60, "septante": 70, "huitante": 80,
+    "octante": 80, "nonante": 90,
+}  # fmt: skip
+_HUNDREDS = frozenset({"cent", "cents"})
+_THOUSAND = frozenset({"mille", "mil"})
+_SCALES: dict[str, int] = {
+    "mille": 10**3, "mil": 10**3, "million": 10**6, "millions": 10**6, "mio": 10**6,
+    "milliard": 10**9, "milliards": 10**9, "md": 10**9, "mds": 10**9, "mrd": 10**9,
+    "mrds": 10**9,
+}  # fmt: skip
+_SCALE_NAMES = {10**3: "milliers", 10**6: "millions", 10**9: "milliards"}
+
+_CURRENCIES: dict[str, str] = {
+    "$": "USD", "dollar": "USD", "dollars": "USD", "usd": "USD",
+    "€": "EUR", "euro": "EUR", "euros": "EUR", "eur": "EUR",
+    "£": "GBP", "livre": "GBP", "livres": "GBP", "gbp": "GBP",
+    "rouble": "RUB", "roubles": "RUB", "rub": "RUB",
+}  # fmt: skip
+_DURATIONS: dict[str, str] = {
+    "an": "an", "ans": "an", "annee": "an", "annees": "an", "mois": "mois",
+    "semaine": "semaine", "semaines": "semaine", "jour": "jour", "jours": "jour",
+}  # fmt: skip
+_UNITS: dict[str, str] = {
+    **_CURRENCIES, **_DURATIONS, "%": "%", "pourcent": "%", "pourcents": "%", "percent": "%",
+}  # fmt: skip
+_PERCENT_PHRASES = (("pour", "cent"), ("per", "cent"))
+_UNIT_LINKS = frozenset({"de", "d", "des"})
+_PREFIX_CURRENCIES = frozenset({"$", "€", "£", "usd", "eur", "gbp"})
+_NUMERAL = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class _Quantity:
+    value: Decimal
+    unit: str | None
+    scale: int | None  # the first scale word (10**9 for « 2,5 milliards »)
+    mantissa: Decimal  # the number before that scale word (2.5)
+
+
+@dataclass(frozen=True, slots=True)
+class _Date:
+    day: int | None = None
+    month: int | None = None
+    year: int | None = None
+
+
+_Fact = _Quantity | _Date
+
+
+def _parse_numeral(token: str) -> Decimal:
+    """Read digits with French or English separators (see the module docstring)."""
+    separators = [c for c in token if c in ".,"]
+    if not separators:
+        return Decimal(token)
+    if len(set(separators)) == 2:  # « 1,234.5 » or « 1.234,5 »: the last one is decimal
+        decimal_mark = separators[-1]
+        grouping = "," if decimal_mark == "." else "."
+        return Decimal(token.replace(grouping, "").replace(decimal_mark, "."))
+    if len(separators) >= 2:  # « 2,500,000 » or « 2.500.000 »
+        return Decimal(token.replace(separators[0], ""))
+    return Decimal(token.replace(",", "."))
+
+
+def _is_integer(value: Decimal) -> bool:
+    return value == value.to_integral_value()
+
+
+def _can_add(current: Decimal, word: str, value: int) -> bool:
+    """Whether number word ``word`` continues the number read so far (« vingt » + « sept »)."""
+    if not _is_integer(current):
+        return False
+    last = int(current) % 100
+    if word in ("vingt", "vingts") and last == 4:  # quatre-vingt(s)
+        return True
+    if last == 0:
+        return True
+    if last == 10:
+        return value in (7, 8, 9)  # dix-sept, dix-huit, dix-neuf
+    if last in (60, 80) and 10 <= value < 20:  # soixante-douze, quatre-vingt-dix
+        return True
+    return last >= 20 and last % 10 == 0 and value < 10
+
+
+def _skip_link(tokens: Sequence[str], index: int) -> int:
+    return index + 1 if index < len(tokens) and tokens[index] in _UNIT_LINKS else index
+
+
+def _read_unit(tokens: Sequence[str], index: int) -> tuple[str | None, int]:
+    """The unit after a number (« de dollars », « % », « pour cent »), and where it ends."""
+    k = _skip_link(tokens, index)
+    if tuple(tokens[k : k + 2]) in _PERCENT_PHRASES:
+        return "%", k + 2
+    if k < len(tokens) and tokens[k] in _UNITS:
+        return _UNITS[tokens[k]], k + 1
+    return None, index
+
+
+def _read_number(tokens: Sequence[str], start: int) -> tuple[Decimal, int | None, Decimal, int]:
+    """Read a number at ``start``: (value, first scale, mantissa, end), or end == start."""
+    n = len(tokens)
+    total = Decimal(0)
+    current: Decimal | None = None
+    scale: int | None = None
+    mantissa = Decimal(0)
+    last_scale = 0
+    j = start
+    while j < n:
+        token = tokens[j]
+        if _NUMERAL.fullmatch(token):
+            if current is not None:
+                break  # « 1994 2006 »: two numbers
+            following = tokens[j + 1] if j + 1 < n else ""
+            if total and not (following in _SCALES and _SCALES[following] < last_scale):
+                break  # only « 2 milliards 500 millions » continues after a scale
+            current = _parse_numeral(token)
+        elif token in _NUMBER_WORDS:
+            value = _NUMBER_WORDS[token]
+            if current is None:
+                if token in ("un", "une") and not _counts_as_one(tokens, j, start):
+                    break
+                current = Decimal(value)
+            elif _can_add(current, token, value):
+                current += 76 if value == 20 and int(current) % 100 == 4 else value
+            else:
+                break
+        elif token == "et" and current is not None and j + 1 < n:
+            if tokens[j + 1] not in ("un", "une", "onze") or int(current) % 10:
+                break  # « vingt et un », « soixante et onze » only
+        elif token in _HUNDREDS and (current is None or _is_integer(current)):
+            current = (current or Decimal(1)) * 100
+        elif token in _SCALES:
+            if current is None and (total or token not in _THOUSAND):
+                break  # « des milliards »: no number
+            if current is None:
+                current = Decimal(1)  # « mille dollars »
+            if scale is None:
+                scale, mantissa = _SCALES[token], current
+            total += current * _SCALES[token]
+            last_scale = _SCALES[token]
+            current = None
+        else:
+            break
+        j += 1
+    if current is None and j == start:
+        return Decimal(0), None, Decimal(0), start
+    value = total + (current or Decimal(0))
+    return value, scale, (mantissa if scale else value), j
+
+
+def _counts_as_one(tokens: Sequence[str], index: int, start: int) -> bool:
+    """« un »/« une » is the number 1 before a scale or a unit, or as the whole answer."""
+    if len(tokens) == 1:
+        return True
+    following = tokens[index + 1] if index + 1 < len(tokens) else ""
+    return following in _SCALES or _read_unit(tokens, index + 1)[0] is not None
+
+
+def _read_date(tokens: Sequence[str], index: int, day: int | None) -> tuple[_Date, int]:
+    """Read « mars [2006] » at ``index`` (a month name); ``day`` was read before it."""
+    month = _MONTHS[tokens[index]]
+    value, scale, _, end = _read_number(tokens, index + 1)
+    if end > index + 1 and scale is None and _is_integer(value) and value >= 1000:
+        return _Date(day, month, int(value)), end
+    return _Date(day, month, None), index + 1
+
+
+def _facts(tokens: Sequence[str]) -> list[_Fact]:
+    """The numbers and dates in ``tokens`` (folded, articles kept)."""
+    facts: list[_Fact] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i] in _MONTHS:
+            date, i = _read_date(tokens, i, None)
+            facts.append(date)
+            continue
+        value, scale, mantissa, end = _read_number(tokens, i)
+        if end == i:
+            i += 1
+            continue
+        if end < len(tokens) and tokens[end] in _MONTHS and scale is None and 1 <= value <= 31:
+            if _is_integer(value):
+                date, i = _read_date(tokens, end, int(value))
+                facts.append(date)
+                continue
+        unit, end = _read_unit(tokens, end)
+        if unit is None and i > 0 and tokens[i - 1] in _PREFIX_CURRENCIES:
+            unit = _UNITS[tokens[i - 1]]
+        if unit is None and scale is None and _is_integer(value) and 1000 <= value <= 2100:
+            facts.append(_Date(year=int(value)))
+        else:
+            facts.append(_Quantity(value, unit, scale, mantissa))
+        i = end
+    return facts
+
+
+def _quantity_noun(quantity: _Quantity) -> str:
+    if quantity.unit in _CURRENCIES.values():
+        return "le bon montant"
+    if quantity.unit == "%":
+        return "le bon pourcentage"
+    if quantity.unit in _DURATIONS.values():
+        return "la bonne durée"
+    return "le bon nombre"
+
+
+def _missing_reason(fact: _Fact) -> str:
+    if isinstance(fact, _Date):
+        return "On attendait une année." if fact.month is None else "On attendait une date."
+    noun = _quantity_noun(fact).split(" ", 2)[-1]
+    article = "une" if noun in ("durée",) else "un"
+    return f"On attendait {article} {noun}."
+
+
+def _compare_date(expected: _Date, given: _Date) -> tuple[Verdict, str]:
+    parts = (
+        (expected.year, given.year, WRONG_YEAR, "l'année"),
+        (expected.month, given.month, WRONG_MONTH, "le mois"),
+        (expected.day, given.day, WRONG_DAY, "le jour"),
+    )
+    for want, got, wrong, _ in parts:
+        if want is not None and got is not None and want != got:
+            return Verdict.WRONG, wrong
+    missing = [name for want, got, _, name in reversed(parts) if want is not None and got is None]
+    if not missing:
+        return Verdict.CORRECT, ""
+    if len(missing) == sum(want is not None for want, *_ in parts):
+        return Verdict.WRONG, _missing_reason(expected)
+    return Verdict.PARTIAL, f"Il manque {' et '.join(missing)}."
+
+
+def _compare_quantity(expected: _Quantity, given: _Quantity) -> tuple[Verdict, str]:
+    same_value = given.value == expected.value or (
+        expected.scale is None and given.scale is not None and given.mantissa == expected.value
+    )
+    units_differ = expected.unit is not None and given.unit is not None
+    units_differ = units_differ and expected.unit != given.unit
+    if same_value:
+        return (Verdict.WRONG, WRONG_UNIT) if units_differ else (Verdict.CORRECT, "")
+    if expected.scale is not None and given.scale is None and given.value == expected.mantissa:
+        if not units_differ:
+            scale_name = _SCALE_NAMES.get(expected.scale, str(expected.scale))
+            return Verdict.PARTIAL, f"Précisez l'ordre de grandeur ({scale_name})."
+    return Verdict.WRONG, f"Ce n'est pas {_quantity_noun(expected)}."
+
+
+def _compare_fact(expected: _Fact, given: _Fact) -> tuple[Verdict, str]:
+    if isinstance(expected, _Date) and isinstance(given, _Date):
+        return _compare_date(expected, given)
+    if isinstance(expected, _Quantity) and isinstance(given, _Quantity):
+        return _compare_quantity(expected, given)
+    raise TypeError("facts of different kinds")  # pragma: no cover - callers pair by kind
+
+
+def _competes(expected: Iterable[_Fact], extra: _Fact) -> bool:
+    """Whether an unused given fact is a second candidate answer (« 2006 ou 2007 »)."""
+    for fact in expected:
+        if isinstance(fact, _Date) and isinstance(extra, _Date):
+            return True
+        if isinstance(fact, _Quantity) and isinstance(extra, _Quantity):
+            if fact.unit == extra.unit or extra.unit is None:
+                return True
+    return False
+
+
+def _grade_facts(expected: list[_Fact], given: list[_Fact]) -> tuple[Verdict, str]:
+    unused = list(given)
+    outcomes: list[tuple[Verdict | None, str]] = []
+    for fact in expected:
+        candidates = [g for g in unused if type(g) is type(fact)]
+        if not candidates:
+            outcomes.append((None, _missing_reason(fact)))
+            continue
+        scored = [(_compare_fact(fact, g), g) for g in candidates]
+        best, chosen = min(scored, key=lambda pair: _RANK[pair[0][0]])
+        unused.remove(chosen)
+        outcomes.append(best)
+    verdicts = [verdict for verdict, _ in outcomes]
+    for verdict, reason in outcomes:
+        if verdict is Verdict.WRONG:
+            return Verdict.WRONG, reason
+    if any(_competes(expected, extra) for extra in unused):
+        return Verdict.WRONG, ONE_ANSWER_ONLY
+    if all(verdict is None for verdict in verdicts):
+        return Verdict.WRONG, outcomes[0][1]
+    if None in verdicts:
+        return Verdict.PARTIAL, INCOMPLETE
+    for verdict, reason in outcomes:
+        if verdict is Verdict.PARTIAL:
+            return Verdict.PARTIAL, reason
+    return Verdict.CORRECT, ""
+
+
+# --- words -----------------------------------------------------------------------------------
+
+_CONFUSABLE = (
+    frozenset({"iran", "irak", "iraq"}),
+    frozenset({"gambie", "zambie"}),
+    frozenset({"mali", "bali"}),
+    frozenset({"autriche", "australie"}),
+)
+
+
+def _typo_budget(length: int) -> int:
+    if length <= 3:
+        return 0
+    return 1 if length <= 7 else 2
+
+
+def _close_enough(expected: str, given: str) -> bool:
+    """Same word, or a small typo of it; never for digits or known near-homonyms."""
+    if expected == given:
+        return True
+    if any(c.isdigit() for c in expected + given):
+        return False
+    if any(expected in group and given in group for group in _CONFUSABLE):
+        return False
+    budget = _typo_budget(len(expected))
+    return budget > 0 and OSA.distance(expected, given, score_cutoff=budget) <= budget
+
+
+def _content(words: Iterable[str]) -> list[str]:
+    return [w for w in words if w not in _STOPWORDS]
+
+
+def _sequence_verdict(expected: list[str], given: list[str]) -> Verdict | None:
+    """Correct for the same words, close for the same words with small typos, else None."""
+    if expected == given:
+        return Verdict.CORRECT
+    if not expected or not given:
+        return None
+    if len(expected) == len(given):
+        pairs = zip(expected, given, strict=True)
+        return Verdict.CLOSE if all(_close_enough(e, g) for e, g in pairs) else None
+    return Verdict.CLOSE if _close_enough("".join(expected), "".join(given)) else None
+
+
+def _letters(words: list[str]) -> str | None:
+    """The word if ``words`` could be an acronym (« otsc », « o t s c »), else None."""
+    if len(words) == 1 and words[0].isalpha() and len(words[0]) >= 2:
+        return words[0]
+    if len(words) >= 2 and all(len(w) == 1 and w.isalpha() for w in words):
+        return "".join(words)
+    return None
+
+
+def _is_acronym_of(expected: str, given: str) -> bool:
+    expected_words, given_words = _content(_fold(expected)), _content(_fold(given))
+    acronym = _letters(given_words)
+    if acronym and len(expected_words) >= 2 and acronym == "".join(w[0] for w in expected_words):
+        return True
+    acronym = _letters(expected_words)
+    written_as_acronym = expected.strip().rstrip(".").replace(".", "").isupper()
+    return bool(
+        acronym
+        and written_as_acronym
+        and len(given_words) >= 2
+        and acronym == "".join(w[0] for w in given_words)
+    )
+
+
+def _is_two_word_name(expected: str) -> bool:
+    """« Aleksandr Loukachenko », « A. Milinkievitch »: a first name and a surname."""
+    words = expected.split()
+    return len(words) == 2 and all(w[:1].isupper() for w in words)
+
+
+def _compare_words(given: str, expected: str) -> Verdict | None:
+    """Strict word matching (also used for list items): same words, typos, acronym, surname."""
+    expected_words, given_words = _words(expected), _words(given)
+    verdict = _sequence_verdict(_content(expected_words), _content(given_words))
+    if verdict is not None:
+        return Verdict.CLOSE if expected_words != given_words else verdict
+    if _is_acronym_of(expected, given):
+        return Verdict.CORRECT
+    if _is_two_word_name(expected):
+        return _sequence_verdict(_content(expected_words)[-1:], _content(given_words))
+    return None
+
+
+def _loose_words(given: str, expected: str) -> Verdict | None:
+    """Expected words plus a few others (correct or close), or most of them (partial)."""
+    expected_words, given_words = _content(_words(expected)), _content(_words(given))
+    if not expected_words or not given_words:
+        return None
+    unmatched = list(given_words)
+    found = exact = 0
+    for word in expected_words:
+        match = next((g for g in unmatched if _close_enough(word, g)), None)
+        if match is not None:
+            unmatched.remove(match)
+            found += 1
+            exact += match == word
+    if found == len(expected_words):
+        if len(unmatched) > 3 or _NEGATIONS.intersection(unmatched):
+            return None
+        return Verdict.CORRECT if exact == found else Verdict.CLOSE
+    if not unmatched and len(expected_words) >= 2 and 2 * found >= len(expected_words):
+        return Verdict.PARTIAL
+    return None
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+_ITEM_SEPARATOR = re.compile(
+    r"\s*(?:[;/&+]|,(?!\d)|(?<!\d),)\s*|\s+(?:et|ou|and|or)\s+", re.IGNORECASE
+)
+_LEADING_CONJUNCTION = re.compile(r"^(?:et|ou|and|or)\s+", re.IGNORECASE)
+
+
+def _split_items(text: str) -> list[str]:
+    """Split a list answer into its items, as written."""
+    parts = (_LEADING_CONJUNCTION.sub("", p.strip()) for p in _ITEM_SEPARATOR.split(text))
+    return [p.strip() for p in parts if _fold(p)]
+
+
+def _compare_item(given: str, expected: str) -> Verdict | None:
+    """Verdict of one list item: correct, close or None (not this item)."""
+    if _words(given) == _words(expected):
+        return Verdict.CORRECT
+    expected_facts = _facts(_fold(expected))
+    if expected_facts:
+        verdict, _ = _grade_facts(expected_facts, _facts(_fold(given)))
+        return Verdict.CORRECT if verdict is Verdict.CORRECT else None
+    return _compare_words(given, expected)
+
+
+def _quote_all(items: Sequence[str]) -> str:
+    return ", ".join(items)
+
+
+def _typo_reason(corrected: Sequence[str]) -> str:
+    quoted = [f"« {item} »" for item in corrected]
+    if len(quoted) == 1:
+        return f"Petite faute de frappe acceptée : on écrit {quoted[0]}."
+    return f"Petites fautes de frappe acceptées : on écrit {', '.join(quoted)}."
+
+
+def _grade_list(given: str, expected: str, expected_items: list[str]) -> Grade:
+    given_items = _split_items(given)
+    if len(given_items) == 1 and all(len(_words(item)) == 1 for item in expected_items):
+        given_items = _content(_words(given)) or given_items  # « Russie Chine »
+    remaining = list(given_items)
+    matches: dict[int, Verdict] = {}
+    for wanted in (Verdict.CORRECT, Verdict.CLOSE):  # exact matches first, then typos
+        for index, item in enumerate(expected_items):
+            if index in matches:
+                continue
+            for candidate in remaining:
+                if _compare_item(candidate, item) is wanted:
+                    matches[index] = wanted
+                    remaining.remove(candidate)
+                    break
+    missing = tuple(item for i, item in enumerate(expected_items) if i not in matches)
+    corrected = [expected_items[i] for i, v in sorted(matches.items()) if v is Verdict.CLOSE]
+    extra = tuple(remaining)
+    found = len(matches)
+    if not missing and not extra:
+        if corrected:
+            return Grade(Verdict.CLOSE, _typo_reason(corrected), expected)
+        return Grade(Verdict.CORRECT, "", expected)
+    parts = []
+    if missing:
+        parts.append(f"Il manque : {_quote_all(missing)}.")
+    if extra:
+        parts.append(f"En trop : {_quote_all(extra)}.")
+    if found == 0:
+        return Grade(Verdict.WRONG, NOT_THE_ANSWER, None, missing, extra)
+    verdict = Verdict.WRONG if len(extra) > found else Verdict.PARTIAL
+    return Grade(verdict, " ".join(parts), expected if verdict is Verdict.PARTIAL else None,
+                 missing, extra)  # fmt: skip
+
+
+# --- grading ---------------------------------------------------------------------------------
+
+
+def _accent_note(given: str, expected: str) -> str:
+    kept = _strip_leading(_fold(given, keep_accents=True))
+    if kept == _strip_leading(_fold(expected, keep_accents=True)):
+        return ""
+    return f"Attention aux accents : on écrit « {expected.strip().rstrip('.')} »."
+
+
+def _grade_form(given: str, expected: str) -> Grade:
+    """Grade an open answer against one expected form."""
+    if _words(given) == _words(expected):
+        return Grade(Verdict.CORRECT, _accent_note(given, expected), expected)
+    if _is_acronym_of(expected, given):
+        return Grade(Verdict.CORRECT, "", expected)
+    expected_items = _split_items(expected)
+    if len(expected_items) >= 2:
+        return _grade_list(given, expected, expected_items)
+    expected_facts = _facts(_fold(expected))
+    if expected_facts:
+        verdict, reason = _grade_facts(expected_facts, _facts(_fold(given)))
+        return Grade(verdict, reason, None if verdict is Verdict.WRONG else expected)
+    verdict = _compare_words(given, expected)
+    if verdict is None:
+        given_items = _split_items(given)
+        if len(given_items) >= 2:
+            if any(_compare_words(item, expected) for item in given_items):
+                extra = tuple(i for i in given_items if not _compare_words(i, expected))
+                return Grade(Verdict.WRONG, ONE_ANSWER_ONLY, None, (), extra)
+        else:
+            verdict = _loose_words(given, expected)
+    display = expected.strip().rstrip(".")
+    if verdict is Verdict.CORRECT:
+        return Grade(verdict, "", expected)
+    if verdict is Verdict.CLOSE:
+        return Grade(verdict, _typo_reason([display]), expected)
+    if verdict is Verdict.PARTIAL:
+        return Grade(verdict, f"{INCOMPLETE[:-1]} : on attendait « {display} ».", expected)
+    return Grade(Verdict.WRONG, NOT_THE_ANSWER)
+
+
+_TRUE_WORDS = frozenset({"vrai", "v", "oui", "o", "true", "t", "yes", "y", "juste", "exact"})
+_FALSE_WORDS = frozenset({"faux", "f", "non", "n", "false", "no", "inexact"})
+
+
+def _truth(text: str) -> bool | None:
+    words = _fold(text)
+    normal = " ".join(words)
+    if normal in _TRUE_WORDS:
+        return True
+    if normal in _FALSE_WORDS:
+        return False
+    said = {w for w in words if w in ("vrai", "faux")}  # « c'est vrai »
+    return said == {"vrai"} if len(said) == 1 else None
+
+
+def _grade_true_false(given: str, answer: str) -> Grade:
+    expected = _truth(answer)
+    if expected is None:
+        raise ValueError(f"a true/false answer must be {TRUE_ANSWER!r} or {FALSE_ANSWER!r}")
+    said = _truth(given)
+    display = TRUE_ANSWER if expected else FALSE_ANSWER
+    if said is None:
+        return Grade(Verdict.WRONG, TRUE_OR_FALSE)
+    if said is expected:
+        return Grade(Verdict.CORRECT, "", display)
+    return Grade(Verdict.WRONG, NOT_THE_ANSWER)
+
+
+def grade_answer(
+    given: str,
+    answer: str,
+    accept: Sequence[str] = (),
+    kind: QuestionKind = QuestionKind.OPEN,
+) -> Grade:
+    """Grade a student's answer against an expected answer and its accepted alternatives.
+
+    Args:
+        given: The answer as the student typed it (or the text of the button pressed).
+        answer: The expected answer, as written in the question file.
+        accept: Other accepted answers; each is tried like ``answer``.
+        kind: The question kind: ``choice`` needs the exact option (after normalisation),
+            ``true_false`` understands vrai/faux and their synonyms, ``open`` and ``cloze`` are
+            graded tolerantly (see the module docstring).
+
+    Returns:
+        The best grade over ``answer`` and ``accept``; when every form is wrong, the reason
+        comes from ``answer``.
+
+    Raises:
+        ValueError: If a true/false question's answer is neither vrai nor faux.
+    """
+    given = given[:_MAX_ANSWER_CHARS]
+    if kind is QuestionKind.TRUE_FALSE:
+        return _grade_true_false(given, answer)
+    if not _fold(given):
+        return Grade(Verdict.WRONG, NO_ANSWER)
+    forms = [answer, *accept]
+    if kind is QuestionKind.CHOICE:
+        chosen = _words(given)
+        match = next((form for form in forms if _words(form) == chosen), None)
+        if match is None:
+            return Grade(Verdict.WRONG, NOT_THE_ANSWER)
+        return Grade(Verdict.CORRECT, "", match)
+    best: Grade | None = None
+    for form in forms:
+        result = _grade_form(given, form)
+        if result.verdict is Verdict.CORRECT:
+            return result
+        if best is None or _RANK[result.verdict] < _RANK[best.verdict]:
+            best = result
+    assert best is not None  # forms always holds the answer
+    return best
+
+
+def grade(given: str, question: Question) -> Grade:
+    """Grade a student's answer to ``question``.
+
+    Args:
+        given: The answer as the student typed it (or the text of the button pressed).
+        question: The question asked; its ``answer``, ``accept`` and ``kind`` are used.
+
+    Returns:
+        The grade; see :func:`grade_answer`.
+    """
+    return grade_answer(given, question.answer, question.accept, question.kind)
