@@ -7,15 +7,21 @@ Each sub-command imports what it needs when it runs, so `quizbot chat` never loa
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import setup_logging
+
+if TYPE_CHECKING:
+    from bot.services.exports import ExportService
 
 log = logging.getLogger(__name__)
 
@@ -32,19 +38,22 @@ def _secrets(settings: Settings) -> list[str]:
     return secrets
 
 
-def _engine(settings: Settings, *, migrate: bool | None = None):  # type: ignore[no-untyped-def]
-    """Engine on an up-to-date schema: migrate if allowed, else refuse with the command."""
+@contextlib.contextmanager
+def _engine(settings: Settings) -> Iterator[Engine]:
+    """Engine on an up-to-date schema (migrating if allowed, else refusing), then disposed."""
     from bot.db import migrations
     from bot.db.engine import make_engine
 
     engine = make_engine(settings.database_url)
-    status = migrations.schema_status(engine)
-    if not status.up_to_date:
-        if migrate if migrate is not None else settings.should_auto_migrate:
+    try:
+        status = migrations.schema_status(engine)
+        if not status.up_to_date:
+            if not settings.should_auto_migrate:
+                raise CommandError(status.describe())
             migrations.upgrade(engine)
-        else:
-            raise CommandError(status.describe())
-    return engine
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
@@ -52,8 +61,11 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     from bot.db.engine import make_engine
 
     engine = make_engine(settings.database_url)
-    migrations.upgrade(engine)
-    print(migrations.schema_status(engine).describe())
+    try:
+        migrations.upgrade(engine)
+        print(migrations.schema_status(engine).describe())
+    finally:
+        engine.dispose()
     return 0
 
 
@@ -78,10 +90,10 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     from bot.services.clock import utcnow
     from bot.services.importing import ImportService
 
-    engine = _engine(settings)
-    service = ImportService(make_session_factory(engine))
     try:
-        report = service.import_paths(args.paths or [settings.questions_dir], utcnow())
+        with _engine(settings) as engine:
+            service = ImportService(make_session_factory(engine))
+            report = service.import_paths(args.paths or [settings.questions_dir], utcnow())
     except DeckFormatError as exc:
         for problem in exc.problems:
             print(problem)
@@ -106,16 +118,22 @@ def cmd_generate(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     from bot.console.chat import run_chat
 
-    engine = _engine(settings)
-    return run_chat(settings, engine, user=args.user, deck=args.deck)
+    with _engine(settings) as engine:
+        return run_chat(settings, engine, user=args.user, deck=args.deck)
 
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.db.engine import make_session_factory
-    from bot.services.clock import utcnow
-    from bot.services.exports import ExportService, UnknownDeck
+    from bot.services.exports import ExportService
 
-    service = ExportService(make_session_factory(_engine(settings)))
+    with _engine(settings) as engine:
+        return _export(ExportService(make_session_factory(engine)), args)
+
+
+def _export(service: ExportService, args: argparse.Namespace) -> int:
+    from bot.services.clock import utcnow
+    from bot.services.exports import UnknownDeck
+
     if args.csv:
         text = service.class_csv(utcnow())
         if args.csv == "-":
@@ -154,8 +172,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         return cmd_chat(settings, argparse.Namespace(user=None, deck=None))
     from bot.tg.app import run_bot
 
-    engine = _engine(settings)
-    return run_bot(settings, engine, webhook=args.webhook)
+    with _engine(settings) as engine:
+        return run_bot(settings, engine, webhook=args.webhook)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -164,7 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
 
-    def add(name: str, func: Callable[[Settings, argparse.Namespace], int], helptext: str):  # type: ignore[no-untyped-def]
+    def add(
+        name: str, func: Callable[[Settings, argparse.Namespace], int], helptext: str
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=helptext, description=helptext)
         p.set_defaults(func=func)
         return p
@@ -195,13 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--deck", metavar="ID", help="le paquet à exporter pour --anki")
     p = add("backup", cmd_backup, "copie cohérente de la base SQLite, même bot en marche")
     p.add_argument("target", help="fichier de sauvegarde à écrire")
-    for extra in _extra_commands:
-        extra(sub)
     return parser
-
-
-#: Registration hooks for sub-commands that live with their feature (reminders, export, backup).
-_extra_commands: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -38,10 +38,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import cast
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.events import AliasEvent, NodeEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.domain.deck import (
@@ -335,41 +335,90 @@ class _Refused(yaml.MarkedYAMLError):
     """A YAML feature question files do not need (its ``problem`` is already in French)."""
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """``SafeLoader`` whose composer refuses anchors and aliases and bounds the nesting depth.
+#: libyaml's parser when PyYAML was built with it (about 5 times faster than pure Python).
+_FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
 
-    Only the composer is used: the node tree is never turned into Python objects by PyYAML.
+
+def _compose(text: str) -> Node | None:
+    """The file's node tree (None if it holds no document).
+
+    libyaml first; on any error, PyYAML's own parser again, whose messages are clearer (the
+    French translation in :func:`_syntax_problem` is written for them).
     """
+    if _FAST_LOADER is not None:
+        try:
+            return _compose_events(yaml.parse(text, Loader=_FAST_LOADER))
+        except yaml.YAMLError:
+            pass
+    return _compose_events(yaml.parse(text, Loader=yaml.SafeLoader))
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
 
-    def compose_node(self, parent: Node | None, index: int) -> Node | None:
-        event = self.peek_event()
-        if isinstance(event, AliasEvent) or (
-            isinstance(event, NodeEvent) and event.anchor is not None
+def _compose_events(events: Iterable[yaml.Event]) -> Node | None:
+    """PyYAML's composer without recursion, anchors or aliases, and with a depth limit.
+
+    Only the node tree is built: no Python object is ever constructed from YAML tags.
+    """
+    resolve = yaml.resolver.Resolver().resolve
+    root: Node | None = None
+    documents = 0
+    # Open collections, each with the key waiting for its value (mappings only).
+    stack: list[tuple[Node, list[Node]]] = []
+
+    def attach(node: Node) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        parent, pending = stack[-1]
+        if isinstance(parent, SequenceNode):
+            parent.value.append(node)
+        elif pending:
+            parent.value.append((pending.pop(), node))
+        else:
+            pending.append(node)
+
+    for event in events:
+        mark = _mark(event.start_mark)
+        # libyaml's marks are another class with the same ``line`` and ``column``.
+        start, end = cast(yaml.Mark, event.start_mark), cast(yaml.Mark, event.end_mark)
+        if isinstance(event, yaml.AliasEvent) or (
+            isinstance(event, yaml.NodeEvent) and event.anchor is not None
         ):
             raise _Refused(
                 problem="les ancres « & » et les alias « * » de YAML ne sont pas acceptés :"
                 " recopiez le texte à chaque endroit",
-                problem_mark=_mark(event.start_mark),
+                problem_mark=mark,
             )
-        if self._depth >= MAX_DEPTH:
-            raise _Refused(
-                problem=f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux) :"
-                " vérifiez l'indentation et les crochets",
-                problem_mark=_mark(event.start_mark),
-            )
-        self._depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
-def _mark(mark: object) -> yaml.Mark | None:
-    return mark if isinstance(mark, yaml.Mark) else None
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _Refused(
+                    problem="plusieurs documents YAML (séparateur « --- ») : un fichier ne"
+                    " contient qu'un paquet",
+                    problem_mark=mark,
+                )
+        elif isinstance(event, yaml.ScalarEvent):
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(ScalarNode, event.value, event.implicit)
+            attach(ScalarNode(tag, event.value, start, end, event.style))
+        elif isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                raise _Refused(
+                    problem=f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux) :"
+                    " vérifiez l'indentation et les crochets",
+                    problem_mark=mark,
+                )
+            kind = SequenceNode if isinstance(event, yaml.SequenceStartEvent) else MappingNode
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(kind, None, event.implicit)
+            collection = kind(tag, [], start, None, event.flow_style)
+            attach(collection)
+            stack.append((collection, []))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()[0].end_mark = end
+    return root
 
 
 def _parse(data: bytes, checker: _Checker) -> Node | None:
@@ -383,7 +432,7 @@ def _parse(data: bytes, checker: _Checker) -> Node | None:
         )
         return None
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
@@ -392,14 +441,12 @@ def _parse(data: bytes, checker: _Checker) -> Node | None:
             None,
             f"le fichier n'est pas en UTF-8 (octet 0x{data[exc.start]:02X} à la position"
             f" {exc.start}, colonne {column}) : enregistrez-le en UTF-8"
-            " (dans votre éditeur : « Enregistrer sous » > encodage UTF-8)",
+            " (dans votre éditeur : « Enregistrer sous », encodage UTF-8)",
         )
         return None
-    text = text.removeprefix("\ufeff")
-    loader: _StrictLoader | None = None
+    checker.lines = text.splitlines()
     try:
-        loader = _StrictLoader(text)
-        root = loader.get_single_node()
+        root = _compose(text)
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
@@ -411,32 +458,44 @@ def _parse(data: bytes, checker: _Checker) -> Node | None:
         )
         return None
     except yaml.MarkedYAMLError as exc:
-        line, message = _syntax_problem(exc)
+        line, message = _syntax_problem(exc, checker.lines)
         checker.add(line, None, message)
         return None
-    finally:
-        if loader is not None:
-            loader.dispose()
     if root is None:
         checker.add(None, None, "le fichier est vide")
     return root
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError) -> tuple[int, str]:
-    """PyYAML's syntax error turned into (line, French message)."""
+_QUOTE_ADVICE = (
+    "entre apostrophes, une apostrophe s'écrit en double ('l''UE') ; entre guillemets, un"
+    ' guillemet s\'écrit \\" ; le plus simple : entourez de guillemets " " un texte qui'
+    " contient des apostrophes"
+)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, str]:
+    """PyYAML's syntax error as (line, French message); only the first one can be found."""
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    problem, context = exc.problem or "", exc.context or ""
-    context_line = exc.context_mark.line + 1 if exc.context_mark is not None else line
     if isinstance(exc, _Refused):
-        return line, problem
+        return line, exc.problem or ""
+    problem, context = exc.problem or "", exc.context or ""
+    opened = exc.context_mark.line + 1 if exc.context_mark is not None else line
+    if "quoted scalar" in context and "end of stream" in problem:
+        return opened, "guillemet ouvert sur cette ligne mais jamais refermé"
+    unclosed = _unclosed_quote(lines, line)
+    if unclosed is not None:
+        return unclosed, (
+            f'guillemet « " » ouvert sur cette ligne mais jamais refermé'
+            f" (YAML s'y perd ligne {line})"
+        )
     if "'\\t'" in problem:
         return line, (
             f"tabulation (colonne {column}) : YAML n'accepte que des espaces pour indenter ;"
             " remplacez les tabulations par des espaces"
         )
-    if problem.startswith("found character"):
-        char = problem.split("'")[1] if problem.count("'") >= 2 else "?"
+    if problem.startswith("found character") and problem.count("'") >= 2:
+        char = problem.split("'")[1]
         return line, (
             f"une valeur ne peut pas commencer par « {char} » (colonne {column}) :"
             " mettez le texte entre guillemets"
@@ -446,29 +505,38 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> tuple[int, str]:
             f"deux-points « : » inattendu (colonne {column}) : si le texte contient « : »,"
             " mettez-le entre guillemets ; sinon, vérifiez l'indentation"
         )
+    if "sequence entries are not allowed" in problem:
+        return line, (
+            f"tiret « - » inattendu (colonne {column}) : un texte qui commence par « - » se"
+            " met entre guillemets ; sinon, vérifiez l'indentation"
+        )
     if "could not find expected ':'" in problem:
-        return context_line, (
+        return opened, (
             "ligne sans « : » : chaque ligne doit avoir la forme « clé: valeur »"
             " (vérifiez aussi les guillemets et l'indentation)"
         )
-    if "quoted scalar" in context and "end of stream" in problem:
-        return context_line, "guillemet ouvert sur cette ligne mais jamais refermé"
     if "escape character" in problem:
         return line, (
-            f"barre oblique « \\ » inattendue entre guillemets doubles (colonne {column}) :"
-            " écrivez « \\\\ » ou utilisez des guillemets simples"
+            f"barre oblique « \\ » inattendue entre guillemets (colonne {column}) :"
+            " écrivez « \\\\ » ou utilisez des apostrophes ' ' autour du texte"
         )
-    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
-        bracket = "]" if "]" in problem else "}"
-        return context_line, (
-            f"crochet ou accolade ouvert sur cette ligne et jamais refermé par « {bracket} »"
-            " (ou virgule manquante) ; un texte qui commence par « [ » ou « { » se met"
-            " entre guillemets"
+    if "expected ',' or" in problem:
+        return opened, (
+            "crochet « [ » ou accolade « { » ouvert sur cette ligne mais jamais refermé (ou"
+            " virgule manquante) ; un texte qui commence par « [ » ou « { » se met entre"
+            " guillemets"
         )
-    if "single document" in context:
-        return line, (
-            "plusieurs documents YAML (séparateur « --- ») : un fichier ne contient qu'un paquet"
-        )
+    if "found '<scalar>'" in problem and 0 < line <= len(lines):
+        start = _value_start(lines[line - 1])
+        if start in ("'", '"'):
+            return line, f"texte inattendu après le guillemet fermant (colonne {column}) : " + (
+                _QUOTE_ADVICE
+            )
+        if start in ("[", "{"):
+            return line, (
+                f"un texte qui commence par « {start} » se met entre guillemets"
+                ' (ex. « prompt: "{{2006}} est l\'année…" »)'
+            )
     if "block end" in problem or "expected key" in problem or "'-' indicator" in problem:
         return line, (
             f"indentation incohérente (colonne {column}) : alignez cette ligne sur les autres"
@@ -478,8 +546,36 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> tuple[int, str]:
     return line, f"syntaxe YAML invalide (colonne {column}) : {detail}"
 
 
+_VALUE_START = re.compile(r"\s*(?:-\s+)?(?:[^\s'\"\[{#][^:]*:\s+)?(\S)")
+_QUOTED_VALUE = re.compile(r"^\s*(?:-\s+)?(?:[^\s'\"\[{#][^:]*:\s+)?\"")
+
+
+def _value_start(line: str) -> str:
+    """First character of the value on a ``key: value`` or ``- value`` line."""
+    match = _VALUE_START.match(line)
+    return match.group(1) if match else ""
+
+
+def _unclosed_quote(lines: Sequence[str], before: int) -> int | None:
+    """First line before ``before`` whose value opens a double quote and does not close it.
+
+    A teacher's multi-line quoted text is rare; a forgotten closing quote is common and PyYAML
+    then reports a confusing error several lines below.
+    """
+    for number, line in enumerate(lines[: before - 1], start=1):
+        match = _QUOTED_VALUE.match(line)
+        if match and len(re.findall(r'(?<!\\)"', line[match.end() :])) % 2 == 0:
+            return number
+    return None
+
+
 # --------------------------------------------------------------------------------------------
 # YAML node tree -> Deck, checking on the way
+
+
+def _mark(mark: object) -> yaml.Mark | None:
+    # libyaml's marks are another class, but errors are reported from the pure-Python pass.
+    return mark if isinstance(mark, yaml.Mark) else None
 
 
 def _line(node: Node) -> int:
@@ -495,17 +591,17 @@ def _fold(text: str) -> str:
 
 def _suggestion(word: str, choices: Sequence[str], aliases: dict[str, str]) -> str | None:
     folded = _fold(word).replace(" ", "_")
-    if folded in aliases:
+    if aliases.get(folded) in choices:
         return aliases[folded]
     matches = difflib.get_close_matches(folded, choices, n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 
 def _slug(text: str, *, lower: bool) -> str:
-    folded = _fold(text) if lower else unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in folded if not unicodedata.combining(c))
-    allowed = r"[^a-z0-9]+" if lower else r"[^A-Za-z0-9_.]+"
-    return re.sub(allowed, "-", bare).strip("-")
+    """A valid id close to ``text`` (for hints): no accents, no spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.lower() if lower else text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+" if lower else r"[^A-Za-z0-9_.]+", "-", bare).strip("-")
 
 
 def _describe(node: Node) -> str:
@@ -513,16 +609,33 @@ def _describe(node: Node) -> str:
         return "une liste"
     if isinstance(node, MappingNode):
         return "un bloc de clés"
-    return {
-        _INT: "un nombre",
-        _FLOAT: "un nombre",
-        _BOOL: f"le booléen « {node.value} »",
-        _NULL: "vide",
-    }.get(node.tag, "un texte")
+    return {_INT: "un nombre", _FLOAT: "un nombre", _NULL: "vide"}.get(node.tag, "un texte")
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag.removeprefix(_YAML) if tag.startswith(_YAML) else tag
 
 
 def _number(node: ScalarNode) -> float:
     return float(SafeConstructor().construct_object(node))
+
+
+def _peek_id(node: MappingNode) -> str | None:
+    """The question's ``id`` as written, to label its problems (it is checked later)."""
+    for key, value in node.value:
+        if isinstance(key, ScalarNode) and key.value == "id" and isinstance(value, ScalarNode):
+            return str(value.value).strip() or None
+    return None
+
+
+class _Fields(dict[str, Node]):
+    """The known keys of one YAML mapping, with their value nodes."""
+
+    def __init__(self, node: MappingNode) -> None:
+        super().__init__()
+        self.node = node
+        #: Keys suggested for a misspelled key: not also reported as missing.
+        self.guessed: set[str] = set()
 
 
 class _Checker:
@@ -532,6 +645,7 @@ class _Checker:
         self.file = filename
         self.problems: list[DeckProblem] = []
         self.slug: tuple[str, int] | None = None
+        self.lines: Sequence[str] = ()
 
     def add(self, where: Node | int | None, question_id: str | None, message: str) -> None:
         line = _line(where) if isinstance(where, Node) else where
@@ -548,15 +662,12 @@ class _Checker:
             )
             return None
         fields = self.mapping(root, TOP_KEYS, None)
-        if not self.version(fields.get("version"), root):
+        if not self.version(fields):
             return None
-        deck_node, questions_node = fields.get("deck"), fields.get("questions")
+        deck_node = self.require(fields, "deck", None)
         header = self.header(deck_node) if deck_node is not None else None
-        if deck_node is None:
-            self.add(root, None, _MISSING_HINTS["deck"])
+        questions_node = self.require(fields, "questions", None)
         questions = self.questions(questions_node) if questions_node is not None else None
-        if questions_node is None:
-            self.add(root, None, _MISSING_HINTS["questions"])
         if header is None or questions is None:
             return None
         slug, title, language, description, source = header
@@ -570,49 +681,77 @@ class _Checker:
             path=self.file,
         )
 
-    def version(self, node: Node | None, root: MappingNode) -> bool:
-        """Check ``version``; False if the file is of another version (then nothing else is)."""
+    def version(self, fields: _Fields) -> bool:
+        """Check ``version``; False for another version (then nothing else is checked)."""
+        node = self.require(fields, "version", None)
         if node is None:
-            self.add(root, None, _MISSING_HINTS["version"])
-        elif isinstance(node, ScalarNode) and node.tag == _INT:
-            version = _number(node)
-            if version != FORMAT_VERSION:
-                self.add(
-                    node,
-                    None,
-                    f"version {node.value} inconnue : ce programme lit la version"
-                    f" {FORMAT_VERSION} (écrivez « version: {FORMAT_VERSION} »)",
-                )
-                return False
-        else:
+            return True
+        if isinstance(node, ScalarNode) and node.tag == _INT:
+            if _number(node) == FORMAT_VERSION:
+                return True
             self.add(
                 node,
                 None,
-                f"« version » doit être le nombre {FORMAT_VERSION}"
-                f" (écrivez « version: {FORMAT_VERSION} », sans guillemets)",
+                f"version {node.value} inconnue : ce programme lit la version {FORMAT_VERSION}"
+                f" (écrivez « version: {FORMAT_VERSION} »)",
             )
+            return False
+        self.add(
+            node,
+            None,
+            f"« version » doit être le nombre {FORMAT_VERSION}"
+            f" (écrivez « version: {FORMAT_VERSION} », sans guillemets)",
+        )
         return True
 
     def header(self, node: Node) -> tuple[str, str, str, str | None, str | None] | None:
         """The ``deck`` section: (id, title, language, description, source)."""
         if not isinstance(node, MappingNode):
-            self.add(node, None, "« deck » doit contenir « id », « title »… (un bloc de clés)")
+            self.add(
+                node, None, "« deck » doit contenir « id: … » et « title: … » (un bloc de clés)"
+            )
             return None
         fields = self.mapping(node, DECK_KEYS, None)
-        slug = self.deck_id(fields.get("id"), node)
-        title = self.text(fields, "title", node, None, missing=_MISSING_HINTS["deck.title"])
-        language: str | None = "fr"
-        if "language" in fields:
-            language = self.text(fields, "language", node, None)
-            if language is not None and language not in LANGUAGES:
-                self.add(
-                    fields["language"],
-                    None,
-                    f"« language » doit être fr ou en (et non « {language} »)",
-                )
-                language = None
-        description = self.text(fields, "description", node, None, missing=None)
-        source = self.text(fields, "source", node, None, missing=None)
+        slug = self.deck_id(fields)
+        title = self.text(fields, "title", None, required=_MISSING_HINTS["deck.title"])
+        language = self.language(fields)
+        description = self.text(fields, "description", None)
+        source = self.source_path(fields)
+        if slug is None or title is None or language is None:
+            return None
+        return slug, title, language, description, source
+
+    def deck_id(self, fields: _Fields) -> str | None:
+        slug = self.text(fields, "id", None, required=_MISSING_HINTS["deck.id"])
+        if slug is None:
+            return None
+        if not DECK_ID.fullmatch(slug):
+            self.add(
+                fields["id"],
+                None,
+                f"identifiant de paquet « {slug} » invalide : minuscules sans accents, chiffres"
+                " et tirets seulement, sans espace"
+                f" (ex. « {_slug(slug, lower=True) or 'mon-paquet'} »)",
+            )
+            return None
+        self.slug = (slug, _line(fields["id"]))
+        return slug
+
+    def language(self, fields: _Fields) -> str | None:
+        language = self.text(fields, "language", None)
+        if language is None:
+            return None if "language" in fields else "fr"
+        if language not in LANGUAGES:
+            self.add(
+                fields["language"],
+                None,
+                f"« language » doit être fr ou en (et non « {language} »)",
+            )
+            return None
+        return language
+
+    def source_path(self, fields: _Fields) -> str | None:
+        source = self.text(fields, "source", None)
         if source is not None and (
             PurePosixPath(source).is_absolute() or PureWindowsPath(source).is_absolute()
         ):
@@ -622,35 +761,13 @@ class _Checker:
                 "« source » doit être un chemin relatif au fichier de questions"
                 " (ex. « sources/mon-texte.txt »)",
             )
-            source = None
-        if slug is None or title is None or language is None:
             return None
-        return slug, title, language, description, source
-
-    def deck_id(self, node: Node | None, deck: MappingNode) -> str | None:
-        if node is None:
-            self.add(deck, None, _MISSING_HINTS["deck.id"])
-            return None
-        slug = self.scalar_text(node, "id", None)
-        if slug is None:
-            return None
-        if not DECK_ID.fullmatch(slug):
-            hint = _slug(slug, lower=True) or "mon-paquet"
-            self.add(
-                node,
-                None,
-                f"identifiant de paquet « {slug} » invalide : minuscules sans accents, chiffres"
-                f" et tirets seulement, sans espace (ex. « {hint} »)",
-            )
-            return None
-        self.slug = (slug, _line(node))
-        return slug
+        return source
 
     def questions(self, node: Node) -> tuple[Question, ...] | None:
-        if isinstance(node, ScalarNode) and node.tag == _NULL:
-            self.add(node, None, "la liste « questions » est vide : ajoutez au moins une question")
-            return None
-        if not isinstance(node, SequenceNode):
+        if not isinstance(node, SequenceNode) and not (
+            isinstance(node, ScalarNode) and node.tag == _NULL
+        ):
             self.add(
                 node,
                 None,
@@ -661,14 +778,11 @@ class _Checker:
             self.add(node, None, "la liste « questions » est vide : ajoutez au moins une question")
             return None
         seen: dict[str, int] = {}
-        questions: list[Question] = []
-        for number, item in enumerate(node.value, start=1):
-            question = self.question(item, number, seen)
-            if question is not None:
-                questions.append(question)
-        if len(questions) < len(node.value):
-            return None
-        return tuple(questions)
+        questions = [
+            self.question(item, number, seen) for number, item in enumerate(node.value, start=1)
+        ]
+        valid = [question for question in questions if question is not None]
+        return tuple(valid) if len(valid) == len(questions) else None
 
     # -- one question ---------------------------------------------------------------------------
 
@@ -678,28 +792,24 @@ class _Checker:
                 node,
                 None,
                 f"la question n° {number} doit être un bloc de clés (« id », « kind »,"
-                " « prompt »…), pas " + _describe(node),
+                f" « prompt »…), pas {_describe(node)}",
             )
             return None
         before = len(self.problems)
-        qid = self.peek_id(node)
+        qid = _peek_id(node)
         fields = self.mapping(node, QUESTION_KEYS, qid)
-        key = self.question_id(fields.get("id"), node, qid, seen)
-        kind = self.kind(fields.get("kind"), node, qid)
-        prompt = self.text(fields, "prompt", node, qid)
-        answer = self.answer(fields, node, qid, kind)
+        key = self.question_id(fields, qid, seen)
+        kind = self.kind(fields, qid)
+        prompt = self.text(fields, "prompt", qid, required=_MISSING_HINTS["prompt"])
+        answer = self.answer(fields, qid, kind)
         accept = self.texts(fields, "accept", qid)
-        explanation = self.text(fields, "explanation", node, qid, missing=None)
-        source = self.text(fields, "source", node, qid, missing=None)
+        explanation = self.text(fields, "explanation", qid)
+        source = self.text(fields, "source", qid)
         tags = self.texts(fields, "tags", qid)
-        confidence = self.confidence(fields.get("confidence"), qid)
-        distractors: tuple[str, ...] | None = ()
-        if kind is QuestionKind.CHOICE:
-            distractors = self.choice_options(fields, node, qid, answer, accept or ())
-        else:
-            self.no_options(fields, qid, kind)
+        confidence = self.confidence(fields, qid)
+        distractors = self.options(fields, qid, kind, answer, accept or ())
         if kind is QuestionKind.CLOZE and prompt is not None:
-            answer = self.cloze_answer(prompt, fields, node, qid, answer)
+            answer = self.cloze_answer(fields, qid, prompt, answer)
         elif kind is not None and prompt is not None and "{{" in prompt:
             self.add(
                 fields["prompt"],
@@ -714,7 +824,7 @@ class _Checker:
             )
         if len(self.problems) > before:
             return None
-        # Every check passed, so none of these is None (the checks above record why otherwise).
+        # No new problem, so every check passed and none of these is None.
         assert key is not None and kind is not None and prompt is not None
         assert answer is not None and accept is not None and distractors is not None
         assert tags is not None
@@ -732,31 +842,18 @@ class _Checker:
             line=_line(node),
         )
 
-    @staticmethod
-    def peek_id(node: MappingNode) -> str | None:
-        """The question's id as written, to label its problems (checked later)."""
-        for key, value in node.value:
-            if isinstance(key, ScalarNode) and key.value == "id" and isinstance(value, ScalarNode):
-                text = str(value.value).strip()
-                return text or None
-        return None
-
-    def question_id(
-        self, node: Node | None, question: MappingNode, qid: str | None, seen: dict[str, int]
-    ) -> str | None:
-        if node is None:
-            self.add(question, None, _MISSING_HINTS["id"])
-            return None
-        key = self.scalar_text(node, "id", qid)
+    def question_id(self, fields: _Fields, qid: str | None, seen: dict[str, int]) -> str | None:
+        key = self.text(fields, "id", qid, required=_MISSING_HINTS["id"])
         if key is None:
             return None
+        node = fields["id"]
         if not QUESTION_ID.fullmatch(key):
-            hint = _slug(key, lower=False) or "question-1"
             self.add(
                 node,
                 qid,
                 f"identifiant « {key} » invalide : lettres sans accents, chiffres, « - », « _ »"
-                f" et « . » seulement, sans espace (ex. « {hint} »)",
+                " et « . » seulement, sans espace"
+                f" (ex. « {_slug(key, lower=False) or 'question-1'} »)",
             )
             return None
         if key in seen:
@@ -770,13 +867,8 @@ class _Checker:
         seen[key] = _line(node)
         return key
 
-    def kind(
-        self, node: Node | None, question: MappingNode, qid: str | None
-    ) -> QuestionKind | None:
-        if node is None:
-            self.add(question, qid, _MISSING_HINTS["kind"])
-            return None
-        text = self.scalar_text(node, "kind", qid)
+    def kind(self, fields: _Fields, qid: str | None) -> QuestionKind | None:
+        text = self.text(fields, "kind", qid, required=_MISSING_HINTS["kind"])
         if text is None:
             return None
         if text in KINDS:
@@ -785,39 +877,22 @@ class _Checker:
         hint = (
             f"vouliez-vous dire « {guess} » ?"
             if guess
-            else "types possibles : choice, open, cloze, true_false"
+            else "types possibles : " + ", ".join(KINDS)
         )
-        self.add(node, qid, f"type de question inconnu « {text} » : {hint}")
+        self.add(fields["kind"], qid, f"type de question inconnu « {text} » : {hint}")
         return None
 
-    def answer(
-        self,
-        fields: dict[str, Node],
-        question: MappingNode,
-        qid: str | None,
-        kind: QuestionKind | None,
-    ) -> str | None:
+    def answer(self, fields: _Fields, qid: str | None, kind: QuestionKind | None) -> str | None:
+        """The answer as written (a cloze's is checked later against its gap)."""
         node = fields.get("answer")
-        if kind is QuestionKind.TRUE_FALSE:
-            if node is None:
-                self.add(question, qid, "il manque « answer » (vrai ou faux)")
-                return None
-            if isinstance(node, ScalarNode) and node.tag == _BOOL:
-                return TRUE_ANSWER if _BOOL_TRUE.get(node.value.lower()) else FALSE_ANSWER
-            text = self.scalar_text(node, "answer", qid)
-            if text is not None and text.lower() not in (TRUE_ANSWER, FALSE_ANSWER):
-                self.add(
-                    node,
-                    qid,
-                    f"pour une question vrai/faux, « answer » doit être vrai ou faux"
-                    f" (et non « {text} »)",
-                )
-                return None
-            return text.lower() if text is not None else None
         if node is None:
-            if kind not in (QuestionKind.CLOZE, None):
-                self.add(question, qid, _MISSING_HINTS["answer"])
+            if kind is QuestionKind.TRUE_FALSE:
+                self.require(fields, "answer", qid, "il manque « answer » (vrai ou faux)")
+            elif kind is not None and kind is not QuestionKind.CLOZE:
+                self.require(fields, "answer", qid)
             return None
+        if kind is QuestionKind.TRUE_FALSE:
+            return self.true_false(node, qid)
         if isinstance(node, SequenceNode):
             self.add(
                 node,
@@ -828,15 +903,42 @@ class _Checker:
             return None
         return self.scalar_text(node, "answer", qid)
 
-    def choice_options(
+    def true_false(self, node: Node, qid: str | None) -> str | None:
+        if isinstance(node, ScalarNode) and node.tag == _BOOL:
+            # YAML 1.1 booleans: true/false, yes/no, on/off.
+            return TRUE_ANSWER if node.value.lower() in ("true", "yes", "on") else FALSE_ANSWER
+        text = self.scalar_text(node, "answer", qid)
+        if text is None:
+            return None
+        if text.lower() in (TRUE_ANSWER, FALSE_ANSWER):
+            return text.lower()
+        self.add(
+            node,
+            qid,
+            f"pour une question vrai/faux, « answer » doit être vrai ou faux (et non « {text} »)",
+        )
+        return None
+
+    def options(
         self,
-        fields: dict[str, Node],
-        question: MappingNode,
+        fields: _Fields,
         qid: str | None,
+        kind: QuestionKind | None,
         answer: str | None,
         accept: tuple[str, ...],
     ) -> tuple[str, ...] | None:
-        """The wrong answers of a ``choice`` question, from ``distractors`` or ``choices``."""
+        """The wrong answers: from ``distractors`` or ``choices``, only for ``choice``."""
+        if kind is not QuestionKind.CHOICE:
+            for key in ("distractors", "choices"):
+                if key in fields and kind is None:
+                    self.text_items(fields[key], key, qid)
+                elif key in fields:
+                    self.add(
+                        fields[key],
+                        qid,
+                        f"« {key} » ne sert qu'aux questions à choix (kind: choice)",
+                    )
+            return ()
         if "distractors" in fields and "choices" in fields:
             self.add(
                 fields["choices"],
@@ -847,50 +949,50 @@ class _Checker:
             return None
         if "choices" in fields:
             return self.choices(fields["choices"], qid, answer)
-        if "distractors" not in fields:
-            self.add(
-                question,
-                qid,
-                "il manque « distractors » : une question à choix a besoin d'au moins"
-                " 2 mauvaises réponses",
-            )
+        node = self.require(
+            fields,
+            "distractors",
+            qid,
+            "il manque « distractors » : une question à choix a besoin d'au moins"
+            " 2 mauvaises réponses",
+        )
+        items = self.text_items(node, "distractors", qid) if node is not None else None
+        if node is None or items is None:
             return None
-        items = self.text_items(fields["distractors"], "distractors", qid)
-        if items is None:
-            return None
-        if not self.distinct(items, "distractors", qid):
-            return None
-        wrong: list[str] = []
-        for text, node in items:
+        ok = True
+        wrong: list[tuple[str, Node]] = []
+        for text, item in items:
             if answer is not None and _fold(text) == _fold(answer):
                 self.add(
-                    node,
-                    qid,
-                    f"la bonne réponse « {answer} » ne doit pas figurer dans « distractors »",
+                    item, qid, f"« {text} » est la bonne réponse : retirez-la de « distractors »"
                 )
+                ok = False
             elif any(_fold(text) == _fold(other) for other in accept):
                 self.add(
-                    node,
+                    item,
                     qid,
-                    f"« {text} » est dans « accept » (réponse correcte) : retirez-le de"
+                    f"« {text} » est une réponse acceptée (« accept ») : retirez-la de"
                     " « distractors »",
                 )
+                ok = False
             else:
-                wrong.append(text)
+                wrong.append((text, item))
+        ok = self.distinct(wrong, "distractors", qid) and ok
         if len(items) < 2:
             self.add(
-                fields["distractors"],
+                node,
                 qid,
                 f"il faut au moins 2 mauvaises réponses dans « distractors » (il y en a"
                 f" {len(items)})",
             )
             return None
-        return tuple(wrong) if len(wrong) == len(items) else None
+        return tuple(text for text, _ in wrong) if ok else None
 
     def choices(self, node: Node, qid: str | None, answer: str | None) -> tuple[str, ...] | None:
         items = self.text_items(node, "choices", qid)
-        if items is None or not self.distinct(items, "choices", qid):
+        if items is None:
             return None
+        ok = self.distinct(items, "choices", qid)
         if answer is None:
             return None
         wrong = tuple(text for text, _ in items if _fold(text) != _fold(answer))
@@ -904,56 +1006,23 @@ class _Checker:
                 "« choices » doit contenir la bonne réponse et au moins 2 autres propositions",
             )
             return None
-        return wrong
+        return wrong if ok else None
 
     def distinct(self, items: list[tuple[str, Node]], key: str, qid: str | None) -> bool:
-        first: dict[str, str] = {}
-        ok = True
+        """False (and a problem per repeat) if two items are the same but for case or accents."""
+        seen: set[str] = set()
         for text, node in items:
-            folded = _fold(text)
-            if folded in first:
+            if _fold(text) in seen:
                 self.add(node, qid, f"« {text} » figure deux fois dans « {key} »")
-                ok = False
-            first.setdefault(folded, text)
-        return ok
-
-    def no_options(
-        self, fields: dict[str, Node], qid: str | None, kind: QuestionKind | None
-    ) -> None:
-        for key in ("distractors", "choices"):
-            if key not in fields:
-                continue
-            if kind is None:
-                self.text_items(fields[key], key, qid)
-            else:
-                self.add(
-                    fields[key],
-                    qid,
-                    f"« {key} » ne sert qu'aux questions à choix (kind: choice)",
-                )
+            seen.add(_fold(text))
+        return len(seen) == len(items)
 
     def cloze_answer(
-        self,
-        prompt: str,
-        fields: dict[str, Node],
-        question: MappingNode,
-        qid: str | None,
-        answer: str | None,
+        self, fields: _Fields, qid: str | None, prompt: str, answer: str | None
     ) -> str | None:
         """A cloze's answer is its gap's text; an explicit ``answer`` must be the same text."""
-        where = fields.get("prompt", question)
+        where = fields["prompt"]
         gaps = [gap.strip() for gap in CLOZE_GAP.findall(prompt)]
-        if not gaps:
-            empty = "{{}}" in prompt
-            self.add(
-                where,
-                qid,
-                "trou vide « {{}} » : écrivez la réponse entre les accolades"
-                if empty
-                else "aucun trou : écrivez la réponse entre doubles accolades dans « prompt »,"
-                " ex. « En {{2006}}, l'UE… »",
-            )
-            return None
         if len(gaps) > 1:
             self.add(
                 where,
@@ -962,21 +1031,29 @@ class _Checker:
                 " (faites une question par trou)",
             )
             return None
-        gap = gaps[0]
-        if not gap:
-            self.add(where, qid, "trou vide « {{ }} » : écrivez la réponse entre les accolades")
+        if not gaps or not gaps[0]:
+            empty = "{{}}" in prompt or bool(gaps)
+            self.add(
+                where,
+                qid,
+                "trou vide : écrivez la réponse entre les doubles accolades, ex. « En {{2006}} »"
+                if empty
+                else "aucun trou : écrivez la réponse entre doubles accolades dans « prompt »,"
+                " ex. « En {{2006}}, l'UE… »",
+            )
             return None
-        if answer is not None and answer != gap:
+        if answer is not None and answer != gaps[0]:
             self.add(
                 fields["answer"],
                 qid,
-                f"« answer » (« {answer} ») diffère du trou « {{{{{gap}}}}} » : supprimez"
+                f"« answer » (« {answer} ») diffère du trou « {{{{{gaps[0]}}}}} » : supprimez"
                 " « answer » (le texte du trou suffit) ou corrigez l'un des deux",
             )
             return None
-        return gap
+        return gaps[0]
 
-    def confidence(self, node: Node | None, qid: str | None) -> float | None:
+    def confidence(self, fields: _Fields, qid: str | None) -> float | None:
+        node = fields.get("confidence")
         if node is None:
             return None
         if not (isinstance(node, ScalarNode) and node.tag in (_INT, _FLOAT)):
@@ -990,12 +1067,10 @@ class _Checker:
 
     # -- generic fields -------------------------------------------------------------------------
 
-    def mapping(
-        self, node: MappingNode, allowed: Sequence[str], qid: str | None
-    ) -> dict[str, Node]:
-        """Known keys -> value nodes; unknown, duplicate or odd keys are problems."""
+    def mapping(self, node: MappingNode, allowed: Sequence[str], qid: str | None) -> _Fields:
+        """Known keys -> value nodes; unknown, repeated or odd keys are problems."""
         self.tag(node, qid)
-        fields: dict[str, Node] = {}
+        fields = _Fields(node)
         lines: dict[str, int] = {}
         for key, value in node.value:
             if not isinstance(key, ScalarNode):
@@ -1010,46 +1085,49 @@ class _Checker:
                 fields[name] = value
                 continue
             guess = _suggestion(name, allowed, _KEY_ALIASES)
-            hint = (
-                f"vouliez-vous dire « {guess} » ?"
-                if guess
-                else "clés possibles : " + ", ".join(allowed)
-            )
+            if guess:
+                fields.guessed.add(guess)
+                hint = f"vouliez-vous dire « {guess} » ?"
+            else:
+                hint = "clés possibles : " + ", ".join(allowed)
             self.add(key, qid, f"clé inconnue « {name} » : {hint}")
         return fields
+
+    def require(
+        self, fields: _Fields, key: str, qid: str | None, message: str | None = None
+    ) -> Node | None:
+        """The value node of ``key``, or None and a problem (unless a misspelling was flagged)."""
+        node = fields.get(key)
+        if node is None and key not in fields.guessed:
+            self.add(fields.node, qid, message or _MISSING_HINTS[key])
+        return node
 
     def tag(self, node: Node, qid: str | None) -> bool:
         """False (and a problem) for an explicit YAML tag such as ``!!python/object``."""
         if node.tag in _TEXT_TAGS or node.tag in (_BOOL, _NULL, _SEQ, _MAP):
             return True
-        self.add(node, qid, f"étiquette YAML « {node.tag} » non acceptée : retirez-la")
+        self.add(node, qid, f"étiquette YAML « {_tag_name(node.tag)} » non acceptée : retirez-la")
         return False
 
     def text(
-        self,
-        fields: dict[str, Node],
-        key: str,
-        parent: MappingNode,
-        qid: str | None,
-        *,
-        missing: str | None = "",
+        self, fields: _Fields, key: str, qid: str | None, *, required: str | None = None
     ) -> str | None:
-        """A text field. ``missing`` is the message if absent ("" = default, None = optional)."""
-        node = fields.get(key)
+        """A text field; ``required`` is the message when it is missing (None: optional)."""
+        node = self.require(fields, key, qid, required) if required else fields.get(key)
         if node is None:
-            if missing is not None:
-                self.add(parent, qid, missing or _MISSING_HINTS[key])
             return None
-        return self.scalar_text(node, key, qid)
+        return self.scalar_text(node, key, qid, optional=required is None)
 
     def scalar_text(
-        self, node: Node, key: str, qid: str | None, *, item: bool = False
+        self, node: Node, key: str, qid: str | None, *, optional: bool = False, item: bool = False
     ) -> str | None:
-        """A scalar's text as written, stripped; numbers are texts, booleans and nulls are not.
+        """A scalar's text as written, stripped: numbers are texts; booleans, nulls are not.
 
         ``item`` words the messages for an element of the list ``key``.
         """
         label = f"un élément de « {key} »" if item else f"« {key} »"
+        if not self.tag(node, qid):
+            return None
         if not isinstance(node, ScalarNode):
             self.add(
                 node,
@@ -1057,8 +1135,6 @@ class _Checker:
                 f"{label} doit être un texte, pas {_describe(node)} (un texte qui commence"
                 " par « [ », « { » ou « - » se met entre guillemets)",
             )
-            return None
-        if not self.tag(node, qid):
             return None
         if node.tag == _BOOL:
             self.add(
@@ -1069,13 +1145,19 @@ class _Checker:
             )
             return None
         text = "" if node.tag == _NULL else str(node.value).strip()
-        if not text:
-            self.add(node, qid, f"{label} est vide : remplissez-le ou supprimez-le")
-            return None
-        return text
+        if text:
+            return text
+        message = f"{label} est vide"
+        if optional:
+            message += " : remplissez-le ou supprimez la ligne"
+        line = _line(node)
+        if node.tag == _NULL and line <= len(self.lines) and "#" in self.lines[line - 1]:
+            message += " (« # » commence un commentaire : mettez le texte entre guillemets)"
+        self.add(node, qid, message)
+        return None
 
-    def texts(self, fields: dict[str, Node], key: str, qid: str | None) -> tuple[str, ...] | None:
-        """An optional list of texts (``()`` when absent, None when invalid)."""
+    def texts(self, fields: _Fields, key: str, qid: str | None) -> tuple[str, ...] | None:
+        """An optional list of texts: ``()`` when absent, None when invalid."""
         if key not in fields:
             return ()
         items = self.text_items(fields[key], key, qid)
@@ -1083,6 +1165,8 @@ class _Checker:
 
     def text_items(self, node: Node, key: str, qid: str | None) -> list[tuple[str, Node]] | None:
         """A list of texts with their nodes (for line numbers); None (and problems) if invalid."""
+        if not self.tag(node, qid):
+            return None
         if not isinstance(node, SequenceNode):
             self.add(
                 node,
@@ -1091,17 +1175,6 @@ class _Checker:
                 f' (ex. « {key}: ["…", "…"] »)',
             )
             return None
-        if not self.tag(node, qid):
-            return None
-        items: list[tuple[str, Node]] = []
-        ok = True
-        for item in node.value:
-            text = self.scalar_text(item, key, qid, item=True)
-            if text is None:
-                ok = False
-            else:
-                items.append((text, item))
-        return items if ok else None
-
-
-_BOOL_TRUE = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
+        texts = [(self.scalar_text(item, key, qid, item=True), item) for item in node.value]
+        items = [(text, item) for text, item in texts if text is not None]
+        return items if len(items) == len(texts) else None

@@ -338,13 +338,14 @@ def _read_number(tokens: Sequence[str], start: int) -> tuple[Decimal, int | None
                 break  # only « 2 milliards 500 millions » continues after a scale
             current = _parse_numeral(token)
         elif token in _NUMBER_WORDS:
-            value = _NUMBER_WORDS[token]
+            word_value = _NUMBER_WORDS[token]
             if current is None:
-                if token in ("un", "une") and not _counts_as_one(tokens, j, start):
+                if token in ("un", "une") and not _counts_as_one(tokens, j):
                     break
-                current = Decimal(value)
-            elif _can_add(current, token, value):
-                current += 76 if value == 20 and int(current) % 100 == 4 else value
+                current = Decimal(word_value)
+            elif _can_add(current, token, word_value):
+                quatre_vingt = word_value == 20 and int(current) % 100 == 4
+                current += 76 if quatre_vingt else word_value
             else:
                 break
         elif token == "et" and current is not None and j + 1 < n:
@@ -371,7 +372,7 @@ def _read_number(tokens: Sequence[str], start: int) -> tuple[Decimal, int | None
     return value, scale, (mantissa if scale else value), j
 
 
-def _counts_as_one(tokens: Sequence[str], index: int, start: int) -> bool:
+def _counts_as_one(tokens: Sequence[str], index: int) -> bool:
     """« un »/« une » is the number 1 before a scale or a unit, or as the whole answer."""
     if len(tokens) == 1:
         return True
@@ -379,12 +380,31 @@ def _counts_as_one(tokens: Sequence[str], index: int, start: int) -> bool:
     return following in _SCALES or _read_unit(tokens, index + 1)[0] is not None
 
 
+def _as_year(value: Decimal, scale: int | None) -> int | None:
+    """The year a unitless number stands for (« 2006 », « deux mille six »), if any."""
+    if scale in (None, 1000) and _is_integer(value) and 1000 <= value <= 2100:
+        return int(value)
+    return None
+
+
+def _month_at(tokens: Sequence[str], index: int) -> int | None:
+    """The month named at ``index``; « sept » is September only before a year (« sept. 2009 »)."""
+    if index >= len(tokens):
+        return None
+    if tokens[index] == "sept":
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        return 9 if re.fullmatch(r"\d{4}", following) else None
+    return _MONTHS.get(tokens[index])
+
+
 def _read_date(tokens: Sequence[str], index: int, day: int | None) -> tuple[_Date, int]:
     """Read « mars [2006] » at ``index`` (a month name); ``day`` was read before it."""
-    month = _MONTHS[tokens[index]]
+    month = _month_at(tokens, index)
+    assert month is not None  # callers only call at a month name
     value, scale, _, end = _read_number(tokens, index + 1)
-    if end > index + 1 and scale is None and _is_integer(value) and value >= 1000:
-        return _Date(day, month, int(value)), end
+    year = _as_year(value, scale) if end > index + 1 else None
+    if year is not None:
+        return _Date(day, month, year), end
     return _Date(day, month, None), index + 1
 
 
@@ -393,7 +413,7 @@ def _facts(tokens: Sequence[str]) -> list[_Fact]:
     facts: list[_Fact] = []
     i = 0
     while i < len(tokens):
-        if tokens[i] in _MONTHS:
+        if _month_at(tokens, i):
             date, i = _read_date(tokens, i, None)
             facts.append(date)
             continue
@@ -401,38 +421,38 @@ def _facts(tokens: Sequence[str]) -> list[_Fact]:
         if end == i:
             i += 1
             continue
-        if end < len(tokens) and tokens[end] in _MONTHS and scale is None and 1 <= value <= 31:
-            if _is_integer(value):
-                date, i = _read_date(tokens, end, int(value))
-                facts.append(date)
-                continue
+        is_day = scale is None and _is_integer(value) and 1 <= value <= 31
+        if is_day and _month_at(tokens, end):
+            date, i = _read_date(tokens, end, int(value))
+            facts.append(date)
+            continue
         unit, end = _read_unit(tokens, end)
         if unit is None and i > 0 and tokens[i - 1] in _PREFIX_CURRENCIES:
             unit = _UNITS[tokens[i - 1]]
-        if unit is None and scale is None and _is_integer(value) and 1000 <= value <= 2100:
-            facts.append(_Date(year=int(value)))
+        year = _as_year(value, scale) if unit is None else None
+        if year is not None:
+            facts.append(_Date(year=year))
         else:
             facts.append(_Quantity(value, unit, scale, mantissa))
         i = end
     return facts
 
 
-def _quantity_noun(quantity: _Quantity) -> str:
+def _quantity_words(quantity: _Quantity) -> tuple[str, str]:
+    """What a quantity is, for the reasons: (« le bon montant », « un montant »)."""
     if quantity.unit in _CURRENCIES.values():
-        return "le bon montant"
+        return "le bon montant", "un montant"
     if quantity.unit == "%":
-        return "le bon pourcentage"
+        return "le bon pourcentage", "un pourcentage"
     if quantity.unit in _DURATIONS.values():
-        return "la bonne durée"
-    return "le bon nombre"
+        return "la bonne durée", "une durée"
+    return "le bon nombre", "un nombre"
 
 
 def _missing_reason(fact: _Fact) -> str:
     if isinstance(fact, _Date):
         return "On attendait une année." if fact.month is None else "On attendait une date."
-    noun = _quantity_noun(fact).split(" ", 2)[-1]
-    article = "une" if noun in ("durée",) else "un"
-    return f"On attendait {article} {noun}."
+    return f"On attendait {_quantity_words(fact)[1]}."
 
 
 def _compare_date(expected: _Date, given: _Date) -> tuple[Verdict, str]:
@@ -460,11 +480,11 @@ def _compare_quantity(expected: _Quantity, given: _Quantity) -> tuple[Verdict, s
     units_differ = units_differ and expected.unit != given.unit
     if same_value:
         return (Verdict.WRONG, WRONG_UNIT) if units_differ else (Verdict.CORRECT, "")
-    if expected.scale is not None and given.scale is None and given.value == expected.mantissa:
-        if not units_differ:
-            scale_name = _SCALE_NAMES.get(expected.scale, str(expected.scale))
-            return Verdict.PARTIAL, f"Précisez l'ordre de grandeur ({scale_name})."
-    return Verdict.WRONG, f"Ce n'est pas {_quantity_noun(expected)}."
+    bare_mantissa = expected.scale is not None and given.scale is None
+    if bare_mantissa and given.value == expected.mantissa and not units_differ:
+        scale_name = _SCALE_NAMES.get(expected.scale or 0, "")
+        return Verdict.PARTIAL, f"Précisez l'ordre de grandeur ({scale_name})."
+    return Verdict.WRONG, f"Ce n'est pas {_quantity_words(expected)[0]}."
 
 
 def _compare_fact(expected: _Fact, given: _Fact) -> tuple[Verdict, str]:
@@ -476,13 +496,22 @@ def _compare_fact(expected: _Fact, given: _Fact) -> tuple[Verdict, str]:
 
 
 def _competes(expected: Iterable[_Fact], extra: _Fact) -> bool:
-    """Whether an unused given fact is a second candidate answer (« 2006 ou 2007 »)."""
+    """Whether an unused given fact contradicts an expected one (« 2006 ou 2007 »).
+
+    A consistent extra (« en 2006, en mars 2006 ») or one in another unit does not.
+    """
     for fact in expected:
-        if isinstance(fact, _Date) and isinstance(extra, _Date):
+        if type(fact) is not type(extra):
+            continue
+        if (
+            isinstance(fact, _Quantity)
+            and isinstance(extra, _Quantity)
+            and None not in (fact.unit, extra.unit)
+            and fact.unit != extra.unit
+        ):
+            continue
+        if _compare_fact(fact, extra)[0] is Verdict.WRONG:
             return True
-        if isinstance(fact, _Quantity) and isinstance(extra, _Quantity):
-            if fact.unit == extra.unit or extra.unit is None:
-                return True
     return False
 
 
@@ -572,11 +601,10 @@ def _is_acronym_of(expected: str, given: str) -> bool:
     acronym = _letters(given_words)
     if acronym and len(expected_words) >= 2 and acronym == "".join(w[0] for w in expected_words):
         return True
-    acronym = _letters(expected_words)
-    written_as_acronym = expected.strip().rstrip(".").replace(".", "").isupper()
+    acronym = _letters(expected_words)  # « la CEI », « O.T.S.C. », written in capitals
     return bool(
         acronym
-        and written_as_acronym
+        and acronym.upper() in expected.replace(".", "")
         and len(given_words) >= 2
         and acronym == "".join(w[0] for w in given_words)
     )
@@ -663,6 +691,9 @@ def _grade_list(given: str, expected: str, expected_items: list[str]) -> Grade:
     given_items = _split_items(given)
     if len(given_items) == 1 and all(len(_words(item)) == 1 for item in expected_items):
         given_items = _content(_words(given)) or given_items  # « Russie Chine »
+    if len(given_items) > 2 * len(expected_items):  # wrong items must outnumber right ones
+        reason = f"Trop d'éléments : la réponse en compte {len(expected_items)}."
+        return Grade(Verdict.WRONG, reason)
     remaining = list(given_items)
     matches: dict[int, Verdict] = {}
     for wanted in (Verdict.CORRECT, Verdict.CLOSE):  # exact matches first, then typos
@@ -715,8 +746,8 @@ def _grade_form(given: str, expected: str) -> Grade:
         return _grade_list(given, expected, expected_items)
     expected_facts = _facts(_fold(expected))
     if expected_facts:
-        verdict, reason = _grade_facts(expected_facts, _facts(_fold(given)))
-        return Grade(verdict, reason, None if verdict is Verdict.WRONG else expected)
+        outcome, reason = _grade_facts(expected_facts, _facts(_fold(given)))
+        return Grade(outcome, reason, None if outcome is Verdict.WRONG else expected)
     verdict = _compare_words(given, expected)
     if verdict is None:
         given_items = _split_items(given)
@@ -732,7 +763,7 @@ def _grade_form(given: str, expected: str) -> Grade:
     if verdict is Verdict.CLOSE:
         return Grade(verdict, _typo_reason([display]), expected)
     if verdict is Verdict.PARTIAL:
-        return Grade(verdict, f"{INCOMPLETE[:-1]} : on attendait « {display} ».", expected)
+        return Grade(verdict, f"Réponse incomplète : on attendait « {display} ».", expected)
     return Grade(Verdict.WRONG, NOT_THE_ANSWER)
 
 
@@ -748,7 +779,9 @@ def _truth(text: str) -> bool | None:
     if normal in _FALSE_WORDS:
         return False
     said = {w for w in words if w in ("vrai", "faux")}  # « c'est vrai »
-    return said == {"vrai"} if len(said) == 1 else None
+    if len(said) != 1 or _NEGATIONS.intersection(words):  # « ce n'est pas faux »: ask again
+        return None
+    return said == {"vrai"}
 
 
 def _grade_true_false(given: str, answer: str) -> Grade:
@@ -768,7 +801,7 @@ def grade_answer(
     given: str,
     answer: str,
     accept: Sequence[str] = (),
-    kind: QuestionKind = QuestionKind.OPEN,
+    kind: QuestionKind | str = QuestionKind.OPEN,
 ) -> Grade:
     """Grade a student's answer against an expected answer and its accepted alternatives.
 
@@ -788,6 +821,7 @@ def grade_answer(
         ValueError: If a true/false question's answer is neither vrai nor faux.
     """
     given = given[:_MAX_ANSWER_CHARS]
+    kind = QuestionKind(kind)
     if kind is QuestionKind.TRUE_FALSE:
         return _grade_true_false(given, answer)
     if not _fold(given):

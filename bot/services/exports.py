@@ -76,7 +76,7 @@ class ExportService:
         return out.getvalue()
 
     def anki_package(self, deck_slug: str, path: Path) -> AnkiExport:
-        import genanki  # type: ignore[import-untyped]
+        import genanki
 
         with self._sessions() as session:
             found = repo.live_questions(session, deck_slug)

@@ -216,6 +216,8 @@ class ImportService:
         return self._sync([deck], now, None)
 
     def _sync(self, decks: Sequence[Deck], now: dt.datetime, scope: _Scope | None) -> ImportReport:
+        if now.tzinfo is None:
+            raise ValueError(f"naive datetime refused: {now!r}")
         for attempt in range(1, self._attempts + 1):
             try:
                 with self._session_factory() as session, session.begin():

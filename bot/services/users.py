@@ -96,13 +96,11 @@ class UserService:
                     user.blocked_at = None
                     refresh_next_reminder(user, now)
                 try:
-                    session.commit()
+                    return _commit(session, user)
                 except IntegrityError:
                     # Two first messages at once: the other one created the row; read it.
                     if attempt:
                         raise
-                    continue
-                return to_view(user)
         raise AssertionError("unreachable")
 
     def register_console(self, name: str, now: dt.datetime) -> UserView:
@@ -119,7 +117,7 @@ class UserService:
                     user.next_reminder_at = None
                     session.add(user)
                     try:
-                        session.commit()
+                        return _commit(session, user)
                     except IntegrityError:
                         if attempt:
                             raise
@@ -137,7 +135,7 @@ class UserService:
         now: dt.datetime,
         *,
         timezone: str | _Unset = UNSET,
-        reminder_time: dt.time | None | _Unset = UNSET,
+        reminder_time: dt.time | _Unset | None = UNSET,
         new_cards_per_day: int | _Unset = UNSET,
         language: str | _Unset = UNSET,
     ) -> UserView:
@@ -168,24 +166,21 @@ class UserService:
                 user.language = language
             if not (isinstance(timezone, _Unset) and isinstance(reminder_time, _Unset)):
                 refresh_next_reminder(user, now)
-            session.commit()
-            return to_view(user)
+            return _commit(session, user)
 
     def pause_reminders(self, user_id: int) -> UserView:
         with self._sessions() as session:
             user = self._user(session, user_id, for_update=True)
             user.reminders_paused = True
             user.next_reminder_at = None
-            session.commit()
-            return to_view(user)
+            return _commit(session, user)
 
     def resume_reminders(self, user_id: int, now: dt.datetime) -> UserView:
         with self._sessions() as session:
             user = self._user(session, user_id, for_update=True)
             user.reminders_paused = False
             refresh_next_reminder(user, now)
-            session.commit()
-            return to_view(user)
+            return _commit(session, user)
 
     def mark_blocked(self, user_id: int, now: dt.datetime) -> None:
         """Telegram said 403: no more prompts until the student writes again."""
@@ -222,26 +217,13 @@ class UserService:
             ]
 
     def set_deck_enabled(self, user_id: int, deck_slug: str, enabled: bool) -> DeckChoiceView:
+        """Switch a deck on or off for the student (their cards of it are kept)."""
         with self._sessions() as session:
             self._user(session, user_id)
             deck = repo.live_deck(session, deck_slug)
             if deck is None:
                 raise DeckNotFound(deck_slug)
-            choice = repo.deck_choice(session, user_id, deck.id)
-            if choice is None:
-                session.add(DeckChoice(user_id=user_id, deck_id=deck.id, enabled=enabled))
-            else:
-                choice.enabled = enabled
-            try:
-                session.commit()
-            except IntegrityError:
-                # The same switch pressed twice at once: the other insert won; apply ours.
-                session.rollback()
-                choice = repo.deck_choice(session, user_id, deck.id)
-                assert choice is not None
-                choice.enabled = enabled
-                session.commit()
-            return DeckChoiceView(
+            view = DeckChoiceView(
                 slug=deck.slug,
                 title=deck.title,
                 description=deck.description,
@@ -249,6 +231,22 @@ class UserService:
                 enabled=enabled,
                 question_count=repo.live_question_count(session, deck.id),
             )
+            deck_id = deck.id
+            for attempt in range(2):
+                choice = repo.deck_choice(session, user_id, deck_id)
+                if choice is None:
+                    session.add(DeckChoice(user_id=user_id, deck_id=deck_id, enabled=enabled))
+                else:
+                    choice.enabled = enabled
+                try:
+                    session.commit()
+                    break
+                except IntegrityError:
+                    # The same switch pressed twice at once: the other insert won; redo.
+                    session.rollback()
+                    if attempt:
+                        raise
+            return view
 
     def _new_user(self, now: dt.datetime, *, language: str) -> User:
         user = User(
@@ -270,6 +268,14 @@ class UserService:
         if user is None:
             raise UserNotFound(user_id)
         return user
+
+
+def _commit(session: Session, user: User) -> UserView:
+    """Write, read the view, commit: the view never depends on what a commit expires."""
+    session.flush()
+    view = to_view(user)
+    session.commit()
+    return view
 
 
 def _check_zone(name: str) -> None:

@@ -129,6 +129,13 @@ EVENT_NOUNS = frozenset(
     }
 )
 
+#: Nouns whose amount a question may ask about (« le montant du crédit »).
+MONEY_NOUNS = frozenset(
+    {"crédit", "aide", "prêt", "somme", "budget", "contrat", "investissement", "dette",
+     "emprunt", "coût", "don", "subvention", "enveloppe", "plan", "programme", "indemnité",
+     "indemnisation", "rachat", "vente", "achat", "accord", "amende", "dépense", "dépenses"}
+)
+
 #: Sentence-initial connectors dropped from a question.
 CONNECTORS = frozenset(
     {

@@ -50,7 +50,7 @@ def cards_of(session: Session, user_id: int) -> list[CardRecord]:
     ]
 
 
-def studyable_questions(user_id: int) -> Select[tuple[int]]:
+def studyable_questions(user_id: int) -> Select[int]:
     """Ids of live questions in the decks the student studies."""
     disabled = exists().where(
         DeckChoice.user_id == user_id,

@@ -43,9 +43,7 @@ def deck_choices(session: Session, user_id: int) -> list[tuple[Deck, bool, int]]
     )
     rows = session.execute(
         select(Deck, DeckChoice.enabled, func.coalesce(counts.c.n, 0))
-        .outerjoin(
-            DeckChoice, (DeckChoice.deck_id == Deck.id) & (DeckChoice.user_id == user_id)
-        )
+        .outerjoin(DeckChoice, (DeckChoice.deck_id == Deck.id) & (DeckChoice.user_id == user_id))
         .outerjoin(counts, counts.c.deck_id == Deck.id)
         .where(Deck.retired_at.is_(None))
         .order_by(Deck.slug)

@@ -1,0 +1,1 @@
+"""Terminal front end: the quiz without Telegram (``quizbot chat``), on the same services."""

@@ -1,0 +1,240 @@
+"""The quiz in a terminal: the same services as the Telegram bot, read from stdin.
+
+``quizbot chat`` (and ``quizbot run`` without a token) lands here. The question files are
+imported first, so a newcomer's quiz runs on what is in ``questions/``; invalid files are
+listed and the quiz goes on with what the database already holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from sqlalchemy import Engine
+
+from bot.config import Settings
+from bot.console import texts
+from bot.content.deckfile import DeckFormatError
+from bot.db.engine import make_session_factory
+from bot.domain.deck import QuestionKind
+from bot.domain.scheduling import LEECH_LAPSES
+from bot.services.clock import utcnow
+from bot.services.importing import ImportService
+from bot.services.study import StudyService
+from bot.services.users import UserService
+from bot.services.views import (
+    AnswerOutcome,
+    ShownQuestion,
+    UndoStatus,
+    UserView,
+)
+
+QUIT_COMMANDS = frozenset({"/quitter", "/q", "/quit", "/exit", "/fin"})
+HELP_COMMANDS = frozenset({"/aide", "/help", "/h", "/?"})
+
+
+class _Quit(Exception):
+    """The student asked to stop."""
+
+
+def run_chat(
+    settings: Settings,
+    engine: Engine,
+    *,
+    user: str | None = None,
+    deck: str | None = None,
+    input_fn: Callable[[str], str] = input,
+    output: TextIO = sys.stdout,
+    now_fn: Callable[[], dt.datetime] = utcnow,
+) -> int:
+    """Run the quiz until the student quits or nothing is left; the exit code.
+
+    ``deck`` runs one deck in practice mode (the schedule does not move). End of input
+    (Ctrl-D) ends cleanly like /quitter; Ctrl-C too, with exit code 130.
+    """
+    chat = ConsoleChat(settings, engine, input_fn=input_fn, output=output, now_fn=now_fn)
+    return chat.run(user or getpass.getuser(), deck)
+
+
+class ConsoleChat:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        *,
+        input_fn: Callable[[str], str],
+        output: TextIO,
+        now_fn: Callable[[], dt.datetime],
+    ) -> None:
+        sessions = make_session_factory(engine)
+        self._settings = settings
+        self._imports = ImportService(sessions)
+        self._users = UserService(sessions, settings)
+        self._study = StudyService(sessions)
+        self._input = input_fn
+        self._out = output
+        self._now = now_fn
+
+    def say(self, text: str = "") -> None:
+        print(text, file=self._out, flush=True)
+
+    def run(self, name: str, deck: str | None) -> int:
+        self._import_questions()
+        user = self._users.register_console(name, self._now())
+        decks = self._users.decks(user.id)
+        if not decks:
+            self.say(texts.NO_QUESTIONS.format(folder=self._settings.questions_dir))
+            return 1
+        title = None
+        if deck is not None:
+            title = next((d.title for d in decks if d.slug == deck), None)
+            if title is None:
+                available = ", ".join(d.slug for d in decks) or texts.NO_DECK_AVAILABLE
+                self.say(texts.UNKNOWN_DECK.format(slug=deck, available=available))
+                return 1
+        self.say(texts.GREETING.format(name=user.display_name))
+        if title is not None:
+            self.say(texts.GREETING_PRACTICE.format(title=title))
+        self.say(texts.HOW_TO)
+        code = 0
+        try:
+            self._loop(user, deck)
+        except (_Quit, EOFError):
+            pass
+        except KeyboardInterrupt:
+            code = 130
+        self._goodbye(user)
+        return code
+
+    def _import_questions(self) -> None:
+        try:
+            self._imports.import_paths([self._settings.questions_dir], self._now())
+        except DeckFormatError as exc:
+            self.say(texts.IMPORT_FAILED)
+            for problem in exc.problems:
+                self.say(f"  {problem}")
+            self.say(texts.IMPORT_CONTINUE)
+            self.say()
+
+    def _loop(self, user: UserView, deck: str | None) -> None:
+        practice = deck is not None
+        while True:
+            shown = self._study.next_question(
+                user.id, self._now(), deck_slug=deck, practice=practice
+            )
+            if shown is None:
+                self.say()
+                self.say(texts.PRACTICE_DONE if practice else texts.ALL_DONE)
+                return
+            self._show(shown)
+            shown_at = self._now()
+            while not self._turn(user, shown, shown_at):
+                pass
+
+    def _turn(self, user: UserView, shown: ShownQuestion, shown_at: dt.datetime) -> bool:
+        """Read one line and act on it; True when the next question is due."""
+        line = self._input(texts.PROMPT).strip()
+        if not line:
+            self.say(texts.EMPTY_ANSWER)
+            return False
+        if line.startswith("/"):
+            return self._command(user, line.split()[0].lower())
+        outcome = self._answer(user, shown, line, shown_at)
+        if outcome is None:
+            return False
+        self._report(outcome)
+        return True
+
+    def _command(self, user: UserView, command: str) -> bool:
+        if command in QUIT_COMMANDS:
+            raise _Quit
+        if command in HELP_COMMANDS:
+            self.say(texts.help_text())
+        elif command == "/stats":
+            self._stats(user)
+        elif command == "/annuler":
+            undo = self._study.undo_last(user.id, self._now())
+            if undo.status is UndoStatus.UNDONE:
+                self.say(texts.UNDONE.format(given=undo.given_answer))
+                return True  # ask again: the undone question comes back first
+            self.say(
+                texts.UNDO_TOO_LATE if undo.status is UndoStatus.TOO_LATE else texts.UNDO_NOTHING
+            )
+        else:
+            self.say(texts.UNKNOWN_COMMAND.format(command=command))
+        return False
+
+    def _show(self, shown: ShownQuestion) -> None:
+        badge = f" · {texts.NEW_BADGE}" if shown.is_new else ""
+        self.say()
+        self.say(texts.QUESTION_HEADER.format(title=shown.deck_title, badge=badge))
+        self.say(shown.prompt)
+        for number, choice in enumerate(shown.choices, start=1):
+            label = choice.capitalize() if shown.kind is QuestionKind.TRUE_FALSE else choice
+            self.say(texts.CHOICE_LINE.format(number=number, choice=label))
+
+    def _answer(
+        self, user: UserView, shown: ShownQuestion, line: str, shown_at: dt.datetime
+    ) -> AnswerOutcome | None:
+        now = self._now()
+        elapsed_ms = max(0, int((now - shown_at).total_seconds() * 1000))
+        key = f"console:{shown.token}"
+        if shown.choices and line.isdigit():
+            index = int(line) - 1
+            if not 0 <= index < len(shown.choices):
+                self.say(texts.CHOOSE_NUMBER.format(count=len(shown.choices)))
+                return None
+            return self._study.answer_choice(
+                user.id, shown.token, index, now, idempotency_key=key, response_ms=elapsed_ms
+            )
+        return self._study.answer(
+            user.id, shown.token, line, now, idempotency_key=key, response_ms=elapsed_ms
+        )
+
+    def _report(self, outcome: AnswerOutcome) -> None:
+        if outcome.verdict is None:
+            self.say(texts.REFUSED)
+            return
+        verdict = texts.VERDICTS[outcome.verdict]
+        self.say(f"{verdict} {outcome.reason}" if outcome.reason else verdict)
+        if outcome.correct_answer is not None:
+            self.say(texts.EXPECTED.format(answer=outcome.correct_answer))
+        if outcome.source_sentence:
+            self.say(texts.SOURCE.format(sentence=outcome.source_sentence))
+        if outcome.explanation:
+            self.say(texts.EXPLANATION.format(text=outcome.explanation))
+        if outcome.leech_suspended:
+            self.say(texts.LEECH.format(lapses=LEECH_LAPSES))
+        if outcome.practice:
+            self.say(texts.PRACTICE_NOTE)
+        self.say(
+            texts.counts(texts.SESSION_COUNTS, outcome.session_answered, outcome.session_correct)
+        )
+
+    def _stats(self, user: UserView) -> None:
+        progress = self._study.progress(user.id, self._now())
+        self.say(
+            texts.STATS.format(
+                answered=progress.answered,
+                accuracy=texts.percent(progress.accuracy),
+                due_today=progress.due_today,
+                new_today=progress.new_today,
+                new_per_day=progress.new_per_day,
+            )
+        )
+
+    def _goodbye(self, user: UserView) -> None:
+        now = self._now()
+        summary = self._study.end_session(user.id, now)
+        self.say()
+        self.say(texts.counts(texts.SUMMARY, summary.answered, summary.correct))
+        if summary.next_due is None:
+            self.say(texts.NOTHING_LEFT)
+        elif summary.next_due <= now:
+            self.say(texts.NEXT_DUE_NOW)
+        else:
+            self.say(texts.NEXT_DUE.format(when=texts.when(summary.next_due, now, user.timezone)))
+        self.say(texts.BYE)

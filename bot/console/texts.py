@@ -1,0 +1,135 @@
+"""What the terminal quiz says, in French (tutoiement), in one place.
+
+The Telegram front end has its own texts (``bot/texts``); the two share only the services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from bot.domain.grading import Verdict
+
+#: The terminal's commands, in the order /aide lists them.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("/stats", "tes chiffres : réponses, réussite, cartes à revoir aujourd'hui"),
+    ("/annuler", "annule ta dernière réponse (dans les 10 minutes)"),
+    ("/aide", "cette aide"),
+    ("/quitter", "arrête la session (Ctrl-D marche aussi)"),
+)
+
+PROMPT = "> "
+
+GREETING = (
+    "Salut {name} ! On révise ensemble : je te pose des questions sur le texte, "
+    "tu réponds, et je te redonne les questions au bon moment pour que tu les retiennes."
+)
+GREETING_PRACTICE = "Mode entraînement sur « {title} » : tes révisions prévues ne bougent pas."
+HOW_TO = (
+    "Tape ta réponse puis Entrée ; pour un choix, tape son numéro. "
+    "/aide pour les commandes, /quitter pour arrêter."
+)
+
+IMPORT_FAILED = (
+    "Attention : des fichiers de questions ont des erreurs, ils n'ont pas été chargés :"
+)
+IMPORT_CONTINUE = "Je continue avec les questions déjà enregistrées."
+NO_QUESTIONS = (
+    "Il n'y a encore aucune question. Ajoute un fichier de questions dans {folder} "
+    "(ou génère-en un avec `quizbot generate`), puis relance-moi."
+)
+UNKNOWN_DECK = "Je ne connais pas le paquet « {slug} ». Paquets disponibles : {available}."
+NO_DECK_AVAILABLE = "aucun"
+
+NEW_BADGE = "nouvelle"
+QUESTION_HEADER = "— {title}{badge} —"
+CHOICE_LINE = "  {number}. {choice}"
+
+EMPTY_ANSWER = "Tape ta réponse (ou /aide)."
+CHOOSE_NUMBER = "Choisis un numéro entre 1 et {count}."
+UNKNOWN_COMMAND = "Je ne connais pas {command}. Tape /aide pour voir les commandes."
+
+VERDICTS = {
+    Verdict.CORRECT: "Juste, bravo !",
+    Verdict.CLOSE: "Juste (presque parfait) !",
+    Verdict.PARTIAL: "En partie juste.",
+    Verdict.WRONG: "Raté.",
+}
+EXPECTED = "Réponse : {answer}"
+SOURCE = "Dans le texte : « {sentence} »"
+EXPLANATION = "Explication : {text}"
+LEECH = (
+    "Cette question te résiste : tu l'as oubliée {lapses} fois. Je la mets de côté pour "
+    "l'instant ; relis bien la phrase du texte et l'explication."
+)
+PRACTICE_NOTE = "(entraînement : ça ne change pas tes révisions)"
+SESSION_COUNTS = "Session : {answered} réponse{s}, {correct} juste{cs}."
+REFUSED = "Cette question n'est plus d'actualité, passons à la suivante."
+
+UNDONE = "C'est annulé : ta réponse « {given} » ne compte plus. On la reprend."
+UNDO_NOTHING = "Il n'y a pas de réponse à annuler."
+UNDO_TOO_LATE = "Trop tard : on ne peut annuler une réponse que dans les 10 minutes."
+
+STATS = (
+    "Tes chiffres :\n"
+    "  réponses données : {answered}\n"
+    "  réussite : {accuracy}\n"
+    "  cartes à revoir aujourd'hui : {due_today}\n"
+    "  nouvelles questions aujourd'hui : {new_today} sur {new_per_day}"
+)
+NO_ACCURACY = "pas encore de réponse"
+
+ALL_DONE = "Tu as tout révisé pour le moment, bien joué !"
+PRACTICE_DONE = "Tu as fait tout le paquet, bien joué !"
+SUMMARY = "Bilan : {answered} réponse{s}, {correct} juste{cs}."
+NEXT_DUE = "Prochaine révision : {when}."
+NEXT_DUE_NOW = "Il reste des questions : relance-moi quand tu veux."
+NOTHING_LEFT = "Il n'y a plus rien à réviser dans tes paquets."
+BYE = "À bientôt !"
+
+_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def help_text() -> str:
+    lines = ["Les commandes :"]
+    lines += [f"  {name:<10} {what}" for name, what in COMMANDS]
+    lines.append("Pour répondre, tape simplement ta réponse (ou le numéro du choix).")
+    return "\n".join(lines)
+
+
+def plural(n: int) -> str:
+    return "s" if n > 1 else ""
+
+
+def counts(template: str, answered: int, correct: int) -> str:
+    return template.format(
+        answered=answered, s=plural(answered), correct=correct, cs=plural(correct)
+    )
+
+
+def percent(ratio: float | None) -> str:
+    if ratio is None:
+        return NO_ACCURACY
+    return f"{round(ratio * 100)} %"
+
+
+def when(moment: dt.datetime, now: dt.datetime, tz_name: str) -> str:
+    """« maintenant », « aujourd'hui à 18 h 05 », « demain à 9 h 00 », « mardi 3 mars à … »."""
+    if moment <= now:
+        return "maintenant"
+    zone = ZoneInfo(tz_name)
+    local, today = moment.astimezone(zone), now.astimezone(zone).date()
+    clock = f"{local.hour} h {local.minute:02d}"
+    days = (local.date() - today).days
+    if days == 0:
+        return f"aujourd'hui à {clock}"
+    if days == 1:
+        return f"demain à {clock}"
+    day = f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}"
+    if local.year != today.year:
+        day += f" {local.year}"
+    return f"{day} à {clock}"

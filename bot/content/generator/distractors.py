@@ -1,0 +1,206 @@
+"""Step 7: wrong answers of the same type and form as the answer, from the text first.
+
+Dates: other dates of the text nearest the answer, then shifted ones in the same form.
+Amounts: other amounts with the same unit, then scaled ones. Names: other names of the same
+type in the text (same article, gender and number when possible), then the gazetteer; never
+an alias of the answer, an item listed with it, or a name the question already shows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from bot.content.generator import lexicon
+from bot.content.generator.model import AnswerType, Candidate, Draft
+
+WANTED = 3
+_MONTH_INDEX = {m: i for i, m in enumerate(lexicon.MONTHS)}
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"^(?:l'|la |le |les )", "", text.strip().lower())
+
+
+def _time_key(value: str) -> float | None:
+    parts = value.split()
+    try:
+        if len(parts) == 1:
+            return float(parts[0])
+        if len(parts) == 2:
+            return int(parts[1]) + _MONTH_INDEX[parts[0]] / 12
+        day = 1 if parts[0] == "1er" else int(parts[0])
+        return int(parts[2]) + _MONTH_INDEX[parts[1]] / 12 + day / 400
+    except (KeyError, ValueError):
+        return None
+
+
+def _synth_time(kind: AnswerType, value: str) -> list[str]:
+    parts = value.split()
+    if kind is AnswerType.YEAR:
+        y = int(parts[0])
+        return [str(y + d) for d in (1, -1, 2, -2, 3, -3)]
+    if kind is AnswerType.MONTH:
+        m, y = _MONTH_INDEX[parts[0]], int(parts[1])
+        return [f"{lexicon.MONTHS[m]} {y + d}" for d in (1, -1)] + [
+            f"{lexicon.MONTHS[(m + d) % 12]} {y}" for d in (3, -4, 6)
+        ]
+    day = 1 if parts[0] == "1er" else int(parts[0])
+    m, y = _MONTH_INDEX[parts[1]], int(parts[2])
+    other_day = 12 if day != 12 else 14
+    return [f"{parts[0]} {lexicon.MONTHS[m]} {y + 1}", f"{other_day} {lexicon.MONTHS[m]} {y}",
+            f"{parts[0]} {lexicon.MONTHS[(m + 2) % 12]} {y}",
+            f"{parts[0]} {lexicon.MONTHS[m]} {y - 1}"]
+
+
+_NUMBER = re.compile(r"^(\d+(?:,\d+)?)(.*)$")
+
+
+def _format_number(x: float) -> str:
+    if abs(x - round(x)) < 1e-9:
+        return str(int(round(x)))
+    return f"{x:.1f}".replace(".", ",")
+
+
+def _synth_amount(text: str) -> list[str]:
+    m = _NUMBER.match(text)
+    if not m:
+        return []
+    x = float(m[1].replace(",", "."))
+    unit = m[2]
+    out = []
+    for factor in (2, 0.5, 3, 1.5, 4):
+        y = x * factor
+        new_unit = unit
+        if y < 2 and unit.startswith(" milliards"):
+            new_unit = unit.replace("milliards", "milliard")
+        if y >= 2 and unit.startswith(" milliard "):
+            new_unit = unit.replace("milliard", "milliards")
+        out.append(_format_number(y) + new_unit)
+    return out
+
+
+def _synth_count(text: str) -> list[str]:
+    if text.lower() in lexicon.NUMBER_WORDS:
+        n = lexicon.NUMBER_WORDS[text.lower()]
+        near = [k for k in (n + 1, n - 1, n + 2, n - 2, n + 4, n * 2) if k in lexicon.NUMBER_NAMES]
+        return [lexicon.NUMBER_NAMES[k] for k in near if k > 1]
+    digits = text.replace(" ", "")
+    if digits.isdigit():
+        n = int(digits)
+        return [f"{k:,}".replace(",", " ") for k in (n * 2, n // 2, n + n // 4) if k > 0]
+    return []
+
+
+def _unit(text: str) -> str:
+    m = _NUMBER.match(text)
+    return m[2].strip().replace("milliard ", "milliards ") if m else ""
+
+
+def _article_kind(form: str) -> str:
+    low = form.lower()
+    if low.startswith("l'"):
+        return "l'"
+    for art in ("les ", "la ", "le "):
+        if low.startswith(art):
+            return art.strip()
+    return ""
+
+
+def _entity_ok(answer: Candidate | None, draft: Draft, other: Candidate) -> bool:
+    if other.value in lexicon.METONYMS or (
+        other.type is AnswerType.ORG and len(other.value.split()) == 1 and other.value.istitle()
+        and other.text != other.value
+    ):
+        return False  # « le Kremlin » is no organisation; « l'Assemblée » alone is too vague
+    if other.value == draft.value or _fold(other.text) == _fold(draft.answer):
+        return False
+    if answer is not None and (other.value in answer.listed_with):
+        return False
+    a, b = _fold(other.text), _fold(draft.answer)
+    if a in b or b in a:
+        return False
+    if lexicon.METONYMS.get(other.value) in {draft.value, _fold(draft.answer).capitalize()}:
+        return False
+    shown = draft.prompt.lower()
+    return _fold(other.text) not in shown
+
+
+def choose(draft: Draft, answer: Candidate | None, pool: Sequence[Candidate]) -> tuple[str, ...]:
+    """Up to three distractors for a question (not for a cloze)."""
+    kind = draft.type
+    if draft.answer in {f for f, _g, _p in lexicon.COUNTRIES.values()}:
+        kind = AnswerType.COUNTRY
+    # Items listed together with the answer anywhere in the text may be right too.
+    listed = {v for c in pool if draft.value in c.listed_with for v in c.listed_with}
+    same = [c for c in pool if c.type is kind and c.value not in listed]
+    picked: list[str] = []
+
+    def add(options: Iterable[str]) -> None:
+        for opt in options:
+            low = opt.lower()
+            if len(picked) >= WANTED:
+                return
+            if low == draft.answer.lower() or low in (p.lower() for p in picked):
+                continue
+            if low in draft.prompt.lower() and kind.is_numeric:
+                continue
+            picked.append(opt)
+
+    if kind in {AnswerType.YEAR, AnswerType.MONTH, AnswerType.DATE}:
+        target = _time_key(draft.value)
+        if target is None:
+            return ()
+        others = sorted({c.value for c in same if c.value != draft.value},
+                        key=lambda v: abs((_time_key(v) or 0) - target))
+        # The nearest dates of the text are the most plausible; keep them in time order.
+        add(o for o in others if abs((_time_key(o) or 0) - target) <= 12)
+        add(_synth_time(kind, draft.value))
+        return tuple(sorted(picked, key=lambda v: _time_key(v) or 0))
+    if kind is AnswerType.MONEY:
+        unit = _unit(draft.answer)
+        add(c.text for c in same if _unit(c.text) == unit and c.value != draft.value)
+        add(_synth_amount(draft.answer))
+        return tuple(picked)
+    if kind is AnswerType.PERCENT:
+        add(c.text for c in same if c.value != draft.value)
+        m = _NUMBER.match(draft.answer)
+        if m:
+            x = float(m[1].replace(",", "."))
+            add(f"{_format_number(v)} %" for v in (x + 10, x - 10, x * 2, x / 2) if 0 < v < 100)
+        return tuple(picked)
+    if kind is AnswerType.COUNT:
+        words = draft.answer.lower() in lexicon.NUMBER_WORDS
+        add(c.text for c in same if c.value != draft.value
+            and (c.text.lower() in lexicon.NUMBER_WORDS) == words)
+        add(_synth_count(draft.answer))
+        return tuple(picked)
+    # Names: same type, same article form first (« la Chine » for « la Russie »).
+    candidates_ = [c for c in same if _entity_ok(answer, draft, c)]
+    if kind is AnswerType.PERSON:  # « Loukachenko » is « Aleksandr Loukachenko »
+        surnames = {draft.answer.split()[-1]}
+        unique: list[Candidate] = []
+        for c in candidates_:
+            if c.text.split()[-1] not in surnames:
+                surnames.add(c.text.split()[-1])
+                unique.append(c)
+        candidates_ = unique
+    art = _article_kind(draft.answer)
+    gender = answer.gender if answer is not None else None
+    if kind is AnswerType.COUNTRY:
+        form = lexicon.COUNTRIES.get(draft.value) or next(
+            (v for v in lexicon.COUNTRIES.values() if v[0] == draft.answer), None)
+        if form is not None:
+            gender = form[1]
+    best = [c.text for c in candidates_ if _article_kind(c.text) == art
+            and (gender is None or c.gender in {None, gender})]
+    add(best)
+    if kind is AnswerType.COUNTRY:
+        listed = answer.listed_with if answer is not None else ()
+        add(form for name, (form, g, pl) in lexicon.COUNTRIES.items()
+            if g == gender and _article_kind(form) == art and name not in listed
+            and _fold(form) not in draft.prompt.lower() and name != draft.value
+            and lexicon.METONYMS.get(draft.value) != name and len(name) > 4)
+    if len(picked) < 2:
+        add(c.text for c in candidates_)
+    return tuple(picked)

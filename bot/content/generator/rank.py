@@ -1,0 +1,84 @@
+"""Step 6: filter over-generated drafts, rank them, keep one question and one cloze per fact."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from bot.content.generator.model import TYPE_TAGS, Draft
+from bot.content.generator.realise import dangling
+
+MIN_WORDS, MAX_QUESTION_WORDS = 5, 38
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, no article: for « is the answer given away? »."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"^(?:l'|la |le |les )", "", text).strip()
+
+
+def problems(draft: Draft) -> list[str]:
+    """Why a draft should not be shown to a student (empty when it is fine)."""
+    found: list[str] = []
+    prompt = draft.prompt
+    words = len(prompt.split())
+    if words < MIN_WORDS:
+        found.append("trop court")
+    if draft.cloze:
+        shown = re.sub(r"\{\{.*?\}\}", " ", prompt)
+        if prompt.count("{{") != 1:
+            found.append("pas exactement un trou")
+    else:
+        shown = prompt
+        if words > MAX_QUESTION_WORDS:
+            found.append("trop long")
+        if dangling(prompt):
+            found.append("pronom sans antécédent")
+        if prompt.count("«") != prompt.count("»") or prompt.count("(") != prompt.count(")"):
+            found.append("guillemets ou parenthèses déséquilibrés")
+        if re.search(r"[:;]", prompt):
+            found.append("plusieurs propositions")
+        if re.search(r"\b(\w+) \1\b", prompt):
+            found.append("mot répété")
+    answer = fold(draft.answer)
+    if answer and re.search(rf"(?<!\w){re.escape(answer)}(?!\w)", fold(shown)):
+        found.append("la réponse est dans la question")
+    return found
+
+
+def select(drafts: Iterable[Draft]) -> list[Draft]:
+    """Best question and best cloze per fact, in text order."""
+    best: dict[tuple[bool, int, str], Draft] = {}
+    for d in drafts:
+        if problems(d):
+            continue
+        key = (d.cloze, *d.fact)
+        if key not in best or d.confidence > best[key].confidence:
+            best[key] = d
+    prompts: set[str] = set()
+    kept: list[Draft] = []
+    for d in sorted(best.values(), key=lambda d: (d.sentence, d.cloze, -d.confidence)):
+        if d.prompt in prompts:
+            continue
+        prompts.add(d.prompt)
+        kept.append(d)
+    return kept
+
+
+def _slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:32].strip("-") or "x"
+
+
+def stable_id(draft: Draft) -> str:
+    """Derived from the fact (sentence text, answer, kind), not from the wording or position.
+
+    Rewording a prompt or inserting a paragraph elsewhere does not change the id.
+    """
+    kind = "cloze" if draft.cloze else "q"
+    digest = hashlib.sha1(f"{kind}|{draft.source}|{draft.value}".encode()).hexdigest()[:6]
+    return f"{TYPE_TAGS[draft.type]}-{_slug(draft.answer)}-{kind}-{digest}"

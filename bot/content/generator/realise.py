@@ -1,0 +1,502 @@
+"""Steps 4–5: attach an answer to its clause and realise a French question about it.
+
+A clause is read off the dependency tree around its top verb: subject, clitics (« se »,
+« ne »), the finite verb or auxiliary, negation, participles and the rest. A question fronts
+a question phrase and inverts the subject with -t-il / -t-elle (« est-ce que » when the
+gender is unknown); a question about the subject itself needs no inversion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from bot.content.generator import lexicon, syntax
+from bot.content.generator.conjugate import present
+from bot.content.generator.model import AnswerType, Candidate, Draft
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+_SUBJ = ("nsubj", "nsubj:pass")
+_AUX = ("aux", "aux:tense", "aux:pass", "aux:caus")
+_CLITIC_DEPS = ("expl:comp", "expl:pass", "expl", "obj", "iobj", "expl:subj", "obl:arg")
+_NEG = frozenset({"pas", "plus", "jamais", "guère", "point", "rien"})
+_CLAUSE_DROP = frozenset(
+    {"punct", "advcl", "parataxis", "cc", "mark", "discourse", "vocative", "dislocated",
+     "acl:relcl", "appos"}
+)
+_PRONOUNS = {"il": ("Masc", False), "elle": ("Fem", False), "ils": ("Masc", True),
+             "elles": ("Fem", True)}
+_DANGLING = frozenset({"il", "elle", "ils", "elles", "celui-ci", "celle-ci", "ceux-ci", "lui",
+                       "cela", "ceci", "y", "duquel", "laquelle", "lequel", "lesquels",
+                       "lesquelles", "auquel", "dont"})
+_PRONOUN_CLITIC_TEXT = frozenset({"se", "s'", "ne", "n'", "y", "en", "lui", "leur", "le",
+                                  "la", "les", "l'", "me", "m'", "te", "t'", "nous", "vous"})
+
+
+@dataclass(frozen=True, slots=True)
+class Antecedent:
+    text: str
+    gender: str | None
+    plural: bool
+
+
+@dataclass(slots=True)
+class Subject:
+    text: str
+    gender: str | None
+    plural: bool
+    tokens: frozenset[int]
+    resolved: bool = False  # a pronoun replaced by its antecedent
+
+    @property
+    def pronoun(self) -> str | None:
+        if self.gender is None:
+            return None
+        return ("elles" if self.plural else "elle") if self.gender == "Fem" else (
+            "ils" if self.plural else "il")
+
+
+@dataclass(slots=True)
+class Clause:
+    """The parts of a clause needed to turn it into a question."""
+
+    top: Token
+    subject: Subject
+    clitics: list[Token]
+    finite: str
+    conjugated: bool  # the finite form was built (participle/infinitive → present)
+    negation: list[Token]
+    participles: list[Token]
+    skip: set[int]  # tokens not to repeat in the rest (subject, verb group)
+
+    def rest(self, remove: set[int], move_front_to_end: bool = True) -> str:
+        """The clause after the verb group, without ``remove``-d subtrees or side clauses."""
+        kept: list[Token] = []
+        front: list[Token] = []
+        for child in self.top.children:
+            if child.i in self.skip or child.i in remove or child.dep_ in _CLAUSE_DROP:
+                continue
+            if child.dep_ in {"conj"} and child.pos_ in {"VERB", "AUX"}:
+                continue
+            if child.dep_ in {"advmod", "obl:mod"} and _connector(child):
+                continue
+            toks = syntax.collect(child, remove | self.skip)
+            if child.i < self.verb_start:
+                # Fronted phrases: a date is kept (moved after the verb), others dropped.
+                if any(t.like_num and len(t.text) == 4 for t in toks):
+                    front.extend(toks)
+            else:
+                kept.extend(toks)
+        kept.sort(key=lambda t: t.i)
+        cut = remove | self.skip
+        kept = [t for t in kept if not (t.text == "," and (t.i - 1 in cut or t.i + 1 in cut))]
+        text = syntax.join(kept)
+        if move_front_to_end and front:
+            text = f"{text} {syntax.join(front)}"
+        return syntax.tidy(text)
+
+    @property
+    def verb_start(self) -> int:
+        return min([t.i for t in self.clitics] + [self.top.i] + [t.i for t in self.participles])
+
+    def verb_group(self, invert: bool) -> str:
+        """« ne reconnaît-elle pas », « se voit-elle », « a-t-il signé »."""
+        clitics = " ".join(t.text for t in self.clitics)
+        finite = self.finite
+        if invert:
+            pron = self.subject.pronoun
+            assert pron is not None
+            link = "-t-" if finite[-1] in "aeéc" else "-"
+            finite = f"{finite}{link}{pron}"
+        parts = [clitics.replace("' ", "'")] if clitics else []
+        parts.append(finite)
+        parts.extend(t.text for t in self.negation)
+        parts.extend(t.text for t in self.participles)
+        return _reelide(" ".join(parts))
+
+
+def _reelide(text: str) -> str:
+    for full, short in (("ne ", "n'"), ("se ", "s'")):
+        for vowel in "aeéèêiouyh":
+            text = text.replace(f"{full}{vowel}", f"{short}{vowel}")
+    text = text.replace("n' ", "n'").replace("s' ", "s'")
+    return text
+
+
+def _connector(tok: Token) -> bool:
+    words = " ".join(t.lower_ for t in tok.subtree)
+    return words in lexicon.CONNECTORS or tok.lower_ in lexicon.CONNECTORS
+
+
+def _finite_verb(tok: Token) -> bool:
+    return "Fin" in tok.morph.get("VerbForm")
+
+
+def top_verb(tok: Token) -> Token:
+    """Climb from an infinitive complement to the verb that governs it (« décide d'octroyer »)."""
+    seen = 0
+    while (tok.dep_ in {"xcomp", "ccomp"} or (tok.dep_ == "conj" and not _finite_verb(tok))) \
+            and tok.head.pos_ in {"VERB", "AUX"} and tok.head is not tok and seen < 4 \
+            and not any(c.dep_ in _SUBJ for c in tok.children):
+        tok = tok.head
+        seen += 1
+    return tok
+
+
+def attachment(cand: Candidate, sent: Span) -> Token:
+    """The answer's own head token (the one whose head lies outside the answer)."""
+    doc = sent.doc
+    tokens = [doc[i] for i in range(cand.start, cand.end)]
+    for tok in tokens:
+        if not (cand.start <= tok.head.i < cand.end) or tok.head is tok:
+            return tok
+    return tokens[0]
+
+
+def find_subject(top: Token, antecedents: list[Antecedent]) -> Subject | None:
+    subj = next((c for c in top.children if c.dep_ in _SUBJ), None)
+    if subj is None and top.dep_ in {"conj"} and top.head.pos_ in {"VERB", "AUX"}:
+        subj = next((c for c in top.head.children if c.dep_ in _SUBJ), None)
+    if subj is None:
+        return None
+    if "Rel" in subj.morph.get("PronType") or subj.lower_ in {"qui", "lequel", "laquelle"}:
+        if top.dep_ != "acl:relcl" or top.head.pos_ not in {"NOUN", "PROPN"} \
+                or top.i in syntax.paren_ranges(top.sent):
+            return None
+        head = top.head
+        skip = {top.i} | {c.i for c in head.children if c.dep_ in {"punct"}}
+        toks = syntax.collect(head, skip)
+        text = syntax.definite(syntax.join(toks))
+        return Subject(text, syntax.gender(head), syntax.plural(head),
+                       frozenset(t.i for t in subj.subtree))
+    if subj.pos_ == "PRON":
+        if subj.lower_ not in _PRONOUNS:
+            return None
+        g, pl = _PRONOUNS[subj.lower_]
+        for ante in antecedents:
+            if ante.gender == g and ante.plural == pl:
+                return Subject(ante.text, g, pl, frozenset({subj.i}), resolved=True)
+        return None
+    toks = syntax.collect(subj, set())
+    text = syntax.definite(syntax.join(toks))
+    if not text or len(toks) > 14 or any(
+        t.pos_ in {"VERB", "AUX"} and "Fin" in t.morph.get("VerbForm") for t in toks
+    ):
+        return None
+    return Subject(text, syntax.gender(subj), syntax.plural(subj),
+                   frozenset(t.i for t in subj.subtree))
+
+
+def build_clause(top: Token, antecedents: list[Antecedent]) -> Clause | None:
+    subject = find_subject(top, antecedents)
+    if subject is None:
+        return None
+    aux = sorted((c for c in top.children if c.dep_ in _AUX and c.i < top.i), key=lambda t: t.i)
+    clitics = sorted(
+        (c for c in top.children
+         if c.i < top.i and c.lower_ in _PRONOUN_CLITIC_TEXT and c.dep_ in _CLITIC_DEPS + (
+             "advmod",) and c.pos_ in {"PRON", "ADV"}),
+        key=lambda t: t.i,
+    )
+    negation = [c for c in top.children if c.lower_ in _NEG and c.dep_ == "advmod"]
+    if aux:
+        finite_tok, participles = aux[0], [*aux[1:], top]
+    else:
+        finite_tok, participles = top, []
+    conjugated = False
+    if _finite_verb(finite_tok):
+        finite = finite_tok.text
+        number = finite_tok.morph.get("Number")
+        if number and (number[0] == "Plur") != subject.plural:
+            return None  # subject and verb disagree: the parse is wrong
+    else:
+        if finite_tok.pos_ not in {"VERB", "AUX"}:
+            return None
+        finite = present(finite_tok.lemma_.lower(), subject.plural)
+        conjugated = True
+    skip = set(subject.tokens) | {t.i for t in aux} | {t.i for t in clitics} \
+        | {t.i for t in negation} | {top.i}
+    return Clause(top, subject, clitics, finite, conjugated, negation, participles, skip)
+
+
+def _remove_phrase(head: Token) -> set[int]:
+    return {t.i for t in head.subtree}
+
+
+def _case(head: Token) -> str:
+    """The preposition introducing a phrase (« en », « à partir de », « pour »)."""
+    words = [c.lower_ for c in head.children if c.dep_ in {"case", "fixed"} and c.i < head.i]
+    for c in head.children:
+        if c.dep_ == "case":
+            words += [f.lower_ for f in c.children if f.dep_ == "fixed"]
+    return " ".join(words)
+
+
+_YEAR_WH = {
+    "en": "En quelle année", "": "En quelle année", "depuis": "Depuis quelle année",
+    "à partir de": "À partir de quelle année", "pour": "Pour quelle année",
+    "dès": "Dès quelle année", "jusqu' en": "Jusqu'en quelle année",
+}
+
+
+def _wh_for(cand: Candidate, head: Token) -> tuple[str, str] | None:
+    """(question phrase, answer text) for an answer attached to the clause verb."""
+    case = _case(head)
+    t = cand.type
+    if t is AnswerType.YEAR:
+        wh = _YEAR_WH.get(case)
+        return (wh, cand.text) if wh else None
+    if t is AnswerType.MONTH and case in {"en", ""}:
+        return ("En quel mois de quelle année", cand.text)
+    if t is AnswerType.DATE and case in {"", "le"}:
+        return ("À quelle date", cand.text)
+    if t is AnswerType.MONEY:
+        if case == "pour":
+            return ("Pour quel montant", cand.text)
+        if case == "" and head.dep_ in {"obj", "obl:arg", "nmod"}:
+            return ("Combien", cand.text)
+        return None
+    if t is AnswerType.PERCENT and case == "" and head.dep_ in {"obj", "nsubj"}:
+        return ("Quel pourcentage", cand.text)
+    if t in {AnswerType.PERSON, AnswerType.COUNTRY, AnswerType.ORG, AnswerType.CITY}:
+        base = _entity_wh(cand)
+        if base is None:
+            return None
+        wh, answer = base
+        if case == "" and head.dep_ in {"obj"}:
+            return wh, answer
+        if case == "à" and cand.type is AnswerType.CITY:
+            return "Dans quelle ville", cand.text
+        if case == "à" and head.dep_ in {"obl:arg", "iobj", "obl"}:
+            return f"À {wh[0].lower()}{wh[1:]}", answer
+        if case == "avec":
+            return f"Avec {wh[0].lower()}{wh[1:]}", answer
+    return None
+
+
+def _entity_wh(cand: Candidate) -> tuple[str, str] | None:
+    t = cand.type
+    name = cand.value
+    if t is AnswerType.PERSON:
+        return "Qui", cand.text
+    if t is AnswerType.COUNTRY:
+        return ("Quels pays" if cand.plural else "Quel pays"), cand.text
+    if t is AnswerType.CITY:
+        return "Quelle ville", cand.text
+    if t is AnswerType.ORG:
+        head = name.split()[0]
+        if head in lexicon.INSTITUTION_HEADS:
+            return "Quelle institution", cand.text
+        return "Quelle organisation", cand.text
+    return None
+
+
+def _metonym(cand: Candidate) -> tuple[str, str, tuple[str, ...]] | None:
+    """« Moscou » / « le Kremlin » as a subject stands for a state: (wh, answer, accept)."""
+    target = lexicon.METONYMS.get(cand.value)
+    if target is None:
+        return None
+    if target in lexicon.COUNTRIES:
+        form = lexicon.COUNTRIES[target][0]
+        return "Quel pays", form, (cand.text, target)
+    return "Quelle institution", f"l'{target}", (cand.text, "l'UE", "UE", target)
+
+
+def question(cand: Candidate, sent: Span, antecedents: list[Antecedent]) -> Draft | None:
+    """The best question-word question for one candidate answer, or None."""
+    if cand.listed_with:
+        return None  # one item of an enumeration: the question would have several answers
+    head = attachment(cand, sent)
+    if cand.type is AnswerType.COUNT:
+        return _count_question(cand, head, sent, antecedents)
+    gov = head.head
+    if gov.pos_ in {"NOUN", "PROPN"} and cand.type in {
+        AnswerType.YEAR, AnswerType.MONTH, AnswerType.DATE, AnswerType.MONEY
+    }:
+        return _noun_question(cand, head, sent, antecedents)
+    if gov.pos_ == "VERB" and gov.dep_ == "acl" and "Part" in gov.morph.get("VerbForm") \
+            and cand.type in {AnswerType.YEAR, AnswerType.MONTH, AnswerType.DATE}:
+        return _participle_question(cand, head, gov, sent)
+    if gov.pos_ not in {"VERB", "AUX"} and head.dep_ not in _SUBJ:
+        return None
+    if head.dep_ in _SUBJ:
+        return _subject_question(cand, head, sent)
+    top = top_verb(gov)
+    clause = build_clause(top, antecedents)
+    if clause is None:
+        return None
+    wh = _wh_for(cand, head)
+    if wh is None:
+        return None
+    phrase, answer = wh
+    rest = clause.rest(_remove_phrase(head))
+    confidence = 0.85
+    if clause.subject.resolved:
+        confidence -= 0.1
+    if clause.conjugated:
+        confidence -= 0.1
+    if clause.subject.pronoun is None:
+        body = f"est-ce {syntax.elide('que', clause.subject.text)}"
+        prompt = f"{phrase} {body} {clause.verb_group(False)} {rest}"
+        confidence -= 0.1
+    else:
+        prompt = f"{phrase} {clause.subject.text} {clause.verb_group(True)} {rest}"
+    return _draft(cand, sent, prompt, answer, confidence)
+
+
+def _draft(cand: Candidate, sent: Span, prompt: str, answer: str, confidence: float,
+           accept: tuple[str, ...] = ()) -> Draft:
+    prompt = syntax.tidy(prompt).rstrip(" ?") + " ?"
+    prompt = prompt[0].upper() + prompt[1:]
+    accept = tuple(a for a in (*accept, *cand.accept) if a != answer)
+    return Draft(False, prompt, answer, cand.type, sent.text, cand.sentence, cand.value,
+                 round(max(0.05, min(confidence, 0.95)), 2), accept=tuple(dict.fromkeys(accept)))
+
+
+def _subject_question(cand: Candidate, head: Token, sent: Span) -> Draft | None:
+    top = head.head
+    if top.pos_ not in {"VERB", "AUX"}:
+        # « Moscou reste le principal soutien » parses fine; copulas hang on the attribute.
+        cop = next((c for c in top.children if c.dep_ == "cop"), None)
+        if cop is None:
+            return None
+    base = _metonym(cand) or (_entity_wh(cand) and (*_entity_wh(cand), ()))  # type: ignore[misc]
+    if not base:
+        return None
+    wh, answer, accept = base
+    if answer != cand.text:  # a metonym: the answer is a state or an institution
+        kind = AnswerType.COUNTRY if wh == "Quel pays" else AnswerType.ORG
+        cand = replace(cand, type=kind, value=lexicon.METONYMS[cand.value])
+    if cand.plural:
+        return None
+    clause = build_clause(top, [])
+    if clause is None:
+        return None
+    if cand.type is AnswerType.PERSON and clause.subject.text != cand.text:
+        # « le président américain Dwight Eisenhower »: the title is kept as a hint.
+        wh = "Qui"
+    rest = clause.rest(set(), move_front_to_end=True)
+    if top.pos_ not in {"VERB", "AUX"}:
+        cop = next(c for c in top.children if c.dep_ == "cop")
+        prompt = f"{wh} {cop.text} {syntax.join(syntax.collect(top, set(clause.subject.tokens) | {cop.i}))}"
+    else:
+        prompt = f"{wh} {clause.verb_group(False)} {rest}"
+    return _draft(cand, sent, prompt, answer, 0.8, accept)
+
+
+def _count_question(cand: Candidate, head: Token, sent: Span,
+                    antecedents: list[Antecedent]) -> Draft | None:
+    noun = head.head if head.dep_ == "nummod" else None
+    if noun is None or noun.pos_ != "NOUN":
+        return None
+    skip = {head.i} | {c.i for c in noun.children if c.dep_ in {"det", "nummod"}}
+    counted = syntax.join(syntax.collect(noun, skip))
+    phrase = syntax.elide("de", counted)
+    verb = noun.head
+    if verb.pos_ not in {"VERB", "AUX"}:
+        return None
+    if noun.dep_ in _SUBJ:
+        clause = build_clause(verb, antecedents)
+        if clause is None:
+            return None
+        group = clause.verb_group(False)
+        prompt = f"Combien {phrase} {group} {clause.rest(set())}"
+        return _draft(cand, sent, prompt, cand.text, 0.8)
+    if noun.dep_ == "obj":
+        clause = build_clause(top_verb(verb), antecedents)
+        if clause is None or clause.subject.pronoun is None:
+            return None
+        rest = clause.rest({t.i for t in noun.subtree})
+        prompt = f"Combien {phrase} {clause.subject.text} {clause.verb_group(True)} {rest}"
+        return _draft(cand, sent, prompt, cand.text, 0.75)
+    return None
+
+
+def _np(noun: Token, remove: set[int]) -> str:
+    """A noun phrase without its own preposition (« depuis l'arrivée » → « l'arrivée »)."""
+    cases = {c.i for c in noun.children if c.dep_ == "case"}
+    return syntax.definite(syntax.join(syntax.collect(noun, remove | cases)))
+
+
+def _noun_question(cand: Candidate, head: Token, sent: Span,
+                   antecedents: list[Antecedent]) -> Draft | None:
+    noun = head.head
+    remove = _remove_phrase(head)
+    if cand.type is AnswerType.MONEY:
+        if noun.lemma_ in {"montant", "somme", "total"} and noun.head.pos_ == "NOUN":
+            remove |= {t.i for t in noun.subtree}
+            noun = noun.head
+        if noun.lemma_.lower() not in lexicon.MONEY_NOUNS:
+            return None
+        np = _np(noun, remove)
+        if np.lower().startswith(("son ", "sa ", "ses ", "leur ")):
+            return None
+        prompt = f"Quel est le montant {syntax.with_de(np, syntax.gender(noun))}"
+        if noun.dep_ == "obj" and noun.head.pos_ == "VERB" \
+                and not any(c.dep_ == "acl" for c in noun.children):
+            clause = build_clause(top_verb(noun.head), antecedents)
+            if clause is not None:
+                rest = clause.rest({t.i for t in noun.subtree})
+                que = syntax.elide("que", clause.subject.text)
+                prompt = f"{prompt} {que} {clause.verb_group(False)} {rest}"
+        return _draft(cand, sent, prompt, cand.text, 0.7)
+    # A date on a noun: « l'élection présidentielle de mars 2006 ».
+    event = noun
+    for _ in range(2):
+        if event.lemma_.lower() in lexicon.EVENT_NOUNS or event.lower_ in lexicon.EVENT_NOUNS:
+            break
+        if event.head.pos_ != "NOUN" or event.dep_ not in {"nmod"}:
+            break
+        event = event.head
+    case = _case(head)
+    np = _np(event, remove)
+    if np.split()[0].lower() in {"son", "sa", "ses", "leur", "leurs"}:
+        return None
+    np_low = np[0].lower() + np[1:] if not np[:2].isupper() else np
+    when = {AnswerType.YEAR: "En quelle année", AnswerType.MONTH: "En quel mois de quelle année",
+            AnswerType.DATE: "À quelle date"}[cand.type]
+    if event.lemma_.lower() in lexicon.EVENT_NOUNS or event.lower_ in lexicon.EVENT_NOUNS:
+        return _draft(cand, sent, f"{when} a lieu {np_low}", cand.text, 0.65)
+    if case == "de" and event is noun and cand.type is AnswerType.YEAR:
+        return _draft(cand, sent, f"De quelle année date {np_low}", cand.text, 0.65)
+    return None
+
+
+def _participle_question(cand: Candidate, head: Token, part: Token, sent: Span) -> Draft | None:
+    """« l'Accord … négocié en 1995 » → « En quelle année l'Accord … est-il négocié ? »."""
+    noun = part.head
+    if noun.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    np = _np(noun, {part.i} | {t.i for t in part.subtree})
+    g = syntax.gender(noun)
+    if g is None or np.split()[0].lower() in {"son", "sa", "ses", "leur", "leurs"}:
+        return None
+    pl = syntax.plural(noun)
+    pron = ("elles" if pl else "elle") if g == "Fem" else ("ils" if pl else "il")
+    aux = "sont" if pl else "est"
+    wh = _wh_for(cand, head)
+    if wh is None:
+        return None
+    others = syntax.join(t for t in syntax.collect(part, _remove_phrase(head)) if t.i != part.i)
+    prompt = f"{wh[0]} {np} {aux}-{pron} {part.text} {others}"
+    return _draft(cand, sent, prompt, wh[1], 0.7)
+
+
+def antecedents_of(sent: Span) -> list[Antecedent]:
+    """Non-pronoun subjects of a sentence's clauses, latest first, for pronoun resolution."""
+    found: list[Antecedent] = []
+    for tok in sent:
+        if tok.dep_ in _SUBJ and tok.pos_ in {"NOUN", "PROPN"} and tok.head.pos_ in {
+            "VERB", "AUX", "ADJ", "NOUN"
+        } and tok.head.dep_ != "acl:relcl":
+            text = syntax.definite(syntax.join(syntax.collect(tok, set())))
+            found.append(Antecedent(text, syntax.gender(tok), syntax.plural(tok)))
+    return list(reversed(found))
+
+
+def dangling(prompt: str) -> bool:
+    """A pronoun that refers to nothing inside the question."""
+    words = prompt.lower().replace("?", " ").replace(",", " ").split()
+    return any(w in _DANGLING for w in words)

@@ -1,0 +1,476 @@
+"""Reads and writes behind the daily prompts. Functions take a Session and never commit.
+
+Claiming differs by engine (the service picks with ``session.get_bind().dialect.name``):
+
+* PostgreSQL: :func:`due_students` / :func:`unsettled` lock the rows they return with
+  ``FOR UPDATE SKIP LOCKED``, so concurrent dispatchers take disjoint batches; the updates
+  that follow cannot lose.
+* SQLite has no row locks: the claim is a conditional ``UPDATE … WHERE next_reminder_at =
+  <value read>`` (resp. ``status``/``claimed_at`` for outbox rows). SQLite runs one writer at a
+  time, so of two processes that read the same student, exactly one update matches.
+
+The outbox row, unique on ``(user_id, local_date)``, is the last line of defence: a second
+claim of the same local day inserts nothing (``ON CONFLICT DO NOTHING``) and sends nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, bindparam, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.db.models import Card, Deck, DeckChoice, Question, Reminder, Review, User
+from bot.domain.reminders import ReminderStatus, Workload
+
+
+@dataclass(frozen=True, slots=True)
+class Student:
+    """The ``users`` columns the prompts need."""
+
+    user_id: int
+    chat_id: int | None
+    display_name: str
+    language: str
+    timezone: str
+    reminder_time: dt.time | None
+    next_reminder_at: dt.datetime | None
+    new_cards_per_day: int
+    reminders_paused: bool
+    blocked_at: dt.datetime | None
+
+    @property
+    def can_be_prompted(self) -> bool:
+        return (
+            self.chat_id is not None
+            and self.reminder_time is not None
+            and not self.reminders_paused
+            and self.blocked_at is None
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """One ``reminders`` row."""
+
+    id: int
+    user_id: int
+    local_date: dt.date
+    scheduled_for: dt.datetime
+    claimed_at: dt.datetime
+    sent_at: dt.datetime | None
+    status: ReminderStatus
+    due_count: int
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewRow:
+    user_id: int
+    local_date: dt.date
+    scheduled_for: dt.datetime
+    status: ReminderStatus
+    due_count: int
+
+
+_STUDENT_COLUMNS = (
+    User.id,
+    User.chat_id,
+    User.display_name,
+    User.language,
+    User.timezone,
+    User.reminder_time,
+    User.next_reminder_at,
+    User.new_cards_per_day,
+    User.reminders_paused,
+    User.blocked_at,
+)
+
+_ROW_COLUMNS = (
+    Reminder.id,
+    Reminder.user_id,
+    Reminder.local_date,
+    Reminder.scheduled_for,
+    Reminder.claimed_at,
+    Reminder.sent_at,
+    Reminder.status,
+    Reminder.due_count,
+    Reminder.attempts,
+)
+
+
+def _student(row: Row[Any]) -> Student:
+    return Student(*row[: len(_STUDENT_COLUMNS)])
+
+
+def _outbox(row: Row[Any]) -> OutboxRow:
+    values = list(row[: len(_ROW_COLUMNS)])
+    values[6] = ReminderStatus(values[6])
+    return OutboxRow(*values)
+
+
+def is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+# -- students -------------------------------------------------------------------------------
+
+
+def due_students(
+    session: Session, now: dt.datetime, limit: int | None, *, lock: bool
+) -> list[Student]:
+    """Students whose prompt time has come, oldest first (one walk of ``ix_users_next_…``).
+
+    ``lock`` adds ``FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite ignores it).
+    """
+    query = (
+        select(*_STUDENT_COLUMNS)
+        .where(
+            User.next_reminder_at <= now,
+            User.reminder_time.is_not(None),
+            User.chat_id.is_not(None),
+            User.blocked_at.is_(None),
+            User.reminders_paused.is_(False),
+        )
+        .order_by(User.next_reminder_at, User.id)
+        .limit(limit)
+    )
+    if lock:
+        query = query.with_for_update(skip_locked=True)
+    return [_student(row) for row in session.execute(query)]
+
+
+def student(session: Session, user_id: int, *, lock: bool = False) -> Student | None:
+    query = select(*_STUDENT_COLUMNS).where(User.id == user_id)
+    if lock:
+        query = query.with_for_update()
+    row = session.execute(query).first()
+    return _student(row) if row else None
+
+
+_advance_stmt = (
+    update(User.__table__)
+    .where(
+        User.__table__.c.id == bindparam("b_id"),
+        User.__table__.c.next_reminder_at == bindparam("b_old"),
+    )
+    .values(next_reminder_at=bindparam("b_new"))
+)
+
+
+def advance(
+    session: Session,
+    moves: Sequence[tuple[int, dt.datetime, dt.datetime | None]],
+    *,
+    rows_locked: bool,
+) -> set[int]:
+    """Move each ``(user_id, old, new)`` from ``old`` to ``new``; the ids actually moved.
+
+    With ``rows_locked`` (PostgreSQL, rows held ``FOR UPDATE``) one pipelined executemany;
+    otherwise one conditional UPDATE per student, whose row count says who won.
+    """
+    if not moves:
+        return set()
+    params = [{"b_id": uid, "b_old": old, "b_new": new} for uid, old, new in moves]
+    if rows_locked:
+        session.execute(_advance_stmt, params)
+        return {uid for uid, _, _ in moves}
+    won = set()
+    for param in params:
+        if session.execute(_advance_stmt, param).rowcount:  # type: ignore[attr-defined]
+            won.add(param["b_id"])
+    return won
+
+
+def set_next_reminder(
+    session: Session, user_id: int, old: dt.datetime | None, new: dt.datetime | None
+) -> bool:
+    """Conditional move of one student's ``next_reminder_at`` (False: it changed meanwhile)."""
+    condition = User.next_reminder_at.is_(None) if old is None else User.next_reminder_at == old
+    result = session.execute(
+        update(User)
+        .where(User.id == user_id, condition)
+        .values(next_reminder_at=new)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def block_student(session: Session, user_id: int, now: dt.datetime) -> None:
+    session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(blocked_at=func.coalesce(User.blocked_at, now), next_reminder_at=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# -- what there is to study -----------------------------------------------------------------
+
+
+def workloads(
+    session: Session, user_ids: Collection[int], now: dt.datetime, reviews_since: dt.datetime
+) -> dict[int, Workload]:
+    """Due cards, unseen questions and latest answer of each student, in three queries.
+
+    The same rules as the study service: a card is due when ``due <= now``, unsuspended, its
+    question and deck live and the deck not switched off; a question is new when the student
+    has no card for it. ``last_review_at`` only looks at answers since ``reviews_since``.
+    """
+    if not user_ids:
+        return {}
+    ids = list(user_ids)
+    # Live decks and their live questions: a few rows, read once per batch.
+    deck_sizes: dict[int, int] = {
+        deck_id: count
+        for deck_id, count in session.execute(
+            select(Question.deck_id, func.count(Question.id))
+            .join(Deck, Deck.id == Question.deck_id)
+            .where(Question.retired_at.is_(None), Deck.retired_at.is_(None))
+            .group_by(Question.deck_id)
+        )
+    }
+    disabled: dict[int, set[int]] = defaultdict(set)
+    for uid, deck_id in session.execute(
+        select(DeckChoice.user_id, DeckChoice.deck_id).where(
+            DeckChoice.user_id.in_(ids), DeckChoice.enabled.is_(False)
+        )
+    ):
+        disabled[uid].add(deck_id)
+    due: dict[int, int] = defaultdict(int)
+    carded: dict[int, int] = defaultdict(int)
+    due_now = Card.due <= now
+    for uid, deck_id, n_due, n_cards in session.execute(
+        select(
+            Card.user_id,
+            Question.deck_id,
+            func.count(Card.id).filter(due_now, Card.suspended_at.is_(None)),
+            func.count(Card.id),
+        )
+        .join(Question, Question.id == Card.question_id)
+        .where(Card.user_id.in_(ids), Question.retired_at.is_(None))
+        .group_by(Card.user_id, Question.deck_id)
+    ):
+        if deck_id not in deck_sizes or deck_id in disabled[uid]:
+            continue
+        due[uid] += n_due
+        carded[uid] += n_cards
+    last_review: dict[int, dt.datetime] = {
+        uid: at
+        for uid, at in session.execute(
+            select(Review.user_id, func.max(Review.reviewed_at))
+            .where(Review.user_id.in_(ids), Review.reviewed_at >= reviews_since)
+            .group_by(Review.user_id)
+        )
+    }
+    result = {}
+    for uid in ids:
+        live = sum(size for deck_id, size in deck_sizes.items() if deck_id not in disabled[uid])
+        result[uid] = Workload(
+            due_reviews=due[uid],
+            unseen=max(live - carded[uid], 0),
+            last_review_at=last_review.get(uid),
+        )
+    return result
+
+
+# -- outbox ---------------------------------------------------------------------------------
+
+
+def insert_rows(session: Session, rows: Sequence[NewRow], now: dt.datetime) -> dict[int, int]:
+    """Insert outbox rows, skipping (user, local date) pairs that already have one.
+
+    Returns ``{user_id: reminder_id}`` for the rows inserted.
+    """
+    if not rows:
+        return {}
+    dialect_insert = postgresql.insert if is_postgresql(session) else sqlite.insert
+    stmt = (
+        dialect_insert(Reminder)
+        .on_conflict_do_nothing(index_elements=["user_id", "local_date"])
+        .returning(Reminder.user_id, Reminder.id)
+    )
+    params = [
+        {
+            "user_id": row.user_id,
+            "local_date": row.local_date,
+            "scheduled_for": row.scheduled_for,
+            "claimed_at": now,
+            "status": row.status.value,
+            "due_count": row.due_count,
+            "attempts": 0,
+        }
+        for row in rows
+    ]
+    return {uid: rid for uid, rid in session.execute(stmt, params)}
+
+
+def rows_on(session: Session, pairs: Iterable[tuple[int, dt.date]]) -> dict[int, OutboxRow]:
+    """The outbox rows for these (user, local date) pairs, by user."""
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    dates = {d for _, d in wanted}
+    found = {}
+    for row in session.execute(
+        select(*_ROW_COLUMNS).where(
+            Reminder.user_id.in_({uid for uid, _ in wanted}),
+            Reminder.local_date.between(min(dates), max(dates)),
+        )
+    ):
+        item = _outbox(row)
+        if (item.user_id, item.local_date) in wanted:
+            found[item.user_id] = item
+    return found
+
+
+def snoozed_rows(
+    session: Session, user_ids: Collection[int], since: dt.date
+) -> dict[int, OutboxRow]:
+    """Each student's snoozed row dated ``since`` or later (the unique index bounds the walk)."""
+    if not user_ids:
+        return {}
+    return {
+        item.user_id: item
+        for item in (
+            _outbox(row)
+            for row in session.execute(
+                select(*_ROW_COLUMNS)
+                .where(
+                    Reminder.user_id.in_(list(user_ids)),
+                    Reminder.local_date >= since,
+                    Reminder.status == ReminderStatus.SNOOZED.value,
+                )
+                .order_by(Reminder.local_date)
+            )
+        )
+    }
+
+
+def latest_row(session: Session, user_id: int, *, lock: bool = False) -> OutboxRow | None:
+    query = (
+        select(*_ROW_COLUMNS)
+        .where(Reminder.user_id == user_id)
+        .order_by(Reminder.local_date.desc())
+        .limit(1)
+    )
+    if lock:
+        query = query.with_for_update()
+    row = session.execute(query).first()
+    return _outbox(row) if row else None
+
+
+def row(session: Session, reminder_id: int, *, lock: bool = False) -> OutboxRow | None:
+    query = select(*_ROW_COLUMNS).where(Reminder.id == reminder_id)
+    if lock:
+        query = query.with_for_update()
+    found = session.execute(query).first()
+    return _outbox(found) if found else None
+
+
+def unsettled(
+    session: Session,
+    *,
+    claimed_before: dt.datetime,
+    retry_before: dt.datetime,
+    limit: int,
+    lock: bool,
+) -> list[tuple[OutboxRow, Student]]:
+    """Rows claimed and never settled (lease over), and rows waiting for a retry.
+
+    ``sent_at IS NULL`` lets both engines walk ``ix_reminders_sent_at``.
+    """
+    query = (
+        select(*_ROW_COLUMNS, *_STUDENT_COLUMNS)
+        .join(User, User.id == Reminder.user_id)
+        .where(
+            Reminder.sent_at.is_(None),
+            or_(
+                (Reminder.status == ReminderStatus.CLAIMED.value)
+                & (Reminder.claimed_at <= claimed_before),
+                (Reminder.status == ReminderStatus.RETRY.value)
+                & (Reminder.claimed_at <= retry_before),
+            ),
+        )
+        .order_by(Reminder.claimed_at, Reminder.id)
+        .limit(limit)
+    )
+    if lock:
+        query = query.with_for_update(of=Reminder, skip_locked=True)
+    n = len(_ROW_COLUMNS)
+    return [
+        (_outbox(found), Student(*found[n : n + len(_STUDENT_COLUMNS)]))
+        for found in session.execute(query)
+    ]
+
+
+def transition(
+    session: Session,
+    current: OutboxRow,
+    *,
+    status: ReminderStatus,
+    now: dt.datetime | None = None,
+    scheduled_for: dt.datetime | None = None,
+    due_count: int | None = None,
+    attempts: int | None = None,
+    clear_sent: bool = False,
+) -> bool:
+    """Move a row on, provided nobody else did since it was read (same status, same claim).
+
+    ``now`` becomes ``claimed_at`` (the start of a new lease); the others replace their
+    column when given; ``clear_sent`` empties ``sent_at``.
+    """
+    values: dict[str, Any] = {"status": status.value}
+    if clear_sent:
+        values["sent_at"] = None
+    if now is not None:
+        values["claimed_at"] = now
+    if scheduled_for is not None:
+        values["scheduled_for"] = scheduled_for
+    if due_count is not None:
+        values["due_count"] = due_count
+    if attempts is not None:
+        values["attempts"] = attempts
+    result = session.execute(
+        update(Reminder)
+        .where(
+            Reminder.id == current.id,
+            Reminder.status == current.status.value,
+            Reminder.claimed_at == current.claimed_at,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def settle(
+    session: Session,
+    reminder_id: int,
+    *,
+    status: ReminderStatus,
+    now: dt.datetime,
+    sent: bool = False,
+    attempts: int | None = None,
+) -> bool:
+    """Record the outcome of a send attempt; a row already marked sent is left alone."""
+    values: dict[str, Any] = {
+        "status": status.value,
+        "attempts": Reminder.attempts + 1 if attempts is None else attempts,
+    }
+    if sent:
+        values["sent_at"] = now
+    else:
+        values["claimed_at"] = now
+    result = session.execute(
+        update(Reminder)
+        .where(Reminder.id == reminder_id, Reminder.sent_at.is_(None))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,75 @@
+"""The teacher's class overview (/classe): who studies, how much, which questions are hard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db.repositories import classroom as repo
+
+WINDOW = dt.timedelta(days=7)
+HARDEST_COUNT = 5
+#: A question answered once or twice says little about its difficulty.
+HARDEST_MIN_ANSWERS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class HardQuestion:
+    deck_slug: str
+    key: str
+    prompt: str
+    answers: int
+    wrong: int
+
+    @property
+    def error_rate(self) -> float:
+        return self.wrong / self.answers if self.answers else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ClassOverview:
+    """Figures over the last 7 days (``since`` .. now), hardest questions over all answers."""
+
+    since: dt.datetime
+    students: int
+    active_students: int
+    answers: int
+    correct: int
+    hardest: tuple[HardQuestion, ...]
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answers if self.answers else None
+
+
+class ClassroomService:
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._sessions = session_factory
+
+    def overview(
+        self, now: dt.datetime, *, exclude_telegram_ids: Collection[int] = ()
+    ) -> ClassOverview:
+        """The overview at ``now``; ``exclude_telegram_ids``: the teachers, not counted."""
+        since = now - WINDOW
+        with self._sessions() as session:
+            activity = repo.activity(session, since, exclude_telegram_ids=exclude_telegram_ids)
+            hardest = repo.hardest_questions(
+                session,
+                min_answers=HARDEST_MIN_ANSWERS,
+                limit=HARDEST_COUNT,
+                exclude_telegram_ids=exclude_telegram_ids,
+            )
+        return ClassOverview(
+            since=since,
+            students=activity.students,
+            active_students=activity.active_students,
+            answers=activity.answers,
+            correct=activity.correct,
+            hardest=tuple(
+                HardQuestion(r.deck_slug, r.question_key, r.prompt, r.answers, r.wrong)
+                for r in hardest
+            ),
+        )

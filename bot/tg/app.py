@@ -1,0 +1,214 @@
+"""The Telegram bot assembled in one place: :func:`build_application` is the wiring.
+
+Reading order: the builder (API URL, typed context, per-user update processor, rate limiter,
+start-up hook), then the handlers in the order they are tried, then the daily-prompt job.
+:func:`run_bot` runs it (long polling, or a webhook server) until SIGINT/SIGTERM; PTB then
+stops fetching, lets the updates in hand finish, and shuts down. :func:`running` does the same
+start and stop inside an ``async with``, for tests.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sqlalchemy import Engine
+from telegram import BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import ApplicationBuilder, ContextTypes
+
+from bot.config import ConfigError, Settings
+from bot.content.deckfile import DeckFormatError
+from bot.services.clock import utcnow
+from bot.tg import commands
+from bot.tg.concurrency import PerUserUpdateProcessor, run_sync
+from bot.tg.context import BotApplication, BotContext, BotData, Services
+from bot.tg.errors import on_error
+from bot.tg.handlers import (
+    decks,
+    forget,
+    help,
+    quiz,
+    reminders,
+    settings_menu,
+    start,
+    stats,
+    teacher,
+)
+from bot.tg.ratelimit import RetryingRateLimiter
+from bot.tg.texts import EN, FR
+
+log = logging.getLogger(__name__)
+
+#: Update types the bot asks for (``my_chat_member`` tells when a student blocks the bot).
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """Timings; the defaults suit production, tests shorten them."""
+
+    poll_timeout: float = 30.0  # long-polling wait of getUpdates, seconds
+    network_retries: int = 3
+    network_base_delay: float = 0.5  # first pause after a network error, doubled each time
+    flood_retries: int = 3  # 429s retried after their retry_after
+    reminder_interval: float = 60.0  # the daily-prompt job's period, seconds
+
+
+def build_application(
+    settings: Settings,
+    engine: Engine,
+    *,
+    services: Services | None = None,
+    tuning: Tuning = Tuning(),  # noqa: B008 - frozen, never mutated
+) -> BotApplication:
+    """Build the bot: builder, services, handlers in order, jobs. Nothing runs yet."""
+    app: BotApplication = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_file_url)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        # Students at once, each student's updates in order (see concurrency.py).
+        .concurrent_updates(PerUserUpdateProcessor())
+        .rate_limiter(
+            RetryingRateLimiter(
+                max_retries=tuning.flood_retries,
+                network_retries=tuning.network_retries,
+                network_base_delay=tuning.network_base_delay,
+            )
+        )
+        # getUpdates waits up to poll_timeout on the server: the HTTP read must wait longer.
+        .get_updates_read_timeout(tuning.poll_timeout + 10)
+        .post_init(on_startup)
+        .build()
+    )
+    app.bot_data.services = services or Services.create(settings, engine)
+    app.bot_data.tuning = tuning
+
+    # Handlers, tried in this order within group 0 (the first that matches wins):
+    start.register(app)  # /start and the onboarding buttons
+    settings_menu.register(app)  # /reglages, its buttons, typed time zone / time replies
+    decks.register(app)  # /decks and the deck switches
+    quiz.register(app)  # /quiz, answer buttons, Stop, /annuler, typed answers
+    stats.register(app)  # /stats
+    reminders.register(app)  # /pause, /reprendre, « Réviser » / « Plus tard », the job
+    forget.register(app)  # /oublier and its confirmation
+    teacher.register(app)  # file uploads, /recharger, /classe
+    help.register(app)  # /aide, then the catch-alls: unknown commands, other messages
+    app.add_error_handler(on_error)
+    return app
+
+
+async def on_startup(app: BotApplication) -> None:
+    """Import the questions folder, then publish the command menus (French and English)."""
+    services = app.bot_data.services
+    await import_questions(services)
+    await publish_commands(app, services.settings)
+
+
+async def import_questions(services: Services) -> None:
+    folder = services.settings.questions_dir
+    try:
+        report = await run_sync(services.importer.import_paths, [folder], utcnow())
+    except DeckFormatError as exc:
+        log.warning(
+            "questions in %s not imported (%d problem(s)):\n%s",
+            folder,
+            len(exc.problems),
+            "\n".join(str(p) for p in exc.problems),
+        )
+        return
+    log.info("questions imported from %s:\n%s", folder, report.describe())
+
+
+async def publish_commands(app: BotApplication, settings: Settings) -> None:
+    """The menu: French by default and for French clients, English for English ones; the
+    teachers' chats also list the teacher commands."""
+    bot = app.bot
+    await bot.set_my_commands(commands.bot_commands(FR))
+    await bot.set_my_commands(commands.bot_commands(FR), language_code="fr")
+    await bot.set_my_commands(commands.bot_commands(EN), language_code="en")
+    for teacher_id in sorted(settings.teacher_ids):
+        scope = BotCommandScopeChat(teacher_id)
+        try:
+            await bot.set_my_commands(commands.bot_commands(FR, teacher=True), scope=scope)
+            await bot.set_my_commands(
+                commands.bot_commands(EN, teacher=True), scope=scope, language_code="en"
+            )
+        except TelegramError as exc:  # a teacher who never wrote to the bot: no chat yet
+            log.warning("teacher %s: command menu not set (%s)", teacher_id, exc)
+
+
+def webhook_path(settings: Settings) -> str:
+    if not settings.webhook_url:
+        raise ConfigError("WEBHOOK_URL manquant : l'URL publique du bot (https://…/chemin).")
+    return urlsplit(settings.webhook_url).path.lstrip("/")
+
+
+def run_bot(settings: Settings, engine: Engine, *, webhook: bool = False) -> int:
+    """Run until SIGINT/SIGTERM: long polling, or the webhook server for several instances."""
+    app = build_application(settings, engine)
+    if webhook:
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=webhook_path(settings),
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    else:
+        app.run_polling(
+            timeout=int(app.bot_data.tuning.poll_timeout), allowed_updates=ALLOWED_UPDATES
+        )
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookServer:
+    """Where :func:`running` serves the webhook (tests: 127.0.0.1 and a free port)."""
+
+    listen: str
+    port: int
+    url_path: str
+    webhook_url: str
+    secret_token: str | None = None
+
+
+@asynccontextmanager
+async def running(
+    app: BotApplication, *, webhook: WebhookServer | None = None
+) -> AsyncIterator[BotApplication]:
+    """Start the bot as :func:`run_bot` does, without signal handlers; stop it on exit."""
+    await app.initialize()
+    updater = app.updater
+    assert updater is not None
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        if webhook is None:
+            await updater.start_polling(
+                timeout=int(app.bot_data.tuning.poll_timeout), allowed_updates=ALLOWED_UPDATES
+            )
+        else:
+            await updater.start_webhook(
+                listen=webhook.listen,
+                port=webhook.port,
+                url_path=webhook.url_path,
+                webhook_url=webhook.webhook_url,
+                secret_token=webhook.secret_token,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        await app.start()
+        yield app
+    finally:
+        if updater.running:
+            await updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()

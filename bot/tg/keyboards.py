@@ -1,0 +1,225 @@
+"""Inline keyboards and the callback data their buttons carry (always under 64 bytes).
+
+Callback data is a short ``prefix:arg:arg`` string; each prefix has one handler (its pattern is
+``PATTERNS[prefix]``). An answer button carries the question's token, so a stale or forged press
+is recognised by the study service, never trusted. The onboarding flag ``1`` on a setting button
+means "then go to the next onboarding step" instead of "back to the settings menu".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import InlineKeyboardButtonLimit
+
+from bot.domain.deck import QuestionKind
+from bot.services.views import DeckChoiceView, ShownQuestion
+from bot.tg.render import LETTERS, fit_label
+from bot.tg.texts import Texts
+
+MAX_CALLBACK_BYTES = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)
+
+# Callback data prefixes.
+ANSWER = "a"  # a:<token>:<choice index>
+STOP = "x"  # x:<token>
+QUIZ = "go"  # start a session (onboarding's end, the daily prompt's « Réviser »)
+LATER = "later"  # the daily prompt's « Plus tard »
+ZONE = "tz"  # tz:<IANA zone>:<onboarding 0|1>
+ZONE_OTHER = "tzo"  # tzo:<onboarding>: ask to type the zone
+TIME = "rt"  # rt:<HHMM | off>:<onboarding>
+TIME_OTHER = "rto"  # rto:<onboarding>: ask to type the time
+CARDS = "nc"  # nc:<new cards per day>
+LANGUAGE = "lg"  # lg:<fr | en>
+DECK = "dk"  # dk:<deck key>:<onboarding>
+DECKS_DONE = "dkok"  # onboarding: decks chosen, next step
+MENU = "set"  # set:<rem | tz | nc | lg | dk | home>
+FORGET = "fg"  # fg:<yes | no>
+
+#: Handler patterns (anchored: « tz » must not catch « tzo »).
+PATTERNS = {
+    ANSWER: r"^a:[A-Za-z0-9_-]{1,16}:\d{1,2}$",
+    STOP: r"^x:[A-Za-z0-9_-]{0,16}$",
+    QUIZ: r"^go$",
+    LATER: r"^later$",
+    ZONE: r"^tz:[A-Za-z0-9_+/-]{1,40}:[01]$",
+    ZONE_OTHER: r"^tzo:[01]$",
+    TIME: r"^rt:(\d{4}|off):[01]$",
+    TIME_OTHER: r"^rto:[01]$",
+    CARDS: r"^nc:\d{1,3}$",
+    LANGUAGE: r"^lg:(fr|en)$",
+    DECK: r"^dk:[0-9a-f]{10}:[01]$",
+    DECKS_DONE: r"^dkok$",
+    MENU: r"^set:(rem|tz|nc|lg|dk|home)$",
+    FORGET: r"^fg:(yes|no)$",
+}
+
+#: Time zones offered as buttons (French-speaking places first); any IANA zone can be typed.
+ZONES: tuple[tuple[str, str], ...] = (
+    ("Europe/Paris", "🇫🇷 Paris"),
+    ("Europe/Brussels", "🇧🇪 Bruxelles"),
+    ("Europe/Zurich", "🇨🇭 Genève"),
+    ("Europe/Luxembourg", "🇱🇺 Luxembourg"),
+    ("America/Toronto", "🇨🇦 Montréal"),
+    ("Africa/Casablanca", "🇲🇦 Casablanca"),
+    ("Africa/Algiers", "🇩🇿 Alger"),
+    ("Africa/Tunis", "🇹🇳 Tunis"),
+    ("Africa/Dakar", "🇸🇳 Dakar"),
+    ("Africa/Abidjan", "🇨🇮 Abidjan"),
+    ("Africa/Kinshasa", "🇨🇩 Kinshasa"),
+    ("Indian/Reunion", "🇷🇪 La Réunion"),
+    ("America/Martinique", "🇲🇶 Martinique"),
+    ("Pacific/Noumea", "🇳🇨 Nouméa"),
+)
+REMINDER_TIMES = (dt.time(7, 0), dt.time(12, 30), dt.time(17, 0), dt.time(18, 0),
+                  dt.time(19, 0), dt.time(20, 0), dt.time(21, 0))  # fmt: skip
+NEW_CARDS_CHOICES = (0, 5, 10, 20, 30, 50)
+
+#: Longer choices are listed in the message and their buttons show only a letter.
+CHOICE_LABEL_MAX = 40
+
+
+def data(*parts: object) -> str:
+    """Join callback data parts; refuses (at build time, in our code) anything over 64 bytes."""
+    value = ":".join(str(p) for p in parts)
+    if len(value.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {value!r}")
+    return value
+
+
+def flag(onboarding: bool) -> str:
+    return "1" if onboarding else "0"
+
+
+def deck_key(slug: str) -> str:
+    """A fixed-size key for a deck slug (slugs may be up to 128 characters)."""
+    return hashlib.blake2s(slug.encode(), digest_size=5).hexdigest()
+
+
+def hhmm(value: dt.time) -> str:
+    return value.strftime("%H:%M")
+
+
+def _button(label: str, callback: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(fit_label(label), callback_data=callback)
+
+
+def _rows(buttons: Sequence[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    return [list(buttons[i : i + width]) for i in range(0, len(buttons), width)]
+
+
+# --- Questions ---------------------------------------------------------------------------
+
+
+def choice_label(texts: Texts, question: ShownQuestion, choice: str) -> str:
+    if question.kind is QuestionKind.TRUE_FALSE:
+        folded = choice.strip().lower()
+        if folded in ("vrai", "true"):
+            return texts.btn_true
+        if folded in ("faux", "false"):
+            return texts.btn_false
+    return choice
+
+
+def uses_letters(question: ShownQuestion) -> bool:
+    """Choices too long for a button are listed in the text, buttons show A, B, C…"""
+    return question.kind is QuestionKind.CHOICE and (
+        any(len(c) > CHOICE_LABEL_MAX for c in question.choices)
+        or len(question.choices) > len(LETTERS)
+    )
+
+
+def question_keyboard(texts: Texts, question: ShownQuestion) -> InlineKeyboardMarkup:
+    token = question.token
+    stop = [_button(texts.btn_stop, data(STOP, token))]
+    choices = question.choices[:len(LETTERS)]
+    if uses_letters(question):
+        letters = [_button(LETTERS[i], data(ANSWER, token, i)) for i in range(len(choices))]
+        return InlineKeyboardMarkup([*_rows(letters, 4), stop])
+    if question.kind is QuestionKind.TRUE_FALSE:
+        row = [_button(choice_label(texts, question, c), data(ANSWER, token, i))
+               for i, c in enumerate(choices)]  # fmt: skip
+        return InlineKeyboardMarkup([row, stop])
+    rows = [[_button(c, data(ANSWER, token, i))] for i, c in enumerate(choices)]
+    return InlineKeyboardMarkup([*rows, stop])
+
+
+# --- Onboarding, settings, decks ---------------------------------------------------------
+
+
+def start_quiz(texts: Texts) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button(texts.btn_start_quiz, QUIZ)]])
+
+
+def reminder_prompt(texts: Texts) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button(texts.btn_review, QUIZ), _button(texts.btn_later, LATER)]])
+
+
+def decks(
+    texts: Texts, choices: Sequence[DeckChoiceView], *, onboarding: bool
+) -> InlineKeyboardMarkup:
+    rows = [
+        [_button(
+            texts.deck_line.format(
+                mark="✅" if c.enabled else "⬜", title=c.title, count=c.question_count
+            ),
+            data(DECK, deck_key(c.slug), flag(onboarding)),
+        )]
+        for c in choices
+    ]  # fmt: skip
+    last = _button(texts.btn_continue, DECKS_DONE) if onboarding else _button(
+        texts.btn_back, data(MENU, "home")
+    )
+    return InlineKeyboardMarkup([*rows, [last]])
+
+
+def reminder_times(texts: Texts, *, onboarding: bool) -> InlineKeyboardMarkup:
+    f = flag(onboarding)
+    times = [_button(hhmm(t), data(TIME, t.strftime("%H%M"), f)) for t in REMINDER_TIMES]
+    rows = _rows(times, 4)
+    rows.append([_button(texts.btn_other_time, data(TIME_OTHER, f)),
+                 _button(texts.btn_no_reminder, data(TIME, "off", f))])  # fmt: skip
+    if not onboarding:
+        rows.append([_button(texts.btn_back, data(MENU, "home"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def zones(texts: Texts, *, onboarding: bool) -> InlineKeyboardMarkup:
+    f = flag(onboarding)
+    rows = _rows([_button(label, data(ZONE, zone, f)) for zone, label in ZONES], 2)
+    rows.append([_button(texts.btn_other_zone, data(ZONE_OTHER, f))])
+    if not onboarding:
+        rows.append([_button(texts.btn_back, data(MENU, "home"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def new_cards(texts: Texts) -> InlineKeyboardMarkup:
+    rows = _rows([_button(str(n), data(CARDS, n)) for n in NEW_CARDS_CHOICES], 3)
+    rows.append([_button(texts.btn_back, data(MENU, "home"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def languages(texts: Texts, all_texts: Sequence[Texts]) -> InlineKeyboardMarkup:
+    row = [_button(t.language_name, data(LANGUAGE, t.language)) for t in all_texts]
+    return InlineKeyboardMarkup([row, [_button(texts.btn_back, data(MENU, "home"))]])
+
+
+def settings_menu(texts: Texts) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [_button(texts.btn_set_reminder, data(MENU, "rem")),
+             _button(texts.btn_set_timezone, data(MENU, "tz"))],
+            [_button(texts.btn_set_cards, data(MENU, "nc")),
+             _button(texts.btn_set_language, data(MENU, "lg"))],
+            [_button(texts.btn_set_decks, data(MENU, "dk"))],
+        ]
+    )  # fmt: skip
+
+
+def forget_confirm(texts: Texts) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[_button(texts.btn_forget_yes, data(FORGET, "yes"))],
+         [_button(texts.btn_forget_no, data(FORGET, "no"))]]
+    )  # fmt: skip

@@ -1,0 +1,173 @@
+"""Messages as the student reads them: questions, verdicts, summaries, within Telegram's limits.
+
+Telegram counts a message's length in UTF-16 code units (an emoji can count twice), refuses a
+text over 4096 and cuts long button labels; every text sent goes through :func:`fit` or
+:func:`split`, every label through :func:`fit_label`, so no length ever becomes an API error.
+Messages are plain text (no parse mode): a question or a file name can hold any character.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from telegram.constants import MessageLimit
+
+from bot.domain.grading import Verdict
+from bot.services.views import AnswerOutcome, SessionSummary, ShownQuestion
+from bot.tg.texts import Texts
+
+MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)
+MAX_LABEL = 60
+ELLIPSIS = "…"
+#: Options listed in a message when they are too long for buttons.
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def fit(text: str, limit: int = MAX_TEXT) -> str:
+    """``text`` cut (with « … ») to at most ``limit`` UTF-16 units; never empty."""
+    if not text:
+        return ELLIPSIS
+    if utf16_len(text) <= limit:
+        return text
+    out: list[str] = []
+    used = 1  # the ellipsis
+    for char in text:
+        width = 2 if ord(char) > 0xFFFF else 1
+        if used + width > limit:
+            break
+        out.append(char)
+        used += width
+    return "".join(out).rstrip() + ELLIPSIS
+
+
+def fit_label(label: str) -> str:
+    return fit(" ".join(label.split()), MAX_LABEL)
+
+
+def split(lines: Iterable[str], limit: int = MAX_TEXT) -> list[str]:
+    """Pack lines into as few messages as possible, each within ``limit`` (long lines are cut)."""
+    messages: list[str] = []
+    current = ""
+    for raw in lines:
+        line = fit(raw, limit) if raw else raw
+        candidate = f"{current}\n{line}" if current else line
+        if current and utf16_len(candidate) > limit:
+            messages.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not messages:
+        messages.append(current or ELLIPSIS)
+    return messages
+
+
+# --- Questions ---------------------------------------------------------------------------
+
+_BUDGET_PROMPT = 3000  # room left for the header, the options and the verdict
+
+
+def question_body(texts: Texts, question: ShownQuestion, *, letters: bool) -> str:
+    """The question without its instruction line (kept when the message is edited)."""
+    header = texts.question_header.format(deck=question.deck_title)
+    if question.is_new:
+        header += f" · {texts.question_new}"
+    parts = [fit(header, 200), fit(question.prompt, _BUDGET_PROMPT)]
+    if letters:
+        per_option = max(40, (MAX_TEXT - 3500) // max(1, len(question.choices)))
+        parts.append(
+            "\n".join(
+                fit(f"{LETTERS[i]}) {choice}", per_option)
+                for i, choice in enumerate(question.choices[: len(LETTERS)])
+            )
+        )
+    return "\n\n".join(parts)
+
+
+def question_text(texts: Texts, question: ShownQuestion, *, letters: bool) -> str:
+    instruction = texts.pick_answer if question.choices else texts.type_answer
+    return fit(f"{question_body(texts, question, letters=letters)}\n\n{instruction}")
+
+
+def strip_instruction(text: str, all_texts: Iterable[Texts]) -> str:
+    """The question body from a sent question message (its last line is the instruction)."""
+    for t in all_texts:
+        for instruction in (t.pick_answer, t.type_answer):
+            if text.endswith(instruction):
+                return text.removesuffix(instruction).rstrip()
+    return text
+
+
+def verdict_text(texts: Texts, outcome: AnswerOutcome, *, show_given: bool) -> str:
+    """The verdict block: right or wrong, the expected answer, the sentence of the text."""
+    answer = fit(outcome.correct_answer or "", 500)
+    verdict = outcome.verdict
+    if verdict is Verdict.CORRECT:
+        lines = [texts.verdict_correct]
+    elif verdict is Verdict.CLOSE:
+        lines = [texts.verdict_close.format(answer=answer)]
+    elif verdict is Verdict.PARTIAL:
+        lines = [texts.verdict_partial.format(answer=answer)]
+    else:
+        lines = [texts.verdict_wrong.format(answer=answer)]
+    if show_given and outcome.given and verdict is not Verdict.CORRECT:
+        lines.append(texts.your_answer.format(given=fit(outcome.given, 300)))
+    if outcome.source_sentence:
+        lines.append(texts.source_line.format(source=fit(outcome.source_sentence, 1200)))
+    if outcome.explanation:
+        lines.append(texts.explanation_line.format(explanation=fit(outcome.explanation, 800)))
+    if outcome.leech_suspended:
+        lines.append(texts.leech)
+    return "\n".join(lines)
+
+
+def answered_text(texts: Texts, body: str, outcome: AnswerOutcome) -> str:
+    """The question message once answered: its body, then the verdict (cut to fit)."""
+    verdict = verdict_text(texts, outcome, show_given=False)
+    room = MAX_TEXT - utf16_len(verdict) - 2
+    return fit(f"{fit(body, max(room, 100))}\n\n{verdict}")
+
+
+# --- Sessions and dates ------------------------------------------------------------------
+
+
+def when(texts: Texts, instant: dt.datetime, zone: str, now: dt.datetime) -> str:
+    """« aujourd'hui à 18:00 », « demain à 07:30 », « le 12/03 à 09:00 » in the student's zone."""
+    tz = ZoneInfo(zone)
+    local, today = instant.astimezone(tz), now.astimezone(tz).date()
+    time = local.strftime("%H:%M")
+    if local.date() <= today:
+        return texts.when_today.format(time=time)
+    if local.date() == today + dt.timedelta(days=1):
+        return texts.when_tomorrow.format(time=time)
+    return texts.when_date.format(date=local.strftime("%d/%m"), time=time)
+
+
+def summary_text(texts: Texts, summary: SessionSummary, zone: str, now: dt.datetime) -> str:
+    if summary.answered:
+        lines = [texts.session_summary.format(correct=summary.correct, answered=summary.answered)]
+    else:
+        lines = [texts.session_empty]
+    if summary.next_due is not None and summary.next_due > now:
+        lines.append(texts.nothing_until.format(when=when(texts, summary.next_due, zone, now)))
+    return "\n".join(lines)
+
+
+def nothing_text(texts: Texts, summary: SessionSummary, zone: str, now: dt.datetime) -> str:
+    """/quiz with nothing to study: say when something comes back."""
+    lines = [texts.nothing_to_study]
+    if summary.next_due is not None and summary.next_due > now:
+        lines.append(texts.nothing_until.format(when=when(texts, summary.next_due, zone, now)))
+    return "\n".join(lines)
+
+
+def reminder_label(texts: Texts, reminder: dt.time | None, paused: bool) -> str:
+    if reminder is None:
+        return texts.reminder_off
+    label = reminder.strftime("%H:%M")
+    return texts.reminders_paused_label.format(time=label) if paused else label
