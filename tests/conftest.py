@@ -19,6 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.models import Base
 
+# PTB 22 warns (and under -W error raises) when it builds RetryAfter without this opt-in.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 PG_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

@@ -494,11 +494,16 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[in
             f"tabulation (colonne {column}) : YAML n'accepte que des espaces pour indenter ;"
             " remplacez les tabulations par des espaces"
         )
-    if problem.startswith("found character") and problem.count("'") >= 2:
-        char = problem.split("'")[1]
+    if problem.startswith("found character") or "expected the node content" in problem:
         return line, (
-            f"une valeur ne peut pas commencer par « {char} » (colonne {column}) :"
-            " mettez le texte entre guillemets"
+            f"une valeur ne peut pas commencer par « {_char_at(lines, line, column)} »"
+            f" (colonne {column}) : mettez le texte entre guillemets"
+        )
+    if any(word in context for word in _SPECIAL_STARTS) and exc.context_mark is not None:
+        where = exc.context_mark.column + 1
+        return opened, (
+            f"« {_char_at(lines, opened, where)} » a un sens particulier en YAML au début"
+            f" d'une valeur (colonne {where}) : mettez le texte entre guillemets"
         )
     if "mapping values are not allowed" in problem:
         return line, (
@@ -537,13 +542,26 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[in
                 f"un texte qui commence par « {start} » se met entre guillemets"
                 ' (ex. « prompt: "{{2006}} est l\'année…" »)'
             )
-    if "block end" in problem or "expected key" in problem or "'-' indicator" in problem:
+    if any(
+        part in problem for part in ("block end", "expected key", "'-' indicator", "<document")
+    ):
         return line, (
             f"indentation incohérente (colonne {column}) : alignez cette ligne sur les autres"
             " clés du même niveau"
         )
     detail = f"{context} : {problem}" if context else problem
     return line, f"syntaxe YAML invalide (colonne {column}) : {detail}"
+
+
+# Scanners whose error means a value started with %, &, *, !, | or > (special in YAML).
+_SPECIAL_STARTS = ("directive", "anchor", "alias", "tag", "block scalar")
+
+
+def _char_at(lines: Sequence[str], line: int, column: int) -> str:
+    """The character at a 1-based position, shown so that a teacher can find it."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    char = text[column - 1] if 0 < column <= len(text) else ""
+    return char if char.isprintable() and not char.isspace() else f"U+{ord(char or chr(10)):04X}"
 
 
 _VALUE_START = re.compile(r"\s*(?:-\s+)?(?:[^\s'\"\[{#][^:]*:\s+)?(\S)")
@@ -612,6 +630,12 @@ def _describe(node: Node) -> str:
     return {_INT: "un nombre", _FLOAT: "un nombre", _NULL: "vide"}.get(node.tag, "un texte")
 
 
+def _show(text: str, limit: int = 60) -> str:
+    """Teacher text quoted in a message: on one line, and not too long."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def _tag_name(tag: str) -> str:
     return "!!" + tag.removeprefix(_YAML) if tag.startswith(_YAML) else tag
 
@@ -624,7 +648,7 @@ def _peek_id(node: MappingNode) -> str | None:
     """The question's ``id`` as written, to label its problems (it is checked later)."""
     for key, value in node.value:
         if isinstance(key, ScalarNode) and key.value == "id" and isinstance(value, ScalarNode):
-            return str(value.value).strip() or None
+            return _show(str(value.value)) or None
     return None
 
 
@@ -692,8 +716,8 @@ class _Checker:
             self.add(
                 node,
                 None,
-                f"version {node.value} inconnue : ce programme lit la version {FORMAT_VERSION}"
-                f" (écrivez « version: {FORMAT_VERSION} »)",
+                f"version {_show(node.value)} inconnue : ce programme lit la version"
+                f" {FORMAT_VERSION} (écrivez « version: {FORMAT_VERSION} »)",
             )
             return False
         self.add(
@@ -729,9 +753,9 @@ class _Checker:
             self.add(
                 fields["id"],
                 None,
-                f"identifiant de paquet « {slug} » invalide : minuscules sans accents, chiffres"
-                " et tirets seulement, sans espace"
-                f" (ex. « {_slug(slug, lower=True) or 'mon-paquet'} »)",
+                f"identifiant de paquet « {_show(slug)} » invalide : minuscules sans accents,"
+                " chiffres et tirets seulement, sans espace"
+                f" (ex. « {_show(_slug(slug, lower=True)) or 'mon-paquet'} »)",
             )
             return None
         self.slug = (slug, _line(fields["id"]))
@@ -745,7 +769,7 @@ class _Checker:
             self.add(
                 fields["language"],
                 None,
-                f"« language » doit être fr ou en (et non « {language} »)",
+                f"« language » doit être fr ou en (et non « {_show(language)} »)",
             )
             return None
         return language
@@ -851,17 +875,17 @@ class _Checker:
             self.add(
                 node,
                 qid,
-                f"identifiant « {key} » invalide : lettres sans accents, chiffres, « - », « _ »"
-                " et « . » seulement, sans espace"
-                f" (ex. « {_slug(key, lower=False) or 'question-1'} »)",
+                f"identifiant « {_show(key)} » invalide : lettres sans accents, chiffres,"
+                " « - », « _ » et « . » seulement, sans espace"
+                f" (ex. « {_show(_slug(key, lower=False)) or 'question-1'} »)",
             )
             return None
         if key in seen:
             self.add(
                 node,
                 qid,
-                f"identifiant « {key} » déjà utilisé par la question de la ligne {seen[key]} :"
-                " chaque question doit avoir son propre « id »",
+                f"identifiant « {_show(key)} » déjà utilisé par la question de la ligne"
+                f" {seen[key]} : chaque question doit avoir son propre « id »",
             )
             return None
         seen[key] = _line(node)
@@ -879,7 +903,7 @@ class _Checker:
             if guess
             else "types possibles : " + ", ".join(KINDS)
         )
-        self.add(fields["kind"], qid, f"type de question inconnu « {text} » : {hint}")
+        self.add(fields["kind"], qid, f"type de question inconnu « {_show(text)} » : {hint}")
         return None
 
     def answer(self, fields: _Fields, qid: str | None, kind: QuestionKind | None) -> str | None:
@@ -915,7 +939,8 @@ class _Checker:
         self.add(
             node,
             qid,
-            f"pour une question vrai/faux, « answer » doit être vrai ou faux (et non « {text} »)",
+            "pour une question vrai/faux, « answer » doit être vrai ou faux"
+            f" (et non « {_show(text)} »)",
         )
         return None
 
@@ -964,14 +989,16 @@ class _Checker:
         for text, item in items:
             if answer is not None and _fold(text) == _fold(answer):
                 self.add(
-                    item, qid, f"« {text} » est la bonne réponse : retirez-la de « distractors »"
+                    item,
+                    qid,
+                    f"« {_show(text)} » est la bonne réponse : retirez-la de « distractors »",
                 )
                 ok = False
             elif any(_fold(text) == _fold(other) for other in accept):
                 self.add(
                     item,
                     qid,
-                    f"« {text} » est une réponse acceptée (« accept ») : retirez-la de"
+                    f"« {_show(text)} » est une réponse acceptée (« accept ») : retirez-la de"
                     " « distractors »",
                 )
                 ok = False
@@ -997,7 +1024,7 @@ class _Checker:
             return None
         wrong = tuple(text for text, _ in items if _fold(text) != _fold(answer))
         if len(wrong) == len(items):
-            self.add(node, qid, f"« choices » doit contenir la bonne réponse « {answer} »")
+            self.add(node, qid, f"« choices » doit contenir la bonne réponse « {_show(answer)} »")
             return None
         if len(wrong) < 2:
             self.add(
@@ -1013,7 +1040,7 @@ class _Checker:
         seen: set[str] = set()
         for text, node in items:
             if _fold(text) in seen:
-                self.add(node, qid, f"« {text} » figure deux fois dans « {key} »")
+                self.add(node, qid, f"« {_show(text)} » figure deux fois dans « {key} »")
             seen.add(_fold(text))
         return len(seen) == len(items)
 
@@ -1046,8 +1073,9 @@ class _Checker:
             self.add(
                 fields["answer"],
                 qid,
-                f"« answer » (« {answer} ») diffère du trou « {{{{{gaps[0]}}}}} » : supprimez"
-                " « answer » (le texte du trou suffit) ou corrigez l'un des deux",
+                f"« answer » (« {_show(answer)} ») diffère du trou"
+                f" « {{{{{_show(gaps[0])}}}}} » : supprimez « answer » (le texte du trou"
+                " suffit) ou corrigez l'un des deux",
             )
             return None
         return gaps[0]
@@ -1061,7 +1089,9 @@ class _Checker:
             return None
         value = _number(node)
         if not (math.isfinite(value) and 0 <= value <= 1):
-            self.add(node, qid, f"« confidence » doit être entre 0 et 1 (et non {node.value})")
+            self.add(
+                node, qid, f"« confidence » doit être entre 0 et 1 (et non {_show(node.value)})"
+            )
             return None
         return value
 
@@ -1078,7 +1108,7 @@ class _Checker:
                 continue
             name = str(key.value)
             if name in lines:
-                self.add(key, qid, f"clé « {name} » en double (déjà ligne {lines[name]})")
+                self.add(key, qid, f"clé « {_show(name)} » en double (déjà ligne {lines[name]})")
                 continue
             lines[name] = _line(key)
             if name in allowed:
@@ -1090,7 +1120,7 @@ class _Checker:
                 hint = f"vouliez-vous dire « {guess} » ?"
             else:
                 hint = "clés possibles : " + ", ".join(allowed)
-            self.add(key, qid, f"clé inconnue « {name} » : {hint}")
+            self.add(key, qid, f"clé inconnue « {_show(name)} » : {hint}")
         return fields
 
     def require(
@@ -1106,7 +1136,9 @@ class _Checker:
         """False (and a problem) for an explicit YAML tag such as ``!!python/object``."""
         if node.tag in _TEXT_TAGS or node.tag in (_BOOL, _NULL, _SEQ, _MAP):
             return True
-        self.add(node, qid, f"étiquette YAML « {_tag_name(node.tag)} » non acceptée : retirez-la")
+        self.add(
+            node, qid, f"étiquette YAML « {_show(_tag_name(node.tag))} » non acceptée : retirez-la"
+        )
         return False
 
     def text(

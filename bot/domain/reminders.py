@@ -100,9 +100,7 @@ def is_timely(scheduled_for: dt.datetime, now: dt.datetime, max_delay: dt.timede
     A prompt missed while the bot was down for longer than ``max_delay`` is dropped rather
     than sent at an hour the student did not choose (e.g. 3 a.m.).
     """
-    return (
-        _require_aware(now, "now") - _require_aware(scheduled_for, "scheduled_for") <= max_delay
-    )
+    return _require_aware(now, "now") - _require_aware(scheduled_for, "scheduled_for") <= max_delay
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ included) since the start of the prompt's local date is not prompted that day.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import sys
@@ -55,13 +56,14 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ParamSpec, Protocol, TextIO, TypeVar
-from zoneinfo import ZoneInfoNotFoundError
+from typing import ParamSpec, Protocol, TextIO, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.db.engine import make_session_factory
 from bot.db.repositories import reminders as repo
 from bot.domain.reminders import (
     Decision,
@@ -77,11 +79,15 @@ from bot.domain.reminders import (
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 500
+#: Sends in flight at once; PTB's AIORateLimiter paces them to Telegram's ~30 messages/s.
+DEFAULT_CONCURRENCY = 30
 #: A claimed row not settled after this long belongs to a process that died.
 DEFAULT_LEASE = dt.timedelta(minutes=10)
 #: A failed send is tried again by the first run this long after the failure.
 DEFAULT_RETRY_DELAY = dt.timedelta(minutes=1)
 DEFAULT_MAX_ATTEMPTS = 5
+#: 429 answers waited out for one prompt in one run before it is left for a later run.
+DEFAULT_RATE_LIMIT_WAITS = 3
 #: « Plus tard » works on a prompt sent less than this long ago.
 SNOOZE_WINDOW = dt.timedelta(hours=24)
 
@@ -114,21 +120,31 @@ class ClaimedReminder:
 
 @dataclass(frozen=True, slots=True)
 class ClaimBatch:
-    """One claim transaction: what to send, how many rows it looked at, and what became of
-    them (``outcomes`` counts statuses, plus ``duplicate`` for a local day that already had a
-    row, ``lost`` for a student another process took first, ``bad_zone``)."""
+    """One claim transaction.
+
+    Attributes:
+        reminders: the prompts to send.
+        examined: rows looked at; fewer than the limit means nobody else is waiting.
+        outcomes: rows per resulting status, plus ``duplicate`` (that local day already had
+            its row), ``lost`` (another process took it first) and ``bad_zone``.
+    """
 
     reminders: tuple[ClaimedReminder, ...]
     examined: int
     outcomes: Mapping[str, int] = field(default_factory=dict)
 
 
+#: Values of :attr:`PromptPreview.decision` besides :class:`Decision`'s.
+ALREADY_PROMPTED = "already_prompted"
+BAD_ZONE = "bad_zone"
+
+
 @dataclass(frozen=True, slots=True)
 class PromptPreview:
-    """What a claim would do with one student now (``quizbot remind --dry-run``).
+    """What a claim would do with one due student now (``quizbot remind --dry-run``).
 
-    ``decision``: ``send``, ``nothing_due``, ``studied_today``, ``too_late``,
-    ``already_prompted`` (that local day has its row) or ``bad_zone``.
+    ``decision`` is a :class:`Decision` value, ``already_prompted`` (that local day has its
+    row: no second unsolicited prompt) or ``bad_zone``.
     """
 
     user_id: int
@@ -143,7 +159,7 @@ class PromptPreview:
 
 class SnoozeStatus(StrEnum):
     SNOOZED = "snoozed"
-    #: No prompt sent in the last 24 h (or prompts are off, or the student is unknown).
+    #: No prompt sent in the last 24 h, prompts are off, or the student is unknown.
     NOTHING_TO_SNOOZE = "nothing_to_snooze"
     #: The regular prompt comes before the snoozed one would.
     NEXT_PROMPT_SOONER = "next_prompt_sooner"
@@ -152,7 +168,7 @@ class SnoozeStatus(StrEnum):
 @dataclass(frozen=True, slots=True)
 class SnoozeOutcome:
     status: SnoozeStatus
-    #: When the prompt will come (the snoozed one, or the regular one).
+    #: When the next prompt comes (the snoozed one, or the sooner regular one).
     at: dt.datetime | None = None
 
 
@@ -161,6 +177,8 @@ class SnoozeOutcome:
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
+    """A due student and what claiming them means (dates None: unknown zone)."""
+
     student: repo.Student
     scheduled_for: dt.datetime
     next_at: dt.datetime | None
@@ -168,8 +186,29 @@ class _Plan:
     day_start: dt.datetime | None
 
 
+def _claimed(
+    reminder_id: int,
+    student: repo.Student,
+    day: dt.date,
+    scheduled_for: dt.datetime,
+    due_count: int,
+    attempts: int,
+) -> ClaimedReminder:
+    assert student.chat_id is not None  # due_students and can_be_prompted require it
+    return ClaimedReminder(
+        reminder_id=reminder_id,
+        user_id=student.user_id,
+        chat_id=student.chat_id,
+        language=student.language,
+        local_date=day,
+        scheduled_for=scheduled_for,
+        due_count=due_count,
+        attempts=attempts,
+    )
+
+
 class ReminderService:
-    """Claims and settles daily prompts. Every method is one transaction; ``now`` is UTC."""
+    """Claims and settles daily prompts. Each method is one transaction; ``now`` is UTC."""
 
     def __init__(
         self,
@@ -190,9 +229,8 @@ class ReminderService:
     def from_settings(
         cls, session_factory: sessionmaker[Session], settings: Settings
     ) -> ReminderService:
-        return cls(
-            session_factory, max_delay=dt.timedelta(hours=settings.reminder_max_delay_hours)
-        )
+        hours = settings.reminder_max_delay_hours
+        return cls(session_factory, max_delay=dt.timedelta(hours=hours))
 
     # claiming ------------------------------------------------------------------------------
 
@@ -201,10 +239,10 @@ class ReminderService:
         return list(self.claim_batch(now, limit).reminders)
 
     def claim_batch(self, now: dt.datetime, limit: int = DEFAULT_BATCH) -> ClaimBatch:
-        """Claim up to ``limit`` students whose ``next_reminder_at <= now``.
+        """Claim up to ``limit`` students whose ``next_reminder_at <= now``, oldest first.
 
-        Each one's ``next_reminder_at`` moves to the next local day and an outbox row records
-        the decision, in one transaction. ``examined < limit`` means nobody else is due.
+        In one transaction: each one's ``next_reminder_at`` moves to the next local day and an
+        outbox row records the decision (``claimed``: to send; ``skipped``; ``expired``).
         """
         now = _check_now(now)
         outcomes: Counter[str] = Counter()
@@ -220,47 +258,64 @@ class ReminderService:
             )
             outcomes["lost"] = len(plans) - len(won)
             plans = [p for p in plans if p.student.user_id in won]
-            outcomes["bad_zone"] = sum(p.local_date is None for p in plans)
-            plans = [p for p in plans if p.local_date is not None]
-            snoozed = self._matching_snoozes(session, plans, outcomes)
+            outcomes[BAD_ZONE] = sum(p.day_start is None for p in plans)
+            plans = [p for p in plans if p.day_start is not None]
+            snoozed = self._snoozes(session, plans, outcomes)
             work = self._workloads(session, plans, now)
             new_rows: list[repo.NewRow] = []
             for plan in plans:
-                uid = plan.student.user_id
-                current = snoozed.get(uid)
-                day_start = plan.day_start
-                if current is not None:
-                    day_start = local_day_start(current.local_date, plan.student.timezone)
-                assert day_start is not None and plan.local_date is not None
-                status, count = self._judge(plan.student, plan.scheduled_for, day_start, now, work)
+                student = plan.student
+                current = snoozed.get(student.user_id)
                 if current is None:
+                    assert plan.local_date is not None and plan.day_start is not None
+                    decision, count = self._decide(
+                        student, plan.scheduled_for, plan.day_start, now, work
+                    )
                     new_rows.append(
-                        repo.NewRow(uid, plan.local_date, plan.scheduled_for, status, count)
+                        repo.NewRow(
+                            student.user_id,
+                            plan.local_date,
+                            plan.scheduled_for,
+                            status_for(decision),
+                            count,
+                        )
                     )
                     continue
-                if repo.transition(session, current, status=status, now=now, due_count=count):
-                    outcomes[status.value] += 1
-                    if status is ReminderStatus.CLAIMED:
-                        to_send.append(self._claimed(current.id, plan.student, current, count))
+                # « Plus tard »: that day's snoozed row goes out again; no second row.
+                day_start = local_day_start(current.local_date, student.timezone)
+                decision, count = self._decide(student, plan.scheduled_for, day_start, now, work)
+                status = status_for(decision)
+                if not repo.transition(session, current, status=status, now=now, due_count=count):
+                    outcomes["lost"] += 1
+                    continue
+                outcomes[status.value] += 1
+                if status is ReminderStatus.CLAIMED:
+                    to_send.append(
+                        _claimed(
+                            current.id,
+                            student,
+                            current.local_date,
+                            plan.scheduled_for,
+                            count,
+                            current.attempts,
+                        )
+                    )
             inserted = repo.insert_rows(session, new_rows, now)
+            students_by_id = {p.student.user_id: p.student for p in plans}
             for new in new_rows:
-                rid = inserted.get(new.user_id)
-                if rid is None:
+                if new.user_id not in inserted:
                     outcomes["duplicate"] += 1
                     continue
                 outcomes[new.status.value] += 1
                 if new.status is ReminderStatus.CLAIMED:
-                    student = next(p.student for p in plans if p.student.user_id == new.user_id)
                     to_send.append(
-                        ClaimedReminder(
-                            reminder_id=rid,
-                            user_id=new.user_id,
-                            chat_id=student.chat_id or 0,
-                            language=student.language,
-                            local_date=new.local_date,
-                            scheduled_for=new.scheduled_for,
-                            due_count=new.due_count,
-                            attempts=0,
+                        _claimed(
+                            inserted[new.user_id],
+                            students_by_id[new.user_id],
+                            new.local_date,
+                            new.scheduled_for,
+                            new.due_count,
+                            0,
                         )
                     )
             session.commit()
@@ -271,32 +326,29 @@ class ReminderService:
     ) -> list[ClaimedReminder]:
         """Take back prompts claimed and never settled, and failed ones due for a retry.
 
-        A row still ``claimed`` after the lease belongs to a process that died; it is sent
-        again if still timely and useful, else marked ``expired``/``skipped`` (see
-        :meth:`reclaim_batch`).
+        A row still ``claimed`` after the lease belongs to a process that died: it is claimed
+        again (new lease) and returned if still timely and still useful, else marked
+        ``expired`` / ``skipped``; after ``max_attempts`` tries it is ``failed``.
         """
         return list(self.reclaim_batch(now, limit).reminders)
 
     def reclaim_batch(self, now: dt.datetime, limit: int = DEFAULT_BATCH) -> ClaimBatch:
-        """:meth:`pending_unsent` with the counts; ``examined < limit``: nothing else waits."""
+        """:meth:`pending_unsent` with the counts (``examined < limit``: nothing else waits)."""
         now = _check_now(now)
         outcomes: Counter[str] = Counter()
         to_send: list[ClaimedReminder] = []
         with self._sessions() as session:
-            locking = repo.is_postgresql(session)
             items = repo.unsettled(
                 session,
                 claimed_before=now - self.lease,
                 retry_before=now - self.retry_delay,
                 limit=limit,
-                lock=locking,
+                lock=repo.is_postgresql(session),
             )
             starts: dict[int, dt.datetime] = {}
             for current, student in items:
-                try:
+                with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
                     starts[current.id] = local_day_start(current.local_date, student.timezone)
-                except (ZoneInfoNotFoundError, ValueError):
-                    continue
             work = (
                 repo.workloads(
                     session,
@@ -308,7 +360,7 @@ class ReminderService:
                 else {}
             )
             for current, student in items:
-                # A row never settled was being sent when its process died: count that try.
+                # Never settled: its process died while sending. That try counts.
                 attempts = current.attempts + (current.status is ReminderStatus.CLAIMED)
                 count = current.due_count
                 if student.blocked_at is not None:
@@ -318,9 +370,10 @@ class ReminderService:
                 elif attempts >= self.max_attempts:
                     status = ReminderStatus.FAILED
                 else:
-                    status, count = self._judge(
+                    decision, count = self._decide(
                         student, current.scheduled_for, starts[current.id], now, work
                     )
+                    status = status_for(decision)
                 if not repo.transition(
                     session, current, status=status, now=now, due_count=count, attempts=attempts
                 ):
@@ -328,9 +381,15 @@ class ReminderService:
                     continue
                 outcomes[status.value] += 1
                 if status is ReminderStatus.CLAIMED:
-                    claimed = self._claimed(current.id, student, current, count)
                     to_send.append(
-                        ClaimedReminder(**{**_fields(claimed), "attempts": attempts})
+                        _claimed(
+                            current.id,
+                            student,
+                            current.local_date,
+                            current.scheduled_for,
+                            count,
+                            attempts,
+                        )
                     )
             session.commit()
         return ClaimBatch(tuple(to_send), len(items), +outcomes)
@@ -341,13 +400,16 @@ class ReminderService:
         """Telegram accepted the prompt. False if the row was already marked sent."""
         now = _check_now(now)
         with self._sessions() as session:
-            done = repo.settle(session, reminder_id, status=ReminderStatus.SENT, now=now, sent=True)
+            done = repo.settle(
+                session, reminder_id, status=ReminderStatus.SENT, now=now, sent=True
+            )
             session.commit()
         return done
 
     def mark_failed(self, reminder_id: int, now: dt.datetime, retry: bool) -> ReminderStatus:
-        """A send failed: ``retry`` (a later run tries again) until ``max_attempts``, then
-        ``failed``. Returns the row's new status (``sent`` if it had been sent meanwhile)."""
+        """A send failed. With ``retry`` a later run tries again (``retry``), up to
+        ``max_attempts`` tries in all, then ``failed``. Returns the row's status now
+        (``sent`` if it was marked sent meanwhile)."""
         now = _check_now(now)
         with self._sessions() as session:
             current = repo.row(session, reminder_id, lock=repo.is_postgresql(session))
@@ -366,8 +428,8 @@ class ReminderService:
         return status
 
     def mark_blocked(self, user_id: int, now: dt.datetime, reminder_id: int | None = None) -> None:
-        """Telegram answered 403: set ``users.blocked_at``, stop the prompts (the student is
-        unblocked by writing to the bot again, see ``UserService.register_telegram``)."""
+        """Telegram answered 403: set ``users.blocked_at`` and stop the prompts; the student
+        comes back by writing to the bot (``UserService.register_telegram``)."""
         now = _check_now(now)
         with self._sessions() as session:
             repo.block_student(session, user_id, now)
@@ -378,7 +440,11 @@ class ReminderService:
     # the student's « Plus tard » -----------------------------------------------------------
 
     def snooze(self, user_id: int, now: dt.datetime, minutes: int = 60) -> SnoozeOutcome:
-        """Send today's prompt again in ``minutes`` (the student asked: a second message)."""
+        """Send today's prompt again in ``minutes``: a second message, the student asked.
+
+        Only the latest prompt, sent less than 24 h ago, can be snoozed, and only to a time
+        before the next regular prompt.
+        """
         now = _check_now(now)
         if minutes <= 0:
             raise ValueError(f"minutes must be positive, got {minutes}")
@@ -399,14 +465,21 @@ class ReminderService:
             regular = student.next_reminder_at
             if regular is not None and at >= regular:
                 return SnoozeOutcome(SnoozeStatus.NEXT_PROMPT_SOONER, regular)
+            # ``scheduled_for`` holds the snooze time: the claim re-arms the row only when the
+            # student's next_reminder_at is still that time. ``sent_at`` will say when the
+            # snoozed message went out.
             if not (
-                repo.transition(session, current, status=ReminderStatus.SNOOZED, scheduled_for=at)
+                repo.transition(
+                    session,
+                    current,
+                    status=ReminderStatus.SNOOZED,
+                    scheduled_for=at,
+                    clear_sent=True,
+                )
                 and repo.set_next_reminder(session, user_id, regular, at)
             ):
                 session.rollback()
                 return SnoozeOutcome(SnoozeStatus.NOTHING_TO_SNOOZE)
-            # Sent once already; ``sent_at`` will say when the snoozed message went out.
-            repo.clear_sent_at(session, current.id)
             session.commit()
         return SnoozeOutcome(SnoozeStatus.SNOOZED, at)
 
@@ -416,43 +489,45 @@ class ReminderService:
         """What :meth:`claim_batch` would decide for each due student now; changes nothing."""
         now = _check_now(now)
         with self._sessions() as session:
-            plans = [self._plan(s, now) for s in repo.due_students(session, now, limit, lock=False)]
-            valid = [p for p in plans if p.local_date is not None]
-            outcomes: Counter[str] = Counter()
-            snoozed = self._matching_snoozes(session, valid, outcomes)
+            students = repo.due_students(session, now, limit, lock=False)
+            plans = [self._plan(student, now) for student in students]
+            dated = [p for p in plans if p.day_start is not None]
+            snoozed = self._snoozes(session, dated, Counter(), expire_stale=False)
             taken = repo.rows_on(
-                session, [(p.student.user_id, p.local_date) for p in valid if p.local_date]
+                session,
+                [(p.student.user_id, p.local_date) for p in dated if p.local_date is not None],
             )
-            work = self._workloads(session, valid, now)
-            result = []
-            for plan in plans:
-                student = plan.student
-                current = snoozed.get(student.user_id)
-                day_start = plan.day_start
-                if current is not None:
-                    day_start = local_day_start(current.local_date, student.timezone)
-                decision: str
-                count = 0
-                if day_start is None:
-                    decision = "bad_zone"
-                elif current is None and student.user_id in taken:
-                    decision = "already_prompted"
-                else:
-                    status, count = self._judge(student, plan.scheduled_for, day_start, now, work)
-                    decision = self._last_decision
-                result.append(
-                    PromptPreview(
-                        user_id=student.user_id,
-                        display_name=student.display_name,
-                        timezone=student.timezone,
-                        scheduled_for=plan.scheduled_for,
-                        local_date=current.local_date if current else plan.local_date,
-                        decision=decision,
-                        due_count=count,
-                        snoozed=current is not None,
-                    )
-                )
+            work = self._workloads(session, dated, now)
             session.rollback()
+        result = []
+        for plan in plans:
+            student = plan.student
+            current = snoozed.get(student.user_id)
+            day, day_start = plan.local_date, plan.day_start
+            if current is not None:
+                day = current.local_date
+                day_start = local_day_start(day, student.timezone)
+            count = 0
+            decision: str
+            if day_start is None:
+                decision = BAD_ZONE
+            elif current is None and student.user_id in taken:
+                decision = ALREADY_PROMPTED
+            else:
+                verdict, count = self._decide(student, plan.scheduled_for, day_start, now, work)
+                decision = verdict.value
+            result.append(
+                PromptPreview(
+                    user_id=student.user_id,
+                    display_name=student.display_name,
+                    timezone=student.timezone,
+                    scheduled_for=plan.scheduled_for,
+                    local_date=day,
+                    decision=decision,
+                    due_count=count,
+                    snoozed=current is not None,
+                )
+            )
         return result
 
     # helpers -------------------------------------------------------------------------------
@@ -461,12 +536,14 @@ class ReminderService:
         scheduled_for = student.next_reminder_at
         assert scheduled_for is not None and student.reminder_time is not None
         try:
+            day = local_date(scheduled_for, student.timezone)
             return _Plan(
                 student=student,
                 scheduled_for=scheduled_for,
-                # From now, not from the old value: after downtime, jump to the future.
+                # From now, not from the old value: after a long stop, jump to the future
+                # instead of replaying every missed day.
                 next_at=next_reminder_at(student.reminder_time, student.timezone, now),
-                local_date=(day := local_date(scheduled_for, student.timezone)),
+                local_date=day,
                 day_start=local_day_start(day, student.timezone),
             )
         except (ZoneInfoNotFoundError, ValueError):
@@ -477,47 +554,52 @@ class ReminderService:
             )
             return _Plan(student, scheduled_for, None, None, None)
 
-    def _matching_snoozes(
-        self, session: Session, plans: Sequence[_Plan], outcomes: Counter[str]
+    def _snoozes(
+        self,
+        session: Session,
+        plans: Sequence[_Plan],
+        outcomes: Counter[str],
+        *,
+        expire_stale: bool = True,
     ) -> dict[int, repo.OutboxRow]:
         """Snoozed rows whose time is the one being claimed; stale ones are expired."""
-        dated = [p for p in plans if p.local_date is not None]
-        if not dated:
+        days = [p.local_date for p in plans if p.local_date is not None]
+        if not days:
             return {}
-        since = min(p.local_date for p in dated if p.local_date) - dt.timedelta(days=2)
-        rows = repo.snoozed_rows(session, {p.student.user_id for p in dated}, since)
+        # A snooze is at most a day old; two days back leaves room for zone changes.
+        since = min(days) - dt.timedelta(days=2)
+        rows = repo.snoozed_rows(session, {p.student.user_id for p in plans}, since)
         matching = {}
-        for plan in dated:
+        for plan in plans:
             current = rows.get(plan.student.user_id)
             if current is None:
                 continue
             if current.scheduled_for == plan.scheduled_for:
                 matching[plan.student.user_id] = current
-            elif repo.transition(session, current, status=ReminderStatus.EXPIRED):
-                # Snoozed, then paused or moved: that snooze will never come.
-                outcomes["expired"] += 1
+            elif expire_stale and repo.transition(session, current, status=ReminderStatus.EXPIRED):
+                # Snoozed, then paused or the time changed: that snooze will never come.
+                outcomes[ReminderStatus.EXPIRED.value] += 1
         return matching
 
+    @staticmethod
     def _workloads(
-        self, session: Session, plans: Sequence[_Plan], now: dt.datetime
+        session: Session, plans: Sequence[_Plan], now: dt.datetime
     ) -> dict[int, Workload]:
         starts = [p.day_start for p in plans if p.day_start is not None]
         if not starts:
             return {}
-        # A snoozed row may belong to the day before: look one more day back.
+        # A snoozed row may be dated the day before: look one more day back.
         since = min(starts) - dt.timedelta(days=1)
         return repo.workloads(session, {p.student.user_id for p in plans}, now, since)
 
-    _last_decision: str = Decision.SEND.value
-
-    def _judge(
+    def _decide(
         self,
         student: repo.Student,
         scheduled_for: dt.datetime,
         day_start: dt.datetime,
         now: dt.datetime,
         work: Mapping[int, Workload],
-    ) -> tuple[ReminderStatus, int]:
+    ) -> tuple[Decision, int]:
         workload = work.get(student.user_id, Workload())
         decision = decide(
             scheduled_for=scheduled_for,
@@ -527,24 +609,271 @@ class ReminderService:
             workload=workload,
             new_cards_per_day=student.new_cards_per_day,
         )
-        self._last_decision = decision.value
-        return status_for(decision), workload.prompt_count(student.new_cards_per_day)
+        return decision, workload.prompt_count(student.new_cards_per_day)
 
-    @staticmethod
-    def _claimed(
-        reminder_id: int, student: repo.Student, current: repo.OutboxRow, count: int
-    ) -> ClaimedReminder:
-        return ClaimedReminder(
-            reminder_id=reminder_id,
-            user_id=student.user_id,
-            chat_id=student.chat_id or 0,
-            language=student.language,
-            local_date=current.local_date,
-            scheduled_for=current.scheduled_for,
-            due_count=count,
-            attempts=current.attempts,
+
+# -- sending --------------------------------------------------------------------------------
+
+
+class SendStatus(StrEnum):
+    SENT = "sent"
+    #: 403: the student blocked the bot (or deleted their account).
+    BLOCKED = "blocked"
+    #: 429: Telegram's flood control; wait ``retry_after`` seconds.
+    RETRY_AFTER = "retry_after"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """How Telegram answered one prompt (a :class:`Notifier` maps its errors to this)."""
+
+    status: SendStatus
+    retry_after: float = 0.0
+    error: str | None = None
+    #: For ``failed``: worth trying again later (network, 5xx) or not (400 bad request).
+    retry: bool = True
+
+    @classmethod
+    def sent(cls) -> SendResult:
+        return cls(SendStatus.SENT)
+
+    @classmethod
+    def blocked(cls) -> SendResult:
+        return cls(SendStatus.BLOCKED)
+
+    @classmethod
+    def retry_after_seconds(cls, seconds: float) -> SendResult:
+        return cls(SendStatus.RETRY_AFTER, retry_after=max(float(seconds), 0.0))
+
+    @classmethod
+    def failed(cls, error: str, *, retry: bool = True) -> SendResult:
+        return cls(SendStatus.FAILED, error=error, retry=retry)
+
+
+class Notifier(Protocol):
+    """What the Telegram layer implements to deliver a daily prompt."""
+
+    async def send_prompt(self, chat_id: int, language: str, due_count: int) -> SendResult:
+        """Send the prompt (with its « Réviser » / « Plus tard » buttons).
+
+        Telegram's answers come back as a :class:`SendResult` (403 → ``blocked``, 429 →
+        ``retry_after``, anything else → ``failed``), not as exceptions.
+        """
+        ...
+
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchReport:
+    """What one :func:`dispatch_once` did.
+
+    Attributes:
+        claimed: new prompts claimed to send; ``resent``: prompts taken back from a run that
+            died or failed.
+        sent, blocked, retry_later, failed: how those sends ended.
+        not_sent: rows settled without a send, by reason (``skipped``, ``expired``,
+            ``duplicate``, …).
+        waits: each 429 ``retry_after`` waited out, in seconds.
+    """
+
+    claimed: int = 0
+    resent: int = 0
+    sent: int = 0
+    blocked: int = 0
+    retry_later: int = 0
+    failed: int = 0
+    not_sent: Mapping[str, int] = field(default_factory=dict)
+    waits: tuple[float, ...] = ()
+
+    def describe(self) -> str:
+        parts = [
+            f"{self.sent} rappel(s) envoyé(s)",
+            f"{self.blocked} bloqué(s)",
+            f"{self.retry_later} à réessayer",
+            f"{self.failed} en échec",
+        ]
+        parts += [f"{n} {_LABELS.get(k, k)}" for k, n in sorted(self.not_sent.items())]
+        return ", ".join(parts)
+
+
+class _FloodGate:
+    """Shared by one run's sends: a 429 pauses them all, and is waited out once, not once
+    per task that hit it."""
+
+    def __init__(self, sleep: Sleep) -> None:
+        self._sleep = sleep
+        self._lock = asyncio.Lock()
+        self._epoch = 0
+        self.waits: list[float] = []
+
+    async def enter(self) -> int:
+        """Wait while a 429 is being waited out; the epoch to hand to :meth:`wait_out`."""
+        async with self._lock:
+            return self._epoch
+
+    async def wait_out(self, seconds: float, epoch: int) -> None:
+        async with self._lock:
+            if self._epoch != epoch:
+                return  # someone waited since this send went out
+            await self._sleep(seconds)
+            self.waits.append(seconds)
+            self._epoch += 1
+
+
+async def _in_thread(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    # Database calls leave the event loop free to answer students during a big batch.
+    return await asyncio.to_thread(func, *args, **kwargs)
+
+
+async def dispatch_once(
+    service: ReminderService,
+    notifier: Notifier,
+    now: dt.datetime,
+    *,
+    sleep: Sleep = asyncio.sleep,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    batch_size: int = DEFAULT_BATCH,
+    rate_limit_waits: int = DEFAULT_RATE_LIMIT_WAITS,
+    max_batches: int = 1000,
+) -> DispatchReport:
+    """One run of the every-minute job: resend what was left over, then send what is due.
+
+    Batches of ``batch_size`` are claimed and sent one after the other, at most
+    ``concurrency`` sends at a time. A 429 pauses every send of the run for ``retry_after``
+    (through ``sleep``, injectable so tests never wait); after ``rate_limit_waits`` of them a
+    prompt is left for a later run, like any other failure. A 403 blocks the student.
+    """
+    now = _check_now(now)
+    gate = _FloodGate(sleep)
+    slots = asyncio.Semaphore(concurrency)
+    tally: Counter[str] = Counter()
+    not_sent: Counter[str] = Counter()
+
+    async def deliver(reminder: ClaimedReminder) -> None:
+        async with slots:
+            result = SendResult.failed("rate limited")
+            for attempt in range(rate_limit_waits + 1):
+                epoch = await gate.enter()
+                try:
+                    result = await notifier.send_prompt(
+                        reminder.chat_id, reminder.language, reminder.due_count
+                    )
+                except Exception as exc:  # a notifier bug must not stop the other sends
+                    log.exception("prompt %s: notifier raised", reminder.reminder_id)
+                    result = SendResult.failed(repr(exc))
+                if result.status is not SendStatus.RETRY_AFTER or attempt == rate_limit_waits:
+                    break
+                await gate.wait_out(result.retry_after, epoch)
+        if result.status is SendStatus.SENT:
+            await _in_thread(service.mark_sent, reminder.reminder_id, now)
+            tally["sent"] += 1
+        elif result.status is SendStatus.BLOCKED:
+            await _in_thread(service.mark_blocked, reminder.user_id, now, reminder.reminder_id)
+            tally["blocked"] += 1
+        else:
+            if result.status is SendStatus.FAILED:
+                log.warning("prompt %s not sent: %s", reminder.reminder_id, result.error)
+            status = await _in_thread(service.mark_failed, reminder.reminder_id, now, result.retry)
+            tally["retry_later" if status is ReminderStatus.RETRY else "failed"] += 1
+
+    for resend, take in ((True, service.reclaim_batch), (False, service.claim_batch)):
+        for _ in range(max_batches):
+            batch = await _in_thread(take, now, batch_size)
+            tally["resent" if resend else "claimed"] += len(batch.reminders)
+            for reason, n in batch.outcomes.items():
+                if reason != ReminderStatus.CLAIMED.value:
+                    not_sent[reason] += n
+            async with asyncio.TaskGroup() as group:
+                for reminder in batch.reminders:
+                    group.create_task(deliver(reminder))
+            if batch.examined < batch_size:
+                break
+    return DispatchReport(
+        claimed=tally["claimed"],
+        resent=tally["resent"],
+        sent=tally["sent"],
+        blocked=tally["blocked"],
+        retry_later=tally["retry_later"],
+        failed=tally["failed"],
+        not_sent=+not_sent,
+        waits=tuple(gate.waits),
+    )
+
+
+# -- quizbot remind -------------------------------------------------------------------------
+
+_LABELS = {
+    Decision.SEND.value: "à relancer",
+    Decision.NOTHING_DUE.value: "rien à réviser",
+    Decision.STUDIED_TODAY.value: "a déjà révisé ce jour-là",
+    Decision.TOO_LATE.value: "trop en retard (rappel manqué)",
+    ALREADY_PROMPTED: "déjà relancé(e) ce jour-là",
+    BAD_ZONE: "fuseau horaire inconnu",
+    ReminderStatus.SKIPPED.value: "sauté(s) (rien à réviser ou déjà révisé)",
+    ReminderStatus.EXPIRED.value: "expiré(s)",
+    ReminderStatus.BLOCKED.value: "bloqué(s)",
+    ReminderStatus.FAILED.value: "abandonné(s)",
+    "duplicate": "déjà relancé(s) ce jour-là",
+    "lost": "pris par un autre processus",
+}
+
+
+def _local_time(preview: PromptPreview) -> str:
+    try:
+        return preview.scheduled_for.astimezone(ZoneInfo(preview.timezone)).strftime("%d/%m %H:%M")
+    except (ZoneInfoNotFoundError, ValueError):
+        return preview.scheduled_for.strftime("%d/%m %H:%M UTC")
+
+
+def format_preview(previews: Sequence[PromptPreview], now: dt.datetime) -> str:
+    """The dry-run report, in French, one line per student then a summary."""
+    when = _check_now(now).strftime("%Y-%m-%d %H:%M")
+    if not previews:
+        return f"Aucun rappel dû au {when} UTC."
+    lines = [f"Rappels dus au {when} UTC (aperçu : rien n'est envoyé ni enregistré) :"]
+    for p in previews:
+        label = _LABELS.get(p.decision, p.decision)
+        if p.decision == Decision.SEND.value:
+            label += f" — {p.due_count} question(s)"
+        if p.snoozed:
+            label += " (« Plus tard » demandé)"
+        name = f" {p.display_name}" if p.display_name else ""
+        lines.append(f"  n°{p.user_id}{name} ({p.timezone}, {_local_time(p)}) : {label}")
+    counts = Counter(p.decision for p in previews)
+    summary = ", ".join(f"{n} {_LABELS.get(k, k)}" for k, n in counts.most_common())
+    lines.append(f"{len(previews)} élève(s) : {summary}.")
+    return "\n".join(lines)
+
+
+def remind_command(
+    settings: Settings,
+    engine: Engine,
+    dry_run: bool,
+    now: dt.datetime,
+    *,
+    notifier: Notifier | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """``quizbot remind [--dry-run]``: show (or, given a notifier, send) the prompts due now.
+
+    Returns the exit code. Without ``--dry-run`` a :class:`Notifier` is needed: the running
+    bot sends the prompts itself every minute, so this is for operators and tests.
+    """
+    out = out or sys.stdout
+    service = ReminderService.from_settings(make_session_factory(engine), settings)
+    if dry_run:
+        print(format_preview(service.preview(now, limit=None), now), file=out)
+        return 0
+    if notifier is None:
+        print(
+            "Les rappels sont envoyés par le bot lui-même (`quizbot run`), chaque minute ; "
+            "`quizbot remind --dry-run` montre qui serait relancé maintenant et pourquoi.",
+            file=sys.stderr,
         )
-
-
-def _fields(value: ClaimedReminder) -> dict[str, Any]:
-    return {name: getattr(value, name) for name in value.__slots__}
+        return 1
+    report = asyncio.run(dispatch_once(service, notifier, now))
+    print(report.describe(), file=out)
+    return 0

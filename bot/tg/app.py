@@ -25,15 +25,15 @@ from bot.content.deckfile import DeckFormatError
 from bot.services.clock import utcnow
 from bot.tg import commands
 from bot.tg.concurrency import PerUserUpdateProcessor, run_sync
-from bot.tg.context import BotApplication, BotContext, BotData, Services
+from bot.tg.context import BotApplication, BotContext, BotData, Services, Tuning, UserState
 from bot.tg.errors import on_error
 from bot.tg.handlers import (
     decks,
     forget,
-    help,
+    info,
+    preferences,
     quiz,
     reminders,
-    settings_menu,
     start,
     stats,
     teacher,
@@ -45,17 +45,6 @@ log = logging.getLogger(__name__)
 
 #: Update types the bot asks for (``my_chat_member`` tells when a student blocks the bot).
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
-
-
-@dataclass(frozen=True, slots=True)
-class Tuning:
-    """Timings; the defaults suit production, tests shorten them."""
-
-    poll_timeout: float = 30.0  # long-polling wait of getUpdates, seconds
-    network_retries: int = 3
-    network_base_delay: float = 0.5  # first pause after a network error, doubled each time
-    flood_retries: int = 3  # 429s retried after their retry_after
-    reminder_interval: float = 60.0  # the daily-prompt job's period, seconds
 
 
 def build_application(
@@ -71,7 +60,7 @@ def build_application(
         .token(settings.require_token())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
-        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData, user_data=UserState))
         # Students at once, each student's updates in order (see concurrency.py).
         .concurrent_updates(PerUserUpdateProcessor())
         .rate_limiter(
@@ -91,14 +80,14 @@ def build_application(
 
     # Handlers, tried in this order within group 0 (the first that matches wins):
     start.register(app)  # /start and the onboarding buttons
-    settings_menu.register(app)  # /reglages, its buttons, typed time zone / time replies
+    preferences.register(app)  # /reglages, its buttons, typed time zone / time replies
     decks.register(app)  # /decks and the deck switches
     quiz.register(app)  # /quiz, answer buttons, Stop, /annuler, typed answers
     stats.register(app)  # /stats
     reminders.register(app)  # /pause, /reprendre, « Réviser » / « Plus tard », the job
     forget.register(app)  # /oublier and its confirmation
     teacher.register(app)  # file uploads, /recharger, /classe
-    help.register(app)  # /aide, then the catch-alls: unknown commands, other messages
+    info.register(app)  # /aide, then the catch-alls: unknown commands, other messages
     app.add_error_handler(on_error)
     return app
 

@@ -7,6 +7,7 @@ bundle: everything a student does is stored by the services in the database.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,18 +50,31 @@ class Services:
             study=StudyService(sessions),
             importer=ImportService(sessions),
             stats=StatsService(sessions),
-            reminders=ReminderService(sessions, settings),
+            reminders=ReminderService.from_settings(sessions, settings),
             classroom=ClassroomService(sessions),
         )
 
 
-class BotData:
-    """``bot_data``: the services bundle, set by the wiring right after ``build()``."""
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """Timings; the defaults suit production, tests shorten them."""
 
-    __slots__ = ("_services",)
+    poll_timeout: float = 30.0  # long-polling wait of getUpdates, seconds
+    network_retries: int = 3
+    network_base_delay: float = 0.5  # first pause after a network error, doubled each time
+    flood_retries: int = 3  # 429s retried after their retry_after
+    reminder_interval: float = 60.0  # the daily-prompt job's period, seconds
+    reminder_first: float | None = None  # first run after this many seconds (None: interval)
+
+
+class BotData:
+    """``bot_data``: the services bundle and the timings, set by the wiring after ``build()``."""
+
+    __slots__ = ("_services", "tuning")
 
     def __init__(self) -> None:
         self._services: Services | None = None
+        self.tuning = Tuning()
 
     @property
     def services(self) -> Services:
@@ -71,6 +85,31 @@ class BotData:
     @services.setter
     def services(self, value: Services) -> None:
         self._services = value
+
+
+@dataclass(frozen=True, slots=True)
+class OpenQuestion:
+    """The question last sent to a student, as sent (to match a typed answer and edit it)."""
+
+    token: str
+    message_id: int
+    body: str
+    typed: bool
+    sent_at: dt.datetime
+
+
+class UserState:
+    """``user_data``: a cache of what is on the student's screen, never a source of truth.
+
+    The study service decides (by token) whether an answer counts; this only says which token
+    a typed answer is meant for and which message to edit. Lost on restart (or on another
+    instance): the student then gets the hint and types /quiz.
+    """
+
+    __slots__ = ("question",)
+
+    def __init__(self) -> None:
+        self.question: OpenQuestion | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +124,18 @@ class Student:
     def id(self) -> int:
         return self.user.id
 
+    def updated(self, user: UserView) -> Student:
+        """The same student after a settings change (the language may have changed)."""
+        return Student(user, texts_for(user.language), self.chat_id)
 
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+
+class BotContext(CallbackContext[ExtBot[int], UserState, dict[Any, Any], BotData]):
     """CallbackContext with typed access to the services."""
+
+    @property
+    def state(self) -> UserState:
+        """The sender's screen cache (a throwaway one for updates without a sender)."""
+        return self.user_data if self.user_data is not None else UserState()
 
     @property
     def services(self) -> Services:
@@ -141,6 +189,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         return Student(user, texts_for(user.language), chat.id)
 
 
+#: The application as the wiring builds it (ExtBot[int]: the rate limiter's retry argument;
+#: PTB's builder does not carry the custom context into the JobQueue's type, hence Any).
 BotApplication = Application[
-    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, JobQueue[BotContext]
+    ExtBot[int], BotContext, UserState, dict[Any, Any], BotData, JobQueue[Any]
 ]

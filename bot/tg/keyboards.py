@@ -73,8 +73,15 @@ ZONES: tuple[tuple[str, str], ...] = (
     ("America/Martinique", "🇲🇶 Martinique"),
     ("Pacific/Noumea", "🇳🇨 Nouméa"),
 )
-REMINDER_TIMES = (dt.time(7, 0), dt.time(12, 30), dt.time(17, 0), dt.time(18, 0),
-                  dt.time(19, 0), dt.time(20, 0), dt.time(21, 0))  # fmt: skip
+REMINDER_TIMES = (
+    dt.time(7, 0),
+    dt.time(12, 30),
+    dt.time(17, 0),
+    dt.time(18, 0),
+    dt.time(19, 0),
+    dt.time(20, 0),
+    dt.time(21, 0),
+)
 NEW_CARDS_CHOICES = (0, 5, 10, 20, 30, 50)
 
 #: Longer choices are listed in the message and their buttons show only a letter.
@@ -134,13 +141,15 @@ def uses_letters(question: ShownQuestion) -> bool:
 def question_keyboard(texts: Texts, question: ShownQuestion) -> InlineKeyboardMarkup:
     token = question.token
     stop = [_button(texts.btn_stop, data(STOP, token))]
-    choices = question.choices[:len(LETTERS)]
+    choices = question.choices[: len(LETTERS)]
     if uses_letters(question):
         letters = [_button(LETTERS[i], data(ANSWER, token, i)) for i in range(len(choices))]
         return InlineKeyboardMarkup([*_rows(letters, 4), stop])
     if question.kind is QuestionKind.TRUE_FALSE:
-        row = [_button(choice_label(texts, question, c), data(ANSWER, token, i))
-               for i, c in enumerate(choices)]  # fmt: skip
+        row = [
+            _button(choice_label(texts, question, c), data(ANSWER, token, i))
+            for i, c in enumerate(choices)
+        ]
         return InlineKeyboardMarkup([row, stop])
     rows = [[_button(c, data(ANSWER, token, i))] for i, c in enumerate(choices)]
     return InlineKeyboardMarkup([*rows, stop])
@@ -154,23 +163,29 @@ def start_quiz(texts: Texts) -> InlineKeyboardMarkup:
 
 
 def reminder_prompt(texts: Texts) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button(texts.btn_review, QUIZ), _button(texts.btn_later, LATER)]])
+    return InlineKeyboardMarkup(
+        [[_button(texts.btn_review, QUIZ), _button(texts.btn_later, LATER)]]
+    )
 
 
 def decks(
     texts: Texts, choices: Sequence[DeckChoiceView], *, onboarding: bool
 ) -> InlineKeyboardMarkup:
     rows = [
-        [_button(
-            texts.deck_line.format(
-                mark="✅" if c.enabled else "⬜", title=c.title, count=c.question_count
-            ),
-            data(DECK, deck_key(c.slug), flag(onboarding)),
-        )]
+        [
+            _button(
+                texts.deck_line.format(
+                    mark="✅" if c.enabled else "⬜", title=c.title, count=c.question_count
+                ),
+                data(DECK, deck_key(c.slug), flag(onboarding)),
+            )
+        ]
         for c in choices
-    ]  # fmt: skip
-    last = _button(texts.btn_continue, DECKS_DONE) if onboarding else _button(
-        texts.btn_back, data(MENU, "home")
+    ]
+    last = (
+        _button(texts.btn_continue, DECKS_DONE)
+        if onboarding
+        else _button(texts.btn_back, data(MENU, "home"))
     )
     return InlineKeyboardMarkup([*rows, [last]])
 
@@ -179,8 +194,12 @@ def reminder_times(texts: Texts, *, onboarding: bool) -> InlineKeyboardMarkup:
     f = flag(onboarding)
     times = [_button(hhmm(t), data(TIME, t.strftime("%H%M"), f)) for t in REMINDER_TIMES]
     rows = _rows(times, 4)
-    rows.append([_button(texts.btn_other_time, data(TIME_OTHER, f)),
-                 _button(texts.btn_no_reminder, data(TIME, "off", f))])  # fmt: skip
+    rows.append(
+        [
+            _button(texts.btn_other_time, data(TIME_OTHER, f)),
+            _button(texts.btn_no_reminder, data(TIME, "off", f)),
+        ]
+    )
     if not onboarding:
         rows.append([_button(texts.btn_back, data(MENU, "home"))])
     return InlineKeyboardMarkup(rows)
@@ -209,17 +228,23 @@ def languages(texts: Texts, all_texts: Sequence[Texts]) -> InlineKeyboardMarkup:
 def settings_menu(texts: Texts) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [_button(texts.btn_set_reminder, data(MENU, "rem")),
-             _button(texts.btn_set_timezone, data(MENU, "tz"))],
-            [_button(texts.btn_set_cards, data(MENU, "nc")),
-             _button(texts.btn_set_language, data(MENU, "lg"))],
+            [
+                _button(texts.btn_set_reminder, data(MENU, "rem")),
+                _button(texts.btn_set_timezone, data(MENU, "tz")),
+            ],
+            [
+                _button(texts.btn_set_cards, data(MENU, "nc")),
+                _button(texts.btn_set_language, data(MENU, "lg")),
+            ],
             [_button(texts.btn_set_decks, data(MENU, "dk"))],
         ]
-    )  # fmt: skip
+    )
 
 
 def forget_confirm(texts: Texts) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[_button(texts.btn_forget_yes, data(FORGET, "yes"))],
-         [_button(texts.btn_forget_no, data(FORGET, "no"))]]
-    )  # fmt: skip
+        [
+            [_button(texts.btn_forget_yes, data(FORGET, "yes"))],
+            [_button(texts.btn_forget_no, data(FORGET, "no"))],
+        ]
+    )

@@ -71,7 +71,8 @@ def test_small_sample_gives_exact_values(parser: str) -> None:
             Question(
                 key="credit_2014",
                 kind=QuestionKind.CLOZE,
-                prompt="La Russie accorde un nouveau crédit de {{2 milliards}} de dollars pour 2014.",
+                prompt="La Russie accorde un nouveau crédit de {{2 milliards}} de dollars"
+                " pour 2014.",
                 answer="2 milliards",
             ),
             Question(
@@ -172,7 +173,9 @@ def test_folder_scan_loads_the_samples_in_order_and_summarizes_them() -> None:
     ],
 )
 def test_answers_are_kept_as_written(written: str, expected: str) -> None:
-    deck = load_deck_bytes(one_question(f"    kind: open\n    prompt: Q ?\n    answer: {written}\n"), "x")
+    deck = load_deck_bytes(
+        one_question(f"    kind: open\n    prompt: Q ?\n    answer: {written}\n"), "x"
+    )
 
     assert deck.questions[0].answer == expected
 
@@ -190,7 +193,9 @@ def test_answers_are_kept_as_written(written: str, expected: str) -> None:
     ],
 )
 def test_true_false_answers(written: str, expected: str) -> None:
-    data = one_question(f"    kind: true_false\n    prompt: Minsk est la capitale.\n    answer: {written}\n")
+    data = one_question(
+        f"    kind: true_false\n    prompt: Minsk est la capitale.\n    answer: {written}\n"
+    )
 
     assert load_deck_bytes(data, "x").questions[0].answer == expected
 
@@ -206,7 +211,12 @@ def test_bom_and_windows_line_endings_are_accepted() -> None:
 def test_optional_deck_keys_have_defaults() -> None:
     deck = load_deck_bytes(one_question("    kind: open\n    prompt: Q ?\n    answer: oui\n"), "f")
 
-    assert (deck.language, deck.description, deck.source_text, deck.path) == ("fr", None, None, "f")
+    assert (deck.language, deck.description, deck.source_text, deck.path) == (
+        "fr",
+        None,
+        None,
+        "f",
+    )
 
 
 def test_english_deck_and_integer_confidence() -> None:
@@ -248,7 +258,7 @@ EXPECTED: dict[str, list[tuple[int | None, str | None, str]]] = {
     "bad-version.yaml": [(1, None, "version 2 inconnue : ce programme lit la version 1")],
     "billion-laughs.yaml": [(5, None, "les ancres « & » et les alias « * »")],
     "boolean-answer.yaml": [
-        (9, "q1", '« answer » vaut « no », que YAML lit comme vrai/faux'),
+        (9, "q1", "« answer » vaut « no », que YAML lit comme vrai/faux"),
         (14, "q2", "un élément de « distractors » vaut « on »"),
     ],
     "brace-prompt.yaml": [(8, "q1", "« prompt » doit être un texte, pas un bloc de clés")],
@@ -338,7 +348,12 @@ EXPECTED: dict[str, list[tuple[int | None, str | None, str]]] = {
     ],
     "question-not-mapping.yaml": [
         (6, None, "la question n° 1 doit être un bloc de clés"),
-        (11, None, "la question n° 3 doit être un bloc de clés (« id », « kind », « prompt »…), pas une liste"),
+        (
+            11,
+            None,
+            "la question n° 3 doit être un bloc de clés (« id », « kind », « prompt »…),"
+            " pas une liste",
+        ),
     ],
     "single-quote.yaml": [
         (8, None, "texte inattendu après le guillemet fermant (colonne 32) : entre apostrophes"),
@@ -354,9 +369,15 @@ EXPECTED: dict[str, list[tuple[int | None, str | None, str]]] = {
         (9, "vf-1", "« answer » doit être vrai ou faux (et non « oui »)"),
         (14, "vf-2", "« accept » est inutile pour une question vrai/faux"),
     ],
-    "unclosed-bracket.yaml": [(10, None, "crochet « [ » ou accolade « { » ouvert sur cette ligne")],
+    "unclosed-bracket.yaml": [
+        (10, None, "crochet « [ » ou accolade « { » ouvert sur cette ligne")
+    ],
     "unclosed-quote.yaml": [
-        (8, None, "guillemet « \" » ouvert sur cette ligne mais jamais refermé (YAML s'y perd ligne 12)"),
+        (
+            8,
+            None,
+            "guillemet « \" » ouvert sur cette ligne mais jamais refermé (YAML s'y perd ligne 12)",
+        ),
     ],
     "unknown-key.yaml": [
         (4, None, "clé inconnue « titre » : vouliez-vous dire « title » ?"),
@@ -576,7 +597,12 @@ def test_same_deck_id_is_detected_even_if_the_file_has_other_problems(tmp_path: 
 
     assert [(p.line, p.message.split(" :")[0]) for p in problems] == [
         (9, "« answer » est vide"),
-        (3, "le paquet « histoire » est déjà défini dans " + str(tmp_path / "a.yaml") + " (ligne 3)"),
+        (
+            3,
+            "le paquet « histoire » est déjà défini dans "
+            + str(tmp_path / "a.yaml")
+            + " (ligne 3)",
+        ),
     ]
 
 
@@ -665,3 +691,41 @@ def test_summary_singular_and_missing_kinds() -> None:
         "1 paquet, 4 questions : 3 à choix, 1 vrai/faux"
     )
     assert summarize([]) == "0 paquet, 0 question"
+
+
+# -- the teachers' guide ----------------------------------------------------------------------
+
+GUIDE = Path(__file__).resolve().parents[2] / "questions" / "README.md"
+
+
+def yaml_blocks(markdown: str) -> list[str]:
+    blocks = markdown.split("```yaml\n")[1:]
+    return [block.split("```")[0] for block in blocks]
+
+
+def test_guide_full_example_is_valid() -> None:
+    example = yaml_blocks(GUIDE.read_text(encoding="utf-8"))[0]
+
+    deck = load_deck_bytes(example.encode(), "questions/README.md")
+
+    assert {q.kind for q in deck.questions} == set(QuestionKind)
+
+
+def test_guide_question_snippets_are_valid() -> None:
+    snippets = [
+        block
+        for block in yaml_blocks(GUIDE.read_text(encoding="utf-8"))
+        if block.startswith("  - id:")
+    ]
+
+    assert len(snippets) >= 2
+    for snippet in snippets:
+        load_deck_bytes((HEADER + snippet).encode(), "snippet.yaml")
+
+
+def test_guide_names_every_key_and_kind() -> None:
+    guide = GUIDE.read_text(encoding="utf-8")
+
+    names = {*deckfile.TOP_KEYS, *deckfile.DECK_KEYS, *deckfile.QUESTION_KEYS, *deckfile.KINDS}
+    assert {name for name in names if f"`{name}`" not in guide} == set()
+    assert "{{" in guide and "quizbot validate" in guide and "quizbot import" in guide

@@ -23,7 +23,7 @@ RECALL_FLOORS = {
     "bielorussie-relations-exterieures": (1.0, 0.43),
     "crise-de-suez": (1.0, 0.43),
     "plan-marshall": (0.95, 0.55),
-    "traite-de-rome": (1.0, 0.5),
+    "traite-de-rome": (1.0, 0.44),
 }
 
 _decks: dict[str, Deck] = {}

@@ -26,7 +26,8 @@ def test_present_third_person(lemma: str, plural: bool, expected: str) -> None:
 
 
 def test_normalise_apostrophes_spaces_and_headings() -> None:
-    blocks = normalise.split_blocks("Un isolement accru\nL\u2019UE\u00a0d\u00e9cide\u202f: «oui».\n")
+    raw = "Un isolement accru\nL\u2019UE\u00a0d\u00e9cide\u202f: «oui».\n"
+    blocks = normalise.split_blocks(raw)
     assert blocks == [normalise.Block("Un isolement accru", heading=True),
                       normalise.Block("L'UE décide : « oui ».")]
 

@@ -57,10 +57,14 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from http import HTTPStatus
-from typing import Any, Final, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
+
+if TYPE_CHECKING:  # the server itself does not need python-telegram-bot
+    from telegram import Bot
+    from telegram.request import HTTPXRequest
 
 __all__ = [
     "MESSAGE_METHODS",
@@ -76,6 +80,7 @@ __all__ = [
     "button_data",
     "main",
     "png_bytes",
+    "ptb_request",
 ]
 
 JSON = dict[str, Any]
@@ -96,7 +101,7 @@ DEFAULT_TOKEN: Final = "123456789:TEST-quizbot-fake-token"
 
 #: Methods that post a message into a chat: what Telegram's flood limits count.
 MESSAGE_METHODS: Final = frozenset(
-    {
+    [
         "sendMessage",
         "sendPhoto",
         "sendDocument",
@@ -111,7 +116,7 @@ MESSAGE_METHODS: Final = frozenset(
         "sendDice",
         "copyMessage",
         "forwardMessage",
-    }
+    ]
 )
 
 MAX_TEXT_LENGTH: Final = 4096
@@ -140,7 +145,7 @@ _DEFAULT_DESCRIPTIONS: Final[dict[int, str]] = {
     504: "Gateway Timeout",
 }
 _CHAT_ACTIONS: Final = frozenset(
-    {
+    [
         "typing",
         "upload_photo",
         "record_video",
@@ -152,13 +157,13 @@ _CHAT_ACTIONS: Final = frozenset(
         "find_location",
         "record_video_note",
         "upload_video_note",
-    }
+    ]
 )
 _UPDATE_TYPES_OFF_BY_DEFAULT: Final = frozenset(
     {"chat_member", "message_reaction", "message_reaction_count"}
 )
 _COMMAND_SCOPES: Final = frozenset(
-    {
+    [
         "default",
         "all_private_chats",
         "all_group_chats",
@@ -166,12 +171,12 @@ _COMMAND_SCOPES: Final = frozenset(
         "chat",
         "chat_administrators",
         "chat_member",
-    }
+    ]
 )
 # Top-level parameters whose form value is always a string: everything else sent as a form
 # field is JSON-decoded when it parses (PTB JSON-encodes every non-string value).
 _STRING_PARAMS: Final = frozenset(
-    {
+    [
         "text",
         "caption",
         "parse_mode",
@@ -200,7 +205,7 @@ _STRING_PARAMS: Final = frozenset(
         "question",
         "business_connection_id",
         "message_effect_id",
-    }
+    ]
 )
 _BOT_COMMAND_RE: Final = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
 _COMMAND_NAME_RE: Final = re.compile(r"[a-z0-9_]{1,32}")
@@ -459,6 +464,17 @@ def button_data(message: JSON) -> list[str]:
         for button in row
         if "callback_data" in button
     ]
+
+
+def ptb_request(connection_pool_size: int = 8) -> HTTPXRequest:
+    """A python-telegram-bot request object suited to the fake.
+
+    The fake speaks plain HTTP, so the client needs no TLS context: building the default one
+    loads the CA bundle, about 0.1 s per client and a Bot has two.
+    """
+    from telegram.request import HTTPXRequest
+
+    return HTTPXRequest(connection_pool_size=connection_pool_size, httpx_kwargs={"verify": False})
 
 
 def _scope_key(scope: Any) -> str:
@@ -1102,7 +1118,7 @@ class FakeUser:
             "id": query_id,
             "from": self.info,
             "message": shown,
-            "chat_instance": str(abs(hash(("chat", self.chat_id))) % 10**18),
+            "chat_instance": str(10**17 + abs(self.chat_id)),  # stable per chat
         }
         if callback_data is not None:
             query["data"] = callback_data
@@ -1393,6 +1409,19 @@ class FakeTelegram:
         """What PTB takes as ``base_file_url``."""
         return f"{self.url}/file/bot"
 
+    def bot(self, **kwargs: Any) -> Bot:
+        """A real (not yet initialised) PTB ``Bot`` wired to this server."""
+        from telegram import Bot
+
+        return Bot(
+            self.token,
+            base_url=self.base_url,
+            base_file_url=self.base_file_url,
+            request=kwargs.pop("request", None) or ptb_request(),
+            get_updates_request=kwargs.pop("get_updates_request", None) or ptb_request(1),
+            **kwargs,
+        )
+
     # ---------------------------------------------------------------- chats and users
 
     def user(
@@ -1559,7 +1588,7 @@ class FakeTelegram:
         self._faults.append(_Fault(canonical, status, retry_after, times, chat_id, description))
 
     def reset_stats(self) -> None:
-        """Zero :attr:`stats` and the rate windows, keep everything else."""
+        """Zero :attr:`stats` (flood-limit windows keep running: they follow real time)."""
         self.stats = Stats()
         self._peak_window.clear()
 
@@ -1704,7 +1733,7 @@ class FakeTelegram:
         self._updates_by_id[update_id] = update
         self._pending.append(_Pending(copy.deepcopy(update)))
         self._pulse()
-        return update
+        return copy.deepcopy(update)  # the test's copy: mutating it changes nothing here
 
     def _pulse(self) -> None:
         """Wake long polls and the webhook sender, and re-check waiters."""
@@ -1783,7 +1812,10 @@ class FakeTelegram:
                 if headers.get("transfer-encoding", "").lower() == "chunked":
                     body = await _read_chunked(reader)
                 else:
-                    body = await reader.readexactly(int(headers.get("content-length") or 0))
+                    length = headers.get("content-length") or "0"
+                    if not length.isdigit():
+                        break
+                    body = await reader.readexactly(int(length))
                 keep_alive = (
                     version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
                 )
@@ -1828,10 +1860,10 @@ class FakeTelegram:
             return 200, mime, stored.data if verb == "GET" else b""
         if path.startswith("/_fake/"):
             try:
-                result = self._control(verb, path[7:], query, body)
+                payload = _dump({"ok": True, "result": self._control(verb, path[7:], query, body)})
             except (LookupError, ValueError, TypeError) as exc:
-                return 400, "application/json", _dump({"ok": False, "error": str(exc)})
-            return 200, "application/json", _dump({"ok": True, "result": result})
+                return 400, "application/json", _dump({"ok": False, "error": repr(exc)})
+            return 200, "application/json", payload
         return 404, "application/json", _dump(_error_body(ApiError(404, "Not Found")))
 
     async def _api(
@@ -1973,7 +2005,8 @@ class FakeTelegram:
         headers = {"Content-Type": "application/json"}
         if webhook.secret_token:
             headers["X-Telegram-Bot-Api-Secret-Token"] = webhook.secret_token
-        async with httpx.AsyncClient(timeout=10.0) as client:
+        # verify=False: local receivers use self-signed certificates, if any.
+        async with httpx.AsyncClient(timeout=10.0, verify=False) as client:
             failures = 0
             while self._webhook is webhook:
                 batch = self._take(1, allowed)
@@ -2034,7 +2067,9 @@ class FakeTelegram:
                 if args.get("off")
                 else RateLimits(**{k: v for k, v in args.items() if k != "methods"})
             )
-            return asdict(self.rate_limits) if self.rate_limits else None
+            if self.rate_limits is None:
+                return None
+            return {**asdict(self.rate_limits), "methods": sorted(self.rate_limits.methods)}
         if action == "latency":
             self.latency = float(args["seconds"])
             return self.latency

@@ -18,12 +18,14 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    Message,
+    Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter
-from telegram.request import HTTPXRequest
+from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from .fake_telegram import FakeTelegram, RateLimits, button_data, png_bytes
+from .fake_telegram import FakeTelegram, RateLimits, button_data, png_bytes, ptb_request
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,7 +44,15 @@ async def tg() -> AsyncIterator[FakeTelegram]:
 
 @pytest.fixture
 async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
-    async with Bot(tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url) as real_bot:
+    # The real Bot, built as a user would; only the TLS context is skipped (see ptb_request).
+    request = ptb_request()
+    async with Bot(
+        tg.token,
+        base_url=tg.base_url,
+        base_file_url=tg.base_file_url,
+        request=request,
+        get_updates_request=ptb_request(1),
+    ) as real_bot:
         yield real_bot
 
 
@@ -62,7 +72,7 @@ async def test_get_me_through_bot_initialize(tg: FakeTelegram, bot: Bot) -> None
 async def test_send_message_numbers_messages_per_chat(tg: FakeTelegram, bot: Bot) -> None:
     tg.user(1, first_name="Alice")
     first = await bot.send_message(1, "Bonjour", reply_markup=keyboard("a", "b"))
-    second = await bot.send_message(1, "Encore")
+    second = await bot.send_message(1, "2006")  # form-encoded, yet still a string
     other = await bot.send_message(2, "Salut")
 
     assert (first.message_id, second.message_id, other.message_id) == (1, 2, 1)
@@ -70,7 +80,7 @@ async def test_send_message_numbers_messages_per_chat(tg: FakeTelegram, bot: Bot
     assert first.from_user is not None and first.from_user.id == bot.id
     assert first.reply_markup == keyboard("a", "b")
     assert isinstance(first.date, dtm.datetime)
-    assert [m["text"] for m in tg.messages(1)] == ["Bonjour", "Encore"]
+    assert [m["text"] for m in tg.messages(1)] == ["Bonjour", "2006"]
     call = tg.calls("sendMessage", chat_id=1)[0]
     assert call.ok and call.params["text"] == "Bonjour" and call.message is not None
     assert call.message["message_id"] == 1
@@ -83,11 +93,12 @@ async def test_edits_apply_and_are_validated(tg: FakeTelegram, bot: Bot) -> None
         await bot.edit_message_text("Question ?", 1, sent.message_id, reply_markup=keyboard("a"))
     # Like Telegram, an edit without reply_markup removes the inline keyboard.
     edited = await bot.edit_message_text("Réponse : 2006", 1, sent.message_id)
+    assert isinstance(edited, Message)
     assert edited.text == "Réponse : 2006" and edited.edit_date is not None
     assert "reply_markup" not in tg.messages(1)[0]
 
     with_keys = await bot.edit_message_reply_markup(1, sent.message_id, reply_markup=keyboard("x"))
-    assert isinstance(with_keys, type(sent)) and button_data(tg.messages(1)[0]) == ["x"]
+    assert isinstance(with_keys, Message) and button_data(tg.messages(1)[0]) == ["x"]
     with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await bot.edit_message_text("?", 1, 99)
 
@@ -177,8 +188,8 @@ async def test_long_poll_is_released_by_an_injected_update(tg: FakeTelegram, bot
 async def test_long_poll_honours_timeout(bot: Bot) -> None:
     loop = asyncio.get_running_loop()
     started = loop.time()
-    assert await bot.get_updates(timeout=dtm.timedelta(milliseconds=150)) == ()
-    assert loop.time() - started >= 0.15
+    assert await bot.get_updates(timeout=dtm.timedelta(milliseconds=100)) == ()
+    assert loop.time() - started >= 0.1
 
 
 async def test_second_poll_ends_the_first_with_conflict(tg: FakeTelegram, bot: Bot) -> None:
@@ -306,7 +317,7 @@ async def test_fail_next_maps_to_ptb_errors(tg: FakeTelegram, bot: Bot) -> None:
 
 
 async def test_rate_limit_enforcer(tg: FakeTelegram, bot: Bot) -> None:
-    tg.rate_limits = RateLimits(overall=3, per_chat=1, per_group=None, window=0.2, slack=0.0)
+    tg.rate_limits = RateLimits(overall=3, per_chat=1, per_group=None, window=0.1, slack=0.0)
     await bot.send_message(1, "a")
     with pytest.raises(RetryAfter) as retry:
         await bot.send_message(1, "b")
@@ -318,7 +329,7 @@ async def test_rate_limit_enforcer(tg: FakeTelegram, bot: Bot) -> None:
     await bot.send_chat_action(1, "typing")  # not a message: not limited
     assert tg.stats.rate_limited == 2 and tg.stats.too_many_requests == 2
 
-    await asyncio.sleep(0.2)  # the window slides
+    await asyncio.sleep(0.1)  # the window slides
     await bot.send_message(1, "b")
     assert tg.stats.peak_messages_per_second == 4
 
@@ -381,12 +392,11 @@ async def test_wait_for_message_without_polling(tg: FakeTelegram, bot: Bot) -> N
 
 
 async def test_concurrent_keep_alive_clients(tg: FakeTelegram) -> None:
-    request = HTTPXRequest(connection_pool_size=16)
-    async with Bot(tg.token, base_url=tg.base_url, request=request) as fast_bot:
-        await asyncio.gather(*(fast_bot.send_message(i % 10 + 1, f"m{i}") for i in range(200)))
-    assert tg.stats.requests["sendMessage"] == 200
+    async with tg.bot(request=ptb_request(16)) as fast_bot:
+        await asyncio.gather(*(fast_bot.send_message(i % 10 + 1, f"m{i}") for i in range(100)))
+    assert tg.stats.requests["sendMessage"] == 100
     for chat_id in range(1, 11):
-        assert [m["message_id"] for m in tg.messages(chat_id)] == list(range(1, 21))
+        assert [m["message_id"] for m in tg.messages(chat_id)] == list(range(1, 11))
 
 
 async def test_webhook_delivery(tg: FakeTelegram, bot: Bot) -> None:
@@ -455,3 +465,37 @@ async def test_standalone_process_and_control_api() -> None:
         process.terminate()
         await process.communicate()
     assert process.returncode == 0
+
+
+async def test_drives_a_polling_application(tg: FakeTelegram) -> None:
+    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text("Bienvenue", reply_markup=keyboard("go"))
+
+    async def go(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.callback_query is not None
+        await update.callback_query.answer("C'est parti")
+        await update.callback_query.edit_message_text("Question 1")
+
+    application = ApplicationBuilder().bot(tg.bot()).build()
+    application.add_handlers([CommandHandler("start", start), CallbackQueryHandler(go)])
+    async with application:
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0, timeout=10)
+        student = tg.user(1)
+        student.send_command("/start")
+        welcome = await student.wait_for_message("Bienvenue")
+        pressed = student.press(welcome, "go")
+        assert (await tg.wait_for_callback_answer(pressed)).text == "C'est parti"
+        question = await student.wait_for_message("Question 1")
+        await application.updater.stop()
+        await application.stop()
+    assert question["message_id"] == welcome["message_id"] and "reply_markup" not in question
+    assert [c.method for c in tg.sent] == [
+        "getMe",
+        "deleteWebhook",
+        "sendMessage",
+        "answerCallbackQuery",
+        "editMessageText",
+    ]

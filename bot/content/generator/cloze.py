@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from bot.content.generator.model import Candidate, Draft
@@ -18,7 +19,7 @@ def _segment(text: str, start: int, end: int) -> tuple[str, int, int]:
     if len(text.split()) <= MAX_WORDS:
         return text, start, end
     bounds = [0] + [m.end() for m in re.finditer(r"[;:]\s", text)] + [len(text) + 2]
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in pairwise(bounds):
         if a <= start and end <= b - 2:
             piece = text[a:b - 2].rstrip(" ;:")
             if len(piece.split()) >= 6:

@@ -58,7 +58,7 @@ _NUMBER = re.compile(r"^(\d+(?:,\d+)?)(.*)$")
 
 def _format_number(x: float) -> str:
     if abs(x - round(x)) < 1e-9:
-        return str(int(round(x)))
+        return str(round(x))
     return f"{x:.1f}".replace(".", ",")
 
 
@@ -196,10 +196,11 @@ def choose(draft: Draft, answer: Candidate | None, pool: Sequence[Candidate]) ->
             and (gender is None or c.gender in {None, gender})]
     add(best)
     if kind is AnswerType.COUNTRY:
-        listed = answer.listed_with if answer is not None else ()
+        listed_names = answer.listed_with if answer is not None else ()
         add(form for name, (form, g, pl) in lexicon.COUNTRIES.items()
-            if g == gender and _article_kind(form) == art and name not in listed
-            and _fold(form) not in draft.prompt.lower() and name != draft.value
+            if g == gender and _article_kind(form) == art and name not in listed_names
+            and name not in listed and _fold(form) not in draft.prompt.lower()
+            and name != draft.value
             and lexicon.METONYMS.get(draft.value) != name and len(name) > 4)
     if len(picked) < 2:
         add(c.text for c in candidates_)

@@ -69,6 +69,41 @@ def recall(deck: Deck, facts: list[GoldFact]) -> Recall:
     return Recall(len(facts), by_item, by_question)
 
 
+def rated(path: Path) -> dict[str, dict[str, str]]:
+    """Ratings of a raw output (CSV: id, kind, prompt, answer, distractors, acceptable, …)."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {row["id"]: row for row in csv.DictReader(fh)}
+
+
+def _rate(rows: list[dict[str, str]], key: str) -> str:
+    yes = sum(r[key] == "oui" for r in rows)
+    return f"{yes}/{len(rows)} ({yes / len(rows):.0%})" if rows else "-"
+
+
+_NUMERIC_TAGS = ("date", "montant", "pourcentage", "nombre")
+
+
+def ratings_report(deck: Deck, facts: list[GoldFact], ratings: dict[str, dict[str, str]]) -> str:
+    rows = [ratings[q.key] for q in deck.questions if q.key in ratings]
+    questions = [r for r in rows if r["kind"] != "cloze"]
+    clozes = [r for r in rows if r["kind"] == "cloze"]
+    with_d = [r for r in questions if r["distractors"]]
+    numeric = [r for r in with_d if r["id"].startswith(_NUMERIC_TAGS)]
+    names = [r for r in with_d if not r["id"].startswith(_NUMERIC_TAGS)]
+    good = [q for q in deck.questions if ratings.get(q.key, {}).get("acceptable") == "oui"]
+    ok_deck = Deck(deck.slug, deck.title, tuple(good))
+    r = recall(ok_deck, facts)
+    unrated = len(deck.questions) - len(rows)
+    return (f"  questions acceptables {_rate(questions, 'acceptable')}, textes à trous "
+            f"{_rate(clozes, 'acceptable')}; distracteurs bons: dates et nombres "
+            f"{_rate(numeric, 'distractors_ok')}, noms {_rate(names, 'distractors_ok')}; "
+            f"faits couverts par un item acceptable {r.by_item}/{r.facts} ({r.item_rate:.0%}), "
+            f"par une question acceptable {r.by_question}/{r.facts} ({r.question_rate:.0%})"
+            + (f"; {unrated} items non notés" if unrated else ""))
+
+
 def main(argv: list[str]) -> int:
     from bot.content.generator.pipeline import generate_deck, load_model
 
@@ -84,6 +119,9 @@ def main(argv: list[str]) -> int:
         print(f"{gold.stem}: {words} mots, {n_q} questions, {len(deck.questions) - n_q} "
               f"textes à trous; faits couverts {r.by_item}/{r.facts} ({r.item_rate:.0%}), "
               f"par une question {r.by_question}/{r.facts} ({r.question_rate:.0%})")
+        rating_file = Path("questions/ratings") / f"{gold.stem}.csv"
+        if rating_file.exists():
+            print(ratings_report(deck, facts, rated(rating_file)))
     return 0
 
 

@@ -28,7 +28,9 @@ MONEY = re.compile(
 )
 BARE_AMOUNT = re.compile(r"(?<![\w,])(\d+(?:[,.]\d+)?)\s+(milliards?|millions?)\b(?!\s+d)")
 PERCENT = re.compile(r"(?<![\w,])(\d+(?:[,.]\d+)?)\s?(%|pour\s?cent)")
-COUNT = re.compile(rf"(?<![\w,-])(\d{{1,3}}(?: \d{{3}})*|{_NUMBER_WORD})\s+(?=[\w-])", re.IGNORECASE)
+COUNT = re.compile(
+    rf"(?<![\w,-])(\d{{1,3}}(?: \d{{3}})*|{_NUMBER_WORD})\s+(?=[\w-])", re.IGNORECASE
+)
 
 _ELIDED = {"l'", "d'", "c'", "n'", "s'", "qu'", "j'", "m'", "t'"}
 _ARTICLE = {"le", "la", "les", "l'"}
@@ -139,7 +141,7 @@ def _article(doc: Doc, start: int) -> tuple[str | None, int]:
 
 
 def _gender(tok: Token) -> str | None:
-    g = tok.morph.get("Gender")
+    g = tok.morph.get("Gender", [])
     return g[0] if g else None
 
 
@@ -167,6 +169,7 @@ def _entities(sent: Span, sent_index: int) -> list[Candidate]:
 
 def _typed(label: str, name: str, article: str | None, doc: Doc, start: int, end: int,
            gap_start: int, sent_index: int) -> Candidate | None:
+    gender: str | None
     head = doc[start]
     gap = doc[gap_start:end].text
     country = lexicon.country_form(name)
@@ -183,6 +186,8 @@ def _typed(label: str, name: str, article: str | None, doc: Doc, start: int, end
         gender = "Fem"
     elif article == "le":
         gender = "Masc"
+    if name[0].islower():  # « plan Marshall », « prix Sakharov »: not an organisation
+        return Candidate(AnswerType.OTHER, shown, gap, gap_start, end, name, sent_index, gender)
     if name in {"Kremlin"}:
         return Candidate(AnswerType.ORG, shown, gap, gap_start, end, name, sent_index, "Masc")
     if label == "PER":

@@ -40,7 +40,7 @@ def _inherited(sent: Span, cands: list[Candidate],
         if not before:
             continue
         verb = next((t for t in sent[colon.i - sent.start + 1:]
-                     if t.pos_ == "VERB" and "Fin" in t.morph.get("VerbForm")), None)
+                     if t.pos_ == "VERB" and "Fin" in t.morph.get("VerbForm", [])), None)
         if verb is None or any(c.start > colon.i for c in dates):
             continue
         clause = realise.build_clause(verb, antecedents)

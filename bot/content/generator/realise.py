@@ -131,7 +131,7 @@ def _connector(tok: Token) -> bool:
 
 
 def _finite_verb(tok: Token) -> bool:
-    return "Fin" in tok.morph.get("VerbForm")
+    return "Fin" in tok.morph.get("VerbForm", [])
 
 
 def top_verb(tok: Token) -> Token:
@@ -161,7 +161,7 @@ def find_subject(top: Token, antecedents: list[Antecedent]) -> Subject | None:
         subj = next((c for c in top.head.children if c.dep_ in _SUBJ), None)
     if subj is None:
         return None
-    if "Rel" in subj.morph.get("PronType") or subj.lower_ in {"qui", "lequel", "laquelle"}:
+    if "Rel" in subj.morph.get("PronType", []) or subj.lower_ in {"qui", "lequel", "laquelle"}:
         if top.dep_ != "acl:relcl" or top.head.pos_ not in {"NOUN", "PROPN"} \
                 or top.i in syntax.paren_ranges(top.sent):
             return None
@@ -180,9 +180,13 @@ def find_subject(top: Token, antecedents: list[Antecedent]) -> Subject | None:
                 return Subject(ante.text, g, pl, frozenset({subj.i}), resolved=True)
         return None
     toks = syntax.collect(subj, set())
+    if toks and toks[0].dep_ == "cc":  # « et la Communauté … voit le jour »
+        toks = toks[1:]
     text = syntax.definite(syntax.join(toks))
+    if text.split(" ")[0].lower() in {"son", "sa", "ses", "leur", "leurs"}:
+        return None  # « ses représentants »: whose? the question would not say
     if not text or len(toks) > 14 or any(
-        t.pos_ in {"VERB", "AUX"} and "Fin" in t.morph.get("VerbForm") for t in toks
+        t.pos_ in {"VERB", "AUX"} and "Fin" in t.morph.get("VerbForm", []) for t in toks
     ):
         return None
     return Subject(text, syntax.gender(subj), syntax.plural(subj),
@@ -196,8 +200,8 @@ def build_clause(top: Token, antecedents: list[Antecedent]) -> Clause | None:
     aux = sorted((c for c in top.children if c.dep_ in _AUX and c.i < top.i), key=lambda t: t.i)
     clitics = sorted(
         (c for c in top.children
-         if c.i < top.i and c.lower_ in _PRONOUN_CLITIC_TEXT and c.dep_ in _CLITIC_DEPS + (
-             "advmod",) and c.pos_ in {"PRON", "ADV"}),
+         if c.i < top.i and c.lower_ in _PRONOUN_CLITIC_TEXT
+         and c.dep_ in (*_CLITIC_DEPS, "advmod") and c.pos_ in {"PRON", "ADV"}),
         key=lambda t: t.i,
     )
     negation = [c for c in top.children if c.lower_ in _NEG and c.dep_ == "advmod"]
@@ -208,7 +212,7 @@ def build_clause(top: Token, antecedents: list[Antecedent]) -> Clause | None:
     conjugated = False
     if _finite_verb(finite_tok):
         finite = finite_tok.text
-        number = finite_tok.morph.get("Number")
+        number = finite_tok.morph.get("Number", [])
         if number and (number[0] == "Plur") != subject.plural:
             return None  # subject and verb disagree: the parse is wrong
     else:
@@ -316,7 +320,7 @@ def question(cand: Candidate, sent: Span, antecedents: list[Antecedent]) -> Draf
         AnswerType.YEAR, AnswerType.MONTH, AnswerType.DATE, AnswerType.MONEY
     }:
         return _noun_question(cand, head, sent, antecedents)
-    if gov.pos_ == "VERB" and gov.dep_ == "acl" and "Part" in gov.morph.get("VerbForm") \
+    if gov.pos_ == "VERB" and gov.dep_ == "acl" and "Part" in gov.morph.get("VerbForm", []) \
             and cand.type in {AnswerType.YEAR, AnswerType.MONTH, AnswerType.DATE}:
         return _participle_question(cand, head, gov, sent)
     if gov.pos_ not in {"VERB", "AUX"} and head.dep_ not in _SUBJ:
@@ -380,7 +384,8 @@ def _subject_question(cand: Candidate, head: Token, sent: Span) -> Draft | None:
     rest = clause.rest(set(), move_front_to_end=True)
     if top.pos_ not in {"VERB", "AUX"}:
         cop = next(c for c in top.children if c.dep_ == "cop")
-        prompt = f"{wh} {cop.text} {syntax.join(syntax.collect(top, set(clause.subject.tokens) | {cop.i}))}"
+        attribute = syntax.join(syntax.collect(top, set(clause.subject.tokens) | {cop.i}))
+        prompt = f"{wh} {cop.text} {attribute}"
     else:
         prompt = f"{wh} {clause.verb_group(False)} {rest}"
     return _draft(cand, sent, prompt, answer, 0.8, accept)
@@ -389,7 +394,7 @@ def _subject_question(cand: Candidate, head: Token, sent: Span) -> Draft | None:
 def _count_question(cand: Candidate, head: Token, sent: Span,
                     antecedents: list[Antecedent]) -> Draft | None:
     noun = head.head if head.dep_ == "nummod" else None
-    if noun is None or noun.pos_ != "NOUN":
+    if noun is None or noun.pos_ != "NOUN" or noun.lower_ in {"tiers", "quart", "quarts"}:
         return None
     skip = {head.i} | {c.i for c in noun.children if c.dep_ in {"det", "nummod"}}
     counted = syntax.join(syntax.collect(noun, skip))
@@ -416,8 +421,13 @@ def _count_question(cand: Candidate, head: Token, sent: Span,
 
 def _np(noun: Token, remove: set[int]) -> str:
     """A noun phrase without its own preposition (« depuis l'arrivée » → « l'arrivée »)."""
-    cases = {c.i for c in noun.children if c.dep_ == "case"}
-    return syntax.definite(syntax.join(syntax.collect(noun, remove | cases)))
+    cases = [c for c in noun.children if c.dep_ == "case"]
+    text = syntax.definite(syntax.join(syntax.collect(noun, remove | {c.i for c in cases})))
+    article = {"au": "le", "aux": "les", "du": "le", "des": "les"}
+    for c in cases:
+        if c.lower_ in article:
+            return f"{article[c.lower_]} {text}"
+    return text
 
 
 def _noun_question(cand: Candidate, head: Token, sent: Span,
@@ -458,7 +468,8 @@ def _noun_question(cand: Candidate, head: Token, sent: Span,
     when = {AnswerType.YEAR: "En quelle année", AnswerType.MONTH: "En quel mois de quelle année",
             AnswerType.DATE: "À quelle date"}[cand.type]
     if event.lemma_.lower() in lexicon.EVENT_NOUNS or event.lower_ in lexicon.EVENT_NOUNS:
-        return _draft(cand, sent, f"{when} a lieu {np_low}", cand.text, 0.65)
+        verb = "ont lieu" if np_low.startswith("les ") else "a lieu"
+        return _draft(cand, sent, f"{when} {verb} {np_low}", cand.text, 0.65)
     if case == "de" and event is noun and cand.type is AnswerType.YEAR:
         return _draft(cand, sent, f"De quelle année date {np_low}", cand.text, 0.65)
     return None
@@ -474,6 +485,8 @@ def _participle_question(cand: Candidate, head: Token, part: Token, sent: Span) 
     if g is None or np.split()[0].lower() in {"son", "sa", "ses", "leur", "leurs"}:
         return None
     pl = syntax.plural(noun)
+    if part.morph.get("Gender", []) and part.morph.get("Gender", [])[0] != g:
+        return None  # the participle agrees with another noun: wrong attachment
     pron = ("elles" if pl else "elle") if g == "Fem" else ("ils" if pl else "il")
     aux = "sont" if pl else "est"
     wh = _wh_for(cand, head)

@@ -34,12 +34,12 @@ def gender(tok: Token) -> str | None:
             return "Fem"
         if child.dep_ == "det" and child.lower_ in {"le", "un", "ce", "cet"}:
             return "Masc"
-    found = tok.morph.get("Gender")
+    found = tok.morph.get("Gender", [])
     if found and tok.pos_ != "PROPN":
         return found[0]
     for child in tok.children:
         if child.dep_ == "amod" and child.i > tok.i:
-            g = child.morph.get("Gender")
+            g = child.morph.get("Gender", [])
             if g:
                 return g[0]
     return found[0] if found else None
@@ -50,7 +50,7 @@ def plural(tok: Token) -> bool:
         return lexicon.COUNTRIES[tok.text][2]
     if any(c.dep_ == "conj" for c in tok.children) and tok.pos_ != "VERB":
         return True
-    return "Plur" in tok.morph.get("Number")
+    return "Plur" in tok.morph.get("Number", [])
 
 
 def paren_ranges(tokens: Iterable[Token]) -> set[int]:

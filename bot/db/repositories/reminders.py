@@ -19,9 +19,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, bindparam, func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -104,11 +104,11 @@ _ROW_COLUMNS = (
 )
 
 
-def _student(row: Row[Any]) -> Student:
+def _student(row: Sequence[Any]) -> Student:
     return Student(*row[: len(_STUDENT_COLUMNS)])
 
 
-def _outbox(row: Row[Any]) -> OutboxRow:
+def _outbox(row: Sequence[Any]) -> OutboxRow:
     values = list(row[: len(_ROW_COLUMNS)])
     values[6] = ReminderStatus(values[6])
     return OutboxRow(*values)
@@ -153,12 +153,11 @@ def student(session: Session, user_id: int, *, lock: bool = False) -> Student | 
     return _student(row) if row else None
 
 
+_users = cast(Table, User.__table__)
+# Core (not ORM) UPDATE: a list of parameters makes it a plain executemany.
 _advance_stmt = (
-    update(User.__table__)
-    .where(
-        User.__table__.c.id == bindparam("b_id"),
-        User.__table__.c.next_reminder_at == bindparam("b_old"),
-    )
+    update(_users)
+    .where(_users.c.id == bindparam("b_id"), _users.c.next_reminder_at == bindparam("b_old"))
     .values(next_reminder_at=bindparam("b_new"))
 )
 
@@ -181,9 +180,9 @@ def advance(
         session.execute(_advance_stmt, params)
         return {uid for uid, _, _ in moves}
     won = set()
-    for param in params:
+    for (uid, _, _), param in zip(moves, params, strict=True):
         if session.execute(_advance_stmt, param).rowcount:  # type: ignore[attr-defined]
-            won.add(param["b_id"])
+            won.add(uid)
     return won
 
 
@@ -220,7 +219,7 @@ def workloads(
 
     The same rules as the study service: a card is due when ``due <= now``, unsuspended, its
     question and deck live and the deck not switched off; a question is new when the student
-    has no card for it. ``last_review_at`` only looks at answers since ``reviews_since``.
+    has no card for it. ``last_review_at`` only looks at answers in ``[reviews_since, now]``.
     """
     if not user_ids:
         return {}
@@ -264,7 +263,11 @@ def workloads(
         uid: at
         for uid, at in session.execute(
             select(Review.user_id, func.max(Review.reviewed_at))
-            .where(Review.user_id.in_(ids), Review.reviewed_at >= reviews_since)
+            .where(
+                Review.user_id.in_(ids),
+                Review.reviewed_at >= reviews_since,
+                Review.reviewed_at <= now,
+            )
             .group_by(Review.user_id)
         )
     }
@@ -403,10 +406,7 @@ def unsettled(
     if lock:
         query = query.with_for_update(of=Reminder, skip_locked=True)
     n = len(_ROW_COLUMNS)
-    return [
-        (_outbox(found), Student(*found[n : n + len(_STUDENT_COLUMNS)]))
-        for found in session.execute(query)
-    ]
+    return [(_outbox(found), _student(found[n:])) for found in session.execute(query)]
 
 
 def transition(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+
 @dataclass(frozen=True, slots=True)
 class Texts:
     language: str
@@ -106,6 +107,10 @@ class Texts:
     resumed_no_time: str
     reminder_prompt: str
     snoozed: str
+    snooze_nothing: str
+    snooze_sooner: str
+    stats_empty: str
+    language_changed: str
 
     # Forget
     forget_confirm: str
@@ -118,6 +123,8 @@ class Texts:
     upload_too_big: str
     upload_ok: str
     upload_errors: str
+    error_word: str
+    error_word_plural: str
     reload_ok: str
     class_title: str
     class_hardest: str

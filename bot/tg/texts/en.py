@@ -137,7 +137,11 @@ EN = Texts(
     resumed="▶️ Reminders back on: next one {when}.",
     resumed_no_time="▶️ Reminders back on, but you haven't chosen a time: go to /settings.",
     reminder_prompt="📚 You have {count} to review today. Shall we?",
-    snoozed="⏰ OK, I'll remind you a bit later.",
+    snoozed="⏰ OK, I'll remind you {when}.",
+    snooze_nothing="There is no reminder to put off.",
+    snooze_sooner="Your next reminder is already coming {when} 😉",
+    stats_empty="📊 No answers yet: type /quiz to start!",
+    language_changed="Got it, I'll speak English 🇬🇧",
     # Forget
     forget_confirm=(
         "⚠️ Do you really want to delete all your data? Your answers, progress and settings "
@@ -151,6 +155,8 @@ EN = Texts(
     upload_too_big="This file is too big ({size} KB): {max} KB at most.",
     upload_ok="✅ File imported.\n{report}",
     upload_errors="❌ {count}: nothing was imported.",
+    error_word="error",
+    error_word_plural="errors",
     reload_ok="🔄 Questions reloaded.\n{report}",
     class_title=(
         "👩‍🏫 Your class\n"

@@ -52,8 +52,7 @@ FR = Texts(
         "Je t'écris seulement s'il y a des questions à revoir."
     ),
     step_timezone=(
-        "3/3 · 🌍 Dans quel fuseau horaire es-tu ? "
-        "Choisis-le, ou touche « Autre » pour l'écrire."
+        "3/3 · 🌍 Dans quel fuseau horaire es-tu ? Choisis-le, ou touche « Autre » pour l'écrire."
     ),
     onboarding_done=(
         "C'est tout bon ✅\n"
@@ -147,7 +146,11 @@ FR = Texts(
     resumed="▶️ Rappels relancés : prochain rappel {when}.",
     resumed_no_time="▶️ Rappels relancés, mais tu n'as pas choisi d'heure : va dans /reglages.",
     reminder_prompt="📚 Tu as {count} à revoir aujourd'hui. On s'y met ?",
-    snoozed="⏰ OK, je te relance un peu plus tard.",
+    snoozed="⏰ OK, je te relance {when}.",
+    snooze_nothing="Il n'y a pas de rappel à repousser.",
+    snooze_sooner="Ton prochain rappel arrive déjà {when} 😉",
+    stats_empty="📊 Pas encore de réponses : tape /quiz pour commencer !",
+    language_changed="C'est noté, je te parle en français 🇫🇷",
     # Oublier
     forget_confirm=(
         "⚠️ Tu veux vraiment effacer toutes tes données ? Tes réponses, tes progrès et tes "
@@ -161,6 +164,8 @@ FR = Texts(
     upload_too_big="Ce fichier est trop gros ({size} Ko) : {max} Ko au maximum.",
     upload_ok="✅ Fichier importé.\n{report}",
     upload_errors="❌ {count} : rien n'a été importé.",
+    error_word="erreur",
+    error_word_plural="erreurs",
     reload_ok="🔄 Questions rechargées.\n{report}",
     class_title=(
         "👩‍🏫 Ta classe\n"

@@ -1,0 +1,269 @@
+"""/reglages: reminder time (or none), time zone, new questions per day, language.
+
+Buttons offer common choices; « Autre… » asks for a typed value with a forced reply, and the
+reply is recognised by the prompt it answers (no state kept between the two messages). Any
+IANA zone is accepted, whatever its case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import zoneinfo
+from typing import Any
+
+from telegram import BotCommandScopeChat, ForceReply, Message, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.services.clock import utcnow
+from bot.services.views import InvalidSetting, UserView
+from bot.tg import commands, keyboards, render
+from bot.tg.concurrency import run_sync
+from bot.tg.context import BotApplication, BotContext, Student
+from bot.tg.handlers import start
+from bot.tg.messaging import answer_query, edit_text, query_message_id, send
+from bot.tg.texts import Texts, all_texts
+
+#: The onboarding's typed prompts start with their step number.
+ONBOARDING_PREFIX = {"time": "2/3 · ", "zone": "3/3 · "}
+TIME_RE = re.compile(r"^\s*(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?)?\s*$")
+
+
+def register(app: BotApplication) -> None:
+    app.add_handler(CommandHandler(commands.SETTINGS.names, show))
+    pattern = keyboards.PATTERNS
+    app.add_handler(CallbackQueryHandler(menu, pattern=pattern[keyboards.MENU]))
+    app.add_handler(CallbackQueryHandler(choose_time, pattern=pattern[keyboards.TIME]))
+    app.add_handler(CallbackQueryHandler(ask_typed, pattern=pattern[keyboards.TIME_OTHER]))
+    app.add_handler(CallbackQueryHandler(choose_zone, pattern=pattern[keyboards.ZONE]))
+    app.add_handler(CallbackQueryHandler(ask_typed, pattern=pattern[keyboards.ZONE_OTHER]))
+    app.add_handler(CallbackQueryHandler(choose_cards, pattern=pattern[keyboards.CARDS]))
+    app.add_handler(CallbackQueryHandler(choose_language, pattern=pattern[keyboards.LANGUAGE]))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & _TypedReply(), typed_reply))
+
+
+async def show(update: Update, context: BotContext) -> None:
+    """/reglages: the current settings and what can be changed."""
+    student = await context.student(update)
+    t = student.texts
+    await send(context, student.chat_id, summary(t, student.user), keyboards.settings_menu(t))
+
+
+async def menu(update: Update, context: BotContext) -> None:
+    """A settings menu button: ``set:<rem|tz|nc|lg|dk|home>``."""
+    student = await context.student(update)
+    await answer_query(update)
+    t = student.texts
+    which = _arg(update, 1)
+    if which == "rem":
+        text, markup = t.ask_reminder, keyboards.reminder_times(t, onboarding=False)
+    elif which == "tz":
+        text, markup = t.ask_timezone, keyboards.zones(t, onboarding=False)
+    elif which == "nc":
+        text, markup = t.ask_cards, keyboards.new_cards(t)
+    elif which == "lg":
+        text, markup = t.ask_language, keyboards.languages(t, all_texts())
+    elif which == "dk":
+        choices = await run_sync(context.users.decks, student.id)
+        text = t.decks_title if choices else t.no_decks
+        markup = keyboards.decks(t, choices, onboarding=False)
+    else:
+        text, markup = summary(t, student.user), keyboards.settings_menu(t)
+    await _show(update, context, student, text, markup)
+
+
+async def choose_time(update: Update, context: BotContext) -> None:
+    """``rt:<HHMM|off>:<onboarding>``: the daily reminder time, or none."""
+    value = _arg(update, 1)
+    reminder = None if value == "off" else dt.time(int(value[:2]), int(value[2:]))
+    student = await _update(update, context, reminder_time=reminder)
+    await answer_query(update)
+    if student is None:
+        return
+    if _arg(update, 2) == "1":
+        await start.send_zone_step(context, student, query_message_id(update))
+    else:
+        await show_saved(update, context, student)
+
+
+async def choose_zone(update: Update, context: BotContext) -> None:
+    """``tz:<zone>:<onboarding>``: one of the offered time zones."""
+    student = await _update(update, context, timezone=_arg(update, 1))
+    await answer_query(update)
+    if student is None:
+        return
+    if _arg(update, 2) == "1":
+        await start.finish(context, student, query_message_id(update))
+    else:
+        await show_saved(update, context, student)
+
+
+async def choose_cards(update: Update, context: BotContext) -> None:
+    """``nc:<n>``: new questions per day."""
+    student = await _update(update, context, new_cards_per_day=int(_arg(update, 1)))
+    await answer_query(update)
+    if student is not None:
+        await show_saved(update, context, student)
+
+
+async def choose_language(update: Update, context: BotContext) -> None:
+    """``lg:<fr|en>``: the bot's language (and this chat's command menu)."""
+    student = await _update(update, context, language=_arg(update, 1))
+    await answer_query(update)
+    if student is None:
+        return
+    t = student.texts
+    teacher = context.is_teacher(update)
+    await context.bot.set_my_commands(
+        commands.bot_commands(t, teacher=teacher), scope=BotCommandScopeChat(student.chat_id)
+    )
+    text = f"{t.language_changed}\n\n{summary(t, student.user)}"
+    await _show(update, context, student, text, keyboards.settings_menu(t))
+
+
+async def ask_typed(update: Update, context: BotContext) -> None:
+    """« Autre… »: ask for a typed time zone or time, as a forced reply."""
+    student = await context.student(update)
+    await answer_query(update)
+    kind = "zone" if _arg(update, 0) == keyboards.ZONE_OTHER else "time"
+    await send_prompt(context, student, kind, onboarding=_arg(update, 1) == "1")
+
+
+async def send_prompt(
+    context: BotContext, student: Student, kind: str, *, onboarding: bool
+) -> None:
+    t = student.texts
+    text = _prompt(t, kind)
+    if onboarding:
+        text = ONBOARDING_PREFIX[kind] + text
+    placeholder = "Europe/Paris" if kind == "zone" else "18:30"
+    markup = ForceReply(selective=True, input_field_placeholder=placeholder)
+    await send(context, student.chat_id, text, markup)
+
+
+async def typed_reply(update: Update, context: BotContext) -> None:
+    """The reply to « écris ton fuseau / ton heure »: check it, save it, go on."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    kind, onboarding = _TypedReply.prompt_of(message) or ("zone", False)
+    student = await context.student(update)
+    t = student.texts
+    try:
+        if kind == "zone":
+            updated = await _save(context, student, timezone=canonical_zone(message.text))
+        else:
+            updated = await _save(context, student, reminder_time=parse_time(message.text))
+    except (InvalidSetting, ValueError):
+        bad = t.bad_timezone if kind == "zone" else t.bad_time
+        await send(context, student.chat_id, bad.format(value=render.fit(message.text, 64)))
+        await send_prompt(context, student, kind, onboarding=onboarding)
+        return
+    if onboarding and kind == "time":
+        await start.send_zone_step(context, updated, None)
+    elif onboarding:
+        await start.finish(context, updated, None)
+    else:
+        text = f"{t.saved}\n\n{summary(updated.texts, updated.user)}"
+        await send(context, student.chat_id, text, keyboards.settings_menu(updated.texts))
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def summary(t: Texts, user: UserView) -> str:
+    return t.settings_title.format(
+        reminder=render.reminder_label(t, user.reminder_time, user.reminders_paused),
+        timezone=user.timezone,
+        cards=user.new_cards_per_day,
+        language=t.language_name,
+    )
+
+
+async def show_saved(update: Update, context: BotContext, student: Student) -> None:
+    t = student.texts
+    text = f"{t.saved}\n\n{summary(t, student.user)}"
+    await _show(update, context, student, text, keyboards.settings_menu(t))
+
+
+async def _show(
+    update: Update,
+    context: BotContext,
+    student: Student,
+    text: str,
+    markup: keyboards.InlineKeyboardMarkup,
+) -> None:
+    message_id = query_message_id(update)
+    if message_id is None:
+        await send(context, student.chat_id, text, markup)
+    else:
+        await edit_text(context, student.chat_id, message_id, text, markup)
+
+
+async def _update(update: Update, context: BotContext, **changes: Any) -> Student | None:
+    """Save one setting from a button; a refused value gets a toast and None."""
+    student = await context.student(update)
+    try:
+        return await _save(context, student, **changes)
+    except InvalidSetting:
+        await answer_query(update, student.texts.bad_setting)
+        return None
+
+
+async def _save(context: BotContext, student: Student, **changes: Any) -> Student:
+    """``UserService.update`` with the given keywords (``timezone=``, ``reminder_time=``…)."""
+    user = await run_sync(context.users.update, student.id, utcnow(), **changes)
+    return student.updated(user)
+
+
+def _arg(update: Update, index: int) -> str:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    return query.data.split(":")[index]
+
+
+def _prompt(t: Texts, kind: str) -> str:
+    return t.ask_timezone_typed if kind == "zone" else t.ask_time_typed
+
+
+@functools.cache
+def _zones_by_folded_name() -> dict[str, str]:
+    return {name.casefold(): name for name in zoneinfo.available_timezones()}
+
+
+def canonical_zone(text: str) -> str:
+    """« europe/paris », « Europe/Paris », « America/New York » → the IANA name, else as typed."""
+    folded = "_".join(text.strip().split()).casefold()
+    return _zones_by_folded_name().get(folded, text.strip())
+
+
+def parse_time(text: str) -> dt.time:
+    """« 18:30 », « 18h30 », « 18h », « 7 » → a time; ValueError otherwise."""
+    match = TIME_RE.match(text)
+    if match is None:
+        raise ValueError(text)
+    return dt.time(int(match.group(1)), int(match.group(2) or 0))
+
+
+class _TypedReply(filters.MessageFilter):
+    """A reply to one of our « type your time zone / time » prompts (in any language)."""
+
+    def filter(self, message: Message) -> bool:
+        return self.prompt_of(message) is not None
+
+    @staticmethod
+    def prompt_of(message: Message) -> tuple[str, bool] | None:
+        """(``"zone"`` or ``"time"``, onboarding?) of the prompt this message replies to."""
+        replied = message.reply_to_message
+        if replied is None or replied.text is None or not replied.from_user:
+            return None
+        if not replied.from_user.is_bot:
+            return None
+        for t in all_texts():
+            for kind in ("zone", "time"):
+                prompt = _prompt(t, kind)
+                if replied.text == prompt:
+                    return kind, False
+                if replied.text == ONBOARDING_PREFIX[kind] + prompt:
+                    return kind, True
+        return None

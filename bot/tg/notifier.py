@@ -1,0 +1,50 @@
+"""The daily prompt through Telegram: :class:`TelegramNotifier` implements the reminders
+service's ``Notifier`` (Telegram's errors become a ``SendResult``, never an exception)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+
+from bot.services.reminders import SendResult
+from bot.tg import keyboards
+from bot.tg.ratelimit import retry_after_seconds
+from bot.tg.texts import texts_for
+
+log = logging.getLogger(__name__)
+
+
+def prompt_text(language: str, due_count: int) -> str:
+    t = texts_for(language)
+    return t.reminder_prompt.format(count=t.plural(due_count, "question", "questions"))
+
+
+class TelegramNotifier:
+    """Sends « Tu as N questions à revoir » with the « Réviser » / « Plus tard » buttons.
+
+    The bot's rate limiter has already retried 429s and network errors by the time an error
+    reaches here; what is left is reported to the dispatcher, which waits or retries later.
+    """
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def send_prompt(self, chat_id: int, language: str, due_count: int) -> SendResult:
+        """Send one prompt; 403 → blocked, 429 → retry_after, 400 → failed for good."""
+        try:
+            await self._bot.send_message(
+                chat_id,
+                prompt_text(language, due_count),
+                reply_markup=keyboards.reminder_prompt(texts_for(language)),
+            )
+        except Forbidden:
+            return SendResult.blocked()
+        except RetryAfter as exc:
+            return SendResult.retry_after_seconds(retry_after_seconds(exc))
+        except BadRequest as exc:  # chat not found, …: sending again will not help
+            return SendResult.failed(exc.message, retry=False)
+        except TelegramError as exc:  # network, 5xx: a later run tries again
+            return SendResult.failed(exc.message, retry=True)
+        return SendResult.sent()

@@ -1,0 +1,1 @@
+"""Terminal quiz tests."""

@@ -1,0 +1,265 @@
+"""The terminal quiz driven by a script, on both engines, and once as a real process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.console import texts
+from bot.console.chat import run_chat
+from bot.db.models import Review, StudySession, User
+
+DATA = Path(__file__).parent / "data" / "questions"
+NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
+
+Step = str | Callable[[str], str]
+
+
+class Script:
+    """Feeds the quiz its lines; a step may read what was printed so far (for the shuffled
+    choices). When the lines run out it is end of input, as with Ctrl-D."""
+
+    def __init__(self, *steps: Step) -> None:
+        self.steps = list(steps)
+        self.out = io.StringIO()
+        self.prompts = 0
+
+    def __call__(self, prompt: str) -> str:
+        assert prompt == texts.PROMPT
+        self.prompts += 1
+        if not self.steps:
+            raise EOFError
+        step = self.steps.pop(0)
+        line = step if isinstance(step, str) else step(self.out.getvalue())
+        self.out.write(f"{prompt}{line}\n")  # as a terminal would show it
+        return line
+
+
+def pick(choice: str) -> Callable[[str], str]:
+    """The number the quiz printed in front of ``choice`` for the question on screen."""
+
+    def number(printed: str) -> str:
+        for line in reversed(printed.splitlines()):
+            found = re.fullmatch(rf"\s+(\d+)\. {re.escape(choice)}", line)
+            if found:
+                return found[1]
+        raise AssertionError(f"{choice!r} is not among the choices shown")
+
+    return number
+
+
+def ticking(start: dt.datetime = NOW) -> Callable[[], dt.datetime]:
+    """A clock that moves one second each time it is read."""
+    moments: Iterator[dt.datetime] = (start + dt.timedelta(seconds=i) for i in range(10**6))
+    return lambda: next(moments)
+
+
+@pytest.fixture
+def questions_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "questions"
+    shutil.copytree(DATA, folder)
+    return folder
+
+
+@pytest.fixture
+def settings(questions_dir: Path) -> Settings:
+    return Settings(_env_file=None, questions_dir=questions_dir)  # type: ignore[call-arg]
+
+
+def chat(settings: Settings, engine: Engine, script: Script, **kwargs: object) -> int:
+    return run_chat(
+        settings,
+        engine,
+        user="léa",
+        input_fn=script,
+        output=script.out,
+        now_fn=ticking(),
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def test_a_whole_session(
+    settings: Settings, engine: Engine, session_factory: sessionmaker[Session]
+) -> None:
+    script = Script(
+        "/aide",
+        "2006",
+        pick("la Chine"),
+        "/annuler",
+        pick("la Russie"),
+        "/stats",
+        "/quitter",
+    )
+
+    assert chat(settings, engine, script) == 0
+
+    out = script.out.getvalue()
+    assert out.startswith("Salut léa !")
+    assert "/annuler" in out and "/stats" in out and "Les commandes :" in out
+    # The open question, answered right, with the sentence it comes from.
+    assert (
+        "— Biélorussie (test) · nouvelle —\n"
+        "En quelle année l'UE décide-t-elle de geler les avoirs des dirigeants biélorusses ?\n"
+        "> /aide\n"
+    ) in out
+    assert (
+        "> 2006\n"
+        "Juste, bravo !\n"
+        "Réponse : 2006\n"
+        "Dans le texte : « En 2006, l'UE décide de geler les avoirs des dirigeants "
+        "biélorusses. »\n"
+        "Explication : Après l'élection présidentielle de mars 2006.\n"
+        "Session : 1 réponse, 1 juste.\n"
+    ) in out
+    # The multiple choice, numbered, first answered wrong, then undone and answered again.
+    assert out.count("Quel pays est le principal allié de la Biélorussie ?") == 2
+    assert re.search(r"  1\. .*\n  2\. .*\n  3\. .*\n  4\. ", out)
+    assert (
+        "Raté. Ce n'est pas la bonne réponse.\n"
+        "Réponse : la Russie\n"
+        "Dans le texte : « La Russie reste le principal allié de la Biélorussie. »\n"
+    ) in out
+    assert "C'est annulé : ta réponse « la Chine » ne compte plus." in out
+    assert "Session : 2 réponses, 2 justes." in out
+    assert "réponses données : 2\n  réussite : 100 %" in out
+    assert out.endswith(
+        "Bilan : 2 réponses, 2 justes.\n"
+        "Il reste des questions : relance-moi quand tu veux.\n"
+        "À bientôt !\n"
+    )
+
+    with session_factory() as s:
+        user = s.scalars(select(User).where(User.console_name == "léa")).one()
+        reviews = s.scalars(select(Review).order_by(Review.id)).all()
+        assert [(r.given_answer, r.correct, r.user_id) for r in reviews] == [
+            ("2006", True, user.id),
+            ("la Russie", True, user.id),
+        ]
+        run = s.scalars(select(StudySession)).one()
+        assert (run.answered, run.correct) == (2, 2) and run.ended_at is not None
+
+
+def test_everything_answered_then_a_second_visit(settings: Settings, engine: Engine) -> None:
+    script = Script("en 2006", "la Pologne", "faux")
+    assert chat(settings, engine, script) == 0
+    out = script.out.getvalue()
+    assert "Juste, bravo !" in out and "Raté." in out
+    assert "  1. Vrai\n  2. Faux" in out
+    assert texts.ALL_DONE in out
+    assert "Bilan : 3 réponses, 2 justes." in out
+    # The wrong answer comes back after a minute: « aujourd'hui à 10 h 01 » in Paris.
+    assert "Prochaine révision : aujourd'hui à 10 h 01." in out
+
+    again = Script()
+    assert chat(settings, engine, again) == 0
+    assert "Salut léa !" in again.out.getvalue()
+
+
+def test_typing_mistakes_and_commands(settings: Settings, engine: Engine) -> None:
+    script = Script("", "/bof", "2006", "7", "0", "la russie")
+    assert chat(settings, engine, script) == 0
+    out = script.out.getvalue()
+    assert texts.EMPTY_ANSWER in out
+    assert "Je ne connais pas /bof." in out
+    assert out.count(texts.CHOOSE_NUMBER.format(count=4)) == 2
+    # The choice typed out in full counts like its number.
+    assert out.count("Juste, bravo !") == 2
+    assert "Bilan : 2 réponses, 2 justes." in out
+
+
+def test_undo_with_nothing_to_undo_and_ctrl_c(settings: Settings, engine: Engine) -> None:
+    def interrupt(_printed: str) -> str:
+        raise KeyboardInterrupt
+
+    script = Script("/annuler", interrupt)
+    assert chat(settings, engine, script) == 130
+    out = script.out.getvalue()
+    assert texts.UNDO_NOTHING in out
+    assert out.endswith("Bilan : 0 réponse, 0 juste.\nIl reste des questions : relance-moi "
+                        "quand tu veux.\nÀ bientôt !\n")  # fmt: skip
+
+
+def test_practice_one_deck(settings: Settings, engine: Engine) -> None:
+    script = Script("1990", "la Russie", "vrai")
+    assert chat(settings, engine, script, deck="bielorussie-test") == 0
+    out = script.out.getvalue()
+    assert "Mode entraînement sur « Biélorussie (test) »" in out
+    assert out.count(texts.PRACTICE_NOTE) == 3
+    assert texts.PRACTICE_DONE in out
+
+    unknown = Script()
+    assert chat(settings, engine, unknown, deck="histoire") == 1
+    assert "Je ne connais pas le paquet « histoire ». Paquets disponibles : bielorussie-test." in (
+        unknown.out.getvalue()
+    )
+
+
+def test_invalid_files_are_listed_and_the_quiz_goes_on(
+    settings: Settings, engine: Engine, questions_dir: Path
+) -> None:
+    assert chat(settings, engine, Script()) == 0  # imports the valid deck
+    (questions_dir / "casse.yaml").write_text(
+        "version: 1\ndeck:\n  id: casse\n  title: Casse\nquestions:\n  - id: q\n    kind: nope\n",
+        encoding="utf-8",
+    )
+    script = Script("2006")
+    assert chat(settings, engine, script) == 0
+    out = script.out.getvalue()
+    assert out.startswith(texts.IMPORT_FAILED)
+    assert "casse.yaml" in out and texts.IMPORT_CONTINUE in out
+    assert "Juste, bravo !" in out
+
+
+def test_no_questions_at_all(engine: Engine, tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, questions_dir=tmp_path / "vide")  # type: ignore[call-arg]
+    script = Script()
+    assert chat(settings, engine, script) == 1
+    assert "Il n'y a encore aucune question." in script.out.getvalue()
+    assert script.prompts == 0
+
+
+def test_help_lists_every_command() -> None:
+    helped = texts.help_text()
+    assert all(name in helped for name, _ in texts.COMMANDS)
+    assert [name for name, _ in texts.COMMANDS] == ["/stats", "/annuler", "/aide", "/quitter"]
+
+
+def test_python_m_bot_chat_in_a_real_process(tmp_path: Path, questions_dir: Path) -> None:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key.lower() not in Settings.model_fields and not key.upper().startswith("TELEGRAM")
+    }
+    env |= {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'quiz.sqlite3'}",
+        "QUESTIONS_DIR": str(questions_dir),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONIOENCODING": "utf-8",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--user", "eleve"],
+        input="2006\n/quitter\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Salut eleve !" in done.stdout
+    assert "Juste, bravo !" in done.stdout
+    assert "Bilan : 1 réponse, 1 juste." in done.stdout
