@@ -78,7 +78,7 @@ def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
     except DeckFormatError as exc:
         for problem in exc.problems:
             print(problem)
-        print(f"{len(exc.problems)} erreur(s) : rien n'a été importé.", file=sys.stderr)
+        print(f"{len(exc.problems)} erreur(s) à corriger.", file=sys.stderr)
         return 1
     print(summarize(decks))
     return 0

@@ -121,7 +121,7 @@ def test_validate_invalid_file_lists_problems(
     assert out.splitlines() == [
         f"{Path('questions') / bad.name}:6 [annonce] il manque « answer » (la bonne réponse)"
     ]
-    assert err == "1 erreur(s) : rien n'a été importé.\n"
+    assert err == "1 erreur(s) à corriger.\n"
 
 
 def test_import_then_reimport_then_edit(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -22,8 +22,9 @@ Every problem of every file is collected before raising, so a teacher fixes a fi
 
 Why not plain ``yaml.safe_load``: problems need line numbers; scalars are kept as written
 (``answer: 10:30`` is the text "10:30", not YAML 1.1's sexagesimal 630); anchors and aliases are
-refused (no "billion laughs"); nesting depth and file size are bounded. So the file is only
-*composed* with PyYAML's ``SafeLoader`` (a node tree, no object is ever constructed) and the
+refused (no "billion laughs"); nesting depth and file size are bounded. So the parser's events
+(libyaml's when available, else PyYAML's; both with ``SafeLoader``'s tag resolution) are only
+*composed* into a node tree, with no Python object ever constructed from a YAML tag, and the
 values are built from the nodes in one pass that checks them on the way.
 """
 
@@ -198,7 +199,7 @@ def load_deck_bytes(data: bytes, filename: str) -> Deck:
 
 def load_deck_file(path: Path) -> Deck:
     """Read and check one question file (a missing or unreadable file is a DeckFormatError too)."""
-    result = _check_path(path)
+    result = _check_path(Path(path))
     if result.deck is None:
         raise DeckFormatError(result.problems)
     return result.deck
@@ -214,17 +215,17 @@ def load_decks(paths: Iterable[Path]) -> list[Deck]:
     Raises:
         DeckFormatError: with every problem of every file.
     """
-    files, problems = _deck_files(paths)
+    files, problems = _deck_files([Path(path) for path in paths])
     decks: list[Deck] = []
     first_use: dict[str, tuple[str, int]] = {}
     for path in files:
         result = _check_path(path)
-        problems.extend(result.problems)
+        file_problems = result.problems
         if result.slug is not None:
             slug, line = result.slug
             if slug in first_use:
                 other, other_line = first_use[slug]
-                problems.append(
+                file_problems.append(
                     DeckProblem(
                         str(path),
                         line,
@@ -235,7 +236,8 @@ def load_decks(paths: Iterable[Path]) -> list[Deck]:
                 )
             else:
                 first_use[slug] = (str(path), line)
-        if result.deck is not None:
+        problems.extend(_in_line_order(file_problems))
+        if result.deck is not None and not file_problems:
             decks.append(result.deck)
     if problems:
         raise DeckFormatError(problems)
@@ -323,8 +325,13 @@ def _check_bytes(data: bytes, filename: str) -> _Result:
     checker = _Checker(filename)
     root = _parse(data, checker)
     deck = checker.build(root) if root is not None else None
-    problems = sorted(checker.problems, key=lambda p: -1 if p.line is None else p.line)
+    problems = _in_line_order(checker.problems)
     return _Result(deck if not problems else None, problems, checker.slug)
+
+
+def _in_line_order(problems: list[DeckProblem]) -> list[DeckProblem]:
+    """Whole-file problems first, then by line (stable: same line, order of discovery)."""
+    return sorted(problems, key=lambda problem: problem.line or 0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -378,7 +385,6 @@ def _compose_events(events: Iterable[yaml.Event]) -> Node | None:
             pending.append(node)
 
     for event in events:
-        mark = _mark(event.start_mark)
         # libyaml's marks are another class with the same ``line`` and ``column``.
         start, end = cast(yaml.Mark, event.start_mark), cast(yaml.Mark, event.end_mark)
         if isinstance(event, yaml.AliasEvent) or (
@@ -387,7 +393,7 @@ def _compose_events(events: Iterable[yaml.Event]) -> Node | None:
             raise _Refused(
                 problem="les ancres « & » et les alias « * » de YAML ne sont pas acceptés :"
                 " recopiez le texte à chaque endroit",
-                problem_mark=mark,
+                problem_mark=start,
             )
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
@@ -395,7 +401,7 @@ def _compose_events(events: Iterable[yaml.Event]) -> Node | None:
                 raise _Refused(
                     problem="plusieurs documents YAML (séparateur « --- ») : un fichier ne"
                     " contient qu'un paquet",
-                    problem_mark=mark,
+                    problem_mark=start,
                 )
         elif isinstance(event, yaml.ScalarEvent):
             tag = event.tag
@@ -407,7 +413,7 @@ def _compose_events(events: Iterable[yaml.Event]) -> Node | None:
                 raise _Refused(
                     problem=f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux) :"
                     " vérifiez l'indentation et les crochets",
-                    problem_mark=mark,
+                    problem_mark=start,
                 )
             kind = SequenceNode if isinstance(event, yaml.SequenceStartEvent) else MappingNode
             tag = event.tag
@@ -435,7 +441,8 @@ def _parse(data: bytes, checker: _Checker) -> Node | None:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        # In characters, as an editor counts them: the line is valid UTF-8 up to the error.
+        column = len(data[data.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode()) + 1
         checker.add(
             line,
             None,
@@ -589,11 +596,6 @@ def _unclosed_quote(lines: Sequence[str], before: int) -> int | None:
 
 # --------------------------------------------------------------------------------------------
 # YAML node tree -> Deck, checking on the way
-
-
-def _mark(mark: object) -> yaml.Mark | None:
-    # libyaml's marks are another class, but errors are reported from the pure-Python pass.
-    return mark if isinstance(mark, yaml.Mark) else None
 
 
 def _line(node: Node) -> int:

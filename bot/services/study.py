@@ -61,7 +61,7 @@ from bot.services.views import (
 
 #: An answer can be taken back this long after it was given.
 UNDO_WINDOW = dt.timedelta(minutes=10)
-#: A run with no question shown for this long is over; the next question starts a new one.
+#: A run with no answer for this long is over; the next question starts a new one.
 SESSION_IDLE = dt.timedelta(hours=1)
 #: Buttons for a multiple-choice question: the answer and up to three distractors.
 MAX_CHOICES = 4
@@ -295,16 +295,13 @@ class StudyService:
         found = repo.open_session(session, user_id)
         if found is None:
             return None
-        run, last_shown = found
-        last_activity = max(run.started_at, last_shown or run.started_at)
-        if (
-            run.practice == practice
-            and run.deck_id == deck_id
-            and now - last_activity < SESSION_IDLE
-        ):
+        run, last_answer = found
+        last_activity = max(run.started_at, last_answer or run.started_at)
+        idle = now - last_activity >= SESSION_IDLE
+        if not idle and run.practice == practice and run.deck_id == deck_id:
             return run
-        ended = last_activity if now - last_activity >= SESSION_IDLE else now
-        run.ended_at = max(ended, run.started_at)
+        # An idle run ended with its last answer; one of another kind ends now.
+        run.ended_at = last_activity if idle else max(now, run.started_at)
         return None
 
     # -- answering --------------------------------------------------------------------------

@@ -595,14 +595,10 @@ def test_same_deck_id_is_detected_even_if_the_file_has_other_problems(tmp_path: 
 
     problems = problems_of_path(tmp_path)
 
+    first = tmp_path / "a.yaml"
     assert [(p.line, p.message.split(" :")[0]) for p in problems] == [
+        (3, f"le paquet « histoire » est déjà défini dans {first} (ligne 3)"),
         (9, "« answer » est vide"),
-        (
-            3,
-            "le paquet « histoire » est déjà défini dans "
-            + str(tmp_path / "a.yaml")
-            + " (ligne 3)",
-        ),
     ]
 
 

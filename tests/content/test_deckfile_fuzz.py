@@ -154,16 +154,16 @@ def test_damaged_file_loads_or_reports_located_problems(data: bytes) -> None:
 
 @FUZZ
 @given(damaged())
-def test_libyaml_and_pure_python_agree(data: bytes) -> None:
-    fast = outcome(data)
+def test_pure_python_parser_keeps_the_same_promises(data: bytes) -> None:
+    # libyaml accepts a few texts PyYAML refuses (a tab inside plain text), so the outcomes
+    # may differ between the two parsers; the promises hold with both.
     with mock.patch.object(deckfile, "_FAST_LOADER", None):
-        slow = outcome(data)
+        result = outcome(data)
 
-    if isinstance(fast, DeckFormatError):
-        assert isinstance(slow, DeckFormatError)
-        assert fast.problems == slow.problems
+    if isinstance(result, DeckFormatError):
+        check_problems(result, data)
     else:
-        assert fast == slow
+        check_deck(result)
 
 
 @FUZZ

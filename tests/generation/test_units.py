@@ -40,7 +40,8 @@ def test_markdown_heading_is_not_a_sentence() -> None:
 
 def test_synthetic_distractors_keep_the_form() -> None:
     assert _synth_time(AnswerType.MONTH, "juin 2011")[:2] == ["juin 2012", "juin 2010"]
-    assert all(a.endswith("milliards de dollars") for a in _synth_amount("3 milliards de dollars"))
+    amounts = _synth_amount("3 milliards de dollars")
+    assert amounts[:2] == ["6 milliards de dollars", "1,5 milliard de dollars"]
 
 
 def test_fold_ignores_case_accents_and_article() -> None:

@@ -165,14 +165,16 @@ def answer_totals(session: Session, user_id: int) -> tuple[int, int]:
 
 
 def open_session(session: Session, user_id: int) -> tuple[StudySession, dt.datetime | None] | None:
-    """The student's open run, with when its last question was shown (None: none yet)."""
-    last_shown = (
-        select(func.max(Presentation.shown_at))
-        .where(Presentation.user_id == user_id, Presentation.session_id == StudySession.id)
-        .scalar_subquery()
+    """The student's open run, with their last answer's time (None: never answered).
+
+    The last answer comes from the ``reviews(user_id, reviewed_at)`` index: one probe, however
+    long the student's history.
+    """
+    last_answer = (
+        select(func.max(Review.reviewed_at)).where(Review.user_id == user_id).scalar_subquery()
     )
     row = session.execute(
-        select(StudySession, last_shown)
+        select(StudySession, last_answer)
         .where(StudySession.user_id == user_id, StudySession.ended_at.is_(None))
         .order_by(StudySession.id.desc())
         .limit(1)
