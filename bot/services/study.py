@@ -65,6 +65,8 @@ UNDO_WINDOW = dt.timedelta(minutes=10)
 SESSION_IDLE = dt.timedelta(hours=1)
 #: Buttons for a multiple-choice question: the answer and up to three distractors.
 MAX_CHOICES = 4
+#: ``reviews.idempotency_key`` is a VARCHAR(96).
+MAX_KEY_LENGTH = 96
 #: ``secrets.token_urlsafe(6)``: 8 characters, 48 random bits.
 TOKEN_BYTES = 6
 #: True/false buttons keep this order: shuffling « Vrai » and « Faux » only confuses.
@@ -354,6 +356,8 @@ class StudyService:
         response_ms: int | None,
         easy: bool,
     ) -> AnswerOutcome:
+        if not 0 < len(key) <= MAX_KEY_LENGTH:
+            raise ValueError(f"idempotency key must have 1 to {MAX_KEY_LENGTH} characters")
         with self._sessions() as session:
             try:
                 return self._record_in(session, user_id, token, given, now, key, response_ms, easy)

@@ -802,3 +802,18 @@ def test_progress_figures(study: StudyService, session_factory: SessionFactory) 
 
     assert (progress.answered, progress.correct, progress.accuracy) == (1, 1, 1.0)
     assert (progress.due_today, progress.new_today, progress.new_per_day) == (1, 1, 10)
+
+
+def test_idempotency_keys_must_fit_the_column(
+    study: StudyService, session_factory: SessionFactory
+) -> None:
+    user = add_user(session_factory)
+    add_deck(session_factory, "d", [("q0", 0)])
+    shown = study.next_question(user, NOW)
+    assert shown is not None
+    for key in ("", "k" * 97):
+        with pytest.raises(ValueError, match="idempotency key"):
+            study.answer(user, shown.token, "2006", NOW, idempotency_key=key)
+    assert count(session_factory, Review) == 0
+    outcome = study.answer(user, shown.token, "2006", NOW, idempotency_key="k" * 96)
+    assert outcome.status is AnswerStatus.RECORDED

@@ -73,7 +73,7 @@ def long_deck(prompt_chars: int, choice_chars: int) -> str:
 version: 1
 deck:
   id: long
-  title: "{"Titre interminable " * 20}"
+  title: "{"Titre interminable " * 12}"
 questions:
   - id: longue
     kind: choice

@@ -1,0 +1,39 @@
+"""Webhook mode: Telegram POSTs updates to the bot's own HTTP server (several instances can
+sit behind a load balancer); the secret token keeps strangers out."""
+
+from __future__ import annotations
+
+import socket
+
+import httpx
+
+from bot.tg.app import WebhookServer, running
+from bot.tg.context import BotApplication
+from tests.support.fake_telegram import FakeTelegram, FakeUser
+from tests.tg.conftest import buttons
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_updates_posted_to_the_webhook(
+    app: BotApplication, tg: FakeTelegram, student: FakeUser
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    server = WebhookServer("127.0.0.1", port, "telegram", url, secret_token="s3cret-token")
+    async with running(app, webhook=server):
+        assert tg.calls("setWebhook", ok=True)[-1].params["url"] == url
+        student.send_command("/quiz")
+        question = await student.wait_for_message("principal allié")
+        student.press(question, buttons(question)["la Russie"])
+        await student.wait_for_message("membre de l'OTAN")
+        assert {d.status for d in tg.webhook_deliveries} == {200}
+        assert not tg.calls("getUpdates")
+
+        async with httpx.AsyncClient() as client:  # a stranger without the secret token
+            forged = await client.post(url, json={"update_id": 999, "message": {}})
+        assert forged.status_code == 403
