@@ -176,10 +176,12 @@ class Presentation(Base):
     """A question as shown: the answer must carry its token, so stale or forged ones fail."""
 
     __tablename__ = "presentations"
+    # "The student's latest showing" is the hot lookup: (user_id, id) answers it from the index.
+    __table_args__ = (Index("ix_presentations_user_id_id", "user_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(16), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("study_sessions.id", ondelete="CASCADE")
@@ -201,6 +203,9 @@ class Review(Base):
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("study_sessions.id", ondelete="SET NULL")
+    )
+    presentation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("presentations.id", ondelete="SET NULL")
     )
     idempotency_key: Mapped[str] = mapped_column(String(96), unique=True)
     rating: Mapped[int] = mapped_column(SmallInteger)

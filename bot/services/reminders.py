@@ -248,13 +248,11 @@ class ReminderService:
         outcomes: Counter[str] = Counter()
         to_send: list[ClaimedReminder] = []
         with self._sessions() as session:
-            locking = repo.is_postgresql(session)
-            students = repo.due_students(session, now, limit, lock=locking)
+            repo.lock_for_claim(session)
+            students = repo.due_students(session, now, limit, lock=True)
             plans = [self._plan(student, now) for student in students]
             won = repo.advance(
-                session,
-                [(p.student.user_id, p.scheduled_for, p.next_at) for p in plans],
-                rows_locked=locking,
+                session, [(p.student.user_id, p.scheduled_for, p.next_at) for p in plans]
             )
             outcomes["lost"] = len(plans) - len(won)
             plans = [p for p in plans if p.student.user_id in won]

@@ -417,6 +417,7 @@ class StudyService:
                 user_id=user_id,
                 question_id=question.id,
                 session_id=shown.session_id,
+                presentation_id=shown.id,
                 idempotency_key=key,
                 rating=int(rating),
                 verdict=result.verdict.value,

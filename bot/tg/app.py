@@ -9,6 +9,7 @@ start and stop inside an ``async with``, for tests.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -52,9 +53,10 @@ def build_application(
     engine: Engine,
     *,
     services: Services | None = None,
-    tuning: Tuning = Tuning(),  # noqa: B008 - frozen, never mutated
+    tuning: Tuning | None = None,
 ) -> BotApplication:
     """Build the bot: builder, services, handlers in order, jobs. Nothing runs yet."""
+    tuning = tuning or Tuning()
     app: BotApplication = (
         ApplicationBuilder()
         .token(settings.require_token())
@@ -70,8 +72,6 @@ def build_application(
                 network_base_delay=tuning.network_base_delay,
             )
         )
-        # getUpdates waits up to poll_timeout on the server: the HTTP read must wait longer.
-        .get_updates_read_timeout(tuning.poll_timeout + 10)
         .post_init(on_startup)
         .build()
     )
@@ -132,6 +132,11 @@ async def publish_commands(app: BotApplication, settings: Settings) -> None:
             log.warning("teacher %s: command menu not set (%s)", teacher_id, exc)
 
 
+def _poll_timeout(app: BotApplication) -> dt.timedelta:
+    # PTB lengthens the HTTP read timeout of getUpdates by this long-polling wait itself.
+    return dt.timedelta(seconds=app.bot_data.tuning.poll_timeout)
+
+
 def webhook_path(settings: Settings) -> str:
     if not settings.webhook_url:
         raise ConfigError("WEBHOOK_URL manquant : l'URL publique du bot (https://…/chemin).")
@@ -152,9 +157,7 @@ def run_bot(settings: Settings, engine: Engine, *, webhook: bool = False) -> int
             allowed_updates=ALLOWED_UPDATES,
         )
     else:
-        app.run_polling(
-            timeout=int(app.bot_data.tuning.poll_timeout), allowed_updates=ALLOWED_UPDATES
-        )
+        app.run_polling(timeout=_poll_timeout(app), allowed_updates=ALLOWED_UPDATES)
     return 0
 
 
@@ -182,7 +185,7 @@ async def running(
             await app.post_init(app)
         if webhook is None:
             await updater.start_polling(
-                timeout=int(app.bot_data.tuning.poll_timeout), allowed_updates=ALLOWED_UPDATES
+                timeout=_poll_timeout(app), allowed_updates=ALLOWED_UPDATES
             )
         else:
             await updater.start_webhook(

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.tg.context import BotApplication
 from tests.support.fake_telegram import FakeTelegram, FakeUser
-from tests.tg.conftest import buttons, count_reviews, has_buttons, last_id
+from tests.tg.harness import buttons, count_reviews, has_buttons, last_id
 
 
 async def test_double_tap_on_the_same_button_counts_once(

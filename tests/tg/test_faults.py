@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.tg.context import BotApplication
 from tests.support.fake_telegram import FakeTelegram, FakeUser
-from tests.tg.conftest import get_user
+from tests.tg.harness import get_user
 
 
 async def test_429_waits_retry_after_then_sends(

@@ -8,8 +8,8 @@ import pytest
 from bot.tg.context import BotApplication
 from bot.tg.render import MAX_TEXT, utf16_len
 from tests.support.fake_telegram import FakeTelegram, FakeUser
-from tests.tg.conftest import buttons
 from tests.tg.decks import long_deck
+from tests.tg.harness import buttons
 
 
 @pytest.mark.parametrize("deck_yaml", [long_deck(prompt_chars=6000, choice_chars=300)])
@@ -21,9 +21,7 @@ async def test_huge_question_and_choices(
     assert utf16_len(question["text"]) <= MAX_TEXT
     labels = buttons(question)
     assert set(labels) == {"A", "B", "C", "D", "⏹ Stop"}  # choices listed in the text
-    right = next(
-        letter for letter in "ABCD" if f"\n{letter}) Réponse A" in question["text"]
-    )
+    right = next(letter for letter in "ABCD" if f"\n{letter}) Réponse A" in question["text"])
     student.press(question, labels[right])
     await tg.wait_for_message(
         student.chat_id,

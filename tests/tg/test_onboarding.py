@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.tg.context import BotApplication
 from tests.support.fake_telegram import FakeTelegram, FakeUser
-from tests.tg.conftest import JSON, buttons, get_user, has_buttons, last_id
+from tests.tg.harness import JSON, buttons, get_user, has_buttons, last_id
 
 
 async def test_onboarding_with_buttons_and_a_typed_zone(
@@ -82,6 +82,8 @@ async def wait_for_label(tg: FakeTelegram, user: FakeUser, message: JSON, mark: 
     """The same message once one of its buttons starts with ``mark``."""
     return await tg.wait_for_message(
         user.chat_id,
-        where=lambda m: m["message_id"] == message["message_id"]
-        and any(label.startswith(mark) for label in buttons(m)),
+        where=lambda m: (
+            m["message_id"] == message["message_id"]
+            and any(label.startswith(mark) for label in buttons(m))
+        ),
     )

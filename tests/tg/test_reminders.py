@@ -13,7 +13,7 @@ from bot.services.clock import utcnow
 from bot.tg.context import BotApplication
 from bot.tg.handlers.reminders import JOB_NAME
 from tests.support.fake_telegram import FakeTelegram, FakeUser
-from tests.tg.conftest import get_user, has_buttons
+from tests.tg.harness import get_user, has_buttons
 
 
 async def register(user: FakeUser) -> None:

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.tg.context import BotApplication
 from tests.support.fake_telegram import FakeTelegram, FakeUser
-from tests.tg.conftest import buttons, count_reviews, has_buttons, last_id
+from tests.tg.harness import buttons, count_reviews, has_buttons, last_id
 
 
 async def test_full_session_with_buttons_and_typed_answers(
@@ -39,3 +39,21 @@ async def test_full_session_with_buttons_and_typed_answers(
     q4_now = next(m for m in student.messages() if m["message_id"] == q4["message_id"])
     assert "❌" in q4_now["text"] and "1994" in q4_now["text"]
     assert count_reviews(db) == 4
+
+
+async def test_stats_text_and_chart(
+    bot: BotApplication, tg: FakeTelegram, student: FakeUser
+) -> None:
+    student.send_command("/stats")
+    await student.wait_for_message("Pas encore de réponses")
+    student.send_command("/quiz")
+    q1 = await student.wait_for_message("principal allié")
+    student.press(q1, buttons(q1)["la Russie"])
+    await student.wait_for_message("membre de l'OTAN")
+
+    mark = last_id(tg, student)
+    student.send_command("/stats")
+    text = await student.wait_for_message("Tes progrès", after=mark)
+    assert "Réponses : 1 sur 7 jours (100 %)" in text["text"]
+    chart = await student.wait_for_message(where=lambda m: "photo" in m, after=mark)
+    assert chart["photo"][0]["width"] > 0

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.tg.context import BotApplication
 from tests.support.fake_telegram import FakeTelegram, FakeUser
-from tests.tg.conftest import JSON, buttons, count_reviews, get_user, last_id
+from tests.tg.harness import JSON, buttons, count_reviews, get_user, last_id
 
 
 async def edited(tg: FakeTelegram, user: FakeUser, message: JSON, contains: str) -> JSON:
@@ -42,7 +42,11 @@ async def test_settings_changes(
 
     user = get_user(db, student.id)
     assert user is not None
-    assert (user.new_cards_per_day, user.reminder_time, user.timezone) == (20, None, "Africa/Dakar")
+    assert (user.new_cards_per_day, user.reminder_time, user.timezone) == (
+        20,
+        None,
+        "Africa/Dakar",
+    )
     assert user.next_reminder_at is None
 
     student.press(menu, button="⏰ Heure du rappel")
@@ -59,7 +63,10 @@ async def test_settings_changes(
     menu = await edited(tg, student, menu, "Your settings")
     assert "Language: English" in menu["text"]
     commands = tg.commands(f"chat:{student.chat_id}")
-    assert {"command": "settings", "description": "reminder time, time zone, new questions, language"} in commands
+    assert {
+        "command": "settings",
+        "description": "reminder time, time zone, new questions, language",
+    } in commands
 
     user = get_user(db, student.id)
     assert user is not None
@@ -78,8 +85,9 @@ async def test_decks_switch(
     student.press(menu, button=label)
     await tg.wait_for_message(
         student.chat_id,
-        where=lambda m: m["message_id"] == menu["message_id"]
-        and any(k.startswith("⬜") for k in buttons(m)),
+        where=lambda m: (
+            m["message_id"] == menu["message_id"] and any(k.startswith("⬜") for k in buttons(m))
+        ),
     )
     mark = last_id(tg, student)
     student.send_command("/quiz")

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.models import Deck, Question
 from bot.tg.context import BotApplication
 from tests.support.fake_telegram import FakeTelegram, FakeUser
-from tests.tg.conftest import buttons, last_id
 from tests.tg.decks import INVALID, SUEZ
+from tests.tg.harness import buttons, last_id
 
 
 def deck_slugs(db: sessionmaker[Session]) -> set[str]:

@@ -10,7 +10,7 @@ import httpx
 from bot.tg.app import WebhookServer, running
 from bot.tg.context import BotApplication
 from tests.support.fake_telegram import FakeTelegram, FakeUser
-from tests.tg.conftest import buttons
+from tests.tg.harness import buttons
 
 
 def free_port() -> int:

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
 _SUBJ = ("nsubj", "nsubj:pass")
+#: A longer subject makes an unreadable question (the length filter of ``rank`` applies too).
+MAX_SUBJECT_TOKENS = 22
 _AUX = ("aux", "aux:tense", "aux:pass", "aux:caus")
 _CLITIC_DEPS = ("expl:comp", "expl:pass", "expl", "obj", "iobj", "expl:subj", "obl:arg")
 _NEG = frozenset({"pas", "plus", "jamais", "guère", "point", "rien"})
@@ -185,8 +187,9 @@ def find_subject(top: Token, antecedents: list[Antecedent]) -> Subject | None:
     text = syntax.definite(syntax.join(toks))
     if text.split(" ")[0].lower() in {"son", "sa", "ses", "leur", "leurs"}:
         return None  # « ses représentants »: whose? the question would not say
-    if not text or len(toks) > 14 or any(
-        t.pos_ in {"VERB", "AUX"} and "Fin" in t.morph.get("VerbForm", []) for t in toks
+    if not text or len(toks) > MAX_SUBJECT_TOKENS or any(
+        t.pos_ in {"VERB", "AUX"} and "Fin" in t.morph.get("VerbForm", []) and t.dep_ != "amod"
+        for t in toks
     ):
         return None
     return Subject(text, syntax.gender(subj), syntax.plural(subj),

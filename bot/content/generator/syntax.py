@@ -18,11 +18,28 @@ SIDE_DEPS = frozenset(
 _VOWEL = re.compile(r"^[aeiouyhàâéèêëîïôöûüAEIOUYHÀÂÉÈÊÎÔÛ]")
 
 
+def compound(tok: Token) -> str:
+    """A hyphenated name the tokenizer split (« Royaume » « - » « Uni » → « Royaume-Uni »)."""
+    doc = tok.doc
+    end = tok.i
+    while end + 2 < len(doc) and doc[end + 1].text == "-" and not doc[end].whitespace_ \
+            and not doc[end + 1].whitespace_:
+        end += 2
+    return doc[tok.i:end + 1].text if end > tok.i else tok.text
+
+
+def _hyphen_part(tok: Token) -> bool:
+    """« - » or « Uni » in « Royaume-Uni »: part of a name, not a coordinated noun."""
+    doc = tok.doc
+    return tok.text == "-" or (tok.i > 0 and doc[tok.i - 1].text == "-"
+                               and not doc[tok.i - 1].whitespace_)
+
+
 def gender(tok: Token) -> str | None:
     """Gender of a noun: lexicon, then morphology, then its determiner or adjectives."""
     if tok.text in lexicon.NOUN_GENDER:
         return lexicon.NOUN_GENDER[tok.text]
-    country = lexicon.country_form(tok.text)
+    country = lexicon.country_form(compound(tok))
     if country is not None:
         return country[1]
     if tok.lower_ in {"elle", "elles"}:
@@ -46,9 +63,11 @@ def gender(tok: Token) -> str | None:
 
 
 def plural(tok: Token) -> bool:
-    if tok.text in lexicon.COUNTRIES:
-        return lexicon.COUNTRIES[tok.text][2]
-    if any(c.dep_ == "conj" for c in tok.children) and tok.pos_ != "VERB":
+    name = compound(tok)
+    if name in lexicon.COUNTRIES:
+        return lexicon.COUNTRIES[name][2]
+    if any(c.dep_ == "conj" and not _hyphen_part(c) for c in tok.children) \
+            and tok.pos_ != "VERB":
         return True
     return "Plur" in tok.morph.get("Number", [])
 

@@ -5,9 +5,10 @@ Claiming differs by engine (the service picks with ``session.get_bind().dialect.
 * PostgreSQL: :func:`due_students` / :func:`unsettled` lock the rows they return with
   ``FOR UPDATE SKIP LOCKED``, so concurrent dispatchers take disjoint batches; the updates
   that follow cannot lose.
-* SQLite has no row locks: the claim is a conditional ``UPDATE … WHERE next_reminder_at =
-  <value read>`` (resp. ``status``/``claimed_at`` for outbox rows). SQLite runs one writer at a
-  time, so of two processes that read the same student, exactly one update matches.
+* SQLite has no row locks but a single writer: the claim starts with ``BEGIN IMMEDIATE``
+  (:func:`lock_for_claim`) and moves each student with a conditional ``UPDATE … WHERE
+  next_reminder_at = <value read>``; outbox rows move with conditional updates on
+  ``status``/``claimed_at``. Of two processes that read the same row, one update matches.
 
 The outbox row, unique on ``(user_id, local_date)``, is the last line of defence: a second
 claim of the same local day inserts nothing (``ON CONFLICT DO NOTHING``) and sends nothing.
@@ -21,7 +22,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -77,6 +78,9 @@ class NewRow:
     status: ReminderStatus
     due_count: int
 
+
+#: Rows a later run must look at again.
+UNSETTLED = (ReminderStatus.CLAIMED.value, ReminderStatus.RETRY.value)
 
 _STUDENT_COLUMNS = (
     User.id,
@@ -154,6 +158,7 @@ def student(session: Session, user_id: int, *, lock: bool = False) -> Student | 
 
 
 _users = cast(Table, User.__table__)
+_reminders = cast(Table, Reminder.__table__)
 # Core (not ORM) UPDATE: a list of parameters makes it a plain executemany.
 _advance_stmt = (
     update(_users)
@@ -162,28 +167,42 @@ _advance_stmt = (
 )
 
 
+def lock_for_claim(session: Session) -> None:
+    """Start the claim's transaction holding the right to write.
+
+    SQLite has a single writer: ``BEGIN IMMEDIATE`` takes that lock before the due students
+    are read, so nobody changes them between the read and the conditional update. (Without
+    it, a deferred transaction that read first could fail with ``SQLITE_BUSY`` on its first
+    write instead of waiting.) PostgreSQL locks the rows themselves (``FOR UPDATE SKIP
+    LOCKED`` in :func:`due_students`): nothing to do.
+    """
+    if not is_postgresql(session):
+        session.execute(text("BEGIN IMMEDIATE"))
+
+
 def advance(
-    session: Session,
-    moves: Sequence[tuple[int, dt.datetime, dt.datetime | None]],
-    *,
-    rows_locked: bool,
+    session: Session, moves: Sequence[tuple[int, dt.datetime, dt.datetime | None]]
 ) -> set[int]:
     """Move each ``(user_id, old, new)`` from ``old`` to ``new``; the ids actually moved.
 
-    With ``rows_locked`` (PostgreSQL, rows held ``FOR UPDATE``) one pipelined executemany;
-    otherwise one conditional UPDATE per student, whose row count says who won.
+    One executemany of conditional UPDATEs (``WHERE next_reminder_at = old``). Under the
+    claim's lock (:func:`lock_for_claim`) every one matches; if some did not, the rows are
+    read back to tell who moved.
     """
     if not moves:
         return set()
     params = [{"b_id": uid, "b_old": old, "b_new": new} for uid, old, new in moves]
-    if rows_locked:
-        session.execute(_advance_stmt, params)
+    result = session.execute(_advance_stmt, params)
+    if result.rowcount == len(moves):  # type: ignore[attr-defined]
         return {uid for uid, _, _ in moves}
-    won = set()
-    for (uid, _, _), param in zip(moves, params, strict=True):
-        if session.execute(_advance_stmt, param).rowcount:  # type: ignore[attr-defined]
-            won.add(uid)
-    return won
+    wanted = {uid: new for uid, _, new in moves}
+    return {
+        uid
+        for uid, at in session.execute(
+            select(User.id, User.next_reminder_at).where(User.id.in_(list(wanted)))
+        )
+        if at == wanted[uid]
+    }
 
 
 def set_next_reminder(
@@ -293,10 +312,11 @@ def insert_rows(session: Session, rows: Sequence[NewRow], now: dt.datetime) -> d
     if not rows:
         return {}
     dialect_insert = postgresql.insert if is_postgresql(session) else sqlite.insert
+    # Core, not ORM: one multi-row INSERT … RETURNING without the unit of work's bookkeeping.
     stmt = (
-        dialect_insert(Reminder)
+        dialect_insert(_reminders)
         .on_conflict_do_nothing(index_elements=["user_id", "local_date"])
-        .returning(Reminder.user_id, Reminder.id)
+        .returning(_reminders.c.user_id, _reminders.c.id)
     )
     params = [
         {
@@ -392,12 +412,14 @@ def unsettled(
         select(*_ROW_COLUMNS, *_STUDENT_COLUMNS)
         .join(User, User.id == Reminder.user_id)
         .where(
+            # The first two terms are, word for word, what a partial index on unsettled rows
+            # would say, so that both engines would use one (see docs/performance.md).
             Reminder.sent_at.is_(None),
+            Reminder.status.in_(UNSETTLED),
+            Reminder.claimed_at <= max(claimed_before, retry_before),
             or_(
-                (Reminder.status == ReminderStatus.CLAIMED.value)
-                & (Reminder.claimed_at <= claimed_before),
-                (Reminder.status == ReminderStatus.RETRY.value)
-                & (Reminder.claimed_at <= retry_before),
+                Reminder.status == ReminderStatus.RETRY.value,
+                Reminder.claimed_at <= claimed_before,
             ),
         )
         .order_by(Reminder.claimed_at, Reminder.id)

@@ -261,17 +261,10 @@ def claim_presentation(session: Session, presentation_id: int, now: dt.datetime)
 
 
 def presentation_answered_by(session: Session, review: Review) -> Presentation | None:
-    """The showing that ``review`` answered (same card, answered at the review's instant)."""
-    return session.scalar(
-        select(Presentation)
-        .where(
-            Presentation.user_id == review.user_id,
-            Presentation.card_id == review.card_id,
-            Presentation.answered_at == review.reviewed_at,
-        )
-        .order_by(Presentation.id.desc())
-        .limit(1)
-    )
+    """The showing that ``review`` answered."""
+    if review.presentation_id is None:
+        return None
+    return session.get(Presentation, review.presentation_id)
 
 
 def answered_after(session: Session, user_id: int, presentation_id: int) -> bool:

@@ -15,10 +15,11 @@ from bot.tg.messaging import answer_query, send
 
 def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler(commands.HELP.names, help_command))
-    app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     app.add_handler(CallbackQueryHandler(unknown_button))
     # Private chats only: in a group the bot does not comment on every message.
-    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, hint))
+    private = filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
+    app.add_handler(MessageHandler(private & ~filters.COMMAND, hint))
 
 
 async def help_command(update: Update, context: BotContext) -> None:

@@ -29,7 +29,9 @@ def register(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(start_button, pattern=keyboards.PATTERNS[keyboards.QUIZ]))
     app.add_handler(CallbackQueryHandler(choice, pattern=keyboards.PATTERNS[keyboards.ANSWER]))
     app.add_handler(CallbackQueryHandler(stop, pattern=keyboards.PATTERNS[keyboards.STOP]))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, typed))
+    app.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, typed)
+    )
 
 
 async def quiz(update: Update, context: BotContext) -> None:
