@@ -101,8 +101,8 @@ def _seed_at_0001(conn: Connection) -> None:
         text(
             "INSERT INTO reviews (id, card_id, user_id, question_id, idempotency_key, rating,"
             " verdict, correct, practice, given_answer, reviewed_at, prev_state, prev_due,"
-            " prev_reps, prev_lapses) VALUES (1, 1, 1, 1, 'k1', 3, 'correct', true, false, '2006', :t, 1, :t,"
-            " 0, 0)"
+            " prev_reps, prev_lapses)"
+            " VALUES (1, 1, 1, 1, 'k1', 3, 'correct', true, false, '2006', :t, 1, :t, 0, 0)"
         ),
         {"t": T0},
     )

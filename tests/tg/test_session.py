@@ -55,5 +55,5 @@ async def test_stats_text_and_chart(
     student.send_command("/stats")
     text = await student.wait_for_message("Tes progrès", after=mark)
     assert "Réponses : 1 sur 7 jours (100 %)" in text["text"]
-    chart = await student.wait_for_message(where=lambda m: "photo" in m, after=mark)
+    chart = await tg.wait_for_message(student.chat_id, where=lambda m: "photo" in m, after=mark)
     assert chart["photo"][0]["width"] > 0

@@ -152,7 +152,12 @@ def test_when_in_the_students_zone() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("18:30", dt.time(18, 30)), ("7h45", dt.time(7, 45)), ("21h", dt.time(21)), ("9", dt.time(9))],
+    [
+        ("18:30", dt.time(18, 30)),
+        ("7h45", dt.time(7, 45)),
+        ("21h", dt.time(21)),
+        ("9", dt.time(9)),
+    ],
 )
 def test_parse_time(typed: str, expected: dt.time) -> None:
     assert parse_time(typed) == expected
