@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from alembic import context
 from sqlalchemy import Engine
 
+from alembic import context
 from bot.config import load_settings
 from bot.db.engine import make_engine
 from bot.db.models import Base

@@ -43,7 +43,7 @@ def test_postgres_uses_psycopg3(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@h/db")
     assert load_settings().database_url == "postgresql+psycopg://u:p@h/db"
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg2://u@h/db")
-    with pytest.raises(ConfigError, match="DATABASE_URL.*psycopg"):
+    with pytest.raises(ConfigError, match=r"DATABASE_URL.*psycopg"):
         load_settings()
 
 
