@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import functools
 import json
 import os
 import random
@@ -92,17 +93,23 @@ class Dataset:
     build_seconds: float
 
 
-def _sqlite_value(value: Any) -> Any:
-    # What UtcDateTime/Time/Date/Boolean store on SQLite.
+@functools.lru_cache(maxsize=1 << 18)
+def _sqlite_text(value: dt.date | dt.time) -> str:
+    # What UtcDateTime / Time / Date store on SQLite (text, compared as text).
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     if isinstance(value, dt.time):
         return value.strftime("%H:%M:%S.%f")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
+    return value.isoformat()
+
+
+def _sqlite_value(value: Any) -> Any:
+    kind = type(value)
+    if kind is int or kind is str or kind is float or value is None:
+        return value
+    if kind is bool:
         return int(value)
-    return value
+    return _sqlite_text(value)
 
 
 def _load(engine: Engine, table: str, columns: Sequence[str], rows: Iterator[tuple[Any, ...]]) -> int:
@@ -289,12 +296,18 @@ def timed(func: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 
 
 def reset_busiest(engine: Engine, ds: Dataset) -> None:
-    """Undo a claim of the busiest minute."""
+    """Undo a claim of the busiest minute, and flush its writes so the next run does not pay
+    for them (SQLite: WAL checkpoint; PostgreSQL: vacuum the dead rows)."""
     with engine.begin() as conn:
         conn.execute(
             update(User).where(User.id.in_(ds.busiest_ids)).values(next_reminder_at=BUSY)
         )
         conn.execute(delete(Reminder).where(Reminder.local_date == BUSY_DATE))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        else:
+            conn.execute(text("VACUUM ANALYZE users, reminders"))
 
 
 class InstantNotifier:

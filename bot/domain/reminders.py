@@ -64,6 +64,7 @@ def resolve_local(day: dt.date, at: dt.time, tz_name: str) -> dt.datetime:
     return dt.datetime.fromtimestamp(hi, UTC)
 
 
+@functools.lru_cache(maxsize=4096)
 def next_reminder_at(reminder_time: dt.time, tz_name: str, after: dt.datetime) -> dt.datetime:
     """The first UTC instant strictly after ``after`` whose local time is ``reminder_time``.
 
@@ -75,6 +76,8 @@ def next_reminder_at(reminder_time: dt.time, tz_name: str, after: dt.datetime) -
     Raises:
         ValueError: ``after`` is naive, or the zone name is malformed.
         zoneinfo.ZoneInfoNotFoundError: the zone is unknown.
+
+    Cached: a claim computes it for many students with the same time, zone and ``after``.
     """
     after_utc = _require_aware(after, "after")
     today = after_utc.astimezone(_zone(tz_name)).date()

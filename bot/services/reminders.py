@@ -564,8 +564,9 @@ class ReminderService:
         days = [p.local_date for p in plans if p.local_date is not None]
         if not days:
             return {}
-        # A snooze is at most a day old; two days back leaves room for zone changes.
-        since = min(days) - dt.timedelta(days=2)
+        # A snooze fires within a day of its prompt: its row is dated that day or the day
+        # before the snoozed time.
+        since = min(days) - dt.timedelta(days=1)
         rows = repo.snoozed_rows(session, {p.student.user_id for p in plans}, since)
         matching = {}
         for plan in plans:

@@ -2,7 +2,8 @@
 
 The services are built once by the wiring (:func:`bot.tg.app.build_application`) and reached
 through ``context.study``, ``context.users``… ``bot_data`` only holds that :class:`Services`
-bundle: everything a student does is stored by the services in the database.
+bundle and the :class:`Tuning`; ``user_data`` only a cache of what is on the student's screen
+(:class:`UserState`). Everything a student does is stored by the services in the database.
 """
 
 from __future__ import annotations

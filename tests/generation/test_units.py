@@ -58,3 +58,21 @@ def test_bad_sources_get_a_french_message(tmp_path: Path, data: bytes, message: 
     path.write_bytes(data)
     with pytest.raises(SourceError, match=message):
         read_source(path)
+
+
+def test_country_distractors_come_from_the_region_and_period() -> None:
+    from bot.content.generator import lexicon
+
+    assert any("Biélorussie" in r and "Pologne" in r for r in lexicon.regions_of("Biélorussie"))
+    assert not lexicon.existed("Ukraine", 1947)
+    assert lexicon.existed("Ukraine", 2009)
+    assert lexicon.metonym("Kremlin", 1947) == "Union soviétique"
+    assert lexicon.metonym("Kremlin", 2011) == "Russie"
+
+
+def test_organisation_kinds() -> None:
+    from bot.content.generator.lexicon import org_kind
+
+    assert org_kind("Beltransgaz", "société") == "entreprise"
+    assert org_kind("Conseil de l'Europe") == "institution"
+    assert org_kind("Organisation européenne de coopération économique") == "organisation"

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -41,7 +42,7 @@ JSON = dict[str, Any]
 def make_settings(tg: FakeTelegram, db_url: str, questions_dir: Path) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
-        telegram_bot_token=tg.token,
+        telegram_bot_token=SecretStr(tg.token),
         telegram_api_url=tg.base_url,
         telegram_file_url=tg.base_file_url,
         database_url=db_url,

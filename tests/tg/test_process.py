@@ -29,9 +29,15 @@ async def test_sigterm_finishes_the_update_in_hand(tmp_path: Path) -> None:
             "LOG_LEVEL": "WARNING",
         }
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=tmp_path,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         try:
             student = tg.user(4242, "Léa")
             student.send_command("/aide")

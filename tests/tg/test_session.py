@@ -55,5 +55,7 @@ async def test_stats_text_and_chart(
     student.send_command("/stats")
     text = await student.wait_for_message("Tes progrès", after=mark)
     assert "Réponses : 1 sur 7 jours (100 %)" in text["text"]
-    chart = await tg.wait_for_message(student.chat_id, where=lambda m: "photo" in m, after=mark)
+    chart = await tg.wait_for_message(
+        student.chat_id, where=lambda m: "photo" in m, after=mark, timeout=20
+    )
     assert chart["photo"][0]["width"] > 0

@@ -20,9 +20,12 @@ def deck_slugs(db: sessionmaker[Session]) -> set[str]:
 
 
 async def test_teacher_uploads_a_valid_file(
-    bot: BotApplication, tg: FakeTelegram, teacher: FakeUser, student: FakeUser,
+    bot: BotApplication,
+    tg: FakeTelegram,
+    teacher: FakeUser,
+    student: FakeUser,
     db: sessionmaker[Session],
-) -> None:  # fmt: skip
+) -> None:
     upload = teacher.send_document("suez.yaml", SUEZ.encode())
     report = await teacher.wait_for_message("Fichier importé", after=upload)
     assert "crise-de-suez" in report["text"] and "1 ajoutée" in report["text"]

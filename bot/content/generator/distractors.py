@@ -107,7 +107,26 @@ def _article_kind(form: str) -> str:
     return ""
 
 
+def period_of(pool: Sequence[Candidate]) -> int | None:
+    """The text's period: the median year of its dates (None without dates)."""
+    years = sorted(int(c.value.split()[-1]) for c in pool
+                   if c.type in {AnswerType.YEAR, AnswerType.MONTH, AnswerType.DATE}
+                   and c.value.split()[-1].isdigit())
+    return years[len(years) // 2] if years else None
+
+
+def _org_kind(c: Candidate) -> str | None:
+    return c.kind or lexicon.org_kind(c.value)
+
+
 def _entity_ok(answer: Candidate | None, draft: Draft, other: Candidate) -> bool:
+    if other.value in draft.accept or other.text in draft.accept or (
+        answer is not None and (other.value in answer.accept or draft.value in other.accept)
+    ):
+        return False  # an alias of the answer (« OECE » for the Organisation …)
+    if other.type is AnswerType.ORG and answer is not None and answer.type is AnswerType.ORG \
+            and _org_kind(other) != _org_kind(answer):
+        return False  # a company is no distractor for an institution
     if other.value in lexicon.METONYMS or (
         other.type is AnswerType.ORG and len(other.value.split()) == 1 and other.value.istitle()
         and other.text != other.value
@@ -124,6 +143,16 @@ def _entity_ok(answer: Candidate | None, draft: Draft, other: Candidate) -> bool
         return False
     shown = draft.prompt.lower()
     return _fold(other.text) not in shown
+
+
+_SAME_STATE = (frozenset({"Union soviétique", "URSS", "Russie"}),
+               frozenset({"Allemagne", "RFA", "République fédérale d'Allemagne"}),
+               frozenset({"Royaume-Uni", "Angleterre"}))
+
+
+def _same_state(a: str, b: str) -> bool:
+    """« l'URSS » is no distractor for « l'Union soviétique » (nor « la Russie »)."""
+    return a == b or any(a in s and b in s for s in _SAME_STATE)
 
 
 def choose(draft: Draft, answer: Candidate | None, pool: Sequence[Candidate]) -> tuple[str, ...]:
@@ -178,6 +207,12 @@ def choose(draft: Draft, answer: Candidate | None, pool: Sequence[Candidate]) ->
     # Names: same type, same article form first (« la Chine » for « la Russie »).
     candidates_ = [c for c in same if _entity_ok(answer, draft, c)]
     if kind is AnswerType.PERSON:  # « Loukachenko » is « Aleksandr Loukachenko »
+        roles = {c.text.split()[-1]: c.kind for c in pool if c.type is kind and c.kind}
+        mine = roles.get(draft.answer.split()[-1])
+        if mine and not draft.prompt.startswith(("Qui ", "À qui ")):
+            # « Quel président américain … ? »: not « Nasser », « président égyptien »
+            candidates_ = [c for c in candidates_
+                           if roles.get(c.text.split()[-1]) in {None, mine}]
         surnames = {draft.answer.split()[-1]}
         unique: list[Candidate] = []
         for c in candidates_:
@@ -185,6 +220,13 @@ def choose(draft: Draft, answer: Candidate | None, pool: Sequence[Candidate]) ->
                 surnames.add(c.text.split()[-1])
                 unique.append(c)
         candidates_ = unique
+    aliases: set[str] = set()
+    distinct: list[Candidate] = []
+    for c in candidates_:  # « l'Organisation … » and « OECE » are one distractor, not two
+        if c.value not in aliases:
+            distinct.append(c)
+            aliases |= {c.value, *c.accept}
+    candidates_ = distinct
     art = _article_kind(draft.answer)
     gender = answer.gender if answer is not None else None
     if kind is AnswerType.COUNTRY:
@@ -196,12 +238,26 @@ def choose(draft: Draft, answer: Candidate | None, pool: Sequence[Candidate]) ->
             and (gender is None or c.gender in {None, gender})]
     add(best)
     if kind is AnswerType.COUNTRY:
+        # Pad from the answer's regions (not alphabetically), states of the text's period.
         listed_names = answer.listed_with if answer is not None else ()
-        add(form for name, (form, g, pl) in lexicon.COUNTRIES.items()
-            if g == gender and _article_kind(form) == art and name not in listed_names
-            and name not in listed and _fold(form) not in draft.prompt.lower()
-            and name != draft.value
-            and lexicon.METONYMS.get(draft.value) != name and len(name) > 4)
+        period = period_of(pool)
+        name_of = {form: name for name, (form, _g, _p) in lexicon.COUNTRIES.items()}
+        value = draft.value if draft.value in lexicon.COUNTRIES else name_of.get(draft.answer, "")
+        in_text = {c.value for c in pool}  # a country of the text may be a co-answer
+        regions = lexicon.regions_of(value)
+        pad: list[str] = []
+        second: list[str] = []  # same gender and number, other article (« la » for « l' »)
+        for region in regions:
+            for name in region:
+                pad_form, g, pl = lexicon.COUNTRIES[name]
+                if g != gender or pl != (art == "les") or name in listed_names \
+                        or name in listed or _fold(pad_form) in draft.prompt.lower() \
+                        or name in in_text or _same_state(name, value) \
+                        or not lexicon.existed(name, period) or pad_form in pad + second:
+                    continue
+                (pad if _article_kind(pad_form) == art else second).append(pad_form)
+        pad += second
+        add(pad)
     if len(picked) < 2:
         add(c.text for c in candidates_)
     return tuple(picked)

@@ -8,6 +8,7 @@ expressions over the sentence text, mapped back onto tokens; entity spans are re
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.content.generator import lexicon
@@ -164,7 +165,7 @@ def _entities(sent: Span, sent_index: int) -> list[Candidate]:
         cand = _typed(ent.label_, name, article, doc, start, end, gap_start, sent_index)
         if cand is not None:
             found.append(cand)
-    return _enumerations(found, sent)
+    return _aliases(_enumerations(found, sent), sent)
 
 
 def _typed(label: str, name: str, article: str | None, doc: Doc, start: int, end: int,
@@ -193,15 +194,32 @@ def _typed(label: str, name: str, article: str | None, doc: Doc, start: int, end
     if label == "PER":
         if len(name.split()) == 1 and name[0].isupper() and name.isalpha() and article:
             return None
-        return Candidate(AnswerType.PERSON, name, gap, gap_start, end, name, sent_index, gender)
+        return Candidate(AnswerType.PERSON, name, gap, gap_start, end, name, sent_index, gender,
+                         kind=_title(doc, gap_start))
     if label == "ORG":
         value = lexicon.ORG_ALIASES.get(name, name)
         accept = (name,) if article else ()
+        j = gap_start - 1  # « la société Beltransgaz », « le groupe russe Gazprom »
+        while j > gap_start - 3 and j > 0 and doc[j].pos_ == "ADJ":
+            j -= 1
+        before = doc[j].lemma_.lower() if j >= 0 else ""
         return Candidate(AnswerType.ORG, shown, gap, gap_start, end, value, sent_index, gender,
-                         accept=accept)
+                         accept=accept, kind=lexicon.org_kind(value, before))
     if label == "LOC":
         return Candidate(AnswerType.PLACE, shown, gap, gap_start, end, name, sent_index, gender)
     return Candidate(AnswerType.OTHER, shown, gap, gap_start, end, name, sent_index, gender)
+
+
+def _title(doc: Doc, start: int) -> str | None:
+    """The role written before a person's name: « président égyptien », « ministre »."""
+    words: list[str] = []
+    j = start - 1
+    while j >= 0 and doc[j].pos_ == "ADJ" and len(words) < 2:
+        words.insert(0, doc[j].lower_)
+        j -= 1
+    if j >= 0 and doc[j].lemma_.lower() in lexicon.PERSON_TITLES:
+        return " ".join([doc[j].lemma_.lower(), *words])
+    return None
 
 
 def _enumerations(found: list[Candidate], sent: Span) -> list[Candidate]:
@@ -228,6 +246,22 @@ def _enumerations(found: list[Candidate], sent: Span) -> list[Candidate]:
             c = found[i]
             result[i] = Candidate(c.type, c.text, c.gap, c.start, c.end, c.value, c.sentence,
                                   c.gender, c.plural, c.accept, values)
+    return result
+
+
+def _aliases(found: list[Candidate], sent: Span) -> list[Candidate]:
+    """« l'Organisation européenne de coopération économique (OECE) »: the acronym in
+    parentheses is another name of the organisation (accepted, never its distractor)."""
+    doc = sent.doc
+    result = list(found)
+    for i, full in enumerate(found):
+        for j, short in enumerate(found):
+            if short.start == full.end + 1 and doc[full.end].text == "(" \
+                    and short.end < len(doc) and doc[short.end].text == ")" \
+                    and short.type is full.type:
+                result[i] = replace(result[i], accept=(*result[i].accept, short.value))
+                result[j] = replace(result[j], accept=(*result[j].accept, full.value),
+                                    kind=result[j].kind or full.kind)
     return result
 
 

@@ -109,8 +109,16 @@ NOUN_GENDER: dict[str, str] = {
     "Bruxelles": "Fem", "Washington": "Masc", "Londres": "Fem", "Paris": "Masc",
     "Kominform": "Masc", "Gazprom": "Masc", "armée": "Fem", "accord": "Masc", "Accord": "Masc",
     "traité": "Masc", "sommet": "Masc", "président": "Masc", "ministre": "Masc",
-    "compagnie": "Fem", "Compagnie": "Fem", "groupe": "Masc", "pays": "Masc",
+    "compagnie": "Fem", "Compagnie": "Fem", "aide": "Fem", "Société": "Fem", "groupe": "Masc",
+    "pays": "Masc",
 }
+
+#: Nouns of a role a person's name may follow (« le président égyptien Gamal Abdel Nasser »).
+PERSON_TITLES = frozenset(
+    {"président", "ministre", "secrétaire", "chancelier", "général", "commissaire", "roi",
+     "reine", "ambassadeur", "dirigeant", "leader", "opposant", "premier", "chef", "maréchal",
+     "ministre-président", "diplomate", "économiste", "homme", "journaliste", "écrivain"}
+)
 
 #: Institutions asked with « Quelle institution » rather than « Quelle organisation ».
 INSTITUTION_HEADS = frozenset(
@@ -136,6 +144,9 @@ MONEY_NOUNS = frozenset(
      "indemnisation", "rachat", "vente", "achat", "accord", "amende", "dépense", "dépenses"}
 )
 
+#: Verbs of reaching a level: « Quel montant l'aide atteint-elle ? » rather than « Combien ».
+LEVEL_VERBS = frozenset({"atteindre", "dépasser", "représenter", "totaliser"})
+
 #: Sentence-initial connectors dropped from a question.
 CONNECTORS = frozenset(
     {
@@ -157,6 +168,117 @@ NUMBER_WORDS: dict[str, int] = {
     "cent": 100, "mille": 1000,
 }
 NUMBER_NAMES: dict[int, str] = {v: k for k, v in NUMBER_WORDS.items()}
+
+
+#: Regions for country distractors (a country may be in several). Order = plausibility.
+REGIONS: dict[str, tuple[str, ...]] = {
+    "Europe de l'Est": (
+        "Pologne", "Ukraine", "Moldavie", "Roumanie", "Bulgarie", "Hongrie", "Lituanie",
+        "Lettonie", "Estonie", "Tchécoslovaquie", "République tchèque", "Slovaquie", "Russie",
+        "Biélorussie", "Union soviétique", "RDA", "Yougoslavie", "Albanie",
+    ),
+    "UE": (
+        "France", "Allemagne", "République fédérale d'Allemagne", "Italie", "Belgique",
+        "Pays-Bas", "Luxembourg", "Royaume-Uni", "Irlande", "Danemark", "Espagne", "Portugal",
+        "Grèce", "Autriche", "Suède", "Finlande", "Pologne", "Lituanie", "Lettonie", "Estonie",
+        "Hongrie", "République tchèque", "Slovaquie", "Slovénie", "Croatie", "Roumanie",
+        "Bulgarie", "Chypre",
+    ),
+    "Europe de l'Ouest": (
+        "France", "Royaume-Uni", "Italie", "Belgique", "Pays-Bas", "Luxembourg", "Danemark",
+        "Irlande", "Espagne", "Portugal", "Norvège", "Suisse", "Autriche", "Suède",
+        "République fédérale d'Allemagne", "Allemagne", "Grèce", "Islande", "Finlande",
+    ),
+    "Asie centrale": (
+        "Kazakhstan", "Kirghizistan", "Tadjikistan", "Ouzbékistan", "Turkménistan",
+        "Afghanistan", "Mongolie",
+    ),
+    "Caucase": ("Géorgie", "Arménie", "Azerbaïdjan", "Abkhazie", "Ossétie du Sud"),
+    "ex-URSS": (
+        "Russie", "Ukraine", "Biélorussie", "Moldavie", "Kazakhstan", "Kirghizistan",
+        "Tadjikistan", "Ouzbékistan", "Turkménistan", "Géorgie", "Arménie", "Azerbaïdjan",
+    ),
+    "Moyen-Orient": (
+        "Égypte", "Israël", "Syrie", "Jordanie", "Liban", "Irak", "Iran", "Arabie saoudite",
+        "Turquie", "Libye",
+    ),
+    "Afrique du Nord": ("Algérie", "Maroc", "Tunisie", "Libye", "Égypte"),
+    "Amérique latine": (
+        "Cuba", "Venezuela", "Brésil", "Argentine", "Chili", "Mexique", "Colombie", "Bolivie",
+    ),
+    "Amérique du Nord": ("États-Unis", "Canada", "Mexique"),
+    "Asie": (
+        "Chine", "Japon", "Inde", "Corée du Nord", "Corée du Sud", "Vietnam", "Pakistan",
+        "Indonésie", "Mongolie",
+    ),
+    "grandes puissances": (
+        "États-Unis", "Union soviétique", "Russie", "Chine", "Royaume-Uni", "France", "Japon",
+        "Allemagne",
+    ),
+}
+
+#: States that did not exist for the whole period: (first year, last year).
+EXISTED: dict[str, tuple[int, int]] = {
+    "Union soviétique": (1922, 1991), "URSS": (1922, 1991), "RDA": (1949, 1990),
+    "RFA": (1949, 1990), "République fédérale d'Allemagne": (1949, 1990),
+    "Tchécoslovaquie": (1918, 1992), "Yougoslavie": (1918, 1992), "Israël": (1948, 9999),
+    "République tchèque": (1993, 9999), "Slovaquie": (1993, 9999), "Croatie": (1991, 9999),
+    "Slovénie": (1991, 9999), "Serbie": (2006, 9999), "Abkhazie": (2008, 9999),
+    "Ossétie du Sud": (2008, 9999), "Allemagne": (1990, 9999),
+    **{n: (1991, 9999) for n in (
+        "Russie", "Ukraine", "Biélorussie", "Moldavie", "Kazakhstan", "Kirghizistan",
+        "Tadjikistan", "Ouzbékistan", "Turkménistan", "Géorgie", "Arménie", "Azerbaïdjan",
+        "Estonie", "Lettonie", "Lituanie")},
+}
+
+#: Seats of power that stood for another state before a year (« Moscou » before 1991).
+METONYMS_BEFORE: dict[str, tuple[int, str]] = {
+    "Moscou": (1991, "Union soviétique"),
+    "Kremlin": (1991, "Union soviétique"),
+}
+
+
+def metonym(name: str, period: int | None) -> str | None:
+    """The state or institution a metonym stands for in a text about ``period`` (a year)."""
+    before = METONYMS_BEFORE.get(name)
+    if before is not None and period is not None and period < before[0]:
+        return before[1]
+    return METONYMS.get(name)
+
+
+def existed(name: str, period: int | None) -> bool:
+    span = EXISTED.get(name)
+    return span is None or period is None or span[0] <= period <= span[1]
+
+
+def regions_of(name: str) -> list[tuple[str, ...]]:
+    return [members for members in REGIONS.values() if name in members]
+
+
+#: Kinds of organisation, by the first word of the name: distractors stay of the same kind.
+_ORG_KIND_HEADS: dict[str, str] = {
+    "Compagnie": "entreprise", "Société": "entreprise", "Groupe": "entreprise",
+    "Plan": "programme", "Programme": "programme", "Program": "programme",
+    "European": "programme", "Politique": "programme", "Partenariat": "programme",
+    "Accord": "programme", "Traité": "programme",
+    "Organisation": "organisation", "Communauté": "organisation", "Union": "organisation",
+    "Fonds": "organisation", "Banque": "organisation", "Alliance": "organisation",
+}
+_COMPANY_WORDS = frozenset({"société", "groupe", "entreprise", "compagnie", "firme"})
+
+
+def org_kind(name: str, word_before: str = "") -> str | None:
+    """« entreprise », « institution », « programme » or « organisation » (None: unknown)."""
+    if word_before in _COMPANY_WORDS:
+        return "entreprise"
+    head = name.split()[0]
+    if head in INSTITUTION_HEADS:
+        return "institution"
+    if head in _ORG_KIND_HEADS:
+        return _ORG_KIND_HEADS[head]
+    if head in ORG_ALIASES or (name.isupper() and len(name) <= 6):
+        return "organisation"
+    return None
 
 
 def country_form(name: str) -> tuple[str, str, bool] | None:

@@ -75,6 +75,7 @@ class Candidate:
     plural: bool = False
     accept: tuple[str, ...] = ()
     listed_with: tuple[str, ...] = ()  # values of the items of the same enumeration
+    kind: str | None = None  # organisations: "entreprise", "institution", "programme", …
 
 
 @dataclass(slots=True)

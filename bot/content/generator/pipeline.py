@@ -65,20 +65,22 @@ def drafts_for(docs: Iterator[Doc]) -> tuple[list[Draft], list[Candidate], dict[
     pool: list[Candidate] = []
     owner: dict[int, Candidate] = {}
     antecedents: list[realise.Antecedent] = []
-    index = 0
+    sentences: list[tuple[Span, list[Candidate]]] = []
     for doc in docs:
         for sent in doc.sents:
-            cands = extract.candidates(sent, index)
+            cands = extract.candidates(sent, len(sentences))
+            sentences.append((sent, cands))
             pool.extend(cands)
-            for cand in cands:
-                for draft in (realise.question(cand, sent, antecedents),
-                              cloze_mod.cloze(cand, sent)):
-                    if draft is not None:
-                        drafts.append(draft)
-                        owner[id(draft)] = cand
-            drafts.extend(_inherited(sent, cands, antecedents))
-            antecedents = (realise.antecedents_of(sent) + antecedents)[:8]
-            index += 1
+    period = distractors.period_of(pool)  # « Moscou » is the USSR in a text about 1947
+    for sent, cands in sentences:
+        for cand in cands:
+            for draft in (realise.question(cand, sent, antecedents, period),
+                          cloze_mod.cloze(cand, sent)):
+                if draft is not None:
+                    drafts.append(draft)
+                    owner[id(draft)] = cand
+        drafts.extend(_inherited(sent, cands, antecedents))
+        antecedents = (realise.antecedents_of(sent) + antecedents)[:8]
     return drafts, pool, owner
 
 

@@ -23,6 +23,10 @@ _SUBJ = ("nsubj", "nsubj:pass")
 MAX_SUBJECT_TOKENS = 22
 _AUX = ("aux", "aux:tense", "aux:pass", "aux:caus")
 _CLITIC_DEPS = ("expl:comp", "expl:pass", "expl", "obj", "iobj", "expl:subj", "obl:arg")
+#: Phrases the parser hangs before a subject noun (« dans un discours …, le président »).
+_LEFT_REMARKS = frozenset({"nmod", "obl", "obl:mod", "acl", "advmod", "punct"})
+#: A subject keeps its name in apposition (« le président égyptien Gamal Abdel Nasser »).
+_SUBJECT_DROP = syntax.SIDE_DEPS - {"appos"}
 _NEG = frozenset({"pas", "plus", "jamais", "guère", "point", "rien"})
 _CLAUSE_DROP = frozenset(
     {"punct", "advcl", "parataxis", "cc", "mark", "discourse", "vocative", "dislocated",
@@ -84,6 +88,10 @@ class Clause:
                 continue
             if child.dep_ in {"advmod", "obl:mod"} and _connector(child):
                 continue
+            if child.left_edge.lower_ == "soit" and child.left_edge.i > self.top.i:
+                continue  # « …, soit près de 2 % du PIB »: a restatement, not a complement
+            if child.dep_ == "obl:mod" and any(c.lower_ == "même" for c in child.children):
+                continue  # « la même année »: the same as what? (not in the question)
             toks = syntax.collect(child, remove | self.skip)
             if child.i < self.verb_start:
                 # Fronted phrases: a date is kept (moved after the verb), others dropped.
@@ -181,7 +189,13 @@ def find_subject(top: Token, antecedents: list[Antecedent]) -> Subject | None:
             if ante.gender == g and ante.plural == pl:
                 return Subject(ante.text, g, pl, frozenset({subj.i}), resolved=True)
         return None
-    toks = syntax.collect(subj, set())
+    if subj.lower_.startswith(("celui", "celle", "ceux")):
+        return None  # « Celui-ci reçoit … »: who?
+    left = {t.i for c in subj.children if c.i < subj.i and c.dep_ in _LEFT_REMARKS
+            for t in c.subtree}
+    if any("Rel" in subj.doc[i].morph.get("PronType", []) for i in left):
+        return None  # « dont le siège est … »: the relative's antecedent is outside
+    toks = syntax.collect(subj, left, _SUBJECT_DROP)
     if toks and toks[0].dep_ == "cc":  # « et la Communauté … voit le jour »
         toks = toks[1:]
     text = syntax.definite(syntax.join(toks))
@@ -263,10 +277,16 @@ def _wh_for(cand: Candidate, head: Token) -> tuple[str, str] | None:
         if case == "pour":
             return ("Pour quel montant", cand.text)
         if case == "" and head.dep_ in {"obj", "obl:arg", "nmod"}:
-            return ("Combien", cand.text)
+            verb = head.head.lemma_.lower()
+            return ("Quel montant" if verb in lexicon.LEVEL_VERBS else "Combien", cand.text)
         return None
     if t is AnswerType.PERCENT and case == "" and head.dep_ in {"obj", "nsubj"}:
-        return ("Quel pourcentage", cand.text)
+        # « 28 % des voix aux élections … » → « Quel pourcentage des voix aux élections … »
+        skip = {c.i for c in head.children if c.dep_ in {"nummod", "advmod"}}
+        of = syntax.join(t for t in syntax.collect(head, skip) if t.i != head.i)
+        if not of.startswith(("des ", "de ", "du ", "d'")) or len(of.split()) > 10:
+            of = ""
+        return (f"Quel pourcentage {of}".strip(), cand.text)
     if t in {AnswerType.PERSON, AnswerType.COUNTRY, AnswerType.ORG, AnswerType.CITY}:
         base = _entity_wh(cand)
         if base is None:
@@ -283,6 +303,145 @@ def _wh_for(cand: Candidate, head: Token) -> tuple[str, str] | None:
     return None
 
 
+_NAME_TYPES = frozenset({AnswerType.PERSON, AnswerType.COUNTRY, AnswerType.ORG})
+_POSSESSIVES = frozenset({"leur", "leurs"})
+
+
+def _stray_possessive(rest: str, clause: Clause) -> bool:
+    """« leur achat » left in a question whose subject is singular: whose? (the answer's)."""
+    return not clause.subject.plural and any(w in _POSSESSIVES for w in rest.lower().split())
+
+
+def _possessive_adjuncts(top: Token, clause: Clause) -> set[int]:
+    """Adjuncts of the clause holding a « leur »: dropped (the question stays true)."""
+    out: set[int] = set()
+    for child in top.children:
+        if child.dep_ in {"obl:mod", "obl", "obl:arg", "advmod"} and child.i not in clause.skip \
+                and any(t.lower_ in _POSSESSIVES for t in child.subtree):
+            out |= {t.i for t in child.subtree}
+    return out
+
+
+def _adverbial_date(cand: Candidate, head: Token) -> bool:
+    """A date « en avril 1957 » / « le 1er janvier 1973 » after a complement of the verb."""
+    noun = head.head
+    if cand.type not in {AnswerType.YEAR, AnswerType.MONTH, AnswerType.DATE}:
+        return False
+    if noun.lemma_.lower() in lexicon.EVENT_NOUNS or noun.lower_ in lexicon.EVENT_NOUNS:
+        return False
+    case = _case(head)
+    if case not in {"en", ""} or (case == "" and cand.type is AnswerType.YEAR):
+        return False
+    last = max(t.i for t in noun.subtree)
+    return noun.dep_ in {"obj", "obl:arg", "obl:mod", "obl"} and noun.head.pos_ == "VERB" \
+        and last == cand.end - 1
+
+
+_TITLE_DEPS = frozenset({"appos", "nmod", "flat:name"})
+
+
+def _title_of(cand: Candidate, head: Token) -> Token | None:
+    """« le président égyptien Gamal Abdel Nasser »: the title noun a person's name hangs on."""
+    if cand.type is not AnswerType.PERSON or head.dep_ not in _TITLE_DEPS:
+        return None
+    title = head.head
+    if title.lemma_.lower() not in lexicon.PERSON_TITLES or title.i > head.i \
+            or any(c.dep_ == "case" for c in head.children):
+        return None
+    if title.dep_ in _SUBJ or (title.dep_ in {"obl:arg", "iobj", "obl"} and _case(title) in
+                               {"à", "au"}):
+        return title
+    return None
+
+
+def _person_question(cand: Candidate, title: Token, sent: Span,
+                     antecedents: list[Antecedent]) -> Draft | None:
+    """« Quel président américain condamne … ? » / « À qui … confient-ils … ? »."""
+    verb = title.head
+    if verb.pos_ not in {"VERB", "AUX"}:
+        return None
+    if title.dep_ in _SUBJ:
+        clause = build_clause(verb, [])
+        if clause is None or clause.subject.plural:
+            return None
+        if any(t.lower_ in {"en", "y"} and t.pos_ == "PRON" for t in clause.clitics):
+            return None  # « Walter Hallstein en devient le président »: of what?
+        named = {t.i for t in sent.doc[cand.start:cand.end]}
+        words = [t for t in syntax.collect(title, named)
+                 if t.dep_ not in {"det"} and t.i not in named]
+        wh = "Qui"
+        if 2 <= len(words) <= 4:
+            det = "Quelle" if syntax.gender(title) == "Fem" else "Quel"
+            wh = f"{det} {syntax.join(words)}"
+        prompt = f"{wh} {clause.verb_group(False)} {clause.rest(set())}"
+        return _draft(cand, sent, prompt, cand.text, 0.75)
+    clause = build_clause(top_verb(verb), antecedents)
+    if clause is None or clause.subject.pronoun is None:
+        return None
+    rest = clause.rest({t.i for t in title.subtree})
+    prompt = f"À qui {clause.subject.text} {clause.verb_group(True)} {rest}"
+    return _draft(cand, sent, prompt, cand.text, 0.7)
+
+
+#: Common nouns that introduce a name (« la société Beltransgaz »): asked « De quelle société ».
+_WRAPPERS = frozenset({"société", "entreprise", "compagnie", "groupe", "organisation",
+                       "alliance", "banque", "ville", "région", "république"})
+
+
+def _wrapper(head: Token) -> Token | None:
+    """« de la société Beltransgaz »: the common noun before the name, or None."""
+    noun = head.head
+    if head.dep_ in {"nmod", "appos", "flat:name"} and noun.pos_ == "NOUN" and noun.i < head.i \
+            and noun.lower_ in _WRAPPERS and not any(c.dep_ == "case" for c in head.children) \
+            and _case(noun) in {"de", "d'", "du", "des"}:
+        return noun
+    return None
+
+
+def _inner_object_question(cand: Candidate, head: Token, sent: Span,
+                           antecedents: list[Antecedent]) -> Draft | None:
+    """A name inside the object: « prendre le contrôle total de la société Beltransgaz » →
+    « De quelle société Moscou parvient-elle à prendre le contrôle total ? »."""
+    wrapper = _wrapper(head)
+    phrase = wrapper if wrapper is not None else head
+    owner = phrase.head
+    if phrase.dep_ != "nmod" or owner.pos_ != "NOUN":
+        return None
+    for _ in range(3):  # « le statut de partenaire de dialogue de l'Organisation »
+        if owner.dep_ != "nmod" or owner.head.pos_ != "NOUN" or _case(owner) not in {"de", "d'"} \
+                or any(c.dep_ == "det" for c in owner.children):
+            break
+        owner = owner.head
+    if owner.dep_ != "obj" or owner.head.pos_ != "VERB":
+        return None
+    kept = [t for t in syntax.collect(owner, set()) if not t.is_punct]
+    if kept and kept[-1].i != max(t.i for t in syntax.collect(phrase, set())):
+        return None  # the name is not the end of the object: fronting it would scramble it
+    if any(t.dep_ == "conj" for t in head.children) or cand.plural:
+        return None
+    if wrapper is not None:
+        g = syntax.gender(wrapper)
+        wh = f"{'quelle' if g == 'Fem' else 'quel'} {wrapper.lower_}"
+    else:
+        base = _entity_wh(cand)
+        if base is None or base[0] == "Qui":
+            return None
+        wh = base[0][0].lower() + base[0][1:]
+    clause = build_clause(top_verb(owner.head), antecedents)
+    if clause is None or clause.subject.resolved:
+        return None
+    rest = clause.rest({t.i for t in phrase.subtree})
+    if not rest or rest.endswith((" de", " du", " des")):
+        return None
+    prompt_wh = syntax.elide("de", wh).capitalize() if wh[0] in "aeiouy" else f"De {wh}"
+    if clause.subject.pronoun is None:
+        que = syntax.elide("que", clause.subject.text)
+        prompt = f"{prompt_wh} est-ce {que} {clause.verb_group(False)} {rest}"
+        return _draft(cand, sent, prompt, cand.text, 0.6)
+    prompt = f"{prompt_wh} {clause.subject.text} {clause.verb_group(True)} {rest}"
+    return _draft(cand, sent, prompt, cand.text, 0.7)
+
+
 def _entity_wh(cand: Candidate) -> tuple[str, str] | None:
     t = cand.type
     name = cand.value
@@ -294,15 +453,19 @@ def _entity_wh(cand: Candidate) -> tuple[str, str] | None:
         return "Quelle ville", cand.text
     if t is AnswerType.ORG:
         head = name.split()[0]
+        if head.lower() in _WRAPPERS and head.lower() != "organisation":
+            g = lexicon.NOUN_GENDER.get(head) or cand.gender
+            return f"{'Quelle' if g == 'Fem' else 'Quel'} {head.lower()}", cand.text
         if head in lexicon.INSTITUTION_HEADS:
             return "Quelle institution", cand.text
         return "Quelle organisation", cand.text
     return None
 
 
-def _metonym(cand: Candidate) -> tuple[str, str, tuple[str, ...]] | None:
-    """« Moscou » / « le Kremlin » as a subject stands for a state: (wh, answer, accept)."""
-    target = lexicon.METONYMS.get(cand.value)
+def _metonym(cand: Candidate, period: int | None) -> tuple[str, str, tuple[str, ...]] | None:
+    """« Moscou » / « le Kremlin » as a subject stands for a state: (wh, answer, accept);
+    the state of the text's period (``period``: a year): l'Union soviétique before 1991."""
+    target = lexicon.metonym(cand.value, period)
     if target is None:
         return None
     if target in lexicon.COUNTRIES:
@@ -311,25 +474,38 @@ def _metonym(cand: Candidate) -> tuple[str, str, tuple[str, ...]] | None:
     return "Quelle institution", f"l'{target}", (cand.text, "l'UE", "UE", target)
 
 
-def question(cand: Candidate, sent: Span, antecedents: list[Antecedent]) -> Draft | None:
-    """The best question-word question for one candidate answer, or None."""
+def question(cand: Candidate, sent: Span, antecedents: list[Antecedent],
+             period: int | None = None) -> Draft | None:
+    """The best question-word question for one candidate answer, or None.
+
+    ``period``: the text's period (median year of its dates), for metonyms."""
     if cand.listed_with:
         return None  # one item of an enumeration: the question would have several answers
     head = attachment(cand, sent)
     if cand.type is AnswerType.COUNT:
         return _count_question(cand, head, sent, antecedents)
+    title = _title_of(cand, head)
+    if title is not None:
+        return _person_question(cand, title, sent, antecedents)
+    if cand.type in _NAME_TYPES and (_case(head) in {"de", "d'", "du", "des"}
+                                     or _wrapper(head) is not None):
+        return _inner_object_question(cand, head, sent, antecedents)
     gov = head.head
     if gov.pos_ in {"NOUN", "PROPN"} and cand.type in {
         AnswerType.YEAR, AnswerType.MONTH, AnswerType.DATE, AnswerType.MONEY
     }:
-        return _noun_question(cand, head, sent, antecedents)
+        found = _noun_question(cand, head, sent, antecedents)
+        if found is not None or not _adverbial_date(cand, head):
+            return found
+        # « rouvre à la navigation en avril 1957 »: the date modifies the verb, not the noun.
+        gov = gov.head
     if gov.pos_ == "VERB" and gov.dep_ == "acl" and "Part" in gov.morph.get("VerbForm", []) \
             and cand.type in {AnswerType.YEAR, AnswerType.MONTH, AnswerType.DATE}:
         return _participle_question(cand, head, gov, sent)
     if gov.pos_ not in {"VERB", "AUX"} and head.dep_ not in _SUBJ:
         return None
     if head.dep_ in _SUBJ:
-        return _subject_question(cand, head, sent)
+        return _subject_question(cand, head, sent, period)
     top = top_verb(gov)
     clause = build_clause(top, antecedents)
     if clause is None:
@@ -338,7 +514,13 @@ def question(cand: Candidate, sent: Span, antecedents: list[Antecedent]) -> Draf
     if wh is None:
         return None
     phrase, answer = wh
-    rest = clause.rest(_remove_phrase(head))
+    remove = _remove_phrase(head)
+    rest = clause.rest(remove)
+    if _stray_possessive(rest, clause) and " des " not in f" {phrase} ":
+        if cand.type.is_numeric and cand.type not in {AnswerType.PERCENT, AnswerType.MONEY}:
+            return None  # the date may belong to the phrase with the possessive
+        remove |= _possessive_adjuncts(top, clause)
+        rest = clause.rest(remove)
     confidence = 0.85
     if clause.subject.resolved:
         confidence -= 0.1
@@ -362,20 +544,24 @@ def _draft(cand: Candidate, sent: Span, prompt: str, answer: str, confidence: fl
                  round(max(0.05, min(confidence, 0.95)), 2), accept=tuple(dict.fromkeys(accept)))
 
 
-def _subject_question(cand: Candidate, head: Token, sent: Span) -> Draft | None:
+def _subject_question(cand: Candidate, head: Token, sent: Span,
+                      period: int | None = None) -> Draft | None:
     top = head.head
     if top.pos_ not in {"VERB", "AUX"}:
         # « Moscou reste le principal soutien » parses fine; copulas hang on the attribute.
         cop = next((c for c in top.children if c.dep_ == "cop"), None)
         if cop is None:
             return None
-    base = _metonym(cand) or (_entity_wh(cand) and (*_entity_wh(cand), ()))  # type: ignore[misc]
+    base = _metonym(cand, period) or (
+        _entity_wh(cand) and (*_entity_wh(cand), ()))  # type: ignore[misc]
     if not base:
         return None
     wh, answer, accept = base
     if answer != cand.text:  # a metonym: the answer is a state or an institution
         kind = AnswerType.COUNTRY if wh == "Quel pays" else AnswerType.ORG
-        cand = replace(cand, type=kind, value=lexicon.METONYMS[cand.value])
+        target = lexicon.metonym(cand.value, period)
+        assert target is not None
+        cand = replace(cand, type=kind, value=target)
     if cand.plural:
         return None
     clause = build_clause(top, [])
@@ -399,8 +585,10 @@ def _count_question(cand: Candidate, head: Token, sent: Span,
     noun = head.head if head.dep_ == "nummod" else None
     if noun is None or noun.pos_ != "NOUN" or noun.lower_ in {"tiers", "quart", "quarts"}:
         return None
-    skip = {head.i} | {c.i for c in noun.children if c.dep_ in {"det", "nummod"}}
-    counted = syntax.join(syntax.collect(noun, skip))
+    skip = {head.i} | {c.i for c in noun.children if c.dep_ in {"det", "nummod", "case"}}
+    toks = syntax.collect(noun, skip)
+    stop = next((t.i for t in toks if t.is_punct and t.i > noun.i), None)
+    counted = syntax.join(t for t in toks if stop is None or t.i < stop)
     phrase = syntax.elide("de", counted)
     verb = noun.head
     if verb.pos_ not in {"VERB", "AUX"}:
@@ -419,7 +607,20 @@ def _count_question(cand: Candidate, head: Token, sent: Span,
         rest = clause.rest({t.i for t in noun.subtree})
         prompt = f"Combien {phrase} {clause.subject.text} {clause.verb_group(True)} {rest}"
         return _draft(cand, sent, prompt, cand.text, 0.75)
+    prep = _case(noun)
+    if noun.dep_ in {"obl:mod", "obl:arg", "obl"} and prep in _COUNT_PREPS:
+        # « avec six États » → « Avec combien d'États … ? »
+        clause = build_clause(top_verb(verb), antecedents)
+        if clause is None or clause.subject.pronoun is None:
+            return None
+        rest = clause.rest({t.i for t in noun.subtree})
+        prompt = f"{prep.capitalize()} combien {phrase} {clause.subject.text} " \
+                 f"{clause.verb_group(True)} {rest}"
+        return _draft(cand, sent, prompt, cand.text, 0.7)
     return None
+
+
+_COUNT_PREPS = frozenset({"avec", "entre", "pour", "dans", "sur", "par", "parmi", "pendant"})
 
 
 def _np(noun: Token, remove: set[int]) -> str:
@@ -507,12 +708,14 @@ def antecedents_of(sent: Span) -> list[Antecedent]:
         if tok.dep_ in _SUBJ and tok.pos_ in {"NOUN", "PROPN"} and tok.head.pos_ in {
             "VERB", "AUX", "ADJ", "NOUN"
         } and tok.head.dep_ != "acl:relcl":
-            text = syntax.definite(syntax.join(syntax.collect(tok, set())))
+            remarks = {t.i for c in tok.children if c.dep_ == "acl" and c.i > tok.i
+                       and tok.doc[c.left_edge.i - 1].text == "," for t in c.subtree}
+            text = syntax.definite(syntax.join(syntax.collect(tok, remarks)))
             found.append(Antecedent(text, syntax.gender(tok), syntax.plural(tok)))
     return list(reversed(found))
 
 
 def dangling(prompt: str) -> bool:
     """A pronoun that refers to nothing inside the question."""
-    words = prompt.lower().replace("?", " ").replace(",", " ").split()
+    words = prompt.lower().replace("?", " ").replace(",", " ").replace("'y ", "' y ").split()
     return any(w in _DANGLING for w in words)

@@ -274,7 +274,7 @@ def workloads(
         .where(Card.user_id.in_(ids), Question.retired_at.is_(None))
         .group_by(Card.user_id, Question.deck_id)
     ):
-        if deck_id not in deck_sizes or deck_id in disabled[uid]:
+        if deck_id not in deck_sizes or (uid in disabled and deck_id in disabled[uid]):
             continue
         due[uid] += n_due
         carded[uid] += n_cards
@@ -290,9 +290,10 @@ def workloads(
             .group_by(Review.user_id)
         )
     }
+    all_live = sum(deck_sizes.values())
     result = {}
     for uid in ids:
-        live = sum(size for deck_id, size in deck_sizes.items() if deck_id not in disabled[uid])
+        live = all_live - sum(deck_sizes.get(deck_id, 0) for deck_id in disabled.get(uid, ()))
         result[uid] = Workload(
             due_reviews=due[uid],
             unseen=max(live - carded[uid], 0),

@@ -66,23 +66,12 @@ async def choice(update: Update, context: BotContext) -> None:
         idempotency_key=f"tg:cq:{query.id}",
         response_ms=_elapsed_ms(message.date if message else None, now),
     )
-    if not outcome.accepted:
-        t = student.texts
-        stale = outcome.status is AnswerStatus.STALE
-        await answer_query(update, t.already_answered if stale else t.unknown_question)
-        if message is not None:
-            await remove_buttons(context, student.chat_id, message.message_id)
-        return
-    await answer_query(update)
+    await answer_query(update, _toast(student, outcome))
     if message is not None:
         body = render.strip_instruction(message.text or "", all_texts())
-        await edit_text(
-            context,
-            student.chat_id,
-            message.message_id,
-            render.answered_text(student.texts, body, outcome),
-        )
-    await _continue(context, student, token, outcome)
+        await _show_verdict(context, student, message.message_id, body, outcome)
+    if outcome.accepted:
+        await _continue(context, student, token, outcome)
 
 
 async def typed(update: Update, context: BotContext) -> None:
@@ -91,19 +80,16 @@ async def typed(update: Update, context: BotContext) -> None:
     assert message is not None and message.text is not None
     student = await context.student(update)
     current = context.state.question
-    if current is None:
-        await send(context, student.chat_id, student.texts.hint)
+    if current is None or not current.typed:
+        t = student.texts
+        await send(context, student.chat_id, t.hint if current is None else t.pick_answer)
         return
-    if not current.typed:
-        await send(context, student.chat_id, student.texts.pick_answer)
-        return
-    now = utcnow()
     outcome = await run_sync(
         context.study.answer,
         student.id,
         current.token,
         message.text,
-        now,
+        utcnow(),
         idempotency_key=f"tg:m:{student.chat_id}:{message.message_id}",
         response_ms=_elapsed_ms(current.sent_at, message.date),
     )
@@ -115,12 +101,7 @@ async def typed(update: Update, context: BotContext) -> None:
         stale = outcome.status is AnswerStatus.STALE
         await send(context, student.chat_id, t.stale_question if stale else t.unknown_question)
         return
-    await edit_text(
-        context,
-        student.chat_id,
-        current.message_id,
-        render.answered_text(student.texts, current.body, outcome),
-    )
+    await _show_verdict(context, student, current.message_id, current.body, outcome)
     await _continue(context, student, current.token, outcome)
 
 
@@ -189,6 +170,26 @@ async def send_next(context: BotContext, student: Student) -> None:
         typed=not question.choices,
         sent_at=sent.date,
     )
+
+
+def _toast(student: Student, outcome: AnswerOutcome) -> str | None:
+    """Nothing for a counted answer; why a refused one changed nothing."""
+    if outcome.accepted:
+        return None
+    t = student.texts
+    return t.already_answered if outcome.status is AnswerStatus.STALE else t.unknown_question
+
+
+async def _show_verdict(
+    context: BotContext, student: Student, message_id: int, body: str, outcome: AnswerOutcome
+) -> None:
+    """The question message shows its verdict and loses its buttons (only the latter when
+    the answer was refused)."""
+    if outcome.accepted:
+        text = render.answered_text(student.texts, body, outcome)
+        await edit_text(context, student.chat_id, message_id, text)
+    else:
+        await remove_buttons(context, student.chat_id, message_id)
 
 
 async def _continue(

@@ -7,7 +7,9 @@ problem listed with its file, line and question id.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import PurePath
+from typing import ParamSpec
 
 from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
@@ -22,6 +24,8 @@ from bot.tg.context import BotApplication, BotContext, Student
 from bot.tg.messaging import send
 from bot.tg.texts import Texts
 
+P = ParamSpec("P")
+
 
 def register(app: BotApplication) -> None:
     app.add_handler(MessageHandler(filters.Document.ALL, upload))
@@ -33,30 +37,29 @@ async def upload(update: Update, context: BotContext) -> None:
     """A document: a teacher's question file is checked and imported; others are refused."""
     message = update.effective_message
     assert message is not None and message.document is not None
-    document = message.document
     student = await context.student(update)
-    t = student.texts
-    if not context.is_teacher(update):
-        await send(context, student.chat_id, t.upload_refused, reply_to=message.message_id)
+    refused = _refusal(context, update, student.texts, message.document.file_size)
+    if refused is None and not _is_yaml(message.document.file_name):
+        refused = student.texts.upload_wrong_type
+    if refused is not None:
+        await send(context, student.chat_id, refused, reply_to=message.message_id)
         return
-    name = document.file_name or "questions.yaml"
-    if PurePath(name).suffix.lower() not in YAML_SUFFIXES:
-        await send(context, student.chat_id, t.upload_wrong_type, reply_to=message.message_id)
+    file = await message.document.get_file()
+    data = bytes(await file.download_as_bytearray())
+    refused = _refusal(context, update, student.texts, len(data))  # the size announced may lie
+    if refused is not None:
+        await send(context, student.chat_id, refused, reply_to=message.message_id)
         return
-    limit = context.settings.max_upload_bytes
-    if document.file_size is not None and document.file_size > limit:
-        await send(context, student.chat_id, _too_big(t, document.file_size, limit))
-        return
-    data = bytes(await (await document.get_file()).download_as_bytearray())
-    if len(data) > limit:  # the announced size was missing or wrong
-        await send(context, student.chat_id, _too_big(t, len(data), limit))
-        return
-    try:
-        report = await run_sync(context.importer.import_bytes, data, name, utcnow())
-    except DeckFormatError as exc:
-        await _send_problems(context, student, exc)
-        return
-    await _send_report(context, student, t.upload_ok, report)
+    name = message.document.file_name or "questions.yaml"
+    await _import(
+        context,
+        student,
+        student.texts.upload_ok,
+        context.importer.import_bytes,
+        data,
+        name,
+        utcnow(),
+    )
 
 
 async def reload(update: Update, context: BotContext) -> None:
@@ -66,12 +69,14 @@ async def reload(update: Update, context: BotContext) -> None:
         await send(context, student.chat_id, student.texts.teacher_only)
         return
     folder = context.settings.questions_dir
-    try:
-        report = await run_sync(context.importer.import_paths, [folder], utcnow())
-    except DeckFormatError as exc:
-        await _send_problems(context, student, exc)
-        return
-    await _send_report(context, student, student.texts.reload_ok, report)
+    await _import(
+        context,
+        student,
+        student.texts.reload_ok,
+        context.importer.import_paths,
+        [folder],
+        utcnow(),
+    )
 
 
 async def overview(update: Update, context: BotContext) -> None:
@@ -114,8 +119,35 @@ def overview_lines(t: Texts, overview: ClassOverview) -> list[str]:
     return lines
 
 
-def _too_big(t: Texts, size: int, limit: int) -> str:
-    return t.upload_too_big.format(size=-(-size // 1024), max=limit // 1024)
+def _refusal(context: BotContext, update: Update, t: Texts, size: int | None) -> str | None:
+    """Why this file is not taken (not a teacher, too big), or None."""
+    if not context.is_teacher(update):
+        return t.upload_refused
+    limit = context.settings.max_upload_bytes
+    if size is not None and size > limit:
+        return t.upload_too_big.format(size=-(-size // 1024), max=limit // 1024)
+    return None
+
+
+def _is_yaml(file_name: str | None) -> bool:
+    return file_name is not None and PurePath(file_name).suffix.lower() in YAML_SUFFIXES
+
+
+async def _import(
+    context: BotContext,
+    student: Student,
+    template: str,
+    run: Callable[P, ImportReport],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> None:
+    """Run an import in a worker thread; reply with its report or with every problem."""
+    try:
+        report = await run_sync(run, *args, **kwargs)
+    except DeckFormatError as exc:
+        await _send_problems(context, student, exc)
+        return
+    await _send_report(context, student, template, report)
 
 
 async def _send_problems(context: BotContext, student: Student, exc: DeckFormatError) -> None:

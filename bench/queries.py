@@ -1,0 +1,367 @@
+"""Benchmark (run by hand): the study queries at scale, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/queries.py [--engines sqlite,postgresql] [--students N --cards N]
+                                      [--rounds N] [--profile] [--rebuild]
+
+Dataset: 100,000 students, 2,000,000 cards, about a million reviews (each with its showing and
+its run), ~200 questions over four decks (``bench/_common.py``). SQLite: built once and cached
+in ``data/bench-<students>x<cards>-v<N>.sqlite3`` (about 2 minutes, 730 MB), then copied for
+each run; PostgreSQL: loaded with COPY into a fresh schema (about 100 s), dropped at the end.
+
+Measured, through the real services and their session factory, for sampled students (a
+quarter of them among the 5 % who hold 100+ cards):
+
+* « next card »: ``StudyService.next_question``;
+* « record an answer »: ``StudyService.answer`` (typed) or ``answer_choice`` (button);
+* « /stats »: ``StatsService.student``;
+* « who is this » (every update does it first): ``UserService.register_telegram``;
+* the baseline: a primary-key SELECT through a session of the same factory.
+
+Prints median, p95 and max (ms) and the ratio of each median to the baseline's; then, for
+each operation, how many SQL statements it runs and how much of its time is spent inside
+the database driver (the rest is Python: ORM, services, domain). ``--profile`` also writes a
+pyinstrument profile of next + answer per engine to ``bench/results/``.
+
+Targets: next card and record an answer < 2 ms median; /stats < 50 ms (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _common as c  # noqa: E402
+
+TARGET_STUDY_MS = 2.0
+TARGET_STATS_MS = 50.0
+
+
+@dataclass
+class Timings:
+    """Wall-clock seconds per call, and this thread's CPU seconds (robust to a busy machine)."""
+
+    samples: dict[str, list[float]] = field(default_factory=dict)
+    cpu: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, name: str, seconds: float, cpu: float | None = None) -> None:
+        self.samples.setdefault(name, []).append(seconds)
+        if cpu is not None:
+            self.cpu.setdefault(name, []).append(cpu)
+
+
+class Clock:
+    """Wall and CPU time of one call: ``with Clock() as k: ...; k.wall, k.cpu``."""
+
+    def __enter__(self) -> Clock:
+        self._cpu = time.thread_time()
+        self._wall = time.perf_counter()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.wall = time.perf_counter() - self._wall
+        self.cpu = time.thread_time() - self._cpu
+
+
+@dataclass
+class Harness:
+    engine: Any
+    sessions: Any
+    study: Any
+    stats: Any
+    users: Any
+    settings: Any
+
+
+def make_harness(url: str) -> Harness:
+    from bot.config import load_settings
+    from bot.db.engine import make_engine, make_session_factory
+    from bot.services.stats import StatsService
+    from bot.services.study import StudyService
+    from bot.services.users import UserService
+
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    settings = load_settings(database_url=url, default_reminder_time="off")
+    return Harness(
+        engine,
+        sessions,
+        StudyService(sessions),
+        StatsService(sessions),
+        UserService(sessions, settings),
+        settings,
+    )
+
+
+def pick_students(spec: c.Spec, count: int, rng: random.Random) -> list[int]:
+    """Sampled user ids: three quarters at random, a quarter among the heaviest (100+ cards).
+
+    The card counts are those the generator drew (same seed), so no query is needed.
+    """
+    counts = c.card_counts(spec, random.Random(spec.seed), _question_count())
+    heavy = [i + 1 for i, k in enumerate(counts) if k >= 100]
+    some = [i + 1 for i, k in enumerate(counts) if k > 0]
+    chosen = rng.sample(heavy, min(len(heavy), count // 4))
+    chosen += rng.sample(some, count - len(chosen))
+    rng.shuffle(chosen)
+    return chosen
+
+
+_QUESTIONS: list[int] = []
+
+
+def _question_count() -> int:
+    return _QUESTIONS[0]
+
+
+def answer_for(shown: Any, rng: random.Random) -> tuple[str, Any]:
+    """A button index for a question with buttons, else a typed guess."""
+    if shown.choices:
+        return "choice", rng.randrange(len(shown.choices))
+    return "typed", rng.choice(["2006", "la Russie", "Genève", "1957", "je ne sais pas"])
+
+
+def run_study(h: Harness, students: list[int], rounds: int, t: Timings, clock: list[dt.datetime]) -> None:
+    """For each student, ``rounds`` times: next card, then answer it."""
+    rng = random.Random(7)
+    for round_ in range(rounds):
+        for uid in students:
+            clock[0] += dt.timedelta(seconds=1)
+            now = clock[0]
+            with Clock() as k:
+                shown = h.study.next_question(uid, now)
+            t.add("next card", k.wall, k.cpu)
+            if shown is None:
+                continue
+            kind, given = answer_for(shown, rng)
+            key = f"bench:q:{uid}:{round_}:{now.timestamp()}"
+            with Clock() as k:
+                if kind == "choice":
+                    outcome = h.study.answer_choice(
+                        uid, shown.token, given, now, idempotency_key=key
+                    )
+                else:
+                    outcome = h.study.answer(uid, shown.token, given, now, idempotency_key=key)
+            t.add("record an answer", k.wall, k.cpu)
+            t.add(f"  of which {kind}", k.wall, k.cpu)
+            assert outcome.status.value == "recorded", outcome
+
+
+def run_stats(h: Harness, students: list[int], t: Timings, now: dt.datetime) -> None:
+    for uid in students:
+        with Clock() as k:
+            h.stats.student(uid, now)
+        t.add("/stats", k.wall, k.cpu)
+
+
+def run_register(h: Harness, students: list[int], t: Timings, now: dt.datetime) -> None:
+    for uid in students:
+        with Clock() as k:
+            h.users.register_telegram(c.TG_BASE + uid, c.TG_BASE + uid, f"Élève {uid}", "fr", now)
+        t.add("who is this (register_telegram)", k.wall, k.cpu)
+
+
+def run_baseline(h: Harness, students: list[int], t: Timings) -> None:
+    from sqlalchemy import select
+
+    from bot.db.models import User
+
+    for uid in students:
+        with Clock() as k, h.sessions() as session:
+            session.execute(select(User.timezone).where(User.id == uid)).scalar_one()
+        t.add("baseline: PK select in a session", k.wall, k.cpu)
+    raw = h.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        marker = "?" if h.engine.dialect.name == "sqlite" else "%s"
+        for uid in students:
+            with Clock() as k:
+                cursor.execute(f"SELECT timezone FROM users WHERE id = {marker}", (uid,))
+                cursor.fetchall()
+            t.add("  raw driver PK select", k.wall, k.cpu)
+        raw.rollback()
+    finally:
+        raw.close()
+
+
+@dataclass
+class SqlMeter:
+    """Counts statements and the time spent in ``cursor.execute`` (driver + database)."""
+
+    statements: int = 0
+    seconds: float = 0.0
+    _started: float = 0.0
+
+    def attach(self, engine: Any) -> Callable[[], None]:
+        from sqlalchemy import event
+
+        def before(*_args: Any) -> None:
+            self._started = time.perf_counter()
+
+        def after(*_args: Any) -> None:
+            self.seconds += time.perf_counter() - self._started
+            self.statements += 1
+
+        event.listen(engine, "before_cursor_execute", before)
+        event.listen(engine, "after_cursor_execute", after)
+
+        def detach() -> None:
+            event.remove(engine, "before_cursor_execute", before)
+            event.remove(engine, "after_cursor_execute", after)
+
+        return detach
+
+
+def breakdown(h: Harness, students: list[int], clock: list[dt.datetime]) -> list[list[str]]:
+    """Statements per call and the share of time inside the driver, per operation."""
+    rng = random.Random(11)
+    rows = []
+    ops: list[tuple[str, Callable[[int], Any]]] = []
+    shown_by: dict[int, Any] = {}
+
+    def next_card(uid: int) -> None:
+        clock[0] += dt.timedelta(seconds=1)
+        shown_by[uid] = h.study.next_question(uid, clock[0])
+
+    def record(uid: int) -> None:
+        shown = shown_by.pop(uid, None)
+        if shown is None:
+            return
+        kind, given = answer_for(shown, rng)
+        key = f"bench:b:{uid}:{clock[0].timestamp()}"
+        if kind == "choice":
+            h.study.answer_choice(uid, shown.token, given, clock[0], idempotency_key=key)
+        else:
+            h.study.answer(uid, shown.token, given, clock[0], idempotency_key=key)
+
+    def stats(uid: int) -> None:
+        h.stats.student(uid, clock[0])
+
+    def register(uid: int) -> None:
+        h.users.register_telegram(c.TG_BASE + uid, c.TG_BASE + uid, f"Élève {uid}", "fr", clock[0])
+
+    ops = [("next card", next_card), ("record an answer", record), ("/stats", stats),
+           ("who is this", register)]
+    meters = {name: SqlMeter() for name, _ in ops}
+    totals = dict.fromkeys(meters, 0.0)
+    for uid in students:
+        for name, op in ops:
+            meter = meters[name]
+            detach = meter.attach(h.engine)
+            started = time.perf_counter()
+            op(uid)
+            totals[name] += time.perf_counter() - started
+            detach()
+    n = len(students)
+    for name, _ in ops:
+        m = meters[name]
+        share = m.seconds / totals[name] if totals[name] else 0.0
+        rows.append([name, f"{m.statements / n:.1f}", c.fmt_ms(m.seconds / n),
+                     c.fmt_ms((totals[name] - m.seconds) / n), f"{share:.0%}"])
+    return rows
+
+
+def profile(h: Harness, students: list[int], clock: list[dt.datetime], name: str) -> Path:
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0002)
+    t = Timings()
+    profiler.start()
+    run_study(h, students, 1, t, clock)
+    profiler.stop()
+    c.RESULTS.mkdir(parents=True, exist_ok=True)
+    path = c.RESULTS / f"queries-profile-{name}.txt"
+    path.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
+    return path
+
+
+def bench_engine(name: str, url: str, spec: c.Spec, args: argparse.Namespace) -> dict[str, Any]:
+    h = make_harness(url)
+    rng = random.Random(spec.seed + 1)
+    students = pick_students(spec, args.students_sampled, rng)
+    warm = pick_students(spec, 40, random.Random(3))
+    clock = [c.ANCHOR]
+    try:
+        # Warm-up: connections, statement caches, the OS page cache for both files.
+        run_study(h, warm, 2, Timings(), clock)
+        run_stats(h, warm[:10], Timings(), clock[0])
+        t = Timings()
+        run_baseline(h, students, t)
+        run_register(h, students, t, clock[0])
+        run_study(h, students, args.rounds, t, clock)
+        run_stats(h, students[: args.stats_students], t, clock[0])
+        run_baseline(h, students, t)  # again: the baseline brackets the run
+        rows = []
+        base = c.median(t.samples["baseline: PK select in a session"])
+        for op, values in t.samples.items():
+            med = c.median(values)
+            target = (
+                TARGET_STUDY_MS if op in ("next card", "record an answer")
+                else TARGET_STATS_MS if op == "/stats" else None
+            )
+            verdict = "" if target is None else ("ok" if med * 1000 < target else "MISSED")
+            rows.append([op, len(values), c.fmt_ms(med), c.fmt_ms(c.percentile(values, 95)),
+                         c.fmt_ms(max(values)), c.fmt_ms(c.median(t.cpu.get(op, []))),
+                         c.ratio(med, base), f"< {target:g} ms {verdict}" if target else ""])
+        print(f"\n### {name}: {spec.students:,} students, {spec.cards:,} cards\n")
+        print(c.table(["operation", "n", "median ms", "p95 ms", "max ms", "median CPU ms",
+                       "median / baseline", "target"], rows))
+        print("\nWhere the time goes (per call):\n")
+        print(c.table(["operation", "SQL statements", "in driver ms", "in Python ms",
+                       "driver share"], breakdown(h, students[:100], clock)))
+        if args.profile:
+            path = profile(h, students[:150], clock, name)
+            print(f"\npyinstrument profile of next card + answer: {path.relative_to(c.ROOT)}")
+        return {"name": name, "t": t}
+    finally:
+        h.engine.dispose()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--students", type=int, default=100_000)
+    parser.add_argument("--cards", type=int, default=2_000_000)
+    parser.add_argument("--students-sampled", type=int, default=400)
+    parser.add_argument("--stats-students", type=int, default=150)
+    parser.add_argument("--rounds", type=int, default=3, help="next + answer per student")
+    parser.add_argument("--profile", action="store_true", help="pyinstrument next + answer")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached SQLite file")
+    parser.add_argument("--keep", action="store_true", help="keep the SQLite working copy")
+    args = parser.parse_args()
+    spec = c.Spec(students=args.students, cards=args.cards)
+    c.write_bench_decks()
+    from bot.content.deckfile import load_decks
+
+    _QUESTIONS.append(sum(len(d.questions) for d in load_decks(c.question_paths())))
+    started = time.perf_counter()
+    for engine in args.engines.split(","):
+        if engine == "sqlite":
+            cached = c.sqlite_dataset(spec, rebuild=args.rebuild)
+            work = c.working_copy(cached, "bench-queries-work.sqlite3")
+            try:
+                bench_engine("SQLite", f"sqlite:///{work}", spec, args)
+            finally:
+                if not args.keep:
+                    c.remove_sqlite(work)
+        elif engine == "postgresql":
+            with c.pg_schema("bench_queries") as schema:
+                c.log(f"\nloading PostgreSQL schema {schema}…")
+                c.build_postgres(spec, schema)
+                bench_engine("PostgreSQL", c.pg_url(schema), spec, args)
+        else:
+            parser.error(f"unknown engine {engine!r}")
+    print(f"\ntotal run: {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
