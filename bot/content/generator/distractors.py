@@ -127,6 +127,8 @@ def _entity_ok(answer: Candidate | None, draft: Draft, other: Candidate) -> bool
     if other.type is AnswerType.ORG and answer is not None and answer.type is AnswerType.ORG \
             and _org_kind(other) != _org_kind(answer):
         return False  # a company is no distractor for an institution
+    if other.sentence == draft.sentence and other.value.isupper():
+        return False  # « le Fonds … de la Communauté … (CEEA) »: an acronym of part of the answer
     if other.value in lexicon.METONYMS or (
         other.type is AnswerType.ORG and len(other.value.split()) == 1 and other.value.istitle()
         and other.text != other.value

@@ -251,14 +251,15 @@ def _enumerations(found: list[Candidate], sent: Span) -> list[Candidate]:
 
 def _aliases(found: list[Candidate], sent: Span) -> list[Candidate]:
     """« l'Organisation européenne de coopération économique (OECE) »: the acronym in
-    parentheses is another name of the organisation (accepted, never its distractor)."""
+    parentheses is another name of the organisation (accepted, never its distractor) when it
+    starts like it: « le Fonds … de la Communauté économique eurasiatique (CEEA) » is not."""
     doc = sent.doc
     result = list(found)
     for i, full in enumerate(found):
         for j, short in enumerate(found):
             if short.start == full.end + 1 and doc[full.end].text == "(" \
                     and short.end < len(doc) and doc[short.end].text == ")" \
-                    and short.type is full.type:
+                    and short.type is full.type and short.value[:1] == full.value[:1]:
                 result[i] = replace(result[i], accept=(*result[i].accept, short.value))
                 result[j] = replace(result[j], accept=(*result[j].accept, full.value),
                                     kind=result[j].kind or full.kind)
