@@ -112,7 +112,9 @@ def _sqlite_value(value: Any) -> Any:
     return _sqlite_text(value)
 
 
-def _load(engine: Engine, table: str, columns: Sequence[str], rows: Iterator[tuple[Any, ...]]) -> int:
+def _load(
+    engine: Engine, table: str, columns: Sequence[str], rows: Iterator[tuple[Any, ...]]
+) -> int:
     """Bulk insert: COPY on PostgreSQL, one executemany transaction on SQLite."""
     count = 0
     raw = engine.raw_connection()
@@ -181,23 +183,76 @@ def build(url: str, students: int, cards_per: int, busiest: int, history_days: i
     _load(
         engine,
         "questions",
-        ["id", "deck_id", "key", "position", "kind", "prompt", "answer", "accept",
-         "distractors", "tags", "content_hash", "created_at", "updated_at"],
+        [
+            "id",
+            "deck_id",
+            "key",
+            "position",
+            "kind",
+            "prompt",
+            "answer",
+            "accept",
+            "distractors",
+            "tags",
+            "content_hash",
+            "created_at",
+            "updated_at",
+        ],
         (
-            (q, 1 + q % 2, f"q{q}", q, "open", "?", "2006", "[]", "[]", "[]", "h", created,
-             created)
+            (
+                q,
+                1 + q % 2,
+                f"q{q}",
+                q,
+                "open",
+                "?",
+                "2006",
+                "[]",
+                "[]",
+                "[]",
+                "h",
+                created,
+                created,
+            )
             for q in range(1, QUESTIONS + 1)
         ),
     )
     _load(
         engine,
         "users",
-        ["id", "telegram_id", "chat_id", "display_name", "language", "timezone",
-         "reminder_time", "next_reminder_at", "reminders_paused", "new_cards_per_day",
-         "desired_retention", "maximum_interval", "blocked_at", "created_at"],
+        [
+            "id",
+            "telegram_id",
+            "chat_id",
+            "display_name",
+            "language",
+            "timezone",
+            "reminder_time",
+            "next_reminder_at",
+            "reminders_paused",
+            "new_cards_per_day",
+            "desired_retention",
+            "maximum_interval",
+            "blocked_at",
+            "created_at",
+        ],
         (
-            (uid, uid, uid, f"élève {uid}", "fr", zone, at, nxt, paused, 10, 0.9, 36500,
-             created if blocked else None, created)
+            (
+                uid,
+                uid,
+                uid,
+                f"élève {uid}",
+                "fr",
+                zone,
+                at,
+                nxt,
+                paused,
+                10,
+                0.9,
+                36500,
+                created if blocked else None,
+                created,
+            )
             for uid, zone, at, nxt, blocked, paused in users
         ),
     )
@@ -222,8 +277,17 @@ def build(url: str, students: int, cards_per: int, busiest: int, history_days: i
     n_cards = _load(
         engine,
         "cards",
-        ["id", "user_id", "question_id", "state", "due", "last_review", "reps", "lapses",
-         "created_at"],
+        [
+            "id",
+            "user_id",
+            "question_id",
+            "state",
+            "due",
+            "last_review",
+            "reps",
+            "lapses",
+            "created_at",
+        ],
         cards(),
     )
 
@@ -233,15 +297,42 @@ def build(url: str, students: int, cards_per: int, busiest: int, history_days: i
             if rng.random() < 0.5:
                 card_id = (uid - 1) * cards_per + 1
                 at = BUSY - dt.timedelta(minutes=rng.randrange(1, 48 * 60))
-                yield (card_id, uid, 1, f"k{uid}", 3, "correct", True, False, "2006", at, 2,
-                       created, 1, 0)
+                yield (
+                    card_id,
+                    uid,
+                    1,
+                    f"k{uid}",
+                    3,
+                    "correct",
+                    True,
+                    False,
+                    "2006",
+                    at,
+                    2,
+                    created,
+                    1,
+                    0,
+                )
 
     _load(
         engine,
         "reviews",
-        ["card_id", "user_id", "question_id", "idempotency_key", "rating", "verdict",
-         "correct", "practice", "given_answer", "reviewed_at", "prev_state", "prev_due",
-         "prev_reps", "prev_lapses"],
+        [
+            "card_id",
+            "user_id",
+            "question_id",
+            "idempotency_key",
+            "rating",
+            "verdict",
+            "correct",
+            "practice",
+            "given_answer",
+            "reviewed_at",
+            "prev_state",
+            "prev_due",
+            "prev_reps",
+            "prev_lapses",
+        ],
         reviews(),
     )
 
@@ -253,14 +344,30 @@ def build(url: str, students: int, cards_per: int, busiest: int, history_days: i
                 if nxt is None:
                     continue
                 sent = rng.random() < 0.7
-                yield (uid, day, when, when, when if sent else None,
-                       "sent" if sent else "skipped", 3, int(sent))
+                yield (
+                    uid,
+                    day,
+                    when,
+                    when,
+                    when if sent else None,
+                    "sent" if sent else "skipped",
+                    3,
+                    int(sent),
+                )
 
     n_history = _load(
         engine,
         "reminders",
-        ["user_id", "local_date", "scheduled_for", "claimed_at", "sent_at", "status",
-         "due_count", "attempts"],
+        [
+            "user_id",
+            "local_date",
+            "scheduled_for",
+            "claimed_at",
+            "sent_at",
+            "status",
+            "due_count",
+            "attempts",
+        ],
         history(),
     )
     with engine.begin() as conn:
@@ -299,9 +406,7 @@ def reset_busiest(engine: Engine, ds: Dataset) -> None:
     """Undo a claim of the busiest minute, and flush its writes so the next run does not pay
     for them (SQLite: WAL checkpoint; PostgreSQL: vacuum the dead rows)."""
     with engine.begin() as conn:
-        conn.execute(
-            update(User).where(User.id.in_(ds.busiest_ids)).values(next_reminder_at=BUSY)
-        )
+        conn.execute(update(User).where(User.id.in_(ds.busiest_ids)).values(next_reminder_at=BUSY))
         conn.execute(delete(Reminder).where(Reminder.local_date == BUSY_DATE))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         if engine.dialect.name == "sqlite":
@@ -445,23 +550,54 @@ async def bench_send(count: int, latency: float) -> dict[str, Any]:
         engine = make_engine(url)
         Base.metadata.create_all(engine)
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO decks (id, slug, title, language, content_hash, "
-                              "created_at, updated_at) VALUES (1, 'd', 'D', 'fr', 'h', "
-                              "'2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000')"))
-            conn.execute(text("INSERT INTO questions (deck_id, key, position, kind, prompt, "
-                              "answer, accept, distractors, tags, content_hash, created_at, "
-                              "updated_at) VALUES (1, 'q', 0, 'open', '?', '1', '[]', '[]', "
-                              "'[]', 'h', '2026-01-01 00:00:00.000000', "
-                              "'2026-01-01 00:00:00.000000')"))
+            conn.execute(
+                text(
+                    "INSERT INTO decks (id, slug, title, language, content_hash, "
+                    "created_at, updated_at) VALUES (1, 'd', 'D', 'fr', 'h', "
+                    "'2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO questions (deck_id, key, position, kind, prompt, "
+                    "answer, accept, distractors, tags, content_hash, created_at, "
+                    "updated_at) VALUES (1, 'q', 0, 'open', '?', '1', '[]', '[]', "
+                    "'[]', 'h', '2026-01-01 00:00:00.000000', "
+                    "'2026-01-01 00:00:00.000000')"
+                )
+            )
         _load(
             engine,
             "users",
-            ["telegram_id", "chat_id", "display_name", "language", "timezone",
-             "reminder_time", "next_reminder_at", "reminders_paused", "new_cards_per_day",
-             "desired_retention", "maximum_interval", "created_at"],
+            [
+                "telegram_id",
+                "chat_id",
+                "display_name",
+                "language",
+                "timezone",
+                "reminder_time",
+                "next_reminder_at",
+                "reminders_paused",
+                "new_cards_per_day",
+                "desired_retention",
+                "maximum_interval",
+                "created_at",
+            ],
             (
-                (1000 + i, 1000 + i, "", "fr", "Europe/Paris", dt.time(18), BUSY, False, 10,
-                 0.9, 36500, BUSY)
+                (
+                    1000 + i,
+                    1000 + i,
+                    "",
+                    "fr",
+                    "Europe/Paris",
+                    dt.time(18),
+                    BUSY,
+                    False,
+                    10,
+                    0.9,
+                    36500,
+                    BUSY,
+                )
                 for i in range(count)
             ),
         )

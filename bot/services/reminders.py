@@ -73,6 +73,7 @@ from bot.domain.reminders import (
     local_date,
     local_day_start,
     next_reminder_at,
+    resolve_local,
     status_for,
 )
 
@@ -258,7 +259,7 @@ class ReminderService:
             plans = [p for p in plans if p.student.user_id in won]
             outcomes[BAD_ZONE] = sum(p.day_start is None for p in plans)
             plans = [p for p in plans if p.day_start is not None]
-            snoozed = self._snoozes(session, plans, outcomes)
+            snoozed = self._snoozes(session, plans)
             work = self._workloads(session, plans, now)
             new_rows: list[repo.NewRow] = []
             for plan in plans:
@@ -340,6 +341,7 @@ class ReminderService:
                 session,
                 claimed_before=now - self.lease,
                 retry_before=now - self.retry_delay,
+                snoozed_before=now - self.max_delay - self.lease,
                 limit=limit,
                 lock=repo.is_postgresql(session),
             )
@@ -361,7 +363,11 @@ class ReminderService:
                 # Never settled: its process died while sending. That try counts.
                 attempts = current.attempts + (current.status is ReminderStatus.CLAIMED)
                 count = current.due_count
-                if student.blocked_at is not None:
+                if current.status is ReminderStatus.SNOOZED:
+                    # Its time is long past and no claim re-armed it: prompts were switched
+                    # off or moved meanwhile. It will never go out.
+                    status, attempts = ReminderStatus.EXPIRED, current.attempts
+                elif student.blocked_at is not None:
                     status = ReminderStatus.BLOCKED
                 elif not student.can_be_prompted or current.id not in starts:
                     status = ReminderStatus.SKIPPED
@@ -490,7 +496,7 @@ class ReminderService:
             students = repo.due_students(session, now, limit, lock=False)
             plans = [self._plan(student, now) for student in students]
             dated = [p for p in plans if p.day_start is not None]
-            snoozed = self._snoozes(session, dated, Counter(), expire_stale=False)
+            snoozed = self._snoozes(session, dated)
             taken = repo.rows_on(
                 session,
                 [(p.student.user_id, p.local_date) for p in dated if p.local_date is not None],
@@ -552,33 +558,32 @@ class ReminderService:
             )
             return _Plan(student, scheduled_for, None, None, None)
 
-    def _snoozes(
-        self,
-        session: Session,
-        plans: Sequence[_Plan],
-        outcomes: Counter[str],
-        *,
-        expire_stale: bool = True,
-    ) -> dict[int, repo.OutboxRow]:
-        """Snoozed rows whose time is the one being claimed; stale ones are expired."""
-        days = [p.local_date for p in plans if p.local_date is not None]
-        if not days:
+    def _snoozes(self, session: Session, plans: Sequence[_Plan]) -> dict[int, repo.OutboxRow]:
+        """The snoozed rows being claimed: one per plan whose time is its snooze time.
+
+        A plan at the student's regular time for its day is not a snooze: the busiest minute
+        (everybody at their chosen time) costs no lookup at all.
+        """
+        maybe = [
+            p
+            for p in plans
+            if p.local_date is not None
+            and p.student.reminder_time is not None
+            and p.scheduled_for
+            != resolve_local(p.local_date, p.student.reminder_time, p.student.timezone)
+        ]
+        if not maybe:
             return {}
         # A snooze fires within a day of its prompt: its row is dated that day or the day
         # before the snoozed time.
-        since = min(days) - dt.timedelta(days=1)
-        rows = repo.snoozed_rows(session, {p.student.user_id for p in plans}, since)
-        matching = {}
-        for plan in plans:
-            current = rows.get(plan.student.user_id)
-            if current is None:
-                continue
-            if current.scheduled_for == plan.scheduled_for:
-                matching[plan.student.user_id] = current
-            elif expire_stale and repo.transition(session, current, status=ReminderStatus.EXPIRED):
-                # Snoozed, then paused or the time changed: that snooze will never come.
-                outcomes[ReminderStatus.EXPIRED.value] += 1
-        return matching
+        since = min(p.local_date for p in maybe if p.local_date) - dt.timedelta(days=1)
+        rows = repo.snoozed_rows(session, {p.student.user_id for p in maybe}, since)
+        return {
+            p.student.user_id: rows[p.student.user_id]
+            for p in maybe
+            if p.student.user_id in rows
+            and rows[p.student.user_id].scheduled_for == p.scheduled_for
+        }
 
     @staticmethod
     def _workloads(

@@ -79,8 +79,12 @@ class NewRow:
     due_count: int
 
 
-#: Rows a later run must look at again.
-UNSETTLED = (ReminderStatus.CLAIMED.value, ReminderStatus.RETRY.value)
+#: Rows a later run may have to look at again (:func:`unsettled`).
+UNSETTLED = (
+    ReminderStatus.CLAIMED.value,
+    ReminderStatus.RETRY.value,
+    ReminderStatus.SNOOZED.value,
+)
 
 _STUDENT_COLUMNS = (
     User.id,
@@ -402,25 +406,31 @@ def unsettled(
     *,
     claimed_before: dt.datetime,
     retry_before: dt.datetime,
+    snoozed_before: dt.datetime,
     limit: int,
     lock: bool,
 ) -> list[tuple[OutboxRow, Student]]:
-    """Rows claimed and never settled (lease over), and rows waiting for a retry.
+    """Rows a run must look at again, oldest claim first.
 
-    ``sent_at IS NULL`` lets both engines walk ``ix_reminders_sent_at``.
+    Claimed and never settled (claim older than ``claimed_before``: its process died),
+    waiting for a retry (failure older than ``retry_before``), or snoozed to a time before
+    ``snoozed_before`` and never re-armed (prompts switched off or moved meanwhile).
     """
     query = (
         select(*_ROW_COLUMNS, *_STUDENT_COLUMNS)
         .join(User, User.id == Reminder.user_id)
         .where(
-            # The first two terms are, word for word, what a partial index on unsettled rows
+            # These two terms are, word for word, what a partial index on unsettled rows
             # would say, so that both engines would use one (see docs/performance.md).
             Reminder.sent_at.is_(None),
             Reminder.status.in_(UNSETTLED),
-            Reminder.claimed_at <= max(claimed_before, retry_before),
             or_(
-                Reminder.status == ReminderStatus.RETRY.value,
-                Reminder.claimed_at <= claimed_before,
+                (Reminder.status == ReminderStatus.CLAIMED.value)
+                & (Reminder.claimed_at <= claimed_before),
+                (Reminder.status == ReminderStatus.RETRY.value)
+                & (Reminder.claimed_at <= retry_before),
+                (Reminder.status == ReminderStatus.SNOOZED.value)
+                & (Reminder.scheduled_for <= snoozed_before),
             ),
         )
         .order_by(Reminder.claimed_at, Reminder.id)
