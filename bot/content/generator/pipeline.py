@@ -132,4 +132,6 @@ def generate_deck(text: str, *, deck_id: str, title: str, nlp: Language | None =
             key, n = f"{q.key}-{n}", n + 1
         seen.add(key)
         unique.append(q if key == q.key else replace(q, key=key))
-    return Deck(slug=deck_id, title=title, questions=tuple(unique), language="fr")
+    return Deck(
+        slug=deck_id, title=title, questions=tuple(rank.spread_siblings(unique)), language="fr"
+    )

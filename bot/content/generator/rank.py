@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from bot.content.generator.model import TYPE_TAGS, Draft
 from bot.content.generator.realise import dangling
+from bot.domain.deck import Question
 
 MIN_WORDS, MAX_QUESTION_WORDS = 5, 38
 
@@ -82,3 +83,20 @@ def stable_id(draft: Draft) -> str:
     kind = "cloze" if draft.cloze else "q"
     digest = hashlib.sha1(f"{kind}|{draft.source}|{draft.value}".encode()).hexdigest()[:6]
     return f"{TYPE_TAGS[draft.type]}-{_slug(draft.answer)}-{kind}-{digest}"
+
+
+def spread_siblings(questions: Sequence[Question]) -> list[Question]:
+    """Deck order in which items from the same sentence are as far apart as possible.
+
+    Round-robin over sentences in text order: the first pass takes each sentence's first item
+    (its question before its cloze), the next pass the second ones, and so on. A student who
+    meets the deck in file order never sees a cloze right after the question that gives its
+    answer away.
+    """
+    by_sentence: dict[str, list[Question]] = {}
+    for q in questions:
+        by_sentence.setdefault(q.source or q.key, []).append(q)
+    rounds = max((len(items) for items in by_sentence.values()), default=0)
+    return [
+        items[i] for i in range(rounds) for items in by_sentence.values() if i < len(items)
+    ]
