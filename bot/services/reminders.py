@@ -8,7 +8,9 @@ and sends each prompt with bounded concurrency. There is no job per student: the
 the schedule, so any number of processes can share it.
 
 The outbox. Claiming a student is one transaction that (1) takes the student (PostgreSQL:
-``SELECT … FOR UPDATE SKIP LOCKED``; SQLite: a conditional UPDATE on the value read), (2)
+``SELECT … FOR UPDATE SKIP LOCKED``, so concurrent processes take disjoint batches; SQLite:
+``BEGIN IMMEDIATE`` — SQLite's single writer lock — then a conditional UPDATE on the value
+read), (2)
 moves ``next_reminder_at`` to the next local day (:func:`bot.domain.reminders.next_reminder_at`,
 DST-correct) and (3) inserts a ``reminders`` row, unique on ``(user_id, local_date)``, with
 status ``claimed`` (to send), ``skipped`` (nothing due, or already studied that local day) or
@@ -35,7 +37,11 @@ offer.
 same local day, because the student asked for it: today's ``sent`` row becomes ``snoozed``
 with the new time, ``next_reminder_at`` moves to it, and the next claim re-arms that same row
 instead of inserting one (the regular next prompt is recomputed from the reminder time). A
-snooze that would land after the next regular prompt is refused.
+snooze that would land after the next regular prompt is refused; a snooze that never fires
+(prompts paused or moved meanwhile) is marked ``expired`` by a later run.
+
+Every timestamp comes from the caller: services never read the clock. :func:`dispatch_once`
+stamps each batch with ``now`` plus the time the run has taken (see its ``clock``).
 
 What counts as « something due » (the same rules as the study service): at least one card
 with ``due <= now`` (unsuspended, question and deck live, deck not switched off by the
@@ -52,6 +58,7 @@ import contextlib
 import datetime as dt
 import logging
 import sys
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -284,7 +291,9 @@ class ReminderService:
                 day_start = local_day_start(current.local_date, student.timezone)
                 decision, count = self._decide(student, plan.scheduled_for, day_start, now, work)
                 status = status_for(decision)
-                if not repo.transition(session, current, status=status, now=now, due_count=count):
+                if not repo.transition(
+                    session, current, status=status, now=now, due_count=count, attempts=0
+                ):
                     outcomes["lost"] += 1
                     continue
                 outcomes[status.value] += 1
@@ -296,7 +305,7 @@ class ReminderService:
                             current.local_date,
                             plan.scheduled_for,
                             count,
-                            current.attempts,
+                            0,
                         )
                     )
             inserted = repo.insert_rows(session, new_rows, now)
@@ -417,8 +426,8 @@ class ReminderService:
         now = _check_now(now)
         with self._sessions() as session:
             current = repo.row(session, reminder_id, lock=repo.is_postgresql(session))
-            if current is None:
-                raise LookupError(f"no reminder {reminder_id}")
+            if current is None:  # the student was forgotten meanwhile (rows cascade)
+                return ReminderStatus.FAILED
             if current.sent_at is not None:
                 return current.status
             attempts = current.attempts + 1
@@ -742,6 +751,7 @@ async def dispatch_once(
     batch_size: int = DEFAULT_BATCH,
     rate_limit_waits: int = DEFAULT_RATE_LIMIT_WAITS,
     max_batches: int = 1000,
+    clock: Callable[[], dt.datetime] | None = None,
 ) -> DispatchReport:
     """One run of the every-minute job: resend what was left over, then send what is due.
 
@@ -749,8 +759,19 @@ async def dispatch_once(
     ``concurrency`` sends at a time. A 429 pauses every send of the run for ``retry_after``
     (through ``sleep``, injectable so tests never wait); after ``rate_limit_waits`` of them a
     prompt is left for a later run, like any other failure. A 403 blocks the student.
+
+    Each claim and each outcome is stamped with ``clock()``: by default ``now`` plus the
+    (monotonic) time elapsed since the call, so that a run lasting minutes never stamps a
+    late batch with its start time (another process would take it for abandoned after the
+    lease). Tests pass ``clock=lambda: now``.
     """
     now = _check_now(now)
+    if clock is None:
+        started = time.monotonic()
+
+        def clock() -> dt.datetime:
+            return now + dt.timedelta(seconds=time.monotonic() - started)
+
     gate = _FloodGate(sleep)
     slots = asyncio.Semaphore(concurrency)
     tally: Counter[str] = Counter()
@@ -772,20 +793,22 @@ async def dispatch_once(
                     break
                 await gate.wait_out(result.retry_after, epoch)
         if result.status is SendStatus.SENT:
-            await _in_thread(service.mark_sent, reminder.reminder_id, now)
+            await _in_thread(service.mark_sent, reminder.reminder_id, clock())
             tally["sent"] += 1
         elif result.status is SendStatus.BLOCKED:
-            await _in_thread(service.mark_blocked, reminder.user_id, now, reminder.reminder_id)
+            await _in_thread(service.mark_blocked, reminder.user_id, clock(), reminder.reminder_id)
             tally["blocked"] += 1
         else:
             if result.status is SendStatus.FAILED:
                 log.warning("prompt %s not sent: %s", reminder.reminder_id, result.error)
-            status = await _in_thread(service.mark_failed, reminder.reminder_id, now, result.retry)
+            status = await _in_thread(
+                service.mark_failed, reminder.reminder_id, clock(), result.retry
+            )
             tally["retry_later" if status is ReminderStatus.RETRY else "failed"] += 1
 
     for resend, take in ((True, service.reclaim_batch), (False, service.claim_batch)):
         for _ in range(max_batches):
-            batch = await _in_thread(take, now, batch_size)
+            batch = await _in_thread(take, clock(), batch_size)
             tally["resent" if resend else "claimed"] += len(batch.reminders)
             for reason, n in batch.outcomes.items():
                 if reason != ReminderStatus.CLAIMED.value:

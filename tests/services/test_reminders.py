@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import load_settings
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.models import Card, Deck, DeckChoice, Question, Reminder, Review, User
-from bot.domain.reminders import local_date, next_reminder_at
+from bot.domain.reminders import ReminderStatus, local_date, next_reminder_at
 from bot.services.reminders import (
     ClaimedReminder,
     DispatchReport,
@@ -224,7 +224,9 @@ async def run(
     **kwargs: int,
 ) -> DispatchReport:
     notifier.now = now
-    return await dispatch_once(service, notifier, now, sleep=sleep or RecordingSleep(), **kwargs)
+    return await dispatch_once(
+        service, notifier, now, sleep=sleep or RecordingSleep(), clock=lambda: now, **kwargs
+    )
 
 
 def ticks(start: dt.datetime, end: dt.datetime, step: dt.timedelta) -> Iterator[dt.datetime]:
@@ -298,7 +300,7 @@ async def test_fall_back_night_prompts_once(world: World, service: ReminderServi
     start = utc(2026, 10, 24, 12)
     world.student(1, "Europe/Paris", dt.time(2, 30), start, cards_due=[PAST])
     notifier = RecordingNotifier()
-    for now in ticks(start, utc(2026, 10, 26, 12), dt.timedelta(minutes=10)):
+    for now in ticks(start, utc(2026, 10, 26, 12), dt.timedelta(minutes=30)):
         await run(service, notifier, now)
     # 02:30 CEST on the 25th, not again at 02:30 CET an hour later; 02:30 CET on the 26th.
     assert notifier.sent_to(1) == [utc(2026, 10, 25, 0, 30), utc(2026, 10, 26, 1, 30)]
@@ -609,6 +611,36 @@ async def test_a_notifier_that_raises_does_not_stop_the_batch(
     notifier = Exploding()
     report = await run(service, notifier, T0)
     assert (report.sent, report.retry_later) == (1, 1)
+
+
+async def test_default_clock_stamps_claims_with_the_time_they_happen(
+    world: World, service: ReminderService
+) -> None:
+    """Without ``clock``, stamps are ``now`` plus the time the run has taken (monotonic)."""
+    uid = world.student(
+        1, "Europe/Paris", dt.time(18), T0 - dt.timedelta(hours=1), cards_due=[PAST]
+    )
+    notifier = RecordingNotifier(now=T0)
+    await dispatch_once(service, notifier, T0, sleep=RecordingSleep())
+    [row] = world.rows(uid)
+    assert row.sent_at is not None
+    assert T0 <= row.claimed_at <= row.sent_at < T0 + dt.timedelta(minutes=1)
+
+
+async def test_a_student_forgotten_during_the_send_breaks_nothing(
+    world: World, service: ReminderService
+) -> None:
+    uid = world.student(
+        1, "Europe/Paris", dt.time(18), T0 - dt.timedelta(hours=1), cards_due=[PAST]
+    )
+    [claimed] = service.claim_due(T0)
+    with world.sessions() as s:  # UserService.forget: every row of the student goes
+        s.execute(delete(User).where(User.id == uid))
+        s.commit()
+    assert service.mark_sent(claimed.reminder_id, T0) is False
+    assert service.mark_failed(claimed.reminder_id, T0, retry=True) is ReminderStatus.FAILED
+    service.mark_blocked(uid, T0, claimed.reminder_id)
+    assert world.rows() == []
 
 
 # -- « Plus tard » --------------------------------------------------------------------------

@@ -22,9 +22,24 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    any_,
+    bindparam,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.db.models import Card, Deck, DeckChoice, Question, Reminder, Review, User
 from bot.domain.reminders import ReminderStatus, Workload
@@ -85,6 +100,12 @@ UNSETTLED = (
     ReminderStatus.RETRY.value,
     ReminderStatus.SNOOZED.value,
 )
+#: The predicate of the partial index that would make :func:`unsettled` independent of the
+#: outbox's history (docs/performance.md). Rendered as literals, word for word: SQLite uses
+#: a partial index only when the query repeats its WHERE terms with the same constants.
+UNSETTLED_PREDICATE = "sent_at IS NULL AND status IN ({})".format(
+    ", ".join(f"'{status}'" for status in UNSETTLED)
+)
 
 _STUDENT_COLUMNS = (
     User.id,
@@ -122,8 +143,28 @@ def _outbox(row: Sequence[Any]) -> OutboxRow:
     return OutboxRow(*values)
 
 
+def _db(session: Session) -> Connection:
+    """The session's connection: Core execution, without the ORM's per-row bookkeeping."""
+    return session.connection()
+
+
 def is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def _member(
+    session: Session,
+    column: InstrumentedAttribute[int] | ColumnElement[int],
+    ids: Collection[int],
+) -> ColumnElement[bool]:
+    """``column IN ids`` for a batch of students.
+
+    PostgreSQL gets one array parameter (``= ANY(:ids)``): 500 placeholders would be
+    rendered, cast and parsed again on every execution.
+    """
+    if is_postgresql(session):
+        return column == any_(bindparam(None, list(ids), type_=postgresql.ARRAY(Integer)))
+    return column.in_(list(ids))
 
 
 # -- students -------------------------------------------------------------------------------
@@ -150,25 +191,19 @@ def due_students(
     )
     if lock:
         query = query.with_for_update(skip_locked=True)
-    return [_student(row) for row in session.execute(query)]
+    return [_student(row) for row in _db(session).execute(query).all()]
 
 
 def student(session: Session, user_id: int, *, lock: bool = False) -> Student | None:
     query = select(*_STUDENT_COLUMNS).where(User.id == user_id)
     if lock:
         query = query.with_for_update()
-    row = session.execute(query).first()
+    row = _db(session).execute(query).first()
     return _student(row) if row else None
 
 
 _users = cast(Table, User.__table__)
 _reminders = cast(Table, Reminder.__table__)
-# Core (not ORM) UPDATE: a list of parameters makes it a plain executemany.
-_advance_stmt = (
-    update(_users)
-    .where(_users.c.id == bindparam("b_id"), _users.c.next_reminder_at == bindparam("b_old"))
-    .values(next_reminder_at=bindparam("b_new"))
-)
 
 
 def lock_for_claim(session: Session) -> None:
@@ -181,7 +216,7 @@ def lock_for_claim(session: Session) -> None:
     LOCKED`` in :func:`due_students`): nothing to do.
     """
     if not is_postgresql(session):
-        session.execute(text("BEGIN IMMEDIATE"))
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def advance(
@@ -189,24 +224,24 @@ def advance(
 ) -> set[int]:
     """Move each ``(user_id, old, new)`` from ``old`` to ``new``; the ids actually moved.
 
-    One executemany of conditional UPDATEs (``WHERE next_reminder_at = old``). Under the
-    claim's lock (:func:`lock_for_claim`) every one matches; if some did not, the rows are
-    read back to tell who moved.
+    Conditional UPDATEs (``… WHERE next_reminder_at = old … RETURNING id``), one per distinct
+    ``(old, new)`` pair: the students due in the same minute mostly share their zone and
+    time, so the busiest minute is one statement per batch.
     """
-    if not moves:
-        return set()
-    params = [{"b_id": uid, "b_old": old, "b_new": new} for uid, old, new in moves]
-    result = session.execute(_advance_stmt, params)
-    if result.rowcount == len(moves):  # type: ignore[attr-defined]
-        return {uid for uid, _, _ in moves}
-    wanted = {uid: new for uid, _, new in moves}
-    return {
-        uid
-        for uid, at in session.execute(
-            select(User.id, User.next_reminder_at).where(User.id.in_(list(wanted)))
+    groups: dict[tuple[dt.datetime, dt.datetime | None], list[int]] = defaultdict(list)
+    for uid, old, new in moves:
+        groups[old, new].append(uid)
+    moved: set[int] = set()
+    for (old, new), ids in groups.items():
+        moved.update(
+            _db(session).scalars(
+                update(_users)
+                .where(_member(session, _users.c.id, ids), _users.c.next_reminder_at == old)
+                .values(next_reminder_at=new)
+                .returning(_users.c.id)
+            )
         )
-        if at == wanted[uid]
-    }
+    return moved
 
 
 def set_next_reminder(
@@ -214,21 +249,17 @@ def set_next_reminder(
 ) -> bool:
     """Conditional move of one student's ``next_reminder_at`` (False: it changed meanwhile)."""
     condition = User.next_reminder_at.is_(None) if old is None else User.next_reminder_at == old
-    result = session.execute(
-        update(User)
-        .where(User.id == user_id, condition)
-        .values(next_reminder_at=new)
-        .execution_options(synchronize_session=False)
+    result = _db(session).execute(
+        update(User).where(User.id == user_id, condition).values(next_reminder_at=new)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)
 
 
 def block_student(session: Session, user_id: int, now: dt.datetime) -> None:
-    session.execute(
+    _db(session).execute(
         update(User)
         .where(User.id == user_id)
         .values(blocked_at=func.coalesce(User.blocked_at, now), next_reminder_at=None)
-        .execution_options(synchronize_session=False)
     )
 
 
@@ -238,7 +269,7 @@ def block_student(session: Session, user_id: int, now: dt.datetime) -> None:
 def workloads(
     session: Session, user_ids: Collection[int], now: dt.datetime, reviews_since: dt.datetime
 ) -> dict[int, Workload]:
-    """Due cards, unseen questions and latest answer of each student, in three queries.
+    """Due cards, unseen questions and latest answer of each student: four queries a batch.
 
     The same rules as the study service: a card is due when ``due <= now``, unsuspended, its
     question and deck live and the deck not switched off; a question is new when the student
@@ -250,33 +281,43 @@ def workloads(
     # Live decks and their live questions: a few rows, read once per batch.
     deck_sizes: dict[int, int] = {
         deck_id: count
-        for deck_id, count in session.execute(
+        for deck_id, count in _db(session)
+        .execute(
             select(Question.deck_id, func.count(Question.id))
             .join(Deck, Deck.id == Question.deck_id)
             .where(Question.retired_at.is_(None), Deck.retired_at.is_(None))
             .group_by(Question.deck_id)
         )
+        .all()
     }
     disabled: dict[int, set[int]] = defaultdict(set)
-    for uid, deck_id in session.execute(
-        select(DeckChoice.user_id, DeckChoice.deck_id).where(
-            DeckChoice.user_id.in_(ids), DeckChoice.enabled.is_(False)
+    for uid, deck_id in (
+        _db(session)
+        .execute(
+            select(DeckChoice.user_id, DeckChoice.deck_id).where(
+                _member(session, DeckChoice.user_id, ids), DeckChoice.enabled.is_(False)
+            )
         )
+        .all()
     ):
         disabled[uid].add(deck_id)
     due: dict[int, int] = defaultdict(int)
     carded: dict[int, int] = defaultdict(int)
     due_now = Card.due <= now
-    for uid, deck_id, n_due, n_cards in session.execute(
-        select(
-            Card.user_id,
-            Question.deck_id,
-            func.count(Card.id).filter(due_now, Card.suspended_at.is_(None)),
-            func.count(Card.id),
+    for uid, deck_id, n_due, n_cards in (
+        _db(session)
+        .execute(
+            select(
+                Card.user_id,
+                Question.deck_id,
+                func.count(Card.id).filter(due_now, Card.suspended_at.is_(None)),
+                func.count(Card.id),
+            )
+            .join(Question, Question.id == Card.question_id)
+            .where(_member(session, Card.user_id, ids), Question.retired_at.is_(None))
+            .group_by(Card.user_id, Question.deck_id)
         )
-        .join(Question, Question.id == Card.question_id)
-        .where(Card.user_id.in_(ids), Question.retired_at.is_(None))
-        .group_by(Card.user_id, Question.deck_id)
+        .all()
     ):
         if deck_id not in deck_sizes or (uid in disabled and deck_id in disabled[uid]):
             continue
@@ -284,15 +325,17 @@ def workloads(
         carded[uid] += n_cards
     last_review: dict[int, dt.datetime] = {
         uid: at
-        for uid, at in session.execute(
+        for uid, at in _db(session)
+        .execute(
             select(Review.user_id, func.max(Review.reviewed_at))
             .where(
-                Review.user_id.in_(ids),
+                _member(session, Review.user_id, ids),
                 Review.reviewed_at >= reviews_since,
                 Review.reviewed_at <= now,
             )
             .group_by(Review.user_id)
         )
+        .all()
     }
     all_live = sum(deck_sizes.values())
     result = {}
@@ -309,33 +352,67 @@ def workloads(
 # -- outbox ---------------------------------------------------------------------------------
 
 
+_pg_insert = text(
+    "INSERT INTO reminders "
+    "(user_id, local_date, scheduled_for, claimed_at, status, due_count, attempts) "
+    "SELECT r.user_id, r.local_date, r.scheduled_for, :claimed_at, r.status, r.due_count, 0 "
+    "FROM unnest(:users, :dates, :scheduled, :statuses, :counts) "
+    "AS r(user_id, local_date, scheduled_for, status, due_count) "
+    "ON CONFLICT (user_id, local_date) DO NOTHING "
+    "RETURNING user_id, id"
+).bindparams(
+    bindparam("claimed_at", type_=DateTime(timezone=True)),
+    bindparam("users", type_=postgresql.ARRAY(Integer)),
+    bindparam("dates", type_=postgresql.ARRAY(Date)),
+    bindparam("scheduled", type_=postgresql.ARRAY(DateTime(timezone=True))),
+    bindparam("statuses", type_=postgresql.ARRAY(String)),
+    bindparam("counts", type_=postgresql.ARRAY(Integer)),
+)
+
+
 def insert_rows(session: Session, rows: Sequence[NewRow], now: dt.datetime) -> dict[int, int]:
     """Insert outbox rows, skipping (user, local date) pairs that already have one.
 
-    Returns ``{user_id: reminder_id}`` for the rows inserted.
+    Returns ``{user_id: reminder_id}`` for the rows inserted. One statement either way:
+    ``unnest`` of arrays on PostgreSQL, a multi-row ``INSERT … RETURNING`` on SQLite.
     """
     if not rows:
         return {}
-    dialect_insert = postgresql.insert if is_postgresql(session) else sqlite.insert
-    # Core, not ORM: one multi-row INSERT … RETURNING without the unit of work's bookkeeping.
+    if is_postgresql(session):
+        params: dict[str, Any] = {
+            "claimed_at": now,
+            "users": [row.user_id for row in rows],
+            "dates": [row.local_date for row in rows],
+            "scheduled": [row.scheduled_for for row in rows],
+            "statuses": [row.status.value for row in rows],
+            "counts": [row.due_count for row in rows],
+        }
+        return {uid: rid for uid, rid in _db(session).execute(_pg_insert, params).all()}
     stmt = (
-        dialect_insert(_reminders)
+        sqlite.insert(_reminders)
         .on_conflict_do_nothing(index_elements=["user_id", "local_date"])
         .returning(_reminders.c.user_id, _reminders.c.id)
     )
-    params = [
-        {
-            "user_id": row.user_id,
-            "local_date": row.local_date,
-            "scheduled_for": row.scheduled_for,
-            "claimed_at": now,
-            "status": row.status.value,
-            "due_count": row.due_count,
-            "attempts": 0,
-        }
-        for row in rows
-    ]
-    return {uid: rid for uid, rid in session.execute(stmt, params)}
+    return {
+        uid: rid
+        for uid, rid in _db(session)
+        .execute(
+            stmt,
+            [
+                {
+                    "user_id": row.user_id,
+                    "local_date": row.local_date,
+                    "scheduled_for": row.scheduled_for,
+                    "claimed_at": now,
+                    "status": row.status.value,
+                    "due_count": row.due_count,
+                    "attempts": 0,
+                }
+                for row in rows
+            ],
+        )
+        .all()
+    }
 
 
 def rows_on(session: Session, pairs: Iterable[tuple[int, dt.date]]) -> dict[int, OutboxRow]:
@@ -345,11 +422,15 @@ def rows_on(session: Session, pairs: Iterable[tuple[int, dt.date]]) -> dict[int,
         return {}
     dates = {d for _, d in wanted}
     found = {}
-    for row in session.execute(
-        select(*_ROW_COLUMNS).where(
-            Reminder.user_id.in_({uid for uid, _ in wanted}),
-            Reminder.local_date.between(min(dates), max(dates)),
+    for row in (
+        _db(session)
+        .execute(
+            select(*_ROW_COLUMNS).where(
+                _member(session, Reminder.user_id, {uid for uid, _ in wanted}),
+                Reminder.local_date.between(min(dates), max(dates)),
+            )
         )
+        .all()
     ):
         item = _outbox(row)
         if (item.user_id, item.local_date) in wanted:
@@ -367,15 +448,17 @@ def snoozed_rows(
         item.user_id: item
         for item in (
             _outbox(row)
-            for row in session.execute(
+            for row in _db(session)
+            .execute(
                 select(*_ROW_COLUMNS)
                 .where(
-                    Reminder.user_id.in_(list(user_ids)),
+                    _member(session, Reminder.user_id, user_ids),
                     Reminder.local_date >= since,
                     Reminder.status == ReminderStatus.SNOOZED.value,
                 )
                 .order_by(Reminder.local_date)
             )
+            .all()
         )
     }
 
@@ -389,7 +472,7 @@ def latest_row(session: Session, user_id: int, *, lock: bool = False) -> OutboxR
     )
     if lock:
         query = query.with_for_update()
-    row = session.execute(query).first()
+    row = _db(session).execute(query).first()
     return _outbox(row) if row else None
 
 
@@ -397,7 +480,7 @@ def row(session: Session, reminder_id: int, *, lock: bool = False) -> OutboxRow 
     query = select(*_ROW_COLUMNS).where(Reminder.id == reminder_id)
     if lock:
         query = query.with_for_update()
-    found = session.execute(query).first()
+    found = _db(session).execute(query).first()
     return _outbox(found) if found else None
 
 
@@ -420,10 +503,7 @@ def unsettled(
         select(*_ROW_COLUMNS, *_STUDENT_COLUMNS)
         .join(User, User.id == Reminder.user_id)
         .where(
-            # These two terms are, word for word, what a partial index on unsettled rows
-            # would say, so that both engines would use one (see docs/performance.md).
-            Reminder.sent_at.is_(None),
-            Reminder.status.in_(UNSETTLED),
+            text(UNSETTLED_PREDICATE),
             or_(
                 (Reminder.status == ReminderStatus.CLAIMED.value)
                 & (Reminder.claimed_at <= claimed_before),
@@ -439,7 +519,7 @@ def unsettled(
     if lock:
         query = query.with_for_update(of=Reminder, skip_locked=True)
     n = len(_ROW_COLUMNS)
-    return [(_outbox(found), _student(found[n:])) for found in session.execute(query)]
+    return [(_outbox(found), _student(found[n:])) for found in _db(session).execute(query).all()]
 
 
 def transition(
@@ -469,7 +549,7 @@ def transition(
         values["due_count"] = due_count
     if attempts is not None:
         values["attempts"] = attempts
-    result = session.execute(
+    result = _db(session).execute(
         update(Reminder)
         .where(
             Reminder.id == current.id,
@@ -477,9 +557,8 @@ def transition(
             Reminder.claimed_at == current.claimed_at,
         )
         .values(**values)
-        .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)
 
 
 def settle(
@@ -500,10 +579,9 @@ def settle(
         values["sent_at"] = now
     else:
         values["claimed_at"] = now
-    result = session.execute(
+    result = _db(session).execute(
         update(Reminder)
         .where(Reminder.id == reminder_id, Reminder.sent_at.is_(None))
         .values(**values)
-        .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)
