@@ -127,15 +127,15 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.services.exports import ExportService
 
     with _engine(settings) as engine:
-        return _export(ExportService(make_session_factory(engine)), args)
+        return _export(ExportService(make_session_factory(engine)), args, settings.teacher_ids)
 
 
-def _export(service: ExportService, args: argparse.Namespace) -> int:
+def _export(service: ExportService, args: argparse.Namespace, teachers: frozenset[int]) -> int:
     from bot.services.clock import utcnow
     from bot.services.exports import UnknownDeck
 
     if args.csv:
-        text = service.class_csv(utcnow())
+        text = service.class_csv(utcnow(), exclude_telegram_ids=teachers)  # as in /classe
         if args.csv == "-":
             sys.stdout.write(text)
         else:
@@ -150,6 +150,14 @@ def _export(service: ExportService, args: argparse.Namespace) -> int:
             raise CommandError(f"paquet inconnu : {exc} (voir `quizbot import`)") from None
         print(f"{result.notes} carte(s) Anki écrite(s) dans {result.path}")
     return 0
+
+
+def cmd_remind(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services.clock import utcnow
+    from bot.services.reminders import remind_command
+
+    with _engine(settings) as engine:
+        return remind_command(settings, engine, args.dry_run, utcnow())
 
 
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
@@ -213,6 +221,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", metavar="FICHIER", help="élèves × paquets en CSV (- : la sortie)")
     p.add_argument("--anki", metavar="FICHIER.apkg", help="un paquet au format Anki")
     p.add_argument("--deck", metavar="ID", help="le paquet à exporter pour --anki")
+    p = add(
+        "remind", cmd_remind, "rappels quotidiens : qui serait relancé maintenant, et pourquoi"
+    )
+    p.add_argument("--dry-run", action="store_true", help="montrer sans rien envoyer")
     p = add("backup", cmd_backup, "copie cohérente de la base SQLite, même bot en marche")
     p.add_argument("target", help="fichier de sauvegarde à écrire")
     return parser

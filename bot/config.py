@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_max_rate: float = Field(default=30.0, ge=0)
     database_url: str = DEFAULT_DATABASE_URL
     auto_migrate: bool | None = None
     default_timezone: str = "Europe/Paris"

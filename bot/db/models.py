@@ -25,6 +25,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -42,6 +43,10 @@ NAMING_CONVENTION = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dt.datetime: UtcDateTime(), dict[str, Any]: JSON, list[str]: JSON}  # noqa: RUF012
+
+
+#: Must stay word for word the predicate of bot.db.repositories.reminders.UNSETTLED_PREDICATE.
+UNSETTLED_REMINDERS = "sent_at IS NULL AND status IN ('claimed', 'retry', 'snoozed')"
 
 
 def _now() -> dt.datetime:
@@ -230,7 +235,18 @@ class Reminder(Base):
     """Outbox of daily prompts: one row per (student, local date), claimed then sent."""
 
     __tablename__ = "reminders"
-    __table_args__ = (UniqueConstraint("user_id", "local_date"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "local_date"),
+        # Rows still to send or to retry: the per-minute check reads only these, not the
+        # ever-growing history of sent and skipped prompts.
+        Index(
+            "ix_reminders_unsettled",
+            "sent_at",
+            "claimed_at",
+            postgresql_where=text(UNSETTLED_REMINDERS),
+            sqlite_where=text(UNSETTLED_REMINDERS),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

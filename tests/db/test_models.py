@@ -116,3 +116,11 @@ def test_deleting_a_user_deletes_their_cards_and_reviews(session: Session) -> No
     assert session.scalars(select(Card)).all() == []
     assert session.scalars(select(Review)).all() == []
     assert session.scalars(select(Question)).one().key == "q1"
+
+
+def test_unsettled_reminder_index_matches_the_statuses_the_dispatcher_reads() -> None:
+    from bot.db.models import UNSETTLED_REMINDERS
+    from bot.db.repositories.reminders import UNSETTLED
+
+    statuses = ", ".join(f"'{status}'" for status in UNSETTLED)
+    assert UNSETTLED_REMINDERS == f"sent_at IS NULL AND status IN ({statuses})"

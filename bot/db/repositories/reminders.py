@@ -41,7 +41,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from bot.db.models import Card, Deck, DeckChoice, Question, Reminder, Review, User
+from bot.db.models import (
+    UNSETTLED_REMINDERS,
+    Card,
+    Deck,
+    DeckChoice,
+    Question,
+    Reminder,
+    Review,
+    User,
+)
 from bot.domain.reminders import ReminderStatus, Workload
 
 
@@ -103,9 +112,9 @@ UNSETTLED = (
 #: The predicate of the partial index that would make :func:`unsettled` independent of the
 #: outbox's history (docs/performance.md). Rendered as literals, word for word: SQLite uses
 #: a partial index only when the query repeats its WHERE terms with the same constants.
-UNSETTLED_PREDICATE = "sent_at IS NULL AND status IN ({})".format(
-    ", ".join(f"'{status}'" for status in UNSETTLED)
-)
+# The partial index ix_reminders_unsettled is declared with this very text (bot.db.models);
+# PostgreSQL uses a partial index only when the query repeats its predicate.
+UNSETTLED_PREDICATE = UNSETTLED_REMINDERS
 
 _STUDENT_COLUMNS = (
     User.id,
