@@ -21,8 +21,10 @@ from bot.content.deckfile import DeckFormatError
 from bot.db.engine import make_session_factory
 from bot.domain.deck import QuestionKind
 from bot.domain.scheduling import LEECH_LAPSES
+from bot.render.stats_text import render_stats
 from bot.services.clock import utcnow
 from bot.services.importing import ImportService
+from bot.services.stats import StatsService
 from bot.services.study import StudyService
 from bot.services.users import UserService
 from bot.services.views import (
@@ -74,6 +76,7 @@ class ConsoleChat:
         self._imports = ImportService(sessions)
         self._users = UserService(sessions, settings)
         self._study = StudyService(sessions)
+        self._statistics = StatsService(sessions)
         self._input = input_fn
         self._out = output
         self._now = now_fn
@@ -121,8 +124,9 @@ class ConsoleChat:
 
     def _loop(self, user: UserView, deck: str | None) -> None:
         practice = deck is not None
+        shown = self._left_open(user, deck)
         while True:
-            shown = self._study.next_question(
+            shown = shown or self._study.next_question(
                 user.id, self._now(), deck_slug=deck, practice=practice
             )
             if shown is None:
@@ -133,6 +137,15 @@ class ConsoleChat:
             shown_at = self._now()
             while not self._turn(user, shown, shown_at):
                 pass
+            shown = None
+
+    def _left_open(self, user: UserView, deck: str | None) -> ShownQuestion | None:
+        """The question a run cut short (the terminal closed, a crash) left unanswered, when
+        this run is of the same kind: it is asked again rather than shown anew."""
+        shown = self._study.current(user.id, self._now())
+        if shown is None or shown.practice != (deck is not None):
+            return None
+        return shown if deck is None or shown.deck_slug == deck else None
 
     def _turn(self, user: UserView, shown: ShownQuestion, shown_at: dt.datetime) -> bool:
         """Read one line and act on it; True when the next question is due."""
@@ -215,16 +228,9 @@ class ConsoleChat:
         )
 
     def _stats(self, user: UserView) -> None:
-        progress = self._study.progress(user.id, self._now())
-        self.say(
-            texts.STATS.format(
-                answered=progress.answered,
-                accuracy=texts.percent(progress.accuracy),
-                due_today=progress.due_today,
-                new_today=progress.new_today,
-                new_per_day=progress.new_per_day,
-            )
-        )
+        """The figures of Telegram's /stats, as text (the chart is Telegram's only)."""
+        report = self._statistics.student(user.id, self._now())
+        self.say(render_stats(report, user.language))
 
     def _goodbye(self, user: UserView) -> None:
         now = self._now()

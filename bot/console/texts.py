@@ -12,7 +12,7 @@ from bot.domain.grading import Verdict
 
 #: The terminal's commands, in the order /aide lists them.
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("/stats", "tes chiffres : réponses, réussite, cartes à revoir aujourd'hui"),
+    ("/stats", "tes progrès : cartes, réponses et réussite, série, révisions à venir"),
     ("/annuler", "annule ta dernière réponse (dans les 10 minutes)"),
     ("/aide", "cette aide"),
     ("/quitter", "arrête la session (Ctrl-D marche aussi)"),
@@ -70,15 +70,6 @@ UNDONE = "C'est annulé : ta réponse « {given} » ne compte plus. On la repren
 UNDO_NOTHING = "Il n'y a pas de réponse à annuler."
 UNDO_TOO_LATE = "Trop tard : on ne peut annuler une réponse que dans les 10 minutes."
 
-STATS = (
-    "Tes chiffres :\n"
-    "  réponses données : {answered}\n"
-    "  réussite : {accuracy}\n"
-    "  cartes à revoir aujourd'hui : {due_today}\n"
-    "  nouvelles questions aujourd'hui : {new_today} sur {new_per_day}"
-)
-NO_ACCURACY = "pas encore de réponse"
-
 ALL_DONE = "Tu as tout révisé pour le moment, bien joué !"
 PRACTICE_DONE = "Tu as fait tout le paquet, bien joué !"
 SUMMARY = "Bilan : {answered} réponse{s}, {correct} juste{cs}."
@@ -109,12 +100,6 @@ def counts(template: str, answered: int, correct: int) -> str:
     return template.format(
         answered=answered, s=plural(answered), correct=correct, cs=plural(correct)
     )
-
-
-def percent(ratio: float | None) -> str:
-    if ratio is None:
-        return NO_ACCURACY
-    return f"{round(ratio * 100)} %"
 
 
 def when(moment: dt.datetime, now: dt.datetime, tz_name: str) -> str:

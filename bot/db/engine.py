@@ -1,7 +1,16 @@
-"""Engine and session factory for SQLite (embedded default) and PostgreSQL (psycopg 3)."""
+"""Engine and session factory for SQLite (embedded default) and PostgreSQL (psycopg 3).
+
+Resilience: PostgreSQL connections are checked before use (``pool_pre_ping``), so a connection
+the server dropped while idle (restart, ``pg_terminate_backend``, a proxy's idle timeout) is
+replaced instead of failing a request, and they carry an ``application_name`` (``quizbot``
+unless the URL sets one) so an operator sees them in ``pg_stat_activity``. SQLite waits up to
+its busy timeout for another writer before saying "database is locked"; the Telegram layer
+then runs the call again (:func:`bot.tg.concurrency.run_sync`).
+"""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -10,30 +19,43 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+DEFAULT_APPLICATION_NAME = "quizbot"
+PG_CONNECT_TIMEOUT_S = 10
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, busy_timeout_ms: int) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
-def make_engine(database_url: str, **kwargs: Any) -> Engine:
+def make_engine(
+    database_url: str, *, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **kwargs: Any
+) -> Engine:
     """Create the engine; for a SQLite file, create its folder first."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+        kwargs.setdefault("connect_args", {}).setdefault("timeout", sqlite_busy_timeout_ms / 1000)
         engine = create_engine(url, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        pragmas = functools.partial(_sqlite_pragmas, busy_timeout_ms=sqlite_busy_timeout_ms)
+        event.listen(engine, "connect", pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 5)
     kwargs.setdefault("max_overflow", 10)
+    connect_args = kwargs.setdefault("connect_args", {})
+    for name, value in (
+        ("application_name", DEFAULT_APPLICATION_NAME),
+        # An unreachable server fails a request after this long instead of hanging it.
+        ("connect_timeout", PG_CONNECT_TIMEOUT_S),
+    ):
+        if name not in url.query:
+            connect_args.setdefault(name, value)
     return create_engine(url, **kwargs)
 
 

@@ -1,4 +1,5 @@
-"""The teacher's class overview (/classe): who studies, how much, which questions are hard."""
+"""The teacher's class overview (/classe): who studies, how much, per deck, and which
+questions are hard."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.repositories import classroom as repo
 
 WINDOW = dt.timedelta(days=7)
-HARDEST_COUNT = 5
+HARDEST_COUNT = 10
 #: A question answered once or twice says little about its difficulty.
 HARDEST_MIN_ANSWERS = 3
 
@@ -30,8 +31,24 @@ class HardQuestion:
 
 
 @dataclass(frozen=True, slots=True)
+class DeckActivity:
+    """One live deck over the last 7 days."""
+
+    deck_slug: str
+    deck_title: str
+    active_students: int
+    answers: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answers if self.answers else None
+
+
+@dataclass(frozen=True, slots=True)
 class ClassOverview:
-    """Figures over the last 7 days (``since`` .. now), hardest questions over all answers."""
+    """Figures over the last 7 days (``since`` .. now), overall and per live deck (slug
+    order); the hardest questions over all answers (at least ``HARDEST_MIN_ANSWERS``)."""
 
     since: dt.datetime
     students: int
@@ -39,6 +56,7 @@ class ClassOverview:
     answers: int
     correct: int
     hardest: tuple[HardQuestion, ...]
+    decks: tuple[DeckActivity, ...] = ()
 
     @property
     def accuracy(self) -> float | None:
@@ -56,6 +74,7 @@ class ClassroomService:
         since = now - WINDOW
         with self._sessions() as session:
             activity = repo.activity(session, since, exclude_telegram_ids=exclude_telegram_ids)
+            decks = repo.deck_activity(session, since, exclude_telegram_ids=exclude_telegram_ids)
             hardest = repo.hardest_questions(
                 session,
                 min_answers=HARDEST_MIN_ANSWERS,
@@ -71,5 +90,9 @@ class ClassroomService:
             hardest=tuple(
                 HardQuestion(r.deck_slug, r.question_key, r.prompt, r.answers, r.wrong)
                 for r in hardest
+            ),
+            decks=tuple(
+                DeckActivity(r.deck_slug, r.deck_title, r.active_students, r.answers, r.correct)
+                for r in decks
             ),
         )

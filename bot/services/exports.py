@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import html
 import io
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,9 +52,13 @@ class ExportService:
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._sessions = session_factory
 
-    def class_csv(self, now: dt.datetime) -> str:
+    def class_csv(self, now: dt.datetime, *, exclude_telegram_ids: Collection[int] = ()) -> str:
+        """One row per student × deck (``CSV_COLUMNS``); ``exclude_telegram_ids``: the
+        teachers, left out as in /classe."""
         with self._sessions() as session:
-            rows = repo.student_deck_rows(session, now - dt.timedelta(days=7))
+            rows = repo.student_deck_rows(
+                session, now - dt.timedelta(days=7), exclude_telegram_ids=exclude_telegram_ids
+            )
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)

@@ -7,9 +7,11 @@ student switched off and suspended cards are never shown. « Practice » runs th
 in file order without touching the schedule: the answers are logged with ``practice=true``.
 
 Every showing is recorded as a :class:`~bot.db.models.Presentation` with a random token; an
-answer must carry it. Only the student's latest showing can be answered, once:
+answer must carry it. Only the student's latest showing can be answered, once (``current``
+reads it back, so any process knows which question a typed answer is for):
 
-* a token of someone else, a forged one, or a choice index never shown → ``unknown``;
+* a token of someone else, a forged one, a choice index never shown, or the showing of a
+  question retired since → ``unknown``;
 * a token already answered, or superseded by a newer showing → ``stale``;
 * an idempotency key already recorded → ``duplicate`` with the first verdict, counted once.
 
@@ -273,21 +275,25 @@ class StudyService:
                 shown_at=now,
             )
         )
-        view = ShownQuestion(
-            token=token,
-            question_id=question.id,
-            deck_slug=deck.slug,
-            deck_title=deck.title,
-            kind=kind,
-            prompt=to_domain(question).display_prompt,
-            choices=tuple(choices),
-            is_new=card.reps == 0,
-            practice=practice,
-            session_answered=run.answered,
-            session_correct=run.correct,
-        )
+        view = _view(token, question, deck, card, run, choices, now)
         session.commit()
         return view
+
+    def current(self, user_id: int, now: dt.datetime) -> ShownQuestion | None:
+        """The question on the student's screen: their latest showing, while unanswered and
+        its run open (None otherwise). Read from the database, so it survives a restart and
+        is the same on every instance. (``now``: the services' common signature; unused.)
+        """
+        with self._sessions() as session:
+            found = repo.latest_presentation(session, user_id)
+            if found is None:
+                return None
+            shown, card, question, run = found
+            if shown.answered_at is not None or run is None or run.ended_at is not None:
+                return None
+            deck = session.get(models.Deck, question.deck_id)
+            assert deck is not None  # questions.deck_id is a non-null foreign key
+            return _view(shown.token, question, deck, card, run, shown.choices, shown.shown_at)
 
     @staticmethod
     def _reusable_run(
@@ -391,13 +397,21 @@ class StudyService:
         if shown.answered_at is not None or repo.newer_presentation_exists(
             session, user_id, shown.id
         ):
+            # A concurrent delivery of this very answer may have committed since the key was
+            # looked up above (each statement sees the latest commits): then it is a duplicate.
+            earlier = repo.review_by_key(session, key)
+            if earlier is not None:
+                return self._earlier_outcome(session, earlier, user_id)
             return _refused(AnswerStatus.STALE, counts)
+        if question.retired_at is not None:  # removed from its file since it was shown
+            return _refused(AnswerStatus.UNKNOWN, counts)
         if given.choice_index is not None:
             if not 0 <= given.choice_index < len(shown.choices):
                 return _refused(AnswerStatus.UNKNOWN, counts)
             text = shown.choices[given.choice_index]
         else:
-            text = given.text or ""
+            # PostgreSQL text cannot hold NUL; it means nothing in an answer anyway.
+            text = (given.text or "").replace("\x00", "")
 
         # From here on we write. Claim the showing first: of two concurrent answers to it,
         # the conditional UPDATE (which holds the row lock) lets exactly one go on.
@@ -622,6 +636,31 @@ class StudyService:
                 new_today=repo.first_reviews_between(session, user_id, start, end),
                 new_per_day=user.new_cards_per_day,
             )
+
+
+def _view(
+    token: str,
+    question: models.Question,
+    deck: models.Deck,
+    card: models.Card,
+    run: models.StudySession,
+    choices: list[str],
+    shown_at: dt.datetime,
+) -> ShownQuestion:
+    return ShownQuestion(
+        token=token,
+        question_id=question.id,
+        deck_slug=deck.slug,
+        deck_title=deck.title,
+        kind=QuestionKind(question.kind),
+        prompt=to_domain(question).display_prompt,
+        choices=tuple(choices),
+        is_new=card.reps == 0,
+        practice=run.practice,
+        session_answered=run.answered,
+        session_correct=run.correct,
+        shown_at=shown_at,
+    )
 
 
 def _refused(status: AnswerStatus, counts: tuple[int, int]) -> AnswerOutcome:

@@ -91,7 +91,8 @@ class UserService:
                     user.telegram_id = telegram_id
                     session.add(user)
                 user.chat_id = chat_id
-                user.display_name = display_name[:MAX_NAME_LENGTH]
+                # PostgreSQL text cannot hold NUL (a name from Telegram is not checked).
+                user.display_name = display_name.replace("\x00", "")[:MAX_NAME_LENGTH]
                 if user.blocked_at is not None:
                     user.blocked_at = None
                     refresh_next_reminder(user, now)

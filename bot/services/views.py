@@ -97,6 +97,7 @@ class ShownQuestion:
 
     ``choices`` are the buttons, in the order shown (``answer_choice`` takes an index into
     them, from 0); empty for typed answers. ``prompt`` has a cloze's gap blanked out.
+    ``shown_at``: when it was shown (for the response time of an answer).
     """
 
     token: str
@@ -110,6 +111,7 @@ class ShownQuestion:
     practice: bool
     session_answered: int
     session_correct: int
+    shown_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.db.engine import make_session_factory
 from bot.services.classroom import ClassroomService
 from bot.services.clock import utcnow
+from bot.services.exports import ExportService
 from bot.services.importing import ImportService
 from bot.services.reminders import ReminderService
 from bot.services.stats import StatsService
@@ -41,6 +42,7 @@ class Services:
     stats: StatsService
     reminders: ReminderService
     classroom: ClassroomService
+    exports: ExportService
 
     @classmethod
     def create(cls, settings: Settings, engine: Engine) -> Services:
@@ -53,6 +55,7 @@ class Services:
             stats=StatsService(sessions),
             reminders=ReminderService.from_settings(sessions, settings),
             classroom=ClassroomService(sessions),
+            exports=ExportService(sessions),
         )
 
 
@@ -102,9 +105,10 @@ class OpenQuestion:
 class UserState:
     """``user_data``: a cache of what is on the student's screen, never a source of truth.
 
-    The study service decides (by token) whether an answer counts; this only says which token
-    a typed answer is meant for and which message to edit. Lost on restart (or on another
-    instance): the student then gets the hint and types /quiz.
+    The study service decides (by token) whether an answer counts and which question a typed
+    answer is for (``StudyService.current``); this only says which message shows it, to edit
+    it with the verdict. Lost on restart (or on another instance): the verdict then comes as
+    a new message.
     """
 
     __slots__ = ("question",)
@@ -169,6 +173,10 @@ class BotContext(CallbackContext[ExtBot[int], UserState, dict[Any, Any], BotData
     @property
     def classroom(self) -> ClassroomService:
         return self.services.classroom
+
+    @property
+    def exports(self) -> ExportService:
+        return self.services.exports
 
     def is_teacher(self, update: Update) -> bool:
         user = update.effective_user

@@ -37,6 +37,7 @@ DECK = "dk"  # dk:<deck key>:<onboarding>
 DECKS_DONE = "dkok"  # onboarding: decks chosen, next step
 MENU = "set"  # set:<rem | tz | nc | lg | dk | home>
 FORGET = "fg"  # fg:<yes | no>
+CLASS_CSV = "csv"  # the teacher's /classe: send the CSV export
 
 #: Handler patterns (anchored: « tz » must not catch « tzo »).
 PATTERNS = {
@@ -54,6 +55,7 @@ PATTERNS = {
     DECKS_DONE: r"^dkok$",
     MENU: r"^set:(rem|tz|nc|lg|dk|home)$",
     FORGET: r"^fg:(yes|no)$",
+    CLASS_CSV: r"^csv$",
 }
 
 #: Time zones offered as buttons (French-speaking places first); any IANA zone can be typed.
@@ -239,6 +241,10 @@ def settings_menu(texts: Texts) -> InlineKeyboardMarkup:
             [_button(texts.btn_set_decks, data(MENU, "dk"))],
         ]
     )
+
+
+def class_overview(texts: Texts) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button(texts.btn_class_csv, CLASS_CSV)]])
 
 
 def forget_confirm(texts: Texts) -> InlineKeyboardMarkup:

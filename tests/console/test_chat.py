@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.console import texts
 from bot.console.chat import run_chat
-from bot.db.models import Review, StudySession, User
+from bot.db.models import Presentation, Review, StudySession, User
 
 DATA = Path(__file__).parent / "data" / "questions"
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
@@ -133,7 +133,16 @@ def test_a_whole_session(
     ) in out
     assert "C'est annulé : ta réponse « la Chine » ne compte plus." in out
     assert "Session : 2 réponses, 2 justes." in out
-    assert "réponses données : 2\n  réussite : 100 %" in out
+    # /stats: the figures of Telegram's /stats (the undone answer is gone from them).
+    assert (
+        "> /stats\n"
+        "📊 Tes progrès\n"
+        "Cartes : 1 nouvelles · 2 en cours · 0 connues\n"
+        "Réponses : 2 sur 7 jours (100 %) · 2 sur 30 jours (100 %)\n"
+        "Série : 1 jour(s) d'affilée (record : 1)\n"
+        "À revoir : 2 aujourd'hui · 0 demain · 2 dans les 7 jours\n"
+        "> /quitter\n"
+    ) in out
     assert out.endswith(
         "Bilan : 2 réponses, 2 justes.\n"
         "Il reste des questions : relance-moi quand tu veux.\n"
@@ -189,6 +198,25 @@ def test_undo_with_nothing_to_undo_and_ctrl_c(settings: Settings, engine: Engine
     assert texts.UNDO_NOTHING in out
     assert out.endswith("Bilan : 0 réponse, 0 juste.\nIl reste des questions : relance-moi "
                         "quand tu veux.\nÀ bientôt !\n")  # fmt: skip
+
+
+def test_a_question_left_open_by_a_crash_is_asked_again(
+    settings: Settings, engine: Engine, session_factory: sessionmaker[Session]
+) -> None:
+    def crash(_printed: str) -> str:
+        raise RuntimeError("the terminal went away")
+
+    with pytest.raises(RuntimeError):  # no goodbye: the run and its question stay open
+        chat(settings, engine, Script(crash))
+
+    script = Script("2006")
+    assert chat(settings, engine, script) == 0
+    out = script.out.getvalue()
+    assert "Juste, bravo !" in out and "Bilan : 1 réponse, 1 juste." in out
+    with session_factory() as s:
+        assert len(s.scalars(select(Presentation)).all()) == 2  # the one left open, then one
+        assert [r.given_answer for r in s.scalars(select(Review))] == ["2006"]
+        assert len(s.scalars(select(StudySession)).all()) == 1
 
 
 def test_practice_one_deck(settings: Settings, engine: Engine) -> None:

@@ -125,6 +125,14 @@ def test_class_csv_has_one_row_per_student_and_deck(
     assert (tom["cartes"], tom["reponses"], tom["reussite_pct"]) == ("2", "1", "0")
 
 
+def test_class_csv_leaves_the_teachers_out(session_factory: sessionmaker[Session]) -> None:
+    with session_factory() as session:
+        _seed(session)
+    text = ExportService(session_factory).class_csv(NOW, exclude_telegram_ids={2})  # Tom
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["eleve"], r["paquet"]) for r in rows] == [("Léa", "geo"), ("Léa", "histoire")]
+
+
 def test_anki_package_holds_the_live_questions(
     session_factory: sessionmaker[Session], tmp_path: Path
 ) -> None:

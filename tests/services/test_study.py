@@ -781,6 +781,41 @@ def test_an_idle_run_is_closed_and_a_new_one_started(
         ]
 
 
+def test_the_current_question_is_read_from_the_database(
+    study: StudyService, session_factory: SessionFactory
+) -> None:
+    user = add_user(session_factory)
+    other = add_user(session_factory)
+    add_deck(
+        session_factory,
+        "d",
+        [("q0", 0), ("q1", 1), ("q2", 2)],
+        kind="choice",
+        answer="2006",
+        distractors=["1990", "1994"],
+    )
+    assert study.current(user, NOW) is None  # nothing shown yet
+
+    shown = study.next_question(user, NOW)
+    assert shown is not None and shown.shown_at == NOW
+    # A second service on the same database (a restart, another instance) sees it as shown.
+    again = StudyService(session_factory).current(user, NOW + dt.timedelta(hours=3))
+    assert again == shown
+    assert study.current(other, NOW) is None
+
+    study.answer_choice(user, shown.token, 0, NOW, idempotency_key="k1", easy=True)
+    assert study.current(user, NOW) is None  # answered: nothing on screen
+    later = NOW + dt.timedelta(seconds=30)
+    second = study.next_question(user, later)
+    assert second is not None
+    current = study.current(user, later)
+    assert current is not None and current.token == second.token
+    assert (current.session_answered, current.choices) == (1, second.choices)
+
+    study.end_session(user, later)
+    assert study.current(user, later) is None  # the run is over
+
+
 def test_nothing_at_all_to_study(study: StudyService, session_factory: SessionFactory) -> None:
     user = add_user(session_factory)
     assert study.next_question(user, NOW) is None

@@ -109,6 +109,7 @@ def test_every_callback_data_fits_and_matches_one_pattern() -> None:
         keyboards.languages(FR, all_texts()),
         keyboards.settings_menu(FR),
         keyboards.forget_confirm(FR),
+        keyboards.class_overview(EN),
     ]
     patterns = [re.compile(p) for p in keyboards.PATTERNS.values()]
     for markup in markups:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Deck, Question, Review, User
@@ -29,14 +29,29 @@ class HardQuestionRow:
     wrong: int
 
 
+@dataclass(frozen=True, slots=True)
+class DeckActivityRow:
+    deck_slug: str
+    deck_title: str
+    active_students: int
+    answers: int
+    correct: int
+
+
+def _students(exclude_telegram_ids: Collection[int]) -> Select[int]:
+    """Ids of the class: Telegram users, teachers excluded."""
+    students = select(User.id).where(User.telegram_id.is_not(None))
+    if exclude_telegram_ids:
+        students = students.where(User.telegram_id.not_in(list(exclude_telegram_ids)))
+    return students
+
+
 def activity(
     session: Session, since: dt.datetime, *, exclude_telegram_ids: Collection[int] = ()
 ) -> ActivityRow:
     """Students (Telegram ones, teachers excluded), those who answered since ``since``, and
     the answers given since then."""
-    students = select(User.id).where(User.telegram_id.is_not(None))
-    if exclude_telegram_ids:
-        students = students.where(User.telegram_id.not_in(list(exclude_telegram_ids)))
+    students = _students(exclude_telegram_ids)
     student_ids = students.scalar_subquery()
     total = session.scalar(select(func.count()).select_from(students.subquery())) or 0
     recent = select(Review).where(Review.reviewed_at >= since, Review.user_id.in_(student_ids))
@@ -49,6 +64,39 @@ def activity(
         )
     ).one()
     return ActivityRow(int(total), int(row[0]), int(row[1]), int(row[2]))
+
+
+def deck_activity(
+    session: Session, since: dt.datetime, *, exclude_telegram_ids: Collection[int] = ()
+) -> list[DeckActivityRow]:
+    """Per live deck, in slug order: students who answered its questions since ``since``,
+    and those answers (zeros for a deck nobody studied)."""
+    recent = (
+        select(Review.user_id, Review.correct, Question.deck_id)
+        .join(Question, Question.id == Review.question_id)
+        .where(
+            Review.reviewed_at >= since,
+            Review.user_id.in_(_students(exclude_telegram_ids).scalar_subquery()),
+        )
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Deck.slug,
+            Deck.title,
+            func.count(func.distinct(recent.c.user_id)),
+            func.count(recent.c.user_id),
+            func.coalesce(func.sum(case((recent.c.correct.is_(True), 1), else_=0)), 0),
+        )
+        .outerjoin(recent, recent.c.deck_id == Deck.id)
+        .where(Deck.retired_at.is_(None))
+        .group_by(Deck.id, Deck.slug, Deck.title)
+        .order_by(Deck.slug)
+    )
+    return [
+        DeckActivityRow(slug, title, int(active), int(answers), int(correct))
+        for slug, title, active, answers, correct in rows
+    ]
 
 
 def hardest_questions(

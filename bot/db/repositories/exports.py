@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
@@ -23,8 +24,11 @@ class StudentDeckRow:
     last_answer_at: dt.datetime | None
 
 
-def student_deck_rows(session: Session, week_start: dt.datetime) -> list[StudentDeckRow]:
-    """One row per (student, deck) the student has answered or holds cards in."""
+def student_deck_rows(
+    session: Session, week_start: dt.datetime, *, exclude_telegram_ids: Collection[int] = ()
+) -> list[StudentDeckRow]:
+    """One row per (student, deck) the student holds cards in; ``exclude_telegram_ids``: the
+    teachers, left out."""
     answers = (
         select(
             Review.user_id.label("user_id"),
@@ -68,6 +72,10 @@ def student_deck_rows(session: Session, week_start: dt.datetime) -> list[Student
         )
         .order_by(Deck.slug, User.display_name, User.id)
     )
+    if exclude_telegram_ids:
+        query = query.where(
+            User.telegram_id.is_(None) | User.telegram_id.not_in(list(exclude_telegram_ids))
+        )
     rows = session.execute(query).all()
     return [
         StudentDeckRow(uid, name, slug, n, int(a), int(c), int(a7), last)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, not_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, not_, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Card, Deck, DeckChoice, Presentation, Question, Review, StudySession
@@ -223,14 +223,28 @@ class Shown(NamedTuple):
     run: StudySession | None
 
 
-def presentation_by_token(session: Session, token: str) -> Shown | None:
-    """The showing with its card, question and run, in one query."""
-    row = session.execute(
+def _shown() -> Select[Presentation, Card, Question, StudySession]:
+    return (
         select(Presentation, Card, Question, StudySession)
         .join(Card, Card.id == Presentation.card_id)
         .join(Question, Question.id == Card.question_id)
         .outerjoin(StudySession, StudySession.id == Presentation.session_id)
-        .where(Presentation.token == token)
+    )
+
+
+def presentation_by_token(session: Session, token: str) -> Shown | None:
+    """The showing with its card, question and run, in one query."""
+    row = session.execute(_shown().where(Presentation.token == token)).first()
+    return Shown(row[0], row[1], row[2], row[3]) if row else None
+
+
+def latest_presentation(session: Session, user_id: int) -> Shown | None:
+    """The student's latest showing (answered or not), with its card, question and run.
+
+    One backward step on the ``presentations(user_id, id)`` index, however many showings.
+    """
+    row = session.execute(
+        _shown().where(Presentation.user_id == user_id).order_by(Presentation.id.desc()).limit(1)
     ).first()
     return Shown(row[0], row[1], row[2], row[3]) if row else None
 

@@ -1,10 +1,11 @@
 """Study sessions: /quiz, answer buttons, typed answers, « Stop », /annuler.
 
-An answer carries the question's token (in the button, or remembered for a typed answer) and
-an idempotency key taken from Telegram (``tg:cq:<callback query id>`` for a button,
-``tg:m:<chat>:<message>`` for a typed message): a re-delivered update is counted once, a
-second tap on the same button is ``stale``. The answered message is edited to show the verdict
-and loses its buttons; the next question follows until nothing is left.
+An answer carries the question's token (in the button; for a typed answer, the student's open
+question as the database has it: ``StudyService.current``) and an idempotency key taken from
+Telegram (``tg:cq:<callback query id>`` for a button, ``tg:m:<chat>:<message>`` for a typed
+message): a re-delivered update is counted once, a second tap on the same button is ``stale``.
+The answered message is edited to show the verdict and loses its buttons; the next question
+follows until nothing is left.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.services.clock import utcnow
-from bot.services.views import AnswerOutcome, AnswerStatus, UndoStatus
+from bot.services.views import AnswerOutcome, AnswerStatus, ShownQuestion, UndoStatus
 from bot.tg import commands, keyboards, render
 from bot.tg.concurrency import run_sync
 from bot.tg.context import BotApplication, BotContext, OpenQuestion, Student
@@ -75,23 +76,28 @@ async def choice(update: Update, context: BotContext) -> None:
 
 
 async def typed(update: Update, context: BotContext) -> None:
-    """Text outside a command: the answer to the open question, or a hint."""
+    """Text outside a command: the answer to the open question, or a hint.
+
+    The open question is read from the database, so an answer typed after a restart, or
+    received by another instance, is graded all the same.
+    """
     message = update.effective_message
     assert message is not None and message.text is not None
     student = await context.student(update)
-    current = context.state.question
-    if current is None or not current.typed:
+    shown = await run_sync(context.study.current, student.id, utcnow())
+    if shown is None or shown.choices:
         t = student.texts
-        await send(context, student.chat_id, t.hint if current is None else t.pick_answer)
+        await send(context, student.chat_id, t.hint if shown is None else t.pick_answer)
         return
+    screen = _on_screen(context, shown)
     outcome = await run_sync(
         context.study.answer,
         student.id,
-        current.token,
+        shown.token,
         message.text,
         utcnow(),
         idempotency_key=f"tg:m:{student.chat_id}:{message.message_id}",
-        response_ms=_elapsed_ms(current.sent_at, message.date),
+        response_ms=_elapsed_ms(screen.sent_at if screen else shown.shown_at, message.date),
     )
     if outcome.status is AnswerStatus.DUPLICATE:
         return  # a re-delivered message: shown and followed the first time
@@ -101,8 +107,8 @@ async def typed(update: Update, context: BotContext) -> None:
         stale = outcome.status is AnswerStatus.STALE
         await send(context, student.chat_id, t.stale_question if stale else t.unknown_question)
         return
-    await _show_verdict(context, student, current.message_id, current.body, outcome)
-    await _continue(context, student, current.token, outcome)
+    await _typed_verdict(context, student, shown, screen, outcome)
+    await _continue(context, student, shown.token, outcome)
 
 
 async def stop(update: Update, context: BotContext) -> None:
@@ -170,6 +176,29 @@ async def send_next(context: BotContext, student: Student) -> None:
         typed=not question.choices,
         sent_at=sent.date,
     )
+
+
+def _on_screen(context: BotContext, shown: ShownQuestion) -> OpenQuestion | None:
+    """The message this process sent for ``shown``; None when it was sent before a restart
+    or by another instance (``user_data`` is a per-process cache)."""
+    cached = context.state.question
+    return cached if cached is not None and cached.token == shown.token else None
+
+
+async def _typed_verdict(
+    context: BotContext,
+    student: Student,
+    shown: ShownQuestion,
+    screen: OpenQuestion | None,
+    outcome: AnswerOutcome,
+) -> None:
+    """The verdict in the question's message, or in a new one when that message is unknown."""
+    if screen is not None:
+        await _show_verdict(context, student, screen.message_id, screen.body, outcome)
+        return
+    t = student.texts
+    body = render.question_body(t, shown, letters=keyboards.uses_letters(shown))
+    await send(context, student.chat_id, render.answered_text(t, body, outcome))
 
 
 def _toast(student: Student, outcome: AnswerOutcome) -> str | None:

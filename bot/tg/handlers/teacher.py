@@ -1,5 +1,5 @@
 """Teachers (Telegram ids in ``TEACHER_IDS``): question files sent to the bot, /recharger,
-/classe. Anyone else sending a file gets a polite refusal.
+/classe and its CSV export. Anyone else sending a file gets a polite refusal.
 
 A file goes through the same import service as ``quizbot import``: all or nothing, and every
 problem listed with its file, line and question id.
@@ -12,16 +12,17 @@ from pathlib import PurePath
 from typing import ParamSpec
 
 from telegram import Update
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.content.deckfile import YAML_SUFFIXES, DeckFormatError
-from bot.services.classroom import ClassOverview
+from bot.domain.reminders import local_date
+from bot.services.classroom import HARDEST_MIN_ANSWERS, ClassOverview
 from bot.services.clock import utcnow
 from bot.services.importing import ImportReport
-from bot.tg import commands, render
+from bot.tg import commands, keyboards, render
 from bot.tg.concurrency import run_sync
 from bot.tg.context import BotApplication, BotContext, Student
-from bot.tg.messaging import send
+from bot.tg.messaging import answer_query, send
 from bot.tg.texts import Texts
 
 P = ParamSpec("P")
@@ -31,6 +32,9 @@ def register(app: BotApplication) -> None:
     app.add_handler(MessageHandler(filters.Document.ALL, upload))
     app.add_handler(CommandHandler(commands.RELOAD.names, reload))
     app.add_handler(CommandHandler(commands.CLASS.names, overview))
+    app.add_handler(
+        CallbackQueryHandler(csv_button, pattern=keyboards.PATTERNS[keyboards.CLASS_CSV])
+    )
 
 
 async def upload(update: Update, context: BotContext) -> None:
@@ -80,32 +84,79 @@ async def reload(update: Update, context: BotContext) -> None:
 
 
 async def overview(update: Update, context: BotContext) -> None:
-    """/classe: active students, answers this week, the five hardest questions."""
+    """/classe: this week per deck, the hardest questions, a CSV button; /classe csv: the CSV."""
     student = await context.student(update)
     if not context.is_teacher(update):
         await send(context, student.chat_id, student.texts.teacher_only)
         return
+    if context.args and context.args[0].lower() == "csv":
+        await send_class_csv(context, student)
+        return
     found = await run_sync(
         context.classroom.overview, utcnow(), exclude_telegram_ids=context.settings.teacher_ids
     )
-    for text in render.split(overview_lines(student.texts, found)):
+    *first, last = render.split(overview_lines(student.texts, found))
+    for text in first:
         await send(context, student.chat_id, text)
+    await send(context, student.chat_id, last, keyboards.class_overview(student.texts))
+
+
+async def csv_button(update: Update, context: BotContext) -> None:
+    """« Export CSV » under /classe (checked again: callback data can be forged)."""
+    student = await context.student(update)
+    if not context.is_teacher(update):
+        await answer_query(update, student.texts.teacher_only)
+        return
+    await answer_query(update)
+    await send_class_csv(context, student)
+
+
+async def send_class_csv(context: BotContext, student: Student) -> None:
+    """The class as ``classe-AAAA-MM-JJ.csv`` (the teacher's local date): one row per
+    student × deck, as ``quizbot export --csv`` writes it."""
+    now = utcnow()
+    text = await run_sync(
+        context.exports.class_csv, now, exclude_telegram_ids=context.settings.teacher_ids
+    )
+    day = local_date(now, student.user.timezone)
+    await context.bot.send_document(
+        student.chat_id,
+        # With a BOM, spreadsheet programs read the accents as UTF-8.
+        text.encode("utf-8-sig"),
+        filename=f"classe-{day.isoformat()}.csv",
+        caption=student.texts.class_csv_caption.format(date=day.strftime("%d/%m/%Y")),
+    )
 
 
 def overview_lines(t: Texts, overview: ClassOverview) -> list[str]:
-    accuracy = "—" if overview.accuracy is None else f"{round(overview.accuracy * 100)} %"
     lines = [
         t.class_title.format(
             active=overview.active_students,
             total=overview.students,
             answers=overview.answers,
-            accuracy=accuracy,
+            accuracy=_percent(overview.accuracy),
         ),
         "",
     ]
+    if overview.decks:
+        lines.append(t.class_decks)
+        for deck in overview.decks:
+            title = render.fit(deck.deck_title, 80)
+            if not deck.answers:
+                lines.append(t.class_deck_idle.format(deck=title))
+                continue
+            lines.append(
+                t.class_deck_line.format(
+                    deck=title,
+                    active=deck.active_students,
+                    answers=deck.answers,
+                    accuracy=_percent(deck.accuracy),
+                )
+            )
+        lines.append("")
     if not overview.hardest:
         return [*lines, t.class_no_data]
-    lines.append(t.class_hardest)
+    lines.append(t.class_hardest.format(min=HARDEST_MIN_ANSWERS))
     for rank, question in enumerate(overview.hardest, start=1):
         prompt = render.fit(render.display_prompt(question.prompt), 120)
         lines.append(
@@ -117,6 +168,10 @@ def overview_lines(t: Texts, overview: ClassOverview) -> list[str]:
             )
         )
     return lines
+
+
+def _percent(ratio: float | None) -> str:
+    return "—" if ratio is None else f"{round(ratio * 100)} %"
 
 
 def _refusal(context: BotContext, update: Update, t: Texts, size: int | None) -> str | None:

@@ -20,6 +20,8 @@ class Texts:
     hint: str
     teacher_only: str
     error: str
+    answer_not_saved: str
+    slow_down: str
 
     # Onboarding
     welcome: str
@@ -130,6 +132,11 @@ class Texts:
     class_hardest: str
     class_hardest_line: str
     class_no_data: str
+    class_decks: str
+    class_deck_line: str
+    class_deck_idle: str
+    btn_class_csv: str
+    class_csv_caption: str
 
     def plural(self, n: int, one: str, many: str) -> str:
         """« 1 question », « 3 questions » (French: 0 takes the singular, English: the plural)."""

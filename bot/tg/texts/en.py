@@ -20,7 +20,7 @@ EN = Texts(
         "oublier": "delete all your data",
         "aide": "show this help",
         "recharger": "reload the questions folder",
-        "classe": "see a class overview",
+        "classe": "class overview per deck, hardest questions, CSV export",
     },
     help_title="Here is what I can do:",
     help_teacher_title="For teachers:",
@@ -32,6 +32,14 @@ EN = Texts(
     hint="I'm not expecting an answer right now 🙂 Type /quiz to study or /help to see what I do.",
     teacher_only="This command is for teachers only.",
     error="Oops, something went wrong on my side 😕 Please try again in a moment.",
+    answer_not_saved=(
+        "⚠️ Your answer could not be saved (a technical problem on my side). "
+        "Please try again in a moment: it will only count once."
+    ),
+    slow_down=(
+        "🐢 Easy… You are sending a lot of messages at once: "
+        "I am ignoring the next ones for a few seconds."
+    ),
     # Onboarding
     welcome=(
         "Hi {name}! 👋\n\n"
@@ -163,7 +171,12 @@ EN = Texts(
         "Active students (last 7 days): {active} out of {total}\n"
         "Answers (last 7 days): {answers}, {accuracy} right"
     ),
-    class_hardest="The most missed questions:",
+    class_hardest="The most missed questions (at least {min} answers):",
     class_hardest_line="{rank}. {prompt} — {rate} % wrong ({answers} answers)",
     class_no_data="Not enough answers yet to spot the hard questions.",
+    class_decks="Per deck (last 7 days):",
+    class_deck_line="• {deck} — {active} active, {answers} answer(s), {accuracy} right",
+    class_deck_idle="• {deck} — no answers",
+    btn_class_csv="📄 CSV export",
+    class_csv_caption="📄 Class progress on {date}: one row per student and deck.",
 )

@@ -20,7 +20,7 @@ FR = Texts(
         "oublier": "effacer toutes tes données",
         "aide": "afficher cette aide",
         "recharger": "recharger le dossier de questions",
-        "classe": "voir un résumé de la classe",
+        "classe": "la classe par paquet, questions difficiles, export CSV",
     },
     help_title="Voici ce que je sais faire :",
     help_teacher_title="Pour les profs :",
@@ -35,6 +35,14 @@ FR = Texts(
     ),
     teacher_only="Cette commande est réservée aux profs.",
     error="Oups, j'ai eu un souci de mon côté 😕 Réessaie dans un instant.",
+    answer_not_saved=(
+        "⚠️ Ta réponse n'a pas pu être enregistrée (souci technique de mon côté). "
+        "Réessaie dans un instant : elle ne comptera qu'une fois."
+    ),
+    slow_down=(
+        "🐢 Doucement… Tu envoies beaucoup de messages d'un coup : "
+        "j'ignore les suivants quelques secondes."
+    ),
     # Premier contact
     welcome=(
         "Salut {name} ! 👋\n\n"
@@ -172,7 +180,12 @@ FR = Texts(
         "Élèves actifs (7 derniers jours) : {active} sur {total}\n"
         "Réponses (7 derniers jours) : {answers}, dont {accuracy} de justes"
     ),
-    class_hardest="Les questions les plus ratées :",
+    class_hardest="Les questions les plus ratées (au moins {min} réponses) :",
     class_hardest_line="{rank}. {prompt} — {rate} % d'erreurs ({answers} réponses)",
     class_no_data="Pas encore assez de réponses pour repérer les questions difficiles.",
+    class_decks="Par paquet (7 derniers jours) :",
+    class_deck_line="• {deck} — {active} actif(s), {answers} réponse(s), {accuracy} de justes",
+    class_deck_idle="• {deck} — aucune réponse",
+    btn_class_csv="📄 Export CSV",
+    class_csv_caption="📄 Progrès de la classe au {date} : une ligne par élève et par paquet.",
 )

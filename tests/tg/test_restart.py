@@ -1,0 +1,51 @@
+"""A restart between a question and its typed answer: the open question comes from the
+database, so the answer is graded by the new process, once."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.db.models import Review
+from bot.tg.app import build_application, running
+from tests.support.fake_telegram import FakeTelegram, FakeUser
+from tests.tg.decks import SUEZ
+from tests.tg.harness import FAST, last_id
+
+QUESTION = "En quelle année Nasser nationalise-t-il le canal de Suez ?"
+
+
+@pytest.mark.parametrize("deck_yaml", [SUEZ])
+async def test_a_typed_answer_after_a_restart_is_graded_once(
+    tg: FakeTelegram,
+    bot_settings: Settings,
+    bot_engine: Engine,
+    student: FakeUser,
+    db: sessionmaker[Session],
+) -> None:
+    async with running(build_application(bot_settings, bot_engine, tuning=FAST)):
+        student.send_command("/quiz")
+        await student.wait_for_message(QUESTION)
+
+    # A new process on the same database: its user_data knows nothing of the question.
+    async with running(build_application(bot_settings, bot_engine, tuning=FAST)):
+        mark = last_id(tg, student)
+        typed = student.send_text("1956")
+        verdict = await student.wait_for_message("Bravo", after=mark)
+        assert QUESTION in verdict["text"]  # the verdict repeats the question it grades
+        await student.wait_for_message("Fin de la session : 1 sur 1", after=mark)
+
+        tg.redeliver(typed)
+        await tg.wait_for(lambda: tg.pending_updates == 0, what="the re-delivery consumed")
+        done = last_id(tg, student)
+        student.send_command("/aide")  # processed after the re-delivery (same student)
+        await student.wait_for_message("Voici ce que je sais faire", after=done)
+
+    with db() as session:
+        reviews = session.scalars(select(Review)).all()
+        assert [(r.given_answer, r.correct) for r in reviews] == [("1956", True)]
+    texts = [m.get("text", "") for m in student.messages()]
+    assert sum(QUESTION in t for t in texts) == 2  # the question, then its verdict
+    assert sum("Fin de la session" in t for t in texts) == 1
