@@ -1,9 +1,26 @@
-"""Logging set-up: one format, and secrets (bot token, database password) never printed."""
+"""Logging set-up: one format, and secrets (bot token, database password) never printed.
+
+Secrets are replaced by ``***`` in every record the root handler writes, tracebacks included,
+and also in their URL-encoded forms (a password with ``@`` is ``%40`` inside a database URL;
+the token's ``:`` may be ``%3A`` in a request URL). An exception nobody caught (in the main
+thread or another one) is logged through the same handler instead of being printed raw by
+Python, so it is redacted too.
+"""
 
 from __future__ import annotations
 
 import logging
+import sys
+import threading
 from collections.abc import Iterable
+from types import TracebackType
+from urllib.parse import quote, quote_plus
+
+
+def _variants(secret: str) -> list[str]:
+    """The secret as written, then as it appears in a URL (longest first, so all go)."""
+    forms = {secret, quote(secret, safe=""), quote_plus(secret, safe=""), quote(secret)}
+    return sorted(forms, key=len, reverse=True)
 
 
 class RedactingFilter(logging.Filter):
@@ -12,19 +29,46 @@ class RedactingFilter(logging.Filter):
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
         self.secrets = [s for s in secrets if s and len(s) >= 4]
+        self._forms = [form for secret in self.secrets for form in _variants(secret)]
+
+    def redact(self, text: str) -> str:
+        for form in self._forms:
+            text = text.replace(form, "***")
+        return text
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
+        if not self._forms:
             return True
         message = record.getMessage()
         if record.exc_info:
             message += "\n" + logging.Formatter().formatException(record.exc_info)
             record.exc_info = None
             record.exc_text = None
-        for secret in self.secrets:
-            message = message.replace(secret, "***")
-        record.msg, record.args = message, None
+        if record.stack_info:
+            message += "\n" + record.stack_info
+            record.stack_info = None
+        record.msg, record.args = self.redact(message), None
         return True
+
+
+def _log_uncaught(
+    kind: type[BaseException], value: BaseException, tb: TracebackType | None
+) -> None:
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, value, tb)
+        return
+    logging.getLogger("quizbot").critical("uncaught exception", exc_info=(kind, value, tb))
+
+
+def _log_uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
+    if args.exc_value is None or issubclass(args.exc_type, SystemExit):
+        return
+    name = args.thread.name if args.thread is not None else "?"
+    logging.getLogger("quizbot").critical(
+        "uncaught exception in thread %s",
+        name,
+        exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+    )
 
 
 def setup_logging(level: str, secrets: Iterable[str] = ()) -> None:
@@ -38,3 +82,6 @@ def setup_logging(level: str, secrets: Iterable[str] = ()) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # Uncaught exceptions go through the redacting handler, not raw to stderr.
+    sys.excepthook = _log_uncaught
+    threading.excepthook = _log_uncaught_in_thread

@@ -16,9 +16,11 @@ Errors::
         .problems: list[DeckProblem]
     DeckProblem                  file, line (1-based), question id, French message for a teacher.
                                  ``line`` is None only for whole-file problems: missing or
-                                 unreadable file, wrong extension, file too big, empty file.
+                                 unreadable file, wrong extension, file too big, empty file,
+                                 more than ``MAX_PROBLEMS`` problems (the check stopped).
 
-Every problem of every file is collected before raising, so a teacher fixes a file in one go.
+Every problem of every file is collected before raising, so a teacher fixes a file in one go
+(up to ``MAX_PROBLEMS`` per file: past that, the file is hardly a question file).
 
 Why not plain ``yaml.safe_load``: problems need line numbers; scalars are kept as written
 (``answer: 10:30`` is the text "10:30", not YAML 1.1's sexagesimal 630); anchors and aliases are
@@ -59,6 +61,9 @@ from bot.domain.deck import (
 MAX_FILE_BYTES = 1024 * 1024
 #: The format needs 4 levels (file > questions > question > list): deeper is an error or an attack.
 MAX_DEPTH = 10
+#: Problems reported per file: past this the check stops (a file of 100,000 wrong lines would
+#: otherwise take seconds to check and hundreds of messages to report).
+MAX_PROBLEMS = 100
 YAML_SUFFIXES = (".yaml", ".yml")
 #: Folders skipped when a directory is scanned (source texts live in ``questions/sources/``).
 SKIPPED_DIRS = frozenset({"sources"})
@@ -324,7 +329,19 @@ def _check_path(path: Path) -> _Result:
 def _check_bytes(data: bytes, filename: str) -> _Result:
     checker = _Checker(filename)
     root = _parse(data, checker)
-    deck = checker.build(root) if root is not None else None
+    try:
+        deck = checker.build(root) if root is not None else None
+    except _TooManyProblems:
+        deck = None
+        checker.problems.append(
+            DeckProblem(
+                filename,
+                None,
+                None,
+                f"plus de {MAX_PROBLEMS} problèmes : la vérification s'arrête là"
+                " (corrigez d'abord ceux-ci, ou vérifiez que c'est bien un fichier de questions)",
+            )
+        )
     problems = _in_line_order(checker.problems)
     return _Result(deck if not problems else None, problems, checker.slug)
 
@@ -664,6 +681,10 @@ class _Fields(dict[str, Node]):
         self.guessed: set[str] = set()
 
 
+class _TooManyProblems(Exception):
+    """Raised by :meth:`_Checker.add` past ``MAX_PROBLEMS``: the check stops."""
+
+
 class _Checker:
     """Builds a Deck from one file's node tree, recording every problem met on the way."""
 
@@ -674,6 +695,8 @@ class _Checker:
         self.lines: Sequence[str] = ()
 
     def add(self, where: Node | int | None, question_id: str | None, message: str) -> None:
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise _TooManyProblems
         line = _line(where) if isinstance(where, Node) else where
         self.problems.append(DeckProblem(self.file, line, question_id, message))
 

@@ -10,6 +10,7 @@ start and stop inside an ``async with``, for tests.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,7 +25,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 from bot.config import ConfigError, Settings
 from bot.content.deckfile import DeckFormatError
 from bot.services.clock import utcnow
-from bot.tg import commands
+from bot.tg import commands, flood
 from bot.tg.concurrency import PerUserUpdateProcessor, run_sync
 from bot.tg.context import BotApplication, BotContext, BotData, Services, Tuning, UserState
 from bot.tg.errors import on_error
@@ -70,6 +71,7 @@ def build_application(
                 max_retries=tuning.flood_retries,
                 network_retries=tuning.network_retries,
                 network_base_delay=tuning.network_base_delay,
+                overall_max_rate=settings.telegram_max_rate,
             )
         )
         .post_init(on_startup)
@@ -78,6 +80,8 @@ def build_application(
     app.bot_data.services = services or Services.create(settings, engine)
     app.bot_data.tuning = tuning
 
+    # Group -1, before everything: a student flooding the bot is slowed down (flood.py).
+    flood.register(app)
     # Handlers, tried in this order within group 0 (the first that matches wins):
     start.register(app)  # /start and the onboarding buttons
     preferences.register(app)  # /reglages, its buttons, typed time zone / time replies
@@ -157,8 +161,14 @@ def run_bot(settings: Settings, engine: Engine, *, webhook: bool = False) -> int
             allowed_updates=ALLOWED_UPDATES,
         )
     else:
+        # getUpdates failures reach the error handler with no update (one line per outage).
         app.run_polling(timeout=_poll_timeout(app), allowed_updates=ALLOWED_UPDATES)
     return 0
+
+
+def _polling_failed(app: BotApplication, error: TelegramError) -> None:
+    """As in run_polling: a getUpdates failure goes to the error handler, without update."""
+    app.create_task(app.process_error(None, error))
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +195,9 @@ async def running(
             await app.post_init(app)
         if webhook is None:
             await updater.start_polling(
-                timeout=_poll_timeout(app), allowed_updates=ALLOWED_UPDATES
+                timeout=_poll_timeout(app),
+                allowed_updates=ALLOWED_UPDATES,
+                error_callback=functools.partial(_polling_failed, app),
             )
         else:
             await updater.start_webhook(

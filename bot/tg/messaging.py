@@ -21,7 +21,9 @@ _HARMLESS = ("not modified", "message to edit not found", "message can't be edit
 
 
 def harmless(exc: BadRequest) -> bool:
-    return any(part in exc.message for part in _HARMLESS)
+    # PTB strips "Bad Request: " and capitalises the rest: "Message to edit not found".
+    message = exc.message.lower()
+    return any(part in message for part in _HARMLESS)
 
 
 async def edit_text(

@@ -1,0 +1,156 @@
+"""The bot token and the database password never reach the logs or a message.
+
+``python -m bot run`` at debug level, with a recognisable token and a PostgreSQL URL whose
+password has characters that URL-encoding changes (``@``, ``!``), goes through Telegram
+failures (a 5xx, a 400 logged with its traceback, a 403), dropped database connections and a
+wrong token at start-up (PTB puts the token in that error's message); then everything
+the processes wrote is searched for the secrets, as written and URL-encoded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote, quote_plus
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL, make_url
+
+from tests.conftest import PG_ADMIN_URL
+from tests.reliability.scenarios import settle
+from tests.reliability.support import BotProcess, FaultyTelegram, bot_env
+from tests.tg.decks import BELARUS
+from tests.tg.harness import buttons
+
+PASSWORD = f"pw-{uuid.uuid4().hex[:8]}-S3cr3t@!"
+
+
+@pytest.fixture
+def pg_url_with_password(pg_schema_url: str) -> Iterator[str]:
+    """The test schema, reached as a role that has a password (trust auth: not checked, but
+    it is in the URL the bot is given)."""
+    role = f"quizbot_leak_{uuid.uuid4().hex[:8]}"
+    schema = make_url(pg_schema_url).query["options"]
+    schema = str(schema).removeprefix("-csearch_path=")
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}'"))
+        conn.execute(text(f'GRANT ALL ON SCHEMA "{schema}" TO {role}'))
+    base = make_url(pg_schema_url)
+    url = URL.create(
+        base.drivername,
+        username=role,
+        password=PASSWORD,
+        host=base.host,
+        port=base.port,
+        database=base.database,
+        query={**base.query, "application_name": role},
+    )
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid, 2000) FROM pg_stat_activity "
+                    "WHERE usename = :role"
+                ),
+                {"role": role},
+            )
+            conn.execute(text(f"REASSIGN OWNED BY {role} TO postgres"))
+            conn.execute(text(f"DROP OWNED BY {role}"))
+            conn.execute(text(f"DROP ROLE {role}"))
+        admin.dispose()
+
+
+def sqlite(folder: Path) -> str:
+    return f"sqlite:///{folder / 'other.sqlite3'}"
+
+
+async def refused_start(env: dict[str, str], cwd: Path) -> str:
+    """``quizbot run`` with a token Telegram refuses: it stops at once; what it wrote."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=cwd,
+        env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 1, output.decode()
+    return output.decode()
+
+
+def forms(secret: str) -> set[str]:
+    return {secret, quote(secret, safe=""), quote_plus(secret, safe=""), quote(secret)}
+
+
+@pytest.mark.postgres
+async def test_no_secret_in_any_log(tmp_path: Path, pg_url_with_password: str) -> None:
+    assert "%40" in pg_url_with_password  # the password is URL-encoded in the URL
+    questions = tmp_path / "questions"
+    questions.mkdir()
+    (questions / "deck.yaml").write_text(BELARUS, encoding="utf-8")
+    token = f"987654321:LEAK-{uuid.uuid4().hex}"
+    application_name = str(make_url(pg_url_with_password).query["application_name"])
+    wrong_token = "111111111:WRONG-" + uuid.uuid4().hex
+    async with FaultyTelegram(token) as tg:
+        env = bot_env(tg, pg_url_with_password, questions, LOG_LEVEL="DEBUG", AUTO_MIGRATE="true")
+        # Meanwhile, a token Telegram refuses: PTB's error says "The token `…` was rejected".
+        refused = asyncio.create_task(
+            refused_start(
+                {**env, "TELEGRAM_BOT_TOKEN": wrong_token, "DATABASE_URL": sqlite(tmp_path)},
+                tmp_path,
+            )
+        )
+        async with BotProcess(env, tmp_path, tmp_path / "bot.log") as bot:
+            await bot.start(tg)
+            student, other = tg.user(4242, "Léa"), tg.user(4343, "Tom")
+            student.send_command("/quiz")
+            question = await student.wait_for_message("principal allié", timeout=10)
+
+            tg.fail_next("sendMessage", 502, chat_id=student.chat_id)  # retried once
+            student.send_command("/aide")
+            await student.wait_for_message("Voici ce que je sais faire", timeout=10)
+            # A 400 is a bug of ours: logged with its traceback (the request had the token).
+            tg.fail_next("sendMessage", 400, chat_id=student.chat_id, description="Bad Request: x")
+            student.send_command("/aide")
+            await student.wait_for_message("Oups", timeout=10)
+            tg.block(other.chat_id)
+            other.send_command("/quiz")  # 403
+            await settle(tg, quiet=0.3)
+
+            admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid, 2000) FROM pg_stat_activity "
+                        "WHERE application_name = :name"
+                    ),
+                    {"name": application_name},
+                )
+            admin.dispose()
+            student.press(question, buttons(question)["la Russie"])  # reconnects
+            await student.wait_for_message("membre de l'OTAN", timeout=10)
+
+            assert await bot.terminate() == 0
+        refused_log = await refused
+
+    assert "rejected" in refused_log, refused_log[-2000:]
+    logs = bot.output() + refused_log
+    assert "DEBUG" in logs and "Traceback" in logs and "Forbidden" in logs  # faults did happen
+    for secret in (token, wrong_token, PASSWORD):
+        for form in forms(secret):
+            assert form not in logs, f"{form!r} is in the logs"
+    # Telegram never saw them in a message either.
+    for call in tg.sent:
+        body = str(call.params)
+        assert token not in body and PASSWORD not in body
