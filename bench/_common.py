@@ -4,7 +4,8 @@
   showing and its run), over the shipped question bank plus three generated decks (~200
   questions), bulk-loaded with ``executemany`` in big batches on SQLite and ``COPY`` on
   PostgreSQL, after the real Alembic migration and the real question import;
-* a cache of that dataset on disk for SQLite (``data/bench-<students>x<cards>.sqlite3``);
+* a cache of that dataset on disk for SQLite
+  (``data/bench-<students>x<cards>-v<generator>-<alembic head>.sqlite3``);
 * PostgreSQL schemas made and dropped by the scripts (``?options=-csearch_path%3D…``);
 * small statistics and table printing helpers.
 
@@ -40,8 +41,8 @@ RESULTS = ROOT / "bench" / "results"
 BENCH_DECKS = DATA / "bench-questions"
 SHIPPED_QUESTIONS = ROOT / "questions"
 
-#: The PostgreSQL server of the machine (trust auth); override with BENCH_PG_URL.
-PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+#: The PostgreSQL server of the machine (trust auth), as the tests use it (TEST_POSTGRES_URL).
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 #: "Now" of the dataset: review history lies before it, some cards fall due after it.
 ANCHOR = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
@@ -95,7 +96,9 @@ def _deck_yaml(slug: str, title: str, count: int, seed: int) -> str:
             lines.append(f'    answer: "{year}"')
             lines.append(f'    accept: ["en {year}"]')
         elif kind == "cloze":
-            lines.append(f'    prompt: "{subject.capitalize()} de {{{{{place}}}}} date de {year}."')
+            lines.append(
+                f'    prompt: "{subject.capitalize()} de {{{{{place}}}}} date de {year}."'
+            )
         else:
             lines.append(f'    prompt: "{subject.capitalize()} de {place} date de {year}."')
             lines.append(f"    answer: {'vrai' if rng.random() < 0.5 else 'faux'}")
@@ -140,26 +143,99 @@ class Spec:
 
     @property
     def sqlite_path(self) -> Path:
-        return DATA / f"bench-{self.students}x{self.cards}-v{DATASET_VERSION}.sqlite3"
+        """The cache file: its name changes with the generator and the schema's head."""
+        return DATA / (
+            f"bench-{self.students}x{self.cards}-v{DATASET_VERSION}-{schema_head()}.sqlite3"
+        )
+
+
+def schema_head() -> str:
+    from alembic.script import ScriptDirectory
+
+    from bot.db.migrations import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config(None)).get_current_head()  # type: ignore[arg-type]
+    return str(head)
 
 
 # Column lists, in the models' order; "ts" columns hold Unix seconds until written.
-USERS = (
-    "id telegram_id chat_id display_name language timezone reminder_time next_reminder_at "
-    "reminders_paused new_cards_per_day desired_retention maximum_interval onboarded_at "
-    "blocked_at created_at"
-).split()
-CARDS = (
-    "id user_id question_id state step stability difficulty due last_review reps lapses "
-    "suspended_at created_at"
-).split()
-SESSIONS = "id user_id deck_id practice started_at ended_at answered correct".split()
-PRESENTATIONS = "id token user_id card_id session_id choices shown_at answered_at".split()
-REVIEWS = (
-    "id card_id user_id question_id session_id idempotency_key rating verdict correct practice "
-    "given_answer response_ms reviewed_at prev_state prev_step prev_stability prev_difficulty "
-    "prev_due prev_last_review prev_reps prev_lapses prev_suspended_at"
-).split()
+USERS = [
+    "id",
+    "telegram_id",
+    "chat_id",
+    "display_name",
+    "language",
+    "timezone",
+    "reminder_time",
+    "next_reminder_at",
+    "reminders_paused",
+    "new_cards_per_day",
+    "desired_retention",
+    "maximum_interval",
+    "onboarded_at",
+    "blocked_at",
+    "created_at",
+]
+CARDS = [
+    "id",
+    "user_id",
+    "question_id",
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+    "suspended_at",
+    "created_at",
+]
+SESSIONS = [
+    "id",
+    "user_id",
+    "deck_id",
+    "practice",
+    "started_at",
+    "ended_at",
+    "answered",
+    "correct",
+]
+PRESENTATIONS = [
+    "id",
+    "token",
+    "user_id",
+    "card_id",
+    "session_id",
+    "choices",
+    "shown_at",
+    "answered_at",
+]
+REVIEWS = [
+    "id",
+    "card_id",
+    "user_id",
+    "question_id",
+    "session_id",
+    "presentation_id",
+    "idempotency_key",
+    "rating",
+    "verdict",
+    "correct",
+    "practice",
+    "given_answer",
+    "response_ms",
+    "reviewed_at",
+    "prev_state",
+    "prev_step",
+    "prev_stability",
+    "prev_difficulty",
+    "prev_due",
+    "prev_last_review",
+    "prev_reps",
+    "prev_lapses",
+    "prev_suspended_at",
+]
 TIMESTAMPS = {
     "next_reminder_at",
     "onboarded_at",
@@ -300,6 +376,7 @@ def generate(spec: Spec, question_ids: Sequence[int]) -> Iterator[Tables]:
                         uid,
                         qid,
                         session_id,
+                        review_id,  # its showing has the same id
                         f"bench:{review_id}",
                         3 if correct else 1,
                         "correct" if correct else "wrong",
@@ -381,7 +458,7 @@ def _converter(
     ts = _sqlite_ts if dialect == "sqlite" else _pg_ts
     stamp = [c in TIMESTAMPS for c in columns]
     # study_sessions.correct is a count, reviews.correct a flag
-    boolean = [c in BOOLEANS and not (table == "study_sessions") for c in columns]
+    boolean = [c in BOOLEANS and table != "study_sessions" for c in columns]
 
     if dialect == "sqlite":
 
@@ -472,8 +549,12 @@ def build_sqlite(spec: Spec, path: Path) -> None:
 
 
 def sqlite_dataset(spec: Spec, *, rebuild: bool = False) -> Path:
-    """The cached SQLite dataset (built on first use, about a minute and a half)."""
+    """The cached SQLite dataset (built on first use, about two minutes); older caches of
+    the same size (another schema head or generator version) are removed."""
     path = spec.sqlite_path
+    for old in DATA.glob(f"bench-{spec.students}x{spec.cards}-v*.sqlite3"):
+        if old != path:
+            remove_sqlite(old)
     if rebuild or not path.exists():
         log(f"building {path.name} (cached for later runs)…")
         tmp = path.with_suffix(".building")
@@ -539,11 +620,7 @@ def _copy_formatters(table: str, columns: Sequence[str]) -> list[Callable[[Any],
         return "t" if v else "f"
 
     return [
-        stamp
-        if c in TIMESTAMPS
-        else flag
-        if c in BOOLEANS and table != "study_sessions"
-        else text
+        stamp if c in TIMESTAMPS else flag if c in BOOLEANS and table != "study_sessions" else text
         for c in columns
     ]
 
@@ -603,8 +680,7 @@ def build_postgres(spec: Spec, schema: str) -> None:
                 for start in range(0, len(values), 20_000):
                     copy.write(
                         "".join(
-                            "\t".join([f(v) for f, v in zip(formatters, row, strict=True)])
-                            + "\n"
+                            "\t".join([f(v) for f, v in zip(formatters, row, strict=True)]) + "\n"
                             for row in values[start : start + 20_000]
                         )
                     )
@@ -652,10 +728,13 @@ def median(values: Sequence[float]) -> float:
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A Markdown table (pastes into docs/performance.md as is)."""
     body = [[str(c) for c in row] for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h)
-              for i, h in enumerate(headers)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(headers)
+    ]
+
     def line(cells: Sequence[str]) -> str:
         return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
     out = [line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     out += [line(r) for r in body]
     return "\n".join(out)

@@ -7,13 +7,15 @@ updates at once), but no database, no rate limiter and no per-student ordering:
 * a text message → ``sendMessage`` echoing it;
 * a button press → ``answerCallbackQuery``, then ``sendMessage``.
 
-Every reply carries a keyboard shaped like a quiz question's (« Stop » always, four answer
-buttons on 40 % of them, the share of button questions in the benchmark's bank), so the simulated students answer it exactly as they answer
-the real bot: by pressing a button when there are answer buttons, by typing otherwise.
+Every reply carries a keyboard shaped like a quiz question's: « Stop » always, and four answer
+buttons on 40 % of them (the share of button questions in the benchmark's bank). So the
+simulated students answer it exactly as they answer the real bot: by pressing a button when
+there are answer buttons, by typing otherwise.
 
-Reads ``TELEGRAM_BOT_TOKEN``, ``TELEGRAM_API_URL``, ``TELEGRAM_FILE_URL`` and
-``ECHO_CONCURRENCY`` from the environment. Without a token (as under ``make bench``) it says
-what it is for and exits.
+Run as ``echo_bot.py --serve``; reads ``TELEGRAM_BOT_TOKEN``, ``TELEGRAM_API_URL``,
+``TELEGRAM_FILE_URL`` and ``ECHO_CONCURRENCY`` from the environment. Without ``--serve`` (as
+under ``make bench``, even with a real token in the environment) it says what it is for and
+exits.
 """
 
 from __future__ import annotations
@@ -38,15 +40,19 @@ def keyboard(message_id: int) -> object:
     stop = [InlineKeyboardButton("⏹ Stop", callback_data=f"x:{token}")]
     if random.random() >= BUTTON_SHARE:
         return InlineKeyboardMarkup([stop])
-    answers = [InlineKeyboardButton(x, callback_data=f"a:{token}:{i}") for i, x in enumerate("ABCD")]
+    answers = [
+        InlineKeyboardButton(x, callback_data=f"a:{token}:{i}") for i, x in enumerate("ABCD")
+    ]
     return InlineKeyboardMarkup([answers, stop])
 
 
 def main() -> int:
     token = os.environ.get("TELEGRAM_BOT_TOKEN")
-    if not token:
-        print("bench/echo_bot.py: the baseline bot started by bench/bot_throughput.py "
-              "(needs TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL).")
+    if "--serve" not in sys.argv[1:] or not token:
+        print(
+            "bench/echo_bot.py: the baseline bot started by bench/bot_throughput.py "
+            "(needs TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL)."
+        )
         return 0
     from telegram import Update
     from telegram.ext import (
@@ -57,7 +63,9 @@ def main() -> int:
         filters,
     )
 
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message

@@ -5,7 +5,7 @@
 
 Dataset: 100,000 students, 2,000,000 cards, about a million reviews (each with its showing and
 its run), ~200 questions over four decks (``bench/_common.py``). SQLite: built once and cached
-in ``data/bench-<students>x<cards>-v<N>.sqlite3`` (about 2 minutes, 730 MB), then copied for
+in ``data/bench-<students>x<cards>-v<N>-<head>.sqlite3`` (about 2 minutes, 730 MB), copied for
 each run; PostgreSQL: loaded with COPY into a fresh schema (about 100 s), dropped at the end.
 
 Measured, through the real services and their session factory, for sampled students (a
@@ -39,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _common as c  # noqa: E402
+import _common as c
 
 TARGET_STUDY_MS = 2.0
 TARGET_STATS_MS = 50.0
@@ -101,25 +101,23 @@ def make_harness(url: str) -> Harness:
     )
 
 
-def pick_students(spec: c.Spec, count: int, rng: random.Random) -> list[int]:
-    """Sampled user ids: three quarters at random, a quarter among the heaviest (100+ cards).
+def card_counts(h: Harness) -> dict[int, int]:
+    from sqlalchemy import text
 
-    The card counts are those the generator drew (same seed), so no query is needed.
-    """
-    counts = c.card_counts(spec, random.Random(spec.seed), _question_count())
-    heavy = [i + 1 for i, k in enumerate(counts) if k >= 100]
-    some = [i + 1 for i, k in enumerate(counts) if k > 0]
+    with h.engine.connect() as conn:
+        return dict(
+            conn.execute(text("SELECT user_id, count(*) FROM cards GROUP BY user_id")).all()
+        )
+
+
+def pick_students(counts: dict[int, int], count: int, rng: random.Random) -> list[int]:
+    """Sampled user ids: three quarters at random, a quarter among the heaviest (100+ cards)."""
+    heavy = sorted(u for u, k in counts.items() if k >= 100)
+    some = sorted(u for u, k in counts.items() if 0 < k < 100)
     chosen = rng.sample(heavy, min(len(heavy), count // 4))
     chosen += rng.sample(some, count - len(chosen))
     rng.shuffle(chosen)
     return chosen
-
-
-_QUESTIONS: list[int] = []
-
-
-def _question_count() -> int:
-    return _QUESTIONS[0]
 
 
 def answer_for(shown: Any, rng: random.Random) -> tuple[str, Any]:
@@ -129,7 +127,9 @@ def answer_for(shown: Any, rng: random.Random) -> tuple[str, Any]:
     return "typed", rng.choice(["2006", "la Russie", "Genève", "1957", "je ne sais pas"])
 
 
-def run_study(h: Harness, students: list[int], rounds: int, t: Timings, clock: list[dt.datetime]) -> None:
+def run_study(
+    h: Harness, students: list[int], rounds: int, t: Timings, clock: list[dt.datetime]
+) -> None:
     """For each student, ``rounds`` times: next card, then answer it."""
     rng = random.Random(7)
     for round_ in range(rounds):
@@ -248,8 +248,12 @@ def breakdown(h: Harness, students: list[int], clock: list[dt.datetime]) -> list
     def register(uid: int) -> None:
         h.users.register_telegram(c.TG_BASE + uid, c.TG_BASE + uid, f"Élève {uid}", "fr", clock[0])
 
-    ops = [("next card", next_card), ("record an answer", record), ("/stats", stats),
-           ("who is this", register)]
+    ops = [
+        ("next card", next_card),
+        ("record an answer", record),
+        ("/stats", stats),
+        ("who is this", register),
+    ]
     meters = {name: SqlMeter() for name, _ in ops}
     totals = dict.fromkeys(meters, 0.0)
     for uid in students:
@@ -264,8 +268,174 @@ def breakdown(h: Harness, students: list[int], clock: list[dt.datetime]) -> list
     for name, _ in ops:
         m = meters[name]
         share = m.seconds / totals[name] if totals[name] else 0.0
-        rows.append([name, f"{m.statements / n:.1f}", c.fmt_ms(m.seconds / n),
-                     c.fmt_ms((totals[name] - m.seconds) / n), f"{share:.0%}"])
+        rows.append(
+            [
+                name,
+                f"{m.statements / n:.1f}",
+                c.fmt_ms(m.seconds / n),
+                c.fmt_ms((totals[name] - m.seconds) / n),
+                f"{share:.0%}",
+            ]
+        )
+    return rows
+
+
+def statement_costs(h: Harness, students: list[int], repeat: int = 3) -> list[list[str]]:
+    """What one statement costs at each layer (CPU of this thread, and wall), so that the
+    price of an ORM entity load, of building a statement per call and of a session with
+    its commit can be read apart."""
+    from sqlalchemy import bindparam, select
+
+    from bot.db.models import User
+    from bot.db.repositories import users as users_repo
+
+    prebuilt_cols = select(User.timezone, User.new_cards_per_day).where(
+        User.id == bindparam("uid")
+    )
+    prebuilt_entity = select(User).where(User.id == bindparam("uid"))
+    ids = students * repeat
+    rows = []
+
+    def measure(label: str, run: Callable[[Any, int], Any], *, session: bool = True) -> None:
+        cpu = wall = 0.0
+        if session:
+            with h.sessions() as s:
+                for uid in ids:
+                    with Clock() as k:
+                        run(s, uid)
+                    cpu += k.cpu
+                    wall += k.wall
+                s.rollback()
+        else:
+            for uid in ids:
+                with Clock() as k:
+                    run(None, uid)
+                cpu += k.cpu
+                wall += k.wall
+        rows.append([label, c.fmt_ms(cpu / len(ids)), c.fmt_ms(wall / len(ids))])
+
+    raw = h.engine.raw_connection()
+    cursor = raw.cursor()
+    marker = "?" if h.engine.dialect.name == "sqlite" else "%s"
+    measure(
+        "raw driver: cursor.execute + fetchall",
+        lambda _s, uid: (
+            cursor.execute(f"SELECT timezone FROM users WHERE id = {marker}", (uid,)).fetchall()
+            if h.engine.dialect.name == "sqlite"
+            else (
+                cursor.execute(f"SELECT timezone FROM users WHERE id = {marker}", (uid,)),
+                cursor.fetchall(),
+            )
+        ),
+        session=False,
+    )
+    raw.rollback()
+    raw.close()
+    with h.engine.connect() as conn:
+        measure(
+            "Core: prebuilt select of 2 columns, Connection.execute",
+            lambda _s, uid: conn.execute(prebuilt_cols, {"uid": uid}).one(),
+            session=False,
+        )
+    measure(
+        "ORM Session: prebuilt select of 2 columns",
+        lambda s, uid: s.execute(prebuilt_cols, {"uid": uid}).one(),
+    )
+    measure(
+        "ORM Session: select(User.timezone, …) built per call",
+        lambda s, uid: s.execute(
+            select(User.timezone, User.new_cards_per_day).where(User.id == uid)
+        ).one(),
+    )
+    measure(
+        "ORM Session: prebuilt select(User) → entity",
+        lambda s, uid: s.scalar(prebuilt_entity, {"uid": uid}),
+    )
+    measure(
+        "ORM Session: users_repo.get (select(User) built per call → entity)",
+        lambda s, uid: users_repo.get(s, uid),
+    )
+
+    def session_round(_s: Any, uid: int) -> None:
+        with h.sessions() as s:
+            s.execute(prebuilt_cols, {"uid": uid}).one()
+            s.commit()
+
+    measure("a whole session: open, prebuilt select, commit, close", session_round, session=False)
+
+    # What a commit that wrote something costs (waiting included: see the wall column).
+    with h.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS bench_commit (x integer)")
+
+    def write_commit(_s: Any, uid: int, durable: bool = True) -> None:
+        with h.engine.begin() as conn:
+            if not durable:
+                conn.exec_driver_sql("SET LOCAL synchronous_commit TO off")
+            conn.exec_driver_sql(f"INSERT INTO bench_commit VALUES ({int(uid)})")
+
+    measure("a write: INSERT one row and commit", write_commit, session=False)
+    if h.engine.dialect.name == "postgresql":
+        measure(
+            "the same with SET LOCAL synchronous_commit = off",
+            lambda s, uid: write_commit(s, uid, durable=False),
+            session=False,
+        )
+    with h.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE bench_commit")
+    return rows
+
+
+def repository_costs(h: Harness, students: list[int], clock: list[dt.datetime]) -> list[list[str]]:
+    """CPU per call of each repository function and of the Session's flush and commit, while
+    next card + answer run: the functions are wrapped in this process only."""
+    import functools
+    import inspect
+
+    from sqlalchemy.orm import Session
+
+    from bot.db.repositories import study as study_repo
+    from bot.db.repositories import users as users_repo
+
+    spent: dict[str, list[float]] = {}
+    restore: list[tuple[Any, str, Any]] = []
+
+    def wrap(owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        @functools.wraps(original)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.thread_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent.setdefault(label, []).append(time.thread_time() - started)
+
+        setattr(owner, name, timed)
+        restore.append((owner, name, original))
+
+    for module, prefix in ((study_repo, "study."), (users_repo, "users.")):
+        for name, fn in vars(module).items():
+            if (
+                inspect.isfunction(fn)
+                and fn.__module__ == module.__name__
+                and not name.startswith("_")
+            ):
+                wrap(module, name, prefix + name)
+    wrap(Session, "commit", "Session.commit (flush included)")
+    wrap(Session, "flush", "Session.flush (autoflushes too; inside the rows above)")
+    t = Timings()
+    try:
+        run_study(h, students, 1, t, clock)
+    finally:
+        for owner, name, original in restore:
+            setattr(owner, name, original)
+    n = len(students)
+    rows = [
+        [label, f"{len(v) / n:.2f}", c.fmt_ms(sum(v) / len(v)), c.fmt_ms(sum(v) / n)]
+        for label, v in sorted(spent.items(), key=lambda kv: -sum(kv[1]))
+    ]
+    total = sum(t.cpu["next card"]) + sum(t.cpu["record an answer"])
+    rows.append(["(next card + record an answer, whole)", "1", "", c.fmt_ms(total / n)])
     return rows
 
 
@@ -286,8 +456,9 @@ def profile(h: Harness, students: list[int], clock: list[dt.datetime], name: str
 def bench_engine(name: str, url: str, spec: c.Spec, args: argparse.Namespace) -> dict[str, Any]:
     h = make_harness(url)
     rng = random.Random(spec.seed + 1)
-    students = pick_students(spec, args.students_sampled, rng)
-    warm = pick_students(spec, 40, random.Random(3))
+    counts = card_counts(h)
+    students = pick_students(counts, args.students_sampled, rng)
+    warm = [u for u in pick_students(counts, 40, random.Random(3)) if u not in students]
     clock = [c.ANCHOR]
     try:
         # Warm-up: connections, statement caches, the OS page cache for both files.
@@ -304,19 +475,57 @@ def bench_engine(name: str, url: str, spec: c.Spec, args: argparse.Namespace) ->
         for op, values in t.samples.items():
             med = c.median(values)
             target = (
-                TARGET_STUDY_MS if op in ("next card", "record an answer")
-                else TARGET_STATS_MS if op == "/stats" else None
+                TARGET_STUDY_MS
+                if op in ("next card", "record an answer")
+                else TARGET_STATS_MS
+                if op == "/stats"
+                else None
             )
             verdict = "" if target is None else ("ok" if med * 1000 < target else "MISSED")
-            rows.append([op, len(values), c.fmt_ms(med), c.fmt_ms(c.percentile(values, 95)),
-                         c.fmt_ms(max(values)), c.fmt_ms(c.median(t.cpu.get(op, []))),
-                         c.ratio(med, base), f"< {target:g} ms {verdict}" if target else ""])
+            rows.append(
+                [
+                    op,
+                    len(values),
+                    c.fmt_ms(med),
+                    c.fmt_ms(c.percentile(values, 95)),
+                    c.fmt_ms(max(values)),
+                    c.fmt_ms(c.median(t.cpu.get(op, []))),
+                    c.ratio(med, base),
+                    f"< {target:g} ms {verdict}" if target else "",
+                ]
+            )
         print(f"\n### {name}: {spec.students:,} students, {spec.cards:,} cards\n")
-        print(c.table(["operation", "n", "median ms", "p95 ms", "max ms", "median CPU ms",
-                       "median / baseline", "target"], rows))
+        print(
+            c.table(
+                [
+                    "operation",
+                    "n",
+                    "median ms",
+                    "p95 ms",
+                    "max ms",
+                    "median CPU ms",
+                    "median / baseline",
+                    "target",
+                ],
+                rows,
+            )
+        )
+        print("\nWhat one statement costs, layer by layer (per call):\n")
+        print(c.table(["what", "CPU ms", "wall ms"], statement_costs(h, students[:200])))
         print("\nWhere the time goes (per call):\n")
-        print(c.table(["operation", "SQL statements", "in driver ms", "in Python ms",
-                       "driver share"], breakdown(h, students[:100], clock)))
+        print(
+            c.table(
+                ["operation", "SQL statements", "in driver ms", "in Python ms", "driver share"],
+                breakdown(h, students[:100], clock),
+            )
+        )
+        print("\nRepository functions during next card + record an answer (CPU):\n")
+        print(
+            c.table(
+                ["function", "calls per next+answer", "ms per call", "ms per next+answer"],
+                repository_costs(h, students[:200], clock),
+            )
+        )
         if args.profile:
             path = profile(h, students[:150], clock, name)
             print(f"\npyinstrument profile of next card + answer: {path.relative_to(c.ROOT)}")
@@ -339,9 +548,6 @@ def main() -> int:
     args = parser.parse_args()
     spec = c.Spec(students=args.students, cards=args.cards)
     c.write_bench_decks()
-    from bot.content.deckfile import load_decks
-
-    _QUESTIONS.append(sum(len(d.questions) for d in load_decks(c.question_paths())))
     started = time.perf_counter()
     for engine in args.engines.split(","):
         if engine == "sqlite":

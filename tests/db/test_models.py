@@ -123,4 +123,4 @@ def test_unsettled_reminder_index_matches_the_statuses_the_dispatcher_reads() ->
     from bot.db.repositories.reminders import UNSETTLED
 
     statuses = ", ".join(f"'{status}'" for status in UNSETTLED)
-    assert UNSETTLED_REMINDERS == f"sent_at IS NULL AND status IN ({statuses})"
+    assert f"sent_at IS NULL AND status IN ({statuses})" == UNSETTLED_REMINDERS
