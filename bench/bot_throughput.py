@@ -234,8 +234,9 @@ class Student:
             return
         if turn.replied is None:
             turn.replied = now
-        if method == "sendMessage":
-            # A new question (it has « Stop ») or a message that ends the turn (summary, hint).
+        if method == "sendMessage" or turn.kind == "press":
+            # A new question (it has « Stop ») or a message that ends the turn (summary, hint);
+            # a pressed answer's message is edited into the verdict and what follows.
             self.question = message if _buttons(message) else None
             turn.done = now
             self.turns.append(turn)

@@ -13,6 +13,8 @@ quarter of them among the 5 % who hold 100+ cards):
 
 * « next card »: ``StudyService.next_question``;
 * « record an answer »: ``StudyService.answer`` (typed) or ``answer_choice`` (button);
+* what the bot runs per answer: ``answer_choice_and_next`` / ``answer_open_and_next`` (the
+  answer, then the next question, in one call);
 * « /stats »: ``StatsService.student``;
 * « who is this » (every update does it first): ``UserService.register_telegram``;
 * the baseline: a primary-key SELECT through a session of the same factory.
@@ -153,6 +155,25 @@ def run_study(
             t.add("record an answer", k.wall, k.cpu)
             t.add(f"  of which {kind}", k.wall, k.cpu)
             assert outcome.status.value == "recorded", outcome
+
+            # What the bot does per answer: one call records it and shows the next question.
+            clock[0] += dt.timedelta(seconds=1)
+            now = clock[0]
+            shown = h.study.next_question(uid, now)
+            if shown is None:
+                continue
+            kind, given = answer_for(shown, rng)
+            with Clock() as k:
+                if kind == "choice":
+                    step = h.study.answer_choice_and_next(
+                        uid, shown.token, given, now, idempotency_key=key + ":n"
+                    )
+                else:
+                    step = h.study.answer_open_and_next(
+                        uid, given, now, idempotency_key=key + ":n"
+                    )
+            t.add("record an answer + show the next (one call)", k.wall, k.cpu)
+            assert step.outcome.status.value == "recorded", step
 
 
 def run_stats(h: Harness, students: list[int], t: Timings, now: dt.datetime) -> None:

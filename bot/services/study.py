@@ -32,7 +32,9 @@ import random
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
+from sqlalchemy import Connection, Row, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -52,6 +54,7 @@ from bot.domain.scheduling import (
 from bot.services.views import (
     AnswerOutcome,
     AnswerStatus,
+    AnswerStep,
     DeckNotFound,
     ProgressView,
     SessionSummary,
@@ -108,7 +111,28 @@ def to_domain(question: models.Question) -> Question:
     )
 
 
-def card_state(card: models.Card) -> CardState:
+class _CardColumns(Protocol):
+    """A card's scheduling columns: a ``Card`` entity or a row of the hot-path statements."""
+
+    @property
+    def state(self) -> int: ...
+    @property
+    def step(self) -> int | None: ...
+    @property
+    def stability(self) -> float | None: ...
+    @property
+    def difficulty(self) -> float | None: ...
+    @property
+    def due(self) -> dt.datetime: ...
+    @property
+    def last_review(self) -> dt.datetime | None: ...
+    @property
+    def reps(self) -> int: ...
+    @property
+    def lapses(self) -> int: ...
+
+
+def card_state(card: _CardColumns) -> CardState:
     return CardState(
         state=card.state,
         step=card.step,
@@ -121,22 +145,18 @@ def card_state(card: models.Card) -> CardState:
     )
 
 
-def _apply(card: models.Card, state: CardState) -> None:
-    card.state = state.state
-    card.step = state.step
-    card.stability = state.stability
-    card.difficulty = state.difficulty
-    card.due = state.due
-    card.last_review = state.last_review
-    card.reps = state.reps
-    card.lapses = state.lapses
-
-
-def _new_card(user_id: int, question_id: int, now: dt.datetime) -> models.Card:
-    card = models.Card(user_id=user_id, question_id=question_id, created_at=now)
-    _apply(card, new_card_state(now))
-    card.suspended_at = None
-    return card
+def _card_values(state: CardState) -> dict[str, Any]:
+    """A card state as the ``cards`` columns it is stored in."""
+    return {
+        "state": state.state,
+        "step": state.step,
+        "stability": state.stability,
+        "difficulty": state.difficulty,
+        "due": state.due,
+        "last_review": state.last_review,
+        "reps": state.reps,
+        "lapses": state.lapses,
+    }
 
 
 def _local_day(now: dt.datetime, tz_name: str) -> tuple[dt.datetime, dt.datetime]:
@@ -154,10 +174,39 @@ class _Answer:
 
     text: str | None = None
     choice_index: int | None = None
+    #: When the student sent a typed answer (the response time is measured up to it).
+    sent_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """The study run a showing belongs to, with its counters."""
+
+    id: int
+    deck_id: int | None
+    practice: bool
+    answered: int
+    correct: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Recorded:
+    """What an answer leaves for the question after it: the run and the student's settings."""
+
+    run: _Run | None
+    deck_id: int | None
+    practice: bool
+    timezone: str
+    new_cards_per_day: int
 
 
 class StudyService:
-    """Use cases of a study run; each public method is one short transaction."""
+    """Use cases of a study run; each public method is one call from the front end, and
+    commits before it returns.
+
+    The hot path (showing a question, recording an answer) runs the prebuilt Core statements
+    of :mod:`bot.db.repositories.study` on the session's connection: no ORM entity is loaded.
+    """
 
     def __init__(
         self,
@@ -193,7 +242,26 @@ class StudyService:
         for attempt in range(2):
             with self._sessions() as session:
                 try:
-                    return self._next_question(session, user_id, now, deck_slug, practice)
+                    conn = session.connection()
+                    prefs = conn.execute(repo.PREFERENCES, {"user_id": user_id}).first()
+                    if prefs is None:
+                        raise UserNotFound(user_id)
+                    deck_id: int | None = None
+                    if deck_slug is not None:
+                        chosen = repo.deck_by_slug(session, deck_slug)
+                        if chosen is None:
+                            raise DeckNotFound(deck_slug)
+                        deck_id = chosen.id
+                    run = _reusable_run(conn, user_id, now, deck_id, practice)
+                    _showing_transaction(session)
+                    view = self._show(
+                        conn,
+                        user_id,
+                        now,
+                        _Recorded(run, deck_id, practice, prefs.timezone, prefs.new_cards_per_day),
+                    )
+                    session.commit()
+                    return view
                 except IntegrityError:
                     # Two showings at once created the same card (or, once in 2**48, the
                     # same token): the state is sound, pick again.
@@ -201,83 +269,69 @@ class StudyService:
                         raise
         raise AssertionError("unreachable")
 
-    def _next_question(
-        self,
-        session: Session,
-        user_id: int,
-        now: dt.datetime,
-        deck_slug: str | None,
-        practice: bool,
+    def _show(
+        self, conn: Connection, user_id: int, now: dt.datetime, where: _Recorded
     ) -> ShownQuestion | None:
-        user = users_repo.get(session, user_id)
-        if user is None:
-            raise UserNotFound(user_id)
-        deck_id: int | None = None
-        if deck_slug is not None:
-            chosen = repo.deck_by_slug(session, deck_slug)
-            if chosen is None:
-                raise DeckNotFound(deck_slug)
-            deck_id = chosen.id
-        run = self._reusable_run(session, user_id, now, deck_id, practice)
-
-        card: models.Card | None
-        if practice:
+        """Pick the next question of the run described by ``where`` and record its showing
+        (creating its card and the run when needed); the caller commits."""
+        run, deck_id = where.run, where.deck_id
+        params: dict[str, Any] = {"user_id": user_id, "deck_id": deck_id, "now": now}
+        if where.practice:
             assert deck_id is not None
-            found = repo.next_practice_question(
-                session, user_id, deck_id, run.id if run is not None else None
-            )
-            if found is None:
-                session.commit()
+            params = {"user_id": user_id, "deck_id": deck_id, "run_id": run.id if run else None}
+            row = conn.execute(repo.NEXT_PRACTICE, params).first()
+            if row is None:
                 return None
-            question, deck, card = found
+            card_id: int | None = row.card_id
+            is_new = not row.reps
         else:
-            due = repo.next_due_card(session, user_id, now, deck_id=deck_id)
-            if due is not None:
-                card, question, deck = due
+            row = conn.execute(repo.NEXT_DUE[deck_id is not None], params).first()
+            if row is not None:
+                card_id, is_new = row.card_id, row.reps == 0
             else:
-                start, end = _local_day(now, user.timezone)
-                fresh = None
-                if repo.first_reviews_between(session, user_id, start, end) < (
-                    user.new_cards_per_day
-                ):
-                    fresh = repo.next_new_question(session, user_id, deck_id=deck_id)
-                if fresh is None:
-                    session.commit()
+                start, end = _local_day(now, where.timezone)
+                counted = {"user_id": user_id, "start": start, "end": end}
+                first_answers = conn.execute(repo.FIRST_REVIEWS_BETWEEN, counted).scalar_one()
+                if first_answers < where.new_cards_per_day:
+                    row = conn.execute(repo.NEXT_NEW[deck_id is not None], params).first()
+                if row is None:
                     return None
-                question, deck = fresh
-                card = None
-        if card is None:
-            card = _new_card(user_id, question.id, now)
-            session.add(card)
+                card_id, is_new = None, True
+        if card_id is None:
+            values = _card_values(new_card_state(now))
+            values.update(user_id=user_id, question_id=row.question_id, created_at=now)
+            card_id = conn.execute(repo.INSERT_CARD, values).scalar_one()
         if run is None:
-            repo.close_open_sessions(session, user_id, now)
-            run = models.StudySession(
-                user_id=user_id,
-                deck_id=deck_id,
-                practice=practice,
-                started_at=now,
-                answered=0,
-                correct=0,
-            )
-            session.add(run)
-        session.flush()
+            conn.execute(repo.CLOSE_OPEN_RUNS, {"owner_id": user_id, "end_time": now})
+            run_id = conn.execute(
+                repo.INSERT_RUN,
+                {
+                    "user_id": user_id,
+                    "deck_id": deck_id,
+                    "practice": where.practice,
+                    "started_at": now,
+                    "answered": 0,
+                    "correct": 0,
+                },
+            ).scalar_one()
+            run = _Run(run_id, deck_id, where.practice, 0, 0)
 
         token = self._new_token()
-        kind = QuestionKind(question.kind)
-        choices = choices_for(kind, question.answer, list(question.distractors or ()), token)
-        session.add(
-            models.Presentation(
-                token=token,
-                user_id=user_id,
-                card_id=card.id,
-                session_id=run.id,
-                choices=choices,
-                shown_at=now,
-            )
+        kind = QuestionKind(row.kind)
+        choices = choices_for(kind, row.answer, list(row.distractors or ()), token)
+        conn.execute(
+            repo.INSERT_SHOWING,
+            {
+                "token": token,
+                "user_id": user_id,
+                "card_id": card_id,
+                "session_id": run.id,
+                "choices": choices,
+                "shown_at": now,
+                "answered_at": None,
+            },
         )
-        view = _view(token, question, deck, card, run, choices, now)
-        session.commit()
-        return view
+        return _view(token, row, is_new, run, choices, now)
 
     def current(self, user_id: int, now: dt.datetime) -> ShownQuestion | None:
         """The question on the student's screen: their latest showing, while unanswered and
@@ -285,32 +339,10 @@ class StudyService:
         is the same on every instance. (``now``: the services' common signature; unused.)
         """
         with self._sessions() as session:
-            found = repo.latest_presentation(session, user_id)
-            if found is None:
+            row = _open_showing(session.connection(), user_id)
+            if row is None:
                 return None
-            shown, card, question, run = found
-            if shown.answered_at is not None or run is None or run.ended_at is not None:
-                return None
-            deck = session.get(models.Deck, question.deck_id)
-            assert deck is not None  # questions.deck_id is a non-null foreign key
-            return _view(shown.token, question, deck, card, run, shown.choices, shown.shown_at)
-
-    @staticmethod
-    def _reusable_run(
-        session: Session, user_id: int, now: dt.datetime, deck_id: int | None, practice: bool
-    ) -> models.StudySession | None:
-        """The open run if it is of the same kind and not idle; else close it (None)."""
-        found = repo.open_session(session, user_id)
-        if found is None:
-            return None
-        run, last_answer = found
-        last_activity = max(run.started_at, last_answer or run.started_at)
-        idle = now - last_activity >= SESSION_IDLE
-        if not idle and run.practice == practice and run.deck_id == deck_id:
-            return run
-        # An idle run ended with its last answer; one of another kind ends now.
-        run.ended_at = last_activity if idle else max(now, run.started_at)
-        return None
+            return _view(row.token, row, row.reps == 0, _run_of(row), row.choices, row.shown_at)
 
     # -- answering --------------------------------------------------------------------------
 
@@ -326,9 +358,10 @@ class StudyService:
         easy: bool = False,
     ) -> AnswerOutcome:
         """Grade and record a typed answer to the showing ``token`` (see the module doc)."""
-        return self._record(
-            user_id, token, _Answer(text=given), now, idempotency_key, response_ms, easy
+        step = self._answer(
+            user_id, token, _Answer(text=given), now, idempotency_key, response_ms, easy, False
         )
+        return step.outcome
 
     def answer_choice(
         self,
@@ -342,141 +375,197 @@ class StudyService:
         easy: bool = False,
     ) -> AnswerOutcome:
         """Record the button ``choice_index`` (from 0, in ``ShownQuestion.choices`` order)."""
-        return self._record(
-            user_id,
-            token,
-            _Answer(choice_index=choice_index),
-            now,
-            idempotency_key,
-            response_ms,
-            easy,
-        )
+        given = _Answer(choice_index=choice_index)
+        step = self._answer(user_id, token, given, now, idempotency_key, response_ms, easy, False)
+        return step.outcome
 
-    def _record(
+    def answer_choice_and_next(
         self,
         user_id: int,
         token: str,
+        choice_index: int,
+        now: dt.datetime,
+        *,
+        idempotency_key: str,
+        response_ms: int | None = None,
+        easy: bool = False,
+    ) -> AnswerStep:
+        """``answer_choice``, then the next question of the same run (or, when nothing is
+        left, the run closed and its summary), in one call: one session, the answer committed
+        first, then the showing."""
+        given = _Answer(choice_index=choice_index)
+        return self._answer(user_id, token, given, now, idempotency_key, response_ms, easy, True)
+
+    def answer_open_and_next(
+        self,
+        user_id: int,
+        text: str,
+        now: dt.datetime,
+        *,
+        idempotency_key: str,
+        sent_at: dt.datetime | None = None,
+        easy: bool = False,
+    ) -> AnswerStep:
+        """A typed answer to whatever question is open (``current``), then the next one.
+
+        ``no_question`` when none is open, ``needs_choice`` when it is answered with a button;
+        the response time runs from the showing to ``sent_at`` (when the student sent it).
+        """
+        given = _Answer(text=text, sent_at=sent_at)
+        return self._answer(user_id, None, given, now, idempotency_key, None, easy, True)
+
+    def _answer(
+        self,
+        user_id: int,
+        token: str | None,
         given: _Answer,
         now: dt.datetime,
         key: str,
         response_ms: int | None,
         easy: bool,
-    ) -> AnswerOutcome:
+        then_next: bool,
+    ) -> AnswerStep:
         if not 0 < len(key) <= MAX_KEY_LENGTH:
             raise ValueError(f"idempotency key must have 1 to {MAX_KEY_LENGTH} characters")
         with self._sessions() as session:
             try:
-                return self._record_in(session, user_id, token, given, now, key, response_ms, easy)
+                outcome, after = self._record(
+                    session, user_id, token, given, now, key, response_ms, easy
+                )
             except IntegrityError:
                 # The same idempotency key committed by a concurrent delivery.
                 session.rollback()
-                earlier = repo.review_by_key(session, key)
+                earlier = session.execute(repo.REVIEW_BY_KEY, {"key": key}).first()
                 if earlier is None:
                     raise
-                return self._earlier_outcome(session, earlier, user_id)
+                outcome, after = self._earlier_outcome(session, earlier.id, user_id)
+            if not then_next or after is None:
+                return AnswerStep(outcome, followed=outcome.status is AnswerStatus.DUPLICATE)
+            for attempt in range(2):
+                try:
+                    _showing_transaction(session)
+                    shown = self._show(session.connection(), user_id, now, after)
+                    summary = None
+                    if shown is None:
+                        summary = self._summary(session, user_id, now, close=True)
+                    session.commit()
+                    return AnswerStep(outcome, next=shown, summary=summary)
+                except IntegrityError:
+                    session.rollback()  # a concurrent showing: pick again (see next_question)
+                    if attempt:
+                        raise
+        raise AssertionError("unreachable")
 
-    def _record_in(
+    def _record(
         self,
         session: Session,
         user_id: int,
-        token: str,
+        token: str | None,
         given: _Answer,
         now: dt.datetime,
         key: str,
         response_ms: int | None,
         easy: bool,
-    ) -> AnswerOutcome:
-        earlier = repo.review_by_key(session, key)
+    ) -> tuple[AnswerOutcome, _Recorded | None]:
+        """Check and record one answer, committed; also what the next question needs (None
+        when the answer was refused, or is a duplicate already followed by a question)."""
+        conn = session.connection()
+        earlier = conn.execute(repo.REVIEW_BY_KEY, {"key": key}).first()
         if earlier is not None:
-            return self._earlier_outcome(session, earlier, user_id)
-        found = repo.presentation_by_token(session, token)
-        if found is None or found.presentation.user_id != user_id:
-            return AnswerOutcome(AnswerStatus.UNKNOWN)
-        shown, card, question, run = found
+            return self._earlier_outcome(session, earlier.id, user_id)
+        if token is None:  # a typed answer: to the open question, if any
+            row = _open_showing(conn, user_id)
+            if row is None:
+                return AnswerOutcome(AnswerStatus.NO_QUESTION), None
+            if row.choices:
+                return AnswerOutcome(AnswerStatus.NEEDS_CHOICE), None
+        else:
+            row = conn.execute(repo.SHOWING_BY_TOKEN, {"token": token}).first()
+            if row is None or row.user_id != user_id:
+                return AnswerOutcome(AnswerStatus.UNKNOWN), None
+        run = _run_of(row)
         counts = (run.answered, run.correct) if run is not None else (0, 0)
-        if shown.answered_at is not None or repo.newer_presentation_exists(
-            session, user_id, shown.id
-        ):
+        if row.answered_at is not None or row.superseded:
             # A concurrent delivery of this very answer may have committed since the key was
             # looked up above (each statement sees the latest commits): then it is a duplicate.
-            earlier = repo.review_by_key(session, key)
+            earlier = conn.execute(repo.REVIEW_BY_KEY, {"key": key}).first()
             if earlier is not None:
-                return self._earlier_outcome(session, earlier, user_id)
-            return _refused(AnswerStatus.STALE, counts)
-        if question.retired_at is not None:  # removed from its file since it was shown
-            return _refused(AnswerStatus.UNKNOWN, counts)
+                return self._earlier_outcome(session, earlier.id, user_id)
+            return _refused(AnswerStatus.STALE, counts), None
+        if row.question_retired_at is not None:  # removed from its file since it was shown
+            return _refused(AnswerStatus.UNKNOWN, counts), None
         if given.choice_index is not None:
-            if not 0 <= given.choice_index < len(shown.choices):
-                return _refused(AnswerStatus.UNKNOWN, counts)
-            text = shown.choices[given.choice_index]
+            if not 0 <= given.choice_index < len(row.choices):
+                return _refused(AnswerStatus.UNKNOWN, counts), None
+            text = row.choices[given.choice_index]
         else:
             # PostgreSQL text cannot hold NUL; it means nothing in an answer anyway.
             text = (given.text or "").replace("\x00", "")
+        if given.sent_at is not None:
+            # Telegram dates have whole seconds: compare like with like.
+            response_ms = _elapsed_ms(row.shown_at.replace(microsecond=0), given.sent_at)
 
         # From here on we write. Claim the showing first: of two concurrent answers to it,
         # the conditional UPDATE (which holds the row lock) lets exactly one go on.
-        if not repo.claim_presentation(session, shown.id, now):
+        claimed = conn.execute(repo.CLAIM_SHOWING, {"shown_id": row.shown_id, "now": now})
+        if not claimed.rowcount:
             session.rollback()
-            earlier = repo.review_by_key(session, key)
+            earlier = session.execute(repo.REVIEW_BY_KEY, {"key": key}).first()
             if earlier is not None:
-                return self._earlier_outcome(session, earlier, user_id)
-            return _refused(AnswerStatus.STALE, repo.session_counts(session, shown.session_id))
+                return self._earlier_outcome(session, earlier.id, user_id)
+            counts = repo.session_counts(session, row.session_id)
+            return _refused(AnswerStatus.STALE, counts), None
 
-        result = grade(text, to_domain(question))
+        question = _question(row)
+        result = grade(text, question)
         rating = rating_for(result.verdict, easy)
         practice = run.practice if run is not None else False
-        session.add(
-            models.Review(
-                card_id=card.id,
-                user_id=user_id,
-                question_id=question.id,
-                session_id=shown.session_id,
-                presentation_id=shown.id,
-                idempotency_key=key,
-                rating=int(rating),
-                verdict=result.verdict.value,
-                correct=result.accepted,
-                practice=practice,
-                given_answer=text,
-                response_ms=response_ms,
-                reviewed_at=now,
-                prev_state=card.state,
-                prev_step=card.step,
-                prev_stability=card.stability,
-                prev_difficulty=card.difficulty,
-                prev_due=card.due,
-                prev_last_review=card.last_review,
-                prev_reps=card.reps,
-                prev_lapses=card.lapses,
-                prev_suspended_at=card.suspended_at,
-            )
-        )
+        before = card_state(row)
+        conn.execute(
+            repo.INSERT_REVIEW,
+            {
+                "card_id": row.card_id,
+                "user_id": user_id,
+                "question_id": row.question_id,
+                "session_id": row.session_id,
+                "presentation_id": row.shown_id,
+                "idempotency_key": key,
+                "rating": int(rating),
+                "verdict": result.verdict.value,
+                "correct": result.accepted,
+                "practice": practice,
+                "given_answer": text,
+                "response_ms": response_ms,
+                "reviewed_at": now,
+                **{f"prev_{name}": value for name, value in _card_values(before).items()},
+                "prev_suspended_at": row.suspended_at,
+            },
+        )  # the review's unique idempotency key is checked here
         leech = False
         next_due: dt.datetime | None = None
         if not practice:
-            user = users_repo.get(session, user_id)
-            assert user is not None
-            before = card_state(card)
             after = schedule(
-                card.id,
+                row.card_id,
                 before,
                 rating,
                 now,
-                desired_retention=user.desired_retention,
-                maximum_interval=user.maximum_interval,
+                desired_retention=row.desired_retention,
+                maximum_interval=row.maximum_interval,
                 enable_fuzzing=self._fuzzing,
             )
-            _apply(card, after)
-            next_due = after.due
+            changes = _card_values(after)
             # Suspend on the lapse that reaches the threshold, not on every later answer.
-            if is_leech(after) and after.lapses > before.lapses and card.suspended_at is None:
-                card.suspended_at = now
+            if is_leech(after) and after.lapses > before.lapses and row.suspended_at is None:
+                changes["suspended_at"] = now
                 leech = True
-        session.flush()  # the review's unique idempotency key is checked here
-        if shown.session_id is not None:
-            counts = repo.bump_session(
-                session, shown.session_id, answered=1, correct=int(result.accepted)
-            )
+            conn.execute(repo.UPDATE_CARD, {"card_id": row.card_id, **changes})
+            next_due = after.due
+        if run is not None:
+            bumped = conn.execute(
+                repo.BUMP_RUN,
+                {"run_id": run.id, "d_answered": 1, "d_correct": int(result.accepted)},
+            ).one()
+            counts = (int(bumped.answered), int(bumped.correct))
         outcome = _outcome(
             AnswerStatus.RECORDED,
             result,
@@ -488,32 +577,63 @@ class StudyService:
             next_due=next_due,
         )
         session.commit()
-        return outcome
+        if run is not None and row.ended_at is not None:
+            run = None  # answered after the run was stopped: the next question starts one
+        elif run is not None:
+            run = _Run(run.id, run.deck_id, run.practice, counts[0], counts[1])
+        deck = run.deck_id if run is not None else None
+        return outcome, _Recorded(run, deck, practice, row.timezone, row.new_cards_per_day)
 
     def _earlier_outcome(
-        self, session: Session, review: models.Review, user_id: int
-    ) -> AnswerOutcome:
-        """The outcome of an answer already recorded under the same idempotency key."""
-        if review.user_id != user_id:
-            return AnswerOutcome(AnswerStatus.UNKNOWN)
+        self, session: Session, review_id: int, user_id: int
+    ) -> tuple[AnswerOutcome, _Recorded | None]:
+        """The outcome of an answer already recorded under the same idempotency key, and,
+        when no question was shown after it (the first delivery stopped in between), what
+        the next question needs."""
+        review = session.get(models.Review, review_id)
+        if review is None or review.user_id != user_id:
+            return AnswerOutcome(AnswerStatus.UNKNOWN), None
         found = repo.question_with_deck(session, review.question_id)
         card = session.get(models.Card, review.card_id)
         if found is None or card is None:  # pragma: no cover - cascades make this impossible
-            return AnswerOutcome(AnswerStatus.DUPLICATE, verdict=Verdict(review.verdict))
+            return AnswerOutcome(AnswerStatus.DUPLICATE, verdict=Verdict(review.verdict)), None
         question, _deck = found
         # The reason is not stored: grading is deterministic, so grade again for it.
         regraded = grade(review.given_answer, to_domain(question))
         result = Grade(Verdict(review.verdict), regraded.reason)
         current = not review.practice and card.last_review == review.reviewed_at
-        return _outcome(
+        outcome = _outcome(
             AnswerStatus.DUPLICATE,
             result,
             review.given_answer,
-            question,
+            to_domain(question),
             repo.session_counts(session, review.session_id),
             leech=current and card.suspended_at == review.reviewed_at,
             practice=review.practice,
             next_due=card.due if current else None,
+        )
+        followed = review.presentation_id is None or repo.shown_after(
+            session, user_id, review.presentation_id
+        )
+        if followed:
+            return outcome, None
+        user = session.get(models.User, user_id)
+        assert user is not None  # the review is theirs
+        run = None
+        if review.session_id is not None:
+            found_run = session.get(models.StudySession, review.session_id)
+            if found_run is not None and found_run.ended_at is None:
+                run = _Run(
+                    found_run.id,
+                    found_run.deck_id,
+                    found_run.practice,
+                    found_run.answered,
+                    found_run.correct,
+                )
+        deck = run.deck_id if run is not None else None
+        session.commit()  # end the read transaction: the showing is a new one
+        return outcome, _Recorded(
+            run, deck, review.practice, user.timezone, user.new_cards_per_day
         )
 
     # -- undo -------------------------------------------------------------------------------
@@ -549,9 +669,15 @@ class StudyService:
                 card.suspended_at = review.prev_suspended_at
             answered = correct = 0
             if review.session_id is not None:
-                answered, correct = repo.bump_session(
-                    session, review.session_id, answered=-1, correct=-int(review.correct)
-                )
+                bumped = session.execute(
+                    repo.BUMP_RUN,
+                    {
+                        "run_id": review.session_id,
+                        "d_answered": -1,
+                        "d_correct": -int(review.correct),
+                    },
+                ).one()
+                answered, correct = int(bumped.answered), int(bumped.correct)
             outcome = UndoOutcome(
                 UndoStatus.UNDONE,
                 prompt=to_domain(question).display_prompt if question is not None else None,
@@ -583,17 +709,18 @@ class StudyService:
         user = users_repo.get(session, user_id)
         if user is None:
             raise UserNotFound(user_id)
-        found = repo.open_session(session, user_id)
+        run = session.execute(repo.OPEN_RUN, {"user_id": user_id}).first()
         next_due = self._next_due(session, user, now)
-        if found is None:
+        if run is None:
             return SessionSummary(answered=0, correct=0, next_due=next_due)
-        run, _last = found
         deck_slug = None
-        if run.deck_id is not None:
-            deck = session.get(models.Deck, run.deck_id)
+        if run.run_deck_id is not None:
+            deck = session.get(models.Deck, run.run_deck_id)
             deck_slug = deck.slug if deck is not None else None
+        ended_at = run.ended_at
         if close:
-            run.ended_at = max(now, run.started_at)
+            ended_at = max(now, run.started_at)
+            session.execute(repo.CLOSE_RUN, {"run_id": run.run_id, "end_time": ended_at})
         return SessionSummary(
             answered=run.answered,
             correct=run.correct,
@@ -601,7 +728,7 @@ class StudyService:
             practice=run.practice,
             deck_slug=deck_slug,
             started_at=run.started_at,
-            ended_at=run.ended_at,
+            ended_at=ended_at,
         )
 
     @staticmethod
@@ -638,27 +765,84 @@ class StudyService:
             )
 
 
+def _reusable_run(
+    conn: Connection, user_id: int, now: dt.datetime, deck_id: int | None, practice: bool
+) -> _Run | None:
+    """The open run if it is of the same kind and not idle; else close it (None)."""
+    row = conn.execute(repo.OPEN_RUN, {"user_id": user_id}).first()
+    if row is None:
+        return None
+    last_activity = max(row.started_at, row.last_answer or row.started_at)
+    idle = now - last_activity >= SESSION_IDLE
+    if not idle and row.practice == practice and row.run_deck_id == deck_id:
+        return _Run(row.run_id, row.run_deck_id, row.practice, row.answered, row.correct)
+    # An idle run ended with its last answer; one of another kind ends now.
+    ended_at = last_activity if idle else max(now, row.started_at)
+    conn.execute(repo.CLOSE_RUN, {"run_id": row.run_id, "end_time": ended_at})
+    return None
+
+
+def _showing_transaction(session: Session) -> None:
+    """A showing is cheap to lose (the student asks again): on PostgreSQL its commit does
+    not wait for the WAL flush. Answers keep the durable commit."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit TO off"))
+
+
+def _open_showing(conn: Connection, user_id: int) -> Row[Any] | None:
+    """The student's latest showing while unanswered and its run open."""
+    row = conn.execute(repo.LATEST_SHOWING, {"user_id": user_id}).first()
+    if row is None or row.answered_at is not None or row.run_id is None:
+        return None
+    return None if row.ended_at is not None else row
+
+
+def _run_of(row: Row[Any]) -> _Run | None:
+    if row.run_id is None:
+        return None
+    return _Run(row.run_id, row.run_deck_id, row.practice, row.answered, row.correct)
+
+
+def _question(row: Row[Any]) -> Question:
+    """The domain question from a row with the hot-path question columns."""
+    return Question(
+        key=row.key,
+        kind=QuestionKind(row.kind),
+        prompt=row.prompt,
+        answer=row.answer,
+        accept=tuple(row.accept or ()),
+        distractors=tuple(row.distractors or ()),
+        explanation=row.explanation,
+        source=row.source_sentence,
+        tags=tuple(row.tags or ()),
+        confidence=row.confidence,
+    )
+
+
+def _elapsed_ms(start: dt.datetime, end: dt.datetime) -> int:
+    return max(0, int((end - start).total_seconds() * 1000))
+
+
 def _view(
     token: str,
-    question: models.Question,
-    deck: models.Deck,
-    card: models.Card,
-    run: models.StudySession,
+    row: Row[Any],
+    is_new: bool,
+    run: _Run | None,
     choices: list[str],
     shown_at: dt.datetime,
 ) -> ShownQuestion:
     return ShownQuestion(
         token=token,
-        question_id=question.id,
-        deck_slug=deck.slug,
-        deck_title=deck.title,
-        kind=QuestionKind(question.kind),
-        prompt=to_domain(question).display_prompt,
+        question_id=row.question_id,
+        deck_slug=row.deck_slug,
+        deck_title=row.deck_title,
+        kind=QuestionKind(row.kind),
+        prompt=_question(row).display_prompt,
         choices=tuple(choices),
-        is_new=card.reps == 0,
-        practice=run.practice,
-        session_answered=run.answered,
-        session_correct=run.correct,
+        is_new=is_new,
+        practice=run.practice if run is not None else False,
+        session_answered=run.answered if run is not None else 0,
+        session_correct=run.correct if run is not None else 0,
         shown_at=shown_at,
     )
 
@@ -671,7 +855,7 @@ def _outcome(
     status: AnswerStatus,
     result: Grade,
     given: str,
-    question: models.Question,
+    question: Question,
     counts: tuple[int, int],
     *,
     leech: bool,
@@ -684,7 +868,7 @@ def _outcome(
         reason=result.reason or None,
         given=given,
         correct_answer=question.answer,
-        source_sentence=question.source_sentence,
+        source_sentence=question.source,
         explanation=question.explanation,
         leech_suspended=leech,
         practice=practice,

@@ -55,6 +55,10 @@ class AnswerStatus(StrEnum):
     STALE = "stale"
     #: Forged token, another student's token, or a choice index that was never shown.
     UNKNOWN = "unknown"
+    #: A typed answer while no question is open (nothing recorded).
+    NO_QUESTION = "no_question"
+    #: A typed answer to a question answered with its buttons (nothing recorded).
+    NEEDS_CHOICE = "needs_choice"
 
 
 class UndoStatus(StrEnum):
@@ -150,6 +154,21 @@ class UndoOutcome:
     given_answer: str | None = None
     session_answered: int = 0
     session_correct: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerStep:
+    """An answer and what follows it (``StudyService.answer_…_and_next``).
+
+    A counted answer comes with the next question (``next``) or, when nothing is left, the
+    run's summary (the run is closed). ``followed``: a re-delivered answer whose first
+    delivery already showed the next question; neither comes again.
+    """
+
+    outcome: AnswerOutcome
+    next: ShownQuestion | None = None
+    summary: SessionSummary | None = None
+    followed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ bundle and the :class:`Tuning`; ``user_data`` only a cache of what is on the stu
 
 from __future__ import annotations
 
-import datetime as dt
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,30 +91,37 @@ class BotData:
         self._services = value
 
 
+#: How long answers may reuse the student read at the start of a quiz (seconds).
+STUDENT_CACHE_SECONDS = 300.0
+
+
 @dataclass(frozen=True, slots=True)
 class OpenQuestion:
-    """The question last sent to a student, as sent (to match a typed answer and edit it)."""
+    """The question last sent to a student: the message that shows it (to take its buttons
+    away when a newer question makes it stale)."""
 
     token: str
     message_id: int
-    body: str
-    typed: bool
-    sent_at: dt.datetime
 
 
 class UserState:
-    """``user_data``: a cache of what is on the student's screen, never a source of truth.
+    """``user_data``: a per-process cache, never a source of truth.
 
-    The study service decides (by token) whether an answer counts and which question a typed
-    answer is for (``StudyService.current``); this only says which message shows it, to edit
-    it with the verdict. Lost on restart (or on another instance): the verdict then comes as
-    a new message.
+    ``question``: the message showing the student's open question; the study service decides
+    (by token) whether an answer counts and which question a typed answer is for. Lost on
+    restart (or on another instance): its buttons then stay until answered.
+
+    ``student``: who the student is, as read by the last registration, reused by answers
+    (:meth:`BotContext.quiz_student`) for a few minutes.
     """
 
-    __slots__ = ("question",)
+    __slots__ = ("question", "student", "student_key", "student_until")
 
     def __init__(self) -> None:
         self.question: OpenQuestion | None = None
+        self.student: Student | None = None
+        self.student_key: tuple[int, str] | None = None
+        self.student_until = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +194,10 @@ class BotContext(CallbackContext[ExtBot[int], UserState, dict[Any, Any], BotData
         tg_user, chat = update.effective_user, update.effective_chat
         if tg_user is None or chat is None:
             raise ValueError("an update without a sender has no student")
+        state = self.user_data
+        if state is not None:
+            # Any other handler may change the student's settings: the next answer reads again.
+            state.student = None
         user = await run_sync(
             self.users.register_telegram,
             tg_user.id,
@@ -196,6 +207,23 @@ class BotContext(CallbackContext[ExtBot[int], UserState, dict[Any, Any], BotData
             utcnow(),
         )
         return Student(user, texts_for(user.language), chat.id)
+
+    async def quiz_student(self, update: Update) -> Student:
+        """:meth:`student` for answers: a student answering question after question is read
+        (and registered) once, then taken from this process's cache for up to
+        ``STUDENT_CACHE_SECONDS`` while their chat and name stay the same. Any other update
+        of theirs drops the cache (it may change a setting), and so does a restart."""
+        tg_user, chat, state = update.effective_user, update.effective_chat, self.user_data
+        if tg_user is None or chat is None or state is None:
+            return await self.student(update)
+        key = (chat.id, tg_user.full_name)
+        now = time.monotonic()
+        if state.student is not None and state.student_key == key and now < state.student_until:
+            return state.student
+        student = await self.student(update)
+        state.student, state.student_key = student, key
+        state.student_until = now + STUDENT_CACHE_SECONDS
+        return student
 
 
 #: The application as the wiring builds it (ExtBot[int]: the rate limiter's retry argument;

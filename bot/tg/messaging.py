@@ -44,6 +44,30 @@ async def edit_text(
         log.debug("edit of %s/%s skipped: %s", chat_id, message_id, exc.message)
 
 
+async def edit_or_send(
+    context: BotContext,
+    chat_id: int,
+    message_id: int | None,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> int:
+    """Replace a message's text and buttons, or send a new message when it cannot be edited
+    (deleted by the student, too old); the id of the message that shows ``text``."""
+    if message_id is not None:
+        try:
+            await context.bot.edit_message_text(
+                fit(text), chat_id=chat_id, message_id=message_id, reply_markup=markup
+            )
+            return message_id
+        except BadRequest as exc:
+            if not harmless(exc):
+                raise
+            if "not modified" in exc.message.lower():
+                return message_id
+            log.debug("edit of %s/%s impossible, sending: %s", chat_id, message_id, exc.message)
+    return (await send(context, chat_id, text, markup)).message_id
+
+
 async def remove_buttons(context: BotContext, chat_id: int, message_id: int) -> None:
     try:
         await context.bot.edit_message_reply_markup(

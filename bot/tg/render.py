@@ -132,11 +132,12 @@ def verdict_text(texts: Texts, outcome: AnswerOutcome, *, show_given: bool) -> s
     return "\n".join(lines)
 
 
-def answered_text(texts: Texts, body: str, outcome: AnswerOutcome) -> str:
-    """The question message once answered: its body, then the verdict (cut to fit)."""
-    verdict = verdict_text(texts, outcome, show_given=False)
-    room = MAX_TEXT - utf16_len(verdict) - 2
-    return fit(f"{fit(body, max(room, 100))}\n\n{verdict}")
+def next_step_text(texts: Texts, outcome: AnswerOutcome, question_text: str) -> str:
+    """One message after a counted answer: its verdict, then the next question (or the
+    summary that ends the run), so an answer costs one message instead of two."""
+    verdict = verdict_text(texts, outcome, show_given=True)
+    room = MAX_TEXT - utf16_len(question_text) - 2
+    return fit(f"{fit(verdict, max(room, 300))}\n\n{question_text}")
 
 
 # --- Sessions and dates ------------------------------------------------------------------

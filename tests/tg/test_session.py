@@ -16,29 +16,42 @@ async def test_full_session_with_buttons_and_typed_answers(
     q1 = await student.wait_for_message("principal allié")
     assert "la Russie" in buttons(q1) and "⏹ Stop" in buttons(q1)
 
+    # A button answer: the same message now shows the verdict, then the next question.
     student.press(q1, buttons(q1)["la Russie"])
     q2 = await student.wait_for_message("membre de l'OTAN")
-    answered = next(m for m in student.messages() if m["message_id"] == q1["message_id"])
-    assert "✅" in answered["text"] and "Dans le texte" in answered["text"]
-    assert not has_buttons(answered)
+    assert q2["message_id"] == q1["message_id"]
+    verdict, question = q2["text"].split("\n\n📘", 1)
+    assert "✅" in verdict and "Dans le texte" in verdict and "principal allié" not in question
+    assert {"Vrai", "Faux", "⏹ Stop"} <= set(buttons(q2))
 
+    mark = last_id(tg, student)
     student.press(q2, button="Faux")
     q3 = await student.wait_for_message("geler les avoirs")
+    assert q3["message_id"] == q1["message_id"] and last_id(tg, student) == mark  # no new one
+    assert "✅" in q3["text"]
     assert buttons(q3) == {"⏹ Stop": buttons(q3)["⏹ Stop"]}
-    assert "Écris ta réponse" in q3["text"]
+    assert q3["text"].endswith("Écris ta réponse.")
 
+    # A typed answer: a new message below the student's, verdict then next question.
+    mark = last_id(tg, student)
     student.send_text("en 2006")
-    q4 = await student.wait_for_message("Loukachenko arrive au pouvoir en _____")
-    q3_now = next(m for m in student.messages() if m["message_id"] == q3["message_id"])
-    assert "✅" in q3_now["text"] and not has_buttons(q3_now)
+    q4 = await student.wait_for_message("Loukachenko arrive au pouvoir en _____", after=mark)
+    assert q4["text"].startswith("✅") and "Dans le texte" in q4["text"]
+    assert has_buttons(q4)
 
     mark = last_id(tg, student)
     student.send_text("1995")
     end = await student.wait_for_message("Fin de la session", after=mark)
-    assert "3 sur 4" in end["text"]
-    q4_now = next(m for m in student.messages() if m["message_id"] == q4["message_id"])
-    assert "❌" in q4_now["text"] and "1994" in q4_now["text"]
+    assert end["text"].startswith("❌") and "1994" in end["text"]
+    assert "Ta réponse : 1995" in end["text"]
+    assert "3 sur 4" in end["text"] and not has_buttons(end)
     assert count_reviews(db) == 4
+    # Each answer got exactly one message or edit: nothing else was sent after the first one.
+    assert [m["message_id"] for m in student.messages()] == [
+        q1["message_id"],
+        q4["message_id"],
+        end["message_id"],
+    ]
 
 
 async def test_stats_text_and_chart(

@@ -8,12 +8,36 @@ next new question is one anti-join on ``cards(user_id, question_id)`` with ``LIM
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, not_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    insert,
+    not_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
-from bot.db.models import Card, Deck, DeckChoice, Presentation, Question, Review, StudySession
+from bot.db.models import (
+    Card,
+    Deck,
+    DeckChoice,
+    Presentation,
+    Question,
+    Review,
+    StudySession,
+    User,
+)
+from bot.db.types import UtcDateTime
 
 
 def _studyable(user_id: int) -> ColumnElement[bool]:
@@ -29,85 +53,12 @@ def _studyable(user_id: int) -> ColumnElement[bool]:
     return and_(Question.retired_at.is_(None), Deck.retired_at.is_(None), not_(disabled))
 
 
-def next_due_card(
-    session: Session, user_id: int, now: dt.datetime, *, deck_id: int | None = None
-) -> tuple[Card, Question, Deck] | None:
-    """The most overdue studyable, unsuspended card (``due <= now``)."""
-    query = (
-        select(Card, Question, Deck)
-        .join(Question, Question.id == Card.question_id)
-        .join(Deck, Deck.id == Question.deck_id)
-        .where(
-            Card.user_id == user_id,
-            Card.due <= now,
-            Card.suspended_at.is_(None),
-            _studyable(user_id),
-        )
-        .order_by(Card.due, Card.id)
-        .limit(1)
-    )
-    if deck_id is not None:
-        query = query.where(Question.deck_id == deck_id)
-    row = session.execute(query).first()
-    return (row[0], row[1], row[2]) if row else None
-
-
-def next_new_question(
-    session: Session, user_id: int, *, deck_id: int | None = None
-) -> tuple[Question, Deck] | None:
-    """The first studyable question the student has no card for, in deck order."""
-    has_card = exists().where(Card.user_id == user_id, Card.question_id == Question.id)
-    query = (
-        select(Question, Deck)
-        .join(Deck, Deck.id == Question.deck_id)
-        .where(_studyable(user_id), not_(has_card))
-        .order_by(Deck.slug, Question.position, Question.id)
-        .limit(1)
-    )
-    if deck_id is not None:
-        query = query.where(Question.deck_id == deck_id)
-    row = session.execute(query).first()
-    return (row[0], row[1]) if row else None
-
-
-def next_practice_question(
-    session: Session, user_id: int, deck_id: int, session_id: int | None
-) -> tuple[Question, Deck, Card | None] | None:
-    """The next live question of the deck not yet answered in this practice run (None: a run
-    not started yet), with the student's card if they have one."""
-    query = (
-        select(Question, Deck, Card)
-        .join(Deck, Deck.id == Question.deck_id)
-        .outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == user_id))
-        .where(Question.deck_id == deck_id, Question.retired_at.is_(None))
-        .order_by(Question.position, Question.id)
-        .limit(1)
-    )
-    if session_id is not None:
-        answered = exists().where(
-            Review.session_id == session_id, Review.question_id == Question.id
-        )
-        query = query.where(not_(answered))
-    row = session.execute(query).first()
-    return (row[0], row[1], row[2]) if row else None
-
-
 def first_reviews_between(
     session: Session, user_id: int, start: dt.datetime, end: dt.datetime
 ) -> int:
     """New cards studied in ``[start, end)``: scheduled first answers (an undone one is gone)."""
-    return (
-        session.scalar(
-            select(func.count(Review.id)).where(
-                Review.user_id == user_id,
-                Review.reviewed_at >= start,
-                Review.reviewed_at < end,
-                Review.prev_reps == 0,
-                Review.practice.is_(False),
-            )
-        )
-        or 0
-    )
+    params = {"user_id": user_id, "start": start, "end": end}
+    return session.scalar(FIRST_REVIEWS_BETWEEN, params) or 0
 
 
 def has_new_question(session: Session, user_id: int) -> bool:
@@ -164,46 +115,6 @@ def answer_totals(session: Session, user_id: int) -> tuple[int, int]:
 # -- sessions -------------------------------------------------------------------------------
 
 
-def open_session(session: Session, user_id: int) -> tuple[StudySession, dt.datetime | None] | None:
-    """The student's open run, with their last answer's time (None: never answered).
-
-    The last answer comes from the ``reviews(user_id, reviewed_at)`` index: one probe, however
-    long the student's history.
-    """
-    last_answer = (
-        select(func.max(Review.reviewed_at)).where(Review.user_id == user_id).scalar_subquery()
-    )
-    row = session.execute(
-        select(StudySession, last_answer)
-        .where(StudySession.user_id == user_id, StudySession.ended_at.is_(None))
-        .order_by(StudySession.id.desc())
-        .limit(1)
-    ).first()
-    return (row[0], row[1]) if row else None
-
-
-def close_open_sessions(session: Session, user_id: int, ended_at: dt.datetime) -> None:
-    session.execute(
-        update(StudySession)
-        .where(StudySession.user_id == user_id, StudySession.ended_at.is_(None))
-        .values(ended_at=ended_at)
-    )
-
-
-def bump_session(
-    session: Session, session_id: int, *, answered: int, correct: int
-) -> tuple[int, int]:
-    """Add to the run's counters in SQL (no lost update) and return the new counts."""
-    row = session.execute(
-        update(StudySession)
-        .where(StudySession.id == session_id)
-        .values(answered=StudySession.answered + answered, correct=StudySession.correct + correct)
-        .returning(StudySession.answered, StudySession.correct)
-        .execution_options(synchronize_session=False)
-    ).one()
-    return int(row[0]), int(row[1])
-
-
 def session_counts(session: Session, session_id: int | None) -> tuple[int, int]:
     if session_id is None:
         return 0, 0
@@ -216,69 +127,19 @@ def session_counts(session: Session, session_id: int | None) -> tuple[int, int]:
 # -- presentations --------------------------------------------------------------------------
 
 
-class Shown(NamedTuple):
-    presentation: Presentation
-    card: Card
-    question: Question
-    run: StudySession | None
-
-
-def _shown() -> Select[Presentation, Card, Question, StudySession]:
-    return (
-        select(Presentation, Card, Question, StudySession)
-        .join(Card, Card.id == Presentation.card_id)
-        .join(Question, Question.id == Card.question_id)
-        .outerjoin(StudySession, StudySession.id == Presentation.session_id)
-    )
-
-
-def presentation_by_token(session: Session, token: str) -> Shown | None:
-    """The showing with its card, question and run, in one query."""
-    row = session.execute(_shown().where(Presentation.token == token)).first()
-    return Shown(row[0], row[1], row[2], row[3]) if row else None
-
-
-def latest_presentation(session: Session, user_id: int) -> Shown | None:
-    """The student's latest showing (answered or not), with its card, question and run.
-
-    One backward step on the ``presentations(user_id, id)`` index, however many showings.
-    """
-    row = session.execute(
-        _shown().where(Presentation.user_id == user_id).order_by(Presentation.id.desc()).limit(1)
-    ).first()
-    return Shown(row[0], row[1], row[2], row[3]) if row else None
-
-
-def newer_presentation_exists(session: Session, user_id: int, presentation_id: int) -> bool:
-    return (
-        session.scalar(
-            select(Presentation.id)
-            .where(Presentation.user_id == user_id, Presentation.id > presentation_id)
-            .limit(1)
-        )
-        is not None
-    )
-
-
-def claim_presentation(session: Session, presentation_id: int, now: dt.datetime) -> bool:
-    """Mark it answered unless it already is; False when another answer got there first.
-
-    The conditional UPDATE takes the row lock, so of two concurrent answers one wins.
-    """
-    result = session.execute(
-        update(Presentation)
-        .where(Presentation.id == presentation_id, Presentation.answered_at.is_(None))
-        .values(answered_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
 def presentation_answered_by(session: Session, review: Review) -> Presentation | None:
     """The showing that ``review`` answered."""
     if review.presentation_id is None:
         return None
     return session.get(Presentation, review.presentation_id)
+
+
+def shown_after(session: Session, user_id: int, presentation_id: int) -> bool:
+    """A later showing exists (the question after this one was shown)."""
+    later = select(Presentation.id).where(
+        Presentation.user_id == user_id, Presentation.id > presentation_id
+    )
+    return session.scalar(later.limit(1)) is not None
 
 
 def answered_after(session: Session, user_id: int, presentation_id: int) -> bool:
@@ -330,3 +191,249 @@ def card_for(session: Session, user_id: int, question_id: int) -> Card | None:
     return session.scalar(
         select(Card).where(Card.user_id == user_id, Card.question_id == question_id)
     )
+
+
+# -- the answer-and-next hot path: Core statements built once ---------------------------------
+#
+# A quiz update runs about ten statements; built on every call, with ORM entities, the Python
+# around them cost ten times the database work (docs/performance.md). These are built once
+# at import, with bind parameters, on the tables themselves (no ORM entity loading), so
+# SQLAlchemy compiles each once and every call is a cache hit. Rows come back as named
+# tuples whose labels the service reads.
+
+_users = cast(Table, User.__table__)
+_decks = cast(Table, Deck.__table__)
+_questions = cast(Table, Question.__table__)
+_choices = cast(Table, DeckChoice.__table__)
+_cards = cast(Table, Card.__table__)
+_runs = cast(Table, StudySession.__table__)
+_shown = cast(Table, Presentation.__table__)
+_reviews = cast(Table, Review.__table__)
+
+#: Columns of a question as the service needs them (``to_domain`` and the view).
+_QUESTION_COLUMNS = (
+    _questions.c.id.label("question_id"),
+    _questions.c.key,
+    _questions.c.kind,
+    _questions.c.prompt,
+    _questions.c.answer,
+    _questions.c.accept,
+    _questions.c.distractors,
+    _questions.c.explanation,
+    _questions.c.source_sentence,
+    _questions.c.tags,
+    _questions.c.confidence,
+    _questions.c.retired_at.label("question_retired_at"),
+    _decks.c.id.label("deck_id"),
+    _decks.c.slug.label("deck_slug"),
+    _decks.c.title.label("deck_title"),
+)
+#: A card's scheduling state (``CardState``) and its suspension.
+_CARD_COLUMNS = (
+    _cards.c.id.label("card_id"),
+    _cards.c.state,
+    _cards.c.step,
+    _cards.c.stability,
+    _cards.c.difficulty,
+    _cards.c.due,
+    _cards.c.last_review,
+    _cards.c.reps,
+    _cards.c.lapses,
+    _cards.c.suspended_at,
+)
+_RUN_COLUMNS = (
+    _runs.c.id.label("run_id"),
+    _runs.c.deck_id.label("run_deck_id"),
+    _runs.c.practice,
+    _runs.c.started_at,
+    _runs.c.ended_at,
+    _runs.c.answered,
+    _runs.c.correct,
+)
+_USER_ID = bindparam("user_id", type_=Integer)
+_DECK_ID = bindparam("deck_id", type_=Integer)
+
+
+def _live_for_student() -> ColumnElement[bool]:
+    """``_studyable`` on the tables, for the student ``:user_id``."""
+    disabled = exists().where(
+        _choices.c.user_id == _USER_ID,
+        _choices.c.deck_id == _questions.c.deck_id,
+        _choices.c.enabled.is_(False),
+    )
+    return and_(_questions.c.retired_at.is_(None), _decks.c.retired_at.is_(None), not_(disabled))
+
+
+PREFERENCES = select(
+    _users.c.timezone,
+    _users.c.new_cards_per_day,
+    _users.c.desired_retention,
+    _users.c.maximum_interval,
+).where(_users.c.id == _USER_ID)
+
+
+def _due(deck: bool) -> Select[Any]:
+    query = (
+        select(*_CARD_COLUMNS, *_QUESTION_COLUMNS)
+        .select_from(
+            _cards.join(_questions, _questions.c.id == _cards.c.question_id).join(
+                _decks, _decks.c.id == _questions.c.deck_id
+            )
+        )
+        .where(
+            _cards.c.user_id == _USER_ID,
+            _cards.c.due <= bindparam("now", type_=UtcDateTime()),
+            _cards.c.suspended_at.is_(None),
+            _live_for_student(),
+        )
+        .order_by(_cards.c.due, _cards.c.id)
+        .limit(1)
+    )
+    return query.where(_questions.c.deck_id == _DECK_ID) if deck else query
+
+
+def _new(deck: bool) -> Select[Any]:
+    has_card = exists().where(
+        _cards.c.user_id == _USER_ID, _cards.c.question_id == _questions.c.id
+    )
+    query = (
+        select(*_QUESTION_COLUMNS)
+        .select_from(_questions.join(_decks, _decks.c.id == _questions.c.deck_id))
+        .where(_live_for_student(), not_(has_card))
+        .order_by(_decks.c.slug, _questions.c.position, _questions.c.id)
+        .limit(1)
+    )
+    return query.where(_questions.c.deck_id == _DECK_ID) if deck else query
+
+
+def _practice() -> Select[Any]:
+    answered_in_run = exists().where(
+        _reviews.c.session_id == bindparam("run_id", type_=Integer),
+        _reviews.c.question_id == _questions.c.id,
+    )
+    return (
+        select(*_QUESTION_COLUMNS, *_CARD_COLUMNS)
+        .select_from(
+            _questions.join(_decks, _decks.c.id == _questions.c.deck_id).outerjoin(
+                _cards,
+                and_(_cards.c.question_id == _questions.c.id, _cards.c.user_id == _USER_ID),
+            )
+        )
+        .where(
+            _questions.c.deck_id == _DECK_ID,
+            _questions.c.retired_at.is_(None),
+            not_(answered_in_run),
+        )
+        .order_by(_questions.c.position, _questions.c.id)
+        .limit(1)
+    )
+
+
+#: The next live question of ``:deck_id`` not yet answered in the practice run ``:run_id``
+#: (NULL: a run not started), with the student's card columns (NULL when they have none).
+NEXT_PRACTICE = _practice()
+#: The most overdue studyable, unsuspended card (``due <= :now``), all decks or ``:deck_id``.
+NEXT_DUE = {False: _due(False), True: _due(True)}
+#: The first studyable question the student has no card for, in deck order.
+NEXT_NEW = {False: _new(False), True: _new(True)}
+
+FIRST_REVIEWS_BETWEEN = select(func.count(_reviews.c.id)).where(
+    _reviews.c.user_id == _USER_ID,
+    _reviews.c.reviewed_at >= bindparam("start", type_=UtcDateTime()),
+    _reviews.c.reviewed_at < bindparam("end", type_=UtcDateTime()),
+    _reviews.c.prev_reps == 0,
+    _reviews.c.practice.is_(False),
+)
+
+_last_answer = (
+    select(func.max(_reviews.c.reviewed_at))
+    .where(_reviews.c.user_id == _USER_ID)
+    .scalar_subquery()
+    .label("last_answer")
+)
+#: The student's open run, with their last answer's time (one probe of ``reviews(user_id,
+#: reviewed_at)``, however long the history).
+OPEN_RUN = (
+    select(*_RUN_COLUMNS, _last_answer)
+    .where(_runs.c.user_id == _USER_ID, _runs.c.ended_at.is_(None))
+    .order_by(_runs.c.id.desc())
+    .limit(1)
+)
+CLOSE_RUN = (
+    update(_runs)
+    .where(_runs.c.id == bindparam("run_id"))
+    .values(ended_at=bindparam("end_time", type_=UtcDateTime()))
+)
+CLOSE_OPEN_RUNS = (
+    update(_runs)
+    .where(_runs.c.user_id == bindparam("owner_id", type_=Integer), _runs.c.ended_at.is_(None))
+    .values(ended_at=bindparam("end_time", type_=UtcDateTime()))
+)
+INSERT_RUN = insert(_runs).returning(_runs.c.id)
+INSERT_CARD = insert(_cards).returning(_cards.c.id)
+INSERT_SHOWING = insert(_shown)
+INSERT_REVIEW = insert(_reviews)
+UPDATE_CARD = update(_cards).where(_cards.c.id == bindparam("card_id"))
+#: Add to the run's counters in SQL (no lost update) and read the new counts.
+BUMP_RUN = (
+    update(_runs)
+    .where(_runs.c.id == bindparam("run_id"))
+    .values(
+        answered=_runs.c.answered + bindparam("d_answered", type_=Integer),
+        correct=_runs.c.correct + bindparam("d_correct", type_=Integer),
+    )
+    .returning(_runs.c.answered, _runs.c.correct)
+)
+
+_newer = _shown.alias("newer")
+_newer_exists = exists().where(_newer.c.user_id == _shown.c.user_id, _newer.c.id > _shown.c.id)
+
+
+def _showing() -> Select[Any]:
+    return select(
+        _shown.c.id.label("shown_id"),
+        _shown.c.token,
+        _shown.c.user_id,
+        _shown.c.session_id,
+        _shown.c.choices,
+        _shown.c.shown_at,
+        _shown.c.answered_at,
+        _newer_exists.label("superseded"),
+        *_CARD_COLUMNS,
+        *_QUESTION_COLUMNS,
+        *_RUN_COLUMNS,
+        _users.c.desired_retention,
+        _users.c.maximum_interval,
+        _users.c.timezone,
+        _users.c.new_cards_per_day,
+    ).select_from(
+        _shown.join(_users, _users.c.id == _shown.c.user_id)
+        .join(_cards, _cards.c.id == _shown.c.card_id)
+        .join(_questions, _questions.c.id == _cards.c.question_id)
+        .join(_decks, _decks.c.id == _questions.c.deck_id)
+        .outerjoin(_runs, _runs.c.id == _shown.c.session_id)
+    )
+
+
+#: A showing by its token, with its card, question, deck, run and the student's settings,
+#: and whether a newer
+#: showing of the same student exists: everything an answer needs, in one statement.
+SHOWING_BY_TOKEN = _showing().where(_shown.c.token == bindparam("token"))
+#: The student's latest showing (one backward step on ``presentations(user_id, id)``).
+LATEST_SHOWING = (
+    _showing().where(_shown.c.user_id == _USER_ID).order_by(_shown.c.id.desc()).limit(1)
+)
+#: Mark a showing answered unless it already is or a newer one superseded it. The
+#: conditional UPDATE takes the row lock: of two concurrent answers, exactly one wins.
+CLAIM_SHOWING = (
+    update(_shown)
+    .where(
+        _shown.c.id == bindparam("shown_id"),
+        _shown.c.answered_at.is_(None),
+        not_(exists().where(_newer.c.user_id == _shown.c.user_id, _newer.c.id > _shown.c.id)),
+    )
+    .values(answered_at=bindparam("now", type_=UtcDateTime()))
+)
+REVIEW_BY_KEY = select(_reviews.c.id, _reviews.c.user_id).where(
+    _reviews.c.idempotency_key == bindparam("key")
+)

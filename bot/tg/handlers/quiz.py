@@ -1,11 +1,16 @@
 """Study sessions: /quiz, answer buttons, typed answers, « Stop », /annuler.
 
-An answer carries the question's token (in the button; for a typed answer, the student's open
-question as the database has it: ``StudyService.current``) and an idempotency key taken from
-Telegram (``tg:cq:<callback query id>`` for a button, ``tg:m:<chat>:<message>`` for a typed
-message): a re-delivered update is counted once, a second tap on the same button is ``stale``.
-The answered message is edited to show the verdict and loses its buttons; the next question
-follows until nothing is left.
+An answer carries the question's token (in the button; a typed answer goes to the student's
+open question as the database has it) and an idempotency key taken from Telegram
+(``tg:cq:<callback query id>`` for a button, ``tg:m:<chat>:<message>`` for a typed message): a
+re-delivered update is counted once, a second tap on the same button is ``stale``.
+
+One service call records the answer (committed first) and shows the next question; one
+message shows the verdict above that next question (or above the run's summary when nothing
+is left). For a button, that message *replaces* the answered question, buttons included, so
+the chat holds one live question; a typed answer gets it as a new message, below the
+student's own. An answer thus costs the Bot API calls of an echo: ``answerCallbackQuery`` and
+``editMessageText`` for a button, ``sendMessage`` for a typed one.
 """
 
 from __future__ import annotations
@@ -16,11 +21,11 @@ from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.services.clock import utcnow
-from bot.services.views import AnswerOutcome, AnswerStatus, ShownQuestion, UndoStatus
+from bot.services.views import AnswerOutcome, AnswerStatus, AnswerStep, UndoStatus
 from bot.tg import commands, keyboards, render
 from bot.tg.concurrency import run_sync
 from bot.tg.context import BotApplication, BotContext, OpenQuestion, Student
-from bot.tg.messaging import answer_query, edit_text, remove_buttons, send
+from bot.tg.messaging import answer_query, edit_or_send, edit_text, remove_buttons, send
 from bot.tg.texts import all_texts
 
 
@@ -55,11 +60,11 @@ async def choice(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     _, token, index = query.data.split(":")
-    student = await context.student(update)
+    student = await context.quiz_student(update)
     message = _message(update)
     now = utcnow()
-    outcome = await run_sync(
-        context.study.answer_choice,
+    step = await run_sync(
+        context.study.answer_choice_and_next,
         student.id,
         token,
         int(index),
@@ -67,12 +72,14 @@ async def choice(update: Update, context: BotContext) -> None:
         idempotency_key=f"tg:cq:{query.id}",
         response_ms=_elapsed_ms(message.date if message else None, now),
     )
+    outcome = step.outcome
     await answer_query(update, _toast(student, outcome))
-    if message is not None:
-        body = render.strip_instruction(message.text or "", all_texts())
-        await _show_verdict(context, student, message.message_id, body, outcome)
-    if outcome.accepted:
-        await _continue(context, student, token, outcome)
+    if not outcome.accepted:
+        if message is not None:  # a stale or unknown question keeps no buttons
+            await remove_buttons(context, student.chat_id, message.message_id)
+        return
+    if not step.followed:  # else a re-delivered press whose first delivery did the rest
+        await _present(context, student, step, message.message_id if message else None)
 
 
 async def typed(update: Update, context: BotContext) -> None:
@@ -83,32 +90,26 @@ async def typed(update: Update, context: BotContext) -> None:
     """
     message = update.effective_message
     assert message is not None and message.text is not None
-    student = await context.student(update)
-    shown = await run_sync(context.study.current, student.id, utcnow())
-    if shown is None or shown.choices:
-        t = student.texts
-        await send(context, student.chat_id, t.hint if shown is None else t.pick_answer)
-        return
-    screen = _on_screen(context, shown)
-    outcome = await run_sync(
-        context.study.answer,
+    student = await context.quiz_student(update)
+    step = await run_sync(
+        context.study.answer_open_and_next,
         student.id,
-        shown.token,
         message.text,
         utcnow(),
         idempotency_key=f"tg:m:{student.chat_id}:{message.message_id}",
-        response_ms=_elapsed_ms(screen.sent_at if screen else shown.shown_at, message.date),
+        sent_at=message.date,
     )
-    if outcome.status is AnswerStatus.DUPLICATE:
-        return  # a re-delivered message: shown and followed the first time
-    if not outcome.accepted:
+    status, t = step.outcome.status, student.texts
+    if status is AnswerStatus.NO_QUESTION:
+        await send(context, student.chat_id, t.hint)
+    elif status is AnswerStatus.NEEDS_CHOICE:
+        await send(context, student.chat_id, t.pick_answer)
+    elif not step.outcome.accepted:
         context.state.question = None
-        t = student.texts
-        stale = outcome.status is AnswerStatus.STALE
+        stale = status is AnswerStatus.STALE
         await send(context, student.chat_id, t.stale_question if stale else t.unknown_question)
-        return
-    await _typed_verdict(context, student, shown, screen, outcome)
-    await _continue(context, student, shown.token, outcome)
+    elif not step.followed:  # else a re-delivered message, shown and followed the first time
+        await _present(context, student, step, None)
 
 
 async def stop(update: Update, context: BotContext) -> None:
@@ -169,36 +170,30 @@ async def send_next(context: BotContext, student: Student) -> None:
         render.question_text(t, question, letters=letters),
         keyboards.question_keyboard(t, question),
     )
-    state.question = OpenQuestion(
-        token=question.token,
-        message_id=sent.message_id,
-        body=render.question_body(t, question, letters=letters),
-        typed=not question.choices,
-        sent_at=sent.date,
-    )
+    state.question = OpenQuestion(token=question.token, message_id=sent.message_id)
 
 
-def _on_screen(context: BotContext, shown: ShownQuestion) -> OpenQuestion | None:
-    """The message this process sent for ``shown``; None when it was sent before a restart
-    or by another instance (``user_data`` is a per-process cache)."""
-    cached = context.state.question
-    return cached if cached is not None and cached.token == shown.token else None
-
-
-async def _typed_verdict(
-    context: BotContext,
-    student: Student,
-    shown: ShownQuestion,
-    screen: OpenQuestion | None,
-    outcome: AnswerOutcome,
+async def _present(
+    context: BotContext, student: Student, step: AnswerStep, answered_message: int | None
 ) -> None:
-    """The verdict in the question's message, or in a new one when that message is unknown."""
-    if screen is not None:
-        await _show_verdict(context, student, screen.message_id, screen.body, outcome)
+    """The verdict and what follows in one message: the answered question's message edited
+    (a button answer), or a new message (``answered_message`` None: a typed answer)."""
+    t, state = student.texts, context.state
+    question = step.next
+    if question is None:
+        assert step.summary is not None  # a counted answer comes with one or the other
+        summary = render.summary_text(t, step.summary, student.user.timezone, utcnow())
+        text = render.next_step_text(t, step.outcome, summary)
+        await edit_or_send(context, student.chat_id, answered_message, text)
+        state.question = None
         return
-    t = student.texts
-    body = render.question_body(t, shown, letters=keyboards.uses_letters(shown))
-    await send(context, student.chat_id, render.answered_text(t, body, outcome))
+    letters = keyboards.uses_letters(question)
+    text = render.next_step_text(
+        t, step.outcome, render.question_text(t, question, letters=letters)
+    )
+    markup = keyboards.question_keyboard(t, question)
+    message_id = await edit_or_send(context, student.chat_id, answered_message, text, markup)
+    state.question = OpenQuestion(token=question.token, message_id=message_id)
 
 
 def _toast(student: Student, outcome: AnswerOutcome) -> str | None:
@@ -207,31 +202,6 @@ def _toast(student: Student, outcome: AnswerOutcome) -> str | None:
         return None
     t = student.texts
     return t.already_answered if outcome.status is AnswerStatus.STALE else t.unknown_question
-
-
-async def _show_verdict(
-    context: BotContext, student: Student, message_id: int, body: str, outcome: AnswerOutcome
-) -> None:
-    """The question message shows its verdict and loses its buttons (only the latter when
-    the answer was refused)."""
-    if outcome.accepted:
-        text = render.answered_text(student.texts, body, outcome)
-        await edit_text(context, student.chat_id, message_id, text)
-    else:
-        await remove_buttons(context, student.chat_id, message_id)
-
-
-async def _continue(
-    context: BotContext, student: Student, token: str, outcome: AnswerOutcome
-) -> None:
-    """After an answer: the next question, unless this was a re-delivery already followed."""
-    state = context.state
-    if outcome.status is AnswerStatus.DUPLICATE and (
-        state.question is not None and state.question.token != token
-    ):
-        return  # the first delivery already sent the next question
-    state.question = None
-    await send_next(context, student)
 
 
 def _message(update: Update) -> Message | None:
