@@ -85,6 +85,7 @@ def build_application(
         # connections short (it was 11 % of the bot's CPU with PTB's default of 256).
         .connection_pool_size(HTTP_POOL_SIZE)
         .post_init(on_startup)
+        .post_shutdown(stats.on_shutdown)  # stops the /stats chart process
         .build()
     )
     app.bot_data.services = services or Services.create(settings, engine)
@@ -233,3 +234,5 @@ async def running(
         if app.running:
             await app.stop()
         await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, inspect, select, text
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, inspect, select, text
 
 from bot.db import migrations
 from bot.db.engine import make_engine
@@ -145,3 +150,116 @@ def test_status_names_the_command_when_behind(db_url: str) -> None:
         assert "quizbot migrate" in status.describe()
     finally:
         engine.dispose()
+
+
+# --- The start-up check without Alembic (docs/performance.md, « what to change », 9) ---------
+
+
+def _alembic_status(engine: Engine) -> migrations.SchemaStatus:
+    """The check as Alembic itself answers it (what `schema_status` did before)."""
+    head = ScriptDirectory.from_config(migrations.alembic_config(engine)).get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return migrations.SchemaStatus(current=current, head=head)
+
+
+def test_head_read_from_the_files_is_alembics_head() -> None:
+    script = ScriptDirectory.from_config(migrations.alembic_config(None))  # type: ignore[arg-type]
+    assert migrations.head_revision() == script.get_current_head()
+    revisions = migrations.script_revisions()
+    assert set(revisions) == {rev.revision for rev in script.walk_revisions()}
+    for rev in script.walk_revisions():
+        down = rev.down_revision
+        expected = () if down is None else (down,) if isinstance(down, str) else tuple(down)
+        assert revisions[rev.revision] == expected
+
+
+def test_fast_status_is_alembics_status_empty_at_0001_and_at_head(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        for target in (None, "0001", "head", "base"):
+            if target == "base":
+                migrations.downgrade(engine, "base")  # the table stays, empty
+            elif target is not None:
+                migrations.upgrade(engine, target)
+            fast, slow = migrations.schema_status(engine), _alembic_status(engine)
+            assert fast == slow, target
+            assert fast.describe() == slow.describe()
+        assert migrations.schema_status(engine) == migrations.SchemaStatus(
+            None, migrations.head_revision()
+        )
+        migrations.upgrade(engine, "0001")
+        assert migrations.schema_status(engine).current == "0001"
+        assert "quizbot migrate" in migrations.schema_status(engine).describe()
+    finally:
+        engine.dispose()
+
+
+def _write(folder: Path, name: str, revision: str, down: str) -> None:
+    (folder / name).write_text(
+        f'"""A migration."""\nrevision: str = "{revision}"\ndown_revision = {down}\n'
+    )
+
+
+def test_head_of_a_merge_and_of_two_heads(tmp_path: Path) -> None:
+    _write(tmp_path, "a.py", "a", "None")
+    _write(tmp_path, "b.py", "b", '"a"')
+    _write(tmp_path, "c.py", "c", '"a"')
+    (tmp_path / "notes.py").write_text("x = 1\n")  # not a migration: ignored
+    with pytest.raises(migrations.MigrationScriptError, match="une seule tête"):
+        migrations.head_revision(tmp_path)
+    _write(tmp_path, "d.py", "d", '("b", "c")')
+    migrations.head_revision.cache_clear()
+    assert migrations.head_revision(tmp_path) == "d"
+    assert migrations.script_revisions(tmp_path)["d"] == ("b", "c")
+
+
+def test_quizbot_run_checks_the_schema_without_importing_alembic(tmp_path: Path) -> None:
+    """In a fresh interpreter, as at start-up: up to date, and Alembic never imported."""
+    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    engine = make_engine(url)
+    migrations.upgrade(engine)
+    engine.dispose()
+    code = (
+        "import sys\n"
+        "import bot.db.migrations as m\n"
+        "from bot.cli import _engine\n"
+        "from bot.config import load_settings\n"
+        "from bot.db.engine import make_engine\n"
+        "engine = make_engine(sys.argv[1])\n"
+        "status = m.schema_status(engine)\n"
+        "engine.dispose()\n"
+        "assert status.up_to_date and status.current == m.head_revision(), status\n"
+        "with _engine(load_settings(database_url=sys.argv[1], auto_migrate=False)):\n"
+        "    pass\n"
+        "loaded = sorted(n for n in sys.modules if n.split('.')[0] in ('alembic', 'mako'))\n"
+        "assert not loaded, loaded\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, url],
+        cwd=migrations.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+def test_run_refuses_a_schema_behind_and_migrates_sqlite(tmp_path: Path) -> None:
+    """`_engine`: behind and no auto-migrate → the command to run; SQLite default → migrated."""
+    from bot.cli import CommandError, _engine
+    from bot.config import load_settings
+
+    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    engine = make_engine(url)
+    migrations.upgrade(engine, "0001")
+    engine.dispose()
+    with (
+        pytest.raises(CommandError, match="quizbot migrate"),
+        _engine(load_settings(database_url=url, auto_migrate=False)),
+    ):
+        pass
+    with _engine(load_settings(database_url=url)) as migrated:
+        assert migrations.schema_status(migrated).up_to_date

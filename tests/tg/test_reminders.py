@@ -22,12 +22,20 @@ async def register(user: FakeUser) -> None:
 
 
 def make_due(db: sessionmaker[Session], *telegram_ids: int) -> None:
-    """Their prompt time was a minute ago."""
+    """Their prompt time was a minute ago; their regular time is twelve hours away, so an hour's
+    snooze is always before it, whatever the time of day the test runs at."""
+    now = utcnow()
     with db() as session:
         session.execute(
             update(User)
             .where(User.telegram_id.in_(telegram_ids))
-            .values(next_reminder_at=utcnow() - dt.timedelta(minutes=1))
+            .values(
+                next_reminder_at=now - dt.timedelta(minutes=1),
+                timezone="UTC",
+                reminder_time=(now + dt.timedelta(hours=12))
+                .time()
+                .replace(second=0, microsecond=0),
+            )
         )
         session.commit()
 

@@ -6,7 +6,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.tg.context import BotApplication
 from tests.support.fake_telegram import FakeTelegram, FakeUser
-from tests.tg.harness import buttons, count_reviews, has_buttons, last_id
+from tests.tg.harness import buttons, count_reviews, get_user, has_buttons, last_id
+from tests.tg.test_settings import edited
 
 
 async def test_full_session_with_buttons_and_typed_answers(
@@ -72,3 +73,36 @@ async def test_stats_text_and_chart(
         student.chat_id, where=lambda m: "photo" in m, after=mark, timeout=20
     )
     assert chart["photo"][0]["width"] > 0
+
+
+async def test_a_setting_changed_between_answers_applies_to_the_next_answer(
+    bot: BotApplication, tg: FakeTelegram, student: FakeUser, db: sessionmaker[Session]
+) -> None:
+    # Answers reuse the student read at the first one (BotContext.quiz_student); any other
+    # update drops that cache, so a language switched mid-run shows in the next verdict.
+    student.send_command("/quiz")
+    q1 = await student.wait_for_message("principal allié")
+    student.press(q1, buttons(q1)["la Russie"])
+    q2 = await student.wait_for_message("membre de l'OTAN")
+    assert "Bravo" in q2["text"]
+
+    mark = last_id(tg, student)
+    student.send_command("/reglages")
+    menu = await student.wait_for_message("Tes réglages", after=mark)
+    student.press(menu, button="🗣 Langue")
+    menu = await edited(tg, student, menu, "Dans quelle langue")
+    student.press(menu, button="English")
+    await edited(tg, student, menu, "Your settings")
+
+    student.press(q2, button="Faux")
+    q3 = await student.wait_for_message("geler les avoirs")
+    assert q3["text"].startswith("✅ Well done") and q3["text"].endswith("Type your answer.")
+
+    # A new name is registered at once, cache or not.
+    student.info["first_name"] = "Léonie"
+    mark = last_id(tg, student)
+    student.send_text("en 2006")
+    await student.wait_for_message("Loukachenko", after=mark)
+    user = get_user(db, student.id)
+    assert user is not None and user.display_name == "Léonie"
+

@@ -112,6 +112,7 @@ class Texts:
     snooze_nothing: str
     snooze_sooner: str
     stats_empty: str
+    chart_unavailable: str
     language_changed: str
 
     # Forget

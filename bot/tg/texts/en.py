@@ -149,6 +149,7 @@ EN = Texts(
     snooze_nothing="There is no reminder to put off.",
     snooze_sooner="Your next reminder is already coming {when} 😉",
     stats_empty="📊 No answers yet: type /quiz to start!",
+    chart_unavailable="📉 The chart is not available this time; the figures above are up to date.",
     language_changed="Got it, I'll speak English 🇬🇧",
     # Forget
     forget_confirm=(

@@ -158,6 +158,9 @@ FR = Texts(
     snooze_nothing="Il n'y a pas de rappel à repousser.",
     snooze_sooner="Ton prochain rappel arrive déjà {when} 😉",
     stats_empty="📊 Pas encore de réponses : tape /quiz pour commencer !",
+    chart_unavailable=(
+        "📉 Le graphique n'est pas disponible cette fois-ci ; les chiffres ci-dessus sont à jour."
+    ),
     language_changed="C'est noté, je te parle en français 🇫🇷",
     # Oublier
     forget_confirm=(
