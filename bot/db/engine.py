@@ -1,9 +1,12 @@
 """Engine and session factory for SQLite (embedded default) and PostgreSQL (psycopg 3).
 
-Resilience: PostgreSQL connections are checked before use (``pool_pre_ping``), so a connection
-the server dropped while idle (restart, ``pg_terminate_backend``, a proxy's idle timeout) is
-replaced instead of failing a request, and they carry an ``application_name`` (``quizbot``
-unless the URL sets one) so an operator sees them in ``pg_stat_activity``. SQLite waits up to
+Resilience: a PostgreSQL connection the server dropped while idle (restart,
+``pg_terminate_backend``, a proxy's idle timeout) fails its first statement; SQLAlchemy then
+invalidates every connection of the pool opened before, and the Telegram layer runs the call
+again (:func:`bot.tg.concurrency.run_sync`) on a fresh one. No ``pool_pre_ping``: it cost a
+round trip on every checkout, i.e. on every update (``docs/performance.md``), for a case the
+retry already covers. Connections carry an ``application_name`` (``quizbot`` unless the URL
+sets one) so an operator sees them in ``pg_stat_activity``. SQLite waits up to
 its busy timeout for another writer before saying "database is locked"; the Telegram layer
 then runs the call again (:func:`bot.tg.concurrency.run_sync`).
 """
@@ -45,7 +48,6 @@ def make_engine(
         pragmas = functools.partial(_sqlite_pragmas, busy_timeout_ms=sqlite_busy_timeout_ms)
         event.listen(engine, "connect", pragmas)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 5)
     kwargs.setdefault("max_overflow", 10)
     connect_args = kwargs.setdefault("connect_args", {})

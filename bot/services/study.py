@@ -470,19 +470,20 @@ class StudyService:
         """Check and record one answer, committed; also what the next question needs (None
         when the answer was refused, or is a duplicate already followed by a question)."""
         conn = session.connection()
-        earlier = conn.execute(repo.REVIEW_BY_KEY, {"key": key}).first()
-        if earlier is not None:
-            return self._earlier_outcome(session, earlier.id, user_id)
-        if token is None:  # a typed answer: to the open question, if any
-            row = _open_showing(conn, user_id)
-            if row is None:
+        # One statement reads the showing and whether this answer was recorded before.
+        if token is None:  # a typed answer: to the latest showing, if still open
+            row = conn.execute(repo.LATEST_SHOWING, {"user_id": user_id, "key": key}).first()
+        else:
+            row = conn.execute(repo.SHOWING_BY_TOKEN, {"token": token, "key": key}).first()
+        if row is not None and row.earlier_review_id is not None:
+            return self._earlier_outcome(session, row.earlier_review_id, user_id)
+        if token is None:
+            if row is None or not _is_open(row):
                 return AnswerOutcome(AnswerStatus.NO_QUESTION), None
             if row.choices:
                 return AnswerOutcome(AnswerStatus.NEEDS_CHOICE), None
-        else:
-            row = conn.execute(repo.SHOWING_BY_TOKEN, {"token": token}).first()
-            if row is None or row.user_id != user_id:
-                return AnswerOutcome(AnswerStatus.UNKNOWN), None
+        elif row is None or row.user_id != user_id:
+            return AnswerOutcome(AnswerStatus.UNKNOWN), None
         run = _run_of(row)
         counts = (run.answered, run.correct) if run is not None else (0, 0)
         if row.answered_at is not None or row.superseded:
@@ -791,10 +792,13 @@ def _showing_transaction(session: Session) -> None:
 
 def _open_showing(conn: Connection, user_id: int) -> Row[Any] | None:
     """The student's latest showing while unanswered and its run open."""
-    row = conn.execute(repo.LATEST_SHOWING, {"user_id": user_id}).first()
-    if row is None or row.answered_at is not None or row.run_id is None:
-        return None
-    return None if row.ended_at is not None else row
+    row = conn.execute(repo.LATEST_SHOWING, {"user_id": user_id, "key": None}).first()
+    return row if row is not None and _is_open(row) else None
+
+
+def _is_open(row: Row[Any]) -> bool:
+    """A showing row is the open question: unanswered, in a run still going on."""
+    return row.answered_at is None and row.run_id is not None and row.ended_at is None
 
 
 def _run_of(row: Row[Any]) -> _Run | None:

@@ -7,7 +7,7 @@ concurrency between students and serialises each student's updates behind a FIFO
 The services are synchronous SQLAlchemy: :func:`run_sync` runs them in a worker thread so the
 event loop never blocks on the database, and runs them again when the database failed in a way
 that leaves nothing half-done (see :func:`is_transient_db_error`): a connection dropped (the
-pool then reconnects, ``pool_pre_ping`` catches the ones that died while idle), SQLite busy
+pool then drops every connection older than the failure and reconnects), SQLite busy
 past its timeout, PostgreSQL restarting, a serialisation failure or a deadlock. Running a
 service call twice is safe: each is one transaction that either committed or rolled back, and
 the calls whose outcome may be unknown (a connection lost during COMMIT) are idempotent —

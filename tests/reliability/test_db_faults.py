@@ -1,8 +1,8 @@
 """The database failing under the bot: SQLite locked by another writer, PostgreSQL connections
 dropped (idle, or in the middle of saving an answer), PostgreSQL away for longer.
 
-The bot recovers by itself (``pool_pre_ping``, :func:`bot.tg.concurrency.run_sync` running
-the service call again); when it cannot, the student is told in French that the answer was not
+The bot recovers by itself (the pool invalidating dead connections, and
+:func:`bot.tg.concurrency.run_sync` running the service call again); when it cannot, the student is told in French that the answer was not
 saved and to try again — the buttons stay, and the second try counts once.
 """
 

@@ -389,6 +389,12 @@ _newer = _shown.alias("newer")
 _newer_exists = exists().where(_newer.c.user_id == _shown.c.user_id, _newer.c.id > _shown.c.id)
 
 
+#: The review recorded under the answer's idempotency key ``:key`` (NULL: none, or no key).
+_earlier_review = (
+    select(_reviews.c.id).where(_reviews.c.idempotency_key == bindparam("key")).scalar_subquery()
+)
+
+
 def _showing() -> Select[Any]:
     return select(
         _shown.c.id.label("shown_id"),
@@ -399,6 +405,7 @@ def _showing() -> Select[Any]:
         _shown.c.shown_at,
         _shown.c.answered_at,
         _newer_exists.label("superseded"),
+        _earlier_review.label("earlier_review_id"),
         *_CARD_COLUMNS,
         *_QUESTION_COLUMNS,
         *_RUN_COLUMNS,
@@ -416,7 +423,7 @@ def _showing() -> Select[Any]:
 
 
 #: A showing by its token, with its card, question, deck, run and the student's settings,
-#: and whether a newer
+#: the review already recorded under ``:key`` if any, and whether a newer
 #: showing of the same student exists: everything an answer needs, in one statement.
 SHOWING_BY_TOKEN = _showing().where(_shown.c.token == bindparam("token"))
 #: The student's latest showing (one backward step on ``presentations(user_id, id)``).

@@ -42,7 +42,7 @@ def register(app: BotApplication) -> None:
 
 async def quiz(update: Update, context: BotContext) -> None:
     """/quiz: the next question (or when there will be one)."""
-    student = await context.student(update)
+    student = await context.quiz_student(update)
     await send_next(context, student)
 
 
