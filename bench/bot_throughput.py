@@ -1001,7 +1001,7 @@ async def main_async(args: argparse.Namespace) -> int:
     spec = c.Spec()
     dataset = c.sqlite_dataset(spec)
     if args.ab:
-        return await run_ab(args, dataset)
+        return await run_ab(args, dataset, spec)
     print(
         f"\n{args.students} students, closed loop {args.closed:g} s, burst {args.rounds} "
         f"rounds; bot CPU from psutil (all threads); machine: {psutil.cpu_count()} CPUs, "
@@ -1238,71 +1238,79 @@ def client_pool_costs(sizes: tuple[int, ...] = (1, 8, 32, 64, 128)) -> list[list
         thread.join(timeout=5)
 
 
-async def run_ab(args: argparse.Namespace, dataset: Path) -> int:
-    """``--ab VAR=VALUE[,VAR=VALUE] …``: the SQLite closed loop with each variant of the
-    experiment knobs (``BENCH_POOL``, ``BENCH_CONCURRENCY``, ``BENCH_DB_THREADS``, or any
-    setting such as ``LOG_LEVEL``), each preceded by the unchanged bot, on fresh copies."""
+AB_COLUMNS = [
+    "variant",
+    "updates/s",
+    "bot CPU ms/update",
+    "reply p50 ms",
+    "reply p95 ms",
+    "machine CPU stall",
+]
+
+
+async def run_ab(args: argparse.Namespace, dataset: Path, spec: Any) -> int:
+    """``--ab VAR=VALUE[,VAR=VALUE] …``: the closed loop (SQLite, or PostgreSQL with
+    ``--engines postgresql``) with each variant of the experiment knobs (``BENCH_POOL``,
+    ``BENCH_CONCURRENCY``, ``BENCH_DB_THREADS``, or any setting such as ``LOG_LEVEL``), each
+    preceded by the unchanged bot, each on a fresh copy of the dataset (a SQLite file, or a
+    PostgreSQL schema loaded again: about 40 s)."""
     rows = []
     variants: list[tuple[str, dict[str, str]]] = []
-    for spec in args.ab:
+    for ab_spec in args.ab:
         variants.append(("default", {}))
-        variants.append((spec, dict(kv.split("=", 1) for kv in spec.split(","))))
+        variants.append((ab_spec, dict(kv.split("=", 1) for kv in ab_spec.split(","))))
+    on_pg = args.engines.split(",") == ["postgresql"]
     for label, env in variants:
-        work = c.working_copy(dataset, "bench-bot-work.sqlite3")
-        try:
+        with contextlib.ExitStack() as stack:
+            # A fresh database for each run: the students' day (due cards, the daily limit of
+            # new ones) must start where it started for the other variants.
+            if on_pg:
+                schema = stack.enter_context(c.pg_schema("bench_ab"))
+                c.log(f"… loading PostgreSQL schema {schema}")
+                c.build_postgres(spec, schema)
+                url = c.pg_url(schema)
+            else:
+                work = c.working_copy(dataset, "bench-bot-work.sqlite3")
+                stack.callback(c.remove_sqlite, work)
+                url = f"sqlite:///{work}"
             c.log(f"… {label}")
             phases = await run_bot_scenario(
                 args,
                 f"ab {label}",
                 [str(PYTHON), "-c", QUIZBOT_RUN],
-                f"sqlite:///{work}",
-                with_pg=False,
+                url,
+                with_pg=on_pg,
                 closed_seconds=args.closed,
                 rounds=0,
                 env_extra={
                     "BENCH_MODULES_FILE": str(c.RESULTS / "ab-modules.json"),
                     "TELEGRAM_MAX_RATE": "0",
+                    "AUTO_MIGRATE": "true",
                     **env,
                 },
             )
-        finally:
-            c.remove_sqlite(work)
-        p = phases[0]
-        rows.append(
-            [
-                label,
-                f"{p.rate:.1f}",
-                f"{p.cpu_ms_per_update:.1f}",
-                c.fmt_ms(p.latency(50)),
-                c.fmt_ms(p.latency(95)),
-                f"{p.extra.get('stall', math.nan):.0%}",
-            ]
-        )
-        print(
-            c.table(
+            p = phases[0]
+            rows.append(
                 [
-                    "variant",
-                    "updates/s",
-                    "bot CPU ms/update",
-                    "reply p50 ms",
-                    "reply p95 ms",
-                    "machine CPU stall",
-                ],
-                rows[-1:],
-            ),
-            flush=True,
-        )
-    print("\n## A/B (SQLite, closed loop)\n")
+                    label,
+                    f"{p.rate:.1f}",
+                    f"{p.cpu_ms_per_update:.1f}",
+                    c.fmt_ms(p.latency(50)),
+                    c.fmt_ms(p.latency(95)),
+                    f"{p.extra.get('stall', math.nan):.0%}",
+                ]
+            )
+            print(
+                c.table(
+                    AB_COLUMNS,
+                    rows[-1:],
+                ),
+                flush=True,
+            )
+    print(f"\n## A/B ({'PostgreSQL' if on_pg else 'SQLite'}, closed loop)\n")
     print(
         c.table(
-            [
-                "variant",
-                "updates/s",
-                "bot CPU ms/update",
-                "reply p50 ms",
-                "reply p95 ms",
-                "machine CPU stall",
-            ],
+            AB_COLUMNS,
             rows,
         )
     )
@@ -1339,7 +1347,8 @@ def main() -> int:
         "--ab",
         nargs="*",
         metavar="VAR=VALUE[,VAR=VALUE]",
-        help="A/B runs of the SQLite closed loop with these variants",
+        help="A/B runs of the closed loop with these variants (SQLite; PostgreSQL with "
+        "--engines postgresql)",
     )
     parser.add_argument("--quick", action="store_true", help="50 students, 10 s, 3 rounds")
     args = parser.parse_args()

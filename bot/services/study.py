@@ -96,7 +96,9 @@ def choices_for(kind: QuestionKind, answer: str, distractors: list[str], token: 
     return options
 
 
-def to_domain(question: models.Question) -> Question:
+def to_domain(question: models.Question | Row[Any]) -> Question:
+    """The domain question from its entity, or from a row of the hot-path statements (whose
+    column labels are the entity's attribute names)."""
     return Question(
         key=question.key,
         kind=QuestionKind(question.kind),
@@ -517,7 +519,7 @@ class StudyService:
             counts = repo.session_counts(session, row.session_id)
             return _refused(AnswerStatus.STALE, counts), None
 
-        question = _question(row)
+        question = to_domain(row)
         result = grade(text, question)
         rating = rating_for(result.verdict, easy)
         practice = run.practice if run is not None else False
@@ -807,22 +809,6 @@ def _run_of(row: Row[Any]) -> _Run | None:
     return _Run(row.run_id, row.run_deck_id, row.practice, row.answered, row.correct)
 
 
-def _question(row: Row[Any]) -> Question:
-    """The domain question from a row with the hot-path question columns."""
-    return Question(
-        key=row.key,
-        kind=QuestionKind(row.kind),
-        prompt=row.prompt,
-        answer=row.answer,
-        accept=tuple(row.accept or ()),
-        distractors=tuple(row.distractors or ()),
-        explanation=row.explanation,
-        source=row.source_sentence,
-        tags=tuple(row.tags or ()),
-        confidence=row.confidence,
-    )
-
-
 def _elapsed_ms(start: dt.datetime, end: dt.datetime) -> int:
     return max(0, int((end - start).total_seconds() * 1000))
 
@@ -841,7 +827,7 @@ def _view(
         deck_slug=row.deck_slug,
         deck_title=row.deck_title,
         kind=QuestionKind(row.kind),
-        prompt=_question(row).display_prompt,
+        prompt=to_domain(row).display_prompt,
         choices=tuple(choices),
         is_new=is_new,
         practice=run.practice if run is not None else False,

@@ -50,8 +50,10 @@ log = logging.getLogger(__name__)
 #: Update types the bot asks for (``my_chat_member`` tells when a student blocks the bot).
 #: Bot API connections kept open (PTB's default is 256).
 HTTP_POOL_SIZE = 8
-#: Worker threads for service calls on PostgreSQL (the engine's pool size).
-SERVICE_THREADS_POSTGRES = 5
+#: Worker threads for service calls on PostgreSQL. Two overlap one update's round trips with
+#: another's Python; more only fight over the GIL (A/B against five: +10 % updates/s, −14 % CPU
+#: per update, −25 % p95, docs/performance.md). The engine's pool (5) has room for them.
+SERVICE_THREADS_POSTGRES = 2
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
@@ -112,7 +114,7 @@ async def on_startup(app: BotApplication) -> None:
     services = app.bot_data.services
     # Service calls run in worker threads (`run_sync`). SQLite has one writer, so more threads
     # only add GIL hand-offs and lock waits: one thread there (measured +33 % updates/s, see
-    # docs/performance.md), as many as pooled connections on PostgreSQL.
+    # docs/performance.md), two on PostgreSQL (SERVICE_THREADS_POSTGRES).
     workers = 1 if services.settings.is_sqlite else SERVICE_THREADS_POSTGRES
     asyncio.get_running_loop().set_default_executor(
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix="services")

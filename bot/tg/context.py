@@ -210,9 +210,10 @@ class BotContext(CallbackContext[ExtBot[int], UserState, dict[Any, Any], BotData
 
     async def quiz_student(self, update: Update) -> Student:
         """:meth:`student` for the quiz's own updates (/quiz and answers): a student answering
-        question after question is read (and registered) once, then taken from this process's cache for up to
-        ``STUDENT_CACHE_SECONDS`` while their chat and name stay the same. Any other update
-        of theirs drops the cache (it may change a setting), and so does a restart."""
+        question after question is read (and registered) once, then taken from this process's
+        cache for up to ``STUDENT_CACHE_SECONDS`` while their chat and name stay the same. Any
+        other update of theirs drops the cache (it may change a setting), and so does a
+        restart."""
         tg_user, chat, state = update.effective_user, update.effective_chat, self.user_data
         if tg_user is None or chat is None or state is None:
             return await self.student(update)

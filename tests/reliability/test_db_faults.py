@@ -2,8 +2,9 @@
 dropped (idle, or in the middle of saving an answer), PostgreSQL away for longer.
 
 The bot recovers by itself (the pool invalidating dead connections, and
-:func:`bot.tg.concurrency.run_sync` running the service call again); when it cannot, the student is told in French that the answer was not
-saved and to try again — the buttons stay, and the second try counts once.
+:func:`bot.tg.concurrency.run_sync` running the service call again); when it cannot, the
+student is told in French that the answer was not saved and to try again — the buttons stay,
+and the second try counts once.
 """
 
 from __future__ import annotations
