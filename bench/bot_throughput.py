@@ -990,9 +990,13 @@ def rss_trend(series: list[tuple[float, int]]) -> str:
     var = sum((x - mx) ** 2 for x in xs)
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var if var else 0.0
     first, last = series[0][1] / 2**20, series[-1][1] / 2**20
+    # The shape: RSS at each tenth of the run (a plateau shows as equal last values).
+    tenths = " ".join(
+        f"{series[min(len(series) - 1, len(series) * k // 10)][1] / 2**20:.0f}" for k in range(11)
+    )
     return (
         f"RSS {first:.0f} MB → {last:.0f} MB over {series[-1][0]:.0f} s; "
-        f"slope over the second half {slope * 60:+.2f} MB/min"
+        f"slope over the second half {slope * 60:+.2f} MB/min; by tenths of the run: {tenths} MB"
     )
 
 

@@ -245,7 +245,8 @@ class StudyService:
             with self._sessions() as session:
                 try:
                     conn = session.connection()
-                    prefs = conn.execute(repo.PREFERENCES, {"user_id": user_id}).first()
+                    found = conn.execute(repo.STUDENT_AND_OPEN_RUN, {"user_id": user_id})
+                    prefs = found.first()
                     if prefs is None:
                         raise UserNotFound(user_id)
                     deck_id: int | None = None
@@ -254,7 +255,7 @@ class StudyService:
                         if chosen is None:
                             raise DeckNotFound(deck_slug)
                         deck_id = chosen.id
-                    run = _reusable_run(conn, user_id, now, deck_id, practice)
+                    run = _reusable_run(conn, prefs, now, deck_id, practice)
                     _showing_transaction(session)
                     view = self._show(
                         conn,
@@ -508,44 +509,31 @@ class StudyService:
             # Telegram dates have whole seconds: compare like with like.
             response_ms = _elapsed_ms(row.shown_at.replace(microsecond=0), given.sent_at)
 
-        # From here on we write. Claim the showing first: of two concurrent answers to it,
-        # the conditional UPDATE (which holds the row lock) lets exactly one go on.
-        claimed = conn.execute(repo.CLAIM_SHOWING, {"shown_id": row.shown_id, "now": now})
-        if not claimed.rowcount:
-            session.rollback()
-            earlier = session.execute(repo.REVIEW_BY_KEY, {"key": key}).first()
-            if earlier is not None:
-                return self._earlier_outcome(session, earlier.id, user_id)
-            counts = repo.session_counts(session, row.session_id)
-            return _refused(AnswerStatus.STALE, counts), None
-
         question = to_domain(row)
         result = grade(text, question)
         rating = rating_for(result.verdict, easy)
         practice = run.practice if run is not None else False
         before = card_state(row)
-        conn.execute(
-            repo.INSERT_REVIEW,
-            {
-                "card_id": row.card_id,
-                "user_id": user_id,
-                "question_id": row.question_id,
-                "session_id": row.session_id,
-                "presentation_id": row.shown_id,
-                "idempotency_key": key,
-                "rating": int(rating),
-                "verdict": result.verdict.value,
-                "correct": result.accepted,
-                "practice": practice,
-                "given_answer": text,
-                "response_ms": response_ms,
-                "reviewed_at": now,
-                **{f"prev_{name}": value for name, value in _card_values(before).items()},
-                "prev_suspended_at": row.suspended_at,
-            },
-        )  # the review's unique idempotency key is checked here
+        review = {
+            "card_id": row.card_id,
+            "user_id": user_id,
+            "question_id": row.question_id,
+            "session_id": row.session_id,
+            "presentation_id": row.shown_id,
+            "idempotency_key": key,
+            "rating": int(rating),
+            "verdict": result.verdict.value,
+            "correct": result.accepted,
+            "practice": practice,
+            "given_answer": text,
+            "response_ms": response_ms,
+            "reviewed_at": now,
+            **{f"prev_{name}": value for name, value in _card_values(before).items()},
+            "prev_suspended_at": row.suspended_at,
+        }
         leech = False
         next_due: dt.datetime | None = None
+        changes: dict[str, Any] | None = None
         if not practice:
             after = schedule(
                 row.card_id,
@@ -556,19 +544,56 @@ class StudyService:
                 maximum_interval=row.maximum_interval,
                 enable_fuzzing=self._fuzzing,
             )
-            changes = _card_values(after)
+            changes = {**_card_values(after), "suspended_at": row.suspended_at}
             # Suspend on the lapse that reaches the threshold, not on every later answer.
             if is_leech(after) and after.lapses > before.lapses and row.suspended_at is None:
                 changes["suspended_at"] = now
                 leech = True
-            conn.execute(repo.UPDATE_CARD, {"card_id": row.card_id, **changes})
             next_due = after.due
-        if run is not None:
-            bumped = conn.execute(
-                repo.BUMP_RUN,
-                {"run_id": run.id, "d_answered": 1, "d_correct": int(result.accepted)},
+
+        # The writes. The claim comes first: of two concurrent answers to the showing, its
+        # conditional UPDATE (which holds the row lock) lets exactly one go on. The review's
+        # unique idempotency key is checked at its INSERT (IntegrityError: see ``_answer``).
+        run_id = run.id if run is not None else None
+        if _is_postgresql(session):  # one round trip
+            written = conn.execute(
+                repo.RECORD_ANSWER[changes is not None],
+                {
+                    "shown_id": row.shown_id,
+                    "now": now,
+                    "run_id": run_id,
+                    "d_correct": int(result.accepted),
+                    "answered_card": row.card_id,
+                    **{f"r_{name}": value for name, value in review.items()},
+                    **{f"c_{name}": value for name, value in (changes or {}).items()},
+                },
             ).one()
-            counts = (int(bumped.answered), int(bumped.correct))
+            claimed = bool(written.claimed)
+            bumped = (written.answered, written.correct) if written.answered is not None else None
+        else:
+            claim = conn.execute(repo.CLAIM_SHOWING, {"shown_id": row.shown_id, "now": now})
+            claimed = bool(claim.rowcount)
+            bumped = None
+            if claimed:
+                conn.execute(repo.INSERT_REVIEW, review)
+                if changes is not None:
+                    conn.execute(repo.UPDATE_CARD, {"card_id": row.card_id, **changes})
+                if run_id is not None:
+                    bumped = tuple(
+                        conn.execute(
+                            repo.BUMP_RUN,
+                            {"run_id": run_id, "d_answered": 1, "d_correct": int(result.accepted)},
+                        ).one()
+                    )
+        if not claimed:
+            session.rollback()
+            earlier = session.execute(repo.REVIEW_BY_KEY, {"key": key}).first()
+            if earlier is not None:
+                return self._earlier_outcome(session, earlier.id, user_id)
+            counts = repo.session_counts(session, row.session_id)
+            return _refused(AnswerStatus.STALE, counts), None
+        if bumped is not None:
+            counts = (int(bumped[0]), int(bumped[1]))
         outcome = _outcome(
             AnswerStatus.RECORDED,
             result,
@@ -769,11 +794,11 @@ class StudyService:
 
 
 def _reusable_run(
-    conn: Connection, user_id: int, now: dt.datetime, deck_id: int | None, practice: bool
+    conn: Connection, row: Row[Any], now: dt.datetime, deck_id: int | None, practice: bool
 ) -> _Run | None:
-    """The open run if it is of the same kind and not idle; else close it (None)."""
-    row = conn.execute(repo.OPEN_RUN, {"user_id": user_id}).first()
-    if row is None:
+    """The open run of ``row`` (``STUDENT_AND_OPEN_RUN``) if it is of the same kind and not
+    idle; else close it (None)."""
+    if row.run_id is None:
         return None
     last_activity = max(row.started_at, row.last_answer or row.started_at)
     idle = now - last_activity >= SESSION_IDLE
@@ -785,10 +810,14 @@ def _reusable_run(
     return None
 
 
+def _is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def _showing_transaction(session: Session) -> None:
     """A showing is cheap to lose (the student asks again): on PostgreSQL its commit does
     not wait for the WAL flush. Answers keep the durable commit."""
-    if session.get_bind().dialect.name == "postgresql":
+    if _is_postgresql(session):
         session.execute(text("SET LOCAL synchronous_commit TO off"))
 
 

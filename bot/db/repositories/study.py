@@ -25,6 +25,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from bot.db.models import (
@@ -264,14 +265,6 @@ def _live_for_student() -> ColumnElement[bool]:
     return and_(_questions.c.retired_at.is_(None), _decks.c.retired_at.is_(None), not_(disabled))
 
 
-PREFERENCES = select(
-    _users.c.timezone,
-    _users.c.new_cards_per_day,
-    _users.c.desired_retention,
-    _users.c.maximum_interval,
-).where(_users.c.id == _USER_ID)
-
-
 def _due(deck: bool) -> Select[Any]:
     query = (
         select(*_CARD_COLUMNS, *_QUESTION_COLUMNS)
@@ -356,6 +349,17 @@ _last_answer = (
 OPEN_RUN = (
     select(*_RUN_COLUMNS, _last_answer)
     .where(_runs.c.user_id == _USER_ID, _runs.c.ended_at.is_(None))
+    .order_by(_runs.c.id.desc())
+    .limit(1)
+)
+#: The student's settings with their open run (NULL columns: none) and last answer's time:
+#: what showing a question starts from, in one statement.
+STUDENT_AND_OPEN_RUN: Select[Any] = (
+    select(_users.c.timezone, _users.c.new_cards_per_day, *_RUN_COLUMNS, _last_answer)
+    .select_from(
+        _users.outerjoin(_runs, and_(_runs.c.user_id == _users.c.id, _runs.c.ended_at.is_(None)))
+    )
+    .where(_users.c.id == _USER_ID)
     .order_by(_runs.c.id.desc())
     .limit(1)
 )
@@ -444,3 +448,85 @@ CLAIM_SHOWING = (
 REVIEW_BY_KEY = select(_reviews.c.id, _reviews.c.user_id).where(
     _reviews.c.idempotency_key == bindparam("key")
 )
+
+
+# -- PostgreSQL: an answer's writes in one round trip ------------------------------------------
+
+#: The review's columns, bound as ``r_<column>`` (``RECORD_ANSWER``).
+REVIEW_COLUMNS = tuple(c.name for c in _reviews.c if c.name != "id")
+#: The card's columns an answer changes, bound as ``c_<column>``.
+CARD_STATE_COLUMNS = (
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+    "suspended_at",
+)
+
+
+def _typed(name: str, type_: Any) -> ColumnElement[Any]:
+    return sql_cast(bindparam(name, type_=type_), type_)
+
+
+def _record_answer(schedule: bool) -> Select[Any]:
+    """``CLAIM_SHOWING``, ``INSERT_REVIEW``, ``UPDATE_CARD`` (when ``schedule``) and
+    ``BUMP_RUN`` as data-modifying CTEs of one statement: each write happens only when the
+    claim did. PostgreSQL only (SQLite has no DML in a WITH); the service runs the four
+    statements there, and the same tests cover both."""
+    claim = CLAIM_SHOWING.returning(_shown.c.id).cte("claim")
+    claimed = exists(select(claim.c.id))
+    review = (
+        insert(_reviews)
+        .from_select(
+            list(REVIEW_COLUMNS),
+            # Typed casts: a NULL parameter in a SELECT list would otherwise be text.
+            select(*(_typed(f"r_{name}", _reviews.c[name].type) for name in REVIEW_COLUMNS)).where(
+                claimed
+            ),
+        )
+        .returning(_reviews.c.id)
+        .cte("review")
+    )
+    run = (
+        update(_runs)
+        .where(_runs.c.id == bindparam("run_id", type_=Integer), claimed)
+        .values(
+            answered=_runs.c.answered + 1,
+            correct=_runs.c.correct + bindparam("d_correct", type_=Integer),
+        )
+        .returning(_runs.c.answered, _runs.c.correct)
+        .cte("run")
+    )
+    columns = [
+        select(func.count()).select_from(claim).scalar_subquery().label("claimed"),
+        select(func.count()).select_from(review).scalar_subquery().label("reviews"),
+        select(run.c.answered).scalar_subquery().label("answered"),
+        select(run.c.correct).scalar_subquery().label("correct"),
+    ]
+    if schedule:
+        card = (
+            update(_cards)
+            # Not "card_id": a parameter named like a column of an UPDATE's table (the claim's
+            # presentations.card_id) would be taken as a value to SET.
+            .where(_cards.c.id == bindparam("answered_card", type_=Integer), claimed)
+            .values(
+                {
+                    name: bindparam(f"c_{name}", type_=_cards.c[name].type)
+                    for name in CARD_STATE_COLUMNS
+                }
+            )
+            .returning(_cards.c.id)
+            .cte("card")
+        )
+        columns.append(select(func.count()).select_from(card).scalar_subquery().label("cards"))
+    return select(*columns)
+
+
+#: One round trip for an answer's writes on PostgreSQL; key: whether the card is rescheduled
+#: (False for practice answers). Returns ``claimed`` (0: another answer got there first, and
+#: nothing was written), and the run's new ``answered``/``correct`` (NULL without a run).
+RECORD_ANSWER = {True: _record_answer(True), False: _record_answer(False)}
