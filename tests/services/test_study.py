@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import BindParameter, event, func, null, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import visitors
 
 from bot.db.models import (
     Card,
@@ -389,15 +391,26 @@ def test_idempotency_race_lost_at_insert_is_a_duplicate(
     shown = study.next_question(user, NOW)
     assert shown is not None
 
-    real = study_repo.review_by_key
-    calls = []
+    # The key check is part of the showing's read (a subquery bound to :key); this read sees
+    # no earlier review, as if the other delivery committed right after it.
+    def blind(element: Any) -> Any:
+        if isinstance(element, BindParameter) and element.key == "key":
+            return null()
+        return None
 
-    def late_review_by_key(session: Session, key: str) -> Review | None:
-        calls.append(key)
-        return None if len(calls) == 1 else real(session, key)
+    unseen = visitors.replacement_traverse(study_repo.SHOWING_BY_TOKEN, {}, blind)
+    monkeypatch.setattr(study_repo, "SHOWING_BY_TOKEN", unseen)
+    refused: list[Any] = []
+    engine = session_factory.kw["bind"]
+    catch = lambda ctx: refused.append(ctx.sqlalchemy_exception)  # noqa: E731
+    event.listen(engine, "handle_error", catch)
+    try:
+        outcome = study.answer(user, shown.token, "1999", NOW, idempotency_key="dup")
+    finally:
+        event.remove(engine, "handle_error", catch)
 
-    monkeypatch.setattr(study_repo, "review_by_key", late_review_by_key)
-    outcome = study.answer(user, shown.token, "1999", NOW, idempotency_key="dup")
+    # The unique key refused the insert, and that became the first delivery's outcome.
+    assert [type(e) for e in refused] == [IntegrityError]
 
     assert outcome.status is AnswerStatus.DUPLICATE and outcome.verdict is Verdict.CORRECT
     assert count(session_factory, Review) == 1

@@ -162,10 +162,6 @@ def answered_after(session: Session, user_id: int, presentation_id: int) -> bool
 # -- reviews --------------------------------------------------------------------------------
 
 
-def review_by_key(session: Session, idempotency_key: str) -> Review | None:
-    return session.scalar(select(Review).where(Review.idempotency_key == idempotency_key))
-
-
 def last_review(session: Session, user_id: int) -> Review | None:
     return session.scalar(
         select(Review)
@@ -186,12 +182,6 @@ def question_with_deck(session: Session, question_id: int) -> tuple[Question, De
 
 def deck_by_slug(session: Session, slug: str) -> Deck | None:
     return session.scalar(select(Deck).where(Deck.slug == slug, Deck.retired_at.is_(None)))
-
-
-def card_for(session: Session, user_id: int, question_id: int) -> Card | None:
-    return session.scalar(
-        select(Card).where(Card.user_id == user_id, Card.question_id == question_id)
-    )
 
 
 # -- the answer-and-next hot path: Core statements built once ---------------------------------
