@@ -19,6 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.models import Base
 
+#: The end-to-end fixtures shared by tests/tg and tests/reliability.
+pytest_plugins = ("tests.support.bot_fixtures",)
+
 # PTB 22 warns (and under -W error raises) when it builds RetryAfter without this opt-in.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 

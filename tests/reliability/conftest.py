@@ -17,17 +17,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.db.engine import make_session_factory
 from bot.tg import flood
 from bot.tg.app import build_application, running
 from bot.tg.context import BotApplication
 from tests.reliability.support import ErrorSpy, FaultyTelegram
-from tests.support.fake_telegram import DEFAULT_TOKEN, FakeUser
-from tests.tg.decks import BELARUS
-from tests.tg.harness import FAST, STUDENT_ID, TEACHER_ID, make_schema, make_settings
+from tests.support.fake_telegram import DEFAULT_TOKEN
+from tests.tg.harness import FAST
 
 BOTH_ENGINES = pytest.mark.parametrize(
     "bot_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
@@ -82,39 +79,14 @@ def bot_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def deck_yaml() -> str:
-    return BELARUS
-
-
-@pytest.fixture
-def questions_dir(tmp_path: Path, deck_yaml: str) -> Path:
-    folder = tmp_path / "questions"
-    folder.mkdir()
-    (folder / "deck.yaml").write_text(deck_yaml, encoding="utf-8")
-    return folder
+def bot_db_url(bot_url: str) -> str:
+    return bot_url
 
 
 @pytest.fixture
 async def tg() -> AsyncIterator[FaultyTelegram]:
     async with FaultyTelegram() as fake:
         yield fake
-
-
-@pytest.fixture
-def bot_settings(tg: FaultyTelegram, bot_url: str, questions_dir: Path) -> Settings:
-    return make_settings(tg, bot_url, questions_dir)
-
-
-@pytest.fixture
-def bot_engine(bot_settings: Settings) -> Iterator[Engine]:
-    engine = make_schema(bot_settings)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def db(bot_engine: Engine) -> sessionmaker[Session]:
-    return make_session_factory(bot_engine)
 
 
 @pytest.fixture
@@ -140,13 +112,3 @@ def spy(app: BotApplication) -> ErrorSpy:
 async def bot(app: BotApplication, spy: ErrorSpy) -> AsyncIterator[BotApplication]:
     async with running(app):
         yield app
-
-
-@pytest.fixture
-def student(tg: FaultyTelegram) -> FakeUser:
-    return tg.user(STUDENT_ID, "Léa", "fr")
-
-
-@pytest.fixture
-def teacher(tg: FaultyTelegram) -> FakeUser:
-    return tg.user(TEACHER_ID, "Mme Martin", "fr")
