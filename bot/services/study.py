@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Row, text
+from sqlalchemy import Connection, Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -256,7 +256,6 @@ class StudyService:
                             raise DeckNotFound(deck_slug)
                         deck_id = chosen.id
                     run = _reusable_run(conn, prefs, now, deck_id, practice)
-                    _showing_transaction(session)
                     view = self._show(
                         conn,
                         user_id,
@@ -278,17 +277,20 @@ class StudyService:
         """Pick the next question of the run described by ``where`` and record its showing
         (creating its card and the run when needed); the caller commits."""
         run, deck_id = where.run, where.deck_id
+        # A showing is cheap to lose: on PostgreSQL the statement that finds the question
+        # also lets its commit skip the WAL flush (the answer's commit stays durable).
+        fast = conn.dialect.name == "postgresql"
         params: dict[str, Any] = {"user_id": user_id, "deck_id": deck_id, "now": now}
         if where.practice:
             assert deck_id is not None
             params = {"user_id": user_id, "deck_id": deck_id, "run_id": run.id if run else None}
-            row = conn.execute(repo.NEXT_PRACTICE, params).first()
+            row = conn.execute(repo.NEXT_PRACTICE[fast], params).first()
             if row is None:
                 return None
             card_id: int | None = row.card_id
             is_new = not row.reps
         else:
-            row = conn.execute(repo.NEXT_DUE[deck_id is not None], params).first()
+            row = conn.execute(repo.NEXT_DUE[fast, deck_id is not None], params).first()
             if row is not None:
                 card_id, is_new = row.card_id, row.reps == 0
             else:
@@ -296,7 +298,7 @@ class StudyService:
                 counted = {"user_id": user_id, "start": start, "end": end}
                 first_answers = conn.execute(repo.FIRST_REVIEWS_BETWEEN, counted).scalar_one()
                 if first_answers < where.new_cards_per_day:
-                    row = conn.execute(repo.NEXT_NEW[deck_id is not None], params).first()
+                    row = conn.execute(repo.NEXT_NEW[fast, deck_id is not None], params).first()
                 if row is None:
                     return None
                 card_id, is_new = None, True
@@ -446,7 +448,6 @@ class StudyService:
                 return AnswerStep(outcome, followed=outcome.status is AnswerStatus.DUPLICATE)
             for attempt in range(2):
                 try:
-                    _showing_transaction(session)
                     shown = self._show(session.connection(), user_id, now, after)
                     summary = None
                     if shown is None:
@@ -812,13 +813,6 @@ def _reusable_run(
 
 def _is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
-
-
-def _showing_transaction(session: Session) -> None:
-    """A showing is cheap to lose (the student asks again): on PostgreSQL its commit does
-    not wait for the WAL flush. Answers keep the durable commit."""
-    if _is_postgresql(session):
-        session.execute(text("SET LOCAL synchronous_commit TO off"))
 
 
 def _open_showing(conn: Connection, user_id: int) -> Row[Any] | None:

@@ -8,11 +8,14 @@ and never show anything after a refused answer.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.models import Presentation, Review, StudySession
+from bot.db.engine import make_engine, make_session_factory
+from bot.db.models import Base, Presentation, Review, StudySession
 from bot.services.study import StudyService
 from bot.services.views import AnswerStatus
 from tests.services.test_study import NOW, add_deck, add_user, count, question_key
@@ -169,3 +172,38 @@ def test_an_answer_after_stop_is_counted_and_the_next_question_opens_a_new_run(
     with session_factory() as s:
         runs = s.scalars(select(StudySession).order_by(StudySession.id)).all()
         assert [(r.answered, r.ended_at is None) for r in runs] == [(1, False), (0, True)]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_an_answer_commits_durably_and_a_showing_does_not_wait(
+    pg_schema_url: str,
+) -> None:
+    """``synchronous_commit`` as each transaction commits: the answer's ``on`` (an acknowledged
+    answer survives a crash of the server), the showing's ``off`` (set by the statement that
+    found the question: losing a showing only means the student asks again)."""
+    engine = make_engine(pg_schema_url)
+    Base.metadata.create_all(engine)
+    sf = make_session_factory(engine)
+    seen: list[str] = []
+
+    def on_commit(conn: Any) -> None:
+        cursor = conn.connection.dbapi_connection.cursor()
+        cursor.execute("SHOW synchronous_commit")
+        seen.append(cursor.fetchone()[0])
+        cursor.close()
+
+    try:
+        study = _study(sf)
+        user = add_user(sf)
+        add_deck(sf, "d", [("q0", 0), ("q1", 1)])
+        event.listen(engine, "commit", on_commit)
+        assert study.next_question(user, NOW) is not None
+        assert seen == ["off"]
+        step = study.answer_open_and_next(user, "2006", NOW, idempotency_key="k")
+        assert step.next is not None
+        assert seen == ["off", "on", "off"]
+        step = study.answer_open_and_next(user, "2006", NOW, idempotency_key="k2")
+        assert step.next is None and step.summary is not None  # nothing shown: no fast commit
+        assert seen == ["off", "on", "off", "on", "on"]
+    finally:
+        engine.dispose()

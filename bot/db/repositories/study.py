@@ -312,13 +312,28 @@ def _practice() -> Select[Any]:
     )
 
 
+def _fast_commit(query: Select[Any]) -> Select[Any]:
+    """PostgreSQL: the query also sets ``synchronous_commit = off`` for the rest of its
+    transaction (``set_config(…, true)`` is ``SET LOCAL``), without a round trip of its own.
+    Evaluated only when the query returns its row, i.e. when a question will be shown."""
+    return query.add_columns(
+        func.set_config("synchronous_commit", "off", True).label("fast_commit")
+    )
+
+
 #: The next live question of ``:deck_id`` not yet answered in the practice run ``:run_id``
 #: (NULL: a run not started), with the student's card columns (NULL when they have none).
-NEXT_PRACTICE = _practice()
+#: Keys of these three: ``fast`` (PostgreSQL: a showing's commit need not wait for the WAL
+#: flush; losing one only means the student asks again), then for the last two ``deck``.
+NEXT_PRACTICE = {False: _practice(), True: _fast_commit(_practice())}
 #: The most overdue studyable, unsuspended card (``due <= :now``), all decks or ``:deck_id``.
-NEXT_DUE = {False: _due(False), True: _due(True)}
+NEXT_DUE = {
+    (f, d): _fast_commit(_due(d)) if f else _due(d) for f in (False, True) for d in (False, True)
+}
 #: The first studyable question the student has no card for, in deck order.
-NEXT_NEW = {False: _new(False), True: _new(True)}
+NEXT_NEW = {
+    (f, d): _fast_commit(_new(d)) if f else _new(d) for f in (False, True) for d in (False, True)
+}
 
 FIRST_REVIEWS_BETWEEN = select(func.count(_reviews.c.id)).where(
     _reviews.c.user_id == _USER_ID,
