@@ -735,12 +735,11 @@ class StudyService:
     def _summary(
         self, session: Session, user_id: int, now: dt.datetime, *, close: bool
     ) -> SessionSummary:
-        user = users_repo.get(session, user_id)
-        if user is None:
-            raise UserNotFound(user_id)
-        run = session.execute(repo.OPEN_RUN, {"user_id": user_id}).first()
-        next_due = self._next_due(session, user, now)
+        run = session.execute(repo.STUDENT_AND_OPEN_RUN, {"user_id": user_id}).first()
         if run is None:
+            raise UserNotFound(user_id)
+        next_due = self._next_due(session, user_id, run.timezone, run.new_cards_per_day, now)
+        if run.run_id is None:
             return SessionSummary(answered=0, correct=0, next_due=next_due)
         deck_slug = None
         if run.run_deck_id is not None:
@@ -761,15 +760,17 @@ class StudyService:
         )
 
     @staticmethod
-    def _next_due(session: Session, user: models.User, now: dt.datetime) -> dt.datetime | None:
+    def _next_due(
+        session: Session, user_id: int, timezone: str, per_day: int, now: dt.datetime
+    ) -> dt.datetime | None:
         """When ``next_question`` will next have something (``now`` if it has now)."""
         candidates: list[dt.datetime] = []
-        due = repo.earliest_due(session, user.id)
+        due = repo.earliest_due(session, user_id)
         if due is not None:
             candidates.append(due)
-        if user.new_cards_per_day > 0 and repo.has_new_question(session, user.id):
-            start, end = _local_day(now, user.timezone)
-            if repo.first_reviews_between(session, user.id, start, end) < user.new_cards_per_day:
+        if per_day > 0 and repo.has_new_question(session, user_id):
+            start, end = _local_day(now, timezone)
+            if repo.first_reviews_between(session, user_id, start, end) < per_day:
                 candidates.append(now)
             else:
                 candidates.append(end)

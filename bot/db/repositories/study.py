@@ -349,16 +349,9 @@ _last_answer = (
     .scalar_subquery()
     .label("last_answer")
 )
-#: The student's open run, with their last answer's time (one probe of ``reviews(user_id,
-#: reviewed_at)``, however long the history).
-OPEN_RUN = (
-    select(*_RUN_COLUMNS, _last_answer)
-    .where(_runs.c.user_id == _USER_ID, _runs.c.ended_at.is_(None))
-    .order_by(_runs.c.id.desc())
-    .limit(1)
-)
-#: The student's settings with their open run (NULL columns: none) and last answer's time:
-#: what showing a question starts from, in one statement.
+#: The student's settings with their open run (NULL columns: none) and last answer's time
+#: (one probe of ``reviews(user_id, reviewed_at)``, however long the history): what showing a
+#: question, or summing up a run, starts from, in one statement.
 STUDENT_AND_OPEN_RUN: Select[Any] = (
     select(_users.c.timezone, _users.c.new_cards_per_day, *_RUN_COLUMNS, _last_answer)
     .select_from(
