@@ -29,6 +29,8 @@ from bot.services.study import StudyService
 from bot.services.users import UserService
 from bot.services.views import (
     AnswerOutcome,
+    AnswerStep,
+    SessionSummary,
     ShownQuestion,
     UndoStatus,
     UserView,
@@ -80,6 +82,8 @@ class ConsoleChat:
         self._input = input_fn
         self._out = output
         self._now = now_fn
+        #: The run's summary when its last answer closed it (nothing was left).
+        self._ended: SessionSummary | None = None
 
     def say(self, text: str = "") -> None:
         print(text, file=self._out, flush=True)
@@ -130,36 +134,51 @@ class ConsoleChat:
                 user.id, self._now(), deck_slug=deck, practice=practice
             )
             if shown is None:
-                self.say()
-                self.say(texts.PRACTICE_DONE if practice else texts.ALL_DONE)
+                self._done(practice)
                 return
             self._show(shown)
             shown_at = self._now()
-            while not self._turn(user, shown, shown_at):
-                pass
-            shown = None
+            turn = self._turn(user, shown, shown_at)
+            while turn is False:
+                turn = self._turn(user, shown, shown_at)
+            if isinstance(turn, AnswerStep):
+                # The answer came with the next question, as on Telegram; none: run over.
+                if turn.next is None and turn.summary is not None:
+                    self._ended = turn.summary
+                    self._done(practice)
+                    return
+                shown = turn.next
+            else:
+                shown = None
+
+    def _done(self, practice: bool) -> None:
+        self.say()
+        self.say(texts.PRACTICE_DONE if practice else texts.ALL_DONE)
 
     def _left_open(self, user: UserView, deck: str | None) -> ShownQuestion | None:
         """The question a run cut short (the terminal closed, a crash) left unanswered, when
         this run is of the same kind: it is asked again rather than shown anew."""
-        shown = self._study.current(user.id, self._now())
+        shown = self._study.current(user.id)
         if shown is None or shown.practice != (deck is not None):
             return None
         return shown if deck is None or shown.deck_slug == deck else None
 
-    def _turn(self, user: UserView, shown: ShownQuestion, shown_at: dt.datetime) -> bool:
-        """Read one line and act on it; True when the next question is due."""
+    def _turn(
+        self, user: UserView, shown: ShownQuestion, shown_at: dt.datetime
+    ) -> AnswerStep | bool:
+        """Read one line and act on it: the answer's step, True when the next question must
+        be asked for (after an undo, or a refused answer), False to read another line."""
         line = self._input(texts.PROMPT).strip()
         if not line:
             self.say(texts.EMPTY_ANSWER)
             return False
         if line.startswith("/"):
             return self._command(user, line.split()[0].lower())
-        outcome = self._answer(user, shown, line, shown_at)
-        if outcome is None:
+        step = self._answer(user, shown, line, shown_at)
+        if step is None:
             return False
-        self._report(outcome)
-        return True
+        self._report(step.outcome)
+        return step if step.outcome.accepted else True
 
     def _command(self, user: UserView, command: str) -> bool:
         if command in QUIT_COMMANDS:
@@ -191,7 +210,8 @@ class ConsoleChat:
 
     def _answer(
         self, user: UserView, shown: ShownQuestion, line: str, shown_at: dt.datetime
-    ) -> AnswerOutcome | None:
+    ) -> AnswerStep | None:
+        """The same calls as Telegram's: the answer and the next question in one."""
         now = self._now()
         elapsed_ms = max(0, int((now - shown_at).total_seconds() * 1000))
         key = f"console:{shown.token}"
@@ -200,11 +220,11 @@ class ConsoleChat:
             if not 0 <= index < len(shown.choices):
                 self.say(texts.CHOOSE_NUMBER.format(count=len(shown.choices)))
                 return None
-            return self._study.answer_choice(
+            return self._study.answer_choice_and_next(
                 user.id, shown.token, index, now, idempotency_key=key, response_ms=elapsed_ms
             )
-        return self._study.answer(
-            user.id, shown.token, line, now, idempotency_key=key, response_ms=elapsed_ms
+        return self._study.answer_open_and_next(
+            user.id, line, now, token=shown.token, idempotency_key=key, response_ms=elapsed_ms
         )
 
     def _report(self, outcome: AnswerOutcome) -> None:
@@ -234,7 +254,7 @@ class ConsoleChat:
 
     def _goodbye(self, user: UserView) -> None:
         now = self._now()
-        summary = self._study.end_session(user.id, now)
+        summary = self._ended or self._study.end_session(user.id, now)
         self.say()
         self.say(texts.counts(texts.SUMMARY, summary.answered, summary.correct))
         if summary.next_due is None:

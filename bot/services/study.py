@@ -30,33 +30,30 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
 
-from sqlalchemy import Connection, Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import models
-from bot.db.repositories import study as repo
-from bot.db.repositories import users as users_repo
+from bot.db.repositories.study import (
+    Candidate,
+    NewReview,
+    Run,
+    Showing,
+    StoredQuestion,
+    StudentRun,
+    StudyStore,
+)
 from bot.domain.deck import FALSE_ANSWER, TRUE_ANSWER, Question, QuestionKind
 from bot.domain.grading import Grade, Verdict, grade
 from bot.domain.reminders import local_date, local_day_start
-from bot.domain.scheduling import (
-    CardState,
-    is_leech,
-    new_card_state,
-    rating_for,
-    schedule,
-)
+from bot.domain.scheduling import CardState, is_leech, new_card_state, rating_for, schedule
 from bot.services.views import (
     AnswerOutcome,
     AnswerStatus,
     AnswerStep,
     DeckNotFound,
-    ProgressView,
     SessionSummary,
     ShownQuestion,
     UndoOutcome,
@@ -82,7 +79,9 @@ def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
-def choices_for(kind: QuestionKind, answer: str, distractors: list[str], token: str) -> list[str]:
+def choices_for(
+    kind: QuestionKind, answer: str, distractors: Sequence[str], token: str
+) -> list[str]:
     """The buttons of one showing: shuffled, and always the same for the same token."""
     if kind is QuestionKind.TRUE_FALSE:
         return list(TRUE_FALSE_CHOICES)
@@ -96,71 +95,6 @@ def choices_for(kind: QuestionKind, answer: str, distractors: list[str], token: 
     return options
 
 
-def to_domain(question: models.Question | Row[Any]) -> Question:
-    """The domain question from its entity, or from a row of the hot-path statements (whose
-    column labels are the entity's attribute names)."""
-    return Question(
-        key=question.key,
-        kind=QuestionKind(question.kind),
-        prompt=question.prompt,
-        answer=question.answer,
-        accept=tuple(question.accept or ()),
-        distractors=tuple(question.distractors or ()),
-        explanation=question.explanation,
-        source=question.source_sentence,
-        tags=tuple(question.tags or ()),
-        confidence=question.confidence,
-    )
-
-
-class _CardColumns(Protocol):
-    """A card's scheduling columns: a ``Card`` entity or a row of the hot-path statements."""
-
-    @property
-    def state(self) -> int: ...
-    @property
-    def step(self) -> int | None: ...
-    @property
-    def stability(self) -> float | None: ...
-    @property
-    def difficulty(self) -> float | None: ...
-    @property
-    def due(self) -> dt.datetime: ...
-    @property
-    def last_review(self) -> dt.datetime | None: ...
-    @property
-    def reps(self) -> int: ...
-    @property
-    def lapses(self) -> int: ...
-
-
-def card_state(card: _CardColumns) -> CardState:
-    return CardState(
-        state=card.state,
-        step=card.step,
-        stability=card.stability,
-        difficulty=card.difficulty,
-        due=card.due,
-        last_review=card.last_review,
-        reps=card.reps,
-        lapses=card.lapses,
-    )
-
-
-def _card_values(state: CardState) -> dict[str, Any]:
-    """A card state as the ``cards`` columns it is stored in."""
-    return {
-        "state": state.state,
-        "step": state.step,
-        "stability": state.stability,
-        "difficulty": state.difficulty,
-        "due": state.due,
-        "last_review": state.last_review,
-        "reps": state.reps,
-        "lapses": state.lapses,
-    }
-
-
 def _local_day(now: dt.datetime, tz_name: str) -> tuple[dt.datetime, dt.datetime]:
     """UTC bounds ``[start, end)`` of the student's local day at ``now``."""
     today = local_date(now, tz_name)
@@ -168,6 +102,10 @@ def _local_day(now: dt.datetime, tz_name: str) -> tuple[dt.datetime, dt.datetime
         local_day_start(today, tz_name),
         local_day_start(today + dt.timedelta(days=1), tz_name),
     )
+
+
+def _elapsed_ms(start: dt.datetime, end: dt.datetime) -> int:
+    return max(0, int((end - start).total_seconds() * 1000))
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,37 +116,49 @@ class _Answer:
     choice_index: int | None = None
     #: When the student sent a typed answer (the response time is measured up to it).
     sent_at: dt.datetime | None = None
+    response_ms: int | None = None
+    easy: bool = False
 
 
 @dataclass(frozen=True, slots=True)
-class _Run:
-    """The study run a showing belongs to, with its counters."""
+class _Next:
+    """What the next question needs: the run to continue and the student's settings."""
 
-    id: int
-    deck_id: int | None
-    practice: bool
-    answered: int
-    correct: int
-
-
-@dataclass(frozen=True, slots=True)
-class _Recorded:
-    """What an answer leaves for the question after it: the run and the student's settings."""
-
-    run: _Run | None
+    run: Run | None
     deck_id: int | None
     practice: bool
     timezone: str
     new_cards_per_day: int
 
 
-class StudyService:
-    """Use cases of a study run; each public method is one call from the front end, and
-    commits before it returns.
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """An answer that may be recorded: the showing it answers and the text given."""
 
-    The hot path (showing a question, recording an answer) runs the prebuilt Core statements
-    of :mod:`bot.db.repositories.study` on the session's connection: no ORM entity is loaded.
-    """
+    showing: Showing
+    text: str
+    response_ms: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Graded:
+    """An answer graded and, outside practice, scheduled: what to write and to report."""
+
+    result: Grade
+    review: NewReview
+    after: CardState | None
+    suspended_at: dt.datetime | None
+    leech: bool
+
+
+#: An answer's result: its outcome, and what the next question needs (None: no next one).
+_Recorded = tuple[AnswerOutcome, _Next | None]
+
+
+class StudyService:
+    """Use cases of a study run; each public method is one call from the front end: load
+    through :class:`~bot.db.repositories.study.StudyStore`, decide with the domain, write
+    through the store, commit before returning."""
 
     def __init__(
         self,
@@ -243,25 +193,21 @@ class StudyService:
             raise ValueError("practice needs a deck")
         for attempt in range(2):
             with self._sessions() as session:
+                store = StudyStore(session)
                 try:
-                    conn = session.connection()
-                    found = conn.execute(repo.STUDENT_AND_OPEN_RUN, {"user_id": user_id})
-                    prefs = found.first()
-                    if prefs is None:
+                    student = store.student_and_open_run(user_id)
+                    if student is None:
                         raise UserNotFound(user_id)
                     deck_id: int | None = None
                     if deck_slug is not None:
-                        chosen = repo.deck_by_slug(session, deck_slug)
-                        if chosen is None:
+                        deck_id = store.live_deck_id(deck_slug)
+                        if deck_id is None:
                             raise DeckNotFound(deck_slug)
-                        deck_id = chosen.id
-                    run = _reusable_run(conn, prefs, now, deck_id, practice)
-                    view = self._show(
-                        conn,
-                        user_id,
-                        now,
-                        _Recorded(run, deck_id, practice, prefs.timezone, prefs.new_cards_per_day),
+                    run = _reusable_run(store, student, now, deck_id, practice)
+                    after = _Next(
+                        run, deck_id, practice, student.timezone, student.new_cards_per_day
                     )
+                    view = self._show(store, user_id, now, after)
                     session.commit()
                     return view
                 except IntegrityError:
@@ -272,117 +218,42 @@ class StudyService:
         raise AssertionError("unreachable")
 
     def _show(
-        self, conn: Connection, user_id: int, now: dt.datetime, where: _Recorded
+        self, store: StudyStore, user_id: int, now: dt.datetime, where: _Next
     ) -> ShownQuestion | None:
         """Pick the next question of the run described by ``where`` and record its showing
         (creating its card and the run when needed); the caller commits."""
-        run, deck_id = where.run, where.deck_id
-        # A showing is cheap to lose: on PostgreSQL the statement that finds the question
-        # also lets its commit skip the WAL flush (the answer's commit stays durable).
-        fast = conn.dialect.name == "postgresql"
-        params: dict[str, Any] = {"user_id": user_id, "deck_id": deck_id, "now": now}
-        if where.practice:
-            assert deck_id is not None
-            params = {"user_id": user_id, "deck_id": deck_id, "run_id": run.id if run else None}
-            row = conn.execute(repo.NEXT_PRACTICE[fast], params).first()
-            if row is None:
-                return None
-            card_id: int | None = row.card_id
-            is_new = not row.reps
-        else:
-            row = conn.execute(repo.NEXT_DUE[fast, deck_id is not None], params).first()
-            if row is not None:
-                card_id, is_new = row.card_id, row.reps == 0
-            else:
-                start, end = _local_day(now, where.timezone)
-                counted = {"user_id": user_id, "start": start, "end": end}
-                first_answers = conn.execute(repo.FIRST_REVIEWS_BETWEEN, counted).scalar_one()
-                if first_answers < where.new_cards_per_day:
-                    row = conn.execute(repo.NEXT_NEW[fast, deck_id is not None], params).first()
-                if row is None:
-                    return None
-                card_id, is_new = None, True
+        picked = _pick(store, user_id, now, where)
+        if picked is None:
+            return None
+        question = picked.question
+        card_id = picked.card_id
         if card_id is None:
-            values = _card_values(new_card_state(now))
-            values.update(user_id=user_id, question_id=row.question_id, created_at=now)
-            card_id = conn.execute(repo.INSERT_CARD, values).scalar_one()
-        if run is None:
-            conn.execute(repo.CLOSE_OPEN_RUNS, {"owner_id": user_id, "end_time": now})
-            run_id = conn.execute(
-                repo.INSERT_RUN,
-                {
-                    "user_id": user_id,
-                    "deck_id": deck_id,
-                    "practice": where.practice,
-                    "started_at": now,
-                    "answered": 0,
-                    "correct": 0,
-                },
-            ).scalar_one()
-            run = _Run(run_id, deck_id, where.practice, 0, 0)
-
+            card_id = store.add_card(user_id, question.question_id, new_card_state(now), now)
+        run = where.run or store.start_run(user_id, where.deck_id, where.practice, now)
         token = self._new_token()
-        kind = QuestionKind(row.kind)
-        choices = choices_for(kind, row.answer, list(row.distractors or ()), token)
-        conn.execute(
-            repo.INSERT_SHOWING,
-            {
-                "token": token,
-                "user_id": user_id,
-                "card_id": card_id,
-                "session_id": run.id,
-                "choices": choices,
-                "shown_at": now,
-                "answered_at": None,
-            },
-        )
-        return _view(token, row, is_new, run, choices, now)
+        q = question.question
+        choices = choices_for(q.kind, q.answer, q.distractors, token)
+        store.add_showing(token, user_id, card_id, run.id, choices, now)
+        return _view(token, question, picked.reps == 0, run, choices, now)
 
-    def current(self, user_id: int, now: dt.datetime) -> ShownQuestion | None:
+    def current(self, user_id: int) -> ShownQuestion | None:
         """The question on the student's screen: their latest showing, while unanswered and
         its run open (None otherwise). Read from the database, so it survives a restart and
-        is the same on every instance. (``now``: the services' common signature; unused.)
-        """
+        is the same on every instance."""
         with self._sessions() as session:
-            row = _open_showing(session.connection(), user_id)
-            if row is None:
+            shown = StudyStore(session).latest_showing(user_id)
+            if shown is None or not shown.is_open:
                 return None
-            return _view(row.token, row, row.reps == 0, _run_of(row), row.choices, row.shown_at)
+            return _view(
+                shown.token,
+                shown.question,
+                shown.card.state.reps == 0,
+                shown.run,
+                shown.choices,
+                shown.shown_at,
+            )
 
     # -- answering --------------------------------------------------------------------------
-
-    def answer(
-        self,
-        user_id: int,
-        token: str,
-        given: str,
-        now: dt.datetime,
-        *,
-        idempotency_key: str,
-        response_ms: int | None = None,
-        easy: bool = False,
-    ) -> AnswerOutcome:
-        """Grade and record a typed answer to the showing ``token`` (see the module doc)."""
-        step = self._answer(
-            user_id, token, _Answer(text=given), now, idempotency_key, response_ms, easy, False
-        )
-        return step.outcome
-
-    def answer_choice(
-        self,
-        user_id: int,
-        token: str,
-        choice_index: int,
-        now: dt.datetime,
-        *,
-        idempotency_key: str,
-        response_ms: int | None = None,
-        easy: bool = False,
-    ) -> AnswerOutcome:
-        """Record the button ``choice_index`` (from 0, in ``ShownQuestion.choices`` order)."""
-        given = _Answer(choice_index=choice_index)
-        step = self._answer(user_id, token, given, now, idempotency_key, response_ms, easy, False)
-        return step.outcome
 
     def answer_choice_and_next(
         self,
@@ -395,11 +266,12 @@ class StudyService:
         response_ms: int | None = None,
         easy: bool = False,
     ) -> AnswerStep:
-        """``answer_choice``, then the next question of the same run (or, when nothing is
-        left, the run closed and its summary), in one call: one session, the answer committed
+        """Record the button ``choice_index`` (from 0, in ``ShownQuestion.choices`` order) of
+        the showing ``token``, then show the next question of the same run (or, when nothing
+        is left, close the run and sum it up), in one call: one session, the answer committed
         first, then the showing."""
-        given = _Answer(choice_index=choice_index)
-        return self._answer(user_id, token, given, now, idempotency_key, response_ms, easy, True)
+        given = _Answer(choice_index=choice_index, response_ms=response_ms, easy=easy)
+        return self._answer(user_id, token, given, now, idempotency_key)
 
     def answer_open_and_next(
         self,
@@ -408,50 +280,45 @@ class StudyService:
         now: dt.datetime,
         *,
         idempotency_key: str,
+        token: str | None = None,
         sent_at: dt.datetime | None = None,
+        response_ms: int | None = None,
         easy: bool = False,
     ) -> AnswerStep:
-        """A typed answer to whatever question is open (``current``), then the next one.
+        """A typed answer, then the next question (as ``answer_choice_and_next``).
 
-        ``no_question`` when none is open, ``needs_choice`` when it is answered with a button;
-        the response time runs from the showing to ``sent_at`` (when the student sent it).
+        Without ``token``, the answer is for whatever question is open (``current``):
+        ``no_question`` when none is, ``needs_choice`` when it is answered with a button. With
+        it, for that showing (``stale`` or ``unknown`` as for a button). The response time is
+        ``response_ms``, or runs from the showing to ``sent_at`` (when the student sent it).
         """
-        given = _Answer(text=text, sent_at=sent_at)
-        return self._answer(user_id, None, given, now, idempotency_key, None, easy, True)
+        given = _Answer(text=text, sent_at=sent_at, response_ms=response_ms, easy=easy)
+        return self._answer(user_id, token, given, now, idempotency_key)
 
     def _answer(
-        self,
-        user_id: int,
-        token: str | None,
-        given: _Answer,
-        now: dt.datetime,
-        key: str,
-        response_ms: int | None,
-        easy: bool,
-        then_next: bool,
+        self, user_id: int, token: str | None, given: _Answer, now: dt.datetime, key: str
     ) -> AnswerStep:
         if not 0 < len(key) <= MAX_KEY_LENGTH:
             raise ValueError(f"idempotency key must have 1 to {MAX_KEY_LENGTH} characters")
         with self._sessions() as session:
+            store = StudyStore(session)
             try:
-                outcome, after = self._record(
-                    session, user_id, token, given, now, key, response_ms, easy
-                )
+                outcome, after = self._record(session, store, user_id, token, given, now, key)
             except IntegrityError:
                 # The same idempotency key committed by a concurrent delivery.
                 session.rollback()
-                earlier = session.execute(repo.REVIEW_BY_KEY, {"key": key}).first()
+                earlier = store.review_id_by_key(key)
                 if earlier is None:
                     raise
-                outcome, after = self._earlier_outcome(session, earlier.id, user_id)
-            if not then_next or after is None:
+                outcome, after = self._earlier_outcome(session, store, earlier, user_id)
+            if after is None:
                 return AnswerStep(outcome, followed=outcome.status is AnswerStatus.DUPLICATE)
             for attempt in range(2):
                 try:
-                    shown = self._show(session.connection(), user_id, now, after)
+                    shown = self._show(store, user_id, now, after)
                     summary = None
                     if shown is None:
-                        summary = self._summary(session, user_id, now, close=True)
+                        summary = _summary(store, user_id, now, close=True)
                     session.commit()
                     return AnswerStep(outcome, next=shown, summary=summary)
                 except IntegrityError:
@@ -463,206 +330,119 @@ class StudyService:
     def _record(
         self,
         session: Session,
+        store: StudyStore,
         user_id: int,
         token: str | None,
         given: _Answer,
         now: dt.datetime,
         key: str,
-        response_ms: int | None,
-        easy: bool,
-    ) -> tuple[AnswerOutcome, _Recorded | None]:
-        """Check and record one answer, committed; also what the next question needs (None
-        when the answer was refused, or is a duplicate already followed by a question)."""
-        conn = session.connection()
-        # One statement reads the showing and whether this answer was recorded before.
-        if token is None:  # a typed answer: to the latest showing, if still open
-            row = conn.execute(repo.LATEST_SHOWING, {"user_id": user_id, "key": key}).first()
-        else:
-            row = conn.execute(repo.SHOWING_BY_TOKEN, {"token": token, "key": key}).first()
-        if row is not None and row.earlier_review_id is not None:
-            return self._earlier_outcome(session, row.earlier_review_id, user_id)
-        if token is None:
-            if row is None or not _is_open(row):
-                return AnswerOutcome(AnswerStatus.NO_QUESTION), None
-            if row.choices:
-                return AnswerOutcome(AnswerStatus.NEEDS_CHOICE), None
-        elif row is None or row.user_id != user_id:
-            return AnswerOutcome(AnswerStatus.UNKNOWN), None
-        run = _run_of(row)
-        counts = (run.answered, run.correct) if run is not None else (0, 0)
-        if row.answered_at is not None or row.superseded:
-            # A concurrent delivery of this very answer may have committed since the key was
-            # looked up above (each statement sees the latest commits): then it is a duplicate.
-            earlier = conn.execute(repo.REVIEW_BY_KEY, {"key": key}).first()
-            if earlier is not None:
-                return self._earlier_outcome(session, earlier.id, user_id)
-            return _refused(AnswerStatus.STALE, counts), None
-        if row.question_retired_at is not None:  # removed from its file since it was shown
-            return _refused(AnswerStatus.UNKNOWN, counts), None
-        if given.choice_index is not None:
-            if not 0 <= given.choice_index < len(row.choices):
-                return _refused(AnswerStatus.UNKNOWN, counts), None
-            text = row.choices[given.choice_index]
-        else:
-            # PostgreSQL text cannot hold NUL; it means nothing in an answer anyway.
-            text = (given.text or "").replace("\x00", "")
-        if given.sent_at is not None:
-            # Telegram dates have whole seconds: compare like with like.
-            response_ms = _elapsed_ms(row.shown_at.replace(microsecond=0), given.sent_at)
-
-        question = to_domain(row)
-        result = grade(text, question)
-        rating = rating_for(result.verdict, easy)
-        practice = run.practice if run is not None else False
-        before = card_state(row)
-        review = {
-            "card_id": row.card_id,
-            "user_id": user_id,
-            "question_id": row.question_id,
-            "session_id": row.session_id,
-            "presentation_id": row.shown_id,
-            "idempotency_key": key,
-            "rating": int(rating),
-            "verdict": result.verdict.value,
-            "correct": result.accepted,
-            "practice": practice,
-            "given_answer": text,
-            "response_ms": response_ms,
-            "reviewed_at": now,
-            **{f"prev_{name}": value for name, value in _card_values(before).items()},
-            "prev_suspended_at": row.suspended_at,
-        }
-        leech = False
-        next_due: dt.datetime | None = None
-        changes: dict[str, Any] | None = None
-        if not practice:
-            after = schedule(
-                row.card_id,
-                before,
-                rating,
-                now,
-                desired_retention=row.desired_retention,
-                maximum_interval=row.maximum_interval,
-                enable_fuzzing=self._fuzzing,
-            )
-            changes = {**_card_values(after), "suspended_at": row.suspended_at}
-            # Suspend on the lapse that reaches the threshold, not on every later answer.
-            if is_leech(after) and after.lapses > before.lapses and row.suspended_at is None:
-                changes["suspended_at"] = now
-                leech = True
-            next_due = after.due
-
-        # The writes. The claim comes first: of two concurrent answers to the showing, its
-        # conditional UPDATE (which holds the row lock) lets exactly one go on. The review's
-        # unique idempotency key is checked at its INSERT (IntegrityError: see ``_answer``).
-        run_id = run.id if run is not None else None
-        if _is_postgresql(session):  # one round trip
-            written = conn.execute(
-                repo.RECORD_ANSWER[changes is not None],
-                {
-                    "shown_id": row.shown_id,
-                    "now": now,
-                    "run_id": run_id,
-                    "d_correct": int(result.accepted),
-                    "answered_card": row.card_id,
-                    **{f"r_{name}": value for name, value in review.items()},
-                    **{f"c_{name}": value for name, value in (changes or {}).items()},
-                },
-            ).one()
-            claimed = bool(written.claimed)
-            bumped = (written.answered, written.correct) if written.answered is not None else None
-        else:
-            claim = conn.execute(repo.CLAIM_SHOWING, {"shown_id": row.shown_id, "now": now})
-            claimed = bool(claim.rowcount)
-            bumped = None
-            if claimed:
-                conn.execute(repo.INSERT_REVIEW, review)
-                if changes is not None:
-                    conn.execute(repo.UPDATE_CARD, {"card_id": row.card_id, **changes})
-                if run_id is not None:
-                    bumped = tuple(
-                        conn.execute(
-                            repo.BUMP_RUN,
-                            {"run_id": run_id, "d_answered": 1, "d_correct": int(result.accepted)},
-                        ).one()
-                    )
-        if not claimed:
+    ) -> _Recorded:
+        """Check, grade and write one answer, committed; also what the next question needs
+        (None when the answer was refused, or is a duplicate already followed)."""
+        # One statement reads the showing and whether this answer was recorded before; a
+        # typed answer without a token is for the latest showing, if still open.
+        shown = store.latest_showing(user_id, key) if token is None else store.showing(token, key)
+        if shown is not None and shown.earlier_review_id is not None:
+            return self._earlier_outcome(session, store, shown.earlier_review_id, user_id)
+        checked = _check(store, shown, user_id, token, given, key)
+        if isinstance(checked, int):  # a duplicate committed meanwhile
+            return self._earlier_outcome(session, store, checked, user_id)
+        if isinstance(checked, AnswerOutcome):
+            return checked, None
+        graded = self._grade(checked, user_id, now, key, given.easy)
+        counts = _write(store, checked.showing, graded, now)
+        if counts is None:  # another answer to this showing got there first
             session.rollback()
-            earlier = session.execute(repo.REVIEW_BY_KEY, {"key": key}).first()
+            earlier = store.review_id_by_key(key)
             if earlier is not None:
-                return self._earlier_outcome(session, earlier.id, user_id)
-            counts = repo.session_counts(session, row.session_id)
-            return _refused(AnswerStatus.STALE, counts), None
-        if bumped is not None:
-            counts = (int(bumped[0]), int(bumped[1]))
-        outcome = _outcome(
-            AnswerStatus.RECORDED,
-            result,
-            text,
-            question,
-            counts,
-            leech=leech,
-            practice=practice,
-            next_due=next_due,
-        )
+                return self._earlier_outcome(session, store, earlier, user_id)
+            run_id = checked.showing.run.id if checked.showing.run else None
+            return _refused(AnswerStatus.STALE, store.run_counts(run_id)), None
         session.commit()
-        if run is not None and row.ended_at is not None:
-            run = None  # answered after the run was stopped: the next question starts one
-        elif run is not None:
-            run = _Run(run.id, run.deck_id, run.practice, counts[0], counts[1])
-        deck = run.deck_id if run is not None else None
-        return outcome, _Recorded(run, deck, practice, row.timezone, row.new_cards_per_day)
+        return _recorded(checked.showing, graded, counts)
+
+    def _grade(
+        self, checked: _Checked, user_id: int, now: dt.datetime, key: str, easy: bool
+    ) -> _Graded:
+        """Grade the answer and, outside practice, schedule the card (pure)."""
+        shown = checked.showing
+        practice = shown.run.practice if shown.run is not None else False
+        result = grade(checked.text, shown.question.question)
+        rating = rating_for(result.verdict, easy)
+        before = shown.card.state
+        review = NewReview(
+            card_id=shown.card.card_id,
+            user_id=user_id,
+            question_id=shown.question.question_id,
+            session_id=shown.run.id if shown.run is not None else None,
+            presentation_id=shown.shown_id,
+            idempotency_key=key,
+            rating=int(rating),
+            verdict=result.verdict.value,
+            correct=result.accepted,
+            practice=practice,
+            given_answer=checked.text,
+            response_ms=checked.response_ms,
+            reviewed_at=now,
+            before=before,
+            suspended_before=shown.card.suspended_at,
+        )
+        if practice:
+            return _Graded(result, review, None, shown.card.suspended_at, leech=False)
+        after = schedule(
+            shown.card.card_id,
+            before,
+            rating,
+            now,
+            desired_retention=shown.desired_retention,
+            maximum_interval=shown.maximum_interval,
+            enable_fuzzing=self._fuzzing,
+        )
+        # Suspend on the lapse that reaches the threshold, not on every later answer.
+        leech = (
+            is_leech(after) and after.lapses > before.lapses and shown.card.suspended_at is None
+        )
+        suspended_at = now if leech else shown.card.suspended_at
+        return _Graded(result, review, after, suspended_at, leech)
 
     def _earlier_outcome(
-        self, session: Session, review_id: int, user_id: int
-    ) -> tuple[AnswerOutcome, _Recorded | None]:
+        self, session: Session, store: StudyStore, review_id: int, user_id: int
+    ) -> _Recorded:
         """The outcome of an answer already recorded under the same idempotency key, and,
         when no question was shown after it (the first delivery stopped in between), what
         the next question needs."""
-        review = session.get(models.Review, review_id)
+        review = store.review(review_id)
         if review is None or review.user_id != user_id:
             return AnswerOutcome(AnswerStatus.UNKNOWN), None
-        found = repo.question_with_deck(session, review.question_id)
-        card = session.get(models.Card, review.card_id)
-        if found is None or card is None:  # pragma: no cover - cascades make this impossible
+        stored = store.question(review.question_id)
+        card = store.card(review.card_id)
+        if stored is None or card is None:  # pragma: no cover - cascades make this impossible
             return AnswerOutcome(AnswerStatus.DUPLICATE, verdict=Verdict(review.verdict)), None
-        question, _deck = found
+        question = stored.question
         # The reason is not stored: grading is deterministic, so grade again for it.
-        regraded = grade(review.given_answer, to_domain(question))
-        result = Grade(Verdict(review.verdict), regraded.reason)
-        current = not review.practice and card.last_review == review.reviewed_at
+        result = Grade(Verdict(review.verdict), grade(review.given_answer, question).reason)
+        current = not review.practice and card.state.last_review == review.reviewed_at
         outcome = _outcome(
             AnswerStatus.DUPLICATE,
             result,
             review.given_answer,
-            to_domain(question),
-            repo.session_counts(session, review.session_id),
+            question,
+            store.run_counts(review.session_id),
             leech=current and card.suspended_at == review.reviewed_at,
             practice=review.practice,
-            next_due=card.due if current else None,
+            next_due=card.state.due if current else None,
         )
-        followed = review.presentation_id is None or repo.shown_after(
-            session, user_id, review.presentation_id
-        )
-        if followed:
+        if review.presentation_id is None or store.shown_after(user_id, review.presentation_id):
             return outcome, None
-        user = session.get(models.User, user_id)
-        assert user is not None  # the review is theirs
-        run = None
-        if review.session_id is not None:
-            found_run = session.get(models.StudySession, review.session_id)
-            if found_run is not None and found_run.ended_at is None:
-                run = _Run(
-                    found_run.id,
-                    found_run.deck_id,
-                    found_run.practice,
-                    found_run.answered,
-                    found_run.correct,
-                )
-        deck = run.deck_id if run is not None else None
+        settings = store.settings(user_id)
+        assert settings is not None  # the review is theirs
+        run = store.run(review.session_id) if review.session_id is not None else None
+        if run is not None and run.ended_at is not None:
+            run = None
         session.commit()  # end the read transaction: the showing is a new one
-        return outcome, _Recorded(
-            run, deck, review.practice, user.timezone, user.new_cards_per_day
+        deck = run.deck_id if run is not None else None
+        return outcome, _Next(
+            run, deck, review.practice, settings.timezone, settings.new_cards_per_day
         )
 
     # -- undo -------------------------------------------------------------------------------
@@ -675,183 +455,219 @@ class StudyService:
         stays. The showing stays answered; the question comes back with ``next_question``.
         """
         with self._sessions() as session:
-            review = repo.last_review(session, user_id)
+            store = StudyStore(session)
+            review = store.last_review(user_id)
             if review is None:
                 return UndoOutcome(UndoStatus.NOTHING)
-            shown = repo.presentation_answered_by(session, review)
-            if shown is not None and repo.answered_after(session, user_id, shown.id):
+            if review.presentation_id is not None and store.answered_after(
+                user_id, review.presentation_id
+            ):
                 # A later answer was given and undone: this one is not the last any more.
                 return UndoOutcome(UndoStatus.NOTHING)
             if now - review.reviewed_at > UNDO_WINDOW:
                 return UndoOutcome(UndoStatus.TOO_LATE)
-            card = session.get(models.Card, review.card_id, with_for_update=True)
-            question = session.get(models.Question, review.question_id)
-            if card is not None and not review.practice:
-                card.state = review.prev_state
-                card.step = review.prev_step
-                card.stability = review.prev_stability
-                card.difficulty = review.prev_difficulty
-                card.due = review.prev_due
-                card.last_review = review.prev_last_review
-                card.reps = review.prev_reps
-                card.lapses = review.prev_lapses
-                card.suspended_at = review.prev_suspended_at
+            if not review.practice:
+                store.set_card(review.card_id, review.before, review.suspended_before)
             answered = correct = 0
             if review.session_id is not None:
-                bumped = session.execute(
-                    repo.BUMP_RUN,
-                    {
-                        "run_id": review.session_id,
-                        "d_answered": -1,
-                        "d_correct": -int(review.correct),
-                    },
-                ).one()
-                answered, correct = int(bumped.answered), int(bumped.correct)
-            outcome = UndoOutcome(
+                answered, correct = store.bump_run(review.session_id, -1, -int(review.correct))
+            question = store.question(review.question_id)
+            store.delete_review(review.id)
+            session.commit()
+            return UndoOutcome(
                 UndoStatus.UNDONE,
-                prompt=to_domain(question).display_prompt if question is not None else None,
+                prompt=question.question.display_prompt if question is not None else None,
                 given_answer=review.given_answer,
                 session_answered=answered,
                 session_correct=correct,
             )
-            session.delete(review)
-            session.commit()
-            return outcome
 
     # -- summaries --------------------------------------------------------------------------
 
     def summary(self, user_id: int, now: dt.datetime) -> SessionSummary:
         """The open run's figures (zeros when none) and when something is next to study."""
         with self._sessions() as session:
-            return self._summary(session, user_id, now, close=False)
+            return _summary(StudyStore(session), user_id, now, close=False)
 
     def end_session(self, user_id: int, now: dt.datetime) -> SessionSummary:
         """Close the open run and return its figures."""
         with self._sessions() as session:
-            summary = self._summary(session, user_id, now, close=True)
+            summary = _summary(StudyStore(session), user_id, now, close=True)
             session.commit()
             return summary
 
-    def _summary(
-        self, session: Session, user_id: int, now: dt.datetime, *, close: bool
-    ) -> SessionSummary:
-        run = session.execute(repo.STUDENT_AND_OPEN_RUN, {"user_id": user_id}).first()
-        if run is None:
-            raise UserNotFound(user_id)
-        next_due = self._next_due(session, user_id, run.timezone, run.new_cards_per_day, now)
-        if run.run_id is None:
-            return SessionSummary(answered=0, correct=0, next_due=next_due)
-        deck_slug = None
-        if run.run_deck_id is not None:
-            deck = session.get(models.Deck, run.run_deck_id)
-            deck_slug = deck.slug if deck is not None else None
-        ended_at = run.ended_at
-        if close:
-            ended_at = max(now, run.started_at)
-            session.execute(repo.CLOSE_RUN, {"run_id": run.run_id, "end_time": ended_at})
-        return SessionSummary(
-            answered=run.answered,
-            correct=run.correct,
-            next_due=next_due,
-            practice=run.practice,
-            deck_slug=deck_slug,
-            started_at=run.started_at,
-            ended_at=ended_at,
-        )
 
-    @staticmethod
-    def _next_due(
-        session: Session, user_id: int, timezone: str, per_day: int, now: dt.datetime
-    ) -> dt.datetime | None:
-        """When ``next_question`` will next have something (``now`` if it has now)."""
-        candidates: list[dt.datetime] = []
-        due = repo.earliest_due(session, user_id)
-        if due is not None:
-            candidates.append(due)
-        if per_day > 0 and repo.has_new_question(session, user_id):
-            start, end = _local_day(now, timezone)
-            if repo.first_reviews_between(session, user_id, start, end) < per_day:
-                candidates.append(now)
-            else:
-                candidates.append(end)
-        if not candidates:
-            return None
-        return max(min(candidates), now)
-
-    def progress(self, user_id: int, now: dt.datetime) -> ProgressView:
-        """Quick figures for the terminal's /stats."""
-        with self._sessions() as session:
-            user = users_repo.get(session, user_id)
-            if user is None:
-                raise UserNotFound(user_id)
-            start, end = _local_day(now, user.timezone)
-            answered, correct = repo.answer_totals(session, user_id)
-            return ProgressView(
-                answered=answered,
-                correct=correct,
-                due_today=repo.due_count(session, user_id, end),
-                new_today=repo.first_reviews_between(session, user_id, start, end),
-                new_per_day=user.new_cards_per_day,
-            )
+# -- the steps, each a small function of the store and the domain ------------------------------
 
 
 def _reusable_run(
-    conn: Connection, row: Row[Any], now: dt.datetime, deck_id: int | None, practice: bool
-) -> _Run | None:
-    """The open run of ``row`` (``STUDENT_AND_OPEN_RUN``) if it is of the same kind and not
-    idle; else close it (None)."""
-    if row.run_id is None:
+    store: StudyStore, student: StudentRun, now: dt.datetime, deck_id: int | None, practice: bool
+) -> Run | None:
+    """The student's open run if it is of the same kind and not idle; else close it (None)."""
+    run = student.run
+    if run is None:
         return None
-    last_activity = max(row.started_at, row.last_answer or row.started_at)
+    last_activity = max(run.started_at, student.last_answer or run.started_at)
     idle = now - last_activity >= SESSION_IDLE
-    if not idle and row.practice == practice and row.run_deck_id == deck_id:
-        return _Run(row.run_id, row.run_deck_id, row.practice, row.answered, row.correct)
+    if not idle and run.practice == practice and run.deck_id == deck_id:
+        return run
     # An idle run ended with its last answer; one of another kind ends now.
-    ended_at = last_activity if idle else max(now, row.started_at)
-    conn.execute(repo.CLOSE_RUN, {"run_id": row.run_id, "end_time": ended_at})
+    store.close_run(run.id, last_activity if idle else max(now, run.started_at))
     return None
 
 
-def _is_postgresql(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
-def _open_showing(conn: Connection, user_id: int) -> Row[Any] | None:
-    """The student's latest showing while unanswered and its run open."""
-    row = conn.execute(repo.LATEST_SHOWING, {"user_id": user_id, "key": None}).first()
-    return row if row is not None and _is_open(row) else None
-
-
-def _is_open(row: Row[Any]) -> bool:
-    """A showing row is the open question: unanswered, in a run still going on."""
-    return row.answered_at is None and row.run_id is not None and row.ended_at is None
-
-
-def _run_of(row: Row[Any]) -> _Run | None:
-    if row.run_id is None:
+def _pick(store: StudyStore, user_id: int, now: dt.datetime, where: _Next) -> Candidate | None:
+    """The next question: in practice the deck's next one; else the most overdue due card,
+    else a new question while the daily limit of new cards allows."""
+    if where.practice:
+        assert where.deck_id is not None
+        run_id = where.run.id if where.run is not None else None
+        return store.next_practice(user_id, where.deck_id, run_id)
+    due = store.next_due(user_id, now, where.deck_id)
+    if due is not None:
+        return due
+    start, end = _local_day(now, where.timezone)
+    if store.first_reviews_between(user_id, start, end) >= where.new_cards_per_day:
         return None
-    return _Run(row.run_id, row.run_deck_id, row.practice, row.answered, row.correct)
+    return store.next_new(user_id, where.deck_id)
 
 
-def _elapsed_ms(start: dt.datetime, end: dt.datetime) -> int:
-    return max(0, int((end - start).total_seconds() * 1000))
+def _check(
+    store: StudyStore,
+    shown: Showing | None,
+    user_id: int,
+    token: str | None,
+    given: _Answer,
+    key: str,
+) -> _Checked | AnswerOutcome | int:
+    """Whether the answer can be recorded: the showing and the text given, or the refusal,
+    or the id of the same answer committed meanwhile by a concurrent delivery."""
+    if token is None:
+        if shown is None or not shown.is_open:
+            return AnswerOutcome(AnswerStatus.NO_QUESTION)
+        if shown.choices:
+            return AnswerOutcome(AnswerStatus.NEEDS_CHOICE)
+    elif shown is None or shown.user_id != user_id:
+        return AnswerOutcome(AnswerStatus.UNKNOWN)
+    run = shown.run
+    counts = (run.answered, run.correct) if run is not None else (0, 0)
+    if shown.answered_at is not None or shown.superseded:
+        # A concurrent delivery of this very answer may have committed since the key was
+        # looked up (each statement sees the latest commits): then it is a duplicate.
+        earlier = store.review_id_by_key(key)
+        return earlier if earlier is not None else _refused(AnswerStatus.STALE, counts)
+    if shown.question.retired:  # removed from its file since it was shown
+        return _refused(AnswerStatus.UNKNOWN, counts)
+    if given.choice_index is not None:
+        if not 0 <= given.choice_index < len(shown.choices):
+            return _refused(AnswerStatus.UNKNOWN, counts)
+        text = shown.choices[given.choice_index]
+    else:
+        # PostgreSQL text cannot hold NUL; it means nothing in an answer anyway.
+        text = (given.text or "").replace("\x00", "")
+    response_ms = given.response_ms
+    if given.sent_at is not None:
+        # Telegram dates have whole seconds: compare like with like.
+        response_ms = _elapsed_ms(shown.shown_at.replace(microsecond=0), given.sent_at)
+    return _Checked(shown, text, response_ms)
+
+
+def _write(
+    store: StudyStore, shown: Showing, graded: _Graded, now: dt.datetime
+) -> tuple[int, int] | None:
+    """Write the answer; the run's new counters, or None when another answer claimed the
+    showing first (nothing written). The claim comes first: its conditional UPDATE holds the
+    row lock, so of two concurrent answers exactly one goes on."""
+    if not store.claim_showing(shown.shown_id, now):
+        return None
+    store.add_review(graded.review)
+    if graded.after is not None:
+        store.set_card(shown.card.card_id, graded.after, graded.suspended_at)
+    if shown.run is None:
+        return 0, 0
+    return store.bump_run(shown.run.id, 1, int(graded.result.accepted))
+
+
+def _recorded(shown: Showing, graded: _Graded, counts: tuple[int, int]) -> _Recorded:
+    """The outcome of a recorded answer, and the run the next question continues."""
+    practice = graded.review.practice
+    outcome = _outcome(
+        AnswerStatus.RECORDED,
+        graded.result,
+        graded.review.given_answer,
+        shown.question.question,
+        counts,
+        leech=graded.leech,
+        practice=practice,
+        next_due=graded.after.due if graded.after is not None else None,
+    )
+    run = shown.run
+    if run is not None and run.ended_at is not None:
+        run = None  # answered after the run was stopped: the next question starts one
+    elif run is not None:
+        run = Run(run.id, run.deck_id, run.practice, run.started_at, None, *counts)
+    deck = run.deck_id if run is not None else None
+    return outcome, _Next(run, deck, practice, shown.timezone, shown.new_cards_per_day)
+
+
+def _summary(store: StudyStore, user_id: int, now: dt.datetime, *, close: bool) -> SessionSummary:
+    student = store.student_and_open_run(user_id)
+    if student is None:
+        raise UserNotFound(user_id)
+    next_due = _next_due(store, user_id, student, now)
+    run = student.run
+    if run is None:
+        return SessionSummary(answered=0, correct=0, next_due=next_due)
+    deck_slug = store.deck_slug(run.deck_id) if run.deck_id is not None else None
+    ended_at = run.ended_at
+    if close:
+        ended_at = max(now, run.started_at)
+        store.close_run(run.id, ended_at)
+    return SessionSummary(
+        answered=run.answered,
+        correct=run.correct,
+        next_due=next_due,
+        practice=run.practice,
+        deck_slug=deck_slug,
+        started_at=run.started_at,
+        ended_at=ended_at,
+    )
+
+
+def _next_due(
+    store: StudyStore, user_id: int, student: StudentRun, now: dt.datetime
+) -> dt.datetime | None:
+    """When ``next_question`` will next have something (``now`` if it has now)."""
+    candidates: list[dt.datetime] = []
+    due = store.earliest_due(user_id)
+    if due is not None:
+        candidates.append(due)
+    if student.new_cards_per_day > 0 and store.has_new_question(user_id):
+        start, end = _local_day(now, student.timezone)
+        if store.first_reviews_between(user_id, start, end) < student.new_cards_per_day:
+            candidates.append(now)
+        else:
+            candidates.append(end)
+    if not candidates:
+        return None
+    return max(min(candidates), now)
 
 
 def _view(
     token: str,
-    row: Row[Any],
+    stored: StoredQuestion,
     is_new: bool,
-    run: _Run | None,
-    choices: list[str],
+    run: Run | None,
+    choices: Sequence[str],
     shown_at: dt.datetime,
 ) -> ShownQuestion:
     return ShownQuestion(
         token=token,
-        question_id=row.question_id,
-        deck_slug=row.deck_slug,
-        deck_title=row.deck_title,
-        kind=QuestionKind(row.kind),
-        prompt=to_domain(row).display_prompt,
+        question_id=stored.question_id,
+        deck_slug=stored.deck_slug,
+        deck_title=stored.deck_title,
+        kind=stored.question.kind,
+        prompt=stored.question.display_prompt,
         choices=tuple(choices),
         is_new=is_new,
         practice=run.practice if run is not None else False,

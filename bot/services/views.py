@@ -183,18 +183,3 @@ class SessionSummary:
     deck_slug: str | None = None
     started_at: dt.datetime | None = None
     ended_at: dt.datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ProgressView:
-    """The terminal's quick /stats: all-time answers (practice included) and today's load."""
-
-    answered: int
-    correct: int
-    due_today: int
-    new_today: int
-    new_per_day: int
-
-    @property
-    def accuracy(self) -> float | None:
-        return self.correct / self.answered if self.answered else None

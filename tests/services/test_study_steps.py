@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.models import Base, Presentation, Review, StudySession
-from bot.services.study import StudyService
+from bot.services.study import StudyService, new_token
 from bot.services.views import AnswerStatus
 from tests.services.test_study import NOW, add_deck, add_user, count, question_key
 
@@ -48,7 +48,7 @@ def test_a_typed_answer_goes_to_the_open_question_and_the_next_one_follows(
     assert step.next is not None and step.summary is None and not step.followed
     assert question_key(session_factory, step.next) == "q1"
     assert (step.next.session_answered, step.next.session_correct) == (1, 1)
-    assert study.current(user, NOW) == step.next  # the next one is the open question now
+    assert study.current(user) == step.next  # the next one is the open question now
     with session_factory() as s:
         review = s.scalars(select(Review)).one()
         assert review.response_ms == 7000  # from the showing to when the student sent it
@@ -118,7 +118,17 @@ def test_buttons_a_typed_text_to_a_button_question_and_refusals(
 def test_a_redelivered_answer_shows_the_next_question_only_if_none_was_shown(
     session_factory: SessionFactory,
 ) -> None:
-    study = _study(session_factory)
+    tokens = 0
+
+    def token_or_crash() -> str:
+        """The second showing's token: the process stops there."""
+        nonlocal tokens
+        tokens += 1
+        if tokens == 2:
+            raise ConnectionError("the process stopped between the two commits")
+        return new_token()
+
+    study = StudyService(session_factory, token_factory=token_or_crash)
     user = add_user(session_factory)
     add_deck(session_factory, "d", [("q0", 0), ("q1", 1), ("q2", 2)])
     first = study.next_question(user, NOW)
@@ -126,8 +136,9 @@ def test_a_redelivered_answer_shows_the_next_question_only_if_none_was_shown(
 
     # The first delivery recorded the answer and stopped before the next question (a
     # crash between the two commits): the re-delivery shows it.
-    outcome = study.answer(user, first.token, "2006", NOW, idempotency_key="k")
-    assert outcome.status is AnswerStatus.RECORDED
+    with pytest.raises(ConnectionError):
+        study.answer_open_and_next(user, "2006", NOW, idempotency_key="k")
+    assert count(session_factory, Review) == 1
     again = study.answer_open_and_next(user, "2006", NOW, idempotency_key="k")
     assert again.outcome.status is AnswerStatus.DUPLICATE and again.outcome.is_correct
     assert not again.followed and again.next is not None

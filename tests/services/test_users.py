@@ -15,6 +15,7 @@ from bot.domain.reminders import next_reminder_at
 from bot.services.study import StudyService
 from bot.services.users import UserService
 from bot.services.views import DeckNotFound, InvalidSetting, UserNotFound
+from tests.services.answering import answer
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 3, 28, 17, 30, tzinfo=UTC)  # 18:30 in Paris, the eve of the DST change
@@ -222,7 +223,7 @@ def test_forget_deletes_every_row_of_the_student_and_only_theirs(
         for key in ("k1", "k2"):
             shown = study.next_question(user.id, NOW)
             assert shown is not None
-            study.answer(user.id, shown.token, "2006", NOW, idempotency_key=f"{user.id}{key}")
+            answer(study, user.id, shown.token, "2006", NOW, idempotency_key=f"{user.id}{key}")
         study.end_session(user.id, NOW)
         with session_factory() as s:
             s.add(

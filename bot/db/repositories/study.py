@@ -1,23 +1,41 @@
-"""Reads and writes behind study sessions. Functions take a Session and never commit.
+"""The study store: every read and write behind a study run. Takes a Session, never commits.
 
-The two « what next » reads are built for large tables (millions of cards): the due card is
-one walk of the ``cards(user_id, due)`` index that stops at the first studyable row, and the
-next new question is one anti-join on ``cards(user_id, question_id)`` with ``LIMIT 1``.
+:class:`StudyStore` returns frozen dataclasses (:class:`Showing`, :class:`Candidate`,
+:class:`StudentRun`, …) and domain objects (:class:`~bot.domain.deck.Question`,
+:class:`~bot.domain.scheduling.CardState`); no row leaves this module.
+
+Speed. A quiz update runs about ten statements; built on every call, with ORM entities, the
+Python around them cost ten times the database work (docs/performance.md). The statements
+below are built once at import, with bind parameters, on the tables themselves (no ORM entity
+loading), so SQLAlchemy compiles each once and every call is a cache hit. The two « what
+next » reads are built for large tables (millions of cards): the due card is one walk of the
+``cards(user_id, due)`` index that stops at the first studyable row, and the next new question
+is one anti-join on ``cards(user_id, question_id)`` with ``LIMIT 1``.
+
+Engine differences live here and nowhere else: on PostgreSQL the statement that finds the
+next question also turns ``synchronous_commit`` off for its transaction (a showing lost in a
+crash only means the student asks again; an answer's commit stays durable).
+
+Concurrency: :meth:`StudyStore.claim_showing` is a conditional UPDATE that holds the row
+lock, so of two concurrent answers to one showing exactly one goes on; the review's unique
+idempotency key is checked at its INSERT (the caller sees ``IntegrityError``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import (
-    ColumnElement,
     Integer,
+    Row,
     Select,
     Table,
     and_,
     bindparam,
-    case,
+    delete,
     exists,
     func,
     insert,
@@ -25,183 +43,158 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
-from bot.db.models import (
-    Card,
-    Deck,
-    DeckChoice,
-    Presentation,
-    Question,
-    Review,
-    StudySession,
-    User,
-)
+from bot.db.models import Presentation, Review, StudySession, User
+from bot.db.repositories.rules import cards as _cards
+from bot.db.repositories.rules import decks as _decks
+from bot.db.repositories.rules import due_card, live_card, studyable
+from bot.db.repositories.rules import questions as _questions
 from bot.db.types import UtcDateTime
-
-
-def _studyable(user_id: int) -> ColumnElement[bool]:
-    """The question and its deck are live and the student has not switched the deck off.
-
-    Needs ``Question`` and ``Deck`` in the FROM clause.
-    """
-    disabled = exists().where(
-        DeckChoice.user_id == user_id,
-        DeckChoice.deck_id == Question.deck_id,
-        DeckChoice.enabled.is_(False),
-    )
-    return and_(Question.retired_at.is_(None), Deck.retired_at.is_(None), not_(disabled))
-
-
-def first_reviews_between(
-    session: Session, user_id: int, start: dt.datetime, end: dt.datetime
-) -> int:
-    """New cards studied in ``[start, end)``: scheduled first answers (an undone one is gone)."""
-    params = {"user_id": user_id, "start": start, "end": end}
-    return session.scalar(FIRST_REVIEWS_BETWEEN, params) or 0
-
-
-def has_new_question(session: Session, user_id: int) -> bool:
-    has_card = exists().where(Card.user_id == user_id, Card.question_id == Question.id)
-    query = (
-        select(Question.id)
-        .join(Deck, Deck.id == Question.deck_id)
-        .where(_studyable(user_id), not_(has_card))
-        .limit(1)
-    )
-    return session.scalar(query) is not None
-
-
-def earliest_due(session: Session, user_id: int) -> dt.datetime | None:
-    """When the first studyable, unsuspended card comes due (possibly in the past)."""
-    return session.scalar(
-        select(Card.due)
-        .join(Question, Question.id == Card.question_id)
-        .join(Deck, Deck.id == Question.deck_id)
-        .where(Card.user_id == user_id, Card.suspended_at.is_(None), _studyable(user_id))
-        .order_by(Card.due)
-        .limit(1)
-    )
-
-
-def due_count(session: Session, user_id: int, until: dt.datetime) -> int:
-    return (
-        session.scalar(
-            select(func.count(Card.id))
-            .join(Question, Question.id == Card.question_id)
-            .join(Deck, Deck.id == Question.deck_id)
-            .where(
-                Card.user_id == user_id,
-                Card.due < until,
-                Card.suspended_at.is_(None),
-                _studyable(user_id),
-            )
-        )
-        or 0
-    )
-
-
-def answer_totals(session: Session, user_id: int) -> tuple[int, int]:
-    """(answers, correct answers) of all time, practice included."""
-    answered, correct = session.execute(
-        select(
-            func.count(Review.id),
-            func.coalesce(func.sum(case((Review.correct.is_(True), 1), else_=0)), 0),
-        ).where(Review.user_id == user_id)
-    ).one()
-    return int(answered), int(correct)
-
-
-# -- sessions -------------------------------------------------------------------------------
-
-
-def session_counts(session: Session, session_id: int | None) -> tuple[int, int]:
-    if session_id is None:
-        return 0, 0
-    row = session.execute(
-        select(StudySession.answered, StudySession.correct).where(StudySession.id == session_id)
-    ).first()
-    return (int(row[0]), int(row[1])) if row else (0, 0)
-
-
-# -- presentations --------------------------------------------------------------------------
-
-
-def presentation_answered_by(session: Session, review: Review) -> Presentation | None:
-    """The showing that ``review`` answered."""
-    if review.presentation_id is None:
-        return None
-    return session.get(Presentation, review.presentation_id)
-
-
-def shown_after(session: Session, user_id: int, presentation_id: int) -> bool:
-    """A later showing exists (the question after this one was shown)."""
-    later = select(Presentation.id).where(
-        Presentation.user_id == user_id, Presentation.id > presentation_id
-    )
-    return session.scalar(later.limit(1)) is not None
-
-
-def answered_after(session: Session, user_id: int, presentation_id: int) -> bool:
-    """A later showing was answered (its answer may have been undone since)."""
-    return (
-        session.scalar(
-            select(Presentation.id)
-            .where(
-                Presentation.user_id == user_id,
-                Presentation.id > presentation_id,
-                Presentation.answered_at.is_not(None),
-            )
-            .limit(1)
-        )
-        is not None
-    )
-
-
-# -- reviews --------------------------------------------------------------------------------
-
-
-def last_review(session: Session, user_id: int) -> Review | None:
-    return session.scalar(
-        select(Review)
-        .where(Review.user_id == user_id)
-        .order_by(Review.reviewed_at.desc(), Review.id.desc())
-        .limit(1)
-    )
-
-
-def question_with_deck(session: Session, question_id: int) -> tuple[Question, Deck] | None:
-    row = session.execute(
-        select(Question, Deck)
-        .join(Deck, Deck.id == Question.deck_id)
-        .where(Question.id == question_id)
-    ).first()
-    return (row[0], row[1]) if row else None
-
-
-def deck_by_slug(session: Session, slug: str) -> Deck | None:
-    return session.scalar(select(Deck).where(Deck.slug == slug, Deck.retired_at.is_(None)))
-
-
-# -- the answer-and-next hot path: Core statements built once ---------------------------------
-#
-# A quiz update runs about ten statements; built on every call, with ORM entities, the Python
-# around them cost ten times the database work (docs/performance.md). These are built once
-# at import, with bind parameters, on the tables themselves (no ORM entity loading), so
-# SQLAlchemy compiles each once and every call is a cache hit. Rows come back as named
-# tuples whose labels the service reads.
+from bot.domain.deck import Question, QuestionKind
+from bot.domain.scheduling import CardState
 
 _users = cast(Table, User.__table__)
-_decks = cast(Table, Deck.__table__)
-_questions = cast(Table, Question.__table__)
-_choices = cast(Table, DeckChoice.__table__)
-_cards = cast(Table, Card.__table__)
 _runs = cast(Table, StudySession.__table__)
 _shown = cast(Table, Presentation.__table__)
 _reviews = cast(Table, Review.__table__)
 
-#: Columns of a question as the service needs them (``to_domain`` and the view).
+# -- what the store hands out ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredQuestion:
+    """A question with its deck, as studying needs it."""
+
+    question_id: int
+    question: Question
+    deck_id: int
+    deck_slug: str
+    deck_title: str
+    retired: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCard:
+    """A student's card: its scheduling state and its suspension."""
+
+    card_id: int
+    state: CardState
+    suspended_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A study run with its counters."""
+
+    id: int
+    deck_id: int | None
+    practice: bool
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    answered: int
+    correct: int
+
+
+@dataclass(frozen=True, slots=True)
+class StudentRun:
+    """The student's settings, their open run (None: none) and their last answer's time."""
+
+    timezone: str
+    new_cards_per_day: int
+    run: Run | None
+    last_answer: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A question that can be shown next, with the student's card for it (None: none yet)."""
+
+    question: StoredQuestion
+    card_id: int | None
+    reps: int
+
+
+@dataclass(frozen=True, slots=True)
+class Showing:
+    """A showing with everything an answer to it needs."""
+
+    shown_id: int
+    token: str
+    user_id: int
+    choices: tuple[str, ...]
+    shown_at: dt.datetime
+    answered_at: dt.datetime | None
+    #: A newer showing of the same student exists.
+    superseded: bool
+    #: The review already recorded under the answer's idempotency key, if any.
+    earlier_review_id: int | None
+    card: StoredCard
+    question: StoredQuestion
+    run: Run | None
+    desired_retention: float
+    maximum_interval: int
+    timezone: str
+    new_cards_per_day: int
+
+    @property
+    def is_open(self) -> bool:
+        """The open question: unanswered, in a run still going on."""
+        return self.answered_at is None and self.run is not None and self.run.ended_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class NewReview:
+    """An answer to write: the review row, with the card's state before it (for undo)."""
+
+    card_id: int
+    user_id: int
+    question_id: int
+    session_id: int | None
+    presentation_id: int | None
+    idempotency_key: str
+    rating: int
+    verdict: str
+    correct: bool
+    practice: bool
+    given_answer: str
+    response_ms: int | None
+    reviewed_at: dt.datetime
+    before: CardState
+    suspended_before: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReview:
+    """A recorded answer, with the card's state before it."""
+
+    id: int
+    user_id: int
+    card_id: int
+    question_id: int
+    session_id: int | None
+    presentation_id: int | None
+    verdict: str
+    correct: bool
+    practice: bool
+    given_answer: str
+    reviewed_at: dt.datetime
+    before: CardState
+    suspended_before: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StudentSettings:
+    timezone: str
+    new_cards_per_day: int
+
+
+# -- statements, built once ------------------------------------------------------------------
+
+_USER_ID = bindparam("user_id", type_=Integer)
+_DECK_ID = bindparam("deck_id", type_=Integer)
+_NOW = bindparam("now", type_=UtcDateTime())
+
 _QUESTION_COLUMNS = (
     _questions.c.id.label("question_id"),
     _questions.c.key,
@@ -219,7 +212,6 @@ _QUESTION_COLUMNS = (
     _decks.c.slug.label("deck_slug"),
     _decks.c.title.label("deck_title"),
 )
-#: A card's scheduling state (``CardState``) and its suspension.
 _CARD_COLUMNS = (
     _cards.c.id.label("card_id"),
     _cards.c.state,
@@ -241,55 +233,38 @@ _RUN_COLUMNS = (
     _runs.c.answered,
     _runs.c.correct,
 )
-_USER_ID = bindparam("user_id", type_=Integer)
-_DECK_ID = bindparam("deck_id", type_=Integer)
+#: ``:deck_id`` NULL: every deck.
+_IN_DECK = (_DECK_ID.is_(None)) | (_questions.c.deck_id == _DECK_ID)
 
 
-def _live_for_student() -> ColumnElement[bool]:
-    """``_studyable`` on the tables, for the student ``:user_id``."""
-    disabled = exists().where(
-        _choices.c.user_id == _USER_ID,
-        _choices.c.deck_id == _questions.c.deck_id,
-        _choices.c.enabled.is_(False),
-    )
-    return and_(_questions.c.retired_at.is_(None), _decks.c.retired_at.is_(None), not_(disabled))
-
-
-def _due(deck: bool) -> Select[Any]:
-    query = (
+def _next_due() -> Select[Any]:
+    return (
         select(*_CARD_COLUMNS, *_QUESTION_COLUMNS)
         .select_from(
             _cards.join(_questions, _questions.c.id == _cards.c.question_id).join(
                 _decks, _decks.c.id == _questions.c.deck_id
             )
         )
-        .where(
-            _cards.c.user_id == _USER_ID,
-            _cards.c.due <= bindparam("now", type_=UtcDateTime()),
-            _cards.c.suspended_at.is_(None),
-            _live_for_student(),
-        )
+        .where(due_card(_USER_ID, _NOW), _IN_DECK)
         .order_by(_cards.c.due, _cards.c.id)
         .limit(1)
     )
-    return query.where(_questions.c.deck_id == _DECK_ID) if deck else query
 
 
-def _new(deck: bool) -> Select[Any]:
+def _next_new() -> Select[Any]:
     has_card = exists().where(
         _cards.c.user_id == _USER_ID, _cards.c.question_id == _questions.c.id
     )
-    query = (
+    return (
         select(*_QUESTION_COLUMNS)
         .select_from(_questions.join(_decks, _decks.c.id == _questions.c.deck_id))
-        .where(_live_for_student(), not_(has_card))
+        .where(studyable(_USER_ID), not_(has_card), _IN_DECK)
         .order_by(_decks.c.slug, _questions.c.position, _questions.c.id)
         .limit(1)
     )
-    return query.where(_questions.c.deck_id == _DECK_ID) if deck else query
 
 
-def _practice() -> Select[Any]:
+def _next_practice() -> Select[Any]:
     answered_in_run = exists().where(
         _reviews.c.session_id == bindparam("run_id", type_=Integer),
         _reviews.c.question_id == _questions.c.id,
@@ -321,19 +296,19 @@ def _fast_commit(query: Select[Any]) -> Select[Any]:
     )
 
 
-#: The next live question of ``:deck_id`` not yet answered in the practice run ``:run_id``
-#: (NULL: a run not started), with the student's card columns (NULL when they have none).
-#: Keys of these three: ``fast`` (PostgreSQL: a showing's commit need not wait for the WAL
-#: flush; losing one only means the student asks again), then for the last two ``deck``.
-NEXT_PRACTICE = {False: _practice(), True: _fast_commit(_practice())}
-#: The most overdue studyable, unsuspended card (``due <= :now``), all decks or ``:deck_id``.
-NEXT_DUE = {
-    (f, d): _fast_commit(_due(d)) if f else _due(d) for f in (False, True) for d in (False, True)
-}
-#: The first studyable question the student has no card for, in deck order.
-NEXT_NEW = {
-    (f, d): _fast_commit(_new(d)) if f else _new(d) for f in (False, True) for d in (False, True)
-}
+@dataclass(frozen=True, slots=True)
+class _NextStatements:
+    """The three « what next » reads of one engine."""
+
+    due: Select[Any]
+    new: Select[Any]
+    practice: Select[Any]
+
+
+_PORTABLE = _NextStatements(_next_due(), _next_new(), _next_practice())
+_POSTGRESQL = _NextStatements(
+    _fast_commit(_PORTABLE.due), _fast_commit(_PORTABLE.new), _fast_commit(_PORTABLE.practice)
+)
 
 FIRST_REVIEWS_BETWEEN = select(func.count(_reviews.c.id)).where(
     _reviews.c.user_id == _USER_ID,
@@ -350,8 +325,7 @@ _last_answer = (
     .label("last_answer")
 )
 #: The student's settings with their open run (NULL columns: none) and last answer's time
-#: (one probe of ``reviews(user_id, reviewed_at)``, however long the history): what showing a
-#: question, or summing up a run, starts from, in one statement.
+#: (one probe of ``reviews(user_id, reviewed_at)``, however long the history).
 STUDENT_AND_OPEN_RUN: Select[Any] = (
     select(_users.c.timezone, _users.c.new_cards_per_day, *_RUN_COLUMNS, _last_answer)
     .select_from(
@@ -361,15 +335,13 @@ STUDENT_AND_OPEN_RUN: Select[Any] = (
     .order_by(_runs.c.id.desc())
     .limit(1)
 )
-CLOSE_RUN = (
-    update(_runs)
-    .where(_runs.c.id == bindparam("run_id"))
-    .values(ended_at=bindparam("end_time", type_=UtcDateTime()))
-)
+_END_TIME = bindparam("end_time", type_=UtcDateTime())
+CLOSE_RUN = update(_runs).where(_runs.c.id == bindparam("run_id")).values(ended_at=_END_TIME)
 CLOSE_OPEN_RUNS = (
     update(_runs)
+    # Not ``:user_id``: a parameter named like a column of the UPDATE's table is a value to SET.
     .where(_runs.c.user_id == bindparam("owner_id", type_=Integer), _runs.c.ended_at.is_(None))
-    .values(ended_at=bindparam("end_time", type_=UtcDateTime()))
+    .values(ended_at=_END_TIME)
 )
 INSERT_RUN = insert(_runs).returning(_runs.c.id)
 INSERT_CARD = insert(_cards).returning(_cards.c.id)
@@ -386,11 +358,10 @@ BUMP_RUN = (
     )
     .returning(_runs.c.answered, _runs.c.correct)
 )
+RUN_BY_ID = select(*_RUN_COLUMNS).where(_runs.c.id == bindparam("run_id"))
 
 _newer = _shown.alias("newer")
 _newer_exists = exists().where(_newer.c.user_id == _shown.c.user_id, _newer.c.id > _shown.c.id)
-
-
 #: The review recorded under the answer's idempotency key ``:key`` (NULL: none, or no key).
 _earlier_review = (
     select(_reviews.c.id).where(_reviews.c.idempotency_key == bindparam("key")).scalar_subquery()
@@ -402,7 +373,6 @@ def _showing() -> Select[Any]:
         _shown.c.id.label("shown_id"),
         _shown.c.token,
         _shown.c.user_id,
-        _shown.c.session_id,
         _shown.c.choices,
         _shown.c.shown_at,
         _shown.c.answered_at,
@@ -425,8 +395,8 @@ def _showing() -> Select[Any]:
 
 
 #: A showing by its token, with its card, question, deck, run and the student's settings,
-#: the review already recorded under ``:key`` if any, and whether a newer
-#: showing of the same student exists: everything an answer needs, in one statement.
+#: the review already recorded under ``:key`` if any, and whether a newer showing of the same
+#: student exists: everything an answer needs, in one statement.
 SHOWING_BY_TOKEN = _showing().where(_shown.c.token == bindparam("token"))
 #: The student's latest showing (one backward step on ``presentations(user_id, id)``).
 LATEST_SHOWING = (
@@ -441,90 +411,396 @@ CLAIM_SHOWING = (
         _shown.c.answered_at.is_(None),
         not_(exists().where(_newer.c.user_id == _shown.c.user_id, _newer.c.id > _shown.c.id)),
     )
-    .values(answered_at=bindparam("now", type_=UtcDateTime()))
+    .values(answered_at=_NOW)
 )
-REVIEW_BY_KEY = select(_reviews.c.id, _reviews.c.user_id).where(
-    _reviews.c.idempotency_key == bindparam("key")
+REVIEW_BY_KEY = select(_reviews.c.id).where(_reviews.c.idempotency_key == bindparam("key"))
+_REVIEW_COLUMNS = (
+    _reviews.c.id,
+    _reviews.c.user_id,
+    _reviews.c.card_id,
+    _reviews.c.question_id,
+    _reviews.c.session_id,
+    _reviews.c.presentation_id,
+    _reviews.c.verdict,
+    _reviews.c.correct,
+    _reviews.c.practice,
+    _reviews.c.given_answer,
+    _reviews.c.reviewed_at,
+    _reviews.c.prev_state,
+    _reviews.c.prev_step,
+    _reviews.c.prev_stability,
+    _reviews.c.prev_difficulty,
+    _reviews.c.prev_due,
+    _reviews.c.prev_last_review,
+    _reviews.c.prev_reps,
+    _reviews.c.prev_lapses,
+    _reviews.c.prev_suspended_at,
 )
-
-
-# -- PostgreSQL: an answer's writes in one round trip ------------------------------------------
-
-#: The review's columns, bound as ``r_<column>`` (``RECORD_ANSWER``).
-REVIEW_COLUMNS = tuple(c.name for c in _reviews.c if c.name != "id")
-#: The card's columns an answer changes, bound as ``c_<column>``.
-CARD_STATE_COLUMNS = (
-    "state",
-    "step",
-    "stability",
-    "difficulty",
-    "due",
-    "last_review",
-    "reps",
-    "lapses",
-    "suspended_at",
+REVIEW_BY_ID = select(*_REVIEW_COLUMNS).where(_reviews.c.id == bindparam("review_id"))
+LAST_REVIEW = (
+    select(*_REVIEW_COLUMNS)
+    .where(_reviews.c.user_id == _USER_ID)
+    .order_by(_reviews.c.reviewed_at.desc(), _reviews.c.id.desc())
+    .limit(1)
 )
-
-
-def _typed(name: str, type_: Any) -> ColumnElement[Any]:
-    return sql_cast(bindparam(name, type_=type_), type_)
-
-
-def _record_answer(schedule: bool) -> Select[Any]:
-    """``CLAIM_SHOWING``, ``INSERT_REVIEW``, ``UPDATE_CARD`` (when ``schedule``) and
-    ``BUMP_RUN`` as data-modifying CTEs of one statement: each write happens only when the
-    claim did. PostgreSQL only (SQLite has no DML in a WITH); the service runs the four
-    statements there, and the same tests cover both."""
-    claim = CLAIM_SHOWING.returning(_shown.c.id).cte("claim")
-    claimed = exists(select(claim.c.id))
-    review = (
-        insert(_reviews)
-        .from_select(
-            list(REVIEW_COLUMNS),
-            # Typed casts: a NULL parameter in a SELECT list would otherwise be text.
-            select(*(_typed(f"r_{name}", _reviews.c[name].type) for name in REVIEW_COLUMNS)).where(
-                claimed
-            ),
+QUESTION_BY_ID = (
+    select(*_QUESTION_COLUMNS)
+    .select_from(_questions.join(_decks, _decks.c.id == _questions.c.deck_id))
+    .where(_questions.c.id == bindparam("question_id"))
+)
+CARD_BY_ID = select(*_CARD_COLUMNS).where(_cards.c.id == bindparam("card_id"))
+SETTINGS = select(_users.c.timezone, _users.c.new_cards_per_day).where(_users.c.id == _USER_ID)
+EARLIEST_DUE = (
+    select(_cards.c.due)
+    .select_from(
+        _cards.join(_questions, _questions.c.id == _cards.c.question_id).join(
+            _decks, _decks.c.id == _questions.c.deck_id
         )
-        .returning(_reviews.c.id)
-        .cte("review")
     )
-    run = (
-        update(_runs)
-        .where(_runs.c.id == bindparam("run_id", type_=Integer), claimed)
-        .values(
-            answered=_runs.c.answered + 1,
-            correct=_runs.c.correct + bindparam("d_correct", type_=Integer),
-        )
-        .returning(_runs.c.answered, _runs.c.correct)
-        .cte("run")
+    .where(live_card(_USER_ID))
+    .order_by(_cards.c.due)
+    .limit(1)
+)
+HAS_NEW_QUESTION = (
+    select(_questions.c.id)
+    .select_from(_questions.join(_decks, _decks.c.id == _questions.c.deck_id))
+    .where(
+        studyable(_USER_ID),
+        not_(
+            exists().where(_cards.c.user_id == _USER_ID, _cards.c.question_id == _questions.c.id)
+        ),
     )
-    columns = [
-        select(func.count()).select_from(claim).scalar_subquery().label("claimed"),
-        select(func.count()).select_from(review).scalar_subquery().label("reviews"),
-        select(run.c.answered).scalar_subquery().label("answered"),
-        select(run.c.correct).scalar_subquery().label("correct"),
-    ]
-    if schedule:
-        card = (
-            update(_cards)
-            # Not "card_id": a parameter named like a column of an UPDATE's table (the claim's
-            # presentations.card_id) would be taken as a value to SET.
-            .where(_cards.c.id == bindparam("answered_card", type_=Integer), claimed)
-            .values(
-                {
-                    name: bindparam(f"c_{name}", type_=_cards.c[name].type)
-                    for name in CARD_STATE_COLUMNS
-                }
-            )
-            .returning(_cards.c.id)
-            .cte("card")
+    .limit(1)
+)
+LIVE_DECK_ID = select(_decks.c.id).where(
+    _decks.c.slug == bindparam("slug"), _decks.c.retired_at.is_(None)
+)
+DECK_SLUG = select(_decks.c.slug).where(_decks.c.id == bindparam("deck_id"))
+_LATER_SHOWING = bindparam("presentation_id", type_=Integer)
+SHOWN_AFTER = (
+    select(_shown.c.id).where(_shown.c.user_id == _USER_ID, _shown.c.id > _LATER_SHOWING).limit(1)
+)
+ANSWERED_AFTER = (
+    select(_shown.c.id)
+    .where(
+        _shown.c.user_id == _USER_ID,
+        _shown.c.id > _LATER_SHOWING,
+        _shown.c.answered_at.is_not(None),
+    )
+    .limit(1)
+)
+DELETE_REVIEW = delete(_reviews).where(_reviews.c.id == bindparam("review_id"))
+
+
+# -- rows to values --------------------------------------------------------------------------
+
+
+def _question(row: Row[Any]) -> StoredQuestion:
+    return StoredQuestion(
+        question_id=row.question_id,
+        question=Question(
+            key=row.key,
+            kind=QuestionKind(row.kind),
+            prompt=row.prompt,
+            answer=row.answer,
+            accept=tuple(row.accept or ()),
+            distractors=tuple(row.distractors or ()),
+            explanation=row.explanation,
+            source=row.source_sentence,
+            tags=tuple(row.tags or ()),
+            confidence=row.confidence,
+        ),
+        deck_id=row.deck_id,
+        deck_slug=row.deck_slug,
+        deck_title=row.deck_title,
+        retired=row.question_retired_at is not None,
+    )
+
+
+def _card(row: Row[Any]) -> StoredCard:
+    return StoredCard(
+        card_id=row.card_id,
+        state=CardState(
+            state=row.state,
+            step=row.step,
+            stability=row.stability,
+            difficulty=row.difficulty,
+            due=row.due,
+            last_review=row.last_review,
+            reps=row.reps,
+            lapses=row.lapses,
+        ),
+        suspended_at=row.suspended_at,
+    )
+
+
+def _run(row: Row[Any]) -> Run | None:
+    if row.run_id is None:
+        return None
+    return Run(
+        id=row.run_id,
+        deck_id=row.run_deck_id,
+        practice=row.practice,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        answered=row.answered,
+        correct=row.correct,
+    )
+
+
+def _review(row: Row[Any]) -> StoredReview:
+    return StoredReview(
+        id=row.id,
+        user_id=row.user_id,
+        card_id=row.card_id,
+        question_id=row.question_id,
+        session_id=row.session_id,
+        presentation_id=row.presentation_id,
+        verdict=row.verdict,
+        correct=row.correct,
+        practice=row.practice,
+        given_answer=row.given_answer,
+        reviewed_at=row.reviewed_at,
+        before=CardState(
+            state=row.prev_state,
+            step=row.prev_step,
+            stability=row.prev_stability,
+            difficulty=row.prev_difficulty,
+            due=row.prev_due,
+            last_review=row.prev_last_review,
+            reps=row.prev_reps,
+            lapses=row.prev_lapses,
+        ),
+        suspended_before=row.prev_suspended_at,
+    )
+
+
+def _state_columns(state: CardState) -> dict[str, Any]:
+    """A card state as the ``cards`` columns it is stored in."""
+    return {
+        "state": state.state,
+        "step": state.step,
+        "stability": state.stability,
+        "difficulty": state.difficulty,
+        "due": state.due,
+        "last_review": state.last_review,
+        "reps": state.reps,
+        "lapses": state.lapses,
+    }
+
+
+# -- the store -------------------------------------------------------------------------------
+
+
+class StudyStore:
+    """The study tables seen through one Session (the caller commits)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        postgresql = session.get_bind().dialect.name == "postgresql"
+        self._next = _POSTGRESQL if postgresql else _PORTABLE
+
+    def _execute(self, statement: Any, params: dict[str, Any]) -> Any:
+        return self._session.connection().execute(statement, params)
+
+    # -- the student and their runs
+
+    def student_and_open_run(self, user_id: int) -> StudentRun | None:
+        row = self._execute(STUDENT_AND_OPEN_RUN, {"user_id": user_id}).first()
+        if row is None:
+            return None
+        return StudentRun(row.timezone, row.new_cards_per_day, _run(row), row.last_answer)
+
+    def settings(self, user_id: int) -> StudentSettings | None:
+        row = self._execute(SETTINGS, {"user_id": user_id}).first()
+        return None if row is None else StudentSettings(row.timezone, row.new_cards_per_day)
+
+    def live_deck_id(self, slug: str) -> int | None:
+        return cast(int | None, self._execute(LIVE_DECK_ID, {"slug": slug}).scalar())
+
+    def deck_slug(self, deck_id: int) -> str | None:
+        return cast(str | None, self._execute(DECK_SLUG, {"deck_id": deck_id}).scalar())
+
+    def run(self, run_id: int) -> Run | None:
+        row = self._execute(RUN_BY_ID, {"run_id": run_id}).first()
+        return None if row is None else _run(row)
+
+    def close_run(self, run_id: int, at: dt.datetime) -> None:
+        self._execute(CLOSE_RUN, {"run_id": run_id, "end_time": at})
+
+    def start_run(self, user_id: int, deck_id: int | None, practice: bool, at: dt.datetime) -> Run:
+        """Close the student's open runs and start one."""
+        self._execute(CLOSE_OPEN_RUNS, {"owner_id": user_id, "end_time": at})
+        values = {
+            "user_id": user_id,
+            "deck_id": deck_id,
+            "practice": practice,
+            "started_at": at,
+            "answered": 0,
+            "correct": 0,
+        }
+        run_id = self._execute(INSERT_RUN, values).scalar_one()
+        return Run(run_id, deck_id, practice, at, None, 0, 0)
+
+    def bump_run(self, run_id: int, answered: int, correct: int) -> tuple[int, int]:
+        """Add to the run's counters (in SQL: no lost update); the new counters."""
+        params = {"run_id": run_id, "d_answered": answered, "d_correct": correct}
+        row = self._execute(BUMP_RUN, params).one()
+        return int(row.answered), int(row.correct)
+
+    def run_counts(self, run_id: int | None) -> tuple[int, int]:
+        found = self.run(run_id) if run_id is not None else None
+        return (found.answered, found.correct) if found is not None else (0, 0)
+
+    # -- what comes next
+
+    def next_due(self, user_id: int, now: dt.datetime, deck_id: int | None) -> Candidate | None:
+        """The most overdue due card (:func:`~bot.db.repositories.rules.due_card`)."""
+        params = {"user_id": user_id, "now": now, "deck_id": deck_id}
+        row = self._execute(self._next.due, params).first()
+        return None if row is None else Candidate(_question(row), row.card_id, row.reps)
+
+    def next_new(self, user_id: int, deck_id: int | None) -> Candidate | None:
+        """The first studyable question the student has no card for, in deck order."""
+        row = self._execute(self._next.new, {"user_id": user_id, "deck_id": deck_id}).first()
+        return None if row is None else Candidate(_question(row), None, 0)
+
+    def next_practice(self, user_id: int, deck_id: int, run_id: int | None) -> Candidate | None:
+        """The next live question of the deck not answered yet in the practice run."""
+        params = {"user_id": user_id, "deck_id": deck_id, "run_id": run_id}
+        row = self._execute(self._next.practice, params).first()
+        if row is None:
+            return None
+        return Candidate(_question(row), row.card_id, row.reps or 0)
+
+    def first_reviews_between(self, user_id: int, start: dt.datetime, end: dt.datetime) -> int:
+        """New cards studied in ``[start, end)``: scheduled first answers (undone ones are
+        gone)."""
+        params = {"user_id": user_id, "start": start, "end": end}
+        return int(self._execute(FIRST_REVIEWS_BETWEEN, params).scalar_one())
+
+    def earliest_due(self, user_id: int) -> dt.datetime | None:
+        """When the first studyable, unsuspended card comes due (possibly in the past)."""
+        return cast(dt.datetime | None, self._execute(EARLIEST_DUE, {"user_id": user_id}).scalar())
+
+    def has_new_question(self, user_id: int) -> bool:
+        return self._execute(HAS_NEW_QUESTION, {"user_id": user_id}).first() is not None
+
+    # -- showings
+
+    def add_card(self, user_id: int, question_id: int, state: CardState, at: dt.datetime) -> int:
+        values = _state_columns(state)
+        values.update(user_id=user_id, question_id=question_id, created_at=at)
+        return int(self._execute(INSERT_CARD, values).scalar_one())
+
+    def add_showing(
+        self,
+        token: str,
+        user_id: int,
+        card_id: int,
+        run_id: int,
+        choices: Sequence[str],
+        at: dt.datetime,
+    ) -> None:
+        values = {
+            "token": token,
+            "user_id": user_id,
+            "card_id": card_id,
+            "session_id": run_id,
+            "choices": list(choices),
+            "shown_at": at,
+            "answered_at": None,
+        }
+        self._execute(INSERT_SHOWING, values)
+
+    def showing(self, token: str, key: str | None = None) -> Showing | None:
+        """The showing ``token``, and the review recorded under ``key`` if any."""
+        row = self._execute(SHOWING_BY_TOKEN, {"token": token, "key": key}).first()
+        return None if row is None else self._showing(row)
+
+    def latest_showing(self, user_id: int, key: str | None = None) -> Showing | None:
+        """The student's latest showing, and the review recorded under ``key`` if any."""
+        row = self._execute(LATEST_SHOWING, {"user_id": user_id, "key": key}).first()
+        return None if row is None else self._showing(row)
+
+    @staticmethod
+    def _showing(row: Row[Any]) -> Showing:
+        return Showing(
+            shown_id=row.shown_id,
+            token=row.token,
+            user_id=row.user_id,
+            choices=tuple(row.choices or ()),
+            shown_at=row.shown_at,
+            answered_at=row.answered_at,
+            superseded=bool(row.superseded),
+            earlier_review_id=row.earlier_review_id,
+            card=_card(row),
+            question=_question(row),
+            run=_run(row),
+            desired_retention=row.desired_retention,
+            maximum_interval=row.maximum_interval,
+            timezone=row.timezone,
+            new_cards_per_day=row.new_cards_per_day,
         )
-        columns.append(select(func.count()).select_from(card).scalar_subquery().label("cards"))
-    return select(*columns)
 
+    def shown_after(self, user_id: int, presentation_id: int) -> bool:
+        """A later showing exists (the question after this one was shown)."""
+        params = {"user_id": user_id, "presentation_id": presentation_id}
+        return self._execute(SHOWN_AFTER, params).first() is not None
 
-#: One round trip for an answer's writes on PostgreSQL; key: whether the card is rescheduled
-#: (False for practice answers). Returns ``claimed`` (0: another answer got there first, and
-#: nothing was written), and the run's new ``answered``/``correct`` (NULL without a run).
-RECORD_ANSWER = {True: _record_answer(True), False: _record_answer(False)}
+    def answered_after(self, user_id: int, presentation_id: int) -> bool:
+        """A later showing was answered (its answer may have been undone since)."""
+        params = {"user_id": user_id, "presentation_id": presentation_id}
+        return self._execute(ANSWERED_AFTER, params).first() is not None
+
+    # -- answers
+
+    def claim_showing(self, shown_id: int, now: dt.datetime) -> bool:
+        """Mark the showing answered; False when it already was, or a newer one exists."""
+        return bool(self._execute(CLAIM_SHOWING, {"shown_id": shown_id, "now": now}).rowcount)
+
+    def add_review(self, review: NewReview) -> None:
+        values = {
+            "card_id": review.card_id,
+            "user_id": review.user_id,
+            "question_id": review.question_id,
+            "session_id": review.session_id,
+            "presentation_id": review.presentation_id,
+            "idempotency_key": review.idempotency_key,
+            "rating": review.rating,
+            "verdict": review.verdict,
+            "correct": review.correct,
+            "practice": review.practice,
+            "given_answer": review.given_answer,
+            "response_ms": review.response_ms,
+            "reviewed_at": review.reviewed_at,
+            **{f"prev_{name}": value for name, value in _state_columns(review.before).items()},
+            "prev_suspended_at": review.suspended_before,
+        }
+        self._execute(INSERT_REVIEW, values)
+
+    def set_card(self, card_id: int, state: CardState, suspended_at: dt.datetime | None) -> None:
+        values = {"card_id": card_id, **_state_columns(state), "suspended_at": suspended_at}
+        self._execute(UPDATE_CARD, values)
+
+    def review_id_by_key(self, key: str) -> int | None:
+        return cast(int | None, self._execute(REVIEW_BY_KEY, {"key": key}).scalar())
+
+    def review(self, review_id: int) -> StoredReview | None:
+        row = self._execute(REVIEW_BY_ID, {"review_id": review_id}).first()
+        return None if row is None else _review(row)
+
+    def last_review(self, user_id: int) -> StoredReview | None:
+        row = self._execute(LAST_REVIEW, {"user_id": user_id}).first()
+        return None if row is None else _review(row)
+
+    def delete_review(self, review_id: int) -> None:
+        self._execute(DELETE_REVIEW, {"review_id": review_id})
+
+    def question(self, question_id: int) -> StoredQuestion | None:
+        row = self._execute(QUESTION_BY_ID, {"question_id": question_id}).first()
+        return None if row is None else _question(row)
+
+    def card(self, card_id: int) -> StoredCard | None:
+        row = self._execute(CARD_BY_ID, {"card_id": card_id}).first()
+        return None if row is None else _card(row)

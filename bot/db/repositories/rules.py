@@ -1,0 +1,57 @@
+"""The one place where « studyable » and « due » are written, as SQL expression builders.
+
+Studying (:mod:`bot.db.repositories.study`: the next card, the next new question, when
+something is next) and the daily prompts (:mod:`bot.db.repositories.reminders`: how much there
+is to study) both build their statements from these, so the two cannot disagree:
+
+* a question is **studyable** for a student when it and its deck are live (not retired) and
+  the student has not switched the deck off;
+* a card is **due** at ``now`` when ``due <= now``, it is not suspended and its question is
+  studyable.
+
+The builders work on the tables (Core), with the student given as any integer expression: a
+bind parameter for one student, ``cards.user_id`` for a batch of them. They need
+``questions`` and ``decks`` in the FROM clause (and ``cards`` for :func:`due_card`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, Table, and_, exists, not_
+
+from bot.db.models import Card, Deck, DeckChoice, Question
+
+questions = cast(Table, Question.__table__)
+decks = cast(Table, Deck.__table__)
+choices = cast(Table, DeckChoice.__table__)
+cards = cast(Table, Card.__table__)
+
+
+def studyable(user_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    """The question and its deck are live and the student ``user_id`` has not switched the
+    deck off."""
+    switched_off = exists().where(
+        choices.c.user_id == user_id,
+        choices.c.deck_id == questions.c.deck_id,
+        choices.c.enabled.is_(False),
+    )
+    return and_(questions.c.retired_at.is_(None), decks.c.retired_at.is_(None), not_(switched_off))
+
+
+def due_card(
+    user_id: ColumnElement[Any], now: ColumnElement[Any] | dt.datetime
+) -> ColumnElement[bool]:
+    """The card is the student's, due at ``now``, unsuspended and its question studyable."""
+    return and_(
+        cards.c.user_id == user_id,
+        cards.c.due <= now,
+        cards.c.suspended_at.is_(None),
+        studyable(user_id),
+    )
+
+
+def live_card(user_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    """The card is the student's, unsuspended and its question studyable (due or not)."""
+    return and_(cards.c.user_id == user_id, cards.c.suspended_at.is_(None), studyable(user_id))
