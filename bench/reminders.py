@@ -57,12 +57,8 @@ from bot.db.engine import make_engine, make_session_factory  # noqa: E402
 from bot.db.models import Base, Reminder, User  # noqa: E402
 from bot.db.repositories.reminders import UNSETTLED_PREDICATE  # noqa: E402
 from bot.domain.reminders import next_reminder_at  # noqa: E402
-from bot.services.reminders import (  # noqa: E402
-    DEFAULT_BATCH,
-    ReminderService,
-    SendResult,
-    dispatch_once,
-)
+from bot.services.dispatch import SendResult, dispatch_once  # noqa: E402
+from bot.services.reminders import DEFAULT_BATCH, ReminderService  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -21,7 +22,9 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import setup_logging
 
 if TYPE_CHECKING:
+    from bot.services.dispatch import DispatchReport, Notifier
     from bot.services.exports import ExportService
+    from bot.services.reminders import PromptPreview
 
 log = logging.getLogger(__name__)
 
@@ -117,9 +120,10 @@ def cmd_generate(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     from bot.console.chat import run_chat
+    from bot.services.container import build_services
 
     with _engine(settings) as engine:
-        return run_chat(settings, engine, user=args.user, deck=args.deck)
+        return run_chat(build_services(settings, engine), user=args.user, deck=args.deck)
 
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
@@ -154,10 +158,111 @@ def _export(service: ExportService, args: argparse.Namespace, teachers: frozense
 
 def cmd_remind(settings: Settings, args: argparse.Namespace) -> int:
     from bot.services.clock import utcnow
-    from bot.services.reminders import remind_command
 
     with _engine(settings) as engine:
         return remind_command(settings, engine, args.dry_run, utcnow())
+
+
+# -- quizbot remind: the French report ------------------------------------------------------
+
+#: By :class:`~bot.services.reminders.PreviewDecision` and
+#: :class:`~bot.services.reminders.ClaimOutcome` value.
+REMIND_LABELS = {
+    "send": "à relancer",
+    "nothing_due": "rien à réviser",
+    "studied_today": "a déjà révisé ce jour-là",
+    "too_late": "trop en retard (rappel manqué)",
+    "already_prompted": "déjà relancé(e) ce jour-là",
+    "bad_zone": "fuseau horaire inconnu",
+    "skipped": "sauté(s) (rien à réviser ou déjà révisé)",
+    "expired": "expiré(s)",
+    "blocked": "bloqué(s)",
+    "failed": "abandonné(s)",
+    "duplicate": "déjà relancé(s) ce jour-là",
+    "lost": "pris par un autre processus",
+}
+
+
+def _local_time(preview: PromptPreview) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return preview.scheduled_for.astimezone(ZoneInfo(preview.timezone)).strftime("%d/%m %H:%M")
+    except (ZoneInfoNotFoundError, ValueError):
+        return preview.scheduled_for.strftime("%d/%m %H:%M UTC")
+
+
+def format_preview(previews: Sequence[PromptPreview], now: dt.datetime) -> str:
+    """The dry-run report, in French, one line per student then a summary."""
+    from collections import Counter
+
+    from bot.services.reminders import PreviewDecision, check_now
+
+    when = check_now(now).strftime("%Y-%m-%d %H:%M")
+    if not previews:
+        return f"Aucun rappel dû au {when} UTC."
+    lines = [f"Rappels dus au {when} UTC (aperçu : rien n'est envoyé ni enregistré) :"]
+    for p in previews:
+        label = REMIND_LABELS.get(p.decision, p.decision)
+        if p.decision is PreviewDecision.SEND:
+            label += f" — {p.due_count} question(s)"
+        if p.snoozed:
+            label += " (« Plus tard » demandé)"
+        name = f" {p.display_name}" if p.display_name else ""
+        lines.append(f"  n°{p.user_id}{name} ({p.timezone}, {_local_time(p)}) : {label}")
+    counts = Counter(p.decision for p in previews)
+    summary = ", ".join(f"{n} {REMIND_LABELS.get(k, k)}" for k, n in counts.most_common())
+    lines.append(f"{len(previews)} élève(s) : {summary}.")
+    return "\n".join(lines)
+
+
+def describe_dispatch(report: DispatchReport) -> str:
+    """One run of the daily prompts, in French, on one line."""
+    parts = [
+        f"{report.sent} rappel(s) envoyé(s)",
+        f"{report.blocked} bloqué(s)",
+        f"{report.retry_later} à réessayer",
+        f"{report.failed} en échec",
+    ]
+    parts += [f"{n} {REMIND_LABELS.get(k, k)}" for k, n in sorted(report.not_sent.items())]
+    return ", ".join(parts)
+
+
+def remind_command(
+    settings: Settings,
+    engine: Engine,
+    dry_run: bool,
+    now: dt.datetime,
+    *,
+    notifier: Notifier | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """``quizbot remind [--dry-run]``: show (or, given a notifier, send) the prompts due now.
+
+    Returns the exit code. Without ``--dry-run`` a :class:`~bot.services.dispatch.Notifier` is
+    needed: the running bot sends the prompts itself every minute, so this is for operators
+    and tests.
+    """
+    import asyncio
+
+    from bot.services.container import build_services
+    from bot.services.dispatch import dispatch_once
+
+    out = out or sys.stdout
+    service = build_services(settings, engine).reminders
+    if dry_run:
+        print(format_preview(service.preview(now, limit=None), now), file=out)
+        return 0
+    if notifier is None:
+        print(
+            "Les rappels sont envoyés par le bot lui-même (`quizbot run`), chaque minute ; "
+            "`quizbot remind --dry-run` montre qui serait relancé maintenant et pourquoi.",
+            file=sys.stderr,
+        )
+        return 1
+    report = asyncio.run(dispatch_once(service, notifier, now))
+    print(describe_dispatch(report), file=out)
+    return 0
 
 
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
@@ -178,10 +283,11 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
             "(voir le README pour brancher le bot Telegram).\n"
         )
         return cmd_chat(settings, argparse.Namespace(user=None, deck=None))
+    from bot.services.container import build_services
     from bot.tg.app import run_bot
 
     with _engine(settings) as engine:
-        return run_bot(settings, engine, webhook=args.webhook)
+        return run_bot(settings, build_services(settings, engine), webhook=args.webhook)
 
 
 def build_parser() -> argparse.ArgumentParser:

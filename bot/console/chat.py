@@ -13,20 +13,13 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from sqlalchemy import Engine
-
-from bot.config import Settings
 from bot.console import texts
 from bot.content.deckfile import DeckFormatError
-from bot.db.engine import make_session_factory
 from bot.domain.deck import QuestionKind
 from bot.domain.scheduling import LEECH_LAPSES
 from bot.render.stats_text import render_stats
 from bot.services.clock import utcnow
-from bot.services.importing import ImportService
-from bot.services.stats import StatsService
-from bot.services.study import StudyService
-from bot.services.users import UserService
+from bot.services.container import Services
 from bot.services.views import (
     AnswerOutcome,
     AnswerStep,
@@ -45,8 +38,7 @@ class _Quit(Exception):
 
 
 def run_chat(
-    settings: Settings,
-    engine: Engine,
+    services: Services,
     *,
     user: str | None = None,
     deck: str | None = None,
@@ -59,26 +51,24 @@ def run_chat(
     ``deck`` runs one deck in practice mode (the schedule does not move). End of input
     (Ctrl-D) ends cleanly like /quitter; Ctrl-C too, with exit code 130.
     """
-    chat = ConsoleChat(settings, engine, input_fn=input_fn, output=output, now_fn=now_fn)
+    chat = ConsoleChat(services, input_fn=input_fn, output=output, now_fn=now_fn)
     return chat.run(user or getpass.getuser(), deck)
 
 
 class ConsoleChat:
     def __init__(
         self,
-        settings: Settings,
-        engine: Engine,
+        services: Services,
         *,
         input_fn: Callable[[str], str],
         output: TextIO,
         now_fn: Callable[[], dt.datetime],
     ) -> None:
-        sessions = make_session_factory(engine)
-        self._settings = settings
-        self._imports = ImportService(sessions)
-        self._users = UserService(sessions, settings)
-        self._study = StudyService(sessions)
-        self._statistics = StatsService(sessions)
+        self._settings = services.settings
+        self._imports = services.importer
+        self._users = services.users
+        self._study = services.study
+        self._statistics = services.stats
         self._input = input_fn
         self._out = output
         self._now = now_fn

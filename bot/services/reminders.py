@@ -1,7 +1,9 @@
-"""Daily prompts: claim who is due, send through a :class:`Notifier`, record what happened.
+"""Daily prompts, the outbox: claim who is due, and record what happened to each send.
 
 How it runs. Every bot process has one recurring job (python-telegram-bot's JobQueue, every
-minute) that awaits :func:`dispatch_once`. It first takes back prompts that an earlier run
+minute) that awaits :func:`bot.services.dispatch.dispatch_once` (the sending side: the
+:class:`~bot.services.dispatch.Notifier` port, its :class:`~bot.services.dispatch.SendResult`,
+the flood gate). It first takes back prompts that an earlier run
 claimed and never finished (:meth:`ReminderService.reclaim_batch`), then claims the students
 whose ``users.next_reminder_at`` has passed, in batches (:meth:`ReminderService.claim_batch`),
 and sends each prompt with bounded concurrency. There is no job per student: the database is
@@ -21,7 +23,7 @@ status ``claimed`` (to send), ``skipped`` (nothing due, or already studied that 
   inserted, so nothing is sent);
 * nothing is lost: a row stays ``claimed`` until :meth:`~ReminderService.mark_sent` (or a
   failure, or a 403) settles it. A row still ``claimed`` after ``lease`` (the process died
-  mid-batch) is taken again by :meth:`~ReminderService.pending_unsent` and sent if still timely
+  mid-batch) is taken again by :meth:`~ReminderService.reclaim_batch` and sent if still timely
   and still useful, else marked ``expired`` / ``skipped``. Failed sends go to ``retry`` and are
   tried again by a later run (at most ``max_attempts`` attempts, then ``failed``); they never
   hold up the rest of the batch.
@@ -53,24 +55,18 @@ included) since the start of the prompt's local date is not prompted that day.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import logging
-import sys
-import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import ParamSpec, Protocol, TextIO, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfoNotFoundError
 
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.db.engine import make_session_factory
 from bot.db.repositories import reminders as repo
 from bot.domain.reminders import (
     Decision,
@@ -99,11 +95,8 @@ DEFAULT_RATE_LIMIT_WAITS = 3
 #: « Plus tard » works on a prompt sent less than this long ago.
 SNOOZE_WINDOW = dt.timedelta(hours=24)
 
-P = ParamSpec("P")
-T = TypeVar("T")
 
-
-def _check_now(now: dt.datetime) -> dt.datetime:
+def check_now(now: dt.datetime) -> dt.datetime:
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError(f"now must be an aware datetime, got {now!r}")
     return now.astimezone(dt.UTC)
@@ -133,34 +126,56 @@ class ClaimBatch:
     Attributes:
         reminders: the prompts to send.
         examined: rows looked at; fewer than the limit means nobody else is waiting.
-        outcomes: rows per resulting status, plus ``duplicate`` (that local day already had
-            its row), ``lost`` (another process took it first) and ``bad_zone``.
+        outcomes: rows per :class:`ClaimOutcome`.
     """
 
     reminders: tuple[ClaimedReminder, ...]
     examined: int
-    outcomes: Mapping[str, int] = field(default_factory=dict)
+    outcomes: Mapping[ClaimOutcome, int] = field(default_factory=dict)
 
 
-#: Values of :attr:`PromptPreview.decision` besides :class:`Decision`'s.
-ALREADY_PROMPTED = "already_prompted"
-BAD_ZONE = "bad_zone"
+class ClaimOutcome(StrEnum):
+    """What a claim (or a reclaim) did with one row: a :class:`ReminderStatus` it left the
+    row in, or why it left no row."""
+
+    CLAIMED = ReminderStatus.CLAIMED.value
+    SKIPPED = ReminderStatus.SKIPPED.value
+    EXPIRED = ReminderStatus.EXPIRED.value
+    BLOCKED = ReminderStatus.BLOCKED.value
+    FAILED = ReminderStatus.FAILED.value
+    RETRY = ReminderStatus.RETRY.value
+    SENT = ReminderStatus.SENT.value
+    SNOOZED = ReminderStatus.SNOOZED.value
+    #: That local day already had its row: no second unsolicited prompt.
+    DUPLICATE = "duplicate"
+    #: Another process took the student (or the row) first.
+    LOST = "lost"
+    #: The student's time zone is unknown: prompts switched off.
+    BAD_ZONE = "bad_zone"
+
+
+class PreviewDecision(StrEnum):
+    """What a claim would do with one due student (``quizbot remind --dry-run``)."""
+
+    SEND = Decision.SEND.value
+    TOO_LATE = Decision.TOO_LATE.value
+    STUDIED_TODAY = Decision.STUDIED_TODAY.value
+    NOTHING_DUE = Decision.NOTHING_DUE.value
+    #: That local day has its row: no second unsolicited prompt.
+    ALREADY_PROMPTED = "already_prompted"
+    BAD_ZONE = "bad_zone"
 
 
 @dataclass(frozen=True, slots=True)
 class PromptPreview:
-    """What a claim would do with one due student now (``quizbot remind --dry-run``).
-
-    ``decision`` is a :class:`Decision` value, ``already_prompted`` (that local day has its
-    row: no second unsolicited prompt) or ``bad_zone``.
-    """
+    """What a claim would do with one due student now (``quizbot remind --dry-run``)."""
 
     user_id: int
     display_name: str
     timezone: str
     scheduled_for: dt.datetime
     local_date: dt.date | None
-    decision: str
+    decision: PreviewDecision
     due_count: int
     snoozed: bool = False
 
@@ -242,18 +257,14 @@ class ReminderService:
 
     # claiming ------------------------------------------------------------------------------
 
-    def claim_due(self, now: dt.datetime, limit: int = DEFAULT_BATCH) -> list[ClaimedReminder]:
-        """Claim up to ``limit`` due students; the prompts to send (see :meth:`claim_batch`)."""
-        return list(self.claim_batch(now, limit).reminders)
-
     def claim_batch(self, now: dt.datetime, limit: int = DEFAULT_BATCH) -> ClaimBatch:
         """Claim up to ``limit`` students whose ``next_reminder_at <= now``, oldest first.
 
         In one transaction: each one's ``next_reminder_at`` moves to the next local day and an
         outbox row records the decision (``claimed``: to send; ``skipped``; ``expired``).
         """
-        now = _check_now(now)
-        outcomes: Counter[str] = Counter()
+        now = check_now(now)
+        outcomes: Counter[ClaimOutcome] = Counter()
         to_send: list[ClaimedReminder] = []
         with self._sessions() as session:
             repo.lock_for_claim(session)
@@ -262,9 +273,9 @@ class ReminderService:
             won = repo.advance(
                 session, [(p.student.user_id, p.scheduled_for, p.next_at) for p in plans]
             )
-            outcomes["lost"] = len(plans) - len(won)
+            outcomes[ClaimOutcome.LOST] = len(plans) - len(won)
             plans = [p for p in plans if p.student.user_id in won]
-            outcomes[BAD_ZONE] = sum(p.day_start is None for p in plans)
+            outcomes[ClaimOutcome.BAD_ZONE] = sum(p.day_start is None for p in plans)
             plans = [p for p in plans if p.day_start is not None]
             snoozed = self._snoozes(session, plans)
             work = self._workloads(session, plans, now)
@@ -294,9 +305,9 @@ class ReminderService:
                 if not repo.transition(
                     session, current, status=status, now=now, due_count=count, attempts=0
                 ):
-                    outcomes["lost"] += 1
+                    outcomes[ClaimOutcome.LOST] += 1
                     continue
-                outcomes[status.value] += 1
+                outcomes[ClaimOutcome(status.value)] += 1
                 if status is ReminderStatus.CLAIMED:
                     to_send.append(
                         _claimed(
@@ -312,9 +323,9 @@ class ReminderService:
             students_by_id = {p.student.user_id: p.student for p in plans}
             for new in new_rows:
                 if new.user_id not in inserted:
-                    outcomes["duplicate"] += 1
+                    outcomes[ClaimOutcome.DUPLICATE] += 1
                     continue
-                outcomes[new.status.value] += 1
+                outcomes[ClaimOutcome(new.status.value)] += 1
                 if new.status is ReminderStatus.CLAIMED:
                     to_send.append(
                         _claimed(
@@ -329,21 +340,16 @@ class ReminderService:
             session.commit()
         return ClaimBatch(tuple(to_send), len(students), +outcomes)
 
-    def pending_unsent(
-        self, now: dt.datetime, limit: int = DEFAULT_BATCH
-    ) -> list[ClaimedReminder]:
+    def reclaim_batch(self, now: dt.datetime, limit: int = DEFAULT_BATCH) -> ClaimBatch:
         """Take back prompts claimed and never settled, and failed ones due for a retry.
 
         A row still ``claimed`` after the lease belongs to a process that died: it is claimed
         again (new lease) and returned if still timely and still useful, else marked
         ``expired`` / ``skipped``; after ``max_attempts`` tries it is ``failed``.
+        ``examined < limit``: nothing else waits.
         """
-        return list(self.reclaim_batch(now, limit).reminders)
-
-    def reclaim_batch(self, now: dt.datetime, limit: int = DEFAULT_BATCH) -> ClaimBatch:
-        """:meth:`pending_unsent` with the counts (``examined < limit``: nothing else waits)."""
-        now = _check_now(now)
-        outcomes: Counter[str] = Counter()
+        now = check_now(now)
+        outcomes: Counter[ClaimOutcome] = Counter()
         to_send: list[ClaimedReminder] = []
         with self._sessions() as session:
             items = repo.unsettled(
@@ -352,7 +358,7 @@ class ReminderService:
                 retry_before=now - self.retry_delay,
                 snoozed_before=now - self.max_delay - self.lease,
                 limit=limit,
-                lock=repo.is_postgresql(session),
+                lock=True,
             )
             starts: dict[int, dt.datetime] = {}
             for current, student in items:
@@ -390,9 +396,9 @@ class ReminderService:
                 if not repo.transition(
                     session, current, status=status, now=now, due_count=count, attempts=attempts
                 ):
-                    outcomes["lost"] += 1
+                    outcomes[ClaimOutcome.LOST] += 1
                     continue
-                outcomes[status.value] += 1
+                outcomes[ClaimOutcome(status.value)] += 1
                 if status is ReminderStatus.CLAIMED:
                     to_send.append(
                         _claimed(
@@ -411,7 +417,7 @@ class ReminderService:
 
     def mark_sent(self, reminder_id: int, now: dt.datetime) -> bool:
         """Telegram accepted the prompt. False if the row was already marked sent."""
-        now = _check_now(now)
+        now = check_now(now)
         with self._sessions() as session:
             done = repo.settle(
                 session, reminder_id, status=ReminderStatus.SENT, now=now, sent=True
@@ -423,9 +429,9 @@ class ReminderService:
         """A send failed. With ``retry`` a later run tries again (``retry``), up to
         ``max_attempts`` tries in all, then ``failed``. Returns the row's status now
         (``sent`` if it was marked sent meanwhile)."""
-        now = _check_now(now)
+        now = check_now(now)
         with self._sessions() as session:
-            current = repo.row(session, reminder_id, lock=repo.is_postgresql(session))
+            current = repo.row(session, reminder_id, lock=True)
             if current is None:  # the student was forgotten meanwhile (rows cascade)
                 return ReminderStatus.FAILED
             if current.sent_at is not None:
@@ -443,7 +449,7 @@ class ReminderService:
     def mark_blocked(self, user_id: int, now: dt.datetime, reminder_id: int | None = None) -> None:
         """Telegram answered 403: set ``users.blocked_at`` and stop the prompts; the student
         comes back by writing to the bot (``UserService.register_telegram``)."""
-        now = _check_now(now)
+        now = check_now(now)
         with self._sessions() as session:
             repo.block_student(session, user_id, now)
             if reminder_id is not None:
@@ -458,16 +464,15 @@ class ReminderService:
         Only the latest prompt, sent less than 24 h ago, can be snoozed, and only to a time
         before the next regular prompt.
         """
-        now = _check_now(now)
+        now = check_now(now)
         if minutes <= 0:
             raise ValueError(f"minutes must be positive, got {minutes}")
         at = now + dt.timedelta(minutes=minutes)
         with self._sessions() as session:
-            locking = repo.is_postgresql(session)
-            student = repo.student(session, user_id, lock=locking)
+            student = repo.student(session, user_id, lock=True)
             if student is None or not student.can_be_prompted:
                 return SnoozeOutcome(SnoozeStatus.NOTHING_TO_SNOOZE)
-            current = repo.latest_row(session, user_id, lock=locking)
+            current = repo.latest_row(session, user_id, lock=True)
             if (
                 current is None
                 or current.status is not ReminderStatus.SENT
@@ -500,7 +505,7 @@ class ReminderService:
 
     def preview(self, now: dt.datetime, limit: int | None = 1000) -> list[PromptPreview]:
         """What :meth:`claim_batch` would decide for each due student now; changes nothing."""
-        now = _check_now(now)
+        now = check_now(now)
         with self._sessions() as session:
             students = repo.due_students(session, now, limit, lock=False)
             plans = [self._plan(student, now) for student in students]
@@ -521,14 +526,14 @@ class ReminderService:
                 day = current.local_date
                 day_start = local_day_start(day, student.timezone)
             count = 0
-            decision: str
+            decision: PreviewDecision
             if day_start is None:
-                decision = BAD_ZONE
+                decision = PreviewDecision.BAD_ZONE
             elif current is None and student.user_id in taken:
-                decision = ALREADY_PROMPTED
+                decision = PreviewDecision.ALREADY_PROMPTED
             else:
                 verdict, count = self._decide(student, plan.scheduled_for, day_start, now, work)
-                decision = verdict.value
+                decision = PreviewDecision(verdict.value)
             result.append(
                 PromptPreview(
                     user_id=student.user_id,
@@ -623,284 +628,3 @@ class ReminderService:
             new_cards_per_day=student.new_cards_per_day,
         )
         return decision, workload.prompt_count(student.new_cards_per_day)
-
-
-# -- sending --------------------------------------------------------------------------------
-
-
-class SendStatus(StrEnum):
-    SENT = "sent"
-    #: 403: the student blocked the bot (or deleted their account).
-    BLOCKED = "blocked"
-    #: 429: Telegram's flood control; wait ``retry_after`` seconds.
-    RETRY_AFTER = "retry_after"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True, slots=True)
-class SendResult:
-    """How Telegram answered one prompt (a :class:`Notifier` maps its errors to this)."""
-
-    status: SendStatus
-    retry_after: float = 0.0
-    error: str | None = None
-    #: For ``failed``: worth trying again later (network, 5xx) or not (400 bad request).
-    retry: bool = True
-
-    @classmethod
-    def sent(cls) -> SendResult:
-        return cls(SendStatus.SENT)
-
-    @classmethod
-    def blocked(cls) -> SendResult:
-        return cls(SendStatus.BLOCKED)
-
-    @classmethod
-    def retry_after_seconds(cls, seconds: float) -> SendResult:
-        return cls(SendStatus.RETRY_AFTER, retry_after=max(float(seconds), 0.0))
-
-    @classmethod
-    def failed(cls, error: str, *, retry: bool = True) -> SendResult:
-        return cls(SendStatus.FAILED, error=error, retry=retry)
-
-
-class Notifier(Protocol):
-    """What the Telegram layer implements to deliver a daily prompt."""
-
-    async def send_prompt(self, chat_id: int, language: str, due_count: int) -> SendResult:
-        """Send the prompt (with its « Réviser » / « Plus tard » buttons).
-
-        Telegram's answers come back as a :class:`SendResult` (403 → ``blocked``, 429 →
-        ``retry_after``, anything else → ``failed``), not as exceptions.
-        """
-        ...
-
-
-Sleep = Callable[[float], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class DispatchReport:
-    """What one :func:`dispatch_once` did.
-
-    Attributes:
-        claimed: new prompts claimed to send; ``resent``: prompts taken back from a run that
-            died or failed.
-        sent, blocked, retry_later, failed: how those sends ended.
-        not_sent: rows settled without a send, by reason (``skipped``, ``expired``,
-            ``duplicate``, …).
-        waits: each 429 ``retry_after`` waited out, in seconds.
-    """
-
-    claimed: int = 0
-    resent: int = 0
-    sent: int = 0
-    blocked: int = 0
-    retry_later: int = 0
-    failed: int = 0
-    not_sent: Mapping[str, int] = field(default_factory=dict)
-    waits: tuple[float, ...] = ()
-
-    def describe(self) -> str:
-        parts = [
-            f"{self.sent} rappel(s) envoyé(s)",
-            f"{self.blocked} bloqué(s)",
-            f"{self.retry_later} à réessayer",
-            f"{self.failed} en échec",
-        ]
-        parts += [f"{n} {_LABELS.get(k, k)}" for k, n in sorted(self.not_sent.items())]
-        return ", ".join(parts)
-
-
-class _FloodGate:
-    """Shared by one run's sends: a 429 pauses them all, and is waited out once, not once
-    per task that hit it."""
-
-    def __init__(self, sleep: Sleep) -> None:
-        self._sleep = sleep
-        self._lock = asyncio.Lock()
-        self._epoch = 0
-        self.waits: list[float] = []
-
-    async def enter(self) -> int:
-        """Wait while a 429 is being waited out; the epoch to hand to :meth:`wait_out`."""
-        async with self._lock:
-            return self._epoch
-
-    async def wait_out(self, seconds: float, epoch: int) -> None:
-        async with self._lock:
-            if self._epoch != epoch:
-                return  # someone waited since this send went out
-            await self._sleep(seconds)
-            self.waits.append(seconds)
-            self._epoch += 1
-
-
-async def _in_thread(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    # Database calls leave the event loop free to answer students during a big batch.
-    return await asyncio.to_thread(func, *args, **kwargs)
-
-
-async def dispatch_once(
-    service: ReminderService,
-    notifier: Notifier,
-    now: dt.datetime,
-    *,
-    sleep: Sleep = asyncio.sleep,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    batch_size: int = DEFAULT_BATCH,
-    rate_limit_waits: int = DEFAULT_RATE_LIMIT_WAITS,
-    max_batches: int = 1000,
-    clock: Callable[[], dt.datetime] | None = None,
-) -> DispatchReport:
-    """One run of the every-minute job: resend what was left over, then send what is due.
-
-    Batches of ``batch_size`` are claimed and sent one after the other, at most
-    ``concurrency`` sends at a time. A 429 pauses every send of the run for ``retry_after``
-    (through ``sleep``, injectable so tests never wait); after ``rate_limit_waits`` of them a
-    prompt is left for a later run, like any other failure. A 403 blocks the student.
-
-    Each claim and each outcome is stamped with ``clock()``: by default ``now`` plus the
-    (monotonic) time elapsed since the call, so that a run lasting minutes never stamps a
-    late batch with its start time (another process would take it for abandoned after the
-    lease). Tests pass ``clock=lambda: now``.
-    """
-    now = _check_now(now)
-    if clock is None:
-        started = time.monotonic()
-
-        def clock() -> dt.datetime:
-            return now + dt.timedelta(seconds=time.monotonic() - started)
-
-    gate = _FloodGate(sleep)
-    slots = asyncio.Semaphore(concurrency)
-    tally: Counter[str] = Counter()
-    not_sent: Counter[str] = Counter()
-
-    async def deliver(reminder: ClaimedReminder) -> None:
-        async with slots:
-            result = SendResult.failed("rate limited")
-            for attempt in range(rate_limit_waits + 1):
-                epoch = await gate.enter()
-                try:
-                    result = await notifier.send_prompt(
-                        reminder.chat_id, reminder.language, reminder.due_count
-                    )
-                except Exception as exc:  # a notifier bug must not stop the other sends
-                    log.exception("prompt %s: notifier raised", reminder.reminder_id)
-                    result = SendResult.failed(repr(exc))
-                if result.status is not SendStatus.RETRY_AFTER or attempt == rate_limit_waits:
-                    break
-                await gate.wait_out(result.retry_after, epoch)
-        if result.status is SendStatus.SENT:
-            await _in_thread(service.mark_sent, reminder.reminder_id, clock())
-            tally["sent"] += 1
-        elif result.status is SendStatus.BLOCKED:
-            await _in_thread(service.mark_blocked, reminder.user_id, clock(), reminder.reminder_id)
-            tally["blocked"] += 1
-        else:
-            if result.status is SendStatus.FAILED:
-                log.warning("prompt %s not sent: %s", reminder.reminder_id, result.error)
-            status = await _in_thread(
-                service.mark_failed, reminder.reminder_id, clock(), result.retry
-            )
-            tally["retry_later" if status is ReminderStatus.RETRY else "failed"] += 1
-
-    for resend, take in ((True, service.reclaim_batch), (False, service.claim_batch)):
-        for _ in range(max_batches):
-            batch = await _in_thread(take, clock(), batch_size)
-            tally["resent" if resend else "claimed"] += len(batch.reminders)
-            for reason, n in batch.outcomes.items():
-                if reason != ReminderStatus.CLAIMED.value:
-                    not_sent[reason] += n
-            async with asyncio.TaskGroup() as group:
-                for reminder in batch.reminders:
-                    group.create_task(deliver(reminder))
-            if batch.examined < batch_size:
-                break
-    return DispatchReport(
-        claimed=tally["claimed"],
-        resent=tally["resent"],
-        sent=tally["sent"],
-        blocked=tally["blocked"],
-        retry_later=tally["retry_later"],
-        failed=tally["failed"],
-        not_sent=+not_sent,
-        waits=tuple(gate.waits),
-    )
-
-
-# -- quizbot remind -------------------------------------------------------------------------
-
-_LABELS = {
-    Decision.SEND.value: "à relancer",
-    Decision.NOTHING_DUE.value: "rien à réviser",
-    Decision.STUDIED_TODAY.value: "a déjà révisé ce jour-là",
-    Decision.TOO_LATE.value: "trop en retard (rappel manqué)",
-    ALREADY_PROMPTED: "déjà relancé(e) ce jour-là",
-    BAD_ZONE: "fuseau horaire inconnu",
-    ReminderStatus.SKIPPED.value: "sauté(s) (rien à réviser ou déjà révisé)",
-    ReminderStatus.EXPIRED.value: "expiré(s)",
-    ReminderStatus.BLOCKED.value: "bloqué(s)",
-    ReminderStatus.FAILED.value: "abandonné(s)",
-    "duplicate": "déjà relancé(s) ce jour-là",
-    "lost": "pris par un autre processus",
-}
-
-
-def _local_time(preview: PromptPreview) -> str:
-    try:
-        return preview.scheduled_for.astimezone(ZoneInfo(preview.timezone)).strftime("%d/%m %H:%M")
-    except (ZoneInfoNotFoundError, ValueError):
-        return preview.scheduled_for.strftime("%d/%m %H:%M UTC")
-
-
-def format_preview(previews: Sequence[PromptPreview], now: dt.datetime) -> str:
-    """The dry-run report, in French, one line per student then a summary."""
-    when = _check_now(now).strftime("%Y-%m-%d %H:%M")
-    if not previews:
-        return f"Aucun rappel dû au {when} UTC."
-    lines = [f"Rappels dus au {when} UTC (aperçu : rien n'est envoyé ni enregistré) :"]
-    for p in previews:
-        label = _LABELS.get(p.decision, p.decision)
-        if p.decision == Decision.SEND.value:
-            label += f" — {p.due_count} question(s)"
-        if p.snoozed:
-            label += " (« Plus tard » demandé)"
-        name = f" {p.display_name}" if p.display_name else ""
-        lines.append(f"  n°{p.user_id}{name} ({p.timezone}, {_local_time(p)}) : {label}")
-    counts = Counter(p.decision for p in previews)
-    summary = ", ".join(f"{n} {_LABELS.get(k, k)}" for k, n in counts.most_common())
-    lines.append(f"{len(previews)} élève(s) : {summary}.")
-    return "\n".join(lines)
-
-
-def remind_command(
-    settings: Settings,
-    engine: Engine,
-    dry_run: bool,
-    now: dt.datetime,
-    *,
-    notifier: Notifier | None = None,
-    out: TextIO | None = None,
-) -> int:
-    """``quizbot remind [--dry-run]``: show (or, given a notifier, send) the prompts due now.
-
-    Returns the exit code. Without ``--dry-run`` a :class:`Notifier` is needed: the running
-    bot sends the prompts itself every minute, so this is for operators and tests.
-    """
-    out = out or sys.stdout
-    service = ReminderService.from_settings(make_session_factory(engine), settings)
-    if dry_run:
-        print(format_preview(service.preview(now, limit=None), now), file=out)
-        return 0
-    if notifier is None:
-        print(
-            "Les rappels sont envoyés par le bot lui-même (`quizbot run`), chaque minute ; "
-            "`quizbot remind --dry-run` montre qui serait relancé maintenant et pourquoi.",
-            file=sys.stderr,
-        )
-        return 1
-    report = asyncio.run(dispatch_once(service, notifier, now))
-    print(report.describe(), file=out)
-    return 0

@@ -19,7 +19,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine
 from telegram import BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes
@@ -47,7 +46,6 @@ from bot.tg.texts import EN, FR
 
 log = logging.getLogger(__name__)
 
-#: Update types the bot asks for (``my_chat_member`` tells when a student blocks the bot).
 #: Bot API connections kept open (PTB's default is 256).
 HTTP_POOL_SIZE = 8
 #: Worker threads for service calls on PostgreSQL. Two overlap one update's round trips with
@@ -55,17 +53,15 @@ HTTP_POOL_SIZE = 8
 #: per update, −25 % p95, docs/performance.md). The engine's pool (5) has room for them.
 SERVICE_THREADS_POSTGRES = 2
 
+#: Update types the bot asks for (``my_chat_member`` tells when a student blocks the bot).
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 
 def build_application(
-    settings: Settings,
-    engine: Engine,
-    *,
-    services: Services | None = None,
-    tuning: Tuning | None = None,
+    settings: Settings, services: Services, *, tuning: Tuning | None = None
 ) -> BotApplication:
-    """Build the bot: builder, services, handlers in order, jobs. Nothing runs yet."""
+    """Build the bot on ``services`` (:func:`bot.services.container.build_services`):
+    builder, handlers in order, jobs. Nothing runs yet."""
     tuning = tuning or Tuning()
     app: BotApplication = (
         ApplicationBuilder()
@@ -90,7 +86,7 @@ def build_application(
         .post_shutdown(stats.on_shutdown)  # stops the /stats chart process
         .build()
     )
-    app.bot_data.services = services or Services.create(settings, engine)
+    app.bot_data.services = services
     app.bot_data.tuning = tuning
 
     # Group -1, before everything: a student flooding the bot is slowed down (flood.py).
@@ -167,9 +163,9 @@ def webhook_path(settings: Settings) -> str:
     return urlsplit(settings.webhook_url).path.lstrip("/")
 
 
-def run_bot(settings: Settings, engine: Engine, *, webhook: bool = False) -> int:
+def run_bot(settings: Settings, services: Services, *, webhook: bool = False) -> int:
     """Run until SIGINT/SIGTERM: long polling, or the webhook server for several instances."""
-    app = build_application(settings, engine)
+    app = build_application(settings, services)
     if webhook:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         app.run_webhook(

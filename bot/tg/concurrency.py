@@ -6,9 +6,9 @@ concurrency between students and serialises each student's updates behind a FIFO
 
 The services are synchronous SQLAlchemy: :func:`run_sync` runs them in a worker thread so the
 event loop never blocks on the database, and runs them again when the database failed in a way
-that leaves nothing half-done (see :func:`is_transient_db_error`): a connection dropped (the
-pool then drops every connection older than the failure and reconnects), SQLite busy
-past its timeout, PostgreSQL restarting, a serialisation failure or a deadlock. Running a
+that leaves nothing half-done (see :func:`bot.db.errors.is_transient_db_error`): a connection
+dropped (the pool then drops every connection older than the failure and reconnects), SQLite
+busy past its timeout, PostgreSQL restarting, a serialisation failure or a deadlock. Running a
 service call twice is safe: each is one transaction that either committed or rolled back, and
 the calls whose outcome may be unknown (a connection lost during COMMIT) are idempotent —
 answers carry an idempotency key, imports compare content hashes, a day's prompt is unique per
@@ -20,14 +20,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import exc as sa_exc
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.services.errors import db_error_summary, is_transient_db_error
 
 log = logging.getLogger(__name__)
 
@@ -53,46 +53,11 @@ class DbRetry:
 #: The policy :func:`run_sync` uses (tests may shorten it).
 DB_RETRY = DbRetry()
 
-#: SQLSTATEs that mean "nothing was done, try again": serialisation failure, deadlock,
-#: administrator shutdown / crash shutdown / cannot connect now (a PostgreSQL restart).
-_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "57P01", "57P02", "57P03"})
-_SQLITE_TRANSIENT = ("locked", "busy", "unable to open", "disk i/o")
-
-
-def is_transient_db_error(error: BaseException) -> bool:
-    """A database failure after which the same transaction may simply be run again.
-
-    SQLAlchemy's ``OperationalError`` covers them (a lost or refused connection, SQLite's
-    "database is locked", PostgreSQL's serialisation failures and shutdowns); plus any error
-    on a connection SQLAlchemy has just invalidated, and the pool's own timeout. Integrity,
-    data and programming errors are bugs or bad data: never retried.
-    """
-    if isinstance(error, sa_exc.TimeoutError):  # no connection free in the pool
-        return True
-    if not isinstance(error, sa_exc.DBAPIError):
-        return False
-    if error.connection_invalidated:
-        return True
-    if isinstance(error.orig, sqlite3.OperationalError):
-        # SQLite also says OperationalError for "no such table" and syntax errors: bugs.
-        message = str(error.orig).lower()
-        return any(part in message for part in _SQLITE_TRANSIENT)
-    if isinstance(error, sa_exc.OperationalError):
-        return True
-    return getattr(error.orig, "sqlstate", None) in _TRANSIENT_SQLSTATES
-
-
-def db_error_summary(error: BaseException) -> str:
-    """One line about a database failure: the driver's first line, no SQL, no parameters."""
-    orig = getattr(error, "orig", None) or error
-    first = (str(orig).strip().splitlines() or [""])[0]
-    return f"{type(orig).__name__}: {first}"
-
 
 async def run_sync(func: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
     """Run a blocking service call in a worker thread and await its result.
 
-    A transient database failure (:func:`is_transient_db_error`) is retried up to
+    A transient database failure (:func:`~bot.db.errors.is_transient_db_error`) is retried up to
     ``DB_RETRY.attempts`` times in all; the last failure propagates to the error handler.
     """
     call = functools.partial(func, *args, **kwargs)

@@ -12,14 +12,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.config import Settings
-from bot.db.engine import make_session_factory
 from bot.services.classroom import ClassroomService
 from bot.services.clock import utcnow
+from bot.services.container import Services
 from bot.services.exports import ExportService
 from bot.services.importing import ImportService
 from bot.services.reminders import ReminderService
@@ -29,34 +28,6 @@ from bot.services.users import UserService
 from bot.services.views import UserView
 from bot.tg.concurrency import run_sync
 from bot.tg.texts import Texts, texts_for
-
-
-@dataclass(frozen=True, slots=True)
-class Services:
-    """Everything the handlers call; each service owns its transactions."""
-
-    settings: Settings
-    users: UserService
-    study: StudyService
-    importer: ImportService
-    stats: StatsService
-    reminders: ReminderService
-    classroom: ClassroomService
-    exports: ExportService
-
-    @classmethod
-    def create(cls, settings: Settings, engine: Engine) -> Services:
-        sessions = make_session_factory(engine)
-        return cls(
-            settings=settings,
-            users=UserService(sessions, settings),
-            study=StudyService(sessions),
-            importer=ImportService(sessions),
-            stats=StatsService(sessions),
-            reminders=ReminderService.from_settings(sessions, settings),
-            classroom=ClassroomService(sessions),
-            exports=ExportService(sessions),
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ import logging
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.services.reminders import SendResult
+from bot.services.dispatch import SendResult
 from bot.tg import keyboards
 from bot.tg.ratelimit import retry_after_seconds
 from bot.tg.texts import texts_for

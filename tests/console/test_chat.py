@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.console import texts
 from bot.console.chat import run_chat
 from bot.db.models import Presentation, Review, StudySession, User
+from bot.services.container import build_services
 
 DATA = Path(__file__).parent / "data" / "questions"
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
@@ -80,8 +81,7 @@ def settings(questions_dir: Path) -> Settings:
 
 def chat(settings: Settings, engine: Engine, script: Script, **kwargs: object) -> int:
     return run_chat(
-        settings,
-        engine,
+        build_services(settings, engine),
         user="léa",
         input_fn=script,
         output=script.out,

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from bot.services.container import build_services
 from bot.tg import flood
 from bot.tg.app import build_application, running
 from bot.tg.context import BotApplication
@@ -97,7 +98,9 @@ def clock() -> FakeClock:
 @pytest.fixture
 def app(bot_settings: Settings, bot_engine: Engine, clock: FakeClock) -> BotApplication:
     """The production wiring; the flood guard reads the test's clock."""
-    application = build_application(bot_settings, bot_engine, tuning=FAST)
+    application = build_application(
+        bot_settings, build_services(bot_settings, bot_engine), tuning=FAST
+    )
     flood.guard_of(application).clock = clock
     return application
 

@@ -34,8 +34,9 @@ from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.models import Base, Presentation, Reminder, Review, User
 from bot.services.clock import utcnow
+from bot.services.dispatch import dispatch_once
 from bot.services.importing import ImportService
-from bot.services.reminders import ReminderService, dispatch_once
+from bot.services.reminders import ReminderService
 from bot.services.users import UserService
 from bot.tg.notifier import TelegramNotifier
 from bot.tg.ratelimit import RetryingRateLimiter

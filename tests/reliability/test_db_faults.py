@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.models import Base
+from bot.services.container import build_services
 from bot.tg.app import build_application, running
 from bot.tg.context import BotApplication
 from bot.tg.texts import FR
@@ -42,7 +43,7 @@ async def bot_on(
     engine = make_engine(url, **engine_args)
     Base.metadata.create_all(engine)
     try:
-        app = build_application(settings, engine, tuning=FAST)
+        app = build_application(settings, build_services(settings, engine), tuning=FAST)
         spy = ErrorSpy().install(app)
         async with running(app):
             yield app, spy, make_session_factory(engine)

@@ -19,21 +19,13 @@ import pytest
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.cli import format_preview, remind_command
 from bot.config import load_settings
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.models import Card, Deck, DeckChoice, Question, Reminder, Review, User
 from bot.domain.reminders import ReminderStatus, local_date, next_reminder_at
-from bot.services.reminders import (
-    ClaimedReminder,
-    DispatchReport,
-    ReminderService,
-    SendResult,
-    SendStatus,
-    SnoozeStatus,
-    dispatch_once,
-    format_preview,
-    remind_command,
-)
+from bot.services.dispatch import DispatchReport, SendResult, SendStatus, dispatch_once
+from bot.services.reminders import ClaimedReminder, ReminderService, SnoozeStatus
 
 UTC = dt.UTC
 MAX_DELAY = dt.timedelta(hours=3)
@@ -317,8 +309,8 @@ async def test_claim_advances_to_next_local_day_and_records_the_outbox_row(
     uid = world.student(
         1, "Europe/Paris", dt.time(18), T0 - dt.timedelta(hours=1), cards_due=[PAST]
     )
-    assert service.claim_due(T0 - dt.timedelta(seconds=1)) == []
-    claimed = service.claim_due(T0)
+    assert list(service.claim_batch(T0 - dt.timedelta(seconds=1)).reminders) == []
+    claimed = list(service.claim_batch(T0).reminders)
     assert claimed == [
         ClaimedReminder(
             reminder_id=claimed[0].reminder_id,
@@ -331,7 +323,7 @@ async def test_claim_advances_to_next_local_day_and_records_the_outbox_row(
             attempts=0,
         )
     ]
-    assert service.claim_due(T0) == []  # already claimed: nothing twice
+    assert list(service.claim_batch(T0).reminders) == []  # already claimed: nothing twice
     assert world.user(uid).next_reminder_at == utc(2026, 3, 11, 17)
     [row] = world.rows(uid)
     assert (row.status, row.scheduled_for, row.claimed_at, row.sent_at) == (
@@ -403,7 +395,7 @@ async def test_no_new_cards_and_nothing_due_means_no_prompt(
     uid = world.student(
         1, "Europe/Paris", dt.time(18), T0 - dt.timedelta(hours=1), new_cards_per_day=0
     )
-    assert service.claim_due(T0) == []
+    assert list(service.claim_batch(T0).reminders) == []
     assert [r.status for r in world.rows(uid)] == ["skipped"]
 
 
@@ -482,7 +474,7 @@ async def test_restart_mid_batch_loses_and_repeats_nothing(
             chat, "Europe/Paris", dt.time(18), T0 - dt.timedelta(hours=1), cards_due=[PAST]
         )
     notifier = RecordingNotifier(now=T0)
-    claimed = service.claim_due(T0)
+    claimed = list(service.claim_batch(T0).reminders)
     assert len(claimed) == 10
     for reminder in claimed[:4]:  # four sent and recorded, then the process dies
         assert (await notifier.send_prompt(reminder.chat_id, "fr", 1)).status is SendStatus.SENT
@@ -508,7 +500,7 @@ async def test_crash_after_telegram_accepted_resends_unless_the_student_studied(
     a = world.student(1, "Europe/Paris", dt.time(18), T0 - dt.timedelta(hours=1), cards_due=[PAST])
     b = world.student(2, "Europe/Paris", dt.time(18), T0 - dt.timedelta(hours=1), cards_due=[PAST])
     notifier = RecordingNotifier(now=T0)
-    for reminder in service.claim_due(T0):
+    for reminder in list(service.claim_batch(T0).reminders):
         await notifier.send_prompt(reminder.chat_id, "fr", 1)  # no mark_sent: crash
     world.review(b, T0 + dt.timedelta(minutes=5))  # b followed the prompt
     await run(service, notifier, T0 + service.lease + dt.timedelta(minutes=1))
@@ -633,7 +625,7 @@ async def test_a_student_forgotten_during_the_send_breaks_nothing(
     uid = world.student(
         1, "Europe/Paris", dt.time(18), T0 - dt.timedelta(hours=1), cards_due=[PAST]
     )
-    [claimed] = service.claim_due(T0)
+    [claimed] = list(service.claim_batch(T0).reminders)
     with world.sessions() as s:  # UserService.forget: every row of the student goes
         s.execute(delete(User).where(User.id == uid))
         s.commit()
@@ -844,7 +836,7 @@ def test_dry_run_reports_a_day_already_prompted(
     uid = world.student(
         1, "Europe/Paris", dt.time(8), T0 - dt.timedelta(hours=12), cards_due=[PAST]
     )
-    service.claim_due(utc(2026, 3, 10, 7))
+    list(service.claim_batch(utc(2026, 3, 10, 7)).reminders)
     with world.sessions() as s:
         s.execute(update(User).where(User.id == uid).values(next_reminder_at=T0))
         s.commit()
@@ -870,4 +862,4 @@ def test_remind_with_a_notifier_sends(db_url: str, engine: Engine, world: World)
 
 def test_naive_now_is_refused(service: ReminderService) -> None:
     with pytest.raises(ValueError, match="aware"):
-        service.claim_due(dt.datetime(2026, 3, 10, 17))
+        list(service.claim_batch(dt.datetime(2026, 3, 10, 17)).reminders)

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from bot.services.container import build_services
 from bot.tg.app import build_application, running
 from bot.tg.context import BotApplication
 from tests.support.fake_telegram import FakeTelegram
@@ -36,7 +37,7 @@ async def tg() -> AsyncIterator[FakeTelegram]:
 
 @pytest.fixture
 def app(bot_settings: Settings, bot_engine: Engine) -> BotApplication:
-    return build_application(bot_settings, bot_engine, tuning=FAST)
+    return build_application(bot_settings, build_services(bot_settings, bot_engine), tuning=FAST)
 
 
 @pytest.fixture

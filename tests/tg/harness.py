@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.db.engine import make_engine
 from bot.db.models import Base, Review, User
+from bot.services.container import build_services
 from bot.tg.app import build_application, running
 from bot.tg.context import BotApplication, Tuning
 from tests.support.fake_telegram import FakeTelegram, FakeUser, button_data
@@ -67,7 +68,7 @@ async def bot_running(
         settings = make_settings(tg, db_url, questions_dir)
         engine = make_schema(settings)
         try:
-            app = build_application(settings, engine, tuning=FAST)
+            app = build_application(settings, build_services(settings, engine), tuning=FAST)
             async with running(app):
                 yield tg, app
         finally:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.db.models import Review
+from bot.services.container import build_services
 from bot.tg.app import build_application, running
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.tg.decks import SUEZ
@@ -25,12 +26,16 @@ async def test_a_typed_answer_after_a_restart_is_graded_once(
     student: FakeUser,
     db: sessionmaker[Session],
 ) -> None:
-    async with running(build_application(bot_settings, bot_engine, tuning=FAST)):
+    async with running(
+        build_application(bot_settings, build_services(bot_settings, bot_engine), tuning=FAST)
+    ):
         student.send_command("/quiz")
         await student.wait_for_message(QUESTION)
 
     # A new process on the same database: its user_data knows nothing of the question.
-    async with running(build_application(bot_settings, bot_engine, tuning=FAST)):
+    async with running(
+        build_application(bot_settings, build_services(bot_settings, bot_engine), tuning=FAST)
+    ):
         mark = last_id(tg, student)
         typed = student.send_text("1956")
         verdict = await student.wait_for_message("Bravo", after=mark)

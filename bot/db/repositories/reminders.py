@@ -1,6 +1,7 @@
 """Reads and writes behind the daily prompts. Functions take a Session and never commit.
 
-Claiming differs by engine (the service picks with ``session.get_bind().dialect.name``):
+Claiming differs by engine, and only this module knows it (callers ask for ``lock=True``
+when they will update what they read):
 
 * PostgreSQL: :func:`due_students` / :func:`unsettled` lock the rows they return with
   ``FOR UPDATE SKIP LOCKED``, so concurrent dispatchers take disjoint batches; the updates
@@ -43,14 +44,12 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.db.models import (
     UNSETTLED_REMINDERS,
-    Card,
-    Deck,
     DeckChoice,
-    Question,
     Reminder,
     Review,
     User,
 )
+from bot.db.repositories import rules
 from bot.domain.reminders import ReminderStatus, Workload
 
 
@@ -157,7 +156,7 @@ def _db(session: Session) -> Connection:
     return session.connection()
 
 
-def is_postgresql(session: Session) -> bool:
+def _is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
@@ -171,7 +170,7 @@ def _member(
     PostgreSQL gets one array parameter (``= ANY(:ids)``): 500 placeholders would be
     rendered, cast and parsed again on every execution.
     """
-    if is_postgresql(session):
+    if _is_postgresql(session):
         return column == any_(bindparam(None, list(ids), type_=postgresql.ARRAY(Integer)))
     return column.in_(list(ids))
 
@@ -224,7 +223,7 @@ def lock_for_claim(session: Session) -> None:
     write instead of waiting.) PostgreSQL locks the rows themselves (``FOR UPDATE SKIP
     LOCKED`` in :func:`due_students`): nothing to do.
     """
-    if not is_postgresql(session):
+    if not _is_postgresql(session):
         session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -280,9 +279,10 @@ def workloads(
 ) -> dict[int, Workload]:
     """Due cards, unseen questions and latest answer of each student: four queries a batch.
 
-    The same rules as the study service: a card is due when ``due <= now``, unsuspended, its
-    question and deck live and the deck not switched off; a question is new when the student
-    has no card for it. ``last_review_at`` only looks at answers in ``[reviews_since, now]``.
+    The study service's rules, from :mod:`bot.db.repositories.rules`: due cards are
+    :func:`~bot.db.repositories.rules.due_card`; a question is new when it is studyable
+    (live, deck not switched off) and the student has no card for it. ``last_review_at``
+    only looks at answers in ``[reviews_since, now]``.
     """
     if not user_ids:
         return {}
@@ -292,10 +292,12 @@ def workloads(
         deck_id: count
         for deck_id, count in _db(session)
         .execute(
-            select(Question.deck_id, func.count(Question.id))
-            .join(Deck, Deck.id == Question.deck_id)
-            .where(Question.retired_at.is_(None), Deck.retired_at.is_(None))
-            .group_by(Question.deck_id)
+            select(rules.questions.c.deck_id, func.count(rules.questions.c.id))
+            .select_from(
+                rules.questions.join(rules.decks, rules.decks.c.id == rules.questions.c.deck_id)
+            )
+            .where(rules.live_question())
+            .group_by(rules.questions.c.deck_id)
         )
         .all()
     }
@@ -304,34 +306,37 @@ def workloads(
         _db(session)
         .execute(
             select(DeckChoice.user_id, DeckChoice.deck_id).where(
-                _member(session, DeckChoice.user_id, ids), DeckChoice.enabled.is_(False)
+                _member(session, DeckChoice.user_id, ids), rules.switched_off()
             )
         )
         .all()
     ):
         disabled[uid].add(deck_id)
+    # Cards on studyable questions, and the due ones among them: the study service's rules
+    # (bot.db.repositories.rules), with the student taken from each card.
+    owner = rules.cards.c.user_id
     due: dict[int, int] = defaultdict(int)
     carded: dict[int, int] = defaultdict(int)
-    due_now = Card.due <= now
-    for uid, deck_id, n_due, n_cards in (
+    for uid, n_due, n_cards in (
         _db(session)
         .execute(
             select(
-                Card.user_id,
-                Question.deck_id,
-                func.count(Card.id).filter(due_now, Card.suspended_at.is_(None)),
-                func.count(Card.id),
+                owner,
+                func.count(rules.cards.c.id).filter(rules.due_card(owner, now)),
+                func.count(rules.cards.c.id),
             )
-            .join(Question, Question.id == Card.question_id)
-            .where(_member(session, Card.user_id, ids), Question.retired_at.is_(None))
-            .group_by(Card.user_id, Question.deck_id)
+            .select_from(
+                rules.cards.join(
+                    rules.questions, rules.questions.c.id == rules.cards.c.question_id
+                ).join(rules.decks, rules.decks.c.id == rules.questions.c.deck_id)
+            )
+            .where(_member(session, owner, ids), rules.studyable(owner))
+            .group_by(owner)
         )
         .all()
     ):
-        if deck_id not in deck_sizes or (uid in disabled and deck_id in disabled[uid]):
-            continue
-        due[uid] += n_due
-        carded[uid] += n_cards
+        due[uid] = n_due
+        carded[uid] = n_cards
     last_review: dict[int, dt.datetime] = {
         uid: at
         for uid, at in _db(session)
@@ -387,7 +392,7 @@ def insert_rows(session: Session, rows: Sequence[NewRow], now: dt.datetime) -> d
     """
     if not rows:
         return {}
-    if is_postgresql(session):
+    if _is_postgresql(session):
         params: dict[str, Any] = {
             "claimed_at": now,
             "users": [row.user_id for row in rows],

@@ -29,15 +29,23 @@ choices = cast(Table, DeckChoice.__table__)
 cards = cast(Table, Card.__table__)
 
 
+def live_question() -> ColumnElement[bool]:
+    """The question and its deck are live (not retired), for everybody."""
+    return and_(questions.c.retired_at.is_(None), decks.c.retired_at.is_(None))
+
+
+def switched_off() -> ColumnElement[bool]:
+    """A ``deck_choices`` row that switches its deck off for its student."""
+    return choices.c.enabled.is_(False)
+
+
 def studyable(user_id: ColumnElement[Any]) -> ColumnElement[bool]:
     """The question and its deck are live and the student ``user_id`` has not switched the
     deck off."""
-    switched_off = exists().where(
-        choices.c.user_id == user_id,
-        choices.c.deck_id == questions.c.deck_id,
-        choices.c.enabled.is_(False),
+    off = exists().where(
+        choices.c.user_id == user_id, choices.c.deck_id == questions.c.deck_id, switched_off()
     )
-    return and_(questions.c.retired_at.is_(None), decks.c.retired_at.is_(None), not_(switched_off))
+    return and_(live_question(), not_(off))
 
 
 def due_card(

@@ -12,7 +12,8 @@ from telegram import ChatMember, Update
 from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler
 
 from bot.services.clock import utcnow
-from bot.services.reminders import SnoozeStatus, dispatch_once
+from bot.services.dispatch import dispatch_once
+from bot.services.reminders import SnoozeStatus
 from bot.tg import commands, keyboards, render
 from bot.tg.concurrency import run_sync
 from bot.tg.context import BotApplication, BotContext
@@ -45,7 +46,7 @@ async def daily_prompts(context: BotContext) -> None:
     """Every minute: send the prompts that are due (claimed in the database)."""
     report = await dispatch_once(context.reminders, TelegramNotifier(context.bot), utcnow())
     if report.claimed or report.resent:
-        log.info("daily prompts: %s", report.describe())
+        log.info("daily prompts: %s", report)
 
 
 async def pause(update: Update, context: BotContext) -> None:

@@ -1,5 +1,5 @@
 """``python -m tests.reliability.procs.remind DATABASE_URL API_URL TOKEN NOW``: one run of the
-daily-prompt job (:func:`bot.services.reminders.dispatch_once`) as the bot runs it — PTB's bot
+daily-prompt job (:func:`bot.services.dispatch.dispatch_once`) as the bot runs it — PTB's bot
 with the bot's rate limiter, :class:`~bot.tg.notifier.TelegramNotifier` — at ``NOW`` (ISO)."""
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ import sys
 
 from telegram.ext import ExtBot
 
+from bot.cli import describe_dispatch
 from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
-from bot.services.reminders import ReminderService, dispatch_once
+from bot.services.dispatch import dispatch_once
+from bot.services.reminders import ReminderService
 from bot.tg.notifier import TelegramNotifier
 from bot.tg.ratelimit import RetryingRateLimiter
 
@@ -25,7 +27,7 @@ async def run(url: str, api_url: str, token: str, now: dt.datetime) -> None:
     async with bot:
         print("SENDING", flush=True)
         report = await dispatch_once(service, TelegramNotifier(bot), now)
-    print(f"DONE {report.describe()}", flush=True)
+    print(f"DONE {describe_dispatch(report)}", flush=True)
     engine.dispose()
 
 
