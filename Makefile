@@ -21,8 +21,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/mypy bot
+	BIN=$(BIN) .ci/lint
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'

@@ -26,9 +26,10 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 from bot.config import ConfigError, Settings
 from bot.content.deckfile import DeckFormatError
 from bot.services.clock import utcnow
+from bot.services.container import Services
 from bot.tg import commands, flood
 from bot.tg.concurrency import PerUserUpdateProcessor, run_sync
-from bot.tg.context import BotApplication, BotContext, BotData, Services, Tuning, UserState
+from bot.tg.context import BotApplication, BotContext, BotData, Tuning, UserState
 from bot.tg.errors import on_error
 from bot.tg.handlers import (
     decks,

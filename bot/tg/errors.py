@@ -11,7 +11,7 @@ Failures that reach it, and what happens:
   timeouts) left after :class:`~bot.tg.ratelimit.RetryingRateLimiter`'s retries: one warning
   line, no traceback (an outage is not a bug); the user gets the generic message if Telegram
   lets us send it.
-* a transient database failure (:func:`~bot.tg.concurrency.is_transient_db_error`) left after
+* a transient database failure (:func:`~bot.db.errors.is_transient_db_error`) left after
   :func:`~bot.tg.concurrency.run_sync`'s retries: one warning line (the driver's message, no
   SQL); a student whose answer could not be saved is told so and asked to try again — the
   answer's buttons are still there, and the idempotency key makes a retry count once.
@@ -36,8 +36,9 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.services.clock import utcnow
+from bot.services.errors import db_error_summary, is_transient_db_error
 from bot.tg import keyboards
-from bot.tg.concurrency import DB_RETRY, db_error_summary, is_transient_db_error, run_sync
+from bot.tg.concurrency import DB_RETRY, run_sync
 from bot.tg.context import BotContext
 from bot.tg.texts import Texts, texts_for
 

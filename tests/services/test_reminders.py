@@ -276,7 +276,7 @@ async def test_a_week_of_prompts_once_per_local_day_only_when_something_is_due(
     for _, at, count in notifier.sent:
         assert count > 0
         assert (at.minute % 30, at.second) == (0, 0)
-    assert len(notifier.sent) == len(set((c, a.date()) for c, a, _ in notifier.sent))
+    assert len(notifier.sent) == len({(c, a.date()) for c, a, _ in notifier.sent})
 
     assert world.user(gone).blocked_at == utc(2026, 3, 25, 8)
     assert world.user(gone).next_reminder_at is None

@@ -288,9 +288,8 @@ def workloads(
         return {}
     ids = list(user_ids)
     # Live decks and their live questions: a few rows, read once per batch.
-    deck_sizes: dict[int, int] = {
-        deck_id: count
-        for deck_id, count in _db(session)
+    deck_sizes: dict[int, int] = dict(
+        _db(session)
         .execute(
             select(rules.questions.c.deck_id, func.count(rules.questions.c.id))
             .select_from(
@@ -300,7 +299,7 @@ def workloads(
             .group_by(rules.questions.c.deck_id)
         )
         .all()
-    }
+    )
     disabled: dict[int, set[int]] = defaultdict(set)
     for uid, deck_id in (
         _db(session)
@@ -337,9 +336,8 @@ def workloads(
     ):
         due[uid] = n_due
         carded[uid] = n_cards
-    last_review: dict[int, dt.datetime] = {
-        uid: at
-        for uid, at in _db(session)
+    last_review: dict[int, dt.datetime] = dict(
+        _db(session)
         .execute(
             select(Review.user_id, func.max(Review.reviewed_at))
             .where(
@@ -350,7 +348,7 @@ def workloads(
             .group_by(Review.user_id)
         )
         .all()
-    }
+    )
     all_live = sum(deck_sizes.values())
     result = {}
     for uid in ids:
@@ -401,15 +399,14 @@ def insert_rows(session: Session, rows: Sequence[NewRow], now: dt.datetime) -> d
             "statuses": [row.status.value for row in rows],
             "counts": [row.due_count for row in rows],
         }
-        return {uid: rid for uid, rid in _db(session).execute(_pg_insert, params).all()}
+        return dict(_db(session).execute(_pg_insert, params).all())
     stmt = (
         sqlite.insert(_reminders)
         .on_conflict_do_nothing(index_elements=["user_id", "local_date"])
         .returning(_reminders.c.user_id, _reminders.c.id)
     )
-    return {
-        uid: rid
-        for uid, rid in _db(session)
+    return dict(
+        _db(session)
         .execute(
             stmt,
             [
@@ -426,7 +423,7 @@ def insert_rows(session: Session, rows: Sequence[NewRow], now: dt.datetime) -> d
             ],
         )
         .all()
-    }
+    )
 
 
 def rows_on(session: Session, pairs: Iterable[tuple[int, dt.date]]) -> dict[int, OutboxRow]:
