@@ -318,7 +318,7 @@ class StudyService:
                     shown = self._show(store, user_id, now, after)
                     summary = None
                     if shown is None:
-                        summary = _summary(store, user_id, now, close=True)
+                        summary = _close_run(store, user_id, now)
                     session.commit()
                     return AnswerStep(outcome, next=shown, summary=summary)
                 except IntegrityError:
@@ -484,15 +484,11 @@ class StudyService:
 
     # -- summaries --------------------------------------------------------------------------
 
-    def summary(self, user_id: int, now: dt.datetime) -> SessionSummary:
-        """The open run's figures (zeros when none) and when something is next to study."""
-        with self._sessions() as session:
-            return _summary(StudyStore(session), user_id, now, close=False)
-
     def end_session(self, user_id: int, now: dt.datetime) -> SessionSummary:
-        """Close the open run and return its figures."""
+        """Close the open run and return its figures (zeros when none), and when something is
+        next to study."""
         with self._sessions() as session:
-            summary = _summary(StudyStore(session), user_id, now, close=True)
+            summary = _close_run(StudyStore(session), user_id, now)
             session.commit()
             return summary
 
@@ -610,7 +606,8 @@ def _recorded(shown: Showing, graded: _Graded, counts: tuple[int, int]) -> _Reco
     return outcome, _Next(run, deck, practice, shown.timezone, shown.new_cards_per_day)
 
 
-def _summary(store: StudyStore, user_id: int, now: dt.datetime, *, close: bool) -> SessionSummary:
+def _close_run(store: StudyStore, user_id: int, now: dt.datetime) -> SessionSummary:
+    """Close the student's open run (if any) and sum it up."""
     student = store.student_and_open_run(user_id)
     if student is None:
         raise UserNotFound(user_id)
@@ -619,10 +616,8 @@ def _summary(store: StudyStore, user_id: int, now: dt.datetime, *, close: bool) 
     if run is None:
         return SessionSummary(answered=0, correct=0, next_due=next_due)
     deck_slug = store.deck_slug(run.deck_id) if run.deck_id is not None else None
-    ended_at = run.ended_at
-    if close:
-        ended_at = max(now, run.started_at)
-        store.close_run(run.id, ended_at)
+    ended_at = max(now, run.started_at)
+    store.close_run(run.id, ended_at)
     return SessionSummary(
         answered=run.answered,
         correct=run.correct,

@@ -247,7 +247,7 @@ def test_new_cards_come_back_at_local_midnight(
     run_through(study, session_factory, user, dt.datetime(2026, 3, 10, 20, 0, tzinfo=UTC))
     midnight = dt.datetime(2026, 3, 11, 7, 0, tzinfo=UTC)  # 00:00 in Los Angeles (UTC-7)
 
-    summary = study.summary(user, midnight - dt.timedelta(hours=2))
+    summary = study.end_session(user, midnight - dt.timedelta(hours=2))
     assert summary.next_due == midnight
     assert study.next_question(user, midnight - dt.timedelta(seconds=1)) is None
     assert study.next_question(user, midnight) is not None
@@ -685,7 +685,7 @@ def test_practice_logs_answers_and_leaves_cards_alone(
     assert summary.deck_slug == "d"
     # Practice answers are not first answers: the daily limit is untouched (a new question
     # is ready now).
-    assert study.summary(user, NOW).next_due == NOW
+    assert study.end_session(user, NOW).next_due == NOW
 
 
 # -- choices ------------------------------------------------------------------------------
@@ -760,13 +760,12 @@ def test_a_run_is_tracked_and_summarised(
     user = add_user(session_factory)
     ids = add_deck(session_factory, "d", [("q0", 0), ("q1", 1)])
     card_id = add_review_card(session_factory, user, ids["q0"], NOW - dt.timedelta(days=1))
-    assert study.summary(user, NOW).answered == 0
+    assert study.end_session(user, NOW).answered == 0
 
     shown = study.next_question(user, NOW)
     assert shown is not None
     step = study.answer_open_and_next(user, "2006", NOW, idempotency_key="k1")
     assert step.next is not None and step.next.session_answered == 1
-    assert study.summary(user, NOW).answered == 1
     last = study.answer_open_and_next(user, "1990", NOW, idempotency_key="k2")
 
     # Nothing left now: the answer closed the run and summed it up.
