@@ -90,6 +90,7 @@ def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     from bot.content.deckfile import DeckFormatError
     from bot.db.engine import make_session_factory
+    from bot.reports import describe_import
     from bot.services.clock import utcnow
     from bot.services.importing import ImportService
 
@@ -102,7 +103,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
             print(problem)
         print(f"{len(exc.problems)} erreur(s) : la base n'a pas été modifiée.", file=sys.stderr)
         return 1
-    print(report.describe())
+    print(describe_import(report))
     return 0
 
 

@@ -53,19 +53,6 @@ class DeckStatus(StrEnum):
     UNCHANGED = "unchanged"
 
 
-_STATUS_LABELS = {
-    DeckStatus.NEW: "nouveau paquet",
-    DeckStatus.RESTORED: "paquet rétabli",
-    DeckStatus.UPDATED: "paquet mis à jour",
-    DeckStatus.RETIRED: "paquet retiré : fichier absent",
-}
-
-
-def _count(n: int, singular: str, plural: str) -> str:
-    # French: 0 and 1 take the singular.
-    return f"{n} {singular if n < 2 else plural}"
-
-
 @dataclass(frozen=True, slots=True)
 class DeckReport:
     """One deck's outcome. ``added + updated + unchanged`` is the number of questions in its file.
@@ -88,20 +75,6 @@ class DeckReport:
         return bool(self.added or self.updated or self.retired) or (
             self.status is not DeckStatus.UNCHANGED
         )
-
-    def describe(self) -> str:
-        """« slug : 12 ajoutées, 1 modifiée, 0 retirée, 40 inchangées »."""
-        label = _STATUS_LABELS.get(self.status)
-        name = f"{self.slug} ({label})" if label else self.slug
-        counts = ", ".join(
-            (
-                _count(self.added, "ajoutée", "ajoutées"),
-                _count(self.updated, "modifiée", "modifiées"),
-                _count(self.retired, "retirée", "retirées"),
-                _count(self.unchanged, "inchangée", "inchangées"),
-            )
-        )
-        return f"{name} : {counts}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,12 +109,6 @@ class ImportReport:
             if report.slug == slug:
                 return report
         raise KeyError(slug)
-
-    def describe(self) -> str:
-        """One French line per deck."""
-        if not self.decks:
-            return "Aucun paquet de questions."
-        return "\n".join(deck.describe() for deck in self.decks)
 
 
 @dataclass(frozen=True, slots=True)

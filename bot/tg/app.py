@@ -25,6 +25,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot.config import ConfigError, Settings
 from bot.content.deckfile import DeckFormatError
+from bot.reports import describe_import
 from bot.services.clock import utcnow
 from bot.services.container import Services
 from bot.tg import commands, flood
@@ -132,7 +133,7 @@ async def import_questions(services: Services) -> None:
             "\n".join(str(p) for p in exc.problems),
         )
         return
-    log.info("questions imported from %s:\n%s", folder, report.describe())
+    log.info("questions imported from %s:\n%s", folder, describe_import(report))
 
 
 async def publish_commands(app: BotApplication, settings: Settings) -> None:

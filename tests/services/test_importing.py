@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.content.deckfile import DeckFormatError
 from bot.db.models import Base, Card, Deck, Question, Review, User
 from bot.db.repositories import content
+from bot.reports import describe_deck, describe_import
 from bot.services.importing import DeckReport, DeckStatus, ImportReport, ImportService
 
 T0 = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
@@ -126,7 +127,7 @@ def test_first_import_adds_every_question_in_file_order(
     report = ImportService(session_factory).import_paths([folder], T0)
 
     assert (
-        report.describe()
+        describe_import(report)
         == "suez (nouveau paquet) : 3 ajoutées, 0 modifiée, 0 retirée, 0 inchangée"
     )
     assert report.changed
@@ -155,7 +156,7 @@ def test_second_import_changes_nothing(session_factory: Factory, tmp_path: Path)
 
     assert dump(session_factory) == before
     assert not report.changed
-    assert report.describe() == (
+    assert describe_import(report) == (
         "rome : 0 ajoutée, 0 modifiée, 0 retirée, 1 inchangée\n"
         "suez : 0 ajoutée, 0 modifiée, 0 retirée, 2 inchangées"
     )
@@ -197,7 +198,7 @@ def test_edited_question_keeps_its_row_card_and_reviews(
 
     assert counts(report.deck("suez")) == (0, 1, 0, 2)
     assert report.deck("suez").status is DeckStatus.UPDATED  # the deck's hash changed
-    assert report.describe() == (
+    assert describe_import(report) == (
         "suez (paquet mis à jour) : 0 ajoutée, 1 modifiée, 0 retirée, 2 inchangées"
     )
     new = question_rows(session_factory, "suez")
@@ -310,7 +311,7 @@ def test_deck_whose_file_is_gone_is_retired_then_restored(
         DeckReport("suez", "Paquet suez", unchanged=1),
         DeckReport("rome", "Paquet rome", retired=2, status=DeckStatus.RETIRED),
     )
-    assert report.describe() == (
+    assert describe_import(report) == (
         "suez : 0 ajoutée, 0 modifiée, 0 retirée, 1 inchangée\n"
         "rome (paquet retiré : fichier absent) : 0 ajoutée, 0 modifiée, 2 retirées, 0 inchangée"
     )
@@ -500,7 +501,7 @@ def test_import_bytes_syncs_its_deck_only(session_factory: Factory, tmp_path: Pa
             ),
         )
     )
-    assert report.describe() == (
+    assert describe_import(report) == (
         "suez (paquet mis à jour) : 1 ajoutée, 1 modifiée, 1 retirée, 0 inchangée"
     )
     rows = question_rows(session_factory, "suez")
@@ -623,7 +624,7 @@ def _slugs(report: ImportReport) -> set[str]:
     ],
 )
 def test_deck_report_describe(report: DeckReport, line: str) -> None:
-    assert report.describe() == line
+    assert describe_deck(report) == line
 
 
 def test_report_changed_and_totals() -> None:
@@ -632,4 +633,4 @@ def test_report_changed_and_totals() -> None:
     assert ImportReport((same, DeckReport("b", "B", status=DeckStatus.RETIRED))).changed
     report = ImportReport((DeckReport("a", "A", 1, 2, 3, 4), DeckReport("b", "B", 1, 1, 1, 1)))
     assert (report.added, report.updated, report.retired, report.unchanged) == (2, 3, 4, 5)
-    assert ImportReport().describe() == "Aucun paquet de questions."
+    assert describe_import(ImportReport()) == "Aucun paquet de questions."

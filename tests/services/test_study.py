@@ -715,7 +715,7 @@ def test_choices_are_shuffled_per_showing_and_stable_for_a_token(
         orders.add(shown.choices)
     assert len(orders) > 1
     with session_factory() as s:
-        stored = dict(s.execute(select(Presentation.token, Presentation.choices)))
+        stored = dict(s.execute(select(Presentation.token, Presentation.choices)).all())
     assert all(tuple(stored[shown.token]) == shown.choices for shown in showings if shown)
 
     current = showings[-1]

@@ -16,6 +16,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.content.deckfile import YAML_SUFFIXES, DeckFormatError
 from bot.domain.reminders import local_date
+from bot.reports import describe_import
 from bot.services.classroom import HARDEST_MIN_ANSWERS, ClassOverview
 from bot.services.clock import utcnow
 from bot.services.importing import ImportReport
@@ -218,6 +219,6 @@ async def _send_problems(context: BotContext, student: Student, exc: DeckFormatE
 async def _send_report(
     context: BotContext, student: Student, template: str, report: ImportReport
 ) -> None:
-    lines = template.format(report=report.describe()).split("\n")
+    lines = template.format(report=describe_import(report)).split("\n")
     for text in render.split(lines):
         await send(context, student.chat_id, text)
