@@ -146,12 +146,15 @@ def run_study(
             kind, given = answer_for(shown, rng)
             key = f"bench:q:{uid}:{round_}:{now.timestamp()}"
             with Clock() as k:
+                # The services' one answer flow also shows the next question.
                 if kind == "choice":
-                    outcome = h.study.answer_choice(
+                    outcome = h.study.answer_choice_and_next(
                         uid, shown.token, given, now, idempotency_key=key
-                    )
+                    ).outcome
                 else:
-                    outcome = h.study.answer(uid, shown.token, given, now, idempotency_key=key)
+                    outcome = h.study.answer_open_and_next(
+                        uid, given, now, token=shown.token, idempotency_key=key
+                    ).outcome
             t.add("record an answer", k.wall, k.cpu)
             t.add(f"  of which {kind}", k.wall, k.cpu)
             assert outcome.status.value == "recorded", outcome
@@ -259,9 +262,11 @@ def breakdown(h: Harness, students: list[int], clock: list[dt.datetime]) -> list
         kind, given = answer_for(shown, rng)
         key = f"bench:b:{uid}:{clock[0].timestamp()}"
         if kind == "choice":
-            h.study.answer_choice(uid, shown.token, given, clock[0], idempotency_key=key)
+            h.study.answer_choice_and_next(uid, shown.token, given, clock[0], idempotency_key=key)
         else:
-            h.study.answer(uid, shown.token, given, clock[0], idempotency_key=key)
+            h.study.answer_open_and_next(
+                uid, given, clock[0], token=shown.token, idempotency_key=key
+            )
 
     def stats(uid: int) -> None:
         h.stats.student(uid, clock[0])
