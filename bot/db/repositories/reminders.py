@@ -108,11 +108,11 @@ UNSETTLED = (
     ReminderStatus.RETRY.value,
     ReminderStatus.SNOOZED.value,
 )
-#: The predicate of the partial index that would make :func:`unsettled` independent of the
-#: outbox's history (docs/performance.md). Rendered as literals, word for word: SQLite uses
-#: a partial index only when the query repeats its WHERE terms with the same constants.
-# The partial index ix_reminders_unsettled is declared with this very text (bot.db.models);
-# PostgreSQL uses a partial index only when the query repeats its predicate.
+#: The predicate of the partial index ``ix_reminders_unsettled`` (migration 0003,
+#: ``bot.db.models``), which keeps :func:`unsettled` independent of the outbox's history
+#: (docs/performance.md). The query repeats it word for word, as literals: SQLite and
+#: PostgreSQL use a partial index only when the query's WHERE implies its predicate, and
+#: SQLite only sees that for the same constants.
 UNSETTLED_PREDICATE = UNSETTLED_REMINDERS
 
 _STUDENT_COLUMNS = (
