@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from bot.content.deckfile import YAML_SUFFIXES as YAML_SUFFIXES  # the names an upload may have
 from bot.content.deckfile import DeckFormatError, DeckProblem, load_deck_bytes, load_decks
 from bot.db.errors import WRITE_CONFLICTS, db_error_summary
 from bot.db.repositories.content import (

@@ -33,9 +33,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
-
+from bot.db.errors import IntegrityError
 from bot.db.repositories.study import (
     Candidate,
     NewReview,
@@ -45,6 +43,7 @@ from bot.db.repositories.study import (
     StudentRun,
     StudyStore,
 )
+from bot.db.session import Session, sessionmaker
 from bot.domain.deck import FALSE_ANSWER, TRUE_ANSWER, Question, QuestionKind
 from bot.domain.grading import Grade, Verdict, grade
 from bot.domain.reminders import local_date, local_day_start
