@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.config import Settings
@@ -172,7 +173,9 @@ class BotContext(CallbackContext[ExtBot[int], UserState, dict[Any, Any], BotData
         user = await run_sync(
             self.users.register_telegram,
             tg_user.id,
-            chat.id,
+            # Only a private chat is the student's own: a command in a class group must not
+            # move their daily prompt and their quiz into the group.
+            chat.id if chat.type == ChatType.PRIVATE else None,
             tg_user.full_name,
             tg_user.language_code,
             utcnow(),
