@@ -112,6 +112,14 @@ class ReviewStep:
 
 
 @dataclass(frozen=True, slots=True)
+class SavedUpload:
+    report: ImportReport
+    path: Path
+    #: The earlier version of the file, kept (None: there was none).
+    backup: Path | None
+
+
+@dataclass(frozen=True, slots=True)
 class Published:
     draft: DraftView
     path: Path
@@ -465,6 +473,47 @@ class DraftService:
         with self._sessions() as session:
             view = self._get(DraftStore(session), draft_id)
         return Published(view, path, report, len(check.questions))
+
+    def set_class(self, draft_id: int, teacher_id: int, class_id: int | None) -> DraftView:
+        """The class the draft will be published for (None: every student)."""
+        with self._sessions() as session:
+            store = DraftStore(session)
+            self._mine(store, draft_id, teacher_id)
+            classes = ClassStore(session)
+            if class_id is not None and classes.teacher_role(class_id, teacher_id) is None:
+                raise NotTeacherOfClass(class_id, teacher_id)
+            store.change(draft_id, {"class_id": class_id})
+            session.commit()
+            return self._get(store, draft_id)
+
+    def save_upload(
+        self, data: bytes, file_name: str, questions_dir: Path, now: dt.datetime
+    ) -> SavedUpload:
+        """A question file sent by a teacher goes into the questions folder, then is imported
+        from there, so the folder and the database agree (the next start-up or /recharger
+        imports the teacher's version, not an older copy). The file it replaces (the one that
+        holds the same deck id, else ``publies/<deck id>.yaml``) is kept as ``.bak``.
+        ``DeckFormatError`` (nothing written, nothing imported) when the file is invalid."""
+        deck = load_deck_bytes(data, file_name)
+        with self._sessions() as session:
+            stored = DraftStore(session).deck_source_file(deck.slug)
+        folder = questions_dir.resolve()
+        path = folder / PUBLISHED_DIR / f"{deck.slug}.yaml"
+        if stored:
+            candidate = Path(stored)
+            if not candidate.is_absolute():
+                candidate = Path.cwd() / candidate
+            candidate = candidate.resolve()
+            if candidate.is_relative_to(folder) and candidate.suffix.lower() in (".yaml", ".yml"):
+                path = candidate
+        path.parent.mkdir(parents=True, exist_ok=True)
+        backup = write_keeping_backup(path, data.decode("utf-8-sig"))
+        try:
+            report = self._importer.import_paths([path], now)
+        except BaseException:
+            restore_backup(path, backup)
+            raise
+        return SavedUpload(report, path, backup)
 
     # --- helpers --------------------------------------------------------------------------
 

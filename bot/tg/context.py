@@ -17,9 +17,11 @@ from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.config import Settings
+from bot.services.classes import ClassService
 from bot.services.classroom import ClassroomService
 from bot.services.clock import utcnow
 from bot.services.container import Services
+from bot.services.drafts import DraftService
 from bot.services.exports import ExportService
 from bot.services.importing import ImportService
 from bot.services.reminders import ReminderService
@@ -46,11 +48,13 @@ class Tuning:
 class BotData:
     """``bot_data``: the services bundle and the timings, set by the wiring after ``build()``."""
 
-    __slots__ = ("_services", "tuning")
+    __slots__ = ("_services", "generation", "tuning")
 
     def __init__(self) -> None:
         self._services: Services | None = None
         self.tuning = Tuning()
+        #: The question generator's worker process (bot.tg.handlers.drafts starts it).
+        self.generation: Any = None
 
     @property
     def services(self) -> Services:
@@ -156,6 +160,14 @@ class BotContext(CallbackContext[ExtBot[int], UserState, dict[Any, Any], BotData
     @property
     def exports(self) -> ExportService:
         return self.services.exports
+
+    @property
+    def classes(self) -> ClassService:
+        return self.services.classes
+
+    @property
+    def drafts(self) -> DraftService:
+        return self.services.drafts
 
     def is_teacher(self, update: Update) -> bool:
         user = update.effective_user

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.models import DeckDraft, DraftItem, SchoolClass
+from bot.db.models import Deck, DeckDraft, DraftItem, SchoolClass
 from bot.domain.deck import Question, QuestionKind
 
 PENDING = "pending"
@@ -157,6 +157,10 @@ class DraftStore:
     def by_slug(self, teacher_id: int, slug: str) -> StoredDraft | None:
         found = self._drafts(DeckDraft.teacher_id == teacher_id, DeckDraft.slug == slug)
         return found[-1] if found else None
+
+    def deck_source_file(self, slug: str) -> str | None:
+        """Where the deck ``slug`` was imported from (as the import service stored it)."""
+        return self._session.scalar(select(Deck.source_file).where(Deck.slug == slug))
 
     def source_text(self, draft_id: int) -> str | None:
         return self._session.scalar(select(DeckDraft.source_text).where(DeckDraft.id == draft_id))

@@ -62,7 +62,7 @@ def studyable_questions(user_id: int) -> Select[int]:
         select(Question.id)
         .join(Deck, Deck.id == Question.deck_id)
         .where(Question.retired_at.is_(None), Deck.retired_at.is_(None), not_(disabled))
-        .where(available(literal(user_id), Question.deck_id))
+        .where(available(literal(user_id), Question.__table__.c.deck_id))
     )
 
 
