@@ -16,15 +16,16 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain.reminders import local_date
 from bot.services.classes import STUDENT, TEACHER, ClassView, InvalidClassName, JoinStatus
+from bot.services.classroom import HARDEST_MIN_ANSWERS, ClassOverview
 from bot.services.clock import utcnow
 from bot.services.views import ClassNotFound, NotTeacherOfClass
 from bot.tg import commands, render
 from bot.tg.concurrency import run_sync
 from bot.tg.context import BotApplication, BotContext, Student
 from bot.tg.handlers import start as start_handlers
-from bot.tg.handlers.teacher import overview_lines
 from bot.tg.messaging import answer_query, edit_or_send, query_message_id, send
 from bot.tg.render import fit_label
+from bot.tg.texts import Texts
 from bot.tg.texts.classes import ClassTexts, class_texts
 
 # Callback data: cl:<action>:<class id> (v view, i invite, r renew, t co-teacher link,
@@ -200,6 +201,9 @@ async def class_button(update: Update, context: BotContext) -> None:
     _, action, raw_id = (data or "cl:v:0").split(":")
     class_id = int(raw_id)
     now = utcnow()
+    if not await run_sync(context.classes.is_teacher_of, class_id, student.id):
+        await answer_query(update, t.not_your_class)
+        return
     try:
         if action == "v":
             await answer_query(update)
@@ -326,3 +330,49 @@ async def link_button(update: Update, context: BotContext) -> None:
     await edit_or_send(
         context, chat.id, query_message_id(update), t.link_done.format(name=found.name)
     )
+
+
+def overview_lines(t: Texts, overview: ClassOverview) -> list[str]:
+    lines = [
+        t.class_title.format(
+            active=overview.active_students,
+            total=overview.students,
+            answers=overview.answers,
+            accuracy=_percent(overview.accuracy),
+        ),
+        "",
+    ]
+    if overview.decks:
+        lines.append(t.class_decks)
+        for deck in overview.decks:
+            title = render.fit(deck.deck_title, 80)
+            if not deck.answers:
+                lines.append(t.class_deck_idle.format(deck=title))
+                continue
+            lines.append(
+                t.class_deck_line.format(
+                    deck=title,
+                    active=deck.active_students,
+                    answers=deck.answers,
+                    accuracy=_percent(deck.accuracy),
+                )
+            )
+        lines.append("")
+    if not overview.hardest:
+        return [*lines, t.class_no_data]
+    lines.append(t.class_hardest.format(min=HARDEST_MIN_ANSWERS))
+    for rank, question in enumerate(overview.hardest, start=1):
+        prompt = render.fit(render.display_prompt(question.prompt), 120)
+        lines.append(
+            t.class_hardest_line.format(
+                rank=rank,
+                prompt=prompt,
+                rate=round(question.error_rate * 100),
+                answers=question.answers,
+            )
+        )
+    return lines
+
+
+def _percent(ratio: float | None) -> str:
+    return "—" if ratio is None else f"{round(ratio * 100)} %"

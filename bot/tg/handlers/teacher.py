@@ -20,7 +20,6 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.content.deckfile import YAML_SUFFIXES, DeckFormatError
 from bot.reports import describe_import
-from bot.services.classroom import HARDEST_MIN_ANSWERS, ClassOverview
 from bot.services.clock import utcnow
 from bot.services.importing import ImportReport
 from bot.tg import commands, render
@@ -97,52 +96,6 @@ async def reload(update: Update, context: BotContext) -> None:
         [folder],
         utcnow(),
     )
-
-
-def overview_lines(t: Texts, overview: ClassOverview) -> list[str]:
-    lines = [
-        t.class_title.format(
-            active=overview.active_students,
-            total=overview.students,
-            answers=overview.answers,
-            accuracy=_percent(overview.accuracy),
-        ),
-        "",
-    ]
-    if overview.decks:
-        lines.append(t.class_decks)
-        for deck in overview.decks:
-            title = render.fit(deck.deck_title, 80)
-            if not deck.answers:
-                lines.append(t.class_deck_idle.format(deck=title))
-                continue
-            lines.append(
-                t.class_deck_line.format(
-                    deck=title,
-                    active=deck.active_students,
-                    answers=deck.answers,
-                    accuracy=_percent(deck.accuracy),
-                )
-            )
-        lines.append("")
-    if not overview.hardest:
-        return [*lines, t.class_no_data]
-    lines.append(t.class_hardest.format(min=HARDEST_MIN_ANSWERS))
-    for rank, question in enumerate(overview.hardest, start=1):
-        prompt = render.fit(render.display_prompt(question.prompt), 120)
-        lines.append(
-            t.class_hardest_line.format(
-                rank=rank,
-                prompt=prompt,
-                rate=round(question.error_rate * 100),
-                answers=question.answers,
-            )
-        )
-    return lines
-
-
-def _percent(ratio: float | None) -> str:
-    return "—" if ratio is None else f"{round(ratio * 100)} %"
 
 
 def _refusal(
