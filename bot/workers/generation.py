@@ -205,7 +205,7 @@ class GenerationWorker:
             seconds = time.monotonic() - started
             if message is None:  # the child is gone (killed, out of memory, crashed)
                 code = await self._reap()
-                reason = "memory" if code in (3, -9) else "crash"
+                reason = "memory" if code == 3 else "crash"
                 return GenerationResult(job.key, None, reason, f"exit {code}", seconds)
             event = message.get("event")
             if event == "ready":  # a prewarm finished
