@@ -298,15 +298,11 @@ def test_classes_revision_keeps_existing_data_and_downgrades(db_url: str) -> Non
                 {"t": T0},
             )
             conn.execute(
-                text(
-                    "INSERT INTO class_members (class_id, user_id, joined_at) VALUES (1, 1, :t)"
-                ),
+                text("INSERT INTO class_members (class_id, user_id, joined_at) VALUES (1, 1, :t)"),
                 {"t": T0},
             )
             conn.execute(
-                text(
-                    "INSERT INTO class_decks (class_id, deck_id, assigned_at) VALUES (1, 1, :t)"
-                ),
+                text("INSERT INTO class_decks (class_id, deck_id, assigned_at) VALUES (1, 1, :t)"),
                 {"t": T0},
             )
             conn.execute(
