@@ -257,3 +257,127 @@ class Reminder(Base):
     status: Mapped[str] = mapped_column(String(16), default="claimed")
     due_count: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- Classes and drafts (revision 0004) ------------------------------------------------------
+
+
+class SchoolClass(Base):
+    """A teacher's class (« 3e B »); students join it with an invite link."""
+
+    __tablename__ = "classes"
+    __table_args__ = (UniqueConstraint("owner_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
+class ClassTeacher(Base):
+    """Who teaches a class: its owner (``role`` ``owner``) and the co-teachers (``co``)."""
+
+    __tablename__ = "class_teachers"
+
+    class_id: Mapped[int] = mapped_column(
+        ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(16), default="co")
+    added_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
+class ClassMember(Base):
+    """A student of a class (a student may be in several)."""
+
+    __tablename__ = "class_members"
+
+    class_id: Mapped[int] = mapped_column(
+        ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    joined_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
+class ClassDeck(Base):
+    """A deck assigned to a class. A deck without any row here is for everybody."""
+
+    __tablename__ = "class_decks"
+
+    class_id: Mapped[int] = mapped_column(
+        ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True
+    )
+    deck_id: Mapped[int] = mapped_column(
+        ForeignKey("decks.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    assigned_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
+class ClassInvite(Base):
+    """An invite code (``/start <code>``): ``role`` ``student`` joins, ``teacher`` co-teaches."""
+
+    __tablename__ = "class_invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    role: Mapped[str] = mapped_column(String(16), default="student")
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class ClassChat(Base):
+    """A Telegram group chat linked to a class (``/lier``), for the group game."""
+
+    __tablename__ = "class_chats"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    linked_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
+class DeckDraft(Base):
+    """A generated deck waiting for its teacher's review; never studied until published."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="SET NULL"))
+    slug: Mapped[str] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(String(256))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    source_text: Mapped[str] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    deck_id: Mapped[int | None] = mapped_column(ForeignKey("decks.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
+class DraftItem(Base):
+    """One generated question of a draft and its review state (``pending`` … ``deleted``)."""
+
+    __tablename__ = "draft_items"
+    __table_args__ = (UniqueConstraint("draft_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    key: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    prompt: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    accept: Mapped[list[str]] = mapped_column(default=list)
+    distractors: Mapped[list[str]] = mapped_column(default=list)
+    explanation: Mapped[str | None] = mapped_column(Text)
+    source_sentence: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=_now)

@@ -9,7 +9,9 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.db.engine import make_session_factory
+from bot.services.classes import ClassService
 from bot.services.classroom import ClassroomService
+from bot.services.drafts import DraftService
 from bot.services.exports import ExportService
 from bot.services.importing import ImportService
 from bot.services.reminders import ReminderService
@@ -30,19 +32,24 @@ class Services:
     reminders: ReminderService
     classroom: ClassroomService
     exports: ExportService
+    classes: ClassService
+    drafts: DraftService
 
     @classmethod
     def create(cls, settings: Settings, engine: Engine) -> Services:
         sessions = make_session_factory(engine)
+        importer = ImportService(sessions)
         return cls(
             settings=settings,
             users=UserService(sessions, settings),
             study=StudyService(sessions),
-            importer=ImportService(sessions),
+            importer=importer,
             stats=StatsService(sessions),
             reminders=ReminderService.from_settings(sessions, settings),
             classroom=ClassroomService(sessions),
             exports=ExportService(sessions),
+            classes=ClassService(sessions),
+            drafts=DraftService(sessions, importer),
         )
 
 

@@ -33,7 +33,9 @@ from bot.tg.concurrency import PerUserUpdateProcessor, run_sync
 from bot.tg.context import BotApplication, BotContext, BotData, Tuning, UserState
 from bot.tg.errors import on_error
 from bot.tg.handlers import (
+    classes,
     decks,
+    drafts,
     forget,
     info,
     preferences,
@@ -85,7 +87,7 @@ def build_application(
         # connections short (it was 11 % of the bot's CPU with PTB's default of 256).
         .connection_pool_size(HTTP_POOL_SIZE)
         .post_init(on_startup)
-        .post_shutdown(stats.on_shutdown)  # stops the /stats chart process
+        .post_shutdown(on_shutdown)  # stops the chart and generation processes
         .build()
     )
     app.bot_data.services = services
@@ -94,6 +96,8 @@ def build_application(
     # Group -1, before everything: a student flooding the bot is slowed down (flood.py).
     flood.register(app)
     # Handlers, tried in this order within group 0 (the first that matches wins):
+    classes.register(app)  # /start <invite code>, /nouvelleclasse, /classe, /quitter, /lier
+    drafts.register(app)  # texts sent by teachers, /generer, /brouillons, the review
     start.register(app)  # /start and the onboarding buttons
     preferences.register(app)  # /reglages, its buttons, typed time zone / time replies
     decks.register(app)  # /decks and the deck switches
@@ -119,6 +123,12 @@ async def on_startup(app: BotApplication) -> None:
     )
     await import_questions(services)
     await publish_commands(app, services.settings)
+    await drafts.on_startup(app)  # drafts cut by a stop, queued ones, the worker's prewarm
+
+
+async def on_shutdown(app: BotApplication) -> None:
+    await stats.on_shutdown(app)
+    await drafts.on_shutdown(app)
 
 
 async def import_questions(services: Services) -> None:

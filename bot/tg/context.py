@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.config import Settings
+from bot.services.classes import ClassService
 from bot.services.classroom import ClassroomService
 from bot.services.clock import utcnow
 from bot.services.container import Services
+from bot.services.drafts import DraftService
 from bot.services.exports import ExportService
 from bot.services.importing import ImportService
 from bot.services.reminders import ReminderService
@@ -45,11 +48,13 @@ class Tuning:
 class BotData:
     """``bot_data``: the services bundle and the timings, set by the wiring after ``build()``."""
 
-    __slots__ = ("_services", "tuning")
+    __slots__ = ("_services", "generation", "tuning")
 
     def __init__(self) -> None:
         self._services: Services | None = None
         self.tuning = Tuning()
+        #: The question generator's worker process (bot.tg.handlers.drafts starts it).
+        self.generation: Any = None
 
     @property
     def services(self) -> Services:
@@ -156,6 +161,14 @@ class BotContext(CallbackContext[ExtBot[int], UserState, dict[Any, Any], BotData
     def exports(self) -> ExportService:
         return self.services.exports
 
+    @property
+    def classes(self) -> ClassService:
+        return self.services.classes
+
+    @property
+    def drafts(self) -> DraftService:
+        return self.services.drafts
+
     def is_teacher(self, update: Update) -> bool:
         user = update.effective_user
         return user is not None and user.id in self.settings.teacher_ids
@@ -172,7 +185,9 @@ class BotContext(CallbackContext[ExtBot[int], UserState, dict[Any, Any], BotData
         user = await run_sync(
             self.users.register_telegram,
             tg_user.id,
-            chat.id,
+            # Only a private chat is the student's own: a command in a class group must not
+            # move their daily prompt and their quiz into the group.
+            chat.id if chat.type == ChatType.PRIVATE else None,
             tg_user.full_name,
             tg_user.language_code,
             utcnow(),

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, case, exists, func, not_, select
+from sqlalchemy import Select, and_, case, exists, func, literal, not_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Card, Deck, DeckChoice, Question, Review, User
+from bot.db.repositories.rules import available
 from bot.domain.stats import CardRecord, ReviewRecord
 
 
@@ -61,6 +62,7 @@ def studyable_questions(user_id: int) -> Select[int]:
         select(Question.id)
         .join(Deck, Deck.id == Question.deck_id)
         .where(Question.retired_at.is_(None), Deck.retired_at.is_(None), not_(disabled))
+        .where(available(literal(user_id), Question.__table__.c.deck_id))
     )
 
 
