@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.db.engine import make_session_factory
 from bot.services.classroom import ClassroomService
 from bot.services.exports import ExportService
+from bot.services.game import GameService, TeachersAnywhere
 from bot.services.importing import ImportService
 from bot.services.reminders import ReminderService
 from bot.services.stats import StatsService
@@ -30,6 +31,7 @@ class Services:
     reminders: ReminderService
     classroom: ClassroomService
     exports: ExportService
+    games: GameService
 
     @classmethod
     def create(cls, settings: Settings, engine: Engine) -> Services:
@@ -43,6 +45,7 @@ class Services:
             reminders=ReminderService.from_settings(sessions, settings),
             classroom=ClassroomService(sessions),
             exports=ExportService(sessions),
+            games=GameService(sessions, TeachersAnywhere(settings.teacher_ids)),
         )
 
 

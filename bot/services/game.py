@@ -154,6 +154,23 @@ class PollToSend:
     seconds: int
 
 
+class NextStatus(StrEnum):
+    #: ``poll`` is to be sent now.
+    ASK = "ask"
+    #: The current poll is still open: wait for it to close.
+    OPEN = "open"
+    #: Every question was asked and closed: the game is to be finished.
+    DONE = "done"
+    #: The game has ended (stopped, or finished by another caller).
+    ENDED = "ended"
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    status: NextStatus
+    poll: PollToSend | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class AnswerOutcome:
     status: AnswerStatus
@@ -336,25 +353,28 @@ class GameService:
 
     # -- questions ----------------------------------------------------------------------------
 
-    def next_question(self, game_id: int) -> PollToSend | None:
-        """The poll to send now: the next question once the current one is closed, or the
-        current one again if its poll never went out (a restart in between). None when
-        there is nothing to send: the game ended, every question was asked, or the current
-        poll is still open."""
+    def next_question(self, game_id: int) -> NextStep:
+        """What comes next: the next question's poll once the current one is closed (or the
+        current one again if its poll never went out: a restart in between), or why none."""
         with self._sessions() as session:
             store = GameStore(session)
             game = store.game(game_id)
             if game is None or not game.running:
-                return None
+                return NextStep(NextStatus.ENDED)
             current = store.question_at(game_id, game.current) if game.current >= 0 else None
             if current is not None and current.closed_at is None:
-                return None if current.poll_id is not None else _poll(game, current)
+                if current.poll_id is not None:
+                    return NextStep(NextStatus.OPEN)
+                return NextStep(NextStatus.ASK, _poll(game, current))
             position = game.current + 1
-            if position >= game.question_count or not store.advance(game_id, position):
-                return None
+            if position >= game.question_count:
+                return NextStep(NextStatus.DONE)
+            if not store.advance(game_id, position):
+                return NextStep(NextStatus.OPEN)  # another caller moved on meanwhile
             question = store.question_at(game_id, position)
+            assert question is not None  # every position below question_count exists
             session.commit()
-            return None if question is None else _poll(game, question)
+            return NextStep(NextStatus.ASK, _poll(game, question))
 
     def poll_sent(
         self, game_question_id: int, poll_id: str, message_id: int, now: dt.datetime

@@ -42,6 +42,9 @@ FORGET = Command("oublier", "forget")
 HELP = Command("aide", "help")
 RELOAD = Command("recharger", "reload", teacher=True)
 CLASS = Command("classe", "class", teacher=True)
+GAME = Command("jeu", "game", teacher=True)
+#: Not in the menus: said in a group during a game (a teacher stops it).
+GAME_STOP = Command("stop", "stop", teacher=True)
 
 #: In menu and help order.
 COMMANDS: tuple[Command, ...] = (
@@ -57,6 +60,7 @@ COMMANDS: tuple[Command, ...] = (
     HELP,
     RELOAD,
     CLASS,
+    GAME,
 )
 STUDENT_COMMANDS = tuple(c for c in COMMANDS if not c.teacher)
 TEACHER_COMMANDS = tuple(c for c in COMMANDS if c.teacher)

@@ -21,6 +21,7 @@ EN = Texts(
         "aide": "show this help",
         "recharger": "reload the questions folder",
         "classe": "class overview per deck, hardest questions, CSV export",
+        "jeu": "live class game in the group (quiz polls)",
     },
     help_title="Here is what I can do:",
     help_teacher_title="For teachers:",

@@ -21,6 +21,7 @@ FR = Texts(
         "aide": "afficher cette aide",
         "recharger": "recharger le dossier de questions",
         "classe": "la classe par paquet, questions difficiles, export CSV",
+        "jeu": "jeu en classe dans le groupe (sondages quiz)",
     },
     help_title="Voici ce que je sais faire :",
     help_teacher_title="Pour les profs :",
