@@ -83,7 +83,7 @@ async def test_a_quiz_poll_is_sent_and_its_votes_arrive_as_poll_answers(
         ({"correct_option_ids": [2]}, "correct option"),
         ({"open_period": dt.timedelta(seconds=4)}, "open period"),
         ({"open_period": dt.timedelta(seconds=601)}, "open period"),
-        ({"explanation": "e" * 201}, "(?i)explanation"),
+        ({"explanation": "e" * 201}, r"(?i)explanation"),
     ],
 )
 async def test_send_poll_checks_what_telegram_checks(
@@ -104,7 +104,7 @@ async def test_members_rights_and_member_count(tg: FakeTelegram, bot: Bot) -> No
     tg.set_bot_member(GROUP, "restricted", can_send_polls=False)
     restricted = await bot.get_chat_member(GROUP, tg.bot_id)
     assert restricted.status == ChatMember.RESTRICTED
-    with pytest.raises(BadRequest, match="(?i)not enough rights"):
+    with pytest.raises(BadRequest, match=r"(?i)not enough rights"):
         await quiz(bot)
     tg.set_bot_member(GROUP, "administrator")
     assert (await bot.get_chat_member(GROUP, tg.bot_id)).status == ChatMember.ADMINISTRATOR

@@ -15,6 +15,7 @@ import datetime as dt
 import random
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -134,9 +135,9 @@ async def until(check: Callable[[], object], timeout: float = 10.0, what: str = 
     del what
 
 
-def scalar(db: sessionmaker[Session], statement: object) -> object:
+def scalar(db: sessionmaker[Session], statement: Any) -> Any:
     with db() as session:
-        return session.scalar(statement)  # type: ignore[call-overload]
+        return session.scalar(statement)
 
 
 def answers_to(db: sessionmaker[Session], poll_id: str) -> int:
@@ -146,7 +147,7 @@ def answers_to(db: sessionmaker[Session], poll_id: str) -> int:
         .join(GameQuestion, GameQuestion.id == GameAnswer.game_question_id)
         .where(GameQuestion.poll_id == poll_id)
     )
-    return int(scalar(db, statement) or 0)  # type: ignore[call-overload]
+    return int(scalar(db, statement) or 0)
 
 
 def asked_at(db: sessionmaker[Session], poll_id: str) -> dt.datetime | None:
