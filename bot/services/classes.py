@@ -17,12 +17,14 @@ import csv
 import datetime as dt
 import io
 import secrets
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.db.errors import IntegrityError
 from bot.db.repositories.classes import ClassStore, StoredClass
+from bot.db.repositories.users import UserStore
 from bot.db.session import SessionFactory
 from bot.services.views import ClassNotFound, DeckNotFound, NotTeacherOfClass, ServiceError
 
@@ -350,3 +352,32 @@ class ClassService:
         if store.teacher_role(class_id, teacher_id) is None:
             raise NotTeacherOfClass(class_id, teacher_id)
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class ClassGameAccess:
+    """Who may run the class game in a group, and on which decks (``GameAccess`` of
+    :mod:`bot.services.game`).
+
+    In a group linked to a class (``/lier``): the class's teachers only (owner and
+    co-teachers, whether or not in ``TEACHER_IDS``), on the class's decks. In a group with no
+    class: any teacher of ``TEACHER_IDS``, on every live deck.
+    """
+
+    sessions: SessionFactory
+    teacher_ids: Collection[int]
+
+    def may_run(self, chat_id: int, telegram_id: int) -> bool:
+        with self.sessions() as session:
+            store = ClassStore(session)
+            class_id = store.class_of_chat(chat_id)
+            if class_id is None:
+                return telegram_id in self.teacher_ids
+            user = UserStore(session).by_telegram_id(telegram_id)
+            return user is not None and store.teacher_role(class_id, user.id) is not None
+
+    def deck_slugs(self, chat_id: int) -> Sequence[str] | None:
+        with self.sessions() as session:
+            store = ClassStore(session)
+            class_id = store.class_of_chat(chat_id)
+            return None if class_id is None else [d.slug for d in store.decks(class_id)]

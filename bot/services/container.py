@@ -9,10 +9,11 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.db.engine import make_session_factory
-from bot.services.classes import ClassService
+from bot.services.classes import ClassGameAccess, ClassService
 from bot.services.classroom import ClassroomService
 from bot.services.drafts import DraftService
 from bot.services.exports import ExportService
+from bot.services.game import GameService
 from bot.services.importing import ImportService
 from bot.services.reminders import ReminderService
 from bot.services.stats import StatsService
@@ -34,6 +35,7 @@ class Services:
     exports: ExportService
     classes: ClassService
     drafts: DraftService
+    games: GameService
 
     @classmethod
     def create(cls, settings: Settings, engine: Engine) -> Services:
@@ -50,6 +52,7 @@ class Services:
             exports=ExportService(sessions),
             classes=ClassService(sessions),
             drafts=DraftService(sessions, importer),
+            games=GameService(sessions, ClassGameAccess(sessions, settings.teacher_ids)),
         )
 
 

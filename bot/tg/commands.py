@@ -47,6 +47,9 @@ NEW_CLASS = Command("nouvelleclasse", "newclass", teacher=True)
 GENERATE = Command("generer", "generate", teacher=True)
 DRAFTS = Command("brouillons", "drafts", teacher=True)
 LINK = Command("lier", "link", teacher=True)
+GAME = Command("jeu", "game", teacher=True)
+#: Not in the menus: said in a group during a game (a teacher stops it).
+GAME_STOP = Command("stop", "stop", teacher=True)
 
 #: In menu and help order.
 COMMANDS: tuple[Command, ...] = (
@@ -67,6 +70,7 @@ COMMANDS: tuple[Command, ...] = (
     GENERATE,
     DRAFTS,
     LINK,
+    GAME,
 )
 STUDENT_COMMANDS = tuple(c for c in COMMANDS if not c.teacher)
 TEACHER_COMMANDS = tuple(c for c in COMMANDS if c.teacher)

@@ -23,6 +23,7 @@ from bot.services.clock import utcnow
 from bot.services.container import Services
 from bot.services.drafts import DraftService
 from bot.services.exports import ExportService
+from bot.services.game import GameService
 from bot.services.importing import ImportService
 from bot.services.reminders import ReminderService
 from bot.services.stats import StatsService
@@ -31,6 +32,17 @@ from bot.services.users import UserService
 from bot.services.views import UserView
 from bot.tg.concurrency import run_sync
 from bot.tg.texts import Texts, texts_for
+
+
+@dataclass(frozen=True, slots=True)
+class GameTuning:
+    """The class game's pace in a group (Telegram: about 20 messages a minute per group)."""
+
+    group_messages: int = 20  # messages at most in any ``group_window``, per group
+    group_window: float = 60.0  # seconds
+    min_interval: float = 1.0  # seconds between two messages in one chat
+    pause: float = 3.0  # after a question's result, before the next poll (time to read)
+    grace: float = 1.0  # after a poll's time, for the last votes in flight
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +55,7 @@ class Tuning:
     flood_retries: int = 3  # 429s retried after their retry_after
     reminder_interval: float = 60.0  # the daily-prompt job's period, seconds
     reminder_first: float | None = None  # first run after this many seconds (None: interval)
+    game: GameTuning = GameTuning()  # the class game in groups (bot.tg.handlers.game)
 
 
 class BotData:
@@ -168,6 +181,10 @@ class BotContext(CallbackContext[ExtBot[int], UserState, dict[Any, Any], BotData
     @property
     def drafts(self) -> DraftService:
         return self.services.drafts
+
+    @property
+    def games(self) -> GameService:
+        return self.services.games
 
     def is_teacher(self, update: Update) -> bool:
         user = update.effective_user

@@ -261,3 +261,33 @@ def test_a_draft_sent_back_as_a_file_replaces_its_items(
     drafts.start(interrupted.id, NOW)
     assert [d.id for d in drafts.interrupted(NOW)] == [interrupted.id]
     assert drafts.get(interrupted.id, prof).status == "failed"
+
+
+def test_class_game_access_follows_the_group_s_class(
+    session_factory: SessionFactory,
+    classes: ClassService,
+    users: UserService,
+    importer: ImportService,
+) -> None:
+    """A group linked to a class: its teachers only (a co-teacher too, a TEACHER_IDS teacher
+    of another class not), on the class's decks; a group with no class: TEACHER_IDS, any deck."""
+    from bot.services.classes import ClassGameAccess
+
+    prof, durand, coll = (_user(users, i, n) for i, n in ((1, "Prof"), (2, "Durand"), (3, "Coll")))
+    importer.import_bytes(BELARUS.encode(), "b.yaml", NOW)
+    importer.import_bytes(SUEZ.encode(), "s.yaml", NOW)
+    b = classes.create(prof, "3e B", NOW)
+    classes.create(durand, "4e A", NOW)
+    assert classes.assign_deck(b.class_id, prof, "crise-de-suez", NOW)
+    co_code = classes.invite(b.class_id, prof, NOW, role="teacher").code
+    classes.join(co_code, coll, NOW)
+    classes.link_chat(-100, b.class_id, prof, NOW)
+    access = ClassGameAccess(session_factory, teacher_ids={1, 2})
+
+    assert access.may_run(-100, 1) and access.may_run(-100, 3)
+    assert not access.may_run(-100, 2)  # a teacher, but not of 3e B
+    assert not access.may_run(-100, 99)
+    assert access.deck_slugs(-100) == ["crise-de-suez"]
+
+    assert access.may_run(-200, 2) and not access.may_run(-200, 3)
+    assert access.deck_slugs(-200) is None

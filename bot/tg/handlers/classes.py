@@ -50,9 +50,13 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler(commands.NEW_CLASS.names, new_class))
     app.add_handler(CommandHandler(commands.CLASS.names, show_classes))
     app.add_handler(CommandHandler(commands.LEAVE.names, leave))
-    app.add_handler(CommandHandler(commands.LINK.names, link_group))
     app.add_handler(CallbackQueryHandler(class_button, pattern=PATTERNS[CLASS_ACTION]))
     app.add_handler(CallbackQueryHandler(leave_button, pattern=PATTERNS[LEAVE]))
+
+
+def register_group(app: BotApplication) -> None:
+    """Before the class game's group guard: /lier is said in a group, to link it to a class."""
+    app.add_handler(CommandHandler(commands.LINK.names, link_group))
     app.add_handler(CallbackQueryHandler(link_button, pattern=PATTERNS[LINK]))
 
 

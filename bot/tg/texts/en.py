@@ -26,6 +26,7 @@ EN = Texts(
         "generer": "make a draft of questions from a text",
         "brouillons": "resume reviewing your drafts",
         "lier": "link a Telegram group to a class (in the group)",
+        "jeu": "live class game in the group (quiz polls)",
     },
     help_title="Here is what I can do:",
     help_teacher_title="For teachers:",

@@ -26,6 +26,7 @@ FR = Texts(
         "generer": "faire un brouillon de questions à partir d'un texte",
         "brouillons": "reprendre la relecture de tes brouillons",
         "lier": "lier un groupe Telegram à une classe (dans le groupe)",
+        "jeu": "jeu en classe dans le groupe (sondages quiz)",
     },
     help_title="Voici ce que je sais faire :",
     help_teacher_title="Pour les profs :",
