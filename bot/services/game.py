@@ -34,9 +34,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
-
+from bot.db.errors import IntegrityError
 from bot.db.repositories.games import (
     DeckQuestions,
     GameStore,
@@ -45,6 +43,7 @@ from bot.db.repositories.games import (
     StoredGameQuestion,
 )
 from bot.db.repositories.study import NewReview, StudyStore
+from bot.db.session import Session, SessionFactory
 from bot.domain import game as rules
 from bot.domain.deck import QuestionKind
 from bot.domain.grading import Verdict
@@ -278,7 +277,7 @@ class GameService:
 
     def __init__(
         self,
-        session_factory: sessionmaker[Session],
+        session_factory: SessionFactory,
         access: GameAccess,
         *,
         rng_factory: Callable[[], random.Random] = _default_rng,
