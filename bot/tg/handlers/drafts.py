@@ -314,20 +314,7 @@ async def finish(
 
 
 def _reason(t: ClassTexts, error: str | None) -> str:
-    french = {
-        "timeout": "trop long à traiter",
-        "memory": "texte trop gros pour la mémoire prévue",
-        "interrupted": "le bot a redémarré pendant la préparation",
-        "crash": "le générateur s'est arrêté",
-    }
-    english = {
-        "timeout": "took too long",
-        "memory": "too big for the memory allowed",
-        "interrupted": "the bot restarted meanwhile",
-        "crash": "the generator stopped",
-    }
-    table = english if t.btn_keep == "✅ Keep" else french
-    return table.get(error or "", "erreur" if table is french else "error")
+    return t.failure_reasons.get(error or "", t.failure_reasons[""])
 
 
 # --- the review screen -----------------------------------------------------------------------
@@ -533,10 +520,12 @@ async def publish_button(update: Update, context: BotContext) -> None:
         problems = "\n".join(f"• {p}" for p in exc.problems)
         await send(context, student.chat_id, t.correct_refused.format(problems=problems))
         return
+    except OSError:
+        log.exception("draft %s: the published file could not be written", draft_id)
+        await answer_query(update, student.texts.error)
+        return
     await answer_query(update)
-    audience = published.draft.class_name or t.btn_publish_all.split(" ", 2)[-1]
-    if published.draft.class_name is not None:
-        audience = published.draft.class_name
+    audience = published.draft.class_name or t.audience_all
     text = t.published.format(
         title=published.draft.title,
         count=published.questions,

@@ -4,6 +4,7 @@ add a file instead of changing the shared catalogue."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -56,6 +57,8 @@ class ClassTexts:
     generating_progress: str
     draft_failed: str
     draft_empty: str
+    #: Why a generation failed, by the worker's reason (``timeout``, ``memory``…; ``""``: other).
+    failure_reasons: Mapping[str, str]
     draft_header: str
     item_prompt: str
     item_answer: str
@@ -78,6 +81,7 @@ class ClassTexts:
     summary: str
     btn_publish_for: str
     btn_publish_all: str
+    audience_all: str
     btn_download: str
     published: str
     nothing_to_publish: str
@@ -166,6 +170,13 @@ FR_CLASSES = ClassTexts(
         "🤔 Je n'ai trouvé aucune question dans « {title} ». Essaie un texte avec des dates, "
         "des noms et des chiffres."
     ),
+    failure_reasons={
+        "timeout": "trop long à traiter",
+        "memory": "texte trop gros pour la mémoire prévue",
+        "interrupted": "le bot a redémarré pendant la préparation",
+        "crash": "le générateur s'est arrêté",
+        "": "erreur du générateur",
+    },
     draft_header="📝 Brouillon « {title} » — question {number} sur {total}",
     item_prompt="❓ {prompt}",
     item_answer="✅ Réponse attendue : {answer}",
@@ -197,6 +208,7 @@ FR_CLASSES = ClassTexts(
     ),
     btn_publish_for="📤 Publier pour {name}",
     btn_publish_all="📤 Publier pour tous les élèves",
+    audience_all="tous les élèves",
     btn_download="📥 Télécharger (YAML)",
     published=(
         "📤 Publié : « {title} », {count} question(s) pour {audience}. Les élèves les auront "
@@ -280,6 +292,13 @@ EN_CLASSES = ClassTexts(
         "the text again, or a shorter one."
     ),
     draft_empty="🤔 I found no question in “{title}”. Try a text with dates, names and numbers.",
+    failure_reasons={
+        "timeout": "took too long",
+        "memory": "too big for the memory allowed",
+        "interrupted": "the bot restarted meanwhile",
+        "crash": "the generator stopped",
+        "": "generator error",
+    },
     draft_header="📝 Draft “{title}” — question {number} of {total}",
     item_prompt="❓ {prompt}",
     item_answer="✅ Expected answer: {answer}",
@@ -310,6 +329,7 @@ EN_CLASSES = ClassTexts(
     ),
     btn_publish_for="📤 Publish for {name}",
     btn_publish_all="📤 Publish for all students",
+    audience_all="all students",
     btn_download="📥 Download (YAML)",
     published=(
         "📤 Published: “{title}”, {count} question(s) for {audience}. Students get them in "
