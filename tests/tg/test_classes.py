@@ -252,6 +252,8 @@ async def test_a_teacher_names_a_co_teacher(
     found = LINK.search(invite["text"])
     assert found is not None and found.group(1) != code
     await join(tg, colleague, found.group(1), "Tu es maintenant prof de la classe « 3e B »")
+    await tg.wait_for(lambda: tg.commands(f"chat:{colleague.chat_id}"), what="the teacher menu")
+    assert "nouvelleclasse" in {c["command"] for c in tg.commands(f"chat:{colleague.chat_id}")}
 
     mark = last_id(tg, colleague)
     colleague.send_command("/classe")

@@ -9,9 +9,11 @@ presser teaches it: callback data can be forged.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain.reminders import local_date
@@ -38,6 +40,7 @@ PATTERNS = {
     LEAVE: r"^cq:\d{1,10}$",
     LINK: r"^cg:\d{1,10}$",
 }
+log = logging.getLogger(__name__)
 #: A new user joining by link gets the onboarding when registered this recently.
 NEW_USER_WINDOW = dt.timedelta(minutes=2)
 
@@ -105,6 +108,15 @@ async def join(update: Update, context: BotContext) -> None:
         JoinStatus.REVOKED: t.code_revoked,
     }
     await send(context, student.chat_id, texts[outcome.status].format(name=outcome.class_name))
+    if outcome.status is JoinStatus.TEACHER_ADDED:
+        # The new co-teacher's menu lists the teacher commands, as TEACHER_IDS' menus do.
+        scope = BotCommandScopeChat(student.chat_id)
+        try:
+            await context.bot.set_my_commands(
+                commands.bot_commands(student.texts, teacher=True), scope=scope
+            )
+        except TelegramError as exc:
+            log.warning("co-teacher %s: command menu not set (%s)", student.id, exc)
     is_new = now - student.user.created_at < NEW_USER_WINDOW
     if is_new and outcome.status is not JoinStatus.TEACHER_ADDED:
         await start_handlers.start(update, context)
