@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
@@ -30,6 +31,8 @@ from bot.services.views import ClassNotFound, DeckNotFound, NotTeacherOfClass, S
 MAX_CLASS_NAME = 64
 #: Bytes of randomness of an invite code (16 URL-safe characters).
 INVITE_BYTES = 12
+#: What an invite code looks like (``token_urlsafe``); anything else is refused unread.
+CODE_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 STUDENT = "student"
 TEACHER = "teacher"
 
@@ -210,7 +213,8 @@ class ClassService:
         co-teacher code a teacher of it. Forged and withdrawn codes change nothing."""
         with self._sessions() as session:
             store = ClassStore(session)
-            invite = store.invite(code.strip()) if 0 < len(code.strip()) <= 32 else None
+            code = code.strip()
+            invite = store.invite(code) if CODE_SHAPE.fullmatch(code) else None
             if invite is None:
                 return JoinOutcome(JoinStatus.UNKNOWN)
             found = store.get(invite.class_id)

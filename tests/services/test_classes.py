@@ -61,7 +61,8 @@ def test_create_invite_join_leave(classes: ClassService, users: UserService) -> 
     assert classes.join(invite.code, lea, NOW).status is JoinStatus.ALREADY
     assert classes.join(invite.code, prof, NOW).status is JoinStatus.ALREADY_TEACHER
     assert classes.join("forged-code-1234", tom, NOW).status is JoinStatus.UNKNOWN
-    assert classes.join("", tom, NOW).status is JoinStatus.UNKNOWN
+    for forged in ("", "\x00", "a" * 33, "code avec espaces", "' OR 1=1 --"):
+        assert classes.join(forged, tom, NOW).status is JoinStatus.UNKNOWN
 
     renewed = classes.renew_invite(invite.class_id, prof, NOW)
     assert renewed.code != invite.code
