@@ -270,6 +270,12 @@ class ClassService:
                 for d in ClassStore(session).decks(class_id)
             ]
 
+    def decks_for_class(self, class_id: int) -> list[ClassDeckView]:
+        """What the class studies: its own decks and the decks without a class, by slug."""
+        with self._sessions() as session:
+            found = ClassStore(session).decks(class_id, with_public=True)
+            return [ClassDeckView(d.slug, d.title, d.questions) for d in found]
+
     def assign_deck(
         self, class_id: int, teacher_id: int, deck_slug: str, now: dt.datetime
     ) -> bool:

@@ -198,7 +198,15 @@ def document_update(
         ("menteur.yaml", SUEZ.encode() + b"#" * 8000, 100, "trop gros"),  # announced 100 B
         ("gros.yaml", SUEZ.encode() + b"#" * 8000, None, "trop gros"),
     ],
-    ids=["pdf", "txt-is-a-text", "yaml-exe", "no-name", "png-named-yaml", "announced-size-lies", "too-big"],
+    ids=[
+        "pdf",
+        "txt-is-a-text",
+        "yaml-exe",
+        "no-name",
+        "png-named-yaml",
+        "announced-size-lies",
+        "too-big",
+    ],
 )
 async def test_uploads_only_yaml_and_only_so_big(
     bot: BotApplication,

@@ -123,6 +123,12 @@ def test_class_decks_and_what_students_study(
     classes.join(b.code, lea, NOW)
     assert classes.assign_deck(b.class_id, prof, "crise-de-suez", NOW)
     assert [d.slug for d in classes.decks_of_class(b.class_id)] == ["crise-de-suez"]
+    assert [d.slug for d in classes.decks_for_class(b.class_id)] == [
+        "bielorussie",
+        "crise-de-suez",
+    ]
+    other = classes.create(prof, "4e A", NOW)
+    assert [d.slug for d in classes.decks_for_class(other.class_id)] == ["bielorussie"]
 
     # Léa (in the class) sees both; Tom only the deck without a class.
     assert [d.slug for d in users.decks(lea)] == ["bielorussie", "crise-de-suez"]
