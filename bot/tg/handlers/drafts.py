@@ -240,16 +240,14 @@ async def _submit(app: BotApplication, draft: DraftView, t: ClassTexts) -> None:
     async def on_done(result: GenerationResult) -> None:
         await finish(app, draft, result, t, show)
 
-    ahead = gen.submit(
-        GenerationJob(
-            key=draft.id,
-            text=text,
-            deck_id=draft.slug,
-            title=draft.title,
-            on_done=on_done,
-            on_progress=on_progress,
-        )
-    )
+    async def on_start() -> bool:
+        started = await run_sync(services.drafts.start, draft.id, utcnow())
+        if started and ahead:
+            await show(t.generating.format(title=draft.title), None)
+        return started
+
+    # The message first, so that progress always has a message to edit.
+    ahead = gen.ahead()
     if chat_id is not None:
         first = (
             t.generating.format(title=draft.title)
@@ -258,6 +256,17 @@ async def _submit(app: BotApplication, draft: DraftView, t: ClassTexts) -> None:
         )
         message = await app.bot.send_message(chat_id, render.fit(first))
         await run_sync(services.drafts.set_message, draft.id, message.message_id)
+    gen.submit(
+        GenerationJob(
+            key=draft.id,
+            text=text,
+            deck_id=draft.slug,
+            title=draft.title,
+            on_done=on_done,
+            on_progress=on_progress,
+            on_start=on_start,
+        )
+    )
 
 
 async def show_progress(
