@@ -87,6 +87,14 @@ class ClassDeckView:
     questions: int
 
 
+@dataclass(frozen=True, slots=True)
+class ClassDeckChoice:
+    deck_id: int
+    slug: str
+    title: str
+    given: bool
+
+
 class JoinStatus(StrEnum):
     JOINED = "joined"  # now a student of the class
     ALREADY = "already"  # was one already
@@ -290,6 +298,31 @@ class ClassService:
             done = store.assign_deck(class_id, deck_id, now)
             session.commit()
             return done
+
+    def deck_options(self, class_id: int, teacher_id: int) -> list[ClassDeckChoice]:
+        """The decks a teacher may give to the class or take back (the decks without a
+        class, and the class's own), by slug."""
+        with self._sessions() as session:
+            store = ClassStore(session)
+            self._taught(store, class_id, teacher_id)
+            return [ClassDeckChoice(*row) for row in store.deck_options(class_id)]
+
+    def toggle_deck(self, class_id: int, teacher_id: int, deck_id: int, now: dt.datetime) -> bool:
+        """Give the deck to the class, or take it back if it was given; True when the class
+        now has it. A deck given to a class is no longer for everybody: only the students of
+        the classes that have it study it (and those who switched it on themselves)."""
+        with self._sessions() as session:
+            store = ClassStore(session)
+            self._taught(store, class_id, teacher_id)
+            options = {row[0]: row[3] for row in store.deck_options(class_id)}
+            if deck_id not in options:
+                raise DeckNotFound(str(deck_id))
+            if options[deck_id]:
+                store.unassign_deck(class_id, deck_id)
+            else:
+                store.assign_deck(class_id, deck_id, now)
+            session.commit()
+            return not options[deck_id]
 
     # --- group chats ----------------------------------------------------------------------
 

@@ -263,6 +263,18 @@ class ClassStore:
         )
         return [StoredClassDeck(did, slug, title, int(n)) for did, slug, title, n in rows]
 
+    def deck_options(self, class_id: int) -> list[tuple[int, str, str, bool]]:
+        """(id, slug, title, given to the class) of the live decks a teacher of the class may
+        give to it or take back: the decks without a class and the class's own."""
+        mine = exists().where(ClassDeck.deck_id == Deck.id, ClassDeck.class_id == class_id)
+        public = not_(exists().where(ClassDeck.deck_id == Deck.id))
+        rows = self._session.execute(
+            select(Deck.id, Deck.slug, Deck.title, mine)
+            .where(Deck.retired_at.is_(None), or_(mine, public))
+            .order_by(Deck.slug)
+        )
+        return [(did, slug, title, bool(given)) for did, slug, title, given in rows]
+
     def deck_id(self, slug: str) -> int | None:
         return self._session.scalar(
             select(Deck.id).where(Deck.slug == slug, Deck.retired_at.is_(None))

@@ -26,6 +26,8 @@ class ClassTexts:
     btn_coteacher: str
     btn_csv: str
     btn_students: str
+    btn_decks: str
+    decks_title: str
     invite_link: str
     invite_renewed: str
     coteacher_link: str
@@ -118,6 +120,12 @@ FR_CLASSES = ClassTexts(
     btn_coteacher="👥 Inviter un collègue",
     btn_csv="📄 Export CSV",
     btn_students="👩‍🎓 Élèves",
+    btn_decks="📚 Paquets",
+    decks_title=(
+        "📚 Paquets de « {name} » : touche un paquet pour le donner à la classe ✅ ou le lui "
+        "reprendre ⬜. Un paquet donné à une classe n'est plus proposé aux autres élèves ; "
+        "les paquets sans classe (⬜) sont pour tout le monde."
+    ),
     invite_link="🔗 Lien pour rejoindre « {name} » :\n{link}",
     invite_renewed=(
         "♻️ Nouveau lien pour « {name} » (l'ancien ne marche plus ; "
@@ -251,6 +259,12 @@ EN_CLASSES = ClassTexts(
     btn_coteacher="👥 Invite a colleague",
     btn_csv="📄 CSV export",
     btn_students="👩‍🎓 Students",
+    btn_decks="📚 Decks",
+    decks_title=(
+        "📚 Decks of “{name}”: tap a deck to give it to the class ✅ or take it back ⬜. A deck "
+        "given to a class is no longer offered to other students; decks without a class (⬜) "
+        "are for everyone."
+    ),
     invite_link="🔗 Link to join “{name}”:\n{link}",
     invite_renewed=(
         "♻️ New link for “{name}” (the old one no longer works; students already in stay):\n{link}"
