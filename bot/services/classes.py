@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import secrets
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from bot.services.views import ClassNotFound, DeckNotFound, NotTeacherOfClass, S
 MAX_CLASS_NAME = 64
 #: Bytes of randomness of an invite code (16 URL-safe characters).
 INVITE_BYTES = 12
+#: What an invite code looks like (``token_urlsafe``); anything else is refused unread.
+CODE_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 STUDENT = "student"
 TEACHER = "teacher"
 
@@ -83,6 +86,14 @@ class ClassDeckView:
     slug: str
     title: str
     questions: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClassDeckChoice:
+    deck_id: int
+    slug: str
+    title: str
+    given: bool
 
 
 class JoinStatus(StrEnum):
@@ -211,7 +222,8 @@ class ClassService:
         co-teacher code a teacher of it. Forged and withdrawn codes change nothing."""
         with self._sessions() as session:
             store = ClassStore(session)
-            invite = store.invite(code.strip()) if 0 < len(code.strip()) <= 32 else None
+            code = code.strip()
+            invite = store.invite(code) if CODE_SHAPE.fullmatch(code) else None
             if invite is None:
                 return JoinOutcome(JoinStatus.UNKNOWN)
             found = store.get(invite.class_id)
@@ -267,6 +279,12 @@ class ClassService:
                 for d in ClassStore(session).decks(class_id)
             ]
 
+    def decks_for_class(self, class_id: int) -> list[ClassDeckView]:
+        """What the class studies: its own decks and the decks without a class, by slug."""
+        with self._sessions() as session:
+            found = ClassStore(session).decks(class_id, with_public=True)
+            return [ClassDeckView(d.slug, d.title, d.questions) for d in found]
+
     def assign_deck(
         self, class_id: int, teacher_id: int, deck_slug: str, now: dt.datetime
     ) -> bool:
@@ -281,6 +299,31 @@ class ClassService:
             done = store.assign_deck(class_id, deck_id, now)
             session.commit()
             return done
+
+    def deck_options(self, class_id: int, teacher_id: int) -> list[ClassDeckChoice]:
+        """The decks a teacher may give to the class or take back (the decks without a
+        class, and the class's own), by slug."""
+        with self._sessions() as session:
+            store = ClassStore(session)
+            self._taught(store, class_id, teacher_id)
+            return [ClassDeckChoice(*row) for row in store.deck_options(class_id)]
+
+    def toggle_deck(self, class_id: int, teacher_id: int, deck_id: int, now: dt.datetime) -> bool:
+        """Give the deck to the class, or take it back if it was given; True when the class
+        now has it. A deck given to a class is no longer for everybody: only the students of
+        the classes that have it study it (and those who switched it on themselves)."""
+        with self._sessions() as session:
+            store = ClassStore(session)
+            self._taught(store, class_id, teacher_id)
+            options = {row[0]: row[3] for row in store.deck_options(class_id)}
+            if deck_id not in options:
+                raise DeckNotFound(str(deck_id))
+            if options[deck_id]:
+                store.unassign_deck(class_id, deck_id)
+            else:
+                store.assign_deck(class_id, deck_id, now)
+            session.commit()
+            return not options[deck_id]
 
     # --- group chats ----------------------------------------------------------------------
 

@@ -153,7 +153,9 @@ def slugify(text: str, limit: int = 60) -> str:
 
 
 def title_from(text: str, file_name: str | None) -> str:
-    """A title for a draft: the file's name, else the text's first words."""
+    """A title for a draft: the file's name, else the text's first words (control characters
+    dropped: PostgreSQL refuses NUL)."""
+    file_name = "".join(c for c in (file_name or "") if c.isprintable())
     if file_name:
         stem = Path(file_name).stem.replace("_", " ").replace("-", " ").strip()
         if stem:

@@ -47,6 +47,8 @@ class GenerationResult:
 
 ProgressCallback = Callable[[int, int], Awaitable[None]]
 DoneCallback = Callable[[GenerationResult], Awaitable[None]]
+#: Called when the job's turn comes; False skips it (another instance took it).
+StartCallback = Callable[[], Awaitable[bool]]
 
 
 @dataclass(slots=True)
@@ -57,6 +59,7 @@ class GenerationJob:
     title: str
     on_done: DoneCallback
     on_progress: ProgressCallback | None = None
+    on_start: StartCallback | None = None
     submitted: float = field(default_factory=time.monotonic)
 
 
@@ -111,6 +114,10 @@ class GenerationWorker:
         proc = self._proc
         return proc.pid if proc is not None and proc.returncode is None else None
 
+    def ahead(self) -> int:
+        """How many jobs a job submitted now would wait for."""
+        return len(self._queue) + (1 if self._running is not None else 0)
+
     def submit(self, job: GenerationJob) -> int:
         """Queue ``job``; returns how many jobs are ahead of it (0: it starts now)."""
         ahead = len(self._queue) + (1 if self._running is not None else 0)
@@ -164,6 +171,8 @@ class GenerationWorker:
             job = self._queue.popleft()
             self._running = job
             try:
+                if job.on_start is not None and not await job.on_start():
+                    continue
                 result = await self._run(job)
             except asyncio.CancelledError:
                 raise

@@ -61,7 +61,8 @@ def test_create_invite_join_leave(classes: ClassService, users: UserService) -> 
     assert classes.join(invite.code, lea, NOW).status is JoinStatus.ALREADY
     assert classes.join(invite.code, prof, NOW).status is JoinStatus.ALREADY_TEACHER
     assert classes.join("forged-code-1234", tom, NOW).status is JoinStatus.UNKNOWN
-    assert classes.join("", tom, NOW).status is JoinStatus.UNKNOWN
+    for forged in ("", "\x00", "a" * 33, "code avec espaces", "' OR 1=1 --"):
+        assert classes.join(forged, tom, NOW).status is JoinStatus.UNKNOWN
 
     renewed = classes.renew_invite(invite.class_id, prof, NOW)
     assert renewed.code != invite.code
@@ -122,6 +123,12 @@ def test_class_decks_and_what_students_study(
     classes.join(b.code, lea, NOW)
     assert classes.assign_deck(b.class_id, prof, "crise-de-suez", NOW)
     assert [d.slug for d in classes.decks_of_class(b.class_id)] == ["crise-de-suez"]
+    assert [d.slug for d in classes.decks_for_class(b.class_id)] == [
+        "bielorussie",
+        "crise-de-suez",
+    ]
+    other = classes.create(prof, "4e A", NOW)
+    assert [d.slug for d in classes.decks_for_class(other.class_id)] == ["bielorussie"]
 
     # Léa (in the class) sees both; Tom only the deck without a class.
     assert [d.slug for d in users.decks(lea)] == ["bielorussie", "crise-de-suez"]

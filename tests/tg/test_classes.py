@@ -233,3 +233,67 @@ async def test_students_reach_none_of_it(
         answer = await tg.wait_for_callback_answer(press)
         assert answer.text in ("Ce brouillon n'existe plus.", "Cette classe n'est pas la tienne.")
     assert not tg.calls("sendDocument")
+
+
+async def test_a_teacher_names_a_co_teacher(
+    bot: BotApplication, tg: FakeTelegram, teacher: FakeUser, student: FakeUser
+) -> None:
+    code = await create_class(tg, teacher, "3e B")
+    await join(tg, student, code, "Bienvenue dans la classe « 3e B »")
+    colleague = tg.user(9100, "Mme Petit", "fr")  # not in TEACHER_IDS
+    colleague.send_command("/classe")
+    await colleague.wait_for_message("réservée aux profs")
+
+    mark = last_id(tg, teacher)
+    teacher.send_command("/classe")
+    card = await teacher.wait_for_message("🏫 3e B", after=mark)
+    teacher.press(card, button="👥 Inviter un collègue")
+    invite = await teacher.wait_for_message("devient prof de « 3e B »", after=mark)
+    found = LINK.search(invite["text"])
+    assert found is not None and found.group(1) != code
+    await join(tg, colleague, found.group(1), "Tu es maintenant prof de la classe « 3e B »")
+    await tg.wait_for(lambda: tg.commands(f"chat:{colleague.chat_id}"), what="the teacher menu")
+    assert "nouvelleclasse" in {c["command"] for c in tg.commands(f"chat:{colleague.chat_id}")}
+
+    mark = last_id(tg, colleague)
+    colleague.send_command("/classe")
+    card = await colleague.wait_for_message("🏫 3e B — 1 élève(s)", after=mark)
+    colleague.press(card, button="👩‍🎓 Élèves")
+    await colleague.wait_for_message("• Léa", after=mark)
+    await create_class(tg, colleague, "2nde 4")  # a co-teacher is a teacher
+    # A student link opened by a teacher of the class changes nothing.
+    await join(tg, colleague, code, "Tu es déjà prof de la classe « 3e B »")
+
+
+async def test_a_teacher_gives_a_deck_to_a_class_and_takes_it_back(
+    bot: BotApplication, tg: FakeTelegram, teacher: FakeUser, student: FakeUser
+) -> None:
+    code = await create_class(tg, teacher, "3e B")
+    await join(tg, student, code, "Bienvenue dans la classe « 3e B »")
+    outsider = tg.user(304, "Hors classe")
+    mark = last_id(tg, teacher)
+    teacher.send_command("/classe")
+    card = await teacher.wait_for_message("🏫 3e B", after=mark)
+    teacher.press(card, button="📚 Paquets")
+    menu = await teacher.wait_for_message("Paquets de « 3e B »", after=mark)
+    label = "⬜ Biélorussie : relations extérieures"
+    teacher.press(menu, button=label)
+    given = "✅ Biélorussie : relations extérieures"
+    await tg.wait_for(
+        lambda: given in buttons(tg.messages(teacher.chat_id)[-1]), what="the deck given"
+    )
+
+    async def deck_labels(pupil: FakeUser) -> set[str]:
+        mark = last_id(tg, pupil)
+        pupil.send_command("/decks")
+        reply = await pupil.wait_for_message(after=mark)  # the list, or « no questions yet »
+        return set(buttons(reply))
+
+    assert any("Biélorussie" in label for label in await deck_labels(student))
+    assert not any("Biélorussie" in label for label in await deck_labels(outsider))
+    current = tg.messages(teacher.chat_id)[-1]
+    teacher.press(current, button=given)  # taken back: for everybody again
+    await tg.wait_for(
+        lambda: label in buttons(tg.messages(teacher.chat_id)[-1]), what="the deck taken back"
+    )
+    assert any("Biélorussie" in label for label in await deck_labels(outsider))

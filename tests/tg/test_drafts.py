@@ -217,3 +217,26 @@ async def test_an_uploaded_file_replaces_the_folder_copy_with_a_backup(
     with db() as session:
         answer = session.scalar(select(Question.answer).where(Question.key == "allie-principal"))
     assert answer == "la Fédération de Russie"
+
+
+async def test_a_generation_cut_by_a_stop_is_reported_at_start_up(
+    tg: FakeTelegram,
+    bot_settings: Settings,
+    bot_engine: Engine,
+    teacher: FakeUser,
+    db: sessionmaker[Session],
+) -> None:
+    from tests.services.test_classes import TEXT
+
+    services = build_services(bot_settings, bot_engine)
+    async with running(build_application(bot_settings, services, tuning=FAST)):
+        teacher.send_command("/aide")
+        await teacher.wait_for_message("Voici ce que je sais faire")
+    prof = get_user(db, TEACHER_ID)
+    assert prof is not None
+    cut = services.drafts.create(prof.id, TEXT, utcnow(), chat_id=teacher.chat_id)
+    assert services.drafts.start(cut.id, utcnow())  # the worker had it when the bot stopped
+
+    async with running(build_application(bot_settings, services, tuning=FAST)):
+        await teacher.wait_for_message("le bot a redémarré pendant la préparation")
+    assert services.drafts.get(cut.id, prof.id).status == "failed"

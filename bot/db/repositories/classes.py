@@ -6,7 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, delete, exists, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from bot.db.models import (
@@ -231,21 +243,37 @@ class ClassStore:
 
     # --- decks ----------------------------------------------------------------------------
 
-    def decks(self, class_id: int) -> list[StoredClassDeck]:
-        """The live decks assigned to the class, in slug order."""
+    def decks(self, class_id: int, *, with_public: bool = False) -> list[StoredClassDeck]:
+        """The live decks assigned to the class (and, ``with_public``, the decks without any
+        class, which are everybody's), in slug order."""
         count = (
             select(func.count(Question.id))
             .where(Question.deck_id == Deck.id, Question.retired_at.is_(None))
             .correlate(Deck)
             .scalar_subquery()
         )
+        mine = exists().where(ClassDeck.deck_id == Deck.id, ClassDeck.class_id == class_id)
+        wanted: ColumnElement[bool] = mine
+        if with_public:
+            wanted = or_(mine, not_(exists().where(ClassDeck.deck_id == Deck.id)))
         rows = self._session.execute(
             select(Deck.id, Deck.slug, Deck.title, count)
-            .join(ClassDeck, ClassDeck.deck_id == Deck.id)
-            .where(ClassDeck.class_id == class_id, Deck.retired_at.is_(None))
+            .where(wanted, Deck.retired_at.is_(None))
             .order_by(Deck.slug)
         )
         return [StoredClassDeck(did, slug, title, int(n)) for did, slug, title, n in rows]
+
+    def deck_options(self, class_id: int) -> list[tuple[int, str, str, bool]]:
+        """(id, slug, title, given to the class) of the live decks a teacher of the class may
+        give to it or take back: the decks without a class and the class's own."""
+        mine = exists().where(ClassDeck.deck_id == Deck.id, ClassDeck.class_id == class_id)
+        public = not_(exists().where(ClassDeck.deck_id == Deck.id))
+        rows = self._session.execute(
+            select(Deck.id, Deck.slug, Deck.title, mine)
+            .where(Deck.retired_at.is_(None), or_(mine, public))
+            .order_by(Deck.slug)
+        )
+        return [(did, slug, title, bool(given)) for did, slug, title, given in rows]
 
     def deck_id(self, slug: str) -> int | None:
         return self._session.scalar(

@@ -9,16 +9,18 @@ presser teaches it: callback data can be forged.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain.reminders import local_date
 from bot.services.classes import STUDENT, TEACHER, ClassView, InvalidClassName, JoinStatus
 from bot.services.classroom import HARDEST_MIN_ANSWERS, ClassOverview
 from bot.services.clock import utcnow
-from bot.services.views import ClassNotFound, NotTeacherOfClass
+from bot.services.views import ClassNotFound, DeckNotFound, NotTeacherOfClass
 from bot.tg import commands, render
 from bot.tg.concurrency import run_sync
 from bot.tg.context import BotApplication, BotContext, Student
@@ -29,15 +31,19 @@ from bot.tg.texts import Texts
 from bot.tg.texts.classes import ClassTexts, class_texts
 
 # Callback data: cl:<action>:<class id> (v view, i invite, r renew, t co-teacher link,
-# s students, c CSV), cq:<class id> (a student leaves), cg:<class id> (link this group).
+# s students, c CSV, d decks), cd:<class id>:<deck id> (give the deck or take it back),
+# cq:<class id> (a student leaves), cg:<class id> (link this group).
 CLASS_ACTION = "cl"
+CLASS_DECK = "cd"
 LEAVE = "cq"
 LINK = "cg"
 PATTERNS = {
-    CLASS_ACTION: r"^cl:[virtsc]:\d{1,10}$",
+    CLASS_ACTION: r"^cl:[virtscd]:\d{1,10}$",
+    CLASS_DECK: r"^cd:\d{1,10}:\d{1,10}$",
     LEAVE: r"^cq:\d{1,10}$",
     LINK: r"^cg:\d{1,10}$",
 }
+log = logging.getLogger(__name__)
 #: A new user joining by link gets the onboarding when registered this recently.
 NEW_USER_WINDOW = dt.timedelta(minutes=2)
 
@@ -51,6 +57,7 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler(commands.CLASS.names, show_classes))
     app.add_handler(CommandHandler(commands.LEAVE.names, leave))
     app.add_handler(CallbackQueryHandler(class_button, pattern=PATTERNS[CLASS_ACTION]))
+    app.add_handler(CallbackQueryHandler(deck_button, pattern=PATTERNS[CLASS_DECK]))
     app.add_handler(CallbackQueryHandler(leave_button, pattern=PATTERNS[LEAVE]))
 
 
@@ -109,6 +116,15 @@ async def join(update: Update, context: BotContext) -> None:
         JoinStatus.REVOKED: t.code_revoked,
     }
     await send(context, student.chat_id, texts[outcome.status].format(name=outcome.class_name))
+    if outcome.status is JoinStatus.TEACHER_ADDED:
+        # The new co-teacher's menu lists the teacher commands, as TEACHER_IDS' menus do.
+        scope = BotCommandScopeChat(student.chat_id)
+        try:
+            await context.bot.set_my_commands(
+                commands.bot_commands(student.texts, teacher=True), scope=scope
+            )
+        except TelegramError as exc:
+            log.warning("co-teacher %s: command menu not set (%s)", student.id, exc)
     is_new = now - student.user.created_at < NEW_USER_WINDOW
     if is_new and outcome.status is not JoinStatus.TEACHER_ADDED:
         await start_handlers.start(update, context)
@@ -184,6 +200,7 @@ async def show_class(
         [
             [
                 _button(t.btn_students, f"cl:s:{class_id}"),
+                _button(t.btn_decks, f"cl:d:{class_id}"),
                 _button(t.btn_csv, f"cl:c:{class_id}"),
             ],
             [
@@ -231,11 +248,49 @@ async def class_button(update: Update, context: BotContext) -> None:
             lines += [f"• {render.fit(m.display_name, 60)}" for m in members]
             for text in render.split(lines):
                 await send(context, student.chat_id, text)
+        elif action == "d":
+            await answer_query(update)
+            await show_decks(context, student, class_id, None)
         else:
             await answer_query(update)
             await send_csv(context, student, class_id)
     except (NotTeacherOfClass, ClassNotFound):
         await answer_query(update, t.not_your_class)
+
+
+async def show_decks(
+    context: BotContext, student: Student, class_id: int, message_id: int | None
+) -> None:
+    """The decks the teacher may give to the class or take back, as switches."""
+    t = ct(student)
+    found = await run_sync(context.classes.get, class_id, student.id)
+    options = await run_sync(context.classes.deck_options, class_id, student.id)
+    rows = [
+        [_button(f"{'✅' if o.given else '⬜'} {o.title}", f"cd:{class_id}:{o.deck_id}")]
+        for o in options[:40]
+    ]
+    rows.append([_button(student.texts.btn_back, f"cl:v:{class_id}")])
+    text = t.decks_title.format(name=found.name)
+    await edit_or_send(context, student.chat_id, message_id, text, InlineKeyboardMarkup(rows))
+
+
+async def deck_button(update: Update, context: BotContext) -> None:
+    """A deck switch under « 📚 Paquets »: give the deck to the class, or take it back."""
+    student = await context.student(update)
+    t = ct(student)
+    data = update.callback_query.data if update.callback_query else None
+    _, raw_class, raw_deck = (data or "cd:0:0").split(":")
+    class_id, deck_id = int(raw_class), int(raw_deck)
+    try:
+        await run_sync(context.classes.toggle_deck, class_id, student.id, deck_id, utcnow())
+    except (NotTeacherOfClass, ClassNotFound):
+        await answer_query(update, t.not_your_class)
+        return
+    except DeckNotFound:
+        await answer_query(update, student.texts.deck_gone)
+        return
+    await answer_query(update)
+    await show_decks(context, student, class_id, query_message_id(update))
 
 
 async def send_csv(context: BotContext, student: Student, class_id: int) -> None:

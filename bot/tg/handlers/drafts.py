@@ -240,16 +240,14 @@ async def _submit(app: BotApplication, draft: DraftView, t: ClassTexts) -> None:
     async def on_done(result: GenerationResult) -> None:
         await finish(app, draft, result, t, show)
 
-    ahead = gen.submit(
-        GenerationJob(
-            key=draft.id,
-            text=text,
-            deck_id=draft.slug,
-            title=draft.title,
-            on_done=on_done,
-            on_progress=on_progress,
-        )
-    )
+    async def on_start() -> bool:
+        started = await run_sync(services.drafts.start, draft.id, utcnow())
+        if started and ahead:
+            await show(t.generating.format(title=draft.title), None)
+        return started
+
+    # The message first, so that progress always has a message to edit.
+    ahead = gen.ahead()
     if chat_id is not None:
         first = (
             t.generating.format(title=draft.title)
@@ -258,6 +256,17 @@ async def _submit(app: BotApplication, draft: DraftView, t: ClassTexts) -> None:
         )
         message = await app.bot.send_message(chat_id, render.fit(first))
         await run_sync(services.drafts.set_message, draft.id, message.message_id)
+    gen.submit(
+        GenerationJob(
+            key=draft.id,
+            text=text,
+            deck_id=draft.slug,
+            title=draft.title,
+            on_done=on_done,
+            on_progress=on_progress,
+            on_start=on_start,
+        )
+    )
 
 
 async def show_progress(
@@ -314,20 +323,7 @@ async def finish(
 
 
 def _reason(t: ClassTexts, error: str | None) -> str:
-    french = {
-        "timeout": "trop long à traiter",
-        "memory": "texte trop gros pour la mémoire prévue",
-        "interrupted": "le bot a redémarré pendant la préparation",
-        "crash": "le générateur s'est arrêté",
-    }
-    english = {
-        "timeout": "took too long",
-        "memory": "too big for the memory allowed",
-        "interrupted": "the bot restarted meanwhile",
-        "crash": "the generator stopped",
-    }
-    table = english if t.btn_keep == "✅ Keep" else french
-    return table.get(error or "", "erreur" if table is french else "error")
+    return t.failure_reasons.get(error or "", t.failure_reasons[""])
 
 
 # --- the review screen -----------------------------------------------------------------------
@@ -533,10 +529,12 @@ async def publish_button(update: Update, context: BotContext) -> None:
         problems = "\n".join(f"• {p}" for p in exc.problems)
         await send(context, student.chat_id, t.correct_refused.format(problems=problems))
         return
+    except OSError:
+        log.exception("draft %s: the published file could not be written", draft_id)
+        await answer_query(update, student.texts.error)
+        return
     await answer_query(update)
-    audience = published.draft.class_name or t.btn_publish_all.split(" ", 2)[-1]
-    if published.draft.class_name is not None:
-        audience = published.draft.class_name
+    audience = published.draft.class_name or t.audience_all
     text = t.published.format(
         title=published.draft.title,
         count=published.questions,

@@ -11,6 +11,7 @@ the database agree at the next start-up or /recharger.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import PurePath
 from typing import ParamSpec
@@ -31,6 +32,7 @@ from bot.tg.texts import Texts
 from bot.tg.texts.classes import class_texts
 
 P = ParamSpec("P")
+log = logging.getLogger(__name__)
 
 
 def register(app: BotApplication) -> None:
@@ -73,6 +75,12 @@ async def upload(update: Update, context: BotContext) -> None:
         )
     except DeckFormatError as exc:
         await _send_problems(context, student, exc)
+        return
+    except OSError:
+        # The questions folder cannot be written (read-only disk): import the file alone.
+        log.exception("upload %s: the questions folder is not writable", name)
+        upload_ok = student.texts.upload_ok
+        await _import(context, student, upload_ok, context.importer.import_bytes, data, name, now)
         return
     await _send_report(context, student, student.texts.upload_ok, saved.report)
     if saved.backup is not None:

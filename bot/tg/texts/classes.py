@@ -4,6 +4,7 @@ add a file instead of changing the shared catalogue."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -25,6 +26,8 @@ class ClassTexts:
     btn_coteacher: str
     btn_csv: str
     btn_students: str
+    btn_decks: str
+    decks_title: str
     invite_link: str
     invite_renewed: str
     coteacher_link: str
@@ -56,6 +59,8 @@ class ClassTexts:
     generating_progress: str
     draft_failed: str
     draft_empty: str
+    #: Why a generation failed, by the worker's reason (``timeout``, ``memory``…; ``""``: other).
+    failure_reasons: Mapping[str, str]
     draft_header: str
     item_prompt: str
     item_answer: str
@@ -78,6 +83,7 @@ class ClassTexts:
     summary: str
     btn_publish_for: str
     btn_publish_all: str
+    audience_all: str
     btn_download: str
     published: str
     nothing_to_publish: str
@@ -114,6 +120,12 @@ FR_CLASSES = ClassTexts(
     btn_coteacher="👥 Inviter un collègue",
     btn_csv="📄 Export CSV",
     btn_students="👩‍🎓 Élèves",
+    btn_decks="📚 Paquets",
+    decks_title=(
+        "📚 Paquets de « {name} » : touche un paquet pour le donner à la classe ✅ ou le lui "
+        "reprendre ⬜. Un paquet donné à une classe n'est plus proposé aux autres élèves ; "
+        "les paquets sans classe (⬜) sont pour tout le monde."
+    ),
     invite_link="🔗 Lien pour rejoindre « {name} » :\n{link}",
     invite_renewed=(
         "♻️ Nouveau lien pour « {name} » (l'ancien ne marche plus ; "
@@ -166,6 +178,13 @@ FR_CLASSES = ClassTexts(
         "🤔 Je n'ai trouvé aucune question dans « {title} ». Essaie un texte avec des dates, "
         "des noms et des chiffres."
     ),
+    failure_reasons={
+        "timeout": "trop long à traiter",
+        "memory": "texte trop gros pour la mémoire prévue",
+        "interrupted": "le bot a redémarré pendant la préparation",
+        "crash": "le générateur s'est arrêté",
+        "": "erreur du générateur",
+    },
     draft_header="📝 Brouillon « {title} » — question {number} sur {total}",
     item_prompt="❓ {prompt}",
     item_answer="✅ Réponse attendue : {answer}",
@@ -197,6 +216,7 @@ FR_CLASSES = ClassTexts(
     ),
     btn_publish_for="📤 Publier pour {name}",
     btn_publish_all="📤 Publier pour tous les élèves",
+    audience_all="tous les élèves",
     btn_download="📥 Télécharger (YAML)",
     published=(
         "📤 Publié : « {title} », {count} question(s) pour {audience}. Les élèves les auront "
@@ -239,6 +259,12 @@ EN_CLASSES = ClassTexts(
     btn_coteacher="👥 Invite a colleague",
     btn_csv="📄 CSV export",
     btn_students="👩‍🎓 Students",
+    btn_decks="📚 Decks",
+    decks_title=(
+        "📚 Decks of “{name}”: tap a deck to give it to the class ✅ or take it back ⬜. A deck "
+        "given to a class is no longer offered to other students; decks without a class (⬜) "
+        "are for everyone."
+    ),
     invite_link="🔗 Link to join “{name}”:\n{link}",
     invite_renewed=(
         "♻️ New link for “{name}” (the old one no longer works; students already in stay):\n{link}"
@@ -280,6 +306,13 @@ EN_CLASSES = ClassTexts(
         "the text again, or a shorter one."
     ),
     draft_empty="🤔 I found no question in “{title}”. Try a text with dates, names and numbers.",
+    failure_reasons={
+        "timeout": "took too long",
+        "memory": "too big for the memory allowed",
+        "interrupted": "the bot restarted meanwhile",
+        "crash": "the generator stopped",
+        "": "generator error",
+    },
     draft_header="📝 Draft “{title}” — question {number} of {total}",
     item_prompt="❓ {prompt}",
     item_answer="✅ Expected answer: {answer}",
@@ -310,6 +343,7 @@ EN_CLASSES = ClassTexts(
     ),
     btn_publish_for="📤 Publish for {name}",
     btn_publish_all="📤 Publish for all students",
+    audience_all="all students",
     btn_download="📥 Download (YAML)",
     published=(
         "📤 Published: “{title}”, {count} question(s) for {audience}. Students get them in "
