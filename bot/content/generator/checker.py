@@ -1,0 +1,394 @@
+"""Read every generated item again before keeping it.
+
+Two families of checks, each giving the rubric's reason for refusing an item:
+
+- **form** (questions and true/false statements are re-parsed with spaCy): a finite verb,
+  no stray punctuation or symbol (« officiellement % des voix »), an inverted pronoun that
+  matches the subject's gender and number (« Iouchtchenko l'emporte-t-elle »), subjects and
+  verbs that agree, no pronoun or demonstrative whose referent the item does not give
+  (« ce phénomène », « trois ans plus tard », « y »);
+- **answer**: not the text's own subject, not a bare count (« ces {{deux}} »), not a fragment
+  of a longer name (« {{Odes}} et poésies diverses »), not given away by the prompt (also as an
+  acronym in parentheses or a derived adjective: « Europe » / « européen »).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.content.generator import lexicon, normalise
+from bot.content.generator.model import AnswerType, Candidate, Draft
+from bot.content.generator.rank import fold, problems
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+_VAGUE = re.compile(
+    r"\b(?:(?:ce|cet|cette|ces)\s+(?!qui\b|que\b|qu')[a-zà-ÿœ]|plus tard\b|même année\b"
+    r"|année suivante\b|ce dernier\b|cette dernière\b|celui-ci|celle-ci|ceux-ci|celles-ci"
+    r"|là-bas|là-haut|ci-dessus|auparavant\b|de même\b|la même façon\b|un an après\b"
+    r"|ans après\b|le même\b|la même\b|\beux\b|d'entre eux\b"
+    r"|^\w+ (?:son|sa|ses|leur|leurs)\b"
+    r"|^(?:Qui|Que|Quel|Quelle|Quels|Quelles|Combien|Où|Comment|Pourquoi|En quelle année"
+    r"|À quelle date|Qu'est-ce que)(?: \w+)? (?:son|sa|ses|leur|leurs)\b)",
+    re.IGNORECASE,
+)
+_START_PRONOUN = re.compile(r"^(?:il|elle|ils|elles|son|sa|ses|leur|leurs|lui|eux|cela|ceci"
+                            r"|c'est|celui|celle|ceux)\b", re.IGNORECASE)
+_STRAY = re.compile(r"(?:\bCombien (?:de|d') ?(?:environ|près de|plus de|moins de)\b|(?<![\d\s])\s*%|(?<=[a-zà-ÿ])\s+%|^\s*[,.;:%]|[,;:]\s*[.?]|(?<!J\.-C)\.\s*[,?]"
+                    r"|\?\s*\?|\(\s*\)|«\s*»|\s[,.]\s|,,)")
+_INVERSION = re.compile(r"-(?:t-)?(il|elle|ils|elles)\b")
+_PRONOUN_MORPH = {"il": ("Masc", "Sing"), "elle": ("Fem", "Sing"), "ils": ("Masc", "Plur"),
+                  "elles": ("Fem", "Plur")}
+_NUMBER_WORDS = set(lexicon.NUMBER_WORDS) | {"un", "une"}
+_TRIVIAL_DETS = {"les", "ces", "ses", "leurs", "des", "nos", "vos", "mes"}
+_ARTICLES = ("le ", "la ", "les ", "l'", "un ", "une ", "des ", "de la ", "du ", "de l'")
+#: Names everyone knows: never worth an item on their own.
+_GENERAL = {"terre", "soleil", "lune", "france", "europe", "paris", "monde"}
+_SMALL = {"de", "du", "des", "la", "le", "les", "l'", "d'", "et", "en", "à", "au", "aux"}
+
+
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True, slots=True)
+class TextContext:
+    """What the checks need to know about the whole text."""
+
+    subjects: frozenset[str]  # folded forms of the text's own subject
+    text: str
+
+
+def _title_parts(title: str) -> set[str]:
+    parts: set[str] = set()
+    for chunk in re.split(r",|:|\bet\b|\bchez\b|\bà\b|\bde la\b|\bde l'|\bdu\b|\bdes\b|\bde\b",
+                          title):
+        chunk = re.sub(r"^(?:de |De )", "", chunk.strip())
+        f = fold(chunk)
+        if f and len(f) > 2 and f not in {"une pionniere", "un", "une"}:
+            parts.add(f)
+    return parts
+
+
+def text_context(text: str, pool: Sequence[Candidate]) -> TextContext:
+    """The text's own subject: its title's nouns and its most frequent person or name."""
+    blocks = normalise.split_blocks(text)
+    subjects: set[str] = set()
+    if blocks and blocks[0].heading:
+        subjects |= _title_parts(blocks[0].text)
+    persons = Counter(c.value for c in pool if c.type is AnswerType.PERSON)
+    if persons:
+        value, n = persons.most_common(1)[0]
+        if n >= 3 or any(fold(value) in s or s in fold(value) for s in subjects):
+            subjects.add(fold(value))
+    names = Counter(c.value for c in pool if not c.type.is_numeric)
+    if names:
+        value, n = names.most_common(1)[0]
+        if n >= 4:
+            subjects.add(fold(value))
+    return TextContext(frozenset(subjects), text)
+
+
+def strip_article(text: str) -> str:
+    low = text.lower()
+    for art in _ARTICLES:
+        if low.startswith(art):
+            return text[len(art):]
+    return text
+
+
+# --- items read alone ------------------------------------------------------------------------
+
+def vague(text: str) -> str | None:
+    """Why a sentence cannot be understood out of the text (None when it can)."""
+    if _VAGUE.search(text) or re.search(r"\b(?:\w+) en (?:fabriqu|produi|trouv|compt|constru)",
+                                        text):
+        return "vague"
+    if _START_PRONOUN.match(text):
+        return "vague"
+    return None
+
+
+_OBJECT_CLITICS = {"la", "le", "les", "l'", "lui", "leur"}
+_EN_CLITIC = re.compile(r"\b(?:en|y) (?:ne |n')?[a-zà-ÿ]+(?:ait|aient|a|ont|est|sont|it|ut|èrent)\b")
+
+
+def vague_tokens(sent: Span | Doc) -> bool:
+    """Clitics « y », « en », « la » standing for something the sentence does not name."""
+    return any(t.pos_ == "PRON" and (t.lower_ in {"y", "en"} or (
+        t.lower_ in _OBJECT_CLITICS and t.dep_ in {"obj", "iobj", "obl:arg"}))
+        and t.dep_ not in {"case", "det"} for t in sent)
+
+
+def standalone(sent: Span, antecedent: str | None) -> str | None:
+    """The sentence as a student reads it alone: a leading subject pronoun replaced by its
+    antecedent (« Elle se déroule … » → « La digestion se déroule … »); None when something
+    else would stay unclear."""
+    text = sent.text.strip()
+    first = sent[0]
+    if first.lower_ in {"il", "elle", "ils", "elles"} and first.dep_.startswith("nsubj"):
+        if antecedent is None:
+            return None
+        name = antecedent[0].upper() + antecedent[1:]
+        text = name + text[len(first.text):]
+    if vague(text) or vague_tokens(sent):
+        return None
+    inner = re.findall(r"(?<!^)\b(il|elle|ils|elles)\b", text[1:], re.IGNORECASE)
+    if inner and not (first.lower_ in {"il", "elle", "ils", "elles"}
+                      and all(p.lower() == first.lower_ for p in inner)):
+        return None
+    return text
+
+
+def standalone_clause(sentence: str) -> str | None:
+    """A short sentence of the text as a clause (the distractor of a cause), or None."""
+    text = sentence.strip().rstrip(".!?")
+    if vague(text) or len(text.split()) > 16 or len(text.split()) < 5 or re.search(
+            r"[;:()«»]|\b(?:il|elle|ils|elles|y|on)\b", text, re.IGNORECASE):
+        return None
+    first = text.split(" ", 1)[0]
+    if first.lower() in {"le", "la", "les", "l'", "un", "une", "des"} or first.startswith("L'"):
+        text = text[0].lower() + text[1:]
+    return text
+
+
+# --- form ------------------------------------------------------------------------------------
+
+def _morph(tok: object, key: str) -> str | None:
+    values = tok.morph.get(key)  # type: ignore[attr-defined]
+    return values[0] if values else None
+
+
+def form_problems(prompt: str, doc: Doc) -> list[str]:
+    """Problems of a re-parsed question or statement (empty when well formed)."""
+    found: list[str] = []
+    if not any(_morph(t, "VerbForm") == "Fin" and t.pos_ in {"VERB", "AUX"} for t in doc) \
+            and not _INVERSION.search(prompt) and not any(
+                t.pos_ in {"VERB", "AUX"} and _morph(t, "VerbForm") not in {"Inf", "Part"}
+                for t in doc):
+        found.append("ungrammatical: no finite verb")
+    if _STRAY.search(prompt):
+        found.append("ungrammatical: stray punctuation")
+    if re.search(r"\b(\w+) \1\b", prompt, re.IGNORECASE):
+        found.append("ungrammatical: repeated word")
+    if vague(prompt.split(" ", 1)[1] if prompt.startswith(("Pourquoi", "Comment")) else prompt) \
+            or vague(prompt) == "vague" and re.search(r"\b(?:son|sa|ses|leur|leurs)\b", prompt[:40]) \
+            or vague_tokens(doc):
+        found.append("vague")
+    for tok in doc:
+        if tok.dep_ == "appos" and tok.head.pos_ in {"NOUN", "PROPN"} and tok.i > tok.head.i:
+            left = doc[tok.left_edge.i - 1] if tok.left_edge.i > 0 else None
+            if left is not None and left.text not in {",", "(", "«", ":", "-"} and tok.pos_ == "NOUN" \
+                    and any(c.dep_ == "det" and c.lower_ in {"un", "une"} for c in tok.children):
+                found.append("ungrammatical: apposition without its comma")
+    for tok in doc:
+        if tok.lower_ in {"que", "qui", "qu'", "dont"} and tok.i > 2 and doc[
+                tok.i - 1].lower_ not in {"ce", "est-ce", "-ce"}:
+            after = doc[tok.i + 1:]
+            if any(t.text == "," for t in after) and not any(
+                    t.pos_ in {"VERB", "AUX"} and _morph(t, "VerbForm") != "Part" for t in after):
+                found.append("ungrammatical: a clause without its verb")
+    m_esk = re.search(r"est-ce (?:que|qu')\s*(\w+)", prompt)
+    if m_esk:
+        nxt = next((t for t in doc if t.idx >= m_esk.start(1)), None)
+        if nxt is not None and nxt.pos_ in {"NOUN", "ADJ"}:
+            found.append("ungrammatical: a subject without its determiner")
+    if re.search(r"[A-ZÀ-Ý][\wà-ÿ-]+ (?:un|une) [a-zà-ÿ]", prompt) and not re.search(
+            r"-(?:t-)?(?:il|elle|ils|elles) (?:un|une) ", prompt):
+        found.append("ungrammatical: apposition without its comma")
+    if re.search(r"\b[lLdDnNsS]' ", prompt):
+        found.append("ungrammatical: stray apostrophe")
+    if re.match(r"^(?:Combien d[e']|Que |Qu')", prompt) and re.search(
+            r"-(?:t-)?(?:il|elle|ils|elles) (?:le|la|les|l'|un|une|des) ", prompt):
+        found.append("ungrammatical: the asked object is also given")
+    if re.match(r"^(?:Qui|Que|Combien d[e'])", prompt):
+        for m in _INVERSION.finditer(prompt):
+            verb = next((t for t in doc if t.idx < m.start() <= t.idx + len(t.text) + 1), None)
+            if verb is not None and any(c.dep_ == "obj" and c.i > verb.i and c.pos_ in {
+                    "NOUN", "PROPN"} for c in verb.children) and not prompt.startswith("Qui"):
+                found.append("ungrammatical: the asked object is also given")
+    for m in _INVERSION.finditer(prompt):
+        gender, number = _PRONOUN_MORPH[m[1]]
+        head_text = prompt[: m.start()]
+        first_comma = head_text.find(",")
+        if first_comma >= 0 and head_text.count(",") % 2 == 1:
+            found.append("ungrammatical: a remark left open before the verb")
+        before = [t for t in doc if t.idx + len(t.text) <= m.start() and t.pos_ in {
+            "NOUN", "PROPN"}]
+        subj = next((t for t in before if t.dep_.startswith("nsubj")), None)
+        if subj is None and before:
+            subj = before[-1]
+        if subj is None:
+            continue
+        g, n = _morph(subj, "Gender"), _morph(subj, "Number")
+        if (g and g != gender) or (n and n != number):
+            found.append("ungrammatical: inversion does not match the subject")
+    for tok in doc:
+        if not tok.dep_.startswith("nsubj") or tok.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        verb = tok.head
+        if verb.pos_ not in {"VERB", "AUX"}:
+            verb = next((c for c in verb.children if c.dep_ == "cop"), verb)
+        vn, sn = _morph(verb, "Number"), _morph(tok, "Number")
+        coordinated = any(c.dep_ == "conj" for c in tok.children)
+        if vn and sn and vn != sn and not coordinated and _morph(verb, "VerbForm") == "Fin" \
+                and verb.i > tok.i:
+            found.append("ungrammatical: subject and verb disagree")
+    return found
+
+
+# --- answers ---------------------------------------------------------------------------------
+
+def _stem(word: str) -> str:
+    return re.sub(r"[aeiouy]+$", "", _plain(word))
+
+
+def _acronym(words: Iterable[str]) -> str:
+    return "".join(w[0] for w in words if w and w.lower() not in _SMALL and w[0].isupper())
+
+
+def answer_problems(answer: str, prompt: str, source: str, ctx: TextContext,
+                    type_: AnswerType) -> list[str]:
+    found: list[str] = []
+    core = fold(strip_article(answer))
+    if core and (core in ctx.subjects or fold(answer) in ctx.subjects):
+        found.append("trivial: the text's own subject")
+    if type_ is AnswerType.PERSON and core and any(
+            core in s.split() for s in ctx.subjects):
+        found.append("trivial: the text's own subject (by a part of the name)")
+    if core in _GENERAL:
+        found.append("trivial: general knowledge")
+    shown = re.sub(r"\{\{.*?\}\}", " ", prompt)
+    src = source
+    pos = src.find(answer) if answer else -1
+    if type_ is AnswerType.COUNT or _plain(answer) in _NUMBER_WORDS or answer.isdigit():
+        before = src[:pos].split()[-1:] if pos > 0 else []
+        if before and before[0].lower() in _TRIVIAL_DETS and not re.search(r"\d{4}", answer):
+            found.append("trivial: a bare count")
+    if pos >= 0 and type_ not in {AnswerType.CAUSE, AnswerType.LIST}:
+        after = src[pos + len(answer):]
+        prev = src[:pos].rstrip()
+        nxt = re.match(r"\s+([^\s,.;:)»]+)(?:\s+([^\s,.;:)»]+))?", after)
+        if nxt and not type_.is_numeric:
+            w1, w2 = nxt[1], nxt[2] or ""
+            if w1[:1].isupper() and not re.match(r"[,.;:)»]", w1):
+                found.append("fragment: followed by a capitalised word")
+            elif w1.lower() in {"et", "de", "du", "des"} and w2[:1].isupper() and answer[:1].isupper() \
+                    and type_ in {AnswerType.TITLE, AnswerType.OTHER}:
+                found.append("fragment: part of a longer title")
+        capital = strip_article(answer)[:1].isupper()
+        if prev and not type_.is_numeric and capital:
+            last = prev.split()[-1]
+            before_last = prev.split()[-2].lower() if len(prev.split()) > 1 else ""
+            if last[:1].isupper() and not re.search(r"[,.;:(«]$", last) and len(prev.split()) > 1 \
+                    and before_last not in {"le", "la", "les", "l'", "un", "une"}:
+                found.append("fragment: preceded by a capitalised word")
+        if nxt and nxt[1].lower() in {"siècle", "siècles", "millénaire"}:
+            found.append("fragment: part of a century")
+        if nxt and capital and re.fullmatch(
+                r"[a-zà-ÿ]+(?:el|elle|al|ale|aux|ien|ienne|ique|aire|if|ive|ais|aise)s?", nxt[1]):
+            found.append("fragment: an adjective of the name left out")
+        if re.search(r"\bgarde des\s*$", prev):
+            found.append("fragment: part of a title (garde des Sceaux)")
+        if "«" in answer or "»" in answer:
+            found.append("fragment: a quotation mark in the answer")
+        if re.search(r"\b(?:jours?|ans|années|plus tard|quelques)\b", answer) and answer[:1].isupper():
+            found.append("fragment: runs over a time phrase")
+    if core and len(core) > 1 and re.search(rf"(?<!\w){re.escape(core)}(?!\w)", fold(shown)):
+        found.append("giveaway: the answer is in the prompt")
+    words = re.findall(r"[\wÀ-ÿœ'-]+", strip_article(answer))
+    if answer.isupper() and len(answer) >= 2:
+        caps = re.findall(r"[A-ZÀ-Ý][\wà-ÿ'-]*|de|la|du|des|et", shown)
+        if answer in _acronym(caps):
+            found.append("giveaway: the acronym is spelled out in the prompt")
+    acro = _acronym(words)
+    if len(acro) >= 2 and re.search(rf"\(\s*{re.escape(acro)}\s*\)", shown):
+        found.append("giveaway: the acronym is in the prompt")
+    for w in words:
+        if w[:1].isupper() and len(w) >= 4 and type_ not in {AnswerType.CAUSE, AnswerType.LIST}:
+            stem = _stem(w)
+            if len(stem) >= 3 and any(
+                _plain(x).startswith(stem) and _plain(x) != _plain(w) and x[:1].islower()
+                for x in re.findall(r"[\wÀ-ÿœ-]+", shown)
+            ):
+                found.append("giveaway: a derived adjective in the prompt")
+                break
+    return found
+
+
+_CLITIC_WORDS = {"ne", "n'", "se", "s'", "y", "en", "le", "la", "les", "l'", "lui", "leur"}
+
+
+def repair(prompt: str) -> str:
+    """Close a remark left open before an inverted verb: « Alexis Saint-Martin, un jeune
+    trappeur canadien fut-il blessé » → « …, un jeune trappeur canadien, fut-il blessé »."""
+    m = _INVERSION.search(prompt)
+    if m is None or prompt[: m.start()].count(",") % 2 == 0:
+        return prompt
+    words = prompt[: m.start()].split(" ")
+    i = len(words) - 1  # the verb itself
+    while i > 0 and words[i - 1].lower() in _CLITIC_WORDS:
+        i -= 1
+    if i <= 1 or words[i - 1].endswith(","):
+        return prompt
+    words[i - 1] += ","
+    return " ".join(words) + prompt[m.start():]
+
+
+def refusals(draft: Draft, doc: Doc | None, ctx: TextContext) -> list[str]:
+    """Every reason to refuse ``draft`` (``doc``: the parse of its prompt, None for a cloze)."""
+    found = [f"rank: {p}" for p in problems(draft)] if not draft.true_false else []
+    if draft.true_false:
+        found = [p for p in found if "réponse" not in p]
+    if doc is not None and not draft.true_false:
+        found += form_problems(draft.prompt, doc)
+    elif doc is not None:  # a sentence of the text: only what a swap or a repair could break
+        found += [p for p in form_problems(draft.prompt, doc) if p.startswith(
+            ("vague", "ungrammatical: stray"))]
+    if draft.cloze:
+        filled = re.sub(r"\{\{(.*?)\}\}", r"\1", draft.prompt)
+        if vague(filled):
+            found.append("vague")
+    answer = draft.notes[0] if draft.true_false and draft.notes else draft.answer
+    if not draft.true_false:
+        found += answer_problems(answer, draft.prompt, draft.source, ctx, draft.type)
+    else:
+        found += [p for p in answer_problems(answer, "", draft.source, ctx, draft.type)
+                  if not p.startswith("giveaway")]
+        if re.search(rf"(?:\d|\b(?:{'|'.join(_NUMBER_WORDS)}))\s+(?:à|et|ou)\s+{re.escape(answer)}\b"
+                     rf"|\b{re.escape(answer)}\s+(?:à|et|ou)\s+\d", draft.source):
+            found.append("true/false: a bound of a range")
+    for d in draft.distractors:
+        if fold(d) == fold(draft.answer) or (len(fold(d)) > 3 and fold(d) in fold(draft.prompt)
+                                             and draft.type is not AnswerType.CAUSE):
+            found.append("distractor: also in the prompt or equal to the answer")
+    return found
+
+
+def check(drafts: list[Draft], nlp: Language, ctx: TextContext) -> list[Draft]:
+    """The drafts that pass every check, in the order given."""
+    for d in drafts:
+        if not d.cloze and not d.true_false:
+            d.prompt = repair(d.prompt)
+    to_parse = [d for d in drafts if not d.cloze]
+    docs = dict(zip((id(d) for d in to_parse),
+                    nlp.pipe([d.prompt for d in to_parse], batch_size=64), strict=True))
+    kept: list[Draft] = []
+    debug = bool(os.environ.get("QUIZBOT_GEN_DEBUG"))
+    for d in drafts:
+        reasons = refusals(d, docs.get(id(d)), ctx)
+        if not reasons:
+            kept.append(d)
+        elif debug:
+            print(f"REFUSED [{d.pattern}] {d.prompt} -> {d.answer}: {reasons}", file=sys.stderr)
+    return kept
