@@ -43,7 +43,7 @@ _VAGUE = re.compile(
 )
 _START_PRONOUN = re.compile(r"^(?:il|elle|ils|elles|son|sa|ses|leur|leurs|lui|eux|cela|ceci"
                             r"|c'est|celui|celle|ceux)\b", re.IGNORECASE)
-_STRAY = re.compile(r"(?:\bCombien (?:de|d') ?(?:environ|près de|plus de|moins de)\b|(?<![\d\s])\s*%|(?<=[a-zà-ÿ])\s+%|^\s*[,.;:%]|[,;:]\s*[.?]|(?<!J\.-C)\.\s*[,?]"
+_STRAY = re.compile(r"(?:(?<!av\. )(?<!apr\. )(?<!avant )(?<!après )\bJ\.-C\.|\bCombien (?:de|d') ?(?:environ|près de|plus de|moins de)\b|(?<![\d\s])\s*%|(?<=[a-zà-ÿ])\s+%|^\s*[,.;:%]|[,;:]\s*[.?]|(?<!J\.-C)\.\s*[,?]"
                     r"|\?\s*\?|\(\s*\)|«\s*»|\s[,.]\s|,,)")
 _INVERSION = re.compile(r"-(?:t-)?(il|elle|ils|elles)\b")
 _PRONOUN_MORPH = {"il": ("Masc", "Sing"), "elle": ("Fem", "Sing"), "ils": ("Masc", "Plur"),
@@ -77,6 +77,10 @@ def _title_parts(title: str) -> set[str]:
         f = fold(chunk)
         if f and len(f) > 2 and f not in {"une pionniere", "un", "une"}:
             parts.add(f)
+    if "," in title:  # « La Loire, le plus long fleuve de France »: « fleuve » is the Loire
+        apposition = fold(title.split(",", 1)[1])
+        parts.update(w for w in re.findall(r"[a-z]+", apposition) if len(w) >= 5
+                     and w not in {"plus", "moins", "grand", "grande", "premier", "premiere"})
     return parts
 
 
@@ -209,7 +213,7 @@ def form_problems(prompt: str, doc: Doc) -> list[str]:
     if re.search(r"\b[lLdDnNsS]' ", prompt):
         found.append("ungrammatical: stray apostrophe")
     if re.match(r"^(?:Combien d[e']|Que |Qu')", prompt) and re.search(
-            r"-(?:t-)?(?:il|elle|ils|elles) (?:le|la|les|l'|un|une|des) ", prompt):
+            r"-(?:t-)?(?:il|elle|ils|elles) (?:le |la |les |l'|un |une |des )", prompt):
         found.append("ungrammatical: the asked object is also given")
     if re.match(r"^(?:Qui|Que|Combien d[e'])", prompt):
         for m in _INVERSION.finditer(prompt):
@@ -217,6 +221,26 @@ def form_problems(prompt: str, doc: Doc) -> list[str]:
             if verb is not None and any(c.dep_ == "obj" and c.i > verb.i and c.pos_ in {
                     "NOUN", "PROPN"} for c in verb.children) and not prompt.startswith("Qui"):
                 found.append("ungrammatical: the asked object is also given")
+    for m in _INVERSION.finditer(prompt):
+        if any(t.idx > m.end() and t.dep_ == "conj" and t.pos_ == "VERB"
+               and _morph(t, "VerbForm") == "Fin" for t in doc):
+            found.append("ungrammatical: a second verb left after the question")
+        start = 1
+        quel = next((t for t in doc if t.lower_ in {"quel", "quelle", "quels", "quelles"}
+                     and t.idx < m.start()), None)
+        if quel is not None:
+            start = max(quel.head.i, quel.i) + 1
+        elif doc[0].lower_ == "combien":
+            nxt_noun = next((t for t in doc[1:] if t.pos_ == "NOUN"), None)
+            start = nxt_noun.i + 1 if nxt_noun is not None else 1
+        first_noun = next((t for t in doc[start:] if t.pos_ in {"NOUN", "PROPN"}
+                           and t.idx < m.start()), None)
+        if first_noun is not None:
+            gender, number = _PRONOUN_MORPH[m[1]]
+            g, n = _morph(first_noun, "Gender"), _morph(first_noun, "Number")
+            if (n and n != number) or (first_noun.pos_ == "NOUN" and g and g != gender):
+                found.append("ungrammatical: inversion does not match the subject")
+                break
     for m in _INVERSION.finditer(prompt):
         gender, number = _PRONOUN_MORPH[m[1]]
         head_text = prompt[: m.start()]
@@ -352,6 +376,11 @@ def refusals(draft: Draft, doc: Doc | None, ctx: TextContext) -> list[str]:
         found = [p for p in found if "réponse" not in p]
     if doc is not None and not draft.true_false:
         found += form_problems(draft.prompt, doc)
+        for m in re.finditer(r"([\wÀ-ÿ'-]+), ([\wÀ-ÿ'-]+)", draft.source):
+            if f"{m[1]} {m[2]}" in draft.prompt and m[2].lower() in {"un", "une", "le", "la",
+                                                                       "les", "l'", "qui"}:
+                found.append("ungrammatical: a comma of the text lost")
+                break
     elif doc is not None:  # a sentence of the text: only what a swap or a repair could break
         found += [p for p in form_problems(draft.prompt, doc) if p.startswith(
             ("vague", "ungrammatical: stray"))]

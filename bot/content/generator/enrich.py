@@ -338,6 +338,36 @@ def _question_on(verb: Token, remove: set[int], wh: str,
     return f"{wh} est-ce que {clause.subject.text} {clause.verb_group(False)} {rest}"
 
 
+def _possessive_question(verb: Token, before: set[int], sent: Span) -> str | None:
+    """« A est …, c'est pourquoi sa surface atteint … » → « Pourquoi la surface de A
+    atteint-elle … »: the possessive resolved to the first clause's subject."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    first_subj = next((t for t in sent if t.dep_.startswith("nsubj") and t.i in before
+                       and t.pos_ == "NOUN"), None)
+    if subj is None or first_subj is None:
+        return None
+    det = next((c for c in subj.children if c.dep_ == "det"), None)
+    if det is None or det.lower_ not in {"son", "sa", "ses"}:
+        return None
+    owner = _text([t for t in first_subj.subtree if t.i in before and not t.is_punct
+                   and t.dep_ not in {"acl", "acl:relcl"}])
+    gender, plural = syntax.gender(subj), syntax.plural(subj)
+    if gender is None or len(owner.split()) > 5:
+        return None
+    art = "les" if plural else ("l'" if _VOWEL.match(subj.text) else (
+        "la" if gender == "Fem" else "le"))
+    noun = _text([t for t in subj.subtree if t.i != det.i])
+    subject = f"{art}{'' if art == chr(39) or art.endswith(chr(39)) else ' '}{noun} " \
+              f"{syntax.with_de(owner, syntax.gender(first_subj))}"
+    pron = ("elles" if plural else "elle") if gender == "Fem" else ("ils" if plural else "il")
+    finite = verb.text
+    link = "-t-" if finite[-1] in "aeéc" else "-"
+    rest = _text([t for t in verb.subtree if t.i > verb.i and not (t.is_punct and
+                                                                  t.i == verb.subtree[-1].i)]
+                 ) if False else _text([t for t in sent if t.i > verb.i and not t.is_punct])
+    return f"Pourquoi {subject} {finite}{link}{pron} {rest}"
+
+
 def _because(clause_text: str) -> str:
     first = clause_text.split(" ", 1)[0]
     if first.lower() in {"le", "la", "les", "un", "une", "des", "ce", "cette", "ces", "il",
@@ -427,6 +457,8 @@ def causes(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> lis
             if verb is not None:
                 before = {t.i for t in sent if t.i <= pourquoi.i}
                 prompt = _question_on(verb, before, "Pourquoi", antecedents)
+                if prompt is None:
+                    prompt = _possessive_question(verb, before, sent)
                 answer = _because(m[1])
                 if prompt and len(answer.split()) <= 22:
                     drafts.append(_draft(sent, index, prompt, answer, AnswerType.CAUSE,
@@ -528,6 +560,165 @@ def lists(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> list
     return drafts
 
 
+# --- « Qu'est-ce qui … ? », « Où … ? », works ------------------------------------------------
+
+_DETS = {"le", "la", "les", "l'", "un", "une", "ce", "cet", "cette"}
+_HUMAN = {"président", "roi", "reine", "empereur", "homme", "femme", "philosophe", "physicien",
+          "physicienne", "chimiste", "savant", "poète", "auteur", "écrivain", "peintre",
+          "ministre", "chef", "général", "pape", "consul", "sénat", "gouvernement", "peuple",
+          "médecin", "chirurgien", "ingénieur", "astronome", "inventeur", "imprimeur",
+          "moine", "dictateur", "citoyen", "député", "juge", "maire"}
+_VAGUE_NOUNS = {"couple", "fleuve", "pays", "ville", "région", "texte", "phénomène", "premier",
+                "dernier", "second", "autre", "reste", "ensemble", "plupart"}
+_WHERE = {"dans", "à", "au", "en", "sur", "sous", "vers"}
+_WORKS = {"recueil": "Masc", "ouvrage": "Masc", "traité": "Masc", "roman": "Masc",
+          "livre": "Masc", "poème": "Masc", "épopée": "Fem", "pièce": "Fem", "drame": "Masc",
+          "œuvre": "Fem", "tableau": "Masc", "opéra": "Masc", "journal": "Masc",
+          "manifeste": "Masc", "essai": "Masc", "récit": "Masc", "chef-d'œuvre": "Masc",
+          "article": "Masc", "symphonie": "Fem", "film": "Masc", "revue": "Fem"}
+
+
+def subject_questions(sent: Span, index: int, antecedents: list[realise.Antecedent],
+                      subjects: set[str]) -> list[Draft]:
+    """« Le gros intestin récupère l'eau » → « Qu'est-ce qui récupère … ? » (singular common
+    noun subjects with a complement; names are asked by the entity patterns)."""
+    drafts: list[Draft] = []
+    for subj in sent:
+        if subj.dep_ != "nsubj" or subj.pos_ != "NOUN" or syntax.plural(subj):
+            continue
+        verb = subj.head
+        if verb.pos_ != "VERB" or "Fin" not in verb.morph.get("VerbForm", []) or verb.dep_ in {
+                "acl:relcl", "advcl", "ccomp"}:
+            continue
+        det = next((c for c in subj.children if c.dep_ == "det"), None)
+        if det is None or det.lower_ not in _DETS - {"ce", "cet", "cette", "un", "une"}:
+            continue
+        s_toks = [t for t in subj.subtree if t.dep_ not in {"acl:relcl", "appos", "punct"}
+                  and not any(a.dep_ in {"acl:relcl", "appos", "acl"} and t.i in {
+                      x.i for x in a.subtree} for a in subj.children)]
+        answer = _text(s_toks)
+        if not answer or len(answer.split()) > 6 or fold(answer) in subjects:
+            continue
+        if any(t.pos_ == "PROPN" or t.ent_type_ for t in subj.subtree) or subj.lower_ in _VAGUE_NOUNS:
+            continue  # a name is asked by the entity patterns; « le couple »: who?
+        if not any(c.dep_ in {"obj", "obl:arg", "xcomp", "ccomp"} for c in verb.children):
+            continue
+        clause = realise.build_clause(verb, antecedents)
+        if clause is None or clause.subject.resolved:
+            continue
+        rest = clause.rest(set())
+        if len(rest.split()) < 2:
+            continue
+        wh = "Qui" if subj.lower_ in _HUMAN else "Qu'est-ce qui"
+        drafts.append(_draft(sent, index, f"{wh} {clause.verb_group(False)} {rest}",
+                             answer, AnswerType.CONCEPT, "subject", 0.55, _bare(answer)))
+    return drafts
+
+
+def where_questions(sent: Span, index: int, antecedents: list[realise.Antecedent],
+                    subjects: set[str]) -> list[Draft]:
+    """« La bile est stockée dans la vésicule biliaire » → « Où la bile est-elle stockée ? »."""
+    drafts: list[Draft] = []
+    for obl in sent:
+        if obl.dep_ not in {"obl:arg", "obl:mod", "obl"} or obl.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        case = [c for c in obl.children if c.dep_ == "case"]
+        if len(case) != 1 or case[0].lower_ not in _WHERE or case[0].i != obl.left_edge.i \
+                or any(c.dep_ == "fixed" for c in case[0].children):
+            continue
+        if obl.lower_ in {"cours", "fin", "début", "milieu", "moment", "temps", "époque",
+                          "siècle", "année", "an", "mois", "jour", "cas", "total", "règne",
+                          "contraire", "lieu", "effet", "fait", "outre", "vide"}:
+            continue
+        if any(c.dep_ == "obj" and any(x.dep_ == "conj" for x in c.children)
+               for c in obl.head.children):
+            continue  # « reçoit le Cher, l'Indre et la Vienne »: the list is the fact
+        if obl.pos_ == "NOUN" and not any(c.dep_ == "det" for c in obl.children) \
+                and case[0].lower_ not in {"au"}:
+            continue
+        verb = obl.head
+        if verb.pos_ != "VERB":
+            continue
+        if any(c.dep_ in {"obl:arg", "obl:mod", "obl"} and c is not obl and c.i > verb.i
+               and any(x.lower_ in _WHERE for x in c.children if x.dep_ == "case")
+               for c in verb.children):
+            continue  # two places: which one is asked?
+        phrase = _text(list(obl.subtree))
+        if len(phrase.split()) > 7 or re.search(r"\d", phrase) or fold(
+                checker_strip(phrase)) in subjects:
+            continue
+        remove = {t.i for t in obl.subtree}
+        prompt = _question_on(verb, remove, "Où", antecedents)
+        if prompt is None or "est-ce que" in prompt:
+            continue
+        bare = checker_strip(phrase.split(" ", 1)[1] if " " in phrase else phrase)
+        drafts.append(_draft(sent, index, prompt, phrase, AnswerType.PLACE, "where", 0.55,
+                             (phrase.split(" ", 1)[1],) if " " in phrase else (), ))
+        del bare
+    return drafts
+
+
+def checker_strip(text: str) -> str:
+    low = text.lower()
+    for art in ("dans ", "à ", "au ", "en ", "sur ", "sous ", "vers ", "le ", "la ", "les ",
+                "l'"):
+        if low.startswith(art):
+            return text[len(art):]
+    return text
+
+
+def works(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> list[Draft]:
+    """« Virgile compose « L'Énéide », une épopée … » → « Quelle épopée Virgile compose-t-il …
+    ? »; « dans son recueil « Les Regrets » » → « Dans quel recueil … ? »."""
+    drafts: list[Draft] = []
+    text = sent.text
+    for m in re.finditer(r"«\s*([A-ZÀ-ÝŒ][^«»]{1,60}?)\s*»", text):
+        title = m[1].strip()
+        start_char = sent.start_char + m.start(1)
+        toks = [t for t in sent if t.idx >= start_char and t.idx < sent.start_char + m.end(1)]
+        if not toks:
+            continue
+        head = next((t for t in toks if t.head.i < toks[0].i or t.head.i > toks[-1].i), toks[0])
+        before = sent.doc[toks[0].i - 2] if toks[0].i - 2 >= sent.start else None
+        noun: str | None = None
+        if before is not None and before.lower_ in _WORKS:
+            noun = before.lower_
+            anchor = before
+        else:
+            app = next((c for c in head.children if c.dep_ == "appos" and c.lower_ in _WORKS),
+                       None)
+            if app is None:
+                nxt = sent.doc[toks[-1].i + 2:toks[-1].i + 5]
+                app = next((t for t in nxt if t.lower_ in _WORKS), None)
+                if app is None or sent.doc[toks[-1].i + 2].text != ",":
+                    app = None
+            if app is None:
+                continue
+            noun = app.lower_
+            anchor = head
+        gender = _WORKS[noun]
+        wh = "Quelle" if gender == "Fem" else "Quel"
+        verb = anchor.head
+        prep = ""
+        case = next((c for c in anchor.children if c.dep_ == "case"), None)
+        if case is not None:
+            prep = case.lower_
+            verb = anchor.head
+        hops = 0
+        while verb.pos_ not in {"VERB", "AUX"} and hops < 2:
+            verb, hops = verb.head, hops + 1
+        if verb.pos_ not in {"VERB", "AUX"}:
+            continue
+        remove = {t.i for t in anchor.subtree} | {t.i for t in toks}
+        wh_phrase = f"{prep.capitalize() + ' ' if prep else ''}{wh.lower() if prep else wh} {noun}"
+        prompt = _question_on(verb, remove, wh_phrase, antecedents)
+        if prompt is None:
+            continue
+        drafts.append(_draft(sent, index, prompt, title, AnswerType.TITLE, "work", 0.6,
+                             _bare(title)))
+    return drafts
+
+
 def drafts_for(sent: Span, index: int, antecedents: list[realise.Antecedent],
                subjects: set[str]) -> list[Draft]:
     """Every enriched draft of one sentence."""
@@ -536,7 +727,10 @@ def drafts_for(sent: Span, index: int, antecedents: list[realise.Antecedent],
                  lambda: apposition(sent, index, subjects),
                  lambda: definitions(sent, index, subjects),
                  lambda: causes(sent, index, antecedents),
-                 lambda: lists(sent, index, antecedents)):
+                 lambda: lists(sent, index, antecedents),
+                 lambda: subject_questions(sent, index, antecedents, subjects),
+                 lambda: where_questions(sent, index, antecedents, subjects),
+                 lambda: works(sent, index, antecedents)):
         try:
             found.extend(make())
         except (IndexError, ValueError):  # an odd parse: skip the pattern, not the text
