@@ -95,6 +95,12 @@ def text_context(text: str, pool: Sequence[Candidate]) -> TextContext:
         value, n = persons.most_common(1)[0]
         if n >= 3 or any(fold(value) in s or s in fold(value) for s in subjects):
             subjects.add(fold(value))
+    title_words = {w for part in subjects for w in part.split()}
+    for value in {c.value for c in pool if not c.type.is_numeric}:
+        stem = _stem(fold(value))
+        if len(stem) >= 3 and " " not in value and any(
+                w.startswith(stem) and w != fold(value) for w in title_words):
+            subjects.add(fold(value))  # « Rome » in a text titled « … romaine … »
     names = Counter(c.value for c in pool if not c.type.is_numeric)
     if names:
         value, n = names.most_common(1)[0]
@@ -181,6 +187,9 @@ def form_problems(prompt: str, doc: Doc) -> list[str]:
                 t.pos_ in {"VERB", "AUX"} and _morph(t, "VerbForm") not in {"Inf", "Part"}
                 for t in doc):
         found.append("ungrammatical: no finite verb")
+    if any(t.lower_ in {"la", "le", "les", "l'"} and i + 1 < len(doc) and doc[i + 1].pos_ in {
+            "VERB", "AUX"} and _morph(doc[i + 1], "VerbForm") == "Inf" for i, t in enumerate(doc)):
+        found.append("vague")
     if _STRAY.search(prompt):
         found.append("ungrammatical: stray punctuation")
     if re.search(r"\b(\w+) \1\b", prompt, re.IGNORECASE):
@@ -207,7 +216,7 @@ def form_problems(prompt: str, doc: Doc) -> list[str]:
         nxt = next((t for t in doc if t.idx >= m_esk.start(1)), None)
         if nxt is not None and nxt.pos_ in {"NOUN", "ADJ"}:
             found.append("ungrammatical: a subject without its determiner")
-    if re.search(r"[A-ZÀ-Ý][\wà-ÿ-]+ (?:un|une) [a-zà-ÿ]", prompt) and not re.search(
+    if re.search(r"(?<=\s)[A-ZÀ-Ý][\wà-ÿ-]+ (?:un|une) [a-zà-ÿ]", prompt) and not re.search(
             r"-(?:t-)?(?:il|elle|ils|elles) (?:un|une) ", prompt):
         found.append("ungrammatical: apposition without its comma")
     if re.search(r"\b[lLdDnNsS]' ", prompt):
@@ -222,6 +231,16 @@ def form_problems(prompt: str, doc: Doc) -> list[str]:
                     "NOUN", "PROPN"} for c in verb.children) and not prompt.startswith("Qui"):
                 found.append("ungrammatical: the asked object is also given")
     for m in _INVERSION.finditer(prompt):
+        verb_word = prompt[: m.start()].split(" ")[-1].lower()
+        if verb_word in {"est", "sont", "était", "étaient", "fut", "furent", "a", "ont"}:
+            after = [t for t in doc if t.idx > m.end()][:3]
+            part = next((t for t in after if _morph(t, "VerbForm") == "Part"
+                         and _morph(t, "Gender") and t.lower_ != "été"), None)
+            passive = verb_word not in {"a", "ont"} or any(t.lower_ == "été" for t in after)
+            if part is not None and passive:
+                g, n = _PRONOUN_MORPH[m[1]]
+                if _morph(part, "Gender") != g or (_morph(part, "Number") or n) != n:
+                    found.append("ungrammatical: the participle does not agree")
         if any(t.idx > m.end() and t.dep_ == "conj" and t.pos_ == "VERB"
                and _morph(t, "VerbForm") == "Fin" for t in doc):
             found.append("ungrammatical: a second verb left after the question")
@@ -322,7 +341,8 @@ def answer_problems(answer: str, prompt: str, source: str, ctx: TextContext,
         if nxt and capital and re.fullmatch(
                 r"[a-zà-ÿ]+(?:el|elle|al|ale|aux|ien|ienne|ique|aire|if|ive|ais|aise)s?", nxt[1]):
             found.append("fragment: an adjective of the name left out")
-        if re.search(r"\bgarde des\s*$", prev):
+        if re.search(r"\b(?:garde des|président du|présidente du|ministre de l[a']|chef de l')\s*$",
+                     prev) and len(strip_article(answer).split()) == 1:
             found.append("fragment: part of a title (garde des Sceaux)")
         if "«" in answer or "»" in answer:
             found.append("fragment: a quotation mark in the answer")
@@ -388,6 +408,13 @@ def refusals(draft: Draft, doc: Doc | None, ctx: TextContext) -> list[str]:
         filled = re.sub(r"\{\{(.*?)\}\}", r"\1", draft.prompt)
         if vague(filled):
             found.append("vague")
+        if "« {{" in draft.prompt and draft.type not in {AnswerType.TITLE, AnswerType.OTHER}:
+            found.append("fragment: a quotation, not a name")
+    elif not draft.true_false:
+        m = re.search(rf"{re.escape(draft.answer)}, ((?:un|une|le|la|l') [\wÀ-ÿ'-]+(?: [\wÀ-ÿ'-]+)?)",
+                      draft.source) if draft.answer else None
+        if m and m[1] in draft.prompt:
+            found.append("ungrammatical: the answer's apposition left in the question")
     answer = draft.notes[0] if draft.true_false and draft.notes else draft.answer
     if not draft.true_false:
         found += answer_problems(answer, draft.prompt, draft.source, ctx, draft.type)

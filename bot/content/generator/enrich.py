@@ -123,10 +123,10 @@ def named(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
             subj = next((c for c in part.children if c.dep_ == "nsubj:pass"), None)
             if subj is None or subj.pos_ != "NOUN" or not term:
                 continue
-            np_text = _text([t for t in subj.subtree if not t.is_punct])
+            np_text = _text([t for t in subj.subtree if not t.is_punct]).split(";")[0].strip()
             if len(np_text.split()) < 3 or np_text.lower().split()[0] not in _DEF:
                 continue
-            answer = _text(term)
+            answer = _text(term).split(",")[0].strip()
             drafts.append(_draft(sent, index, f"Comment appelle-t-on {np_text}", answer,
                                  AnswerType.CONCEPT, "named", 0.75, _bare(answer)))
             continue

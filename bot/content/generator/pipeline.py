@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -79,10 +80,28 @@ def _antecedent(sent: Span, antecedents: list[realise.Antecedent]) -> str | None
     return None
 
 
+_BOUND = r"(?:\d+(?:,\d+)?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)"
+
+
+def _whole_range(draft: Draft) -> None:
+    """« de 24 à {{72}} heures » → « de {{24 à 72}} heures »: a bound alone is half a fact."""
+    for pattern in (rf"({_BOUND}) (à|et) \{{\{{({_BOUND})\}}\}}",
+                    rf"\{{\{{({_BOUND})\}}\}} (à|et) ({_BOUND})"):
+        m = re.search(pattern, draft.prompt)
+        if m:
+            gap = f"{m[1]} {m[2]} {m[3]}"
+            draft.prompt = draft.prompt[: m.start()] + "{{" + gap + "}}" + draft.prompt[m.end():]
+            draft.answer = gap
+            draft.value = rank.fold(gap)
+            draft.accept = ()
+            return
+
+
 def _standalone_cloze(draft: Draft, sent: Span, text: str | None) -> Draft | None:
     """A cloze read alone: the sentence's leading pronoun replaced by its antecedent."""
     if text is None:
         return None
+    _whole_range(draft)
     first = sent[0].text
     original = sent.text.strip()
     if text != original and draft.prompt.startswith(first) and not draft.prompt.startswith("{{"):

@@ -37,6 +37,9 @@ CORPUS = ROOT / "tests" / "data" / "corpus"
 AUTHOR = ROOT / "tests" / "data" / "ratings" / "author"
 DECKS = ROOT / "tests" / "data" / "ratings" / "decks"
 L2 = 1.0
+#: Texts kept out of rule writing and of training (their figures stay honest).
+HELD_OUT = ("sciences-terre-tectonique", "histoire-xxe-crise-1929", "litterature-romantisme",
+            "economie-inflation")
 
 _NUMERIC = {"date", "montant", "pourcentage", "nombre"}
 _NAMES = {"personne", "organisation", "pays", "lieu"}
@@ -208,7 +211,7 @@ def training_sets() -> dict[str, list[tuple[list[float], int]]]:
                for tsv in sorted((CORPUS / "ratings").glob("*.tsv"))]
     sources += [(tsv, DECKS / f"{tsv.stem}.yaml") for tsv in sorted(AUTHOR.glob("*.tsv"))]
     for tsv, deck in sources:
-        if not deck.exists():
+        if not deck.exists() or tsv.stem in HELD_OUT:
             continue
         text_file = CORPUS / "texts" / f"{tsv.stem}.txt"
         text = text_file.read_text(encoding="utf-8") if text_file.exists() else ""

@@ -81,7 +81,7 @@ def statement(cand: Candidate, sent: Span, text: str, pool: Sequence[Candidate]
             return None  # the gap is a metonym or an inflected form: the swap would not read
         near = _near_number(cand.gap) if cand.type in {AnswerType.COUNT, AnswerType.PERCENT,
                                                          AnswerType.MONEY} else None
-        if cand.type is AnswerType.YEAR:
+        if cand.type is AnswerType.YEAR and "-" not in cand.value:
             near = _near_year(cand.gap, sent.text, pool)
         if cand.type is AnswerType.PERSON and len(cand.text.split()) < 2:
             return None
