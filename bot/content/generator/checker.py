@@ -241,6 +241,16 @@ def form_problems(prompt: str, doc: Doc) -> list[str]:
                 g, n = _PRONOUN_MORPH[m[1]]
                 if _morph(part, "Gender") != g or (_morph(part, "Number") or n) != n:
                     found.append("ungrammatical: the participle does not agree")
+            words_after = prompt[m.end():].split()
+            if words_after and words_after[0] == "été":
+                words_after = words_after[1:]
+            if passive and words_after:
+                w = words_after[0].lower()
+                g, n = _PRONOUN_MORPH[m[1]]
+                if (w.endswith(("ée", "ées")) and g == "Masc") or (
+                        re.search(r"(?:é|és|is|it|u|us)$", w) and g == "Fem"
+                        and not w.endswith(("ée", "ées"))):
+                    found.append("ungrammatical: the participle does not agree")
         if any(t.idx > m.end() and t.dep_ == "conj" and t.pos_ == "VERB"
                and _morph(t, "VerbForm") == "Fin" for t in doc):
             found.append("ungrammatical: a second verb left after the question")
@@ -355,6 +365,12 @@ def answer_problems(answer: str, prompt: str, source: str, ctx: TextContext,
         caps = re.findall(r"[A-ZÀ-Ý][\wà-ÿ'-]*|de|la|du|des|et", shown)
         if answer in _acronym(caps):
             found.append("giveaway: the acronym is spelled out in the prompt")
+    if answer.isupper() and f"({{{{{answer}}}}})" in prompt.replace(" ", ""):
+        before = re.findall(r"[\wÀ-ÿœ'-]+", prompt.split("({{")[0])
+        initials = "".join(w.split("'")[-1][:1].upper() for w in before if w.lower() not in
+                           _SMALL | {"pour", "sur", "par", "avec"} and w.split("'")[-1])
+        if initials.endswith(answer.upper()) or answer.upper() in initials:
+            found.append("giveaway: the acronym is spelled out before it")
     acro = _acronym(words)
     if len(acro) >= 2 and re.search(rf"\(\s*{re.escape(acro)}\s*\)", shown):
         found.append("giveaway: the acronym is in the prompt")

@@ -82,7 +82,8 @@ def stable_id(draft: Draft) -> str:
     """
     kind = "vf" if draft.truth is not None else ("cloze" if draft.cloze else "q")
     digest = hashlib.sha1(f"{kind}|{draft.source}|{draft.value}".encode()).hexdigest()[:6]
-    return f"{TYPE_TAGS[draft.type]}-{_slug(draft.answer)}-{kind}-{digest}"
+    answer = draft.notes[0] if draft.truth is not None and draft.notes else draft.answer
+    return f"{TYPE_TAGS[draft.type]}-{_slug(answer)}-{kind}-{digest}"
 
 
 def spread_siblings(questions: Sequence[Question]) -> list[Question]:
