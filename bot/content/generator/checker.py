@@ -67,6 +67,42 @@ class TextContext:
 
     subjects: frozenset[str]  # folded forms of the text's own subject
     text: str
+    #: « le fleuve » → « la Loire » when the title says « La Loire, le plus long fleuve … »
+    aliases: tuple[tuple[str, str], ...] = ()
+
+
+def title_aliases(title: str) -> tuple[tuple[str, str], ...]:
+    """The noun a title's apposition gives its subject: (« fleuve », « la Loire »)."""
+    if "," not in title:
+        return ()
+    name, rest = (p.strip() for p in title.split(",", 1))
+    if not name or len(name.split()) > 4:
+        return ()
+    name = name[0].lower() + name[1:] if name.split()[0].lower() in {"le", "la", "les"} else name
+    nouns = [w for w in re.findall(r"[a-zà-ÿœ]+", rest.lower()) if len(w) >= 5 and w not in {
+        "plus", "moins", "grand", "grande", "premier", "première", "france", "monde"}]
+    return tuple((n, name) for n in nouns[:1])
+
+
+def resolve_aliases(text: str, ctx: TextContext) -> str:
+    """« Où le fleuve reçoit-il la Maine ? » → « Où la Loire reçoit-elle la Maine ? » is too
+    much for a regular expression: only the noun phrase is replaced, when no inversion
+    pronoun depends on its gender."""
+    for noun, name in ctx.aliases:
+        m = re.search(rf"\b([Ll]e|[Ll]a|[Ll]') ?{noun}\b", text)
+        if m is None or "{{" in text[max(0, m.start() - 2): m.end() + 2]:
+            continue
+        inv = _INVERSION.search(text, m.end())
+        gender = "Fem" if name.lower().startswith("la ") else (
+            "Masc" if name.lower().startswith("le ") else None)
+        if inv is not None and (gender is None or inv[1] not in {"il", "elle"}):
+            continue
+        repl = name if m.start() > 0 else name[0].upper() + name[1:]
+        if inv is not None:
+            pron = "elle" if gender == "Fem" else "il"
+            text = text[: inv.start(1)] + pron + text[inv.end(1):]
+        text = text[: m.start()] + repl + text[m.end():]
+    return text
 
 
 def _title_parts(title: str) -> set[str]:
@@ -106,7 +142,8 @@ def text_context(text: str, pool: Sequence[Candidate]) -> TextContext:
         value, n = names.most_common(1)[0]
         if n >= 4:
             subjects.add(fold(value))
-    return TextContext(frozenset(subjects), text)
+    title = blocks[0].text if blocks and blocks[0].heading else ""
+    return TextContext(frozenset(subjects), text, title_aliases(title))
 
 
 def strip_article(text: str) -> str:
@@ -361,6 +398,15 @@ def answer_problems(answer: str, prompt: str, source: str, ctx: TextContext,
     if core and len(core) > 1 and re.search(rf"(?<!\w){re.escape(core)}(?!\w)", fold(shown)):
         found.append("giveaway: the answer is in the prompt")
     words = re.findall(r"[\wÀ-ÿœ'-]+", strip_article(answer))
+    if type_ is AnswerType.PERSON:
+        for w in words:
+            if len(w) >= 4 and w[:1].isupper() and re.search(
+                    rf"(?<![A-ZÀ-Ý][\wà-ÿ-] )(?<![A-ZÀ-Ý][\wà-ÿ-]{{2}} )(?<!\w)"
+                    rf"(?<![A-ZÀ-Ý][\wà-ÿ-]{{3}} ){re.escape(w)}(?!\w)", shown):
+                prev_word = re.search(rf"(\S+)\s+{re.escape(w)}(?!\w)", shown)
+                if prev_word is None or not prev_word[1][:1].isupper():
+                    found.append("giveaway: a part of the name is in the prompt")
+                    break
     if answer.isupper() and len(answer) >= 2:
         caps = re.findall(r"[A-ZÀ-Ý][\wà-ÿ'-]*|de|la|du|des|et", shown)
         if answer in _acronym(caps):
@@ -426,7 +472,7 @@ def refusals(draft: Draft, doc: Doc | None, ctx: TextContext) -> list[str]:
             found.append("vague")
         if "« {{" in draft.prompt and draft.type not in {AnswerType.TITLE, AnswerType.OTHER}:
             found.append("fragment: a quotation, not a name")
-    elif not draft.true_false:
+    elif not draft.true_false and not draft.type.is_numeric:
         m = re.search(rf"{re.escape(draft.answer)}, ((?:un|une|le|la|l') [\wÀ-ÿ'-]+(?: [\wÀ-ÿ'-]+)?)",
                       draft.source) if draft.answer else None
         if m and m[1] in draft.prompt:

@@ -170,7 +170,8 @@ def one_per_fact(drafts: list[Draft]) -> list[Draft]:
         if cur is None or (_form_rank(d), -d.confidence) < (_form_rank(cur), -cur.confidence):
             best[key] = d
     kept: list[Draft] = []
-    tf_sentences: set[int] = set()
+    asked = {d.sentence for d in best.values() if _form_rank(d) == 0}
+    tf_sentences: set[int] = set(asked)  # a statement would give a question's answer away
     prompts: set[str] = set()
     for d in sorted(best.values(), key=lambda d: (d.sentence, _form_rank(d), -d.confidence)):
         if d.true_false:
@@ -221,6 +222,8 @@ def generate_drafts(text: str, nlp: Language,
     for d in drafts:
         if not d.cloze and not d.true_false and not d.distractors and d.pattern == "entity":
             d.distractors = distractors.choose(d, owner.get(id(d)), pool)
+    for d in drafts:
+        d.prompt = checker.resolve_aliases(d.prompt, ctx)
     checked = checker.check(drafts, nlp, ctx)
     kept = one_per_fact(checked)
     clauses = [c for c in (checker.standalone_clause(d.source) for d in kept) if c]
