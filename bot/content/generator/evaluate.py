@@ -215,10 +215,13 @@ class Tally:
     by_kind: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
 
     def add(self, other: Tally) -> None:
+        """Sum ``other`` in; an unrated text adds its size and density only."""
         self.words += other.words
         self.items += other.items
         self.rated += other.rated
         self.non_cloze += other.non_cloze
+        if not other.rated:
+            return
         for name in ("questions", "clozes", "true_false", "distractors", "gold", "top_half"):
             mine, theirs = getattr(self, name), getattr(other, name)
             for i, v in enumerate(theirs):
