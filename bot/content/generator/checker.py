@@ -256,6 +256,12 @@ def form_problems(prompt: str, doc: Doc) -> list[str]:
     if re.search(r"(?<=\s)[A-ZÀ-Ý][\wà-ÿ-]+ (?:un|une) [a-zà-ÿ]", prompt) and not re.search(
             r"-(?:t-)?(?:il|elle|ils|elles) (?:un|une) ", prompt):
         found.append("ungrammatical: apposition without its comma")
+    if re.search(r"\b(?:appel|nomm|surnomm)(?:é|ée|és|ées)\s+\S+-(?:t-)?(?:il|elle|ils|elles)\b",
+                 prompt):
+        found.append("ungrammatical: « appelé » without its name")
+    if re.match(r"^(?:En|À|Depuis|Vers|Pour) quel", prompt) and len(
+            re.findall(r"(?<![\w-])(?:1[0-9]{3}|20[0-9]{2})(?![\w-])", prompt)) >= 1:
+        found.append("ambiguous: another year in a question on a date")
     if re.search(r"\b[lLdDnNsS]' ", prompt):
         found.append("ungrammatical: stray apostrophe")
     if re.match(r"^(?:Combien d[e']|Que |Qu')", prompt) and re.search(
@@ -313,16 +319,6 @@ def form_problems(prompt: str, doc: Doc) -> list[str]:
         first_comma = head_text.find(",")
         if first_comma >= 0 and head_text.count(",") % 2 == 1:
             found.append("ungrammatical: a remark left open before the verb")
-        before = [t for t in doc if t.idx + len(t.text) <= m.start() and t.pos_ in {
-            "NOUN", "PROPN"}]
-        subj = next((t for t in before if t.dep_.startswith("nsubj")), None)
-        if subj is None and before:
-            subj = before[-1]
-        if subj is None:
-            continue
-        g, n = _morph(subj, "Gender"), _morph(subj, "Number")
-        if (g and g != gender) or (n and n != number):
-            found.append("ungrammatical: inversion does not match the subject")
     for tok in doc:
         if not tok.dep_.startswith("nsubj") or tok.pos_ not in {"NOUN", "PROPN"}:
             continue
@@ -436,8 +432,26 @@ _CLITIC_WORDS = {"ne", "n'", "se", "s'", "y", "en", "le", "la", "les", "l'", "lu
 
 
 def repair(prompt: str) -> str:
-    """Close a remark left open before an inverted verb: « Alexis Saint-Martin, un jeune
-    trappeur canadien fut-il blessé » → « …, un jeune trappeur canadien, fut-il blessé »."""
+    """Small repairs of a realised question: « Combien d'environ minutes » → « Combien de
+    minutes »; « les cendres … ont-ils été transférées » → « ont-elles »; a remark left open
+    before an inverted verb closed (« Alexis Saint-Martin, un jeune trappeur canadien
+    fut-il blessé » → « …, un jeune trappeur canadien, fut-il blessé »)."""
+    prompt = re.sub(r"\b([Cc]ombien) d'(?:environ|près de|plus de|moins de) ", r"\1 de ", prompt)
+    prompt = re.sub(r"\b([Cc]ombien) de ([aeéiouyh])", r"\1 d'\2", prompt)
+    inv = _INVERSION.search(prompt)
+    if inv is not None:
+        after = prompt[inv.end():].split()
+        if after and after[0] == "été":
+            after = after[1:]
+        verb = prompt[: inv.start()].split(" ")[-1].lower()
+        if after and verb in {"est", "sont", "était", "étaient", "fut", "furent", "ont", "a"} \
+                and after[0].endswith(("ée", "ées")) and inv[1] in {"il", "ils"}:
+            prompt = prompt[: inv.start(1)] + ("elles" if inv[1] == "ils" else "elle") \
+                + prompt[inv.end(1):]
+    return _close_remark(prompt)
+
+
+def _close_remark(prompt: str) -> str:
     m = _INVERSION.search(prompt)
     if m is None or prompt[: m.start()].count(",") % 2 == 0:
         return prompt
@@ -459,8 +473,7 @@ def refusals(draft: Draft, doc: Doc | None, ctx: TextContext) -> list[str]:
     if doc is not None and not draft.true_false:
         found += form_problems(draft.prompt, doc)
         for m in re.finditer(r"([\wÀ-ÿ'-]+), ([\wÀ-ÿ'-]+)", draft.source):
-            if f"{m[1]} {m[2]}" in draft.prompt and m[2].lower() in {"un", "une", "le", "la",
-                                                                       "les", "l'", "qui"}:
+            if f"{m[1]} {m[2]}" in draft.prompt and m[2].lower() in {"un", "une", "qui"}:
                 found.append("ungrammatical: a comma of the text lost")
                 break
     elif doc is not None:  # a sentence of the text: only what a swap or a repair could break

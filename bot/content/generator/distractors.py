@@ -228,8 +228,10 @@ def choose(draft: Draft, answer: Candidate | None, pool: Sequence[Candidate]) ->
         return tuple(picked)
     if kind is AnswerType.COUNT:
         words = draft.answer.lower() in lexicon.NUMBER_WORDS
+        unit = answer.unit if answer is not None else None
         add(c.text for c in same if c.value != draft.value
-            and (c.text.lower() in lexicon.NUMBER_WORDS) == words)
+            and (c.text.lower() in lexicon.NUMBER_WORDS) == words
+            and (unit is None or c.unit == unit))  # 8 minutes: not 800 nanomètres
         add(_synth_count(draft.answer))
         return tuple(picked)
     # Names: same type, same article form first (« la Chine » for « la Russie »).

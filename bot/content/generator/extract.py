@@ -96,7 +96,7 @@ def _numeric(sent: Span, taken: list[tuple[int, int]], sent_index: int) -> list[
         value = str(lexicon.NUMBER_WORDS.get(word, word)).replace(" ", "")
         taken.append((a, b))
         found.append(Candidate(AnswerType.COUNT, m[1], m[1], span.start, span.end, value,
-                               sent_index, plural=True))
+                               sent_index, plural=True, unit=noun.lemma_.lower()))
     return found
 
 

@@ -84,6 +84,7 @@ class Candidate:
     accept: tuple[str, ...] = ()
     listed_with: tuple[str, ...] = ()  # values of the items of the same enumeration
     kind: str | None = None  # organisations: "entreprise", "institution", "programme", …
+    unit: str | None = None  # counts: the lemma of the counted noun (« minute », « proton »)
 
 
 @dataclass(slots=True)
