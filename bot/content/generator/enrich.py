@@ -161,8 +161,10 @@ def named(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
         answer = _text(term).split(",")[0].strip()
         if fold(answer) in subjects or ";" in np_text:
             continue
+        also = re.match(rf"{re.escape(answer)} ou ([\wÀ-ÿ-]+)", sent.text[term[0].idx - sent.start_char:])
+        accept = (*_bare(answer), also[1]) if also else _bare(answer)
         drafts.append(_draft(sent, index, f"Comment appelle-t-on {np_text}", answer,
-                             AnswerType.CONCEPT, "named", 0.75, _bare(answer)))
+                             AnswerType.CONCEPT, "named", 0.75, accept))
     return drafts
 
 
@@ -202,7 +204,7 @@ def apposition(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
         prev = sent.doc[lo - 1].lower_ if lo > sent.start else ""
         if lo == term.i and prev in {"au", "du", "aux", "des"}:
             answer = ("les " if prev in {"aux", "des"} else "le ") + answer
-        elif lo == term.i and term.pos_ == "NOUN":
+        elif lo == term.i and term.pos_ == "NOUN" and prev not in {"de", "d'"}:
             continue
         if not answer or len(answer.split()) > 5 or fold(answer) in subjects:
             continue
@@ -329,6 +331,7 @@ def _question_on(verb: Token, remove: set[int], wh: str,
                  antecedents: list[realise.Antecedent]) -> str | None:
     if verb.pos_ not in {"VERB", "AUX"}:
         return _copula_question(verb, remove, wh)
+    verb = realise.top_verb(verb)  # « peuvent se produire »: the clause is on « peuvent »
     clause = realise.build_clause(verb, antecedents)
     if clause is None:
         return None
@@ -356,7 +359,7 @@ def _possessive_question(verb: Token, before: set[int], sent: Span) -> str | Non
         return None
     art = "les" if plural else ("l'" if _VOWEL.match(subj.text) else (
         "la" if gender == "Fem" else "le"))
-    noun = _text([t for t in subj.subtree if t.i != det.i])
+    noun = _text([t for t in subj.subtree if t.i != det.i and t.i > max(before)])
     subject = f"{art}{'' if art == chr(39) or art.endswith(chr(39)) else ' '}{noun} " \
               f"{syntax.with_de(owner, syntax.gender(first_subj))}"
     pron = ("elles" if plural else "elle") if gender == "Fem" else ("ils" if plural else "il")
@@ -389,6 +392,20 @@ def causes(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> lis
     for tok in sent:
         low = tok.lower_
         # « … car il renferme … », « … parce qu'il … »
+        if low == "comme" and tok.i == sent.start and tok.dep_ == "mark":
+            cause_verb = tok.head
+            main = cause_verb.head
+            comma = next((t for t in sent if t.text == "," and t.i > cause_verb.i), None)
+            if main is cause_verb or main.pos_ not in {"VERB", "AUX"} or comma is None \
+                    or main.i < comma.i:
+                continue
+            cause_ids = {t.i for t in sent if t.i <= comma.i}
+            answer = _because(_text([t for t in sent if tok.i < t.i < comma.i]))
+            prompt = _question_on(main, cause_ids, "Pourquoi", antecedents)
+            if prompt and len(answer.split()) <= 22:
+                drafts.append(_draft(sent, index, prompt, answer, AnswerType.CAUSE, "cause",
+                                     0.6))
+            continue
         if low in {"car", "parce"} and tok.i > sent.start:
             cause_verb = tok.head
             if low == "parce":

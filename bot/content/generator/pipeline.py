@@ -192,13 +192,35 @@ def one_per_fact(drafts: list[Draft]) -> list[Draft]:
     return kept
 
 
-def _enrich_distractors(d: Draft, kept: list[Draft], clauses: list[str]) -> tuple[str, ...]:
+def syntax_de(term: str) -> str:
+    """« de réfraction », « d'absorption »."""
+    return f"d'{term}" if term[:1].lower() in "aeéèêiouyh" else f"de {term}"
+
+
+def _with_a(lead: str, term: str) -> str:
+    """« grâce » + « le péristaltisme » → « grâce au péristaltisme »."""
+    low = term.lower()
+    for art, contracted in (("le ", "au "), ("les ", "aux "), ("la ", "à la "), ("l'", "à l'")):
+        if low.startswith(art):
+            return f"{lead} {contracted}{term[len(art):]}"
+    return f"{lead} à {term}"
+
+
+def _enrich_distractors(d: Draft, kept: list[Draft], clauses: list[str],
+                        descriptions: list[str] = ()) -> tuple[str, ...]:  # type: ignore[assignment]
     """Options for a cause or a definition: other causes / definitions of the text."""
     same = [k.answer for k in kept if k is not d and k.type is d.type and k.pattern == d.pattern
             and rank.fold(k.answer) != rank.fold(d.answer)]
     if d.pattern == "definition-choice":
         same += [k.prompt.removeprefix("Comment appelle-t-on ").rstrip(" ?") for k in kept
                  if k.prompt.startswith("Comment appelle-t-on ")]
+        same += [x for x in descriptions if rank.fold(x) != rank.fold(d.answer)]
+    if d.pattern == "cause-prep":
+        lead = d.answer.split(" ", 1)[0].lower()  # « grâce », « en raison », …
+        terms = [k.answer for k in kept if k.type is AnswerType.CONCEPT and k is not d
+                 and len(k.answer.split()) <= 4]
+        same += [_with_a(lead, t) for t in terms if lead == "grâce"
+                 and t.lower().startswith(("le ", "la ", "les ", "l'"))]
     if d.type is AnswerType.CAUSE and d.pattern == "cause":
         same += [enrich._because(c) for c in clauses]  # noqa: SLF001
     def plural(text: str) -> bool:
@@ -206,7 +228,13 @@ def _enrich_distractors(d: Draft, kept: list[Draft], clauses: list[str]) -> tupl
 
     picked: list[str] = []
     for opt in same:
-        if d.pattern == "definition-choice" and plural(opt) != plural(d.answer):
+        if d.pattern == "definition-choice" and (plural(opt) != plural(d.answer) or any(
+                w in enrich._HUMAN or w.endswith(("ienne", "icien")) for w in  # noqa: SLF001
+                opt.lower().split()[1:3])):
+            continue  # « un physicien … » is not what a phenomenon is
+        core = re.sub(r"^(?:grâce|en raison|à cause|du fait|sous l'effet)\s+(?:à la |à l'|au |aux |à |de la |de l'|du |des |de )",
+                      "", opt)
+        if len(core) > 3 and rank.fold(core) in rank.fold(d.prompt):
             continue
         if opt not in picked and rank.fold(opt) not in rank.fold(d.prompt) and len(picked) < 3:
             picked.append(opt)
@@ -222,14 +250,29 @@ def generate_drafts(text: str, nlp: Language,
     for d in drafts:
         if not d.cloze and not d.true_false and not d.distractors and d.pattern == "entity":
             d.distractors = distractors.choose(d, owner.get(id(d)), pool)
+    terms: dict[int, str] = {}
+    for d in drafts:
+        if d.pattern in {"named", "definition", "apposition"} and d.type is AnswerType.CONCEPT:
+            terms.setdefault(d.sentence, checker.strip_article(d.answer))
     for d in drafts:
         d.prompt = checker.resolve_aliases(d.prompt, ctx)
+        before = terms.get(d.sentence - 1)
+        if before and not d.cloze and len(before.split()) <= 3:
+            d.prompt = re.sub(r"\b([Cc])e (phénomène|procédé|mécanisme|processus)\b",
+                              lambda m: f"{'L' if m[1] == 'C' else 'l'}e {m[2]} "
+                                        f"{syntax_de(before)}", d.prompt)
     checked = checker.check(drafts, nlp, ctx)
     kept = one_per_fact(checked)
     clauses = [c for c in (checker.standalone_clause(d.source) for d in kept) if c]
+    # what the text says things are: distractors of « Qu'est-ce que … ? »
+    descriptions = list(dict.fromkeys(
+        [d.prompt.removeprefix("Comment appelle-t-on ").rstrip(" ?") for d in checked
+         if d.prompt.startswith("Comment appelle-t-on ")]
+        + [m[1] for m in re.finditer(r", ((?:un|une) [^,.;:()«»]{6,70})(?=[,.])", text)
+           if not checker.vague(m[1]) and not re.search(r"\b(?:il|elle|ils|elles)\b", m[1])]))
     for d in kept:
         if d.type in {AnswerType.CAUSE} or d.pattern == "definition-choice":
-            d.distractors = _enrich_distractors(d, kept, clauses)
+            d.distractors = _enrich_distractors(d, kept, clauses, descriptions)
     kept = [d for d in kept if not ((d.type is AnswerType.CAUSE or d.pattern ==
                                       "definition-choice") and len(d.distractors) < 2)]
     return [d for d in ranker.order(kept, ctx) if d.confidence >= MIN_CONFIDENCE]
