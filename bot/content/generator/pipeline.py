@@ -170,8 +170,7 @@ def one_per_fact(drafts: list[Draft]) -> list[Draft]:
         if cur is None or (_form_rank(d), -d.confidence) < (_form_rank(cur), -cur.confidence):
             best[key] = d
     kept: list[Draft] = []
-    asked = {d.sentence for d in best.values() if _form_rank(d) == 0}
-    tf_sentences: set[int] = set(asked)  # a statement would give a question's answer away
+    tf_sentences: set[int] = set()
     prompts: set[str] = set()
     for d in sorted(best.values(), key=lambda d: (d.sentence, _form_rank(d), -d.confidence)):
         if d.true_false:
