@@ -47,8 +47,10 @@ def main() -> int:
             whole.append(time.perf_counter() - t0)
         p, w = statistics.median(parse), statistics.median(whole)
         worst = max(worst, w)
-        print(f"{path.stem:28} {len(text.split()):4} mots  {len(deck.questions):3} items  "
-              f"analyse seule {p:5.2f} s  générateur {w:5.2f} s  rapport {w / p:4.1f}")
+        print(
+            f"{path.stem:28} {len(text.split()):4} mots  {len(deck.questions):3} items  "
+            f"analyse seule {p:5.2f} s  générateur {w:5.2f} s  rapport {w / p:4.1f}"
+        )
     print(f"pire texte : {worst:.2f} s (objectif < 2 s)")
     return 0
 

@@ -175,9 +175,7 @@ def _bc_options(draft: Draft, pool: Sequence[Candidate]) -> tuple[str, ...]:
             break
         if year + delta > 0 and year + delta not in picked:
             picked.append(year + delta)
-    out = []
-    for y in sorted(picked, reverse=True):
-        out.append(f"{prefix + ' ' if prefix else ''}{y}{suffix}")
+    out = [f"{prefix + ' ' if prefix else ''}{y}{suffix}" for y in sorted(picked, reverse=True)]
     return tuple(o for o in out if o != draft.answer)[:WANTED]
 
 
@@ -228,10 +226,10 @@ def choose(draft: Draft, answer: Candidate | None, pool: Sequence[Candidate]) ->
         return tuple(picked)
     if kind is AnswerType.COUNT:
         words = draft.answer.lower() in lexicon.NUMBER_WORDS
-        unit = answer.unit if answer is not None else None
+        counted = answer.unit if answer is not None else None
         add(c.text for c in same if c.value != draft.value
             and (c.text.lower() in lexicon.NUMBER_WORDS) == words
-            and (unit is None or c.unit == unit))  # 8 minutes: not 800 nanomètres
+            and (counted is None or c.unit == counted))  # 8 minutes: not 800 nanomètres
         add(_synth_count(draft.answer))
         return tuple(picked)
     # Names: same type, same article form first (« la Chine » for « la Russie »).

@@ -20,7 +20,7 @@ them (a feature of the ranker):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from bot.content.generator import realise, syntax
@@ -35,16 +35,40 @@ _INDEF = {"un", "une", "des"}
 _DEF = {"le", "la", "les", "l'"}
 _VOWEL = re.compile(r"^[aeiouyhàâéèêëîïôöûüœ]", re.IGNORECASE)
 _NAMING_LEMMAS = {"appeler", "nommer", "baptiser", "surnommer"}
-_CAUSE_PREPS = {"grâce à": "Grâce à quoi", "en raison de": "Pourquoi", "à cause de": "Pourquoi",
-                "sous l'effet de": "Pourquoi", "du fait de": "Pourquoi"}
-_QUANT = {"plusieurs", "nombreux", "nombreuses", "de", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
-          "quelques", "certains", "certaines", "les", "des", "ces"}
+_CAUSE_PREPS = {
+    "grâce à": "Grâce à quoi",
+    "en raison de": "Pourquoi",
+    "à cause de": "Pourquoi",
+    "sous l'effet de": "Pourquoi",
+    "du fait de": "Pourquoi",
+}
+_QUANT = {
+    "plusieurs",
+    "nombreux",
+    "nombreuses",
+    "de",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "quelques",
+    "certains",
+    "certaines",
+    "les",
+    "des",
+    "ces",
+}
 
 
 def _text(tokens: Sequence[Token]) -> str:
     toks = sorted(tokens, key=lambda t: t.i)
     if toks and toks[-1].i - toks[0].i + 1 == len(toks):  # contiguous: the text as written
-        span = toks[0].doc[toks[0].i:toks[-1].i + 1]
+        span = toks[0].doc[toks[0].i : toks[-1].i + 1]
         text = span.text
         if toks[0].is_sent_start and toks[0].pos_ != "PROPN" and not text[1:2].isupper():
             text = text[0].lower() + text[1:]
@@ -65,13 +89,32 @@ def _definite(np: str, gender: str | None, plural: bool) -> str:
     return ("la " if words[0].lower() == "une" else "le ") + rest
 
 
-def _draft(sent: Span, index: int, prompt: str, answer: str, type_: AnswerType,
-           pattern: str, confidence: float, accept: tuple[str, ...] = (),
-           distractors: tuple[str, ...] = ()) -> Draft:
+def _draft(
+    sent: Span,
+    index: int,
+    prompt: str,
+    answer: str,
+    type_: AnswerType,
+    pattern: str,
+    confidence: float,
+    accept: tuple[str, ...] = (),
+    distractors: tuple[str, ...] = (),
+) -> Draft:
     prompt = syntax.tidy(prompt).rstrip(" ?") + " ?"
     prompt = prompt[0].upper() + prompt[1:]
-    return Draft(False, prompt, answer, type_, sent.text, index, fold(answer), confidence,
-                 accept=accept, distractors=distractors, pattern=pattern)
+    return Draft(
+        False,
+        prompt,
+        answer,
+        type_,
+        sent.text,
+        index,
+        fold(answer),
+        confidence,
+        accept=accept,
+        distractors=distractors,
+        pattern=pattern,
+    )
 
 
 def _bare(answer: str) -> tuple[str, ...]:
@@ -79,26 +122,30 @@ def _bare(answer: str) -> tuple[str, ...]:
     low = answer.lower()
     for art in ("le ", "la ", "les ", "l'", "un ", "une ", "des "):
         if low.startswith(art) and len(answer) > len(art) + 2:
-            return (answer[len(art):],)
+            return (answer[len(art) :],)
     return ()
 
 
 # --- « appelé », « on appelle » -------------------------------------------------------------
+
 
 def _named_term(part: Token) -> list[Token]:
     """The words after « appelé » that name the thing (up to a comma, « qui », « que »)."""
     out: list[Token] = []
     sent = part.sent
     quoted = False
-    for tok in sent[part.i - sent.start + 1:]:
+    for tok in sent[part.i - sent.start + 1 :]:
         if tok.text == "«":
             quoted = True
             continue
         if tok.text == "»":
             break
-        if not quoted and (tok.is_punct or tok.lower_ in {"qui", "que", "qu'", "dont", "et",
-                                                          "ou", "car", "mais", "c'", "ainsi"}
-                           or (out and tok.pos_ in {"VERB", "AUX", "ADP"})):
+        if not quoted and (
+            tok.is_punct
+            or tok.lower_
+            in {"qui", "que", "qu'", "dont", "et", "ou", "car", "mais", "c'", "ainsi"}
+            or (out and tok.pos_ in {"VERB", "AUX", "ADP"})
+        ):
             break
         out.append(tok)
         if len(out) > 5:
@@ -106,19 +153,32 @@ def _named_term(part: Token) -> list[Token]:
     return out
 
 
-def named(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
+def named(sent: Span, index: int, subjects: set[str]) -> list[Draft]:  # noqa: PLR0912 - two patterns, each with its guards
     drafts: list[Draft] = []
     m = re.match(r"^On appelle (.+?) ((?:l[ae]s?|l'|une?|des) .+?)\s*\.$", sent.text)
     if m and len(m[1].split()) <= 4:
-        drafts.append(_draft(sent, index, f"Comment appelle-t-on {m[2]}", m[1],
-                             AnswerType.CONCEPT, "named", 0.8, _bare(m[1])))
+        drafts.append(
+            _draft(
+                sent,
+                index,
+                f"Comment appelle-t-on {m[2]}",
+                m[1],
+                AnswerType.CONCEPT,
+                "named",
+                0.8,
+                _bare(m[1]),
+            )
+        )
     for part in sent:
-        if part.lemma_.lower() not in _NAMING_LEMMAS or "Part" not in part.morph.get(
-                "VerbForm", []) or part.i == sent.start:
+        if (
+            part.lemma_.lower() not in _NAMING_LEMMAS
+            or "Part" not in part.morph.get("VerbForm", [])
+            or part.i == sent.start
+        ):
             continue
         term = _named_term(part)
         noun = part.head
-        if term and part.dep_ == "ROOT" or any(c.dep_ == "aux:pass" for c in part.children):
+        if (term and part.dep_ == "ROOT") or any(c.dep_ == "aux:pass" for c in part.children):
             # « Les livres imprimés avant 1501 sont appelés incunables »
             subj = next((c for c in part.children if c.dep_ == "nsubj:pass"), None)
             if subj is None or subj.pos_ != "NOUN" or not term:
@@ -127,16 +187,30 @@ def named(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
             if len(np_text.split()) < 3 or np_text.lower().split()[0] not in _DEF:
                 continue
             answer = _text(term).split(",")[0].strip()
-            drafts.append(_draft(sent, index, f"Comment appelle-t-on {np_text}", answer,
-                                 AnswerType.CONCEPT, "named", 0.75, _bare(answer)))
+            drafts.append(
+                _draft(
+                    sent,
+                    index,
+                    f"Comment appelle-t-on {np_text}",
+                    answer,
+                    AnswerType.CONCEPT,
+                    "named",
+                    0.75,
+                    _bare(answer),
+                )
+            )
             continue
-        if not term or noun.pos_ not in {"NOUN", "ADV"} or noun.i > part.i or not any(
-                c.dep_ == "det" for c in noun.children):
+        if (
+            not term
+            or noun.pos_ not in {"NOUN", "ADV"}
+            or noun.i > part.i
+            or not any(c.dep_ == "det" for c in noun.children)
+        ):
             continue
         if term[0].lower_ in {"ainsi", "en", "à", "par"}:
             continue
         gap = set(range(part.i, term[-1].i + 1)) | {t.i for t in part.subtree}
-        if sent.doc[term[-1].i + 1:term[-1].i + 2].text == "»":
+        if sent.doc[term[-1].i + 1 : term[-1].i + 2].text == "»":
             gap.add(term[-1].i + 1)
         np_tokens = [t for t in noun.subtree if t.i not in gap and t.i >= noun.left_edge.i]
         # A relative clause on the term (« amylase, qui commence … ») describes the noun.
@@ -144,16 +218,25 @@ def named(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
             if child.dep_ == "acl:relcl":
                 np_tokens.extend(child.subtree)
         np_tokens = list({t.i: t for t in np_tokens}.values())
-        stop = next((t.i for t in sorted(np_tokens, key=lambda t: t.i) if t.text in {";", ":"}),
-                    None)
+        stop = next(
+            (t.i for t in sorted(np_tokens, key=lambda t: t.i) if t.text in {";", ":"}), None
+        )
         if stop is not None:
             np_tokens = [t for t in np_tokens if t.i < stop]
-        np_tokens = [t for t in np_tokens if not (t.text == "," and t.i == min(
-            (x.i for x in np_tokens), default=0))]
+        np_tokens = [
+            t
+            for t in np_tokens
+            if not (t.text == "," and t.i == min((x.i for x in np_tokens), default=0))
+        ]
         np_text = _text(np_tokens)
         np_text = re.sub(r"\s*,\s*(qui|que|dont)\b", r" \1", np_text)
-        if len(np_text.split()) < 3 or np_text.lower().split()[0] in {"son", "sa", "ses",
-                                                                        "leur", "leurs"}:
+        if len(np_text.split()) < 3 or np_text.lower().split()[0] in {
+            "son",
+            "sa",
+            "ses",
+            "leur",
+            "leurs",
+        }:
             continue
         np_text = _definite(np_text, syntax.gender(noun), syntax.plural(noun))
         if np_text.lower().split()[0] not in _DEF and not np_text.lower().startswith("l'"):
@@ -161,14 +244,27 @@ def named(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
         answer = _text(term).split(",")[0].strip()
         if fold(answer) in subjects or ";" in np_text:
             continue
-        also = re.match(rf"{re.escape(answer)} ou ([\wÀ-ÿ-]+)", sent.text[term[0].idx - sent.start_char:])
+        also = re.match(
+            rf"{re.escape(answer)} ou ([\wÀ-ÿ-]+)", sent.text[term[0].idx - sent.start_char :]
+        )
         accept = (*_bare(answer), also[1]) if also else _bare(answer)
-        drafts.append(_draft(sent, index, f"Comment appelle-t-on {np_text}", answer,
-                             AnswerType.CONCEPT, "named", 0.75, accept))
+        drafts.append(
+            _draft(
+                sent,
+                index,
+                f"Comment appelle-t-on {np_text}",
+                answer,
+                AnswerType.CONCEPT,
+                "named",
+                0.75,
+                accept,
+            )
+        )
     return drafts
 
 
 # --- appositions and definitions -----------------------------------------------------------
+
 
 def _np_without(head: Token, drop: set[int]) -> str:
     toks = [t for t in head.subtree if t.i not in drop and not (t.is_punct and t.text in ",;:")]
@@ -186,18 +282,23 @@ def apposition(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
             continue
         if term.ent_type_ == "PER" or term.i > app.i:
             continue
-        app_ids = {t.i for t in app.subtree}
         desc = _text([t for t in app.subtree if not (t.is_punct and t.i == app.right_edge.i)])
         if not 3 <= len(desc.split()) <= 16 or re.search(r"\b(il|elle|ils|elles|y|en)\b", desc):
             continue
         # the term: its own words (determiner, adjectives), not other complements
         lo = term.i
-        while lo - 1 >= sent.start and sent.doc[lo - 1].head is term and sent.doc[
-                lo - 1].dep_ in {"det", "amod", "nummod"}:
+        while (
+            lo - 1 >= sent.start
+            and sent.doc[lo - 1].head is term
+            and sent.doc[lo - 1].dep_ in {"det", "amod", "nummod"}
+        ):
             lo -= 1
         hi = term.i + 1
-        while hi < app.left_edge.i and sent.doc[hi].head is term and sent.doc[hi].dep_ in {
-                "amod", "flat:name"}:
+        while (
+            hi < app.left_edge.i
+            and sent.doc[hi].head is term
+            and sent.doc[hi].dep_ in {"amod", "flat:name"}
+        ):
             hi += 1
         term_toks = list(sent.doc[lo:hi])
         answer = _text(term_toks)
@@ -208,17 +309,36 @@ def apposition(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
             continue
         if not answer or len(answer.split()) > 5 or fold(answer) in subjects:
             continue
-        if answer.lower().split()[0] in {"son", "sa", "ses", "leur", "leurs", "ce", "cette",
-                                          "ces", "cet"}:
+        if answer.lower().split()[0] in {
+            "son",
+            "sa",
+            "ses",
+            "leur",
+            "leurs",
+            "ce",
+            "cette",
+            "ces",
+            "cet",
+        }:
             continue
         if any(t.pos_ in {"VERB", "AUX"} for t in term_toks):
             continue
-        drafts.append(_draft(sent, index, f"Comment appelle-t-on {desc}", answer,
-                             AnswerType.CONCEPT, "apposition", 0.7, _bare(answer)))
+        drafts.append(
+            _draft(
+                sent,
+                index,
+                f"Comment appelle-t-on {desc}",
+                answer,
+                AnswerType.CONCEPT,
+                "apposition",
+                0.7,
+                _bare(answer),
+            )
+        )
     return drafts
 
 
-def definitions(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
+def definitions(sent: Span, index: int, subjects: set[str]) -> list[Draft]:  # noqa: PLR0912 - the guards of one pattern
     """« S est un/une/l'… N … » (a copula with a noun subject)."""
     drafts: list[Draft] = []
     for pred in sent:
@@ -231,23 +351,34 @@ def definitions(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
         det = next((c for c in pred.children if c.dep_ == "det"), None)
         if det is None or det.lower_ not in _INDEF | _DEF:
             continue
-        s_toks = [t for t in subj.subtree if t.text not in {",", ";", ":"}
-                  and t.dep_ not in {"appos", "acl"}]
+        s_toks = [
+            t
+            for t in subj.subtree
+            if t.text not in {",", ";", ":"} and t.dep_ not in {"appos", "acl"}
+        ]
         s_toks = [t for t in s_toks if t.i < cop.i]
         subject = _text(s_toks)
-        if not subject or len(subject.split()) > 6 or subject.lower().split()[0] in {
-                "son", "sa", "ses", "leur", "leurs", "ce", "cette", "ces", "cet", "il", "elle"}:
+        if (
+            not subject
+            or len(subject.split()) > 6
+            or subject.lower().split()[0]
+            in {"son", "sa", "ses", "leur", "leurs", "ce", "cette", "ces", "cet", "il", "elle"}
+        ):
             continue
         drop = {t.i for t in subj.subtree} | {cop.i}
-        drop |= {t.i for c in pred.children if c.dep_ in {"conj", "cc", "parataxis"}
-                 for t in c.subtree}
+        drop |= {
+            t.i for c in pred.children if c.dep_ in {"conj", "cc", "parataxis"} for t in c.subtree
+        }
         p_toks = [t for t in pred.subtree if t.i not in drop and t.i > cop.i]
         while p_toks and p_toks[-1].is_punct:
             p_toks.pop()
         predicate = _text(p_toks)
         n = len(predicate.split())
-        if n < 2 or n > MAX_PREDICATE_WORDS or re.search(r"\b(il|elle|ils|elles|y)\b|[;:]",
-                                                          predicate):
+        if (
+            n < 2
+            or n > MAX_PREDICATE_WORDS
+            or re.search(r"\b(il|elle|ils|elles|y)\b|[;:]", predicate)
+        ):
             continue
         plural = syntax.plural(pred)
         if pred.text[0].isupper() and subj.pos_ == "NOUN" and subject.lower().split()[0] in _DEF:
@@ -257,31 +388,73 @@ def definitions(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
             if syntax.plural(subj):
                 wh = "Quelles sont" if gender == "Fem" else "Quels sont"
             name = predicate.split(",")[0].strip()
-            drafts.append(_draft(sent, index, f"{wh} {subject}", name, AnswerType.TITLE
-                                 if name[:1].isupper() else AnswerType.CONCEPT,
-                                 "definition-name", 0.7, _bare(name)))
+            drafts.append(
+                _draft(
+                    sent,
+                    index,
+                    f"{wh} {subject}",
+                    name,
+                    AnswerType.TITLE if name[:1].isupper() else AnswerType.CONCEPT,
+                    "definition-name",
+                    0.7,
+                    _bare(name),
+                )
+            )
             continue
         if fold(subject) in subjects:
             if len(predicate.split()) >= 3 and subj.pos_ == "NOUN":
                 que = "qu'" if _VOWEL.match(subject) else "que "
-                drafts.append(_draft(sent, index, f"Qu'est-ce {que}{subject}", predicate,
-                                     AnswerType.CONCEPT, "definition-choice", 0.6))
+                drafts.append(
+                    _draft(
+                        sent,
+                        index,
+                        f"Qu'est-ce {que}{subject}",
+                        predicate,
+                        AnswerType.CONCEPT,
+                        "definition-choice",
+                        0.6,
+                    )
+                )
             continue
         if subj.pos_ == "PROPN" and det.lower_ in _DEF:
             gender = syntax.gender(pred)
-            wh = ("Quelles sont" if gender == "Fem" else "Quels sont") if plural else (
-                "Quelle est" if gender == "Fem" else "Quel est")
+            wh = (
+                ("Quelles sont" if gender == "Fem" else "Quels sont")
+                if plural
+                else ("Quelle est" if gender == "Fem" else "Quel est")
+            )
             if gender is None:
                 continue
-            drafts.append(_draft(sent, index, f"{wh} {predicate}", subject, AnswerType.CONCEPT,
-                                 "definition", 0.7, _bare(subject)))
+            drafts.append(
+                _draft(
+                    sent,
+                    index,
+                    f"{wh} {predicate}",
+                    subject,
+                    AnswerType.CONCEPT,
+                    "definition",
+                    0.7,
+                    _bare(subject),
+                )
+            )
         elif subj.pos_ == "NOUN" and len(predicate.split()) >= 3:
-            drafts.append(_draft(sent, index, f"Comment appelle-t-on {predicate}", subject,
-                                 AnswerType.CONCEPT, "definition", 0.7, _bare(subject)))
+            drafts.append(
+                _draft(
+                    sent,
+                    index,
+                    f"Comment appelle-t-on {predicate}",
+                    subject,
+                    AnswerType.CONCEPT,
+                    "definition",
+                    0.7,
+                    _bare(subject),
+                )
+            )
     return drafts
 
 
 # --- causes ----------------------------------------------------------------------------------
+
 
 def _copula_question(pred: Token, remove: set[int], wh: str) -> str | None:
     """« Le suc gastrique est très acide » → « Pourquoi le suc gastrique est-il très acide »."""
@@ -295,8 +468,17 @@ def _copula_question(pred: Token, remove: set[int], wh: str) -> str | None:
         return None
     s_toks = [t for t in subj.subtree if not t.is_punct or t.text == "'"]
     subject = _text(s_toks)
-    if subject.lower().split()[0] in {"son", "sa", "ses", "leur", "leurs", "ce", "cette", "ces",
-                                      "cet"}:
+    if subject.lower().split()[0] in {
+        "son",
+        "sa",
+        "ses",
+        "leur",
+        "leurs",
+        "ce",
+        "cette",
+        "ces",
+        "cet",
+    }:
         return None
     gender, plural = syntax.gender(subj), syntax.plural(subj)
     det = next((c for c in subj.children if c.dep_ == "det"), None)
@@ -311,11 +493,19 @@ def _copula_question(pred: Token, remove: set[int], wh: str) -> str | None:
     adv = [c for c in pred.children if c.lower_ in {"pas", "plus", "jamais"} and c.i > cop.i]
     skip |= {t.i for t in neg} | {t.i for t in adv}
     stop = next((t.i for t in pred.subtree if t.i > cop.i and t.text in {":", ";"}), None)
-    rest_toks = [t for t in pred.subtree if t.i not in skip and t.i > cop.i
-                 and (stop is None or t.i < stop)]
-    rest_toks = [t for t in rest_toks if not any(
-        a.dep_ in {"conj", "parataxis", "advcl"} and a.head is pred and t.i in {
-            x.i for x in a.subtree} for a in pred.children)]
+    rest_toks = [
+        t for t in pred.subtree if t.i not in skip and t.i > cop.i and (stop is None or t.i < stop)
+    ]
+    rest_toks = [
+        t
+        for t in rest_toks
+        if not any(
+            a.dep_ in {"conj", "parataxis", "advcl"}
+            and a.head is pred
+            and t.i in {x.i for x in a.subtree}
+            for a in pred.children
+        )
+    ]
     while rest_toks and rest_toks[-1].is_punct:
         rest_toks.pop()
     rest = _text(rest_toks)
@@ -323,12 +513,14 @@ def _copula_question(pred: Token, remove: set[int], wh: str) -> str | None:
         return None
     verb = f"{cop.text}{link}{pron}"
     if neg:
-        verb = f"{'n' if cop.text[0] in 'aeéio' else 'ne'}{chr(39) if cop.text[0] in 'aeéio' else ' '}{verb} {' '.join(a.text for a in adv)}"
+        ne = "n'" if cop.text[0] in "aeéio" else "ne "
+        verb = f"{ne}{verb} {' '.join(a.text for a in adv)}"
     return f"{wh} {subject} {verb} {rest}"
 
 
-def _question_on(verb: Token, remove: set[int], wh: str,
-                 antecedents: list[realise.Antecedent]) -> str | None:
+def _question_on(
+    verb: Token, remove: set[int], wh: str, antecedents: list[realise.Antecedent]
+) -> str | None:
     if verb.pos_ not in {"VERB", "AUX"}:
         return _copula_question(verb, remove, wh)
     verb = realise.top_verb(verb)  # « peuvent se produire »: the clause is on « peuvent »
@@ -345,48 +537,122 @@ def _possessive_question(verb: Token, before: set[int], sent: Span) -> str | Non
     """« A est …, c'est pourquoi sa surface atteint … » → « Pourquoi la surface de A
     atteint-elle … »: the possessive resolved to the first clause's subject."""
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-    first_subj = next((t for t in sent if t.dep_.startswith("nsubj") and t.i in before
-                       and t.pos_ == "NOUN"), None)
+    first_subj = next(
+        (t for t in sent if t.dep_.startswith("nsubj") and t.i in before and t.pos_ == "NOUN"),
+        None,
+    )
     if subj is None or first_subj is None:
         return None
     det = next((c for c in subj.children if c.dep_ == "det"), None)
     if det is None or det.lower_ not in {"son", "sa", "ses"}:
         return None
-    owner = _text([t for t in first_subj.subtree if t.i in before and not t.is_punct
-                   and t.dep_ not in {"acl", "acl:relcl"}])
+    owner = _text(
+        [
+            t
+            for t in first_subj.subtree
+            if t.i in before and not t.is_punct and t.dep_ not in {"acl", "acl:relcl"}
+        ]
+    )
     gender, plural = syntax.gender(subj), syntax.plural(subj)
     if gender is None or len(owner.split()) > 5:
         return None
-    art = "les" if plural else ("l'" if _VOWEL.match(subj.text) else (
-        "la" if gender == "Fem" else "le"))
+    art = (
+        "les"
+        if plural
+        else ("l'" if _VOWEL.match(subj.text) else ("la" if gender == "Fem" else "le"))
+    )
     noun = _text([t for t in subj.subtree if t.i != det.i and t.i > max(before)])
-    subject = f"{art}{'' if art == chr(39) or art.endswith(chr(39)) else ' '}{noun} " \
-              f"{syntax.with_de(owner, syntax.gender(first_subj))}"
+    subject = (
+        f"{art}{'' if art == chr(39) or art.endswith(chr(39)) else ' '}{noun} "
+        f"{syntax.with_de(owner, syntax.gender(first_subj))}"
+    )
     pron = ("elles" if plural else "elle") if gender == "Fem" else ("ils" if plural else "il")
     finite = verb.text
     link = "-t-" if finite[-1] in "aeéc" else "-"
-    rest = _text([t for t in verb.subtree if t.i > verb.i and not (t.is_punct and
-                                                                  t.i == verb.subtree[-1].i)]
-                 ) if False else _text([t for t in sent if t.i > verb.i and not t.is_punct])
+    rest = (
+        _text(
+            [
+                t
+                for t in verb.subtree
+                if t.i > verb.i and not (t.is_punct and t.i == verb.subtree[-1].i)
+            ]
+        )
+        if False
+        else _text([t for t in sent if t.i > verb.i and not t.is_punct])
+    )
     return f"Pourquoi {subject} {finite}{link}{pron} {rest}"
 
 
 def _because(clause_text: str) -> str:
     first = clause_text.split(" ", 1)[0]
-    if first.lower() in {"le", "la", "les", "un", "une", "des", "ce", "cette", "ces", "il",
-                         "elle", "ils", "elles", "on", "en", "sa", "son", "ses", "leur",
-                         "leurs", "tous", "toutes", "chaque", "au", "aux", "dans", "pendant",
-                         "après", "avant", "selon", "sur", "sous", "par", "pour", "grâce",
-                         "chez", "vers", "depuis", "à", "de", "du", "des", "d'", "lorsque",
-                         "quand", "si", "mais", "et", "puis", "enfin", "ainsi", "aujourd'hui",
-                         "cette", "cet", "plusieurs", "certains", "certaines", "notre",
-                         "nos"} or first.startswith(("L'", "D'")):
+    if first.lower() in {
+        "le",
+        "la",
+        "les",
+        "un",
+        "une",
+        "des",
+        "ce",
+        "cette",
+        "ces",
+        "il",
+        "elle",
+        "ils",
+        "elles",
+        "on",
+        "en",
+        "sa",
+        "son",
+        "ses",
+        "leur",
+        "leurs",
+        "tous",
+        "toutes",
+        "chaque",
+        "au",
+        "aux",
+        "dans",
+        "pendant",
+        "après",
+        "avant",
+        "selon",
+        "sur",
+        "sous",
+        "par",
+        "pour",
+        "grâce",
+        "chez",
+        "vers",
+        "depuis",
+        "à",
+        "de",
+        "du",
+        "d'",
+        "lorsque",
+        "quand",
+        "si",
+        "mais",
+        "et",
+        "puis",
+        "enfin",
+        "ainsi",
+        "aujourd'hui",
+        "cet",
+        "plusieurs",
+        "certains",
+        "certaines",
+        "notre",
+        "nos",
+    } or first.startswith(("L'", "D'")):
         clause_text = clause_text[0].lower() + clause_text[1:]
-    return syntax.elide("que", clause_text).replace("que ", "parce que ", 1) \
-        if not _VOWEL.match(clause_text) else f"parce qu'{clause_text}"
+    return (
+        syntax.elide("que", clause_text).replace("que ", "parce que ", 1)
+        if not _VOWEL.match(clause_text)
+        else f"parce qu'{clause_text}"
+    )
 
 
-def causes(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> list[Draft]:
+def causes(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> list[Draft]:  # noqa: PLR0912, PLR0915 - one block per connector of cause
     drafts: list[Draft] = []
     doc = sent.doc
     for tok in sent:
@@ -396,15 +662,18 @@ def causes(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> lis
             cause_verb = tok.head
             main = cause_verb.head
             comma = next((t for t in sent if t.text == "," and t.i > cause_verb.i), None)
-            if main is cause_verb or main.pos_ not in {"VERB", "AUX"} or comma is None \
-                    or main.i < comma.i:
+            if (
+                main is cause_verb
+                or main.pos_ not in {"VERB", "AUX"}
+                or comma is None
+                or main.i < comma.i
+            ):
                 continue
             cause_ids = {t.i for t in sent if t.i <= comma.i}
             answer = _because(_text([t for t in sent if tok.i < t.i < comma.i]))
             prompt = _question_on(main, cause_ids, "Pourquoi", antecedents)
             if prompt and len(answer.split()) <= 22:
-                drafts.append(_draft(sent, index, prompt, answer, AnswerType.CAUSE, "cause",
-                                     0.6))
+                drafts.append(_draft(sent, index, prompt, answer, AnswerType.CAUSE, "cause", 0.6))
             continue
         if low in {"car", "parce"} and tok.i > sent.start:
             cause_verb = tok.head
@@ -422,8 +691,11 @@ def causes(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> lis
                 if cop is None:
                     continue
             cause_ids = {t.i for t in cause_verb.subtree} | {tok.i}
-            cause_toks = [t for t in cause_verb.subtree if t.i > tok.i
-                          and t.lower_ not in {"que", "qu'"} or t.i > tok.i + 1]
+            cause_toks = [
+                t
+                for t in cause_verb.subtree
+                if (t.i > tok.i and t.lower_ not in {"que", "qu'"}) or t.i > tok.i + 1
+            ]
             cause_toks = [t for t in cause_toks if t.i > tok.i + (1 if low == "parce" else 0)]
             while cause_toks and cause_toks[-1].is_punct:
                 cause_toks.pop()
@@ -431,46 +703,70 @@ def causes(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> lis
             if cut is not None:
                 cause_toks = cause_toks[:cut]
             answer = _because(_text(cause_toks))
-            top = main if main.pos_ in {"VERB", "AUX"} else main
-            prompt = _question_on(top, cause_ids, "Pourquoi", antecedents)
+            prompt = _question_on(main, cause_ids, "Pourquoi", antecedents)
             if prompt and len(answer.split()) <= 22:
-                drafts.append(_draft(sent, index, prompt, answer, AnswerType.CAUSE, "cause",
-                                     0.6))
+                drafts.append(_draft(sent, index, prompt, answer, AnswerType.CAUSE, "cause", 0.6))
         # « grâce à X », « en raison de X »
         if tok.dep_ in {"obl:arg", "obl:mod", "obl", "nmod"} and tok.pos_ in {"NOUN", "PROPN"}:
-            case = realise._case(tok)  # noqa: SLF001 - the same reading of a preposition
-            lead = " ".join(t.lower_ for t in doc[tok.left_edge.i:tok.i] if t.dep_ in {
-                "case", "fixed", "det"})
-            for short, full in (("au", "à le"), ("aux", "à les"), ("du", "de le"),
-                                ("des", "de les")):
+            case = realise._case(tok)
+            lead = " ".join(
+                t.lower_
+                for t in doc[tok.left_edge.i : tok.i]
+                if t.dep_ in {"case", "fixed", "det"}
+            )
+            for short, full in (
+                ("au", "à le"),
+                ("aux", "à les"),
+                ("du", "de le"),
+                ("des", "de les"),
+            ):
                 lead = re.sub(rf"\b{short}\b", full, lead)
             key = next((k for k in _CAUSE_PREPS if lead.startswith(k) or case == k), None)
             if key is None:
                 continue
             head = tok.head
             hops = 0
-            while head.pos_ not in {"VERB", "AUX"} and head.dep_ in {"nmod", "obl", "obl:arg",
-                                                                     "obl:mod", "obj"} and hops < 3:
+            while (
+                head.pos_ not in {"VERB", "AUX"}
+                and head.dep_ in {"nmod", "obl", "obl:arg", "obl:mod", "obj"}
+                and hops < 3
+            ):
                 head, hops = head.head, hops + 1
             if head.pos_ not in {"VERB", "AUX"}:
                 continue
             remove = {t.i for t in tok.subtree}
-            phrase = _text([t for t in tok.subtree if not (t.is_punct and t.i == tok.right_edge.i)
-                            and t.dep_ not in {"appos"} and t.i not in {
-                                x.i for c in tok.children if c.dep_ == "appos"
-                                for x in c.subtree}])
+            phrase = _text(
+                [
+                    t
+                    for t in tok.subtree
+                    if not (t.is_punct and t.i == tok.right_edge.i)
+                    and t.dep_ not in {"appos"}
+                    and t.i
+                    not in {x.i for c in tok.children if c.dep_ == "appos" for x in c.subtree}
+                ]
+            )
             phrase = re.sub(r",$", "", phrase).strip()
             prompt = _question_on(head, remove, _CAUSE_PREPS[key], antecedents)
             if prompt and 2 <= len(phrase.split()) <= 14:
-                drafts.append(_draft(sent, index, prompt, phrase, AnswerType.CAUSE,
-                                     "cause-prep", 0.6))
+                drafts.append(
+                    _draft(sent, index, prompt, phrase, AnswerType.CAUSE, "cause-prep", 0.6)
+                )
     # « A, c'est pourquoi B »
     m = re.search(r"^(.+?), c'est pourquoi (.+?)\.?$", sent.text)
     if m:
         pourquoi = next((t for t in sent if t.lower_ == "pourquoi"), None)
         if pourquoi is not None:
-            verb = next((t for t in sent if t.i > pourquoi.i and t.pos_ in {"VERB", "AUX"}
-                         and "Fin" in t.morph.get("VerbForm", []) and t.dep_ != "aux"), None)
+            verb = next(
+                (
+                    t
+                    for t in sent
+                    if t.i > pourquoi.i
+                    and t.pos_ in {"VERB", "AUX"}
+                    and "Fin" in t.morph.get("VerbForm", [])
+                    and t.dep_ != "aux"
+                ),
+                None,
+            )
             if verb is not None:
                 before = {t.i for t in sent if t.i <= pourquoi.i}
                 prompt = _question_on(verb, before, "Pourquoi", antecedents)
@@ -478,12 +774,14 @@ def causes(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> lis
                     prompt = _possessive_question(verb, before, sent)
                 answer = _because(m[1])
                 if prompt and len(answer.split()) <= 22:
-                    drafts.append(_draft(sent, index, prompt, answer, AnswerType.CAUSE,
-                                         "cause", 0.6))
+                    drafts.append(
+                        _draft(sent, index, prompt, answer, AnswerType.CAUSE, "cause", 0.6)
+                    )
     return drafts
 
 
 # --- enumerations ----------------------------------------------------------------------------
+
 
 def _items(first: Token) -> list[Token]:
     items = [first]
@@ -509,7 +807,7 @@ def object_list(sent: Span, index: int, antecedents: list[realise.Antecedent]) -
             continue
         first = obj.left_edge.i
         last = items[-1].right_edge.i
-        answer = syntax.tidy(sent.doc[first:last + 1].text)
+        answer = syntax.tidy(sent.doc[first : last + 1].text)
         if len(answer.split()) > 14 or re.search(r"\b(qui|que|dont)\b|[;:(]", answer):
             continue
         clause = realise.build_clause(obj.head, antecedents)
@@ -517,8 +815,10 @@ def object_list(sent: Span, index: int, antecedents: list[realise.Antecedent]) -
             continue
         remove = set(range(first, last + 1))
         que = "qu'" if _VOWEL.match(clause.subject.text) else "que "
-        prompt = f"Qu'est-ce {que}{clause.subject.text} {clause.verb_group(False)} " \
-                 f"{clause.rest(remove)}"
+        prompt = (
+            f"Qu'est-ce {que}{clause.subject.text} {clause.verb_group(False)} "
+            f"{clause.rest(remove)}"
+        )
         drafts.append(_draft(sent, index, prompt, answer, AnswerType.LIST, "list", 0.6))
     return drafts
 
@@ -539,28 +839,51 @@ def lists(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> list
     if len(items) < 2:
         return drafts
     end = after[-1].i if after[-1].is_punct else after[-1].i + 1
-    answer = syntax.tidy(sent.doc[after[0].i:end].text)
-    if len(answer.split()) > 20 or ";" in answer or re.search(
-            r"\b(qui|que|dont|il|elle)\b", answer):
+    answer = syntax.tidy(sent.doc[after[0].i : end].text)
+    if (
+        len(answer.split()) > 20
+        or ";" in answer
+        or re.search(r"\b(qui|que|dont|il|elle)\b", answer)
+    ):
         return drafts
     before = [t for t in sent if t.i < colon.i]
-    cls = next((t for t in before if t.pos_ == "NOUN" and any(
-        c.lower_ in _QUANT and c.dep_ in {"det", "nummod"} for c in t.children)), None)
+    cls = next(
+        (
+            t
+            for t in before
+            if t.pos_ == "NOUN"
+            and any(c.lower_ in _QUANT and c.dep_ in {"det", "nummod"} for c in t.children)
+        ),
+        None,
+    )
     if cls is None:
         return drafts
     gender = syntax.gender(cls)
     if gender is None:
         return drafts
     wh = "Quelles" if gender == "Fem" else "Quels"
-    quant = {c.i for c in cls.children if c.lower_ in _QUANT and c.dep_ in {"det", "nummod",
-                                                                           "amod"}}
-    cls_np = _text([t for t in cls.subtree if t.i not in quant and t.i < colon.i
-                    and t.dep_ not in {"acl:relcl"}])
+    quant = {
+        c.i for c in cls.children if c.lower_ in _QUANT and c.dep_ in {"det", "nummod", "amod"}
+    }
+    cls_np = _text(
+        [
+            t
+            for t in cls.subtree
+            if t.i not in quant and t.i < colon.i and t.dep_ not in {"acl:relcl"}
+        ]
+    )
     clitic_y = {t.i for t in before if t.lower_ in {"y", "en"} and t.pos_ == "PRON"}
     if cls.dep_ in {"nsubj", "nsubj:pass"}:
         verb = cls.head
-        rest = _text([t for t in before if t.i not in {x.i for x in cls.subtree} | clitic_y
-                      and t.i >= verb.left_edge.i and t.i > cls.right_edge.i])
+        rest = _text(
+            [
+                t
+                for t in before
+                if t.i not in {x.i for x in cls.subtree} | clitic_y
+                and t.i >= verb.left_edge.i
+                and t.i > cls.right_edge.i
+            ]
+        )
         if re.search(r"\b(il|elle|ils|elles|leur)\b", rest) and "leurs" not in rest:
             return drafts
         prompt = f"{wh} {cls_np} {rest}"
@@ -569,8 +892,9 @@ def lists(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> list
         if clause is None or clause.subject.pronoun is None:
             return drafts
         remove = {t.i for t in cls.subtree} | {t.i for t in after} | {colon.i} | clitic_y
-        prompt = f"{wh} {cls_np} {clause.subject.text} {clause.verb_group(True)} " \
-                 f"{clause.rest(remove)}"
+        prompt = (
+            f"{wh} {cls_np} {clause.subject.text} {clause.verb_group(True)} {clause.rest(remove)}"
+        )
     else:
         return drafts
     drafts.append(_draft(sent, index, prompt, answer, AnswerType.LIST, "list", 0.65))
@@ -580,23 +904,88 @@ def lists(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> list
 # --- « Qu'est-ce qui … ? », « Où … ? », works ------------------------------------------------
 
 _DETS = {"le", "la", "les", "l'", "un", "une", "ce", "cet", "cette"}
-_HUMAN = {"président", "roi", "reine", "empereur", "homme", "femme", "philosophe", "physicien",
-          "physicienne", "chimiste", "savant", "poète", "auteur", "écrivain", "peintre",
-          "ministre", "chef", "général", "pape", "consul", "sénat", "gouvernement", "peuple",
-          "médecin", "chirurgien", "ingénieur", "astronome", "inventeur", "imprimeur",
-          "moine", "dictateur", "citoyen", "député", "juge", "maire"}
-_VAGUE_NOUNS = {"couple", "fleuve", "pays", "ville", "région", "texte", "phénomène", "premier",
-                "dernier", "second", "autre", "reste", "ensemble", "plupart"}
+_HUMAN = {
+    "président",
+    "roi",
+    "reine",
+    "empereur",
+    "homme",
+    "femme",
+    "philosophe",
+    "physicien",
+    "physicienne",
+    "chimiste",
+    "savant",
+    "poète",
+    "auteur",
+    "écrivain",
+    "peintre",
+    "ministre",
+    "chef",
+    "général",
+    "pape",
+    "consul",
+    "sénat",
+    "gouvernement",
+    "peuple",
+    "médecin",
+    "chirurgien",
+    "ingénieur",
+    "astronome",
+    "inventeur",
+    "imprimeur",
+    "moine",
+    "dictateur",
+    "citoyen",
+    "député",
+    "juge",
+    "maire",
+}
+_VAGUE_NOUNS = {
+    "couple",
+    "fleuve",
+    "pays",
+    "ville",
+    "région",
+    "texte",
+    "phénomène",
+    "premier",
+    "dernier",
+    "second",
+    "autre",
+    "reste",
+    "ensemble",
+    "plupart",
+}
 _WHERE = {"dans", "à", "au", "en", "sur", "sous", "vers"}
-_WORKS = {"recueil": "Masc", "ouvrage": "Masc", "traité": "Masc", "roman": "Masc",
-          "livre": "Masc", "poème": "Masc", "épopée": "Fem", "pièce": "Fem", "drame": "Masc",
-          "œuvre": "Fem", "tableau": "Masc", "opéra": "Masc", "journal": "Masc",
-          "manifeste": "Masc", "essai": "Masc", "récit": "Masc", "chef-d'œuvre": "Masc",
-          "article": "Masc", "symphonie": "Fem", "film": "Masc", "revue": "Fem"}
+_WORKS = {
+    "recueil": "Masc",
+    "ouvrage": "Masc",
+    "traité": "Masc",
+    "roman": "Masc",
+    "livre": "Masc",
+    "poème": "Masc",
+    "épopée": "Fem",
+    "pièce": "Fem",
+    "drame": "Masc",
+    "œuvre": "Fem",
+    "tableau": "Masc",
+    "opéra": "Masc",
+    "journal": "Masc",
+    "manifeste": "Masc",
+    "essai": "Masc",
+    "récit": "Masc",
+    "chef-d'œuvre": "Masc",
+    "article": "Masc",
+    "symphonie": "Fem",
+    "film": "Masc",
+    "revue": "Fem",
+}
 
 
-def subject_questions(sent: Span, index: int, antecedents: list[realise.Antecedent],
-                      subjects: set[str]) -> list[Draft]:
+def subject_questions(
+    sent: Span, index: int, antecedents: list[realise.Antecedent], subjects: set[str]
+) -> list[Draft]:
     """« Le gros intestin récupère l'eau » → « Qu'est-ce qui récupère … ? » (singular common
     noun subjects with a complement; names are asked by the entity patterns)."""
     drafts: list[Draft] = []
@@ -604,19 +993,31 @@ def subject_questions(sent: Span, index: int, antecedents: list[realise.Antecede
         if subj.dep_ != "nsubj" or subj.pos_ != "NOUN" or syntax.plural(subj):
             continue
         verb = subj.head
-        if verb.pos_ != "VERB" or "Fin" not in verb.morph.get("VerbForm", []) or verb.dep_ in {
-                "acl:relcl", "advcl", "ccomp"}:
+        if (
+            verb.pos_ != "VERB"
+            or "Fin" not in verb.morph.get("VerbForm", [])
+            or verb.dep_ in {"acl:relcl", "advcl", "ccomp"}
+        ):
             continue
         det = next((c for c in subj.children if c.dep_ == "det"), None)
         if det is None or det.lower_ not in _DETS - {"ce", "cet", "cette", "un", "une"}:
             continue
-        s_toks = [t for t in subj.subtree if t.dep_ not in {"acl:relcl", "appos", "punct"}
-                  and not any(a.dep_ in {"acl:relcl", "appos", "acl"} and t.i in {
-                      x.i for x in a.subtree} for a in subj.children)]
+        s_toks = [
+            t
+            for t in subj.subtree
+            if t.dep_ not in {"acl:relcl", "appos", "punct"}
+            and not any(
+                a.dep_ in {"acl:relcl", "appos", "acl"} and t.i in {x.i for x in a.subtree}
+                for a in subj.children
+            )
+        ]
         answer = _text(s_toks)
         if not answer or len(answer.split()) > 6 or fold(answer) in subjects:
             continue
-        if any(t.pos_ == "PROPN" or t.ent_type_ for t in subj.subtree) or subj.lower_ in _VAGUE_NOUNS:
+        if (
+            any(t.pos_ == "PROPN" or t.ent_type_ for t in subj.subtree)
+            or subj.lower_ in _VAGUE_NOUNS
+        ):
             continue  # a name is asked by the entity patterns; « le couple »: who?
         if not any(c.dep_ in {"obj", "obl:arg", "xcomp", "ccomp"} for c in verb.children):
             continue
@@ -627,60 +1028,116 @@ def subject_questions(sent: Span, index: int, antecedents: list[realise.Antecede
         if len(rest.split()) < 2:
             continue
         wh = "Qui" if subj.lower_ in _HUMAN else "Qu'est-ce qui"
-        drafts.append(_draft(sent, index, f"{wh} {clause.verb_group(False)} {rest}",
-                             answer, AnswerType.CONCEPT, "subject", 0.55, _bare(answer)))
+        drafts.append(
+            _draft(
+                sent,
+                index,
+                f"{wh} {clause.verb_group(False)} {rest}",
+                answer,
+                AnswerType.CONCEPT,
+                "subject",
+                0.55,
+                _bare(answer),
+            )
+        )
     return drafts
 
 
-def where_questions(sent: Span, index: int, antecedents: list[realise.Antecedent],
-                    subjects: set[str]) -> list[Draft]:
+def where_questions(
+    sent: Span, index: int, antecedents: list[realise.Antecedent], subjects: set[str]
+) -> list[Draft]:
     """« La bile est stockée dans la vésicule biliaire » → « Où la bile est-elle stockée ? »."""
     drafts: list[Draft] = []
     for obl in sent:
         if obl.dep_ not in {"obl:arg", "obl:mod", "obl"} or obl.pos_ not in {"NOUN", "PROPN"}:
             continue
         case = [c for c in obl.children if c.dep_ == "case"]
-        if len(case) != 1 or case[0].lower_ not in _WHERE or case[0].i != obl.left_edge.i \
-                or any(c.dep_ == "fixed" for c in case[0].children):
+        if (
+            len(case) != 1
+            or case[0].lower_ not in _WHERE
+            or case[0].i != obl.left_edge.i
+            or any(c.dep_ == "fixed" for c in case[0].children)
+        ):
             continue
-        if obl.lower_ in {"cours", "fin", "début", "milieu", "moment", "temps", "époque",
-                          "siècle", "année", "an", "mois", "jour", "cas", "total", "règne",
-                          "contraire", "lieu", "effet", "fait", "outre", "vide"}:
+        if obl.lower_ in {
+            "cours",
+            "fin",
+            "début",
+            "milieu",
+            "moment",
+            "temps",
+            "époque",
+            "siècle",
+            "année",
+            "an",
+            "mois",
+            "jour",
+            "cas",
+            "total",
+            "règne",
+            "contraire",
+            "lieu",
+            "effet",
+            "fait",
+            "outre",
+            "vide",
+        }:
             continue
-        if any(c.dep_ == "obj" and any(x.dep_ == "conj" for x in c.children)
-               for c in obl.head.children):
+        if any(
+            c.dep_ == "obj" and any(x.dep_ == "conj" for x in c.children)
+            for c in obl.head.children
+        ):
             continue  # « reçoit le Cher, l'Indre et la Vienne »: the list is the fact
-        if obl.pos_ == "NOUN" and not any(c.dep_ == "det" for c in obl.children) \
-                and case[0].lower_ not in {"au"}:
+        if (
+            obl.pos_ == "NOUN"
+            and not any(c.dep_ == "det" for c in obl.children)
+            and case[0].lower_ not in {"au"}
+        ):
             continue
         verb = obl.head
         if verb.pos_ != "VERB":
             continue
-        if any(c.dep_ in {"obl:arg", "obl:mod", "obl"} and c is not obl and c.i > verb.i
-               and any(x.lower_ in _WHERE for x in c.children if x.dep_ == "case")
-               for c in verb.children):
+        if any(
+            c.dep_ in {"obl:arg", "obl:mod", "obl"}
+            and c is not obl
+            and c.i > verb.i
+            and any(x.lower_ in _WHERE for x in c.children if x.dep_ == "case")
+            for c in verb.children
+        ):
             continue  # two places: which one is asked?
         phrase = _text(list(obl.subtree))
-        if len(phrase.split()) > 7 or re.search(r"\d", phrase) or fold(
-                checker_strip(phrase)) in subjects:
+        if (
+            len(phrase.split()) > 7
+            or re.search(r"\d", phrase)
+            or fold(checker_strip(phrase)) in subjects
+        ):
             continue
         remove = {t.i for t in obl.subtree}
         prompt = _question_on(verb, remove, "Où", antecedents)
         if prompt is None or "est-ce que" in prompt:
             continue
         bare = checker_strip(phrase.split(" ", 1)[1] if " " in phrase else phrase)
-        drafts.append(_draft(sent, index, prompt, phrase, AnswerType.PLACE, "where", 0.55,
-                             (phrase.split(" ", 1)[1],) if " " in phrase else (), ))
+        drafts.append(
+            _draft(
+                sent,
+                index,
+                prompt,
+                phrase,
+                AnswerType.PLACE,
+                "where",
+                0.55,
+                (phrase.split(" ", 1)[1],) if " " in phrase else (),
+            )
+        )
         del bare
     return drafts
 
 
 def checker_strip(text: str) -> str:
     low = text.lower()
-    for art in ("dans ", "à ", "au ", "en ", "sur ", "sous ", "vers ", "le ", "la ", "les ",
-                "l'"):
+    for art in ("dans ", "à ", "au ", "en ", "sur ", "sous ", "vers ", "le ", "la ", "les ", "l'"):
         if low.startswith(art):
-            return text[len(art):]
+            return text[len(art) :]
     return text
 
 
@@ -702,10 +1159,11 @@ def works(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> list
             noun = before.lower_
             anchor = before
         else:
-            app = next((c for c in head.children if c.dep_ == "appos" and c.lower_ in _WORKS),
-                       None)
+            app = next(
+                (c for c in head.children if c.dep_ == "appos" and c.lower_ in _WORKS), None
+            )
             if app is None:
-                nxt = sent.doc[toks[-1].i + 2:toks[-1].i + 5]
+                nxt = sent.doc[toks[-1].i + 2 : toks[-1].i + 5]
                 app = next((t for t in nxt if t.lower_ in _WORKS), None)
                 if app is None or sent.doc[toks[-1].i + 2].text != ",":
                     app = None
@@ -731,23 +1189,28 @@ def works(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> list
         prompt = _question_on(verb, remove, wh_phrase, antecedents)
         if prompt is None:
             continue
-        drafts.append(_draft(sent, index, prompt, title, AnswerType.TITLE, "work", 0.6,
-                             _bare(title)))
+        drafts.append(
+            _draft(sent, index, prompt, title, AnswerType.TITLE, "work", 0.6, _bare(title))
+        )
     return drafts
 
 
-def drafts_for(sent: Span, index: int, antecedents: list[realise.Antecedent],
-               subjects: set[str]) -> list[Draft]:
+def drafts_for(
+    sent: Span, index: int, antecedents: list[realise.Antecedent], subjects: set[str]
+) -> list[Draft]:
     """Every enriched draft of one sentence."""
     found: list[Draft] = []
-    for make in (lambda: named(sent, index, subjects),
-                 lambda: apposition(sent, index, subjects),
-                 lambda: definitions(sent, index, subjects),
-                 lambda: causes(sent, index, antecedents),
-                 lambda: lists(sent, index, antecedents),
-                 lambda: subject_questions(sent, index, antecedents, subjects),
-                 lambda: where_questions(sent, index, antecedents, subjects),
-                 lambda: works(sent, index, antecedents)):
+    makers: list[Callable[[], list[Draft]]] = [
+        lambda: named(sent, index, subjects),
+        lambda: apposition(sent, index, subjects),
+        lambda: definitions(sent, index, subjects),
+        lambda: causes(sent, index, antecedents),
+        lambda: lists(sent, index, antecedents),
+        lambda: subject_questions(sent, index, antecedents, subjects),
+        lambda: where_questions(sent, index, antecedents, subjects),
+        lambda: works(sent, index, antecedents),
+    ]
+    for make in makers:
         try:
             found.extend(make())
         except (IndexError, ValueError):  # an odd parse: skip the pattern, not the text

@@ -42,14 +42,29 @@ ROOT = Path(__file__).resolve().parents[3]
 CORPUS = ROOT / "tests" / "data" / "corpus"
 RATINGS = ROOT / "tests" / "data" / "ratings"
 DECKS = RATINGS / "decks"
-COLUMNS = ("id", "kind", "prompt", "answer", "options", "rating", "reason", "distractors",
-           "gold", "note")
+COLUMNS = (
+    "id",
+    "kind",
+    "prompt",
+    "answer",
+    "options",
+    "rating",
+    "reason",
+    "distractors",
+    "gold",
+    "note",
+)
 #: Texts kept out of rule writing (docs/generation.md): figures are also given for them alone.
-HELD_OUT = ("sciences-terre-tectonique", "histoire-xxe-crise-1929", "litterature-romantisme",
-            "economie-inflation")
+HELD_OUT = (
+    "sciences-terre-tectonique",
+    "histoire-xxe-crise-1929",
+    "litterature-romantisme",
+    "economie-inflation",
+)
 
 
 # --- the older gold lists (tests/data/gold) ---------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class GoldFact:
@@ -78,17 +93,32 @@ class Recall:
 
 def load_gold(path: Path) -> tuple[Path, list[GoldFact]]:
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    facts = [GoldFact(f["question"], str(f["answer"]), f["sentence"],
-                      tuple(str(a) for a in f.get("accept", ()))) for f in data["facts"]]
+    facts = [
+        GoldFact(
+            f["question"],
+            str(f["answer"]),
+            f["sentence"],
+            tuple(str(a) for a in f.get("accept", ())),
+        )
+        for f in data["facts"]
+    ]
     return Path(data["passage"]), facts
 
 
 def load_corpus_gold(path: Path) -> tuple[str, list[GoldFact]]:
     """A gold file of the corpus: its genre and its facts."""
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    facts = [GoldFact(f["question"], str(f["answer"]), f["sentence"],
-                      tuple(str(a) for a in f.get("aliases", ())), str(f["id"]),
-                      str(f.get("kind", ""))) for f in data["items"]]
+    facts = [
+        GoldFact(
+            f["question"],
+            str(f["answer"]),
+            f["sentence"],
+            tuple(str(a) for a in f.get("aliases", ())),
+            str(f["id"]),
+            str(f.get("kind", "")),
+        )
+        for f in data["items"]
+    ]
     return str(data.get("genre", path.stem)), facts
 
 
@@ -99,8 +129,14 @@ def _norm(text: str) -> str:
 def _answers_match(mine: set[str], gold: set[str]) -> bool:
     if mine & gold:
         return True
-    return any(len(m) >= 4 and len(g) >= 4 and (m in g or g in m) and
-               min(len(m), len(g)) / max(len(m), len(g)) >= 0.5 for m in mine for g in gold)
+    return any(
+        len(m) >= 4
+        and len(g) >= 4
+        and (m in g or g in m)
+        and min(len(m), len(g)) / max(len(m), len(g)) >= 0.5
+        for m in mine
+        for g in gold
+    )
 
 
 def covers(q: Question, fact: GoldFact) -> bool:
@@ -138,6 +174,7 @@ def recall(deck: Deck, facts: list[GoldFact]) -> Recall:
 
 # --- frozen decks and ratings ------------------------------------------------------------------
 
+
 def texts() -> list[str]:
     return sorted(p.stem for p in (CORPUS / "texts").glob("*.txt"))
 
@@ -151,8 +188,9 @@ def generate(names: list[str]) -> None:
     for name in names:
         text = (CORPUS / "texts" / f"{name}.txt").read_text(encoding="utf-8")
         deck = generate_deck(text, deck_id=name, title=text.split("\n", 1)[0].strip(), nlp=nlp)
-        write_deck_yaml(deck, DECKS / f"{name}.yaml",
-                        source=f"../../corpus/texts/{name}.txt", force=True)
+        write_deck_yaml(
+            deck, DECKS / f"{name}.yaml", source=f"../../corpus/texts/{name}.txt", force=True
+        )
         print(f"{name}: {len(deck.questions)} items → {DECKS / f'{name}.yaml'}")
 
 
@@ -181,8 +219,20 @@ def write_template(out: Path, names: list[str]) -> None:
             writer.writerow(COLUMNS)
             for q in deck.questions:
                 options = " | ".join(q.distractors) if q.distractors else "-"
-                writer.writerow([q.key, q.kind.value, _cell(q.prompt), _cell(_answer_of(q)),
-                                 _cell(options), "", "", "", "", ""])
+                writer.writerow(
+                    [
+                        q.key,
+                        q.kind.value,
+                        _cell(q.prompt),
+                        _cell(_answer_of(q)),
+                        _cell(options),
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                    ]
+                )
         print(f"{out / f'{name}.tsv'}: {len(deck.questions)} items")
 
 
@@ -190,8 +240,10 @@ def read_ratings(path: Path) -> dict[str, dict[str, str]]:
     if not path.exists():
         return {}
     with path.open(encoding="utf-8", newline="") as fh:
-        return {row["id"]: {k: (v or "").strip() for k, v in row.items() if k}
-                for row in csv.DictReader(fh, delimiter="\t")}
+        return {
+            row["id"]: {k: (v or "").strip() for k, v in row.items() if k}
+            for row in csv.DictReader(fh, delimiter="\t")
+        }
 
 
 @dataclass
@@ -251,15 +303,17 @@ def tally(name: str, ratings: dict[str, dict[str, str]]) -> Tally:
         t.rated += 1
         ok = row["rating"] == "A"
         bucket = {QuestionKind.CLOZE: t.clozes, QuestionKind.TRUE_FALSE: t.true_false}.get(
-            q.kind, t.questions)
+            q.kind, t.questions
+        )
         bucket[0] += ok
         bucket[1] += 1
         if q.confidence is not None:
             (t.conf_a if ok else t.conf_other).append(q.confidence)
         if ok:
             acceptable.append(q)
-            gold_by_rater |= {g.strip() for g in row.get("gold", "").split(",")
-                              if g.strip() and g.strip() != "-"}
+            gold_by_rater |= {
+                g.strip() for g in row.get("gold", "").split(",") if g.strip() and g.strip() != "-"
+            }
         else:
             reason = row.get("reason") or ("small edit (M)" if row["rating"] == "M" else "-")
             t.reasons[reason] += 1
@@ -295,15 +349,19 @@ def _mean(xs: list[float]) -> str:
 
 def row_of(label: str, t: Tally) -> str:
     density = 1000 * t.non_cloze / t.words if t.words else 0.0
-    return (f"| {label} | {t.rated}/{t.items} | {_pct(*t.questions)} | {_pct(*t.clozes)} | "
-            f"{_pct(*t.true_false)} | {_pct(*t.distractors)} | {_pct(t.gold[1], t.gold[0])} | "
-            f"{_pct(t.gold[2], t.gold[0])} | {_pct(*t.top_half)} | {_mean(t.conf_a)} / "
-            f"{_mean(t.conf_other)} | {density:.0f} |")
+    return (
+        f"| {label} | {t.rated}/{t.items} | {_pct(*t.questions)} | {_pct(*t.clozes)} | "
+        f"{_pct(*t.true_false)} | {_pct(*t.distractors)} | {_pct(t.gold[1], t.gold[0])} | "
+        f"{_pct(t.gold[2], t.gold[0])} | {_pct(*t.top_half)} | {_mean(t.conf_a)} / "
+        f"{_mean(t.conf_other)} | {density:.0f} |"
+    )
 
 
-HEADER = ("| text (genre) | rated | questions A | clozes A | true/false A | distractors good | "
-          "gold by an A item | gold by an A non-cloze | top half A | confidence A / other | "
-          "non-cloze per 1,000 words |\n|---|---|---|---|---|---|---|---|---|---|---|")
+HEADER = (
+    "| text (genre) | rated | questions A | clozes A | true/false A | distractors good | "
+    "gold by an A item | gold by an A non-cloze | top half A | confidence A / other | "
+    "non-cloze per 1,000 words |\n|---|---|---|---|---|---|---|---|---|---|---|"
+)
 
 
 def report(ratings_dir: Path, names: list[str]) -> str:
@@ -319,11 +377,17 @@ def report(ratings_dir: Path, names: list[str]) -> str:
     lines.append(row_of("**held-out texts**", held))
     lines.append(row_of("**all**", total))
     lines.append("")
-    lines.append("Gold facts covered by an A item, by kind: " + ", ".join(
-        f"{k} {a}/{b}" for k, (a, b) in sorted(total.by_kind.items())))
-    lines.append("Reasons for M/N: " + "; ".join(
-        f"{k} {v} (« {total.examples.get(k, '')} »)" for k, v in sorted(
-            total.reasons.items(), key=lambda kv: -kv[1])))
+    lines.append(
+        "Gold facts covered by an A item, by kind: "
+        + ", ".join(f"{k} {a}/{b}" for k, (a, b) in sorted(total.by_kind.items()))
+    )
+    lines.append(
+        "Reasons for M/N: "
+        + "; ".join(
+            f"{k} {v} (« {total.examples.get(k, '')} »)"
+            for k, v in sorted(total.reasons.items(), key=lambda kv: -kv[1])
+        )
+    )
     return "\n".join(lines)
 
 
@@ -334,11 +398,16 @@ def main(argv: list[str]) -> int:
         generate(names)
     if "--template" in args:
         i = args.index("--template")
-        out = Path(args[i + 1]) if i + 1 < len(args) and not args[i + 1].startswith("--") \
+        out = (
+            Path(args[i + 1])
+            if i + 1 < len(args) and not args[i + 1].startswith("--")
             else RATINGS / "template"
+        )
         write_template(out, names)
         return 0
-    dirs = [Path(args[i + 1]) for i, a in enumerate(args) if a == "--ratings" and i + 1 < len(args)]
+    dirs = [
+        Path(args[i + 1]) for i, a in enumerate(args) if a == "--ratings" and i + 1 < len(args)
+    ]
     for d in dirs or [RATINGS / "author"]:
         print(report(d, names))
         print()

@@ -191,6 +191,15 @@ def one_per_fact(drafts: list[Draft]) -> list[Draft]:
     return kept
 
 
+def _name_demonstrative(prompt: str, term: str) -> str:
+    """« Pourquoi ce phénomène se produit-il ? » → « … le phénomène de réfraction … »."""
+
+    def named(m: re.Match[str]) -> str:
+        return f"{'L' if m[1] == 'C' else 'l'}e {m[2]} {syntax_de(term)}"
+
+    return re.sub(r"\b([Cc])e (phénomène|procédé|mécanisme|processus)\b", named, prompt)
+
+
 def syntax_de(term: str) -> str:
     """« de réfraction », « d'absorption »."""
     return f"d'{term}" if term[:1].lower() in "aeéèêiouyh" else f"de {term}"
@@ -221,17 +230,18 @@ def _enrich_distractors(d: Draft, kept: list[Draft], clauses: list[str],
         same += [_with_a(lead, t) for t in terms if lead == "grâce"
                  and t.lower().startswith(("le ", "la ", "les ", "l'"))]
     if d.type is AnswerType.CAUSE and d.pattern == "cause":
-        same += [enrich._because(c) for c in clauses]  # noqa: SLF001
+        same += [enrich._because(c) for c in clauses]
     def plural(text: str) -> bool:
         return text.lower().split(" ", 1)[0] in {"les", "des", "ces"}
 
     picked: list[str] = []
     for opt in same:
         if d.pattern == "definition-choice" and (plural(opt) != plural(d.answer) or any(
-                w in enrich._HUMAN or w.endswith(("ienne", "icien")) for w in  # noqa: SLF001
+                w in enrich._HUMAN or w.endswith(("ienne", "icien")) for w in
                 opt.lower().split()[1:3])):
             continue  # « un physicien … » is not what a phenomenon is
-        core = re.sub(r"^(?:grâce|en raison|à cause|du fait|sous l'effet)\s+(?:à la |à l'|au |aux |à |de la |de l'|du |des |de )",
+        core = re.sub(r"^(?:grâce|en raison|à cause|du fait|sous l'effet)\s+"
+                      r"(?:à la |à l'|au |aux |à |de la |de l'|du |des |de )",
                       "", opt)
         if len(core) > 3 and rank.fold(core) in rank.fold(d.prompt):
             continue
@@ -255,11 +265,9 @@ def generate_drafts(text: str, nlp: Language,
             terms.setdefault(d.sentence, checker.strip_article(d.answer))
     for d in drafts:
         d.prompt = checker.resolve_aliases(d.prompt, ctx)
-        before = terms.get(d.sentence - 1)
-        if before and not d.cloze and len(before.split()) <= 3:
-            d.prompt = re.sub(r"\b([Cc])e (phénomène|procédé|mécanisme|processus)\b",
-                              lambda m: f"{'L' if m[1] == 'C' else 'l'}e {m[2]} "
-                                        f"{syntax_de(before)}", d.prompt)
+        term = terms.get(d.sentence - 1)
+        if term and not d.cloze and len(term.split()) <= 3:
+            d.prompt = _name_demonstrative(d.prompt, term)
     checked = checker.check(drafts, nlp, ctx)
     kept = one_per_fact(checked)
     clauses = [c for c in (checker.standalone_clause(d.source) for d in kept) if c]

@@ -16,6 +16,7 @@ rated by outside readers, with their ``.deck.yaml``) and of ``tests/data/ratings
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import math
 import re
@@ -25,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.content.generator.checker import TextContext, fold, vague
+from bot.content.generator.checker import TextContext, vague
 from bot.content.generator.model import TYPE_TAGS, Draft
+from bot.content.generator.rank import fold
 
 if TYPE_CHECKING:
     from bot.content.generator.checker import TextContext as _Ctx  # noqa: F401
@@ -38,13 +40,27 @@ AUTHOR = ROOT / "tests" / "data" / "ratings" / "author"
 DECKS = ROOT / "tests" / "data" / "ratings" / "decks"
 L2 = 1.0
 #: Texts kept out of rule writing and of training (their figures stay honest).
-HELD_OUT = ("sciences-terre-tectonique", "histoire-xxe-crise-1929", "litterature-romantisme",
-            "economie-inflation")
+HELD_OUT = (
+    "sciences-terre-tectonique",
+    "histoire-xxe-crise-1929",
+    "litterature-romantisme",
+    "economie-inflation",
+)
 
 _NUMERIC = {"date", "montant", "pourcentage", "nombre"}
 _NAMES = {"personne", "organisation", "pays", "lieu"}
-_PATTERNS = ("entity", "named", "apposition", "definition", "definition-choice",
-             "definition-name", "cause", "cause-prep", "list", "truefalse")
+_PATTERNS = (
+    "entity",
+    "named",
+    "apposition",
+    "definition",
+    "definition-choice",
+    "definition-name",
+    "cause",
+    "cause-prep",
+    "list",
+    "truefalse",
+)
 _PRONOUN = re.compile(r"^(?:il|elle|ils|elles|on)\b", re.IGNORECASE)
 
 
@@ -61,17 +77,43 @@ class Item:
 
 
 def item_of(draft: Draft) -> Item:
-    kind = "true_false" if draft.true_false else (
-        "cloze" if draft.cloze else ("choice" if len(draft.distractors) >= 2 else "open"))
+    kind = (
+        "true_false"
+        if draft.true_false
+        else ("cloze" if draft.cloze else ("choice" if len(draft.distractors) >= 2 else "open"))
+    )
     answer = draft.notes[0] if draft.true_false and draft.notes else draft.answer
     return Item(kind, draft.prompt, answer, draft.source, TYPE_TAGS[draft.type], draft.pattern)
 
 
 FEATURES = (
-    "bias", "cloze", "open", "choice", "true_false", "numeric", "name", "concept", "cause",
-    "list", "title", "other", "enriched", "prompt_words", "answer_words", "source_words",
-    "source_vague", "source_pronoun", "answer_capital", "answer_frequency", "est_ce_que",
-    "inversion", "commas", "subject", "gap_first", "parentheses", "answer_in_source",
+    "bias",
+    "cloze",
+    "open",
+    "choice",
+    "true_false",
+    "numeric",
+    "name",
+    "concept",
+    "cause",
+    "list",
+    "title",
+    "other",
+    "enriched",
+    "prompt_words",
+    "answer_words",
+    "source_words",
+    "source_vague",
+    "source_pronoun",
+    "answer_capital",
+    "answer_frequency",
+    "est_ce_que",
+    "inversion",
+    "commas",
+    "subject",
+    "gap_first",
+    "parentheses",
+    "answer_in_source",
 )
 
 
@@ -83,10 +125,16 @@ def features(item: Item, text: str, ctx: TextContext | None) -> list[float]:
     prompt = item.prompt
     return [
         1.0,
-        float(item.kind == "cloze"), float(item.kind == "open"), float(item.kind == "choice"),
+        float(item.kind == "cloze"),
+        float(item.kind == "open"),
+        float(item.kind == "choice"),
         float(item.kind == "true_false"),
-        float(tag in _NUMERIC), float(tag in _NAMES), float(tag == "notion"),
-        float(tag == "cause"), float(tag == "liste"), float(tag == "titre"),
+        float(tag in _NUMERIC),
+        float(tag in _NAMES),
+        float(tag == "notion"),
+        float(tag == "cause"),
+        float(tag == "liste"),
+        float(tag == "titre"),
         float(tag == "autre"),
         float(item.pattern not in {"entity", "truefalse"}),
         math.log1p(len(prompt.split())) / 3,
@@ -114,8 +162,9 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def fit(x: Sequence[Sequence[float]], y: Sequence[int], l2: float = L2,
-        steps: int = 400) -> list[float]:
+def fit(
+    x: Sequence[Sequence[float]], y: Sequence[int], l2: float = L2, steps: int = 400
+) -> list[float]:
     """L2-regularised logistic regression (Newton's method, numpy)."""
     import numpy as np
 
@@ -148,16 +197,15 @@ def auc(scores: Sequence[float], labels: Sequence[int]) -> float:
     return wins / (len(pos) * len(neg))
 
 
-_model: list[float] | None = None
-
-
+@functools.cache
 def weights() -> list[float] | None:
-    global _model
-    if _model is None and WEIGHTS.exists():
-        data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-        if list(data["features"]) == list(FEATURES):
-            _model = [float(v) for v in data["weights"]]
-    return _model
+    """The shipped weights (None when the file is missing or was made for other features)."""
+    if not WEIGHTS.exists():
+        return None
+    data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+    if list(data["features"]) != list(FEATURES):
+        return None
+    return [float(v) for v in data["weights"]]
 
 
 def order(drafts: list[Draft], ctx: TextContext) -> list[Draft]:
@@ -170,6 +218,7 @@ def order(drafts: list[Draft], ctx: TextContext) -> list[Draft]:
 
 
 # --- training ---------------------------------------------------------------------------------
+
 
 def _deck_items(deck_path: Path) -> dict[str, dict[str, Any]]:
     import yaml
@@ -199,16 +248,22 @@ def rated_items(tsv: Path, deck_path: Path) -> list[tuple[Item, int]]:
             if kind == "cloze":
                 m = re.search(r"\{\{(.*?)\}\}", str(q["prompt"]))
                 answer = m[1] if m else answer
-            out.append((Item(kind, str(q["prompt"]), answer, str(q.get("source", "")), tag,
-                             pattern), int(rating == "A")))
+            out.append(
+                (
+                    Item(kind, str(q["prompt"]), answer, str(q.get("source", "")), tag, pattern),
+                    int(rating == "A"),
+                )
+            )
     return out
 
 
 def training_sets() -> dict[str, list[tuple[list[float], int]]]:
     """Per text: feature vectors and labels of every rated item (outside and author)."""
     sets: dict[str, list[tuple[list[float], int]]] = {}
-    sources = [(tsv, tsv.with_name(tsv.stem + ".deck.yaml"))
-               for tsv in sorted((CORPUS / "ratings").glob("*.tsv"))]
+    sources = [
+        (tsv, tsv.with_name(tsv.stem + ".deck.yaml"))
+        for tsv in sorted((CORPUS / "ratings").glob("*.tsv"))
+    ]
     sources += [(tsv, DECKS / f"{tsv.stem}.yaml") for tsv in sorted(AUTHOR.glob("*.tsv"))]
     for tsv, deck in sources:
         if not deck.exists() or tsv.stem in HELD_OUT:
@@ -230,8 +285,9 @@ def _context(text: str) -> TextContext:
     return TextContext(frozenset(subjects), text)
 
 
-def leave_one_text_out(sets: dict[str, list[tuple[list[float], int]]]
-                       ) -> tuple[float, dict[str, float], list[tuple[float, int]]]:
+def leave_one_text_out(
+    sets: dict[str, list[tuple[list[float], int]]],
+) -> tuple[float, dict[str, float], list[tuple[float, int]]]:
     """Pooled AUC, AUC per text, and every held-out (probability, label)."""
     pooled: list[tuple[float, int]] = []
     per_text: dict[str, float] = {}
@@ -267,9 +323,19 @@ def main(argv: list[str]) -> int:
     if "--train" in argv:
         rows = [r for rs in sets.values() for r in rs]
         w = fit([f for f, _ in rows], [y for _, y in rows])
-        WEIGHTS.write_text(json.dumps({"features": list(FEATURES), "weights": [
-            round(v, 4) for v in w], "items": n, "loto_auc": round(pooled_auc, 3)},
-            indent=2) + "\n", encoding="utf-8")
+        WEIGHTS.write_text(
+            json.dumps(
+                {
+                    "features": list(FEATURES),
+                    "weights": [round(v, 4) for v in w],
+                    "items": n,
+                    "loto_auc": round(pooled_auc, 3),
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
         print(f"weights written to {WEIGHTS}")
     return 0
 

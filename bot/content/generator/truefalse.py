@@ -18,13 +18,40 @@ if TYPE_CHECKING:
 MAX_WORDS = 32
 MIN_WORDS = 6
 #: Answer types a statement can be made false with (a swapped name must stay plausible).
-SWAPPABLE = frozenset({AnswerType.YEAR, AnswerType.MONTH, AnswerType.DATE, AnswerType.MONEY,
-                       AnswerType.PERCENT, AnswerType.COUNT, AnswerType.PERSON})
+SWAPPABLE = frozenset(
+    {
+        AnswerType.YEAR,
+        AnswerType.MONTH,
+        AnswerType.DATE,
+        AnswerType.MONEY,
+        AnswerType.PERCENT,
+        AnswerType.COUNT,
+        AnswerType.PERSON,
+    }
+)
 _NUM = re.compile(r"^(\d+(?:[ \u202f]\d{3})*)(?:,(\d+))?$")
 
 
-_NUMBER_WORDS = {"un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf",
-                 "dix", "onze", "douze", "quinze", "vingt", "trente", "cent", "mille"}
+_NUMBER_WORDS = {
+    "un",
+    "une",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "onze",
+    "douze",
+    "quinze",
+    "vingt",
+    "trente",
+    "cent",
+    "mille",
+}
 
 
 def _near_year(year: str, sentence: str, pool: Sequence[Candidate]) -> str | None:
@@ -33,8 +60,14 @@ def _near_year(year: str, sentence: str, pool: Sequence[Candidate]) -> str | Non
         return None
     y = int(year)
     bc = bool(re.search(rf"{year}\s+av", sentence))
-    others = sorted({int(c.gap) for c in pool if c.type is AnswerType.YEAR and c.gap.isdigit()
-                     and int(c.gap) != y}, key=lambda v: abs(v - y))
+    others = sorted(
+        {
+            int(c.gap)
+            for c in pool
+            if c.type is AnswerType.YEAR and c.gap.isdigit() and int(c.gap) != y
+        },
+        key=lambda v: abs(v - y),
+    )
     if not bc:
         close = [v for v in others if abs(v - y) <= 40]
         if close:
@@ -56,8 +89,7 @@ def _near_number(gap: str) -> str | None:
         new = whole + (10 if whole % 10 == 0 else 7)
     else:
         new = whole * 2
-    text = f"{new:,}".replace(",", " ") if new >= 1000 else str(new)
-    return text
+    return f"{new:,}".replace(",", " ") if new >= 1000 else str(new)
 
 
 def truth_of(source: str, value: str) -> bool:
@@ -65,8 +97,8 @@ def truth_of(source: str, value: str) -> bool:
     return hashlib.sha1(f"{source}|{value}".encode()).digest()[0] % 2 == 0
 
 
-def statement(cand: Candidate, sent: Span, text: str, pool: Sequence[Candidate]
-              ) -> Draft | None:
+def statement(  # noqa: PLR0912 - one branch per kind of swap
+cand: Candidate, sent: Span, text: str, pool: Sequence[Candidate]) -> Draft | None:
     """``text``: the sentence as read alone (a leading pronoun already replaced)."""
     if cand.type not in SWAPPABLE or not MIN_WORDS <= len(text.split()) <= MAX_WORDS:
         return None
@@ -75,12 +107,14 @@ def statement(cand: Candidate, sent: Span, text: str, pool: Sequence[Candidate]
     truth = truth_of(sent.text, cand.value)
     prompt = text
     if not truth:
-        probe = Draft(False, text, cand.text, cand.type, sent.text, cand.sentence, cand.value,
-                      0.5)
+        probe = Draft(False, text, cand.text, cand.type, sent.text, cand.sentence, cand.value, 0.5)
         if cand.gap != cand.text:
             return None  # the gap is a metonym or an inflected form: the swap would not read
-        near = _near_number(cand.gap) if cand.type in {AnswerType.COUNT, AnswerType.PERCENT,
-                                                         AnswerType.MONEY} else None
+        near = (
+            _near_number(cand.gap)
+            if cand.type in {AnswerType.COUNT, AnswerType.PERCENT, AnswerType.MONEY}
+            else None
+        )
         if cand.type is AnswerType.YEAR and "-" not in cand.value:
             near = _near_year(cand.gap, sent.text, pool)
         if cand.type is AnswerType.PERSON and len(cand.text.split()) < 2:
@@ -103,6 +137,16 @@ def statement(cand: Candidate, sent: Span, text: str, pool: Sequence[Candidate]
     prompt = prompt.rstrip()
     if not prompt.endswith((".", "!", "»")):
         prompt += "."
-    return Draft(False, prompt, TRUE_ANSWER if truth else FALSE_ANSWER, cand.type, sent.text,
-                 cand.sentence, cand.value, 0.6, notes=[cand.text], pattern="truefalse",
-                 truth=truth)
+    return Draft(
+        False,
+        prompt,
+        TRUE_ANSWER if truth else FALSE_ANSWER,
+        cand.type,
+        sent.text,
+        cand.sentence,
+        cand.value,
+        0.6,
+        notes=[cand.text],
+        pattern="truefalse",
+        truth=truth,
+    )

@@ -49,8 +49,13 @@ def _question(q: Question) -> list[str]:
 
 def deck_to_yaml(deck: Deck, source: str | None = None) -> str:
     """The YAML text of a deck (``source``: the text file, relative to the YAML file)."""
-    lines = [f"version: {FORMAT_VERSION}", "deck:", f"  id: {deck.slug}",
-             f"  title: {quote(deck.title)}", f"  language: {deck.language}"]
+    lines = [
+        f"version: {FORMAT_VERSION}",
+        "deck:",
+        f"  id: {deck.slug}",
+        f"  title: {quote(deck.title)}",
+        f"  language: {deck.language}",
+    ]
     if source:
         lines.append(f"  source: {quote(source)}")
     if deck.description:
@@ -62,8 +67,9 @@ def deck_to_yaml(deck: Deck, source: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_deck_yaml(deck: Deck, path: Path, source: str | None = None, *,
-                    force: bool = False) -> None:
+def write_deck_yaml(
+    deck: Deck, path: Path, source: str | None = None, *, force: bool = False
+) -> None:
     """Write ``deck`` to ``path`` (UTF-8), creating the folder if needed.
 
     Raises :class:`OutputExistsError` when ``path`` exists and ``force`` is False.
