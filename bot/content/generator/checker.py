@@ -601,6 +601,44 @@ def _close_remark(prompt: str) -> str:
     return " ".join(words) + prompt[m.start() :]
 
 
+_HUMAN_VERBS = re.compile(
+    r"\b(?:meurt|meurent|mourut|naît|naquit|est née?|épouse|se marie|étudie)-?(?:t-)?"
+    r"(?:il|elle|ils|elles)?\b"
+)
+_EVENT_ONLY = re.compile(
+    r"^(?:En quelle année|À quelle date|En quel mois de quelle année|De quelle année date)"
+    r"(?: a lieu)? (?:le |la |l')([\wÀ-ÿ-]+) \?$"
+)
+
+
+def context_problems(prompt: str, doc: Doc, ctx: TextContext) -> list[str]:
+    """What only the whole text tells: a short event question whose noun names several
+    events of the text (« En quelle année a lieu le référendum ? »); a person's verb
+    (« meurt ») on a subject that is a thing (a pronoun resolved to the wrong antecedent)."""
+    found: list[str] = []
+    m = _EVENT_ONLY.match(prompt)
+    if m and len(re.findall(rf"\b{re.escape(m[1].lower())}s?\b", ctx.text.lower())) >= 2:
+        found.append("ambiguous: several events of the text have this name")
+    if _HUMAN_VERBS.search(prompt):
+        inv = _INVERSION.search(prompt)
+        subject = [t for t in doc if inv is not None and t.idx < inv.start() and t.pos_ in {
+            "NOUN", "PROPN"} and t.lower_ not in {"année", "date", "ville", "mois", "quelle"}]
+        head = subject[0] if subject else None
+        compound = head is not None and head.i + 1 < len(doc) and doc[head.i + 1].text == "-"
+        if head is not None and head.pos_ == "NOUN" and (
+                head.lower_ not in _PERSON_NOUNS or compound):  # « chef-d'œuvre »
+            found.append("wrong: a person's verb on a thing (pronoun resolved wrongly)")
+    return found
+
+
+_PERSON_NOUNS = {"président", "roi", "reine", "empereur", "homme", "femme", "philosophe",
+                 "physicien", "physicienne", "chimiste", "savant", "poète", "auteur",
+                 "écrivain", "peintre", "ministre", "chef", "général", "pape", "consul",
+                 "médecin", "chirurgien", "ingénieur", "astronome", "inventeur", "imprimeur",
+                 "moine", "dictateur", "fils", "fille", "mère", "père", "frère", "sœur",
+                 "épouse", "mari", "enfant", "trappeur", "chercheur", "chercheuse"}
+
+
 def refusals(draft: Draft, doc: Doc | None, ctx: TextContext) -> list[str]:  # noqa: PLR0912 - one independent check per rule
     """Every reason to refuse ``draft`` (``doc``: the parse of its prompt, None for a cloze)."""
     found = [f"rank: {p}" for p in problems(draft)] if not draft.true_false else []
@@ -608,6 +646,7 @@ def refusals(draft: Draft, doc: Doc | None, ctx: TextContext) -> list[str]:  # n
         found = [p for p in found if "réponse" not in p]
     if doc is not None and not draft.true_false:
         found += form_problems(draft.prompt, doc)
+        found += context_problems(draft.prompt, doc, ctx)
         for m in re.finditer(r"([\wÀ-ÿ'-]+), ([\wÀ-ÿ'-]+)", draft.source):
             if f"{m[1]} {m[2]}" in draft.prompt and m[2].lower() in {"un", "une", "qui"}:
                 found.append("ungrammatical: a comma of the text lost")
