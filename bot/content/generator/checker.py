@@ -325,6 +325,8 @@ def form_problems(prompt: str, doc: Doc) -> list[str]:  # noqa: PLR0912, PLR0915
         and len(re.findall(r"(?<![\w-])(?:1[0-9]{3}|20[0-9]{2})(?![\w-])", prompt)) >= 1
     ):
         found.append("ambiguous: another year in a question on a date")
+    if re.match(r"^Qu'est-ce qui\b", prompt) and re.search(r"\b\w+ées?\b", prompt.split("?")[0]):
+        found.append("ungrammatical: « qu'est-ce qui » with a feminine participle")
     if re.search(r"\b[lLdDnNsS]' ", prompt):
         found.append("ungrammatical: stray apostrophe")
     if re.match(r"^(?:Combien d[e']|Que |Qu')", prompt) and re.search(

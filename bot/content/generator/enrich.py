@@ -1075,7 +1075,7 @@ def where_questions(
             "cas",
             "total",
             "règne",
-            "contraire",
+            "contraire", "lendemain", "veille", "lors", "sein", "cadre",
             "lieu",
             "effet",
             "fait",
