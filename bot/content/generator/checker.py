@@ -63,7 +63,8 @@ _NUMBER_WORDS = set(lexicon.NUMBER_WORDS) | {"un", "une"}
 _TRIVIAL_DETS = {"les", "ces", "ses", "leurs", "des", "nos", "vos", "mes"}
 _ARTICLES = ("le ", "la ", "les ", "l'", "un ", "une ", "des ", "de la ", "du ", "de l'")
 #: Names everyone knows: never worth an item on their own.
-_GENERAL = {"terre", "soleil", "lune", "france", "europe", "paris", "monde"}
+_GENERAL = {"terre", "soleil", "lune", "france", "europe", "paris", "monde", "etat", "français",
+            "francais", "françaises", "francaises"}
 _SMALL = {"de", "du", "des", "la", "le", "les", "l'", "d'", "et", "en", "à", "au", "aux"}
 
 
@@ -462,6 +463,8 @@ def answer_problems(  # noqa: PLR0912, PLR0915 - one independent check per rule 
         before = src[:pos].split()[-1:] if pos > 0 else []
         if before and before[0].lower() in _TRIVIAL_DETS and not re.search(r"\d{4}", answer):
             found.append("trivial: a bare count")
+        if pos >= 0 and re.match(r"\s+[\wÀ-ÿ'-]+(?:\s+[\wÀ-ÿ'-]+)?\s*:", src[pos + len(answer):]):
+            found.append("trivial: the count of the enumeration that follows")
     if pos >= 0 and type_ not in {AnswerType.CAUSE, AnswerType.LIST}:
         after = src[pos + len(answer) :]
         prev = src[:pos].rstrip()

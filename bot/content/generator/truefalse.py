@@ -117,8 +117,9 @@ cand: Candidate, sent: Span, text: str, pool: Sequence[Candidate]) -> Draft | No
         )
         if cand.type is AnswerType.YEAR and "-" not in cand.value:
             near = _near_year(cand.gap, sent.text, pool)
-        if cand.type is AnswerType.PERSON and len(cand.text.split()) < 2:
-            return None
+        if cand.type is AnswerType.PERSON and (len(cand.text.split()) < 2 or re.search(
+                rf"\bnée?\s+{re.escape(cand.gap)}", text)):
+            return None  # « née Maria Skłodowska »: another person's name would be absurd
         if near is not None:
             swap = near
         else:
