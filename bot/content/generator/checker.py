@@ -148,6 +148,7 @@ def text_context(text: str, pool: Sequence[Candidate]) -> TextContext:
     subjects: set[str] = set()
     if blocks and blocks[0].heading:
         subjects |= _title_parts(blocks[0].text)
+        subjects.add(fold(blocks[0].text.split(",")[0]))  # « La Constitution de la Ve République »
     persons = Counter(c.value for c in pool if c.type is AnswerType.PERSON)
     if persons:
         value, n = persons.most_common(1)[0]
