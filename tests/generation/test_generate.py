@@ -18,12 +18,15 @@ from tests.generation.conftest import GOLD, ROOT, SAMPLE
 if TYPE_CHECKING:
     from spacy.language import Language
 
-# Floors at the measured values (docs/generation.md): a regression fails the test.
+# Floors at the measured values (docs/generation.md): a regression fails the test. Since the
+# second generation, a fact asked by a question has no cloze any more (one item per fact), and
+# the checks refuse what the first generator kept: recall by any item is lower, by a question
+# higher on the three passages.
 RECALL_FLOORS = {
-    "bielorussie-relations-exterieures": (1.0, 0.48),
-    "crise-de-suez": (1.0, 0.68),
-    "plan-marshall": (0.95, 0.70),
-    "traite-de-rome": (1.0, 0.61),
+    "bielorussie-relations-exterieures": (0.76, 0.41),
+    "crise-de-suez": (0.80, 0.75),
+    "plan-marshall": (0.80, 0.80),
+    "traite-de-rome": (0.83, 0.77),
 }
 
 _decks: dict[str, Deck] = {}
@@ -68,7 +71,7 @@ def test_generated_file_passes_validation(nlp: Language, name: str, tmp_path: Pa
     n_questions = sum(q.kind is not QuestionKind.CLOZE for q in deck.questions)
     words = len((ROOT / load_gold(GOLD / f"{name}.yaml")[0]).read_text().split())
     assert n_questions * 1000 / words >= 20
-    assert (len(deck.questions) - n_questions) * 1000 / words >= 30
+    assert len(deck.questions) * 1000 / words >= 30
 
 
 def test_ids_are_stable_when_regenerated(nlp: Language) -> None:

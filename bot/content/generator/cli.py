@@ -10,9 +10,12 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from bot.content.generator.writer import write_deck_yaml
+from bot.content.generator.writer import OutputExistsError, write_deck_yaml
 from bot.domain.deck import Deck
 
+#: Where a draft goes by default: outside ``questions/`` (which the bot imports), so that an
+#: unreviewed draft is never imported by accident.
+DRAFTS = Path("drafts")
 #: Above this many words a progress bar is shown.
 PROGRESS_WORDS = 2000
 MAX_BYTES = 5_000_000
@@ -68,8 +71,12 @@ def summary(deck: Deck, seconds: float, output: Path) -> str:
 
 
 def generate_command(source: Path, output: Path | None, deck_id: str | None,
-                     title: str | None, progress: bool) -> int:
-    """Run the generator; print a summary; return the exit code (0 ok, 1 bad input)."""
+                     title: str | None, progress: bool, force: bool = False) -> int:
+    """Run the generator; print a summary; return the exit code (0 ok, 1 bad input).
+
+    The output (default ``drafts/<id>.yaml``) is never overwritten unless ``force``: a
+    reviewed deck is not lost by generating again.
+    """
     try:
         text = read_source(source)
     except SourceError as exc:
@@ -77,7 +84,12 @@ def generate_command(source: Path, output: Path | None, deck_id: str | None,
         return 1
     started = time.perf_counter()
     deck_id = deck_id or slugify(source.stem)
-    output = output or Path("questions") / f"{deck_id}.yaml"
+    output = output or DRAFTS / f"{deck_id}.yaml"
+    if output.exists() and not force:
+        print(f"Erreur : {output} existe déjà. Choisissez un autre fichier avec -o, ou "
+              "relancez avec --force pour le remplacer (les corrections faites dedans seront "
+              "perdues).", file=sys.stderr)
+        return 1
     title = title or source.stem.replace("-", " ").replace("_", " ").capitalize()
     words = len(text.split())
     from bot.content.generator.pipeline import generate_deck, load_model
@@ -96,6 +108,11 @@ def generate_command(source: Path, output: Path | None, deck_id: str | None,
         rel = os.path.relpath(source.resolve(), output.resolve().parent)
     except ValueError:
         rel = str(source)
-    write_deck_yaml(deck, output, source=Path(rel).as_posix())
+    try:
+        write_deck_yaml(deck, output, source=Path(rel).as_posix(), force=force)
+    except OutputExistsError:  # created meanwhile
+        print(f"Erreur : {output} existe déjà (utilisez --force pour le remplacer).",
+              file=sys.stderr)
+        return 1
     print(summary(deck, time.perf_counter() - started, output))
     return 0

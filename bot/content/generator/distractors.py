@@ -157,6 +157,28 @@ def _same_state(a: str, b: str) -> bool:
     return a == b or any(a in s and b in s for s in _SAME_STATE)
 
 
+def _bc_options(draft: Draft, pool: Sequence[Candidate]) -> tuple[str, ...]:
+    """Years before the common era: other such years of the text, then close ones, in the
+    answer's form (« 509 av. J.-C. »)."""
+    year = int(draft.value.split()[-1].lstrip("-"))
+    m = re.search(rf"(?<!\d){year}(?!\d)", draft.answer)
+    suffix = draft.answer[m.end():] if m else " av. J.-C."
+    prefix = draft.answer[: m.start()].strip() if m else ""
+    others = sorted({int(c.value.lstrip("-")) for c in pool if c.type is AnswerType.YEAR
+                     and c.value.startswith("-") and c.value != f"-{year}"},
+                    key=lambda y: abs(y - year))
+    picked = [y for y in others if abs(y - year) <= 400][:2] if not prefix else []
+    step = 1 if prefix else (100 if year % 100 == 0 and year >= 200 else (
+        10 if year % 10 == 0 else max(2, year // 100)))
+    for delta in (step, -step, 2 * step, -2 * step):
+        if len(picked) >= WANTED:
+            break
+        if year + delta > 0 and year + delta not in picked:
+            picked.append(year + delta)
+    out = [f"{prefix + ' ' if prefix else ''}{y}{suffix}" for y in sorted(picked, reverse=True)]
+    return tuple(o for o in out if o != draft.answer)[:WANTED]
+
+
 def choose(draft: Draft, answer: Candidate | None, pool: Sequence[Candidate]) -> tuple[str, ...]:
     """Up to three distractors for a question (not for a cloze)."""
     kind = draft.type
@@ -178,6 +200,8 @@ def choose(draft: Draft, answer: Candidate | None, pool: Sequence[Candidate]) ->
                 continue
             picked.append(opt)
 
+    if kind in {AnswerType.YEAR, AnswerType.DATE} and "-" in draft.value:
+        return _bc_options(draft, pool)
     if kind in {AnswerType.YEAR, AnswerType.MONTH, AnswerType.DATE}:
         target = _time_key(draft.value)
         if target is None:
@@ -202,8 +226,10 @@ def choose(draft: Draft, answer: Candidate | None, pool: Sequence[Candidate]) ->
         return tuple(picked)
     if kind is AnswerType.COUNT:
         words = draft.answer.lower() in lexicon.NUMBER_WORDS
+        counted = answer.unit if answer is not None else None
         add(c.text for c in same if c.value != draft.value
-            and (c.text.lower() in lexicon.NUMBER_WORDS) == words)
+            and (c.text.lower() in lexicon.NUMBER_WORDS) == words
+            and (counted is None or c.unit == counted))  # 8 minutes: not 800 nanomètres
         add(_synth_count(draft.answer))
         return tuple(picked)
     # Names: same type, same article form first (« la Chine » for « la Russie »).

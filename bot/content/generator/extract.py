@@ -23,6 +23,9 @@ _YEAR = r"(?<![\w-])(1[0-9]{3}|20[0-9]{2})(?![\w-])"
 FULL_DATE = re.compile(rf"(?<![\w-])(1er|[0-3]?[0-9])\s+({_MONTH})\s+(1[0-9]{{3}}|20[0-9]{{2}})\b")
 MONTH_YEAR = re.compile(rf"\b({_MONTH})\s+(1[0-9]{{3}}|20[0-9]{{2}})\b", re.IGNORECASE)
 YEAR = re.compile(_YEAR)
+#: « 753 av. J.-C. », « le 15 mars 44 av. J.-C. »: years before the common era (value < 0).
+BC_DATE = re.compile(rf"(?<![\w-])(?:(1er|[0-3]?[0-9])\s+({_MONTH})\s+)?(\d{{1,4}})\s+"
+                     r"(?:av\.|avant)\s+J\.-C\.")
 MONEY = re.compile(
     r"(?<![\w,])(\d+(?:[,.]\d+)?|" + _NUMBER_WORD + r")\s+(milliards?|millions?|mille)?\s*"
     r"(?:de\s+|d')?(dollars|euros|francs|roubles|livres(?: sterling)?)\b"
@@ -61,6 +64,10 @@ def _numeric(sent: Span, taken: list[tuple[int, int]], sent_index: int) -> list[
         surface = text[a:b]
         found.append(Candidate(kind, surface, surface, span.start, span.end, value, sent_index))
 
+    for m in BC_DATE.finditer(text):
+        kind = AnswerType.DATE if m[1] else AnswerType.YEAR
+        value = f"{m[1]} {m[2].lower()} -{m[3]}" if m[1] else f"-{m[3]}"
+        add(kind, m, value)
     for m in FULL_DATE.finditer(text):
         add(AnswerType.DATE, m, f"{m[1]} {m[2].lower()} {m[3]}")
     for m in MONTH_YEAR.finditer(text):
@@ -89,7 +96,7 @@ def _numeric(sent: Span, taken: list[tuple[int, int]], sent_index: int) -> list[
         value = str(lexicon.NUMBER_WORDS.get(word, word)).replace(" ", "")
         taken.append((a, b))
         found.append(Candidate(AnswerType.COUNT, m[1], m[1], span.start, span.end, value,
-                               sent_index, plural=True))
+                               sent_index, plural=True, unit=noun.lemma_.lower()))
     return found
 
 

@@ -21,6 +21,10 @@ class AnswerType(StrEnum):
     CITY = "city"
     PLACE = "place"
     OTHER = "other"
+    CONCEPT = "concept"  # a term defined by the text (« le chyme »)
+    CAUSE = "cause"  # « parce que … », « grâce à … »: offered as a multiple choice
+    LIST = "list"  # an enumeration asked as one answer (graded item by item)
+    TITLE = "title"  # a work (« Les Regrets »)
 
     @property
     def is_numeric(self) -> bool:
@@ -52,6 +56,10 @@ TYPE_TAGS: dict[AnswerType, str] = {
     AnswerType.CITY: "lieu",
     AnswerType.PLACE: "lieu",
     AnswerType.OTHER: "autre",
+    AnswerType.CONCEPT: "notion",
+    AnswerType.CAUSE: "cause",
+    AnswerType.LIST: "liste",
+    AnswerType.TITLE: "titre",
 }
 
 
@@ -76,6 +84,7 @@ class Candidate:
     accept: tuple[str, ...] = ()
     listed_with: tuple[str, ...] = ()  # values of the items of the same enumeration
     kind: str | None = None  # organisations: "entreprise", "institution", "programme", …
+    unit: str | None = None  # counts: the lemma of the counted noun (« minute », « proton »)
 
 
 @dataclass(slots=True)
@@ -93,6 +102,15 @@ class Draft:
     accept: tuple[str, ...] = ()
     distractors: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)
+    #: How the item was made (« entity », « definition », « cause », « list », « truefalse »…):
+    #: a feature of the ranker and the order in which forms of one fact are preferred.
+    pattern: str = "entity"
+    #: A true/false statement: True or False (None for every other item).
+    truth: bool | None = None
+
+    @property
+    def true_false(self) -> bool:
+        return self.truth is not None
 
     @property
     def fact(self) -> tuple[int, str]:

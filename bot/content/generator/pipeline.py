@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from bot.content.generator import checker, distractors, enrich, extract, normalise, rank, realise
 from bot.content.generator import cloze as cloze_mod
-from bot.content.generator import distractors, extract, normalise, rank, realise
+from bot.content.generator import truefalse as tf_mod
 from bot.content.generator.model import TYPE_TAGS, AnswerType, Candidate, Draft
 from bot.domain.deck import Deck, Question, QuestionKind
 
@@ -18,6 +20,8 @@ if TYPE_CHECKING:
 
 #: Inherited dates are less certain than a date written in the clause itself.
 INHERITED_CONFIDENCE = 0.55
+#: Items the ranker gives less than this are left out (a teacher would delete them).
+MIN_CONFIDENCE = 0.12
 
 
 def parse(text: str, nlp: Language, progress: Callable[[int], None] | None = None
@@ -57,56 +61,246 @@ def _inherited(sent: Span, cands: list[Candidate],
     return drafts
 
 
-def drafts_for(docs: Iterator[Doc]) -> tuple[list[Draft], list[Candidate], dict[int, Candidate]]:
-    """Over-generate: for each candidate answer, a question (when one can be realised) and
-    a cloze. Returns the drafts, every candidate (the distractor pool) and, per draft id,
-    the candidate it asks about."""
+def _antecedent(sent: Span, antecedents: list[realise.Antecedent]) -> str | None:
+    """The antecedent of a sentence's leading subject pronoun: the main subject of the
+    sentence before, when it has the pronoun's gender and number (None when unsure)."""
+    first = sent[0]
+    wanted = {"il": ("Masc", False), "elle": ("Fem", False), "ils": ("Masc", True),
+              "elles": ("Fem", True)}.get(first.lower_)
+    if wanted is None:
+        return None
+    for ante in antecedents[-1:]:
+        if (ante.gender, ante.plural) == wanted:
+            low = ante.text.lower()
+            if low.split(" ")[0] in {"son", "sa", "ses", "leur", "leurs", "ce", "cet", "cette",
+                                     "ces", "on"} or len(low.split()) > 8:
+                return None
+            return ante.text
+        break  # the nearest subject of another gender: the pronoun is not about it
+    return None
+
+
+_BOUND = r"(?:\d+(?:,\d+)?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)"
+
+
+def _whole_range(draft: Draft) -> None:
+    """« de 24 à {{72}} heures » → « de {{24 à 72}} heures »: a bound alone is half a fact."""
+    for pattern in (rf"({_BOUND}) (à|et) \{{\{{({_BOUND})\}}\}}",
+                    rf"\{{\{{({_BOUND})\}}\}} (à|et) ({_BOUND})"):
+        m = re.search(pattern, draft.prompt)
+        if m:
+            gap = f"{m[1]} {m[2]} {m[3]}"
+            draft.prompt = draft.prompt[: m.start()] + "{{" + gap + "}}" + draft.prompt[m.end():]
+            draft.answer = gap
+            draft.value = rank.fold(gap)
+            draft.accept = ()
+            return
+
+
+def _standalone_cloze(draft: Draft, sent: Span, text: str | None) -> Draft | None:
+    """A cloze read alone: the sentence's leading pronoun replaced by its antecedent."""
+    if text is None:
+        return None
+    _whole_range(draft)
+    first = sent[0].text
+    original = sent.text.strip()
+    if text != original and draft.prompt.startswith(first) and not draft.prompt.startswith("{{"):
+        replacement = text[: len(text) - len(original) + len(first)]
+        draft.prompt = replacement + draft.prompt[len(first):]
+    return draft
+
+
+def drafts_for(docs: Iterator[Doc], text: str = ""
+               ) -> tuple[list[Draft], list[Candidate], dict[int, Candidate], checker.TextContext]:
+    """Over-generate: for each candidate answer, a question (when one can be realised), a
+    cloze and a true/false statement; the enriched patterns of each sentence. Returns the
+    drafts, every candidate (the distractor pool), per draft id the candidate it asks about,
+    and what the checks need to know of the text."""
     drafts: list[Draft] = []
     pool: list[Candidate] = []
     owner: dict[int, Candidate] = {}
     antecedents: list[realise.Antecedent] = []
+    previous: list[realise.Antecedent] = []
     sentences: list[tuple[Span, list[Candidate]]] = []
     for doc in docs:
         for sent in doc.sents:
             cands = extract.candidates(sent, len(sentences))
             sentences.append((sent, cands))
             pool.extend(cands)
+    ctx = checker.text_context(text, pool)
     period = distractors.period_of(pool)  # « Moscou » is the USSR in a text about 1947
-    for sent, cands in sentences:
+    for index, (sent, cands) in enumerate(sentences):
+        alone = checker.standalone(sent, _antecedent(sent, previous))
         for cand in cands:
-            for draft in (realise.question(cand, sent, antecedents, period),
-                          cloze_mod.cloze(cand, sent)):
+            made: list[Draft | None] = [realise.question(cand, sent, antecedents, period)]
+            c = cloze_mod.cloze(cand, sent) if len(cand.listed_with) < 2 else None
+            made.append(_standalone_cloze(c, sent, alone) if c is not None else None)
+            if alone is not None and not cand.listed_with:
+                made.append(tf_mod.statement(cand, sent, alone, pool))
+            for draft in made:
                 if draft is not None:
                     drafts.append(draft)
                     owner[id(draft)] = cand
         drafts.extend(_inherited(sent, cands, antecedents))
-        antecedents = (realise.antecedents_of(sent) + antecedents)[:8]
-    return drafts, pool, owner
+        drafts.extend(enrich.drafts_for(sent, index, antecedents, set(ctx.subjects)))
+        previous = realise.antecedents_of(sent)
+        antecedents = (previous + antecedents)[:8]
+    return drafts, pool, owner, ctx
+
+
+#: Preferred form of one fact: a question-word question, then a true/false statement, then
+#: a cloze (the cloze of a fact already asked is a duplicate).
+def _form_rank(d: Draft) -> int:
+    if d.true_false:
+        return 1
+    return 2 if d.cloze else 0
+
+
+def _fact_key(d: Draft) -> tuple[int, str]:
+    answer = d.notes[0] if d.true_false and d.notes else d.answer
+    return (d.sentence, rank.fold(checker.strip_article(answer)))
+
+
+def one_per_fact(drafts: list[Draft]) -> list[Draft]:
+    """The best form of each fact; at most one true/false statement per sentence."""
+    best: dict[tuple[int, str], Draft] = {}
+    for d in drafts:
+        key = _fact_key(d)
+        cur = best.get(key)
+        if cur is None or (_form_rank(d), -d.confidence) < (_form_rank(cur), -cur.confidence):
+            best[key] = d
+    kept: list[Draft] = []
+    tf_sentences: set[int] = set()
+    prompts: set[str] = set()
+    for d in sorted(best.values(), key=lambda d: (d.sentence, _form_rank(d), -d.confidence)):
+        if d.true_false:
+            if d.sentence in tf_sentences:
+                continue
+            tf_sentences.add(d.sentence)
+        if d.prompt in prompts:
+            continue
+        answer = rank.fold(checker.strip_article(d.notes[0] if d.true_false and d.notes
+                                                 else d.answer))
+        if _form_rank(d) > 0 and any(
+                k.sentence == d.sentence and _form_rank(k) == 0 and len(answer) > 2 and (
+                    answer in rank.fold(k.answer) or rank.fold(k.answer) in answer)
+                for k in kept):
+            continue  # the same fact as a question of this sentence
+        prompts.add(d.prompt)
+        kept.append(d)
+    return kept
+
+
+def _name_demonstrative(prompt: str, term: str) -> str:
+    """« Pourquoi ce phénomène se produit-il ? » → « … le phénomène de réfraction … »."""
+
+    def named(m: re.Match[str]) -> str:
+        return f"{'L' if m[1] == 'C' else 'l'}e {m[2]} {syntax_de(term)}"
+
+    return re.sub(r"\b([Cc])e (phénomène|procédé|mécanisme|processus)\b", named, prompt)
+
+
+def syntax_de(term: str) -> str:
+    """« de réfraction », « d'absorption »."""
+    return f"d'{term}" if term[:1].lower() in "aeéèêiouyh" else f"de {term}"
+
+
+def _with_a(lead: str, term: str) -> str:
+    """« grâce » + « le péristaltisme » → « grâce au péristaltisme »."""
+    low = term.lower()
+    for art, contracted in (("le ", "au "), ("les ", "aux "), ("la ", "à la "), ("l'", "à l'")):
+        if low.startswith(art):
+            return f"{lead} {contracted}{term[len(art):]}"
+    return f"{lead} à {term}"
+
+
+def _enrich_distractors(d: Draft, kept: list[Draft], clauses: list[str],
+                        descriptions: list[str] = ()) -> tuple[str, ...]:  # type: ignore[assignment]
+    """Options for a cause or a definition: other causes / definitions of the text."""
+    same = [k.answer for k in kept if k is not d and k.type is d.type and k.pattern == d.pattern
+            and rank.fold(k.answer) != rank.fold(d.answer)]
+    if d.pattern == "definition-choice":
+        same += [k.prompt.removeprefix("Comment appelle-t-on ").rstrip(" ?") for k in kept
+                 if k.prompt.startswith("Comment appelle-t-on ")]
+        same += [x for x in descriptions if rank.fold(x) != rank.fold(d.answer)]
+    if d.pattern == "cause-prep":
+        lead = d.answer.split(" ", 1)[0].lower()  # « grâce », « en raison », …
+        terms = [k.answer for k in kept if k.type is AnswerType.CONCEPT and k is not d
+                 and len(k.answer.split()) <= 4]
+        same += [_with_a(lead, t) for t in terms if lead == "grâce"
+                 and t.lower().startswith(("le ", "la ", "les ", "l'"))]
+    if d.type is AnswerType.CAUSE and d.pattern == "cause":
+        same += [enrich._because(c) for c in clauses]
+    def plural(text: str) -> bool:
+        return text.lower().split(" ", 1)[0] in {"les", "des", "ces"}
+
+    picked: list[str] = []
+    for opt in same:
+        if d.pattern == "definition-choice" and (plural(opt) != plural(d.answer) or any(
+                w in enrich._HUMAN or w.endswith(("ienne", "icien")) for w in
+                opt.lower().split()[1:3])):
+            continue  # « un physicien … » is not what a phenomenon is
+        core = re.sub(r"^(?:grâce|en raison|à cause|du fait|sous l'effet)\s+"
+                      r"(?:à la |à l'|au |aux |à |de la |de l'|du |des |de )",
+                      "", opt)
+        if len(core) > 3 and rank.fold(core) in rank.fold(d.prompt):
+            continue
+        if opt not in picked and rank.fold(opt) not in rank.fold(d.prompt) and len(picked) < 3:
+            picked.append(opt)
+    return tuple(picked)
 
 
 def generate_drafts(text: str, nlp: Language,
                     progress: Callable[[int], None] | None = None) -> list[Draft]:
-    """Ranked drafts with distractors (questions) — the generator's raw output."""
-    drafts, pool, owner = drafts_for(parse(text, nlp, progress))
-    kept = rank.select(drafts)
-    for d in kept:
-        if not d.cloze:
+    """Checked, ranked drafts with distractors — the generator's raw output, best first."""
+    from bot.content.generator import ranker
+
+    drafts, pool, owner, ctx = drafts_for(parse(text, nlp, progress), text)
+    for d in drafts:
+        if not d.cloze and not d.true_false and not d.distractors and d.pattern == "entity":
             d.distractors = distractors.choose(d, owner.get(id(d)), pool)
-    return kept
+    terms: dict[int, str] = {}
+    for d in drafts:
+        if d.pattern in {"named", "definition", "apposition"} and d.type is AnswerType.CONCEPT:
+            terms.setdefault(d.sentence, checker.strip_article(d.answer))
+    for d in drafts:
+        d.prompt = checker.resolve_aliases(d.prompt, ctx)
+        term = terms.get(d.sentence - 1)
+        if term and not d.cloze and len(term.split()) <= 3:
+            d.prompt = _name_demonstrative(d.prompt, term)
+    checked = checker.check(drafts, nlp, ctx)
+    kept = one_per_fact(checked)
+    clauses = [c for c in (checker.standalone_clause(d.source) for d in kept) if c]
+    # what the text says things are: distractors of « Qu'est-ce que … ? »
+    descriptions = list(dict.fromkeys(
+        [d.prompt.removeprefix("Comment appelle-t-on ").rstrip(" ?") for d in checked
+         if d.prompt.startswith("Comment appelle-t-on ")]
+        + [m[1] for m in re.finditer(r", ((?:un|une) [^,.;:()«»]{6,70})(?=[,.])", text)
+           if not checker.vague(m[1]) and not re.search(r"\b(?:il|elle|ils|elles)\b", m[1])]))
+    for d in kept:
+        if d.type in {AnswerType.CAUSE} or d.pattern == "definition-choice":
+            d.distractors = _enrich_distractors(d, kept, clauses, descriptions)
+    kept = [d for d in kept if not ((d.type is AnswerType.CAUSE or d.pattern ==
+                                      "definition-choice") and len(d.distractors) < 2)]
+    return [d for d in ranker.order(kept, ctx) if d.confidence >= MIN_CONFIDENCE]
 
 
 def to_question(draft: Draft) -> Question:
-    kind = QuestionKind.CLOZE if draft.cloze else (
-        QuestionKind.CHOICE if len(draft.distractors) >= 2 else QuestionKind.OPEN)
+    if draft.true_false:
+        kind = QuestionKind.TRUE_FALSE
+    else:
+        kind = QuestionKind.CLOZE if draft.cloze else (
+            QuestionKind.CHOICE if len(draft.distractors) >= 2 else QuestionKind.OPEN)
     return Question(
         key=rank.stable_id(draft),
         kind=kind,
         prompt=draft.prompt,
         answer=draft.answer,
-        accept=draft.accept,
+        accept=() if draft.true_false else draft.accept,
         distractors=draft.distractors if kind is QuestionKind.CHOICE else (),
         source=draft.source,
-        tags=(TYPE_TAGS[draft.type], "texte-a-trous" if draft.cloze else "question"),
+        tags=(TYPE_TAGS[draft.type], "vrai-faux" if draft.true_false else (
+            "texte-a-trous" if draft.cloze else "question")),
         confidence=draft.confidence,
     )
 
@@ -132,6 +326,5 @@ def generate_deck(text: str, *, deck_id: str, title: str, nlp: Language | None =
             key, n = f"{q.key}-{n}", n + 1
         seen.add(key)
         unique.append(q if key == q.key else replace(q, key=key))
-    return Deck(
-        slug=deck_id, title=title, questions=tuple(rank.spread_siblings(unique)), language="fr"
-    )
+    return Deck(slug=deck_id, title=title, questions=tuple(rank.best_first(unique)),
+                language="fr")

@@ -80,9 +80,10 @@ def stable_id(draft: Draft) -> str:
 
     Rewording a prompt or inserting a paragraph elsewhere does not change the id.
     """
-    kind = "cloze" if draft.cloze else "q"
+    kind = "vf" if draft.truth is not None else ("cloze" if draft.cloze else "q")
     digest = hashlib.sha1(f"{kind}|{draft.source}|{draft.value}".encode()).hexdigest()[:6]
-    return f"{TYPE_TAGS[draft.type]}-{_slug(draft.answer)}-{kind}-{digest}"
+    answer = draft.notes[0] if draft.truth is not None and draft.notes else draft.answer
+    return f"{TYPE_TAGS[draft.type]}-{_slug(answer)}-{kind}-{digest}"
 
 
 def spread_siblings(questions: Sequence[Question]) -> list[Question]:
@@ -100,3 +101,15 @@ def spread_siblings(questions: Sequence[Question]) -> list[Question]:
     return [
         items[i] for i in range(rounds) for items in by_sentence.values() if i < len(items)
     ]
+
+
+def best_first(questions: Sequence[Question]) -> list[Question]:
+    """Highest ``confidence`` first, but never two items of one sentence in a row when another
+    sentence's item can come between (one would give the other away)."""
+    left = sorted(questions, key=lambda q: -(q.confidence or 0.0))
+    out: list[Question] = []
+    while left:
+        last = out[-1].source if out else None
+        pick = next((i for i, q in enumerate(left) if q.source != last), 0)
+        out.append(left.pop(pick))
+    return out

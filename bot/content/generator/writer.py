@@ -1,60 +1,80 @@
-"""Write a deck as a YAML file in format v1, laid out for a teacher to review and edit."""
+"""Write a deck as a YAML file in format v1, in the layout of ``questions/README.md``.
+
+Two-space indentation, every text in double quotes (``"…"``, with ``\\"`` and ``\\\\``
+escaped), lists written inline (``accept: ["…", "…"]``), a blank line between questions. A
+file that exists is never overwritten unless ``force`` is given: a teacher's reviewed deck is
+not lost by running the generator again.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from bot.domain.deck import FORMAT_VERSION, Deck, Question, QuestionKind
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block style; long strings folded by width only; no anchors."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
+class OutputExistsError(FileExistsError):
+    """The output file exists and ``force`` was not given."""
 
 
-def _question(q: Question) -> dict[str, Any]:
-    item: dict[str, Any] = {"id": q.key, "kind": q.kind.value, "prompt": q.prompt}
+def quote(text: str) -> str:
+    """A YAML double-quoted scalar on one line."""
+    body = " ".join(str(text).split())
+    body = body.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{body}"'
+
+
+def _inline(items: tuple[str, ...]) -> str:
+    return "[" + ", ".join(quote(i) for i in items) + "]"
+
+
+def _question(q: Question) -> list[str]:
+    lines = [f"  - id: {q.key}", f"    kind: {q.kind.value}", f"    prompt: {quote(q.prompt)}"]
     if q.kind is not QuestionKind.CLOZE:
-        item["answer"] = q.answer
-    if q.accept:
-        item["accept"] = list(q.accept)
-    if q.distractors:
-        item["distractors"] = list(q.distractors)
+        lines.append(f"    answer: {quote(q.answer)}")
+    if q.accept and q.kind is not QuestionKind.TRUE_FALSE:
+        lines.append(f"    accept: {_inline(q.accept)}")
+    if q.distractors and q.kind is QuestionKind.CHOICE:
+        lines.append(f"    distractors: {_inline(q.distractors)}")
     if q.explanation:
-        item["explanation"] = q.explanation
+        lines.append(f"    explanation: {quote(q.explanation)}")
     if q.source:
-        item["source"] = q.source
+        lines.append(f"    source: {quote(q.source)}")
     if q.tags:
-        item["tags"] = list(q.tags)
+        lines.append(f"    tags: {_inline(q.tags)}")
     if q.confidence is not None:
-        item["confidence"] = q.confidence
-    return item
+        lines.append(f"    confidence: {q.confidence}")
+    return lines
 
 
 def deck_to_yaml(deck: Deck, source: str | None = None) -> str:
     """The YAML text of a deck (``source``: the text file, relative to the YAML file)."""
-    header: dict[str, Any] = {"id": deck.slug, "title": deck.title, "language": deck.language}
+    lines = [
+        f"version: {FORMAT_VERSION}",
+        "deck:",
+        f"  id: {deck.slug}",
+        f"  title: {quote(deck.title)}",
+        f"  language: {deck.language}",
+    ]
     if source:
-        header["source"] = source
+        lines.append(f"  source: {quote(source)}")
     if deck.description:
-        header["description"] = deck.description
-    data = {
-        "version": FORMAT_VERSION,
-        "deck": header,
-        "questions": [_question(q) for q in deck.questions],
-    }
-    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=100, indent=2)
-    # A blank line between questions makes a long file easier to review.
-    return body.replace("\n- id:", "\n\n- id:").replace("\n  - id:", "\n\n  - id:")
+        lines.append(f"  description: {quote(deck.description)}")
+    lines.append("questions:")
+    for q in deck.questions:
+        lines.append("")
+        lines.extend(_question(q))
+    return "\n".join(lines) + "\n"
 
 
-def write_deck_yaml(deck: Deck, path: Path, source: str | None = None) -> None:
-    """Write ``deck`` to ``path`` (UTF-8), creating the folder if needed."""
+def write_deck_yaml(
+    deck: Deck, path: Path, source: str | None = None, *, force: bool = False
+) -> None:
+    """Write ``deck`` to ``path`` (UTF-8), creating the folder if needed.
+
+    Raises :class:`OutputExistsError` when ``path`` exists and ``force`` is False.
+    """
+    if path.exists() and not force:
+        raise OutputExistsError(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(deck_to_yaml(deck, source), encoding="utf-8")
