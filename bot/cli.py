@@ -117,6 +117,7 @@ def cmd_generate(settings: Settings, args: argparse.Namespace) -> int:
         args.deck_id,
         args.title,
         progress=not args.no_progress,
+        force=args.force,
     )
 
 
@@ -335,7 +336,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = add("generate", cmd_generate, "génère un paquet de questions depuis un texte français")
     p.add_argument("source", help="texte source (.txt ou .md, UTF-8)")
-    p.add_argument("-o", "--output", help="fichier YAML à écrire (défaut : questions/<id>.yaml)")
+    p.add_argument(
+        "-o",
+        "--output",
+        help="brouillon YAML à écrire (défaut : brouillons/<id>.yaml, hors de questions/)",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="écraser le fichier de sortie s'il existe déjà"
+    )
     p.add_argument("--deck-id", help="identifiant du paquet (défaut : nom du fichier)")
     p.add_argument("--title", help="titre du paquet")
     p.add_argument("--no-progress", action="store_true", help="sans barre de progression")

@@ -381,6 +381,28 @@ def test_the_command_writes_drafts_outside_questions(
     )
     monkeypatch.chdir(tmp_path)
     assert generate_command(source, None, None, None, progress=False) == 0
-    assert (tmp_path / "drafts" / "texte.yaml").exists()
+    assert (tmp_path / "brouillons" / "texte.yaml").exists()
     assert not (tmp_path / "questions").exists()
     assert generate_command(source, None, None, None, progress=False, force=True) == 0
+
+
+def test_quizbot_generate_refuses_an_existing_file_unless_forced(
+    nlp: Language, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command line as a teacher types it: `quizbot generate texte.txt -o relu.yaml` keeps
+    a hand-corrected file; `--force` replaces it."""
+    from bot.cli import main
+
+    source = tmp_path / "texte.txt"
+    source.write_text(
+        "La Loire prend sa source au mont Gerbier-de-Jonc. Elle se jette dans l'océan "
+        "Atlantique en 1850.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "relu.yaml"
+    out.write_text("corrigé à la main", encoding="utf-8")
+    assert main(["generate", str(source), "-o", str(out), "--no-progress"]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "corrigé à la main"
+    assert main(["generate", str(source), "-o", str(out), "--no-progress", "--force"]) == 0
+    assert "version: 1" in out.read_text(encoding="utf-8")

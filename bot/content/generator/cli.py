@@ -15,7 +15,7 @@ from bot.domain.deck import Deck
 
 #: Where a draft goes by default: outside ``questions/`` (which the bot imports), so that an
 #: unreviewed draft is never imported by accident.
-DRAFTS = Path("drafts")
+DRAFTS = Path("brouillons")
 #: Above this many words a progress bar is shown.
 PROGRESS_WORDS = 2000
 MAX_BYTES = 5_000_000
@@ -74,7 +74,7 @@ def generate_command(source: Path, output: Path | None, deck_id: str | None,
                      title: str | None, progress: bool, force: bool = False) -> int:
     """Run the generator; print a summary; return the exit code (0 ok, 1 bad input).
 
-    The output (default ``drafts/<id>.yaml``) is never overwritten unless ``force``: a
+    The output (default ``brouillons/<id>.yaml``) is never overwritten unless ``force``: a
     reviewed deck is not lost by generating again.
     """
     try:
