@@ -179,7 +179,7 @@ def _fold(text: str, *, keep_accents: bool = False) -> list[str]:
         text = unicodedata.normalize("NFC", text)
     else:
         text = "".join(c for c in text if not unicodedata.combining(c))
-    text = fold_apostrophes(text).replace("'", " ")
+    text = fold_apostrophes(text, " ")
     text = _ORDINAL_ONE.sub("1", text)
     text = _DIGIT_GROUPS.sub(lambda m: m[0].replace(" ", ""), text)
     text = _SYMBOLS.sub(r" \1 ", text)

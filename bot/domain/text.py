@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 #: Every character students, teachers and source texts type for an apostrophe: the ASCII one
 #: first, then the typographic ’ and ‘, the modifier letter ʼ, the backtick, the acute accent
 #: and the prime.
 APOSTROPHES = "'’‘ʼ`´′"
 
-_TO_ASCII = str.maketrans(dict.fromkeys(APOSTROPHES[1:], "'"))
+_ANY_APOSTROPHE = re.compile(f"[{re.escape(APOSTROPHES)}]")
 
 
-def fold_apostrophes(text: str) -> str:
-    """Every apostrophe of :data:`APOSTROPHES` written as the ASCII ``'``."""
-    return text.translate(_TO_ASCII)
+def fold_apostrophes(text: str, into: str = "'") -> str:
+    """Every apostrophe of :data:`APOSTROPHES` written as ``into`` (the ASCII ``'``)."""
+    return _ANY_APOSTROPHE.sub(into, text)
