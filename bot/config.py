@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, gt=0, lt=65536)
     webhook_secret: SecretStr | None = None
+    #: The question generator's worker process (bot.workers.generation): seconds per text,
+    #: address space of the child in MiB, load the French model as soon as the bot starts.
+    generation_timeout: float = Field(default=120.0, gt=0)
+    generation_memory_mb: int = Field(default=1536, ge=0)
+    generation_prewarm: bool = False
 
     @field_validator("database_url")
     @classmethod

@@ -67,8 +67,9 @@ MAX_DEPTH = 10
 #: otherwise take seconds to check and hundreds of messages to report).
 MAX_PROBLEMS = 100
 YAML_SUFFIXES = (".yaml", ".yml")
-#: Folders skipped when a directory is scanned (source texts live in ``questions/sources/``).
-SKIPPED_DIRS = frozenset({"sources"})
+#: Folders skipped when a directory is scanned (source texts live in ``questions/sources/``;
+#: drafts not yet reviewed in ``brouillons/``, never imported: only published decks go live).
+SKIPPED_DIRS = frozenset({"sources", "brouillons"})
 
 DECK_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 QUESTION_ID = re.compile(r"[A-Za-z0-9_.-]+")

@@ -257,3 +257,203 @@ class Reminder(Base):
     status: Mapped[str] = mapped_column(String(16), default="claimed")
     due_count: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- Classes and drafts (revision 0004) ------------------------------------------------------
+
+
+class SchoolClass(Base):
+    """A teacher's class (« 3e B »); students join it with an invite link."""
+
+    __tablename__ = "classes"
+    __table_args__ = (UniqueConstraint("owner_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
+class ClassTeacher(Base):
+    """Who teaches a class: its owner (``role`` ``owner``) and the co-teachers (``co``)."""
+
+    __tablename__ = "class_teachers"
+
+    class_id: Mapped[int] = mapped_column(
+        ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(16), default="co")
+    added_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
+class ClassMember(Base):
+    """A student of a class (a student may be in several)."""
+
+    __tablename__ = "class_members"
+
+    class_id: Mapped[int] = mapped_column(
+        ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    joined_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
+class ClassDeck(Base):
+    """A deck assigned to a class. A deck without any row here is for everybody."""
+
+    __tablename__ = "class_decks"
+
+    class_id: Mapped[int] = mapped_column(
+        ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True
+    )
+    deck_id: Mapped[int] = mapped_column(
+        ForeignKey("decks.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    assigned_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
+class ClassInvite(Base):
+    """An invite code (``/start <code>``): ``role`` ``student`` joins, ``teacher`` co-teaches."""
+
+    __tablename__ = "class_invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    role: Mapped[str] = mapped_column(String(16), default="student")
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class ClassChat(Base):
+    """A Telegram group chat linked to a class (``/lier``), for the group game."""
+
+    __tablename__ = "class_chats"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    linked_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
+class DeckDraft(Base):
+    """A generated deck waiting for its teacher's review; never studied until published."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="SET NULL"))
+    slug: Mapped[str] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(String(256))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    source_text: Mapped[str] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    deck_id: Mapped[int | None] = mapped_column(ForeignKey("decks.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
+class DraftItem(Base):
+    """One generated question of a draft and its review state (``pending`` … ``deleted``)."""
+
+    __tablename__ = "draft_items"
+    __table_args__ = (UniqueConstraint("draft_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    key: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    prompt: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    accept: Mapped[list[str]] = mapped_column(default=list)
+    distractors: Mapped[list[str]] = mapped_column(default=list)
+    explanation: Mapped[str | None] = mapped_column(Text)
+    source_sentence: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=_now)
+#: At most one game running per group chat (a partial unique index).
+RUNNING_GAME = "state = 'running'"
+
+
+class Game(Base):
+    """A live class game in a group chat: one quiz poll at a time (issue 19).
+
+    ``current`` is the position (from 0) of the question asked last, -1 before the first.
+    ``started_by`` is the teacher's Telegram id (the CSV goes to them privately).
+    """
+
+    __tablename__ = "games"
+    __table_args__ = (
+        Index(
+            "ix_games_running_chat",
+            "chat_id",
+            unique=True,
+            postgresql_where=text(RUNNING_GAME),
+            sqlite_where=text(RUNNING_GAME),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"))
+    question_count: Mapped[int] = mapped_column(SmallInteger)
+    seconds: Mapped[int] = mapped_column(SmallInteger)
+    state: Mapped[str] = mapped_column(String(16), default="running")
+    current: Mapped[int] = mapped_column(SmallInteger, default=-1)
+    started_by: Mapped[int] = mapped_column(BigInteger)
+    #: Players expected at the first question: the group's members but the bot and teacher.
+    players_expected: Mapped[int] = mapped_column(SmallInteger, default=0)
+    started_at: Mapped[dt.datetime]
+    ended_at: Mapped[dt.datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(16))
+
+
+class GameQuestion(Base):
+    """One question of a game, its poll options fixed at the start (so a restart asks the
+    same poll) and its poll once sent."""
+
+    __tablename__ = "game_questions"
+    __table_args__ = (UniqueConstraint("game_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    game_id: Mapped[int] = mapped_column(ForeignKey("games.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(SmallInteger)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    options: Mapped[list[str]] = mapped_column(default=list)
+    correct_option: Mapped[int] = mapped_column(SmallInteger)
+    poll_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    asked_at: Mapped[dt.datetime | None]
+    closes_at: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None]
+
+
+class GameAnswer(Base):
+    """A player's answer to a game question: one per player and question (a second vote or a
+    re-delivered update never counts twice). ``player_id`` is the Telegram user id (players
+    need not have talked to the bot); ``user_id`` links a registered student."""
+
+    __tablename__ = "game_answers"
+    __table_args__ = (UniqueConstraint("game_question_id", "player_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    game_question_id: Mapped[int] = mapped_column(
+        ForeignKey("game_questions.id", ondelete="CASCADE")
+    )
+    player_id: Mapped[int] = mapped_column(BigInteger)
+    player_name: Mapped[str] = mapped_column(String(128))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    option: Mapped[int] = mapped_column(SmallInteger)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    response_ms: Mapped[int] = mapped_column(Integer)
+    answered_at: Mapped[dt.datetime]

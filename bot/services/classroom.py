@@ -4,12 +4,12 @@ questions are hard."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from bot.db.repositories import classroom as repo
+from bot.db.repositories.classes import ClassStore
+from bot.db.session import SessionFactory
+from bot.services.views import ClassNotFound, NotTeacherOfClass
 
 WINDOW = dt.timedelta(days=7)
 HARDEST_COUNT = 10
@@ -64,22 +64,22 @@ class ClassOverview:
 
 
 class ClassroomService:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: SessionFactory) -> None:
         self._sessions = session_factory
 
-    def overview(
-        self, now: dt.datetime, *, exclude_telegram_ids: Collection[int] = ()
-    ) -> ClassOverview:
-        """The overview at ``now``; ``exclude_telegram_ids``: the teachers, not counted."""
+    def overview(self, class_id: int, teacher_id: int, now: dt.datetime) -> ClassOverview:
+        """The overview of the class at ``now``, for one of its teachers."""
         since = now - WINDOW
         with self._sessions() as session:
-            activity = repo.activity(session, since, exclude_telegram_ids=exclude_telegram_ids)
-            decks = repo.deck_activity(session, since, exclude_telegram_ids=exclude_telegram_ids)
+            store = ClassStore(session)
+            if store.get(class_id) is None:
+                raise ClassNotFound(class_id)
+            if store.teacher_role(class_id, teacher_id) is None:
+                raise NotTeacherOfClass(class_id, teacher_id)
+            activity = repo.activity(session, since, class_id=class_id)
+            decks = repo.deck_activity(session, since, class_id=class_id)
             hardest = repo.hardest_questions(
-                session,
-                min_answers=HARDEST_MIN_ANSWERS,
-                limit=HARDEST_COUNT,
-                exclude_telegram_ids=exclude_telegram_ids,
+                session, class_id=class_id, min_answers=HARDEST_MIN_ANSWERS, limit=HARDEST_COUNT
             )
         return ClassOverview(
             since=since,

@@ -9,8 +9,11 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.db.engine import make_session_factory
+from bot.services.classes import ClassGameAccess, ClassService
 from bot.services.classroom import ClassroomService
+from bot.services.drafts import DraftService
 from bot.services.exports import ExportService
+from bot.services.game import GameService
 from bot.services.importing import ImportService
 from bot.services.reminders import ReminderService
 from bot.services.stats import StatsService
@@ -30,19 +33,26 @@ class Services:
     reminders: ReminderService
     classroom: ClassroomService
     exports: ExportService
+    classes: ClassService
+    drafts: DraftService
+    games: GameService
 
     @classmethod
     def create(cls, settings: Settings, engine: Engine) -> Services:
         sessions = make_session_factory(engine)
+        importer = ImportService(sessions)
         return cls(
             settings=settings,
             users=UserService(sessions, settings),
             study=StudyService(sessions),
-            importer=ImportService(sessions),
+            importer=importer,
             stats=StatsService(sessions),
             reminders=ReminderService.from_settings(sessions, settings),
             classroom=ClassroomService(sessions),
             exports=ExportService(sessions),
+            classes=ClassService(sessions),
+            drafts=DraftService(sessions, importer),
+            games=GameService(sessions, ClassGameAccess(sessions, settings.teacher_ids)),
         )
 
 

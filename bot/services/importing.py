@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -39,7 +39,7 @@ from bot.db.repositories.content import (
     StoredDeck,
     StoredQuestion,
 )
-from bot.db.session import SessionFactory
+from bot.db.session import Session, SessionFactory
 from bot.domain.deck import Deck, Question
 
 log = logging.getLogger(__name__)
@@ -139,6 +139,10 @@ class _Scope:
         return path in self.files or any(path.is_relative_to(folder) for folder in self.folders)
 
 
+#: Work done in the import's own transaction once the decks are synced.
+AfterImport = Callable[[Session, "ImportReport"], None]
+
+
 class ImportService:
     """Sync question files into the database (see the module docstring for the rules)."""
 
@@ -148,11 +152,14 @@ class ImportService:
         self._session_factory = session_factory
         self._attempts = max(1, attempts)
 
-    def import_paths(self, paths: Sequence[Path], now: dt.datetime) -> ImportReport:
+    def import_paths(
+        self, paths: Sequence[Path], now: dt.datetime, *, then: AfterImport | None = None
+    ) -> ImportReport:
         """Import every question file given or found under the folders given.
 
         Decks whose file was under those folders (or among those files) and is gone are
-        retired with their questions.
+        retired with their questions. ``then`` runs in the same transaction, after the sync
+        (publishing a draft assigns its deck to a class there: all or nothing).
 
         Raises:
             DeckFormatError: a file is invalid, or no question file was found; nothing changed.
@@ -175,7 +182,7 @@ class ImportService:
                 ]
             )
         _check_text_limits(decks)
-        return self._sync(decks, now, _Scope.of(paths))
+        return self._sync(decks, now, _Scope.of(paths), then)
 
     def import_bytes(self, data: bytes, filename: str, now: dt.datetime) -> ImportReport:
         """Import one file's content (a file sent to the bot): adds or updates its deck only.
@@ -187,13 +194,23 @@ class ImportService:
         _check_text_limits([deck])
         return self._sync([deck], now, None)
 
-    def _sync(self, decks: Sequence[Deck], now: dt.datetime, scope: _Scope | None) -> ImportReport:
+    def _sync(
+        self,
+        decks: Sequence[Deck],
+        now: dt.datetime,
+        scope: _Scope | None,
+        then: AfterImport | None = None,
+    ) -> ImportReport:
         if now.tzinfo is None:
             raise ValueError(f"naive datetime refused: {now!r}")
         for attempt in range(1, self._attempts + 1):
             try:
                 with self._session_factory() as session, session.begin():
-                    return _apply(ImportStore(session), decks, now, scope)
+                    report = _apply(ImportStore(session), decks, now, scope)
+                    if then is not None:
+                        session.flush()
+                        then(session, report)
+                    return report
             except WRITE_CONFLICTS as exc:
                 if attempt == self._attempts:
                     raise

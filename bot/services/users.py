@@ -6,12 +6,10 @@ import datetime as dt
 import enum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
-
 from bot.config import Settings
-from bot.db.models import DeckChoice, User
-from bot.db.repositories import users as repo
+from bot.db.errors import IntegrityError
+from bot.db.repositories.users import StoredUser, UserStore
+from bot.db.session import SessionFactory
 from bot.services.views import (
     DeckChoiceView,
     DeckNotFound,
@@ -33,7 +31,46 @@ class _Unset(enum.Enum):
 UNSET = _Unset.UNSET
 
 
-def to_view(user: User) -> UserView:
+def language_from_code(code: str | None) -> str:
+    """Telegram's ``language_code`` (``en-GB``…) to one of ours; French unless it is ours."""
+    base = (code or "").split("-")[0].lower()
+    return base if base in LANGUAGES else "fr"
+
+
+def next_reminder(
+    reminder_time: dt.time | None,
+    paused: bool,
+    blocked_at: dt.datetime | None,
+    timezone: str,
+    now: dt.datetime,
+) -> dt.datetime | None:
+    """``next_reminder_at``: the next local reminder time, or None when none is due."""
+    if reminder_time is None or paused or blocked_at is not None:
+        return None
+    from bot.domain.reminders import next_reminder_at
+
+    return next_reminder_at(reminder_time, timezone, now)
+
+
+def _next_of(user: StoredUser, now: dt.datetime, **changes: object) -> dt.datetime | None:
+    """The next reminder of ``user`` once ``changes`` (its field names) are applied."""
+    fields = {
+        "reminder_time": user.reminder_time,
+        "reminders_paused": user.reminders_paused,
+        "blocked_at": user.blocked_at,
+        "timezone": user.timezone,
+        **changes,
+    }
+    return next_reminder(
+        fields["reminder_time"],  # type: ignore[arg-type]
+        bool(fields["reminders_paused"]),
+        fields["blocked_at"],  # type: ignore[arg-type]
+        str(fields["timezone"]),
+        now,
+    )
+
+
+def _v(user: StoredUser) -> UserView:
     return UserView(
         id=user.id,
         telegram_id=user.telegram_id,
@@ -52,54 +89,51 @@ def to_view(user: User) -> UserView:
     )
 
 
-def language_from_code(code: str | None) -> str:
-    """Telegram's ``language_code`` (``en-GB``…) to one of ours; French unless it is ours."""
-    base = (code or "").split("-")[0].lower()
-    return base if base in LANGUAGES else "fr"
-
-
-def refresh_next_reminder(user: User, now: dt.datetime) -> None:
-    """Set ``next_reminder_at``: the next local reminder time, or None when none is due."""
-    if user.reminder_time is None or user.reminders_paused or user.blocked_at is not None:
-        user.next_reminder_at = None
-        return
-    from bot.domain.reminders import next_reminder_at
-
-    user.next_reminder_at = next_reminder_at(user.reminder_time, user.timezone, now)
-
-
 class UserService:
-    def __init__(self, session_factory: sessionmaker[Session], settings: Settings) -> None:
+    def __init__(self, session_factory: SessionFactory, settings: Settings) -> None:
         self._sessions = session_factory
         self._settings = settings
 
     def register_telegram(
         self,
         telegram_id: int,
-        chat_id: int,
+        chat_id: int | None,
         display_name: str,
         language_code: str | None,
         now: dt.datetime,
     ) -> UserView:
-        """Get or create; keeps chat id and name current. A student who had blocked the bot
+        """Get or create; keeps chat id and name current. ``chat_id`` None (a message in a
+        group chat) keeps the private chat the bot knows, so a command in a class group never
+        moves the daily prompt or the quiz into the group. A student who had blocked the bot
         and writes again is unblocked (their daily prompt comes back)."""
+        # PostgreSQL text cannot hold NUL (a name from Telegram is not checked).
+        name = display_name.replace("\x00", "")[:MAX_NAME_LENGTH]
         for attempt in range(2):
             with self._sessions() as session:
-                user = repo.by_telegram_id(session, telegram_id)
-                if user is None:
-                    user = self._new_user(now, language=language_from_code(language_code))
-                    user.telegram_id = telegram_id
-                    session.add(user)
-                user.chat_id = chat_id
-                # PostgreSQL text cannot hold NUL (a name from Telegram is not checked).
-                user.display_name = display_name.replace("\x00", "")[:MAX_NAME_LENGTH]
-                if user.blocked_at is not None:
-                    user.blocked_at = None
-                    refresh_next_reminder(user, now)
+                store = UserStore(session)
+                user = store.by_telegram_id(telegram_id)
                 try:
-                    return _commit(session, user)
+                    if user is None:
+                        values = self._new_user(now, language=language_from_code(language_code))
+                        values.update(telegram_id=telegram_id, chat_id=chat_id, display_name=name)
+                        view = store.add(values)
+                    else:
+                        changes: dict[str, object] = {}
+                        if chat_id is not None and chat_id != user.chat_id:
+                            changes["chat_id"] = chat_id
+                        if name != user.display_name:
+                            changes["display_name"] = name
+                        if user.blocked_at is not None:
+                            changes["blocked_at"] = None
+                            changes["next_reminder_at"] = _next_of(user, now, blocked_at=None)
+                        if not changes:
+                            return _v(user)
+                        view = store.change(user.id, changes)
+                    session.commit()
+                    return _v(view)
                 except IntegrityError:
                     # Two first messages at once: the other one created the row; read it.
+                    session.rollback()
                     if attempt:
                         raise
         raise AssertionError("unreachable")
@@ -109,26 +143,27 @@ class UserService:
         name = name.strip()[:64] or "élève"
         for attempt in range(2):
             with self._sessions() as session:
-                user = repo.by_console_name(session, name)
-                if user is None:
-                    user = self._new_user(now, language="fr")
-                    user.console_name = name
-                    user.display_name = name
-                    user.reminder_time = None
-                    user.next_reminder_at = None
-                    session.add(user)
-                    try:
-                        return _commit(session, user)
-                    except IntegrityError:
-                        if attempt:
-                            raise
-                        continue
-                return to_view(user)
+                store = UserStore(session)
+                user = store.by_console_name(name)
+                if user is not None:
+                    return _v(user)
+                values = self._new_user(now, language="fr")
+                values.update(
+                    console_name=name, display_name=name, reminder_time=None, next_reminder_at=None
+                )
+                try:
+                    view = store.add(values)
+                    session.commit()
+                    return _v(view)
+                except IntegrityError:
+                    session.rollback()
+                    if attempt:
+                        raise
         raise AssertionError("unreachable")
 
     def get(self, user_id: int) -> UserView:
         with self._sessions() as session:
-            return to_view(self._user(session, user_id))
+            return _v(self._user(UserStore(session), user_id))
 
     def update(
         self,
@@ -155,128 +190,139 @@ class UserService:
             raise InvalidSetting("language", language)
         if isinstance(reminder_time, dt.time) and reminder_time.tzinfo is not None:
             raise InvalidSetting("reminder_time", reminder_time)
+        changes: dict[str, object] = {}
+        if not isinstance(timezone, _Unset):
+            changes["timezone"] = timezone
+        if not isinstance(reminder_time, _Unset):
+            changes["reminder_time"] = reminder_time
+        if not isinstance(new_cards_per_day, _Unset):
+            changes["new_cards_per_day"] = new_cards_per_day
+        if not isinstance(language, _Unset):
+            changes["language"] = language
         with self._sessions() as session:
-            user = self._user(session, user_id, for_update=True)
-            if not isinstance(timezone, _Unset):
-                user.timezone = timezone
-            if not isinstance(reminder_time, _Unset):
-                user.reminder_time = reminder_time
-            if not isinstance(new_cards_per_day, _Unset):
-                user.new_cards_per_day = new_cards_per_day
-            if not isinstance(language, _Unset):
-                user.language = language
-            if not (isinstance(timezone, _Unset) and isinstance(reminder_time, _Unset)):
-                refresh_next_reminder(user, now)
-            return _commit(session, user)
+            store = UserStore(session)
+            user = self._user(store, user_id, for_update=True)
+            if "timezone" in changes or "reminder_time" in changes:
+                changes["next_reminder_at"] = _next_of(user, now, **changes)
+            view = store.change(user_id, changes)
+            session.commit()
+            return _v(view)
 
     def pause_reminders(self, user_id: int) -> UserView:
         with self._sessions() as session:
-            user = self._user(session, user_id, for_update=True)
-            user.reminders_paused = True
-            user.next_reminder_at = None
-            return _commit(session, user)
+            store = UserStore(session)
+            self._user(store, user_id, for_update=True)
+            view = store.change(user_id, {"reminders_paused": True, "next_reminder_at": None})
+            session.commit()
+            return _v(view)
 
     def resume_reminders(self, user_id: int, now: dt.datetime) -> UserView:
         with self._sessions() as session:
-            user = self._user(session, user_id, for_update=True)
-            user.reminders_paused = False
-            refresh_next_reminder(user, now)
-            return _commit(session, user)
+            store = UserStore(session)
+            user = self._user(store, user_id, for_update=True)
+            view = store.change(
+                user_id,
+                {
+                    "reminders_paused": False,
+                    "next_reminder_at": _next_of(user, now, reminders_paused=False),
+                },
+            )
+            session.commit()
+            return _v(view)
 
     def mark_blocked(self, user_id: int, now: dt.datetime) -> None:
         """Telegram said 403: no more prompts until the student writes again."""
         with self._sessions() as session:
-            user = repo.get(session, user_id, for_update=True)
+            store = UserStore(session)
+            user = store.get(user_id, for_update=True)
             if user is None:
                 return
+            changes: dict[str, object] = {"next_reminder_at": None}
             if user.blocked_at is None:
-                user.blocked_at = now
-            user.next_reminder_at = None
+                changes["blocked_at"] = now
+            store.change(user_id, changes)
             session.commit()
 
     def forget(self, user_id: int) -> bool:
         """Delete every row of that student (the schema cascades); False if there was none."""
         with self._sessions() as session:
-            deleted = repo.delete_user(session, user_id)
+            deleted = UserStore(session).delete(user_id)
             session.commit()
             return deleted
 
     def decks(self, user_id: int) -> list[DeckChoiceView]:
-        """Every live deck, in slug order, with whether the student studies it."""
+        """The live decks available to the student (without a class, of their classes, or
+        switched on by them), in slug order, with whether they study each."""
         with self._sessions() as session:
-            self._user(session, user_id)
+            store = UserStore(session)
+            self._user(store, user_id)
             return [
                 DeckChoiceView(
                     slug=deck.slug,
                     title=deck.title,
                     description=deck.description,
                     language=deck.language,
-                    enabled=enabled,
-                    question_count=count,
+                    enabled=deck.enabled,
+                    question_count=deck.question_count,
                 )
-                for deck, enabled, count in repo.deck_choices(session, user_id)
+                for deck in store.decks(user_id)
             ]
 
     def set_deck_enabled(self, user_id: int, deck_slug: str, enabled: bool) -> DeckChoiceView:
-        """Switch a deck on or off for the student (their cards of it are kept)."""
-        with self._sessions() as session:
-            self._user(session, user_id)
-            deck = repo.live_deck(session, deck_slug)
-            if deck is None:
-                raise DeckNotFound(deck_slug)
-            view = DeckChoiceView(
-                slug=deck.slug,
-                title=deck.title,
-                description=deck.description,
-                language=deck.language,
-                enabled=enabled,
-                question_count=repo.live_question_count(session, deck.id),
-            )
-            deck_id = deck.id
-            for attempt in range(2):
-                choice = repo.deck_choice(session, user_id, deck_id)
-                if choice is None:
-                    session.add(DeckChoice(user_id=user_id, deck_id=deck_id, enabled=enabled))
-                else:
-                    choice.enabled = enabled
+        """Switch a deck on or off for the student (their cards of it are kept). Raises
+        :class:`DeckNotFound` for a deck that is retired, unknown, or another class's."""
+        for attempt in range(2):
+            with self._sessions() as session:
+                store = UserStore(session)
+                self._user(store, user_id)
+                deck = store.deck(user_id, deck_slug)
+                if deck is None:
+                    raise DeckNotFound(deck_slug)
                 try:
+                    store.set_choice(user_id, deck.id, enabled)
                     session.commit()
-                    break
                 except IntegrityError:
                     # The same switch pressed twice at once: the other insert won; redo.
                     session.rollback()
                     if attempt:
                         raise
-            return view
+                    continue
+                return DeckChoiceView(
+                    slug=deck.slug,
+                    title=deck.title,
+                    description=deck.description,
+                    language=deck.language,
+                    enabled=enabled,
+                    question_count=deck.question_count,
+                )
+        raise AssertionError("unreachable")
 
-    def _new_user(self, now: dt.datetime, *, language: str) -> User:
-        user = User(
-            language=language,
-            timezone=self._settings.default_timezone,
-            reminder_time=self._settings.default_reminder_time,
-            reminders_paused=False,
-            new_cards_per_day=self._settings.new_cards_per_day,
-            desired_retention=0.9,
-            maximum_interval=36500,
-            created_at=now,
+    def _new_user(self, now: dt.datetime, *, language: str) -> dict[str, object]:
+        values: dict[str, object] = {
+            "language": language,
+            "timezone": self._settings.default_timezone,
+            "reminder_time": self._settings.default_reminder_time,
+            "reminders_paused": False,
+            "new_cards_per_day": self._settings.new_cards_per_day,
+            "desired_retention": 0.9,
+            "maximum_interval": 36500,
+            "created_at": now,
+        }
+        values["next_reminder_at"] = next_reminder(
+            self._settings.default_reminder_time,
+            False,
+            None,
+            self._settings.default_timezone,
+            now,
         )
-        refresh_next_reminder(user, now)
-        return user
+        return values
 
     @staticmethod
-    def _user(session: Session, user_id: int, *, for_update: bool = False) -> User:
-        user = repo.get(session, user_id, for_update=for_update)
+    def _user(store: UserStore, user_id: int, *, for_update: bool = False) -> StoredUser:
+        user = store.get(user_id, for_update=for_update)
         if user is None:
             raise UserNotFound(user_id)
         return user
-
-
-def _commit(session: Session, user: User) -> UserView:
-    """Write, read the view, commit: the view never depends on what a commit expires."""
-    session.flush()
-    view = to_view(user)
-    session.commit()
-    return view
 
 
 def _check_zone(name: str) -> None:

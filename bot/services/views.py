@@ -6,6 +6,9 @@ Errors the front ends may catch::
         UserNotFound(ServiceError, LookupError)      no student with that id
         DeckNotFound(ServiceError, LookupError)      no live deck with that slug
         InvalidSetting(ServiceError, ValueError)     a setting refused; ``.field`` names it
+        ClassNotFound(ServiceError, LookupError)     no class with that id
+        NotTeacherOfClass(ServiceError, PermissionError)  not a teacher of that class
+        DraftNotFound(ServiceError, LookupError)     no draft of that teacher with that id
 
 Stale, forged or repeated answers are *not* errors: they come back as an
 :class:`AnswerOutcome` whose ``status`` says what happened, and nothing is recorded.
@@ -44,6 +47,25 @@ class InvalidSetting(ServiceError, ValueError):
         super().__init__(f"invalid {field}: {value!r}")
         self.field = field
         self.value = value
+
+
+class ClassNotFound(ServiceError, LookupError):
+    def __init__(self, class_id: int) -> None:
+        super().__init__(f"no class with id {class_id}")
+        self.class_id = class_id
+
+
+class NotTeacherOfClass(ServiceError, PermissionError):
+    def __init__(self, class_id: int, user_id: int) -> None:
+        super().__init__(f"user {user_id} does not teach class {class_id}")
+        self.class_id = class_id
+        self.user_id = user_id
+
+
+class DraftNotFound(ServiceError, LookupError):
+    def __init__(self, draft_id: int) -> None:
+        super().__init__(f"no draft with id {draft_id}")
+        self.draft_id = draft_id
 
 
 class AnswerStatus(StrEnum):

@@ -33,8 +33,11 @@ from bot.tg.concurrency import PerUserUpdateProcessor, run_sync
 from bot.tg.context import BotApplication, BotContext, BotData, Tuning, UserState
 from bot.tg.errors import on_error
 from bot.tg.handlers import (
+    classes,
     decks,
+    drafts,
     forget,
+    game,
     info,
     preferences,
     quiz,
@@ -55,8 +58,14 @@ HTTP_POOL_SIZE = 8
 #: per update, −25 % p95, docs/performance.md). The engine's pool (5) has room for them.
 SERVICE_THREADS_POSTGRES = 2
 
-#: Update types the bot asks for (``my_chat_member`` tells when a student blocks the bot).
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+#: Update types the bot asks for (``my_chat_member`` tells when a student blocks the bot;
+#: ``poll_answer``: the votes in a class game's quiz polls).
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+    Update.POLL_ANSWER,
+]
 
 
 def build_application(
@@ -79,13 +88,15 @@ def build_application(
                 network_retries=tuning.network_retries,
                 network_base_delay=tuning.network_base_delay,
                 overall_max_rate=settings.telegram_max_rate,
+                group_max_rate=tuning.game.group_messages,
+                group_time_period=tuning.game.group_window,
             )
         )
         # Requests are paced at ~30/s: a small pool keeps httpcore's per-request scan of its
         # connections short (it was 11 % of the bot's CPU with PTB's default of 256).
         .connection_pool_size(HTTP_POOL_SIZE)
         .post_init(on_startup)
-        .post_shutdown(stats.on_shutdown)  # stops the /stats chart process
+        .post_shutdown(on_shutdown)  # stops the chart and generation processes
         .build()
     )
     app.bot_data.services = services
@@ -94,6 +105,10 @@ def build_application(
     # Group -1, before everything: a student flooding the bot is slowed down (flood.py).
     flood.register(app)
     # Handlers, tried in this order within group 0 (the first that matches wins):
+    classes.register_group(app)  # /lier in a class's group chat, and its class picker
+    game.register(app)  # group chats: /jeu, its buttons, /stop, poll answers; nothing else there
+    classes.register(app)  # /start <invite code>, /nouvelleclasse, /classe, /quitter, /lier
+    drafts.register(app)  # texts sent by teachers, /generer, /brouillons, the review
     start.register(app)  # /start and the onboarding buttons
     preferences.register(app)  # /reglages, its buttons, typed time zone / time replies
     decks.register(app)  # /decks and the deck switches
@@ -119,6 +134,12 @@ async def on_startup(app: BotApplication) -> None:
     )
     await import_questions(services)
     await publish_commands(app, services.settings)
+    await drafts.on_startup(app)  # drafts cut by a stop, queued ones, the worker's prewarm
+
+
+async def on_shutdown(app: BotApplication) -> None:
+    await stats.on_shutdown(app)
+    await drafts.on_shutdown(app)
 
 
 async def import_questions(services: Services) -> None:

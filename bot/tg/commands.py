@@ -42,6 +42,14 @@ FORGET = Command("oublier", "forget")
 HELP = Command("aide", "help")
 RELOAD = Command("recharger", "reload", teacher=True)
 CLASS = Command("classe", "class", teacher=True)
+LEAVE = Command("quitter", "leave")
+NEW_CLASS = Command("nouvelleclasse", "newclass", teacher=True)
+GENERATE = Command("generer", "generate", teacher=True)
+DRAFTS = Command("brouillons", "drafts", teacher=True)
+LINK = Command("lier", "link", teacher=True)
+GAME = Command("jeu", "game", teacher=True)
+#: Not in the menus: said in a group during a game (a teacher stops it).
+GAME_STOP = Command("stop", "stop", teacher=True)
 
 #: In menu and help order.
 COMMANDS: tuple[Command, ...] = (
@@ -54,9 +62,15 @@ COMMANDS: tuple[Command, ...] = (
     PAUSE,
     RESUME,
     FORGET,
+    LEAVE,
     HELP,
     RELOAD,
     CLASS,
+    NEW_CLASS,
+    GENERATE,
+    DRAFTS,
+    LINK,
+    GAME,
 )
 STUDENT_COMMANDS = tuple(c for c in COMMANDS if not c.teacher)
 TEACHER_COMMANDS = tuple(c for c in COMMANDS if c.teacher)

@@ -13,13 +13,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.config import Settings
+from bot.services.classes import ClassService
 from bot.services.classroom import ClassroomService
 from bot.services.clock import utcnow
 from bot.services.container import Services
+from bot.services.drafts import DraftService
 from bot.services.exports import ExportService
+from bot.services.game import GameService
 from bot.services.importing import ImportService
 from bot.services.reminders import ReminderService
 from bot.services.stats import StatsService
@@ -28,6 +32,17 @@ from bot.services.users import UserService
 from bot.services.views import UserView
 from bot.tg.concurrency import run_sync
 from bot.tg.texts import Texts, texts_for
+
+
+@dataclass(frozen=True, slots=True)
+class GameTuning:
+    """The class game's pace in a group (Telegram: about 20 messages a minute per group)."""
+
+    group_messages: int = 20  # messages at most in any ``group_window``, per group
+    group_window: float = 60.0  # seconds
+    min_interval: float = 1.0  # seconds between two messages in one chat
+    pause: float = 3.0  # after a question's result, before the next poll (time to read)
+    grace: float = 1.0  # after a poll's time, for the last votes in flight
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,16 +55,19 @@ class Tuning:
     flood_retries: int = 3  # 429s retried after their retry_after
     reminder_interval: float = 60.0  # the daily-prompt job's period, seconds
     reminder_first: float | None = None  # first run after this many seconds (None: interval)
+    game: GameTuning = GameTuning()  # the class game in groups (bot.tg.handlers.game)
 
 
 class BotData:
     """``bot_data``: the services bundle and the timings, set by the wiring after ``build()``."""
 
-    __slots__ = ("_services", "tuning")
+    __slots__ = ("_services", "generation", "tuning")
 
     def __init__(self) -> None:
         self._services: Services | None = None
         self.tuning = Tuning()
+        #: The question generator's worker process (bot.tg.handlers.drafts starts it).
+        self.generation: Any = None
 
     @property
     def services(self) -> Services:
@@ -156,6 +174,18 @@ class BotContext(CallbackContext[ExtBot[int], UserState, dict[Any, Any], BotData
     def exports(self) -> ExportService:
         return self.services.exports
 
+    @property
+    def classes(self) -> ClassService:
+        return self.services.classes
+
+    @property
+    def drafts(self) -> DraftService:
+        return self.services.drafts
+
+    @property
+    def games(self) -> GameService:
+        return self.services.games
+
     def is_teacher(self, update: Update) -> bool:
         user = update.effective_user
         return user is not None and user.id in self.settings.teacher_ids
@@ -172,7 +202,9 @@ class BotContext(CallbackContext[ExtBot[int], UserState, dict[Any, Any], BotData
         user = await run_sync(
             self.users.register_telegram,
             tg_user.id,
-            chat.id,
+            # Only a private chat is the student's own: a command in a class group must not
+            # move their daily prompt and their quiz into the group.
+            chat.id if chat.type == ChatType.PRIVATE else None,
             tg_user.full_name,
             tg_user.language_code,
             utcnow(),

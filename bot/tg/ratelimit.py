@@ -113,6 +113,8 @@ class RetryingRateLimiter(AIORateLimiter):
         network_retries: int = 3,
         network_base_delay: float = 0.5,
         overall_max_rate: float = 30,
+        group_max_rate: float = 20,
+        group_time_period: float = 60,
     ) -> None:
         # Evenly paced (one message every 1/rate s) rather than aiolimiter's default bucket of
         # `rate` messages per second: a burst of 30 then 30/s trips Telegram's flood control.
@@ -120,6 +122,8 @@ class RetryingRateLimiter(AIORateLimiter):
             max_retries=max_retries,
             overall_max_rate=1 if overall_max_rate > 0 else 0,
             overall_time_period=1 / overall_max_rate if overall_max_rate > 0 else 1,
+            group_max_rate=group_max_rate,
+            group_time_period=group_time_period,
         )
         self._network_retries = network_retries
         self._network_base_delay = network_base_delay

@@ -28,6 +28,17 @@ TABLES = {
     "reviews",
     "reminders",
 }
+#: Revision 0004 (classes and drafts).
+CLASS_TABLES = {
+    "classes",
+    "class_teachers",
+    "class_members",
+    "class_decks",
+    "class_invites",
+    "class_chats",
+    "drafts",
+    "draft_items",
+}
 
 
 def test_upgrade_downgrade_upgrade(db_url: str) -> None:
@@ -263,3 +274,50 @@ def test_run_refuses_a_schema_behind_and_migrates_sqlite(tmp_path: Path) -> None
         pass
     with _engine(load_settings(database_url=url)) as migrated:
         assert migrations.schema_status(migrated).up_to_date
+
+
+def test_classes_revision_keeps_existing_data_and_downgrades(db_url: str) -> None:
+    """0003 → 0004: the students and decks stay as they were (no deck gets a class, so every
+    deck stays for everybody); rows in the new tables go away with them on the way down."""
+    engine = make_engine(db_url)
+    try:
+        migrations.upgrade(engine, "0003")
+        with engine.begin() as conn:
+            _seed_at_0001(conn)
+            before = _counts(conn)
+        migrations.upgrade(engine, "0004")
+        assert set(inspect(engine).get_table_names()) >= TABLES | CLASS_TABLES
+        with engine.begin() as conn:
+            assert _counts(conn) == before
+            assert conn.execute(text("SELECT count(*) FROM class_decks")).scalar_one() == 0
+            conn.execute(
+                text(
+                    "INSERT INTO classes (id, name, owner_id, created_at)"
+                    " VALUES (1, '3e B', 1, :t)"
+                ),
+                {"t": T0},
+            )
+            conn.execute(
+                text("INSERT INTO class_members (class_id, user_id, joined_at) VALUES (1, 1, :t)"),
+                {"t": T0},
+            )
+            conn.execute(
+                text("INSERT INTO class_decks (class_id, deck_id, assigned_at) VALUES (1, 1, :t)"),
+                {"t": T0},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO drafts (id, teacher_id, class_id, slug, title, status,"
+                    " source_text, created_at, updated_at)"
+                    " VALUES (1, 1, 1, 'd2', 'D2', 'review', 'Un texte.', :t, :t)"
+                ),
+                {"t": T0},
+            )
+        migrations.downgrade(engine, "0003")
+        assert not set(inspect(engine).get_table_names()) & CLASS_TABLES
+        with engine.connect() as conn:
+            assert _counts(conn) == before
+        migrations.upgrade(engine)
+        assert migrations.schema_status(engine).up_to_date
+    finally:
+        engine.dispose()

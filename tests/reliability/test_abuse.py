@@ -142,12 +142,14 @@ async def test_students_cannot_use_teacher_commands(
     await student.wait_for_message("seuls les profs", after=upload)
 
     # The teacher's « Export CSV » button, pressed by a student (forwarded, or forged).
+    teacher.send_command("/nouvelleclasse 3e B")
+    await teacher.wait_for_message("Classe « 3e B » créée")
     teacher.send_command("/classe")
-    overview = await teacher.wait_for_message("Ta classe")
-    data = next(d for d in buttons(overview).values() if d == "csv")
+    overview = await teacher.wait_for_message("🏫 3e B")
+    data = next(d for d in buttons(overview).values() if d.startswith("cl:c:"))
     press = student.press(overview, data, strict=False)
     answer = await tg.wait_for_callback_answer(press)
-    assert answer.text is not None and "réservée aux profs" in answer.text
+    assert answer.text is not None and "n'est pas la tienne" in answer.text
 
     assert not tg.calls("getFile")  # the student's file was never even downloaded
     assert not tg.calls("sendDocument")  # no export left the bot
@@ -187,14 +189,24 @@ def document_update(
 @pytest.mark.parametrize(
     ("file_name", "content", "announced", "expected"),
     [
-        ("questions.txt", SUEZ.encode(), None, "fichier de questions .yaml"),
+        ("questions.pdf", SUEZ.encode(), None, "fichier de questions .yaml"),
+        # A .txt is a text to turn into a draft (never imported as questions): too short here.
+        ("questions.txt", SUEZ.encode(), None, "Ce texte est trop court"),
         ("questions.yaml.exe", SUEZ.encode(), None, "fichier de questions .yaml"),
         (None, SUEZ.encode(), None, "fichier de questions .yaml"),
         ("image.yaml", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, None, "rien n'a été importé"),
         ("menteur.yaml", SUEZ.encode() + b"#" * 8000, 100, "trop gros"),  # announced 100 B
         ("gros.yaml", SUEZ.encode() + b"#" * 8000, None, "trop gros"),
     ],
-    ids=["txt", "yaml-exe", "no-name", "png-named-yaml", "announced-size-lies", "too-big"],
+    ids=[
+        "pdf",
+        "txt-is-a-text",
+        "yaml-exe",
+        "no-name",
+        "png-named-yaml",
+        "announced-size-lies",
+        "too-big",
+    ],
 )
 async def test_uploads_only_yaml_and_only_so_big(
     bot: BotApplication,

@@ -6,7 +6,16 @@ import datetime as dt
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.models import Card, Deck, Question, Review, User
+from bot.db.models import (
+    Card,
+    ClassMember,
+    ClassTeacher,
+    Deck,
+    Question,
+    Review,
+    SchoolClass,
+    User,
+)
 from bot.services.classroom import (
     HARDEST_COUNT,
     HARDEST_MIN_ANSWERS,
@@ -53,11 +62,12 @@ def _answer(session: Session, user: User, question: Question, ok: bool, at: dt.d
     )
 
 
-def _seed(sf: sessionmaker[Session]) -> None:
+def _seed(sf: sessionmaker[Session]) -> int:
     """Deck « a »: twelve questions answered by three students (today, yesterday, eight days
     ago); question ``a{i}`` is missed by the first ``1 + i % 3`` of them. Deck « b »: one
     question missed by two students today (too few answers to judge it). Deck « c »: only a
     terminal user. Deck « old »: retired. The teacher misses everything, and counts nowhere.
+    The three students are in the teacher's class « 3e B » (id returned); nobody else is.
     """
     a, b, c = (Deck(slug=s, title=s.upper(), content_hash="h") for s in "abc")
     old = Deck(slug="old", title="OLD", content_hash="h", retired_at=NOW)
@@ -77,19 +87,27 @@ def _seed(sf: sessionmaker[Session]) -> None:
         for student in students[:2]:
             _answer(session, student, qb, False, NOW)
         _answer(session, console, qc, False, NOW)
+        school_class = SchoolClass(name="3e B", owner_id=teacher.id)
+        session.add(school_class)
+        session.flush()
+        session.add(ClassTeacher(class_id=school_class.id, user_id=teacher.id, role="owner"))
+        session.add_all(ClassMember(class_id=school_class.id, user_id=s.id) for s in students)
         session.commit()
+        return school_class.id
 
 
 def test_overview_per_deck_and_the_ten_hardest(session_factory: sessionmaker[Session]) -> None:
-    _seed(session_factory)
+    class_id = _seed(session_factory)
+    with session_factory() as session:
+        teacher_id = session.query(User.id).filter(User.telegram_id == TEACHER).scalar()
 
-    found = ClassroomService(session_factory).overview(NOW, exclude_telegram_ids={TEACHER})
+    found = ClassroomService(session_factory).overview(class_id, teacher_id, NOW)
 
     assert (found.students, found.active_students, found.answers, found.correct) == (3, 2, 26, 4)
     assert found.decks == (
         DeckActivity("a", "A", 2, 24, 4),  # É2 is right on a00, a03, a06, a09
         DeckActivity("b", "B", 2, 2, 0),
-        DeckActivity("c", "C", 0, 0, 0),  # a terminal user is not in the class
+        DeckActivity("c", "C", 0, 0, 0),  # the terminal user is not in the class
     )
     assert found.decks[0].accuracy == 4 / 24 and found.decks[2].accuracy is None
     assert (HARDEST_COUNT, HARDEST_MIN_ANSWERS) == (10, 3)

@@ -24,6 +24,12 @@ What it models, because our bot must cope with it:
 * Telegram's validation: text 1..4096 and captions up to 1024 UTF-16 code units after entity
   parsing, callback data 1..64 bytes, HTML / MarkdownV2 / Markdown parse errors, "message is
   not modified", "message to edit not found", unknown methods (404), a wrong token (401);
+* group chats and quiz polls: ``sendPoll`` with Telegram's checks (2–12 options of 1–100
+  characters, a question of 1–300, ``correct_option_ids`` in range, an explanation of 200 at
+  most, ``open_period`` 5–600 s; a bot restricted from polls is refused), ``stopPoll``, votes
+  as ``poll_answer`` updates (:meth:`FakeUser.answer_poll`: open polls only, one vote per
+  quiz), ``getChatMember`` (the bot's rights: :meth:`FakeTelegram.set_bot_member`) and
+  ``getChatMemberCount`` (members join with :meth:`FakeUser.in_group`);
 * faults: :meth:`FakeTelegram.fail_next` (429 with ``retry_after``, 5xx, any status),
   :meth:`FakeTelegram.block` (403), and an optional rate-limit enforcer
   (:class:`RateLimits`) answering 429 like Telegram's flood control.
@@ -399,6 +405,22 @@ class _Query:
     message_id: int | None
     data: str | None
     answered: bool = False
+
+
+@dataclass(slots=True)
+class _Poll:
+    """A poll the bot sent (``sendPoll``): what Telegram keeps to validate votes."""
+
+    poll: JSON  # the Poll object as Telegram returns it (counts kept up to date)
+    chat_id: int
+    message_id: int
+    closes_at: float | None  # event loop time, from open_period
+    voters: dict[int, list[int]] = field(default_factory=dict)
+
+    def is_closed(self, now: float) -> bool:
+        return bool(self.poll["is_closed"]) or (
+            self.closes_at is not None and now >= self.closes_at
+        )
 
 
 @dataclass(slots=True)
@@ -1035,8 +1057,9 @@ class FakeUser:
     def in_group(
         self, chat_id: int, title: str = "Classe", *, supergroup: bool = False
     ) -> FakeUser:
-        """The same user, writing in a group chat (created on first use)."""
+        """The same user, writing in a group chat (created on first use; they join it)."""
         self.tg.group(chat_id, title, supergroup=supergroup)
+        self.tg.group_members.setdefault(chat_id, {})[self.id] = self.info
         return FakeUser(self.tg, self.info, chat_id)
 
     def send_text(
@@ -1124,6 +1147,47 @@ class FakeUser:
             query["data"] = callback_data
         self.tg._queries[query_id] = _Query(self.id, self.chat_id, message_id, callback_data)
         return self.tg._enqueue("callback_query", query)
+
+    def answer_poll(
+        self, message: MessageRef, option_ids: list[int] | int, *, force: bool = False
+    ) -> JSON:
+        """Vote in a (non-anonymous) poll of a bot message: a ``poll_answer`` update.
+
+        As a client: the poll must be open, a quiz takes one vote per user and none taken
+        back. ``force=True`` sends the update anyway (a vote made just before the poll closed
+        and delivered after, or a replay).
+        """
+        options = [option_ids] if isinstance(option_ids, int) else list(option_ids)
+        chat = self.tg._chat(self.chat_id)
+        found = chat.messages.get(_message_id_of(message))
+        if found is None or "poll" not in found:
+            raise LookupError(f"no poll in message {message!r} of chat {self.chat_id}")
+        poll = self.tg.polls[found["poll"]["id"]]
+        info = poll.poll
+        if not force:
+            if poll.is_closed(self.tg._loop_time()):
+                raise ValueError("the poll is closed")
+            if info["is_anonymous"]:
+                raise ValueError("an anonymous poll sends no poll_answer to the bot")
+            if info["type"] == "quiz" and self.id in poll.voters:
+                raise ValueError("a quiz takes one vote per user")
+            if not options or any(not 0 <= o < len(info["options"]) for o in options):
+                raise ValueError(f"no such option {options}")
+        if self.id not in poll.voters and not poll.is_closed(self.tg._loop_time()):
+            poll.voters[self.id] = options
+            for option in options:
+                info["options"][option]["voter_count"] += 1
+            info["total_voter_count"] += 1
+        persistent = [
+            info["options"][o]["persistent_id"] for o in options if o < len(info["options"])
+        ]
+        answer: JSON = {
+            "poll_id": info["id"],
+            "user": self.info,
+            "option_ids": options,
+            "option_persistent_ids": persistent,
+        }
+        return self.tg._enqueue("poll_answer", answer)
 
     def send_document(
         self,
@@ -1316,6 +1380,11 @@ class FakeTelegram:
         self.my_descriptions: dict[tuple[str, str], str] = {}
         self.stats = Stats()
         self.internal_errors: list[str] = []
+        #: Polls sent by the bot, by poll id; group members (user id -> User) and the bot's
+        #: own ChatMember in each group (``set_bot_member``; default: a plain member).
+        self.polls: dict[str, _Poll] = {}
+        self.group_members: dict[int, dict[int, JSON]] = {}
+        self.bot_members: dict[int, JSON] = {}
 
         self._chats: dict[int, _Chat] = {}
         self._usernames: dict[str, int] = {}
@@ -1323,6 +1392,7 @@ class FakeTelegram:
         self._pending: list[_Pending] = []
         self._update_ids = itertools.count(1)
         self._query_ids = itertools.count(4_000_000_000_000_000_001)
+        self._poll_ids = itertools.count(5_000_000_000_000_000_001)
         self._file_ids = itertools.count(1)
         self._queries: dict[str, _Query] = {}
         self._files_by_path: dict[str, StoredFile] = {}
@@ -1464,6 +1534,40 @@ class FakeTelegram:
             info = {"id": chat_id, "title": title, "type": "supergroup" if supergroup else "group"}
             chat = self._chats[chat_id] = _Chat(info)
         return chat.info
+
+    def set_bot_member(self, chat_id: int, status: str = "member", **rights: bool) -> None:
+        """The bot's ChatMember in a group: ``"administrator"``, ``"member"`` or
+        ``"restricted"`` (with ``can_send_messages=…``, ``can_send_polls=…``)."""
+        self.group(chat_id)
+        member: JSON = {"user": self.bot_user, "status": status}
+        if status == "administrator":
+            member.update(dict.fromkeys(_ADMIN_RIGHTS, False), can_manage_chat=True)
+            member.update(rights)
+        if status == "restricted":
+            member.update(dict.fromkeys(_RESTRICTED_RIGHTS, True), is_member=True, until_date=0)
+            member.update(rights)
+        self.bot_members[chat_id] = member
+
+    def poll_messages(self, chat_id: int) -> list[JSON]:
+        """The bot's poll messages in a chat, oldest first (polls as they are now)."""
+        found = []
+        for message in self.messages(chat_id):
+            if "poll" in message:
+                poll = self.polls[message["poll"]["id"]]
+                if poll.is_closed(self._loop_time()):
+                    poll.poll["is_closed"] = True  # its open_period ran out
+                message["poll"] = copy.deepcopy(poll.poll)
+                found.append(message)
+        return found
+
+    async def wait_for_poll(self, chat_id: int, *, count: int = 1, timeout: float = 5.0) -> JSON:
+        """Wait until the bot has sent ``count`` polls in the chat; return the count-th."""
+
+        def find() -> JSON | None:
+            polls = self.poll_messages(chat_id)
+            return polls[count - 1] if len(polls) >= count else None
+
+        return await self.wait_for(find, timeout, what=f"poll #{count} in chat {chat_id}")
 
     def block(self, chat_id: int, description: str | None = None) -> None:
         """Answer 403 to anything the bot sends to this chat."""
@@ -1688,6 +1792,10 @@ class FakeTelegram:
 
     def _now(self) -> int:
         return int(self.clock())
+
+    @staticmethod
+    def _loop_time() -> float:
+        return asyncio.get_running_loop().time()
 
     def _chat(self, chat_id: int) -> _Chat:
         chat = self._chats.get(chat_id)
@@ -2149,6 +2257,10 @@ class FakeTelegram:
             "setChatMenuButton": lambda p: True,
             "getChat": self._get_chat,
             "getFile": self._get_file,
+            "sendPoll": self._send_poll,
+            "stopPoll": self._stop_poll,
+            "getChatMember": self._get_chat_member,
+            "getChatMemberCount": self._get_chat_member_count,
         }
 
     def _get_me(self, p: _Params) -> JSON:
@@ -2504,6 +2616,90 @@ class FakeTelegram:
         chat = self._chat_for_bot(p.chat_id())
         return {**chat.info, "accent_color_id": 0, "max_reaction_count": 11}
 
+    def _bot_member(self, chat_id: int) -> JSON:
+        if chat_id > 0:
+            return {"user": self.bot_user, "status": "member"}
+        return copy.deepcopy(
+            self.bot_members.get(chat_id, {"user": self.bot_user, "status": "member"})
+        )
+
+    def _send_poll(self, p: _Params) -> JSON:
+        chat, message = self._new_bot_message(p)
+        member = self._bot_member(int(chat.info["id"]))
+        if member["status"] == "restricted" and not (
+            member.get("can_send_messages") and member.get("can_send_polls")
+        ):
+            raise _bad_request("not enough rights to send polls to the chat")
+        options = _poll_options(p.obj("options"))
+        kind, correct = _check_poll(p, options)
+        period = p.number("open_period")
+        poll_id = str(next(self._poll_ids))
+        poll: JSON = {
+            "id": poll_id,
+            "question": p.text("question"),
+            "options": [
+                {"text": text, "voter_count": 0, "persistent_id": f"{poll_id}-{i}"}
+                for i, text in enumerate(options)
+            ],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": p.raw("is_anonymous") is None or p.flag("is_anonymous"),
+            "type": kind,
+            "allows_multiple_answers": p.flag("allows_multiple_answers"),
+            "allows_revoting": False,
+            "members_only": False,
+        }
+        if kind == "quiz":
+            poll["correct_option_ids"] = correct  # Bot API 9.6 dropped correct_option_id
+        if p.text("explanation"):
+            poll["explanation"] = p.text("explanation")
+        if period is not None:
+            poll["open_period"] = int(period)
+        message["poll"] = poll
+        markup = _check_reply_markup(p.obj("reply_markup"))
+        finished = self._finish_message(chat, message, markup)
+        closes_at = None if period is None else self._loop_time() + period
+        self.polls[poll_id] = _Poll(poll, int(chat.info["id"]), finished["message_id"], closes_at)
+        return copy.deepcopy(finished)
+
+    def _stop_poll(self, p: _Params) -> JSON:
+        chat = self._chat_for_bot(p.chat_id())
+        message = chat.messages.get(p.required_int("message_id"))
+        if message is None:
+            raise _bad_request("message to stop poll not found")
+        if "poll" not in message:
+            raise _bad_request("message with poll to stop not found")
+        poll = self.polls[message["poll"]["id"]]
+        if poll.is_closed(self._loop_time()):
+            raise _bad_request("poll has already been closed")
+        poll.poll["is_closed"] = True
+        return copy.deepcopy(poll.poll)
+
+    def _get_chat_member(self, p: _Params) -> JSON:
+        chat = self._chat_for_bot(p.chat_id())
+        chat_id = int(chat.info["id"])
+        user_id = p.required_int("user_id")
+        if user_id == self.bot_id:
+            return self._bot_member(chat_id)
+        members = self.group_members.get(chat_id, {})
+        if chat_id > 0 and user_id == chat_id:
+            return {
+                "user": {"id": user_id, "is_bot": False, "first_name": "?"},
+                "status": "member",
+            }
+        if user_id not in members:
+            raise (
+                _bad_request("user not found") if chat_id > 0 else _bad_request("member not found")
+            )
+        return {"user": members[user_id], "status": "member"}
+
+    def _get_chat_member_count(self, p: _Params) -> int:
+        chat = self._chat_for_bot(p.chat_id())
+        chat_id = int(chat.info["id"])
+        if chat_id > 0:
+            return 2
+        return len(self.group_members.get(chat_id, {})) + 1  # and the bot
+
     def _get_file(self, p: _Params) -> JSON:
         stored = self.files.get(p.text("file_id") or "")
         if stored is None:
@@ -2516,6 +2712,101 @@ class FakeTelegram:
             "file_size": len(stored.data),
             "file_path": stored.file_path,
         }
+
+
+#: The fields of ChatMemberAdministrator and ChatMemberRestricted (Bot API 10.0).
+_ADMIN_RIGHTS: Final = (
+    "can_be_edited",
+    "is_anonymous",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+)
+_RESTRICTED_RIGHTS: Final = (
+    "can_change_info",
+    "can_invite_users",
+    "can_pin_messages",
+    "can_send_messages",
+    "can_send_polls",
+    "can_send_other_messages",
+    "can_add_web_page_previews",
+    "can_manage_topics",
+    "can_send_audios",
+    "can_send_documents",
+    "can_send_photos",
+    "can_send_videos",
+    "can_send_video_notes",
+    "can_send_voice_notes",
+    "can_edit_tag",
+    "can_react_to_messages",
+)
+
+# Telegram's limits on polls (Bot API sendPoll).
+MIN_POLL_OPTIONS: Final = 2
+MAX_POLL_OPTIONS: Final = 12
+MAX_POLL_QUESTION: Final = 300
+MAX_POLL_OPTION: Final = 100
+MAX_POLL_EXPLANATION: Final = 200
+MIN_OPEN_PERIOD: Final = 5
+MAX_OPEN_PERIOD: Final = 600
+
+
+def _poll_options(raw: Any) -> list[str]:
+    if not isinstance(raw, list):
+        raise _bad_request("can't parse options JSON object")
+    texts = []
+    for option in raw:
+        text = option.get("text") if isinstance(option, dict) else option
+        if not isinstance(text, str):
+            raise _bad_request("can't parse options JSON object")
+        texts.append(text)
+    return texts
+
+
+def _check_poll(p: _Params, options: list[str]) -> tuple[str, list[int]]:
+    """Telegram's checks of a sendPoll; the poll type and its correct option ids."""
+    question = p.text("question") or ""
+    if not question.strip():
+        raise _bad_request("poll question must be non-empty")
+    if _utf16_len(question) > MAX_POLL_QUESTION:
+        raise _bad_request("poll question length must not exceed 300")
+    if len(options) < MIN_POLL_OPTIONS:
+        raise _bad_request("poll must have at least 2 option")
+    if len(options) > MAX_POLL_OPTIONS:
+        raise _bad_request("poll can't have more than 12 options")
+    if any(not o.strip() or _utf16_len(o) > MAX_POLL_OPTION for o in options):
+        raise _bad_request("poll options length must not exceed 100")
+    if len(set(options)) != len(options):
+        raise _bad_request("poll options must be unique")
+    kind = p.text("type") or "regular"
+    if kind not in ("regular", "quiz"):
+        raise _bad_request("wrong poll type specified")
+    raw_ids = p.obj("correct_option_ids")
+    if raw_ids is None and p.raw("correct_option_id") is not None:
+        raw_ids = [p.integer("correct_option_id")]
+    correct: list[int] = []
+    if kind == "quiz":
+        if not isinstance(raw_ids, list) or not raw_ids:
+            raise _bad_request("wrong correct option ID specified")
+        correct = [int(i) for i in raw_ids]
+        if any(not 0 <= i < len(options) for i in correct):
+            raise _bad_request("wrong correct option ID specified")
+    explanation = p.text("explanation")
+    if explanation is not None and (
+        _utf16_len(explanation) > MAX_POLL_EXPLANATION or explanation.count("\n") > 2
+    ):
+        raise _bad_request("explanation is too long")
+    period = p.number("open_period")
+    if period is not None and not MIN_OPEN_PERIOD <= period <= MAX_OPEN_PERIOD:
+        raise _bad_request("wrong open period specified")
+    return kind, correct
 
 
 def _loose_chat_id(value: Any) -> int | str | None:

@@ -3,9 +3,6 @@ else is refused."""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from pathlib import Path
 
 from sqlalchemy import select
@@ -96,63 +93,3 @@ async def test_reload_the_questions_folder(
     mark = last_id(tg, teacher)
     teacher.send_command("/reload")
     await teacher.wait_for_message("3 erreurs", after=mark)
-
-
-async def test_class_overview_and_csv_export(
-    bot: BotApplication, tg: FakeTelegram, teacher: FakeUser, db: sessionmaker[Session]
-) -> None:
-    for number in range(3):  # three students, each misses the first question
-        pupil = tg.user(100 + number, f"Élève {number}")
-        pupil.send_command("/quiz")
-        q1 = await pupil.wait_for_message("principal allié")
-        pupil.press(q1, buttons(q1)["la Pologne"])
-        q2 = await pupil.wait_for_message("membre de l'OTAN")
-        pupil.press(q2, button="Faux")
-        await pupil.wait_for_message("geler les avoirs")
-
-    teacher.send_command("/classe")
-    overview = await teacher.wait_for_message("Ta classe")
-    lines = overview["text"].splitlines()
-    assert lines[1:] == [
-        "Élèves actifs (7 derniers jours) : 3 sur 3",
-        "Réponses (7 derniers jours) : 6, dont 50 % de justes",
-        "",
-        "Par paquet (7 derniers jours) :",
-        "• Biélorussie : relations extérieures — 3 actif(s), 6 réponse(s), 50 % de justes",
-        "",
-        "Les questions les plus ratées (au moins 3 réponses) :",
-        "1. Quel pays est le principal allié de la Biélorussie ? — 100 % d'erreurs (3 réponses)",
-    ]  # the true/false question, never missed, is not among the hard ones
-
-    teacher.press(overview, button="📄 Export CSV")
-    await teacher.wait_for_message("une ligne par élève et par paquet")
-    mark = last_id(tg, teacher)
-    teacher.send_command("/classe csv")
-    await teacher.wait_for_message("une ligne par élève et par paquet", after=mark)
-    calls = tg.calls("sendDocument", chat_id=teacher.chat_id, ok=True)
-    assert len(calls) == 2
-    for call in calls:
-        upload = call.files["document"]
-        assert re.fullmatch(r"classe-\d{4}-\d{2}-\d{2}\.csv", upload.filename)
-        rows = list(csv.DictReader(io.StringIO(upload.data.decode("utf-8-sig"))))
-        assert len(rows) == 3  # one per student × deck; the teacher is not a student
-        assert [r["eleve"] for r in rows] == ["Élève 0", "Élève 1", "Élève 2"]
-        # Two answers (one right) and three cards: the open question is on screen.
-        assert {
-            (r["paquet"], r["cartes"], r["reponses"], r["bonnes_reponses"], r["reussite_pct"])
-            for r in rows
-        } == {("bielorussie", "3", "2", "1", "50")}
-
-
-async def test_students_cannot_see_the_class(
-    bot: BotApplication, tg: FakeTelegram, student: FakeUser
-) -> None:
-    student.send_command("/classe")
-    await student.wait_for_message("réservée aux profs")
-    mark = last_id(tg, student)
-    student.send_command("/classe csv")
-    await student.wait_for_message("réservée aux profs", after=mark)
-    forged = student.press(1, "csv", strict=False)  # a button they never got
-    answer = await tg.wait_for_callback_answer(forged)
-    assert answer.text == "Cette commande est réservée aux profs."
-    assert not tg.calls("sendDocument")

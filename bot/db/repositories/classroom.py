@@ -1,15 +1,15 @@
-"""Reads behind the teacher's /classe overview. Functions take a Session and never commit."""
+"""Reads behind the teacher's /classe overview of one class. Functions take a Session and never
+commit; only the class's students count (a teacher sees no student outside their classes)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Deck, Question, Review, User
+from bot.db.models import ClassDeck, ClassMember, Deck, Question, Review
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,20 +38,14 @@ class DeckActivityRow:
     correct: int
 
 
-def _students(exclude_telegram_ids: Collection[int]) -> Select[int]:
-    """Ids of the class: Telegram users, teachers excluded."""
-    students = select(User.id).where(User.telegram_id.is_not(None))
-    if exclude_telegram_ids:
-        students = students.where(User.telegram_id.not_in(list(exclude_telegram_ids)))
-    return students
+def _students(class_id: int) -> Select[int]:
+    """Ids of the class's students."""
+    return select(ClassMember.user_id).where(ClassMember.class_id == class_id)
 
 
-def activity(
-    session: Session, since: dt.datetime, *, exclude_telegram_ids: Collection[int] = ()
-) -> ActivityRow:
-    """Students (Telegram ones, teachers excluded), those who answered since ``since``, and
-    the answers given since then."""
-    students = _students(exclude_telegram_ids)
+def activity(session: Session, since: dt.datetime, *, class_id: int) -> ActivityRow:
+    """The class's students, those who answered since ``since``, and their answers since."""
+    students = _students(class_id)
     student_ids = students.scalar_subquery()
     total = session.scalar(select(func.count()).select_from(students.subquery())) or 0
     recent = select(Review).where(Review.reviewed_at >= since, Review.user_id.in_(student_ids))
@@ -66,20 +60,20 @@ def activity(
     return ActivityRow(int(total), int(row[0]), int(row[1]), int(row[2]))
 
 
-def deck_activity(
-    session: Session, since: dt.datetime, *, exclude_telegram_ids: Collection[int] = ()
-) -> list[DeckActivityRow]:
-    """Per live deck, in slug order: students who answered its questions since ``since``,
-    and those answers (zeros for a deck nobody studied)."""
+def deck_activity(session: Session, since: dt.datetime, *, class_id: int) -> list[DeckActivityRow]:
+    """Per live deck the class studies (its own decks and the decks without a class), in slug
+    order: its students who answered since ``since``, and those answers."""
     recent = (
         select(Review.user_id, Review.correct, Question.deck_id)
         .join(Question, Question.id == Review.question_id)
         .where(
             Review.reviewed_at >= since,
-            Review.user_id.in_(_students(exclude_telegram_ids).scalar_subquery()),
+            Review.user_id.in_(_students(class_id).scalar_subquery()),
         )
         .subquery()
     )
+    any_class = exists().where(ClassDeck.deck_id == Deck.id)
+    this_class = exists().where(ClassDeck.deck_id == Deck.id, ClassDeck.class_id == class_id)
     rows = session.execute(
         select(
             Deck.slug,
@@ -89,7 +83,7 @@ def deck_activity(
             func.coalesce(func.sum(case((recent.c.correct.is_(True), 1), else_=0)), 0),
         )
         .outerjoin(recent, recent.c.deck_id == Deck.id)
-        .where(Deck.retired_at.is_(None))
+        .where(Deck.retired_at.is_(None), or_(not_(any_class), this_class))
         .group_by(Deck.id, Deck.slug, Deck.title)
         .order_by(Deck.slug)
     )
@@ -100,13 +94,10 @@ def deck_activity(
 
 
 def hardest_questions(
-    session: Session,
-    *,
-    min_answers: int,
-    limit: int,
-    exclude_telegram_ids: Collection[int] = (),
+    session: Session, *, class_id: int, min_answers: int, limit: int
 ) -> list[HardQuestionRow]:
-    """Live questions with the highest share of wrong answers (ties: more answers first)."""
+    """Live questions with the highest share of wrong answers among the class's students
+    (ties: more answers first)."""
     wrong = func.sum(case((Review.correct.is_(False), 1), else_=0))
     answers = func.count(Review.id)
     query = (
@@ -114,15 +105,14 @@ def hardest_questions(
         .select_from(Review)
         .join(Question, Question.id == Review.question_id)
         .join(Deck, Deck.id == Question.deck_id)
-        .join(User, User.id == Review.user_id)
-        .where(Question.retired_at.is_(None), Deck.retired_at.is_(None))
+        .where(
+            Question.retired_at.is_(None),
+            Deck.retired_at.is_(None),
+            Review.user_id.in_(_students(class_id).scalar_subquery()),
+        )
         .group_by(Question.id, Deck.slug, Question.key, Question.prompt)
         .having(answers >= min_answers, wrong > 0)
         .order_by((wrong * 1.0 / answers).desc(), answers.desc(), Question.id)
         .limit(limit)
     )
-    if exclude_telegram_ids:
-        query = query.where(
-            User.telegram_id.is_(None) | User.telegram_id.not_in(list(exclude_telegram_ids))
-        )
     return [HardQuestionRow(*row) for row in session.execute(query)]

@@ -4,8 +4,10 @@ Studying (:mod:`bot.db.repositories.study`: the next card, the next new question
 something is next) and the daily prompts (:mod:`bot.db.repositories.reminders`: how much there
 is to study) both build their statements from these, so the two cannot disagree:
 
-* a question is **studyable** for a student when it and its deck are live (not retired) and
-  the student has not switched the deck off;
+* a question is **studyable** for a student when it and its deck are live (not retired), the
+  deck is *available* to the student (:func:`available`: a deck without a class is for
+  everybody, a class's deck for the class's students, or the student switched it on
+  themselves) and the student has not switched the deck off;
 * a card is **due** at ``now`` when ``due <= now``, it is not suspended and its question is
   studyable.
 
@@ -19,14 +21,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, exists, not_
+from sqlalchemy import ColumnElement, Table, and_, exists, not_, or_
 
-from bot.db.models import Card, Deck, DeckChoice, Question
+from bot.db.models import Card, ClassDeck, ClassMember, Deck, DeckChoice, Question
 
 questions = cast(Table, Question.__table__)
 decks = cast(Table, Deck.__table__)
 choices = cast(Table, DeckChoice.__table__)
 cards = cast(Table, Card.__table__)
+class_decks = cast(Table, ClassDeck.__table__)
+class_members = cast(Table, ClassMember.__table__)
 
 
 def live_question() -> ColumnElement[bool]:
@@ -39,13 +43,36 @@ def switched_off() -> ColumnElement[bool]:
     return choices.c.enabled.is_(False)
 
 
+def available(user_id: ColumnElement[Any], deck_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    """The deck ``deck_id`` is for the student ``user_id``: it has no class (everybody's, as
+    before classes existed), or it is a deck of one of the student's classes, or the student
+    switched it on themselves."""
+    # Aliases: the caller's FROM may hold these tables (a deck list joins its choices).
+    assigned, mine, member, chosen = (
+        class_decks.alias("cd_any"),
+        class_decks.alias("cd_mine"),
+        class_members.alias("cm_mine"),
+        choices.alias("dc_on"),
+    )
+    in_a_class = exists().where(assigned.c.deck_id == deck_id)
+    of_my_class = exists().where(
+        mine.c.deck_id == deck_id,
+        member.c.class_id == mine.c.class_id,
+        member.c.user_id == user_id,
+    )
+    switched_on = exists().where(
+        chosen.c.user_id == user_id, chosen.c.deck_id == deck_id, chosen.c.enabled.is_(True)
+    )
+    return or_(not_(in_a_class), of_my_class, switched_on)
+
+
 def studyable(user_id: ColumnElement[Any]) -> ColumnElement[bool]:
-    """The question and its deck are live and the student ``user_id`` has not switched the
-    deck off."""
+    """The question and its deck are live, the deck is :func:`available` to the student
+    ``user_id`` and they have not switched it off."""
     off = exists().where(
         choices.c.user_id == user_id, choices.c.deck_id == questions.c.deck_id, switched_off()
     )
-    return and_(live_question(), not_(off))
+    return and_(live_question(), available(user_id, questions.c.deck_id), not_(off))
 
 
 def due_card(

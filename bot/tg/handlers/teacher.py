@@ -1,41 +1,43 @@
-"""Teachers (Telegram ids in ``TEACHER_IDS``): question files sent to the bot, /recharger,
-/classe and its CSV export. Anyone else sending a file gets a polite refusal.
+"""Teachers (Telegram ids in ``TEACHER_IDS``, or co-teachers of a class): question files sent
+to the bot and /recharger. Anyone else sending a file gets a polite refusal. (/classe is in
+:mod:`bot.tg.handlers.classes`, texts to turn into drafts in :mod:`bot.tg.handlers.drafts`.)
 
-A file goes through the same import service as ``quizbot import``: all or nothing, and every
-problem listed with its file, line and question id.
+A file goes through the same checks as ``quizbot import``: all or nothing, and every problem
+listed with its file, line and question id. A file whose deck id is one of the teacher's
+drafts updates that draft; any other file is written into the questions folder (the file it
+replaces kept as ``.bak``, and the teacher told) and imported from there, so the folder and
+the database agree at the next start-up or /recharger.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import PurePath
 from typing import ParamSpec
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.domain.reminders import local_date
 from bot.reports import describe_import
-from bot.services.classroom import HARDEST_MIN_ANSWERS, ClassOverview
 from bot.services.clock import utcnow
 from bot.services.errors import DeckFormatError
 from bot.services.importing import YAML_SUFFIXES, ImportReport
-from bot.tg import commands, keyboards, render
+from bot.tg import commands, render
 from bot.tg.concurrency import run_sync
 from bot.tg.context import BotApplication, BotContext, Student
-from bot.tg.messaging import answer_query, send
+from bot.tg.handlers import drafts as draft_handlers
+from bot.tg.messaging import send
 from bot.tg.texts import Texts
+from bot.tg.texts.classes import class_texts
 
 P = ParamSpec("P")
+log = logging.getLogger(__name__)
 
 
 def register(app: BotApplication) -> None:
     app.add_handler(MessageHandler(filters.Document.ALL, upload))
     app.add_handler(CommandHandler(commands.RELOAD.names, reload))
-    app.add_handler(CommandHandler(commands.CLASS.names, overview))
-    app.add_handler(
-        CallbackQueryHandler(csv_button, pattern=keyboards.PATTERNS[keyboards.CLASS_CSV])
-    )
 
 
 async def upload(update: Update, context: BotContext) -> None:
@@ -43,7 +45,8 @@ async def upload(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None and message.document is not None
     student = await context.student(update)
-    refused = _refusal(context, update, student.texts, message.document.file_size)
+    teacher = context.is_teacher(update) or await run_sync(context.classes.is_teacher, student.id)
+    refused = _refusal(context, update, student.texts, message.document.file_size, teacher=teacher)
     if refused is None and not _is_yaml(message.document.file_name):
         refused = student.texts.upload_wrong_type
     if refused is not None:
@@ -51,20 +54,39 @@ async def upload(update: Update, context: BotContext) -> None:
         return
     file = await message.document.get_file()
     data = bytes(await file.download_as_bytearray())
-    refused = _refusal(context, update, student.texts, len(data))  # the size announced may lie
+    # The size announced may lie.
+    refused = _refusal(context, update, student.texts, len(data), teacher=teacher)
     if refused is not None:
         await send(context, student.chat_id, refused, reply_to=message.message_id)
         return
     name = message.document.file_name or "questions.yaml"
-    await _import(
-        context,
-        student,
-        student.texts.upload_ok,
-        context.importer.import_bytes,
-        data,
-        name,
-        utcnow(),
-    )
+    now = utcnow()
+    try:
+        draft = await run_sync(context.drafts.replace_from_file, student.id, data, name, now)
+    except DeckFormatError as exc:
+        await _send_problems(context, student, exc)
+        return
+    if draft is not None:
+        await draft_handlers.sent_back(context, student, draft)
+        return
+    try:
+        saved = await run_sync(
+            context.drafts.save_upload, data, name, context.settings.questions_dir, now
+        )
+    except DeckFormatError as exc:
+        await _send_problems(context, student, exc)
+        return
+    except OSError:
+        # The questions folder cannot be written (read-only disk): import the file alone.
+        log.exception("upload %s: the questions folder is not writable", name)
+        upload_ok = student.texts.upload_ok
+        await _import(context, student, upload_ok, context.importer.import_bytes, data, name, now)
+        return
+    await _send_report(context, student, student.texts.upload_ok, saved.report)
+    if saved.backup is not None:
+        t = class_texts(student.texts.language)
+        text = t.upload_replaced.format(path=saved.path.name, backup=saved.backup.name)
+        await send(context, student.chat_id, text)
 
 
 async def reload(update: Update, context: BotContext) -> None:
@@ -84,100 +106,11 @@ async def reload(update: Update, context: BotContext) -> None:
     )
 
 
-async def overview(update: Update, context: BotContext) -> None:
-    """/classe: this week per deck, the hardest questions, a CSV button; /classe csv: the CSV."""
-    student = await context.student(update)
-    if not context.is_teacher(update):
-        await send(context, student.chat_id, student.texts.teacher_only)
-        return
-    if context.args and context.args[0].lower() == "csv":
-        await send_class_csv(context, student)
-        return
-    found = await run_sync(
-        context.classroom.overview, utcnow(), exclude_telegram_ids=context.settings.teacher_ids
-    )
-    *first, last = render.split(overview_lines(student.texts, found))
-    for text in first:
-        await send(context, student.chat_id, text)
-    await send(context, student.chat_id, last, keyboards.class_overview(student.texts))
-
-
-async def csv_button(update: Update, context: BotContext) -> None:
-    """« Export CSV » under /classe (checked again: callback data can be forged)."""
-    student = await context.student(update)
-    if not context.is_teacher(update):
-        await answer_query(update, student.texts.teacher_only)
-        return
-    await answer_query(update)
-    await send_class_csv(context, student)
-
-
-async def send_class_csv(context: BotContext, student: Student) -> None:
-    """The class as ``classe-AAAA-MM-JJ.csv`` (the teacher's local date): one row per
-    student × deck, as ``quizbot export --csv`` writes it."""
-    now = utcnow()
-    text = await run_sync(
-        context.exports.class_csv, now, exclude_telegram_ids=context.settings.teacher_ids
-    )
-    day = local_date(now, student.user.timezone)
-    await context.bot.send_document(
-        student.chat_id,
-        # With a BOM, spreadsheet programs read the accents as UTF-8.
-        text.encode("utf-8-sig"),
-        filename=f"classe-{day.isoformat()}.csv",
-        caption=student.texts.class_csv_caption.format(date=day.strftime("%d/%m/%Y")),
-    )
-
-
-def overview_lines(t: Texts, overview: ClassOverview) -> list[str]:
-    lines = [
-        t.class_title.format(
-            active=overview.active_students,
-            total=overview.students,
-            answers=overview.answers,
-            accuracy=_percent(overview.accuracy),
-        ),
-        "",
-    ]
-    if overview.decks:
-        lines.append(t.class_decks)
-        for deck in overview.decks:
-            title = render.fit(deck.deck_title, 80)
-            if not deck.answers:
-                lines.append(t.class_deck_idle.format(deck=title))
-                continue
-            lines.append(
-                t.class_deck_line.format(
-                    deck=title,
-                    active=deck.active_students,
-                    answers=deck.answers,
-                    accuracy=_percent(deck.accuracy),
-                )
-            )
-        lines.append("")
-    if not overview.hardest:
-        return [*lines, t.class_no_data]
-    lines.append(t.class_hardest.format(min=HARDEST_MIN_ANSWERS))
-    for rank, question in enumerate(overview.hardest, start=1):
-        prompt = render.fit(render.display_prompt(question.prompt), 120)
-        lines.append(
-            t.class_hardest_line.format(
-                rank=rank,
-                prompt=prompt,
-                rate=round(question.error_rate * 100),
-                answers=question.answers,
-            )
-        )
-    return lines
-
-
-def _percent(ratio: float | None) -> str:
-    return "—" if ratio is None else f"{round(ratio * 100)} %"
-
-
-def _refusal(context: BotContext, update: Update, t: Texts, size: int | None) -> str | None:
+def _refusal(
+    context: BotContext, update: Update, t: Texts, size: int | None, *, teacher: bool
+) -> str | None:
     """Why this file is not taken (not a teacher, too big), or None."""
-    if not context.is_teacher(update):
+    if not teacher:
         return t.upload_refused
     limit = context.settings.max_upload_bytes
     if size is not None and size > limit:

@@ -1,0 +1,1 @@
+"""Work done outside the bot's process (the question generator and its spaCy model)."""
