@@ -20,8 +20,10 @@ from sqlalchemy.engine import make_url
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import setup_logging
+from bot.render.plural import count_fr
 
 if TYPE_CHECKING:
+    from bot.content.deckfile import DeckFormatError
     from bot.db.backup import BackupError
     from bot.services.dispatch import DispatchReport, Notifier
     from bot.services.exports import ExportService
@@ -73,6 +75,14 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_problems(exc: DeckFormatError, then: str) -> int:
+    """Every problem of the files on stdout, then « N erreurs<then> » on stderr; exit code 1."""
+    for problem in exc.problems:
+        print(problem)
+    print(f"{count_fr(len(exc.problems), 'erreur')}{then}", file=sys.stderr)
+    return 1
+
+
 def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
     from bot.content.deckfile import DeckFormatError, load_decks, summarize
 
@@ -80,10 +90,7 @@ def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
     try:
         decks = load_decks(paths)
     except DeckFormatError as exc:
-        for problem in exc.problems:
-            print(problem)
-        print(f"{len(exc.problems)} erreur(s) à corriger.", file=sys.stderr)
-        return 1
+        return _print_problems(exc, " à corriger.")
     print(summarize(decks))
     return 0
 
@@ -100,10 +107,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
             service = ImportService(make_session_factory(engine))
             report = service.import_paths(args.paths or [settings.questions_dir], utcnow())
     except DeckFormatError as exc:
-        for problem in exc.problems:
-            print(problem)
-        print(f"{len(exc.problems)} erreur(s) : la base n'a pas été modifiée.", file=sys.stderr)
-        return 1
+        return _print_problems(exc, " : la base n'a pas été modifiée.")
     print(describe_import(report))
     return 0
 
@@ -147,7 +151,8 @@ def _export(service: ExportService, args: argparse.Namespace, teachers: frozense
             sys.stdout.write(text)
         else:
             Path(args.csv).write_text(text, encoding="utf-8")
-            print(f"{text.count(chr(10)) - 1} ligne(s) écrite(s) dans {args.csv}")
+            lines = count_fr(text.count(chr(10)) - 1, "ligne écrite", "lignes écrites")
+            print(f"{lines} dans {args.csv}")
     if args.anki:
         if not args.deck:
             raise CommandError("--anki demande --deck ID (l'identifiant du paquet)")
@@ -155,7 +160,8 @@ def _export(service: ExportService, args: argparse.Namespace, teachers: frozense
             result = service.anki_package(args.deck, Path(args.anki))
         except UnknownDeck as exc:
             raise CommandError(f"paquet inconnu : {exc} (voir `quizbot import`)") from None
-        print(f"{result.notes} carte(s) Anki écrite(s) dans {result.path}")
+        notes = count_fr(result.notes, "carte Anki écrite", "cartes Anki écrites")
+        print(f"{notes} dans {result.path}")
     return 0
 
 
@@ -170,20 +176,31 @@ def cmd_remind(settings: Settings, args: argparse.Namespace) -> int:
 
 #: By :class:`~bot.services.reminders.PreviewDecision` and
 #: :class:`~bot.services.reminders.ClaimOutcome` value.
-REMIND_LABELS = {
-    "send": "à relancer",
-    "nothing_due": "rien à réviser",
-    "studied_today": "a déjà révisé ce jour-là",
-    "too_late": "trop en retard (rappel manqué)",
-    "already_prompted": "déjà relancé(e) ce jour-là",
-    "bad_zone": "fuseau horaire inconnu",
-    "skipped": "sauté(s) (rien à réviser ou déjà révisé)",
-    "expired": "expiré(s)",
-    "blocked": "bloqué(s)",
-    "failed": "abandonné(s)",
-    "duplicate": "déjà relancé(s) ce jour-là",
-    "lost": "pris par un autre processus",
+REMIND_LABELS: dict[str, tuple[str, str]] = {  # (one student or prompt, several)
+    "send": ("à relancer", "à relancer"),
+    "nothing_due": ("rien à réviser", "rien à réviser"),
+    "studied_today": ("a déjà révisé ce jour-là", "ont déjà révisé ce jour-là"),
+    "too_late": ("trop en retard (rappel manqué)", "trop en retard (rappels manqués)"),
+    "already_prompted": ("déjà relancé ce jour-là", "déjà relancés ce jour-là"),
+    "bad_zone": ("fuseau horaire inconnu", "fuseau horaire inconnu"),
+    "skipped": (
+        "sauté (rien à réviser ou déjà révisé)",
+        "sautés (rien à réviser ou déjà révisé)",
+    ),
+    "expired": ("expiré", "expirés"),
+    "blocked": ("bloqué", "bloqués"),
+    "failed": ("abandonné", "abandonnés"),
+    "duplicate": ("déjà relancé ce jour-là", "déjà relancés ce jour-là"),
+    "lost": ("pris par un autre processus", "pris par un autre processus"),
 }
+
+
+def _remind_label(key: str) -> str:
+    return REMIND_LABELS.get(key, (key, key))[0]
+
+
+def _remind_count(n: int, key: str) -> str:
+    return count_fr(n, *REMIND_LABELS.get(key, (key, key)))
 
 
 def _local_time(preview: PromptPreview) -> str:
@@ -206,28 +223,28 @@ def format_preview(previews: Sequence[PromptPreview], now: dt.datetime) -> str:
         return f"Aucun rappel dû au {when} UTC."
     lines = [f"Rappels dus au {when} UTC (aperçu : rien n'est envoyé ni enregistré) :"]
     for p in previews:
-        label = REMIND_LABELS.get(p.decision, p.decision)
+        label = _remind_label(p.decision)
         if p.decision is PreviewDecision.SEND:
-            label += f" — {p.due_count} question(s)"
+            label += f" — {count_fr(p.due_count, 'question')}"
         if p.snoozed:
             label += " (« Plus tard » demandé)"
         name = f" {p.display_name}" if p.display_name else ""
         lines.append(f"  n°{p.user_id}{name} ({p.timezone}, {_local_time(p)}) : {label}")
     counts = Counter(p.decision for p in previews)
-    summary = ", ".join(f"{n} {REMIND_LABELS.get(k, k)}" for k, n in counts.most_common())
-    lines.append(f"{len(previews)} élève(s) : {summary}.")
+    summary = ", ".join(_remind_count(n, k) for k, n in counts.most_common())
+    lines.append(f"{count_fr(len(previews), 'élève')} : {summary}.")
     return "\n".join(lines)
 
 
 def describe_dispatch(report: DispatchReport) -> str:
     """One run of the daily prompts, in French, on one line."""
     parts = [
-        f"{report.sent} rappel(s) envoyé(s)",
-        f"{report.blocked} bloqué(s)",
+        count_fr(report.sent, "rappel envoyé", "rappels envoyés"),
+        count_fr(report.blocked, "bloqué"),
         f"{report.retry_later} à réessayer",
         f"{report.failed} en échec",
     ]
-    parts += [f"{n} {REMIND_LABELS.get(k, k)}" for k, n in sorted(report.not_sent.items())]
+    parts += [_remind_count(n, k) for k, n in sorted(report.not_sent.items())]
     return ", ".join(parts)
 
 

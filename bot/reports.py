@@ -4,6 +4,7 @@ holds, for the teacher who uploaded a file (``bot.tg.handlers.teacher``), ``quiz
 
 from __future__ import annotations
 
+from bot.render.plural import count_fr
 from bot.services.importing import DeckReport, DeckStatus, ImportReport
 
 _STATUS_LABELS = {
@@ -14,21 +15,16 @@ _STATUS_LABELS = {
 }
 
 
-def _count(n: int, singular: str, plural: str) -> str:
-    # French: 0 and 1 take the singular.
-    return f"{n} {singular if n < 2 else plural}"
-
-
 def describe_deck(deck: DeckReport) -> str:
     """« slug : 12 ajoutées, 1 modifiée, 0 retirée, 40 inchangées »."""
     label = _STATUS_LABELS.get(deck.status)
     name = f"{deck.slug} ({label})" if label else deck.slug
     counts = ", ".join(
         (
-            _count(deck.added, "ajoutée", "ajoutées"),
-            _count(deck.updated, "modifiée", "modifiées"),
-            _count(deck.retired, "retirée", "retirées"),
-            _count(deck.unchanged, "inchangée", "inchangées"),
+            count_fr(deck.added, "ajoutée"),
+            count_fr(deck.updated, "modifiée"),
+            count_fr(deck.retired, "retirée"),
+            count_fr(deck.unchanged, "inchangée"),
         )
     )
     return f"{name} : {counts}"

@@ -17,7 +17,7 @@ from bot.console import texts
 from bot.domain.deck import QuestionKind
 from bot.domain.scheduling import LEECH_LAPSES
 from bot.render.stats_text import render_stats
-from bot.services.clock import utcnow
+from bot.services.clock import elapsed_ms, utcnow
 from bot.services.container import Services
 from bot.services.errors import DeckFormatError
 from bot.services.views import (
@@ -203,7 +203,7 @@ class ConsoleChat:
     ) -> AnswerStep | None:
         """The same calls as Telegram's: the answer and the next question in one."""
         now = self._now()
-        elapsed_ms = max(0, int((now - shown_at).total_seconds() * 1000))
+        response_ms = elapsed_ms(shown_at, now)
         key = f"console:{shown.token}"
         if shown.choices and line.isdigit():
             index = int(line) - 1
@@ -211,10 +211,10 @@ class ConsoleChat:
                 self.say(texts.CHOOSE_NUMBER.format(count=len(shown.choices)))
                 return None
             return self._study.answer_choice_and_next(
-                user.id, shown.token, index, now, idempotency_key=key, response_ms=elapsed_ms
+                user.id, shown.token, index, now, idempotency_key=key, response_ms=response_ms
             )
         return self._study.answer_open_and_next(
-            user.id, line, now, token=shown.token, idempotency_key=key, response_ms=elapsed_ms
+            user.id, line, now, token=shown.token, idempotency_key=key, response_ms=response_ms
         )
 
     def _report(self, outcome: AnswerOutcome) -> None:

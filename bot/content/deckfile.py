@@ -56,6 +56,8 @@ from bot.domain.deck import (
     Question,
     QuestionKind,
 )
+from bot.domain.text import fold_apostrophes
+from bot.render.plural import count_fr
 
 #: Larger files are refused before parsing (a bank of a few hundred questions is ~100 KiB).
 MAX_FILE_BYTES = 1024 * 1024
@@ -262,14 +264,9 @@ def summarize(decks: Sequence[Deck]) -> str:
     """One French line, e.g. « 2 paquets, 57 questions : 20 ouvertes, 15 à choix, 2 vrai/faux »."""
     counts = Counter(question.kind for deck in decks for question in deck.questions)
     total = sum(counts.values())
-    line = f"{_count(len(decks), 'paquet', 'paquets')}, {_count(total, 'question', 'questions')}"
-    parts = [_count(counts[kind], *label) for kind, label in _KIND_LABELS.items() if counts[kind]]
+    line = f"{count_fr(len(decks), 'paquet')}, {count_fr(total, 'question')}"
+    parts = [count_fr(counts[k], *label) for k, label in _KIND_LABELS.items() if counts[k]]
     return f"{line} : {', '.join(parts)}" if parts else line
-
-
-def _count(n: int, singular: str, plural: str) -> str:
-    # French: 0 and 1 take the singular.
-    return f"{n} {singular if n < 2 else plural}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -622,7 +619,7 @@ def _line(node: Node) -> int:
 
 def _fold(text: str) -> str:
     """Comparison key: case, accents, apostrophes and spaces do not count."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").replace("ʼ", "'"))
+    decomposed = unicodedata.normalize("NFKD", fold_apostrophes(text))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.casefold().split())
 

@@ -16,6 +16,13 @@ FORMAT_VERSION = 1
 
 #: A cloze prompt holds exactly one gap written ``{{answer}}``.
 CLOZE_GAP = re.compile(r"\{\{(.+?)\}\}")
+#: What a student sees in place of the gap.
+CLOZE_BLANK = "_____"
+
+
+def blank_gaps(prompt: str) -> str:
+    """A prompt as a student sees it: each ``{{gap}}`` blanked out (other prompts unchanged)."""
+    return CLOZE_GAP.sub(CLOZE_BLANK, prompt)
 
 
 class QuestionKind(StrEnum):
@@ -57,7 +64,7 @@ class Question:
     def display_prompt(self) -> str:
         """The prompt as a student sees it (a cloze's gap blanked out)."""
         if self.kind is QuestionKind.CLOZE:
-            return CLOZE_GAP.sub("_____", self.prompt)
+            return blank_gaps(self.prompt)
         return self.prompt
 
     def content_hash(self) -> str:

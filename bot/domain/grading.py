@@ -62,6 +62,7 @@ from enum import StrEnum
 from rapidfuzz.distance import OSA
 
 from bot.domain.deck import FALSE_ANSWER, TRUE_ANSWER, Question, QuestionKind
+from bot.domain.text import fold_apostrophes
 
 __all__ = ["Grade", "Verdict", "grade", "grade_answer", "normalize"]
 
@@ -125,7 +126,6 @@ _MAX_ANSWER_CHARS = 1000  # a pasted essay must not make the list matching quadr
 # --- normalisation ---------------------------------------------------------------------------
 
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d"})
-_APOSTROPHES = re.compile(r"['’‘ʼ`´′]")
 _ORDINAL_ONE = re.compile(r"\b1(?:er|re|ère|ere)\b")
 _DIGIT_GROUPS = re.compile(r"\b\d{1,3}(?: \d{3})+\b")
 _SYMBOLS = re.compile(r"([%$€£])")
@@ -179,7 +179,7 @@ def _fold(text: str, *, keep_accents: bool = False) -> list[str]:
         text = unicodedata.normalize("NFC", text)
     else:
         text = "".join(c for c in text if not unicodedata.combining(c))
-    text = _APOSTROPHES.sub(" ", text)
+    text = fold_apostrophes(text, " ")
     text = _ORDINAL_ONE.sub("1", text)
     text = _DIGIT_GROUPS.sub(lambda m: m[0].replace(" ", ""), text)
     text = _SYMBOLS.sub(r" \1 ", text)

@@ -93,25 +93,26 @@ class ChartRenderer:
 
     async def render(self, stats: StudentStats, language: str) -> bytes | None:
         """The chart as PNG bytes, or None when it could not be drawn this time."""
-        started = time.monotonic()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout  # waiting for the turn and drawing, together
         turn = self._lock()
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout_at(deadline):
                 await turn.acquire()
         except TimeoutError:
             log.warning("chart skipped: other charts ahead for %.0f s", self.timeout)
             return None
         try:
-            remaining = max(0.1, self.timeout - (time.monotonic() - started))
-            return await self._draw(stats, language, remaining)
+            return await self._draw(stats, language, max(deadline, loop.time() + 0.1))
         finally:
             turn.release()
 
-    async def _draw(self, stats: StudentStats, language: str, timeout: float) -> bytes | None:
+    async def _draw(self, stats: StudentStats, language: str, deadline: float) -> bytes | None:
+        """Draw in the child before ``deadline`` (the event loop's clock), else kill it."""
         executor = self._child()
         children: list[multiprocessing.process.BaseProcess] = []
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout_at(deadline):
                 drawn = asyncio.get_running_loop().run_in_executor(
                     executor, self._render, stats, language
                 )
@@ -124,7 +125,7 @@ class ChartRenderer:
                     executor.shutdown(wait=False)
                 return await drawn
         except TimeoutError:
-            log.warning("chart not drawn in %.0f s: child process killed", timeout)
+            log.warning("chart not drawn in %.0f s: child process killed", self.timeout)
             for child in children:
                 child.kill()
             self._discard(executor)

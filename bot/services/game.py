@@ -48,6 +48,7 @@ from bot.domain import game as rules
 from bot.domain.deck import QuestionKind
 from bot.domain.grading import Verdict
 from bot.domain.scheduling import rating_for
+from bot.services.clock import elapsed_ms
 
 #: A running game nobody moved on for this long when the bot starts again is ended with the
 #: scores so far instead of resumed (the class has gone).
@@ -416,7 +417,7 @@ class GameService:
                 return outcome(AnswerStatus.IGNORED)
             correct = option == question.correct_option
             asked_at = question.asked_at or now
-            response_ms = max(0, int((now - asked_at).total_seconds() * 1000))
+            response_ms = elapsed_ms(asked_at, now)
             user_id = store.user_id_for_telegram(player_id)
             try:
                 store.add_answer(
@@ -604,7 +605,7 @@ def _log_practice(
             correct=correct,
             practice=True,
             given_answer=question.options[option],
-            response_ms=max(0, int((now - asked_at).total_seconds() * 1000)),
+            response_ms=elapsed_ms(asked_at, now),
             reviewed_at=now,
             before=card.state,
             suspended_before=card.suspended_at,

@@ -48,6 +48,7 @@ from bot.domain.deck import FALSE_ANSWER, TRUE_ANSWER, Question, QuestionKind
 from bot.domain.grading import Grade, Verdict, grade
 from bot.domain.reminders import local_date, local_day_start
 from bot.domain.scheduling import CardState, is_leech, new_card_state, rating_for, schedule
+from bot.services.clock import elapsed_ms
 from bot.services.views import (
     AnswerOutcome,
     AnswerStatus,
@@ -101,10 +102,6 @@ def _local_day(now: dt.datetime, tz_name: str) -> tuple[dt.datetime, dt.datetime
         local_day_start(today, tz_name),
         local_day_start(today + dt.timedelta(days=1), tz_name),
     )
-
-
-def _elapsed_ms(start: dt.datetime, end: dt.datetime) -> int:
-    return max(0, int((end - start).total_seconds() * 1000))
 
 
 @dataclass(frozen=True, slots=True)
@@ -563,7 +560,7 @@ def _check(
     response_ms = given.response_ms
     if given.sent_at is not None:
         # Telegram dates have whole seconds: compare like with like.
-        response_ms = _elapsed_ms(shown.shown_at.replace(microsecond=0), given.sent_at)
+        response_ms = elapsed_ms(shown.shown_at.replace(microsecond=0), given.sent_at)
     return _Checked(shown, text, response_ms)
 
 

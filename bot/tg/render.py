@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from telegram.constants import MessageLimit
 
-from bot.domain.deck import CLOZE_GAP
+from bot.domain.deck import blank_gaps
 from bot.domain.grading import Verdict
 from bot.services.views import AnswerOutcome, SessionSummary, ShownQuestion
 from bot.tg.texts import Texts
@@ -49,7 +49,7 @@ def fit(text: str, limit: int = MAX_TEXT) -> str:
 
 def display_prompt(prompt: str) -> str:
     """A stored prompt as students see it (a cloze's ``{{gap}}`` blanked out)."""
-    return CLOZE_GAP.sub("_____", prompt)
+    return blank_gaps(prompt)
 
 
 def fit_label(label: str) -> str:

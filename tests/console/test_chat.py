@@ -139,7 +139,7 @@ def test_a_whole_session(
         "📊 Tes progrès\n"
         "Cartes : 1 nouvelles · 2 en cours · 0 connues\n"
         "Réponses : 2 sur 7 jours (100 %) · 2 sur 30 jours (100 %)\n"
-        "Série : 1 jour(s) d'affilée (record : 1)\n"
+        "Série : 1 jour d'affilée (record : 1)\n"
         "À revoir : 2 aujourd'hui · 0 demain · 2 dans les 7 jours\n"
         "> /quitter\n"
     ) in out

@@ -8,7 +8,7 @@ import struct
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.models import Card, Deck, Question, Review, User
+from bot.db.models import Card, Deck, DeckChoice, Question, Review, User
 from bot.render.chart import HEIGHT_PX, WIDTH_PX, chart_data, render_chart
 from bot.render.stats_text import render_stats
 from bot.services.stats import StatsService
@@ -95,6 +95,30 @@ def test_student_figures_in_montreal(session_factory: sessionmaker[Session]) -> 
     # Montreal: the 8th, the 9th (late answers) and the 10th: three days in a row.
     assert (f.current_streak, f.best_streak) == (3, 3)
     assert (f.due_today, f.due_tomorrow) == (2, 0)
+
+
+def test_new_questions_are_the_studyable_ones_without_a_card(
+    session_factory: sessionmaker[Session],
+) -> None:
+    with session_factory() as session:
+        user_id = _seed(session, "Europe/Paris")
+        off = Deck(slug="off", title="Coupé", content_hash="h")
+        gone = Deck(slug="gone", title="Retiré", content_hash="h", retired_at=NOW)
+        session.add_all([off, gone])
+        session.flush()
+        session.add_all(
+            Question(
+                deck_id=deck.id, key="k", kind="open", prompt="?", answer="a", content_hash="h"
+            )
+            for deck in (off, gone)
+        )
+        retired = session.query(Question).filter_by(key="q4").one()
+        retired.retired_at = NOW
+        session.add(DeckChoice(user_id=user_id, deck_id=off.id, enabled=False))
+        session.commit()
+    # Five questions in « d », two with a card, one retired; « off » switched off, « gone »
+    # retired: two new questions.
+    assert StatsService(session_factory).student(user_id, NOW).figures.new == 2
 
 
 def _png_size(png: bytes) -> tuple[int, int]:

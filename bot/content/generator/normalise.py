@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'"})
+from bot.domain.text import fold_apostrophes
+
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2007\u2009]+")
 _QUOTES = re.compile(r"[\u201c\u201d\u201e]")
 _OPEN_GUILLEMET = re.compile(r"«\s*")
@@ -26,7 +27,7 @@ class Block:
 def normalise(raw: str) -> str:
     """Typographic apostrophes and quotes, non-breaking and repeated spaces, line ends."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-    text = text.translate(_APOSTROPHES)
+    text = fold_apostrophes(text)
     text = _QUOTES.sub('"', text)
     text = _OPEN_GUILLEMET.sub("« ", text)
     text = _CLOSE_GUILLEMET.sub(" »", text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import Column, insert, select, update
@@ -80,20 +80,9 @@ class TextLimits:
     question_key: int | None
 
 
-_DECK_COLUMNS = (Deck.title, Deck.language, Deck.description, Deck.source_file, Deck.content_hash)
-_QUESTION_COLUMNS = (
-    Question.position,
-    Question.kind,
-    Question.prompt,
-    Question.answer,
-    Question.accept,
-    Question.distractors,
-    Question.explanation,
-    Question.source_sentence,
-    Question.tags,
-    Question.confidence,
-    Question.content_hash,
-)
+# The columns the sync compares and writes, named as the dataclasses' fields (one place).
+_DECK_COLUMNS = tuple(getattr(Deck, f.name) for f in fields(DeckValues))
+_QUESTION_COLUMNS = tuple(getattr(Question, f.name) for f in fields(QuestionValues))
 
 
 def _length(column: Any) -> int | None:
@@ -106,30 +95,10 @@ def _column(attribute: Any) -> Column[Any]:
     return column
 
 
-def _deck_columns(values: DeckValues) -> dict[str, Any]:
-    return {
-        "title": values.title,
-        "language": values.language,
-        "description": values.description,
-        "source_file": values.source_file,
-        "content_hash": values.content_hash,
-    }
-
-
-def _question_columns(values: QuestionValues) -> dict[str, Any]:
-    return {
-        "position": values.position,
-        "kind": values.kind,
-        "prompt": values.prompt,
-        "answer": values.answer,
-        "accept": list(values.accept),
-        "distractors": list(values.distractors),
-        "explanation": values.explanation,
-        "source_sentence": values.source_sentence,
-        "tags": list(values.tags),
-        "confidence": values.confidence,
-        "content_hash": values.content_hash,
-    }
+def _columns(values: DeckValues | QuestionValues) -> dict[str, Any]:
+    """Column name → value; tuples as the JSON lists they are stored as."""
+    row = {f.name: getattr(values, f.name) for f in fields(values)}
+    return {name: list(v) if isinstance(v, tuple) else v for name, v in row.items()}
 
 
 class ImportStore:
@@ -225,7 +194,7 @@ class ImportStore:
         """Insert a live deck; its id."""
         deck_id: int = self._session.execute(
             insert(Deck)
-            .values(slug=slug, created_at=now, updated_at=now, **_deck_columns(values))
+            .values(slug=slug, created_at=now, updated_at=now, **_columns(values))
             .returning(Deck.id)
         ).scalar_one()
         return deck_id
@@ -235,7 +204,7 @@ class ImportStore:
         self._session.execute(
             update(Deck)
             .where(Deck.id == deck_id)
-            .values(retired_at=None, updated_at=now, **_deck_columns(values))
+            .values(retired_at=None, updated_at=now, **_columns(values))
         )
 
     def retire_deck(self, deck_id: int, now: dt.datetime) -> None:
@@ -256,7 +225,7 @@ class ImportStore:
                 "created_at": now,
                 "updated_at": now,
                 "retired_at": None,
-                **_question_columns(question.values),
+                **_columns(question.values),
             }
             for question in questions
         ]
@@ -267,7 +236,7 @@ class ImportStore:
         if not questions:
             return
         rows = [
-            {"id": question_id, "retired_at": None, "updated_at": now, **_question_columns(v)}
+            {"id": question_id, "retired_at": None, "updated_at": now, **_columns(v)}
             for question_id, v in questions.items()
         ]
         # ORM bulk UPDATE by primary key: one executemany.

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, case, exists, func, literal, not_, select
+from sqlalchemy import and_, case, exists, func, literal, not_, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Card, Deck, DeckChoice, Question, Review, User
-from bot.db.repositories.rules import available
+from bot.db.models import Card, Deck, Question, Review, User
+from bot.db.repositories import rules
 from bot.domain.stats import CardRecord, ReviewRecord
 
 
@@ -51,25 +51,17 @@ def cards_of(session: Session, user_id: int) -> list[CardRecord]:
     ]
 
 
-def studyable_questions(user_id: int) -> Select[int]:
-    """Ids of live questions in the decks the student studies."""
-    disabled = exists().where(
-        DeckChoice.user_id == user_id,
-        DeckChoice.deck_id == Question.deck_id,
-        DeckChoice.enabled.is_(False),
-    )
-    return (
-        select(Question.id)
-        .join(Deck, Deck.id == Question.deck_id)
-        .where(Question.retired_at.is_(None), Deck.retired_at.is_(None), not_(disabled))
-        .where(available(literal(user_id), Question.__table__.c.deck_id))
-    )
-
-
 def unseen_count(session: Session, user_id: int) -> int:
+    """Studyable questions (:func:`bot.db.repositories.rules.studyable`) the student has no
+    card for yet."""
     has_card = exists().where(Card.user_id == user_id, Card.question_id == Question.id)
-    query = studyable_questions(user_id).where(not_(has_card)).subquery()
-    return session.scalar(select(func.count()).select_from(query)) or 0
+    query = (
+        select(func.count())
+        .select_from(Question)
+        .join(Deck, Deck.id == Question.deck_id)
+        .where(rules.studyable(literal(user_id)), not_(has_card))
+    )
+    return session.scalar(query) or 0
 
 
 def error_rates(

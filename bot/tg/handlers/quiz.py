@@ -20,7 +20,7 @@ import datetime as dt
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.services.clock import utcnow
+from bot.services.clock import elapsed_ms, utcnow
 from bot.services.views import AnswerOutcome, AnswerStatus, AnswerStep, UndoStatus
 from bot.tg import commands, keyboards, render
 from bot.tg.concurrency import run_sync
@@ -212,6 +212,4 @@ def _message(update: Update) -> Message | None:
 
 
 def _elapsed_ms(start: dt.datetime | None, end: dt.datetime) -> int | None:
-    if start is None:
-        return None
-    return max(0, int((end - start).total_seconds() * 1000))
+    return None if start is None else elapsed_ms(start, end)
