@@ -195,7 +195,7 @@ async def test_a_group_keeps_private_settings_and_links_to_a_class(
     await student.wait_for_message("Voici ce que je sais faire")
     in_group = student.in_group(-1001, "3e B")
     in_group.send_command("/aide")
-    await in_group.wait_for_message("Voici ce que je sais faire")
+    await in_group.wait_for_message("Dans un groupe, je sers au jeu de classe")
     user = get_user(db, student.id)
     assert user is not None and user.chat_id == student.chat_id  # still the private chat
 

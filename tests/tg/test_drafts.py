@@ -92,15 +92,23 @@ async def test_a_text_becomes_a_reviewed_deck_for_the_class(
     teacher.press(first, button="✅ Garder")
     second = await teacher.wait_for_message("question 2 sur", after=mark)
     assert second["message_id"] == first["message_id"]  # edited in place: one tap per item
+    # Keep on to the first item with a free answer (not vrai/faux, not a cloze's {{gap}}).
+    position = 2
+    while "Réponse attendue : vrai" in second["text"] or "Réponse attendue : faux" in second[
+        "text"
+    ] or "{{" in second["text"]:
+        teacher.press(second, button="✅ Garder")
+        position += 1
+        second = await teacher.wait_for_message(f"question {position} sur", after=mark)
     teacher.press(second, button="✏️ Corriger")
     await teacher.wait_for_message("Que veux-tu corriger ?", after=mark)
     teacher.press(second, button="La réponse")
     prompt = await teacher.wait_for_message("Écris la nouvelle réponse", after=mark)
     teacher.send_text("Réponse revue par Mme Martin", reply_to=prompt)
     await teacher.wait_for_message("✅ Corrigé.", after=mark)
-    third = await teacher.wait_for_message("question 3 sur", after=prompt)
+    third = await teacher.wait_for_message(f"question {position + 1} sur", after=prompt)
     teacher.press(third, button="🗑 Supprimer")
-    fourth = await teacher.wait_for_message("question 4 sur", after=prompt)
+    fourth = await teacher.wait_for_message(f"question {position + 2} sur", after=prompt)
     teacher.press(fourth, button="Tout garder à partir d'ici")
     summary = await teacher.wait_for_message("relu :", after=prompt)
     assert f"{total - 2} gardée(s), 1 corrigée(s), 1 supprimée(s)" in summary["text"]

@@ -427,6 +427,12 @@ class GamePlay:
         except TelegramError as exc:
             log.warning("message to group %s not sent: %s", chat_id, exc)
 
+    async def group_help(self, update: Update, context: BotContext) -> None:
+        """/aide in a group: what the bot does there (the game), and that studying is private."""
+        chat = update.effective_chat
+        if chat is not None:
+            await self.say(context.application, chat.id, self.t.group_help)
+
     async def can_play(self, context: BotContext, chat: Chat, teacher_id: int) -> bool:
         """Whether the bot may send messages and polls in the group; says so if not."""
         member = await context.bot.get_chat_member(chat.id, context.bot.id)
@@ -575,6 +581,9 @@ def register(app: BotApplication) -> GamePlay:
     )
     app.add_handler(CallbackQueryHandler(play.button, pattern=PATTERN))
     app.add_handler(PollAnswerHandler(play.poll_answer))
+    app.add_handler(
+        CommandHandler(commands.HELP.names, play.group_help, filters=filters.ChatType.GROUPS)
+    )
     app.add_handler(InGroup(_ignore))
     assert app.job_queue is not None, "python-telegram-bot[job-queue] is required"
     app.job_queue.run_once(play.resume, when=0.0, name="games-resume")

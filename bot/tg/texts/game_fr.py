@@ -15,6 +15,11 @@ class GameTexts:
         "puis envoie /jeu là-bas."
     )
     not_teacher: str = "Seul un prof peut lancer ou arrêter le jeu 🙂"
+    group_help: str = (
+        "Dans un groupe, je sers au jeu de classe : le prof envoie /jeu (et /lier relie le "
+        "groupe à sa classe). Pour réviser, tes réglages et tes statistiques, écris-moi en "
+        "privé."
+    )
     not_teacher_button: str = "Réservé au prof."
     need_rights: str = (
         "Pour lancer le jeu, j'ai besoin de pouvoir envoyer des messages et des sondages "
