@@ -46,8 +46,8 @@ class ParametersStore:
         self._session = session
 
     def due_students(self, min_reviews: int, fitted_before: dt.datetime, limit: int) -> list[int]:
-        """Students with ``min_reviews`` scheduled answers or more, never fitted or last fitted
-        before ``fitted_before``, smallest id first."""
+        """Students with ``min_reviews`` scheduled answers or more, never fitted or last fitted at
+        or before ``fitted_before``, smallest id first."""
         last_fit = (
             select(_params.c.fitted_at)
             .where(_params.c.user_id == _reviews.c.user_id)
@@ -59,7 +59,7 @@ class ParametersStore:
             .group_by(_reviews.c.user_id)
             .having(
                 func.count() >= min_reviews,
-                (func.max(last_fit).is_(None)) | (func.max(last_fit) < fitted_before),
+                (func.max(last_fit).is_(None)) | (func.max(last_fit) <= fitted_before),
             )
             .order_by(_reviews.c.user_id)
             .limit(limit)
