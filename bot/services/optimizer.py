@@ -56,6 +56,15 @@ class WorkloadView:
     current: bool
 
 
+@dataclass(frozen=True, slots=True)
+class RetentionChoices:
+    """The desired retentions a student may pick, each with its workload, and how many
+    answers their kept fit used (None: the default parameters)."""
+
+    workloads: tuple[WorkloadView, ...]
+    fitted_items: int | None
+
+
 class OptimizerService:
     def __init__(self, session_factory: SessionFactory) -> None:
         self._sessions = session_factory
@@ -122,9 +131,9 @@ class OptimizerService:
             stored.fitted_at,
         )
 
-    def workload(
+    def retention_choices(
         self, user_id: int, retentions: Sequence[float] = fitting.RETENTION_CHOICES
-    ) -> list[WorkloadView]:
+    ) -> RetentionChoices:
         """The expected questions per day at each of ``retentions``, with the student's
         parameters, decks and new-question limit (a simulation of the next 30 days)."""
         with self._sessions() as session:
@@ -150,4 +159,5 @@ class OptimizerService:
                     current=abs(target - retention) < 1e-6,
                 )
             )
-        return views
+        kept = fit is not None and fit.parameters is not None
+        return RetentionChoices(tuple(views), fit.training_items if fit and kept else None)

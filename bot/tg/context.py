@@ -25,6 +25,7 @@ from bot.services.drafts import DraftService
 from bot.services.exports import ExportService
 from bot.services.game import GameService
 from bot.services.importing import ImportService
+from bot.services.optimizer import OptimizerService
 from bot.services.reminders import ReminderService
 from bot.services.stats import StatsService
 from bot.services.study import StudyService
@@ -185,6 +186,10 @@ class BotContext(CallbackContext[ExtBot[int], UserState, dict[Any, Any], BotData
     @property
     def games(self) -> GameService:
         return self.services.games
+
+    @property
+    def optimizer(self) -> OptimizerService:
+        return self.services.optimizer
 
     def is_teacher(self, update: Update) -> bool:
         user = update.effective_user

@@ -144,7 +144,9 @@ def test_workload_of_each_retention_with_the_students_decks(
 ) -> None:
     student = add_user(session_factory, per_day=10)
     add_deck(session_factory, "big", [(f"q{n}", n) for n in range(200)])
-    loads = optimizer.workload(student)
+    choices = optimizer.retention_choices(student)
+    assert choices.fitted_items is None
+    loads = choices.workloads
     assert [w.desired_retention for w in loads] == list(RETENTION_CHOICES)
     assert [w.current for w in loads] == [False, False, True, False]
     per_day = [w.questions_per_day for w in loads]
