@@ -69,14 +69,17 @@ class OptimizerService:
     def __init__(self, session_factory: SessionFactory) -> None:
         self._sessions = session_factory
 
-    def fit_due(self, now: dt.datetime, *, limit: int = DEFAULT_BATCH) -> list[FitOutcome]:
-        """Fit up to ``limit`` students due for it: enough answers (``MIN_TRAINING_ITEMS``
-        scheduled answers or more) and not fitted in the last week."""
+    def due_students(self, now: dt.datetime, *, limit: int = DEFAULT_BATCH) -> list[int]:
+        """Up to ``limit`` students due for a fit: enough answers (``MIN_TRAINING_ITEMS``
+        scheduled answers or more) and not fitted in the week before ``now``."""
         with self._sessions() as session:
-            due = ParametersStore(session).due_students(
+            return ParametersStore(session).due_students(
                 fitting.MIN_TRAINING_ITEMS, now - fitting.REFIT_AFTER, limit
             )
-        return [self.fit_student(user_id, now) for user_id in due]
+
+    def fit_due(self, now: dt.datetime, *, limit: int = DEFAULT_BATCH) -> list[FitOutcome]:
+        """Fit the :meth:`due_students`, one after the other."""
+        return [self.fit_student(user_id, now) for user_id in self.due_students(now, limit=limit)]
 
     def fit_student(self, user_id: int, now: dt.datetime, *, force: bool = False) -> FitOutcome:
         """Fit one student, unless fitted less than a week before ``now`` (``force``: anyway).

@@ -57,6 +57,8 @@ class Tuning:
     reminder_interval: float = 60.0  # the daily-prompt job's period, seconds
     reminder_first: float | None = None  # first run after this many seconds (None: interval)
     game: GameTuning = GameTuning()  # the class game in groups (bot.tg.handlers.game)
+    optimizer_interval: float = 3600.0  # the per-student FSRS fit job's period, seconds
+    optimizer_first: float | None = 600.0  # its first run after start-up (None: never)
 
 
 class BotData:

@@ -157,3 +157,28 @@ def _settings():  # type: ignore[no-untyped-def]
     from bot.config import load_settings
 
     return load_settings(database_url="sqlite://")
+
+
+def test_quizbot_optimize_reports_each_student_in_french(
+    optimizer: OptimizerService, session_factory: SessionFactory
+) -> None:
+    import io
+
+    from bot.cli import CommandError, optimize_command
+
+    student = add_user(session_factory)
+    seed_history(session_factory, student, synthetic_history(600))
+    out = io.StringIO()
+    assert optimize_command(optimizer, NOW, out=out) == 0
+    assert out.getvalue().startswith(f"élève n°{student} : paramètres personnels enregistrés")
+    assert "600 réponse(s)" in out.getvalue() and "perte log" in out.getvalue()
+    out = io.StringIO()
+    optimize_command(optimizer, NOW, out=out)
+    assert out.getvalue().startswith("Aucun élève à ajuster")
+    out = io.StringIO()
+    optimize_command(optimizer, NOW, user=student, out=out)
+    assert "moins d'une semaine" in out.getvalue()
+    optimize_command(optimizer, NOW, user=student, force=True, out=out)
+    assert out.getvalue().splitlines()[-1].endswith(")")
+    with pytest.raises(CommandError, match="inconnu"):
+        optimize_command(optimizer, NOW, user=999_999)
