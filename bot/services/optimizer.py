@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.db.errors import IntegrityError
@@ -24,6 +24,10 @@ from bot.services.views import UserNotFound
 
 #: Students fitted per run of the bot's job (the rest wait for the next run).
 DEFAULT_BATCH = 20
+
+#: Fits a history (``bot.domain.fitting.fit_parameters``, or the same in another process:
+#: the optimizer holds the GIL while it runs, see ``bench/fsrs_fit.py``).
+Fitter = Callable[[list[fitting.ReviewEvent]], "fitting.Fit | None"]
 
 
 class FitStatus(enum.StrEnum):
@@ -81,8 +85,16 @@ class OptimizerService:
         """Fit the :meth:`due_students`, one after the other."""
         return [self.fit_student(user_id, now) for user_id in self.due_students(now, limit=limit)]
 
-    def fit_student(self, user_id: int, now: dt.datetime, *, force: bool = False) -> FitOutcome:
-        """Fit one student, unless fitted less than a week before ``now`` (``force``: anyway).
+    def fit_student(
+        self,
+        user_id: int,
+        now: dt.datetime,
+        *,
+        force: bool = False,
+        fitter: Fitter | None = None,
+    ) -> FitOutcome:
+        """Fit one student, unless fitted less than a week before ``now`` (``force``: anyway),
+        with ``fitter`` (default: :func:`bot.domain.fitting.fit_parameters`, in this thread).
 
         Every attempt with enough answers to try is recorded, so a student whose answers give
         too few training items is tried again a week later, not at every run.
@@ -104,7 +116,7 @@ class OptimizerService:
                     last.fitted_at,
                 )
             history = store.history(user_id)
-        fit = fitting.fit_parameters(history)
+        fit = (fitter or fitting.fit_parameters)(history)
         if fit is None:
             new = NewFit(None, len(fitting.training_items(history)), None, None)
             status = FitStatus.NOT_ENOUGH

@@ -240,9 +240,10 @@ def test_a_students_own_parameters_change_the_next_due_date() -> None:
     and the defaults passed explicitly are the defaults."""
     default = schedule(1, REVIEW_CARD, fsrs.Rating.Good, REVIEW_AT, enable_fuzzing=False)
     weights = list(fsrs.Scheduler().parameters)
-    assert schedule(
+    same = schedule(
         1, REVIEW_CARD, fsrs.Rating.Good, REVIEW_AT, enable_fuzzing=False, parameters=weights
-    ) == default
+    )
+    assert same == default
     weights[8] *= 0.5
     own = schedule(
         1, REVIEW_CARD, fsrs.Rating.Good, REVIEW_AT, enable_fuzzing=False, parameters=weights

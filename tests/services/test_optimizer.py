@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.config import Settings, load_settings
 from bot.db.models import Card, Review, StudentParameters
 from bot.db.repositories.parameters import ParametersStore
 from bot.domain.fitting import DEFAULT_PARAMETERS, RETENTION_CHOICES, ReviewEvent
@@ -153,9 +154,7 @@ def test_workload_of_each_retention_with_the_students_decks(
     assert per_day == sorted(per_day) and per_day[0] < per_day[-1]
 
 
-def _settings():  # type: ignore[no-untyped-def]
-    from bot.config import load_settings
-
+def _settings() -> Settings:
     return load_settings(database_url="sqlite://")
 
 
