@@ -48,19 +48,15 @@ class ParametersStore:
     def due_students(self, min_reviews: int, fitted_before: dt.datetime, limit: int) -> list[int]:
         """Students with ``min_reviews`` scheduled answers or more, never fitted or last fitted at
         or before ``fitted_before``, smallest id first."""
-        last_fit = (
-            select(_params.c.fitted_at)
-            .where(_params.c.user_id == _reviews.c.user_id)
-            .scalar_subquery()
-        )
         stmt = (
             select(_reviews.c.user_id)
-            .where(_reviews.c.practice.is_(False))
-            .group_by(_reviews.c.user_id)
-            .having(
-                func.count() >= min_reviews,
-                (func.max(last_fit).is_(None)) | (func.max(last_fit) <= fitted_before),
+            .select_from(_reviews.outerjoin(_params, _params.c.user_id == _reviews.c.user_id))
+            .where(
+                _reviews.c.practice.is_(False),
+                _params.c.user_id.is_(None) | (_params.c.fitted_at <= fitted_before),
             )
+            .group_by(_reviews.c.user_id)
+            .having(func.count() >= min_reviews)
             .order_by(_reviews.c.user_id)
             .limit(limit)
         )
