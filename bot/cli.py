@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from bot.db.backup import BackupError
     from bot.services.dispatch import DispatchReport, Notifier
     from bot.services.exports import ExportService
+    from bot.services.optimizer import OptimizerService
     from bot.services.reminders import PromptPreview
 
 log = logging.getLogger(__name__)
@@ -313,6 +314,59 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_optimize(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db.engine import make_session_factory
+    from bot.services.clock import utcnow
+    from bot.services.optimizer import OptimizerService
+
+    with _engine(settings) as engine:
+        service = OptimizerService(make_session_factory(engine))
+        return optimize_command(service, utcnow(), user=args.user, force=args.force)
+
+
+#: By :class:`~bot.services.optimizer.FitStatus` value.
+FIT_LABELS = {
+    "fitted": "paramètres personnels enregistrés",
+    "defaults_kept": "pas mieux que les paramètres par défaut, gardés",
+    "not_enough": "pas assez de réponses espacées d'un jour ou plus",
+    "too_soon": "déjà ajusté il y a moins d'une semaine (--force pour refaire)",
+}
+
+
+def optimize_command(
+    service: OptimizerService,
+    now: dt.datetime,
+    *,
+    user: int | None = None,
+    force: bool = False,
+    out: TextIO | None = None,
+) -> int:
+    """``quizbot optimize [--user N] [--force]``: fit the students due for it (or one)."""
+    from bot.services.views import UserNotFound
+
+    out = out or sys.stdout
+    try:
+        outcomes = (
+            [service.fit_student(user, now, force=force)]
+            if user is not None
+            else service.fit_due(now, limit=1_000_000)
+        )
+    except UserNotFound:
+        raise CommandError(f"élève n°{user} inconnu(e)") from None
+    for o in outcomes:
+        loss = ""
+        if o.log_loss is not None and o.default_log_loss is not None:
+            loss = f", perte log {o.log_loss:.4f} (défaut {o.default_log_loss:.4f})"
+        print(
+            f"élève n°{o.user_id} : {FIT_LABELS[o.status]} — {o.reviews} réponse(s), "
+            f"{o.training_items} exemple(s){loss}",
+            file=out,
+        )
+    if not outcomes:
+        print("Aucun élève à ajuster (assez de réponses, pas ajusté cette semaine).", file=out)
+    return 0
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.token:
         print(
@@ -375,6 +429,9 @@ def build_parser() -> argparse.ArgumentParser:
         "remind", cmd_remind, "rappels quotidiens : qui serait relancé maintenant, et pourquoi"
     )
     p.add_argument("--dry-run", action="store_true", help="montrer sans rien envoyer")
+    p = add("optimize", cmd_optimize, "ajuste FSRS à la mémoire de chaque élève (chaque semaine)")
+    p.add_argument("--user", type=int, help="un seul élève (son numéro n°)")
+    p.add_argument("--force", action="store_true", help="même s'il a été ajusté cette semaine")
     p = add("backup", cmd_backup, "copie cohérente de la base SQLite, même bot en marche")
     p.add_argument("target", help="fichier de sauvegarde à écrire")
     return parser

@@ -457,3 +457,22 @@ class GameAnswer(Base):
     correct: Mapped[bool] = mapped_column(Boolean)
     response_ms: Mapped[int] = mapped_column(Integer)
     answered_at: Mapped[dt.datetime]
+
+
+class StudentParameters(Base):
+    """A student's own FSRS weights, fitted from their answers at most once a week (issue 16).
+
+    ``fitted_at`` is the last fit, kept or not; ``parameters`` is None when the fit did not
+    predict the student's answers better than the defaults (the scheduler then uses those).
+    """
+
+    __tablename__ = "student_parameters"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    parameters: Mapped[list[float] | None] = mapped_column(JSON)
+    training_items: Mapped[int] = mapped_column(Integer)
+    log_loss: Mapped[float | None] = mapped_column(Float)
+    default_log_loss: Mapped[float | None] = mapped_column(Float)
+    fitted_at: Mapped[dt.datetime]

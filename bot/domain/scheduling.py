@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -128,11 +129,22 @@ def rating_for(verdict: Verdict, easy: bool = False) -> fsrs.Rating:
     return fsrs.Rating.Easy if easy else fsrs.Rating.Good
 
 
-@lru_cache(maxsize=32)
+# One scheduler per (parameters, settings): students with their own parameters each get one.
+@lru_cache(maxsize=1024)
 def _scheduler(
-    desired_retention: float, maximum_interval: int, enable_fuzzing: bool
+    desired_retention: float,
+    maximum_interval: int,
+    enable_fuzzing: bool,
+    parameters: tuple[float, ...] | None = None,
 ) -> fsrs.Scheduler:
+    if parameters is None:
+        return fsrs.Scheduler(
+            desired_retention=desired_retention,
+            maximum_interval=maximum_interval,
+            enable_fuzzing=enable_fuzzing,
+        )
     return fsrs.Scheduler(
+        parameters=parameters,
         desired_retention=desired_retention,
         maximum_interval=maximum_interval,
         enable_fuzzing=enable_fuzzing,
@@ -149,6 +161,7 @@ def schedule(
     maximum_interval: int = 36500,
     enable_fuzzing: bool = True,
     fuzz_seed: int | None = None,
+    parameters: Sequence[float] | None = None,
 ) -> CardState:
     """Review a card and return its next state.
 
@@ -161,6 +174,8 @@ def schedule(
         maximum_interval: Longest interval in days.
         enable_fuzzing: Spread intervals of 3 days or more by a few percent.
         fuzz_seed: Seed for the fuzz; None derives it from ``card_id`` and ``state.reps``.
+        parameters: The student's own FSRS weights (fitted by :mod:`bot.domain.fitting`);
+            None for fsrs's defaults.
 
     Returns:
         The new state: fsrs fields updated, ``reps`` + 1, ``lapses`` + 1 when a review-state
@@ -182,7 +197,8 @@ def schedule(
         due=to_utc(state.due),
         last_review=to_utc(state.last_review) if state.last_review is not None else None,
     )
-    scheduler = _scheduler(desired_retention, maximum_interval, enable_fuzzing)
+    weights = None if parameters is None else tuple(float(p) for p in parameters)
+    scheduler = _scheduler(desired_retention, maximum_interval, enable_fuzzing, weights)
     review_time = to_utc(now)
     if enable_fuzzing:
         seed = fuzz_seed if fuzz_seed is not None else f"{card_id}:{state.reps}"

@@ -15,6 +15,7 @@ from bot.services.drafts import DraftService
 from bot.services.exports import ExportService
 from bot.services.game import GameService
 from bot.services.importing import ImportService
+from bot.services.optimizer import OptimizerService
 from bot.services.reminders import ReminderService
 from bot.services.stats import StatsService
 from bot.services.study import StudyService
@@ -36,6 +37,7 @@ class Services:
     classes: ClassService
     drafts: DraftService
     games: GameService
+    optimizer: OptimizerService
 
     @classmethod
     def create(cls, settings: Settings, engine: Engine) -> Services:
@@ -53,6 +55,7 @@ class Services:
             classes=ClassService(sessions),
             drafts=DraftService(sessions, importer),
             games=GameService(sessions, ClassGameAccess(sessions, settings.teacher_ids)),
+            optimizer=OptimizerService(sessions),
         )
 
 

@@ -393,6 +393,7 @@ class StudyService:
             desired_retention=shown.desired_retention,
             maximum_interval=shown.maximum_interval,
             enable_fuzzing=self._fuzzing,
+            parameters=shown.parameters,
         )
         # Suspend on the lapse that reaches the threshold, not on every later answer.
         leech = (

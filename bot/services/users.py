@@ -21,6 +21,8 @@ from bot.services.views import (
 LANGUAGES = ("fr", "en")
 MAX_NEW_CARDS_PER_DAY = 500
 MAX_NAME_LENGTH = 128
+#: The desired retentions a student may choose (/reglages offers 0.80, 0.85, 0.90, 0.95).
+MIN_RETENTION, MAX_RETENTION = 0.80, 0.95
 
 
 class _Unset(enum.Enum):
@@ -174,12 +176,17 @@ class UserService:
         reminder_time: dt.time | _Unset | None = UNSET,
         new_cards_per_day: int | _Unset = UNSET,
         language: str | _Unset = UNSET,
+        desired_retention: float | _Unset = UNSET,
     ) -> UserView:
         """Change settings; a new zone or reminder time recomputes ``next_reminder_at``.
 
         Raises :class:`InvalidSetting` (nothing changed) for an unknown zone, a limit outside
-        0..500 or a language other than fr/en.
+        0..500, a language other than fr/en or a desired retention outside 0.80..0.95.
         """
+        if not isinstance(desired_retention, _Unset) and not (
+            MIN_RETENTION <= desired_retention <= MAX_RETENTION
+        ):
+            raise InvalidSetting("desired_retention", desired_retention)
         if not isinstance(timezone, _Unset):
             _check_zone(timezone)
         if not isinstance(new_cards_per_day, _Unset) and not (
@@ -199,6 +206,8 @@ class UserService:
             changes["new_cards_per_day"] = new_cards_per_day
         if not isinstance(language, _Unset):
             changes["language"] = language
+        if not isinstance(desired_retention, _Unset):
+            changes["desired_retention"] = desired_retention
         with self._sessions() as session:
             store = UserStore(session)
             user = self._user(store, user_id, for_update=True)

@@ -39,6 +39,7 @@ from bot.tg.handlers import (
     forget,
     game,
     info,
+    optimizer,
     preferences,
     quiz,
     reminders,
@@ -115,6 +116,7 @@ def build_application(
     quiz.register(app)  # /quiz, answer buttons, Stop, /annuler, typed answers
     stats.register(app)  # /stats
     reminders.register(app)  # /pause, /reprendre, « Réviser » / « Plus tard », the job
+    optimizer.register(app)  # the hourly job fitting each student's FSRS parameters
     forget.register(app)  # /oublier and its confirmation
     teacher.register(app)  # file uploads, /recharger, /classe
     info.register(app)  # /aide, then the catch-alls: unknown commands, other messages

@@ -25,6 +25,7 @@ from bot.services.drafts import DraftService
 from bot.services.exports import ExportService
 from bot.services.game import GameService
 from bot.services.importing import ImportService
+from bot.services.optimizer import OptimizerService
 from bot.services.reminders import ReminderService
 from bot.services.stats import StatsService
 from bot.services.study import StudyService
@@ -56,6 +57,8 @@ class Tuning:
     reminder_interval: float = 60.0  # the daily-prompt job's period, seconds
     reminder_first: float | None = None  # first run after this many seconds (None: interval)
     game: GameTuning = GameTuning()  # the class game in groups (bot.tg.handlers.game)
+    optimizer_interval: float = 3600.0  # the per-student FSRS fit job's period, seconds
+    optimizer_first: float | None = 600.0  # its first run after start-up (None: never)
 
 
 class BotData:
@@ -185,6 +188,10 @@ class BotContext(CallbackContext[ExtBot[int], UserState, dict[Any, Any], BotData
     @property
     def games(self) -> GameService:
         return self.services.games
+
+    @property
+    def optimizer(self) -> OptimizerService:
+        return self.services.optimizer
 
     def is_teacher(self, update: Update) -> bool:
         user = update.effective_user

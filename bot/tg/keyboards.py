@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit
 
 from bot.domain.deck import QuestionKind
+from bot.services.optimizer import RetentionChoices
 from bot.services.views import DeckChoiceView, ShownQuestion
 from bot.tg.render import LETTERS, fit_label
 from bot.tg.texts import Texts
@@ -38,6 +39,7 @@ DECKS_DONE = "dkok"  # onboarding: decks chosen, next step
 MENU = "set"  # set:<rem | tz | nc | lg | dk | home>
 FORGET = "fg"  # fg:<yes | no>
 CLASS_CSV = "csv"  # the teacher's /classe: send the CSV export
+RETENTION = "rr"  # rr:<desired retention in percent>
 
 #: Handler patterns (anchored: « tz » must not catch « tzo »).
 PATTERNS = {
@@ -53,9 +55,10 @@ PATTERNS = {
     LANGUAGE: r"^lg:(fr|en)$",
     DECK: r"^dk:[0-9a-f]{10}:[01]$",
     DECKS_DONE: r"^dkok$",
-    MENU: r"^set:(rem|tz|nc|lg|dk|home)$",
+    MENU: r"^set:(rem|tz|nc|lg|dk|ret|home)$",
     FORGET: r"^fg:(yes|no)$",
     CLASS_CSV: r"^csv$",
+    RETENTION: r"^rr:\d{2}$",
 }
 
 #: Time zones offered as buttons (French-speaking places first); any IANA zone can be typed.
@@ -238,9 +241,29 @@ def settings_menu(texts: Texts) -> InlineKeyboardMarkup:
                 _button(texts.btn_set_cards, data(MENU, "nc")),
                 _button(texts.btn_set_language, data(MENU, "lg")),
             ],
-            [_button(texts.btn_set_decks, data(MENU, "dk"))],
+            [
+                _button(texts.btn_set_decks, data(MENU, "dk")),
+                _button(texts.btn_set_retention, data(MENU, "ret")),
+            ],
         ]
     )
+
+
+def retention(texts: Texts, choices: RetentionChoices) -> InlineKeyboardMarkup:
+    """One button per desired retention (« 90 % », the current one ticked), then back."""
+    row = [
+        _button(
+            f"{'✅ ' if w.current else ''}{percent(w.desired_retention)} %",
+            data(RETENTION, percent(w.desired_retention)),
+        )
+        for w in choices.workloads
+    ]
+    return InlineKeyboardMarkup([row, [_button(texts.btn_back, data(MENU, "home"))]])
+
+
+def percent(retention: float) -> int:
+    """0.85 → 85."""
+    return round(retention * 100)
 
 
 def class_overview(texts: Texts) -> InlineKeyboardMarkup:

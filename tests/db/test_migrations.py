@@ -321,3 +321,37 @@ def test_classes_revision_keeps_existing_data_and_downgrades(db_url: str) -> Non
         assert migrations.schema_status(engine).up_to_date
     finally:
         engine.dispose()
+
+
+def test_student_parameters_revision_keeps_existing_data_and_downgrades(db_url: str) -> None:
+    """0007 on the revision before it: every student and answer stays; a fit written after
+    the upgrade goes away alone on the way down."""
+    script = ScriptDirectory.from_config(migrations.alembic_config(None))  # type: ignore[arg-type]
+    before_rev = script.get_revision("0007").down_revision
+    assert isinstance(before_rev, str)
+    engine = make_engine(db_url)
+    try:
+        migrations.upgrade(engine, before_rev)
+        with engine.begin() as conn:
+            _seed_at_0001(conn)
+            before = _counts(conn)
+        migrations.upgrade(engine, "0007")
+        assert "student_parameters" in inspect(engine).get_table_names()
+        with engine.begin() as conn:
+            assert _counts(conn) == before
+            conn.execute(
+                text(
+                    "INSERT INTO student_parameters (user_id, parameters, training_items,"
+                    " log_loss, default_log_loss, fitted_at) VALUES (1, :p, 80, 0.5, 0.6, :t)"
+                ),
+                {"p": "[0.1, 0.2]", "t": T0},
+            )
+        migrations.downgrade(engine, before_rev)
+        assert "student_parameters" not in inspect(engine).get_table_names()
+        with engine.connect() as conn:
+            assert _counts(conn) == before
+            assert conn.execute(select(User.display_name)).scalar_one() == "Léa"
+        migrations.upgrade(engine)
+        assert migrations.schema_status(engine).up_to_date
+    finally:
+        engine.dispose()

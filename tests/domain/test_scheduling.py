@@ -233,3 +233,29 @@ def test_leech_threshold() -> None:
     before_last = CardState(REVIEW, None, 10.0, 5.0, REVIEW_AT, T0, lapses=LEECH_LAPSES - 1)
     assert not is_leech(before_last)
     assert is_leech(card)
+
+
+def test_a_students_own_parameters_change_the_next_due_date() -> None:
+    """Forgetful weights (stability grows slower) give a shorter interval than the defaults,
+    and the defaults passed explicitly are the defaults."""
+    default = schedule(1, REVIEW_CARD, fsrs.Rating.Good, REVIEW_AT, enable_fuzzing=False)
+    weights = list(fsrs.Scheduler().parameters)
+    same = schedule(
+        1, REVIEW_CARD, fsrs.Rating.Good, REVIEW_AT, enable_fuzzing=False, parameters=weights
+    )
+    assert same == default
+    weights[8] *= 0.5
+    own = schedule(
+        1, REVIEW_CARD, fsrs.Rating.Good, REVIEW_AT, enable_fuzzing=False, parameters=weights
+    )
+    assert own.due < default.due
+    strict = schedule(
+        1,
+        REVIEW_CARD,
+        fsrs.Rating.Good,
+        REVIEW_AT,
+        enable_fuzzing=False,
+        parameters=weights,
+        desired_retention=0.95,
+    )
+    assert strict.due < own.due

@@ -128,3 +128,29 @@ async def test_forget_after_confirmation(
     await edited(tg, student, ask, "j'ai tout effacé")
     assert get_user(db, student.id) is None
     assert count_reviews(db) == 0
+
+
+async def test_desired_retention_buttons_show_the_workload_and_save_the_choice(
+    bot: BotApplication, tg: FakeTelegram, student: FakeUser, db: sessionmaker[Session]
+) -> None:
+    student.send_command("/reglages")
+    menu = await student.wait_for_message("Tes réglages")
+    assert "Mémorisation visée : 90 %" in menu["text"]
+
+    student.press(menu, button="🎯 Mémorisation")
+    menu = await edited(tg, student, menu, "Quelle part de tes réponses")
+    lines = [line for line in menu["text"].splitlines() if "questions par jour" in line]
+    assert [line.split(" : ")[0] for line in lines] == ["• 80 %", "• 85 %", "👉 90 %", "• 95 %"]
+    per_day = [int(line.split("environ ")[1].split()[0]) for line in lines]
+    assert per_day == sorted(per_day) and per_day[0] < per_day[-1]
+    assert "d'après ta mémoire" in menu["text"]  # not fitted yet: says when it will be
+    assert list(buttons(menu))[:4] == ["80 %", "85 %", "✅ 90 %", "95 %"]
+
+    student.press(menu, button="95 %")
+    menu = await edited(tg, student, menu, "Mémorisation visée : 95 %")
+    user = get_user(db, student.id)
+    assert user is not None and user.desired_retention == 0.95
+
+    student.press(menu, button="🎯 Mémorisation")
+    menu = await edited(tg, student, menu, "👉 95 %")
+    assert "✅ 95 %" in buttons(menu)

@@ -45,7 +45,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from bot.db.models import Presentation, Review, StudySession, User
+from bot.db.models import Presentation, Review, StudentParameters, StudySession, User
 from bot.db.repositories.rules import cards as _cards
 from bot.db.repositories.rules import decks as _decks
 from bot.db.repositories.rules import due_card, live_card, studyable
@@ -58,6 +58,7 @@ _users = cast(Table, User.__table__)
 _runs = cast(Table, StudySession.__table__)
 _shown = cast(Table, Presentation.__table__)
 _reviews = cast(Table, Review.__table__)
+_params = cast(Table, StudentParameters.__table__)
 
 # -- what the store hands out ----------------------------------------------------------------
 
@@ -136,6 +137,8 @@ class Showing:
     maximum_interval: int
     timezone: str
     new_cards_per_day: int
+    #: The student's own FSRS weights (``bot.services.optimizer``), None: the defaults.
+    parameters: tuple[float, ...] | None = None
 
     @property
     def is_open(self) -> bool:
@@ -385,8 +388,10 @@ def _showing() -> Select[Any]:
         _users.c.maximum_interval,
         _users.c.timezone,
         _users.c.new_cards_per_day,
+        _params.c.parameters.label("fsrs_parameters"),
     ).select_from(
         _shown.join(_users, _users.c.id == _shown.c.user_id)
+        .outerjoin(_params, _params.c.user_id == _shown.c.user_id)
         .join(_cards, _cards.c.id == _shown.c.card_id)
         .join(_questions, _questions.c.id == _cards.c.question_id)
         .join(_decks, _decks.c.id == _questions.c.deck_id)
@@ -741,6 +746,7 @@ class StudyStore:
             maximum_interval=row.maximum_interval,
             timezone=row.timezone,
             new_cards_per_day=row.new_cards_per_day,
+            parameters=None if row.fsrs_parameters is None else tuple(row.fsrs_parameters),
         )
 
     def shown_after(self, user_id: int, presentation_id: int) -> bool:

@@ -1,4 +1,5 @@
-"""/reglages: reminder time (or none), time zone, new questions per day, language.
+"""/reglages: reminder time (or none), time zone, new questions per day, language, and the
+desired retention (with the daily workload each choice costs).
 
 Buttons offer common choices; « Autre… » asks for a typed value with a forced reply, and the
 reply is recognised by the prompt it answers (no state kept between the two messages). Any
@@ -17,6 +18,7 @@ from telegram import BotCommandScopeChat, ForceReply, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.services.clock import utcnow
+from bot.services.optimizer import RetentionChoices
 from bot.services.views import InvalidSetting, UserView
 from bot.tg import commands, keyboards, render
 from bot.tg.concurrency import run_sync
@@ -40,6 +42,7 @@ def register(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(ask_typed, pattern=pattern[keyboards.ZONE_OTHER]))
     app.add_handler(CallbackQueryHandler(choose_cards, pattern=pattern[keyboards.CARDS]))
     app.add_handler(CallbackQueryHandler(choose_language, pattern=pattern[keyboards.LANGUAGE]))
+    app.add_handler(CallbackQueryHandler(choose_retention, pattern=pattern[keyboards.RETENTION]))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & _TypedReply(), typed_reply))
 
 
@@ -51,7 +54,7 @@ async def show(update: Update, context: BotContext) -> None:
 
 
 async def menu(update: Update, context: BotContext) -> None:
-    """A settings menu button: ``set:<rem|tz|nc|lg|dk|home>``."""
+    """A settings menu button: ``set:<rem|tz|nc|lg|dk|ret|home>``."""
     student = await context.student(update)
     await answer_query(update)
     t = student.texts
@@ -68,6 +71,9 @@ async def menu(update: Update, context: BotContext) -> None:
         choices = await run_sync(context.users.decks, student.id)
         text = t.decks_title if choices else t.no_decks
         markup = keyboards.decks(t, choices, onboarding=False)
+    elif which == "ret":
+        retention = await run_sync(context.optimizer.retention_choices, student.id)
+        text, markup = retention_text(t, retention), keyboards.retention(t, retention)
     else:
         text, markup = summary(t, student.user), keyboards.settings_menu(t)
     await _show(update, context, student, text, markup)
@@ -120,6 +126,15 @@ async def choose_language(update: Update, context: BotContext) -> None:
     )
     text = f"{t.language_changed}\n\n{summary(t, student.user)}"
     await _show(update, context, student, text, keyboards.settings_menu(t))
+
+
+async def choose_retention(update: Update, context: BotContext) -> None:
+    """``rr:<percent>``: the desired retention (80 to 95 %)."""
+    value = int(_arg(update, 1)) / 100
+    student = await _update(update, context, desired_retention=value)
+    await answer_query(update)
+    if student is not None:
+        await show_saved(update, context, student)
 
 
 async def ask_typed(update: Update, context: BotContext) -> None:
@@ -177,7 +192,27 @@ def summary(t: Texts, user: UserView) -> str:
         timezone=user.timezone,
         cards=user.new_cards_per_day,
         language=t.language_name,
+        retention=keyboards.percent(user.desired_retention),
     )
+
+
+def retention_text(t: Texts, choices: RetentionChoices) -> str:
+    """The retention screen: each choice with its questions and minutes per day."""
+    lines = [
+        t.retention_line.format(
+            mark="👉" if w.current else "•",
+            percent=keyboards.percent(w.desired_retention),
+            questions=round(w.questions_per_day),
+            minutes=max(1, round(w.minutes_per_day)),
+        )
+        for w in choices.workloads
+    ]
+    personal = (
+        t.retention_default
+        if choices.fitted_items is None
+        else t.retention_personal.format(items=choices.fitted_items)
+    )
+    return "\n".join([t.ask_retention, *lines, "", personal])
 
 
 async def show_saved(update: Update, context: BotContext, student: Student) -> None:

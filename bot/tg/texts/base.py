@@ -139,6 +139,13 @@ class Texts:
     btn_class_csv: str
     class_csv_caption: str
 
+    # Desired retention (issue 16)
+    btn_set_retention: str
+    ask_retention: str
+    retention_line: str
+    retention_personal: str
+    retention_default: str
+
     def plural(self, n: int, one: str, many: str) -> str:
         """« 1 question », « 3 questions » (French: 0 takes the singular, English: the plural)."""
         if self.language == "fr":

@@ -120,7 +120,8 @@ EN = Texts(
         "⏰ Reminder: {reminder}\n"
         "🌍 Time zone: {timezone}\n"
         "🆕 New questions per day: {cards}\n"
-        "🗣 Language: {language}\n\n"
+        "🗣 Language: {language}\n"
+        "🎯 Target recall: {retention}%\n\n"
         "What would you like to change?"
     ),
     reminder_off="no reminder",
@@ -186,4 +187,13 @@ EN = Texts(
     class_deck_idle="• {deck} — no answers",
     btn_class_csv="📄 CSV export",
     class_csv_caption="📄 Class progress on {date}: one row per student and deck.",
+    # Desired retention (issue 16)
+    btn_set_retention="🎯 Recall",
+    ask_retention=(
+        "🎯 How many of your answers do you want to get right? Higher means you remember "
+        "more, but get more questions each day. With your decks, on average over a month:"
+    ),
+    retention_line="{mark} {percent}%: about {questions} questions a day (~{minutes} min)",
+    retention_personal="🧠 Your reviews are tuned to your memory ({items} answers).",
+    retention_default="🧠 After a few weeks of answers, I will tune your reviews to your memory.",
 )

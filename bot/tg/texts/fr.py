@@ -125,7 +125,8 @@ FR = Texts(
         "⏰ Rappel : {reminder}\n"
         "🌍 Fuseau : {timezone}\n"
         "🆕 Nouvelles questions par jour : {cards}\n"
-        "🗣 Langue : {language}\n\n"
+        "🗣 Langue : {language}\n"
+        "🎯 Mémorisation visée : {retention} %\n\n"
         "Que veux-tu changer ?"
     ),
     reminder_off="pas de rappel",
@@ -197,4 +198,15 @@ FR = Texts(
     class_deck_idle="• {deck} — aucune réponse",
     btn_class_csv="📄 Export CSV",
     class_csv_caption="📄 Progrès de la classe au {date} : une ligne par élève et par paquet.",
+    # Mémorisation visée (issue 16)
+    btn_set_retention="🎯 Mémorisation",
+    ask_retention=(
+        "🎯 Quelle part de tes réponses veux-tu réussir ? Plus c'est haut, mieux tu retiens, "
+        "mais plus tu as de questions chaque jour. Avec tes paquets, en moyenne sur un mois :"
+    ),
+    retention_line="{mark} {percent} % : environ {questions} questions par jour (~{minutes} min)",
+    retention_personal="🧠 Tes révisions sont calculées d'après ta mémoire ({items} réponses).",
+    retention_default=(
+        "🧠 Après quelques semaines de réponses, je calculerai tes révisions d'après ta mémoire."
+    ),
 )
