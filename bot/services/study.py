@@ -1,10 +1,12 @@
 """Study sessions: which question comes next, recording answers, undo, and the run's summary.
 
 Order of questions: due cards first, most overdue first; then new questions (no card yet for
-this student) in deck order (deck slug, then position in the file), up to the student's daily
-limit of new cards counted on their *local* day. Retired questions, retired decks, decks the
-student switched off and suspended cards are never shown. « Practice » runs through one deck
-in file order without touching the schedule: the answers are logged with ``practice=true``.
+this student, or a card never answered outside practice) newest deck first (a teacher's deck
+comes before the shipped sample), then in file order, up to the student's daily limit of new
+cards counted on their *local* day. Retired questions, retired decks, decks the student
+switched off and suspended cards are never shown. « Practice » runs through one deck in file
+order without touching the schedule: the answers are logged with ``practice=true``; the cards
+it creates stay new (``reps == 0`` is never « due »), so practice cannot bypass the limit.
 
 Every showing is recorded as a :class:`~bot.db.models.Presentation` with a random token; an
 answer must carry it. Only the student's latest showing can be answered, once (``current``

@@ -172,7 +172,7 @@ def run_through(
 # -- order --------------------------------------------------------------------------------
 
 
-def test_overdue_cards_first_then_new_questions_in_deck_order(
+def test_overdue_cards_first_then_new_questions_newest_deck_first(
     study: StudyService, session_factory: SessionFactory
 ) -> None:
     user = add_user(session_factory)
@@ -729,6 +729,8 @@ def test_a_wrong_choice_and_true_false_buttons(
     study: StudyService, session_factory: SessionFactory
 ) -> None:
     user = add_user(session_factory)
+    # The newest deck's new questions come first: « a » is added last.
+    add_deck(session_factory, "b", [("tf", 0)], kind="true_false", answer="faux")
     add_deck(
         session_factory,
         "a",
@@ -737,7 +739,6 @@ def test_a_wrong_choice_and_true_false_buttons(
         answer="Russie",
         distractors=["Chine", "Iran"],
     )
-    add_deck(session_factory, "b", [("tf", 0)], kind="true_false", answer="faux")
     shown = study.next_question(user, NOW)
     assert shown is not None and len(shown.choices) == 3
     wrong = next(i for i, c in enumerate(shown.choices) if c != "Russie")

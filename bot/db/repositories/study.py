@@ -48,7 +48,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Presentation, Review, StudySession, User
 from bot.db.repositories.rules import cards as _cards
 from bot.db.repositories.rules import decks as _decks
-from bot.db.repositories.rules import due_card, live_card, studyable
+from bot.db.repositories.rules import due_card, live_card, not_started, studyable
 from bot.db.repositories.rules import questions as _questions
 from bot.db.types import UtcDateTime
 from bot.domain.deck import Question, QuestionKind
@@ -233,6 +233,14 @@ _RUN_COLUMNS = (
     _runs.c.answered,
     _runs.c.correct,
 )
+#: The order new questions come in: the newest deck first (a teacher's deck imported after
+#: the shipped sample comes before it), then the order of the file.
+NEW_ORDER = (
+    _decks.c.created_at.desc(),
+    _decks.c.id.desc(),
+    _questions.c.position,
+    _questions.c.id,
+)
 #: ``:deck_id`` NULL: every deck.
 _IN_DECK = (_DECK_ID.is_(None)) | (_questions.c.deck_id == _DECK_ID)
 
@@ -252,14 +260,18 @@ def _next_due() -> Select[Any]:
 
 
 def _next_new() -> Select[Any]:
-    has_card = exists().where(
-        _cards.c.user_id == _USER_ID, _cards.c.question_id == _questions.c.id
-    )
+    """The first new question (:func:`~bot.db.repositories.rules.not_started`), with the
+    student's never-answered card for it if there is one; newest deck first."""
     return (
-        select(*_QUESTION_COLUMNS)
-        .select_from(_questions.join(_decks, _decks.c.id == _questions.c.deck_id))
-        .where(studyable(_USER_ID), not_(has_card), _IN_DECK)
-        .order_by(_decks.c.slug, _questions.c.position, _questions.c.id)
+        select(*_QUESTION_COLUMNS, _cards.c.id.label("card_id"))
+        .select_from(
+            _questions.join(_decks, _decks.c.id == _questions.c.deck_id).outerjoin(
+                _cards,
+                and_(_cards.c.question_id == _questions.c.id, _cards.c.user_id == _USER_ID),
+            )
+        )
+        .where(studyable(_USER_ID), not_started(_USER_ID), _IN_DECK)
+        .order_by(*NEW_ORDER)
         .limit(1)
     )
 
@@ -464,12 +476,7 @@ EARLIEST_DUE = (
 HAS_NEW_QUESTION = (
     select(_questions.c.id)
     .select_from(_questions.join(_decks, _decks.c.id == _questions.c.deck_id))
-    .where(
-        studyable(_USER_ID),
-        not_(
-            exists().where(_cards.c.user_id == _USER_ID, _cards.c.question_id == _questions.c.id)
-        ),
-    )
+    .where(studyable(_USER_ID), not_started(_USER_ID))
     .limit(1)
 )
 LIVE_DECK_ID = select(_decks.c.id).where(
@@ -661,9 +668,10 @@ class StudyStore:
         return None if row is None else Candidate(_question(row), row.card_id, row.reps)
 
     def next_new(self, user_id: int, deck_id: int | None) -> Candidate | None:
-        """The first studyable question the student has no card for, in deck order."""
+        """The first new question (no card, or a card never answered outside practice),
+        newest deck first, then in file order."""
         row = self._execute(self._next.new, {"user_id": user_id, "deck_id": deck_id}).first()
-        return None if row is None else Candidate(_question(row), None, 0)
+        return None if row is None else Candidate(_question(row), row.card_id, 0)
 
     def next_practice(self, user_id: int, deck_id: int, run_id: int | None) -> Candidate | None:
         """The next live question of the deck not answered yet in the practice run."""
