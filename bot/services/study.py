@@ -22,9 +22,14 @@ state, for an exact undo), the card's new state and the showing's ``answered_at`
 transaction, committed before the method returns.
 
 A new question gets its card when it is first *shown*, so a showing always has a card; a card
-never answered keeps ``reps == 0`` and, being due, is shown again before any other new one.
-The daily limit counts first answers (``prev_reps == 0``) since local midnight, read through
-the ``reviews(user_id, reviewed_at)`` index.
+never answered (outside practice) keeps ``reps == 0`` and stays a new question. The daily
+limit counts first answers (``prev_reps == 0``) since local midnight, read through the
+``reviews(user_id, reviewed_at)`` index; « Encore 10 nouvelles ? » (:meth:`StudyService.
+more_new_cards`) raises that day's limit.
+
+Sessions flow as in Anki: when nothing is due and no new card is allowed, a card in learning
+or relearning due within :data:`LEARN_AHEAD` is shown (learn-ahead), so a run ends only when
+nothing is due soon.
 """
 
 from __future__ import annotations
@@ -63,6 +68,10 @@ from bot.services.views import (
     UserNotFound,
 )
 
+#: Learning and relearning cards due within this are shown rather than ending the run.
+LEARN_AHEAD = dt.timedelta(minutes=20)
+#: « Encore 10 nouvelles ? »: the extra new cards one request adds to the day's limit.
+EXTRA_NEW_CARDS = 10
 #: An answer can be taken back this long after it was given.
 UNDO_WINDOW = dt.timedelta(minutes=10)
 #: A run with no answer for this long is over; the next question starts a new one.
@@ -484,6 +493,28 @@ class StudyService:
                 session_correct=correct,
             )
 
+    # -- more new cards ---------------------------------------------------------------------
+
+    def more_new_cards(
+        self, user_id: int, now: dt.datetime, amount: int = EXTRA_NEW_CARDS
+    ) -> int:
+        """« Encore 10 nouvelles ? »: raise today's limit of new cards by ``amount`` (counted
+        as extra new cards, the student's setting unchanged); the number granted, 0 when no
+        new question is left to show.
+
+        Raises:
+            UserNotFound.
+        """
+        with self._sessions() as session:
+            store = StudyStore(session)
+            if store.settings(user_id) is None:
+                raise UserNotFound(user_id)
+            if amount <= 0 or not store.has_new_question(user_id):
+                return 0
+            store.add_grant(user_id, amount, now)
+            session.commit()
+            return amount
+
     # -- summaries --------------------------------------------------------------------------
 
     def end_session(self, user_id: int, now: dt.datetime) -> SessionSummary:
@@ -524,10 +555,23 @@ def _pick(store: StudyStore, user_id: int, now: dt.datetime, where: _Next) -> Ca
     due = store.next_due(user_id, now, where.deck_id)
     if due is not None:
         return due
-    start, end = _local_day(now, where.timezone)
-    if store.first_reviews_between(user_id, start, end) >= where.new_cards_per_day:
-        return None
-    return store.next_new(user_id, where.deck_id)
+    if _new_left(store, user_id, now, where.timezone, where.new_cards_per_day) > 0:
+        new = store.next_new(user_id, where.deck_id)
+        if new is not None:
+            return new
+    return store.next_learning(user_id, now + LEARN_AHEAD, where.deck_id)
+
+
+def _new_left(
+    store: StudyStore, user_id: int, now: dt.datetime, tz_name: str, per_day: int
+) -> int:
+    """New cards still allowed today: the daily limit plus the extra ones asked for, less the
+    first answers of the student's local day."""
+    start, end = _local_day(now, tz_name)
+    first = store.first_reviews_between(user_id, start, end)
+    if first < per_day:
+        return per_day - first
+    return per_day + store.granted_between(user_id, start, end) - first
 
 
 def _check(
@@ -613,10 +657,10 @@ def _close_run(store: StudyStore, user_id: int, now: dt.datetime) -> SessionSumm
     student = store.student_and_open_run(user_id)
     if student is None:
         raise UserNotFound(user_id)
-    next_due = _next_due(store, user_id, student, now)
+    next_due, more_new = _whats_next(store, user_id, student, now)
     run = student.run
     if run is None:
-        return SessionSummary(answered=0, correct=0, next_due=next_due)
+        return SessionSummary(answered=0, correct=0, next_due=next_due, more_new=more_new)
     deck_slug = store.deck_slug(run.deck_id) if run.deck_id is not None else None
     ended_at = max(now, run.started_at)
     store.close_run(run.id, ended_at)
@@ -628,26 +672,30 @@ def _close_run(store: StudyStore, user_id: int, now: dt.datetime) -> SessionSumm
         deck_slug=deck_slug,
         started_at=run.started_at,
         ended_at=ended_at,
+        more_new=more_new,
     )
 
 
-def _next_due(
+def _whats_next(
     store: StudyStore, user_id: int, student: StudentRun, now: dt.datetime
-) -> dt.datetime | None:
-    """When ``next_question`` will next have something (``now`` if it has now)."""
+) -> tuple[dt.datetime | None, bool]:
+    """When ``next_question`` will next have something (``now`` if it has now), and whether
+    new questions wait behind today's limit (« Encore 10 nouvelles ? » would show them)."""
     candidates: list[dt.datetime] = []
     due = store.earliest_due(user_id)
     if due is not None:
         candidates.append(due)
-    if student.new_cards_per_day > 0 and store.has_new_question(user_id):
-        start, end = _local_day(now, student.timezone)
-        if store.first_reviews_between(user_id, start, end) < student.new_cards_per_day:
+    more_new = False
+    if store.has_new_question(user_id):
+        if _new_left(store, user_id, now, student.timezone, student.new_cards_per_day) > 0:
             candidates.append(now)
         else:
-            candidates.append(end)
+            more_new = True
+            if student.new_cards_per_day > 0:
+                candidates.append(_local_day(now, student.timezone)[1])
     if not candidates:
-        return None
-    return max(min(candidates), now)
+        return None, more_new
+    return max(min(candidates), now), more_new
 
 
 def _view(

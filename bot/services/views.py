@@ -183,3 +183,5 @@ class SessionSummary:
     deck_slug: str | None = None
     started_at: dt.datetime | None = None
     ended_at: dt.datetime | None = None
+    #: New questions wait behind today's limit: « Encore 10 nouvelles ? » would show them.
+    more_new: bool = False

@@ -114,3 +114,89 @@ def test_a_practised_question_is_still_new_for_stats_and_prompts(
     assert (workload.due_reviews, workload.unseen) == (0, 2)
     figures = StatsService(session_factory).student(user, NOW).figures
     assert (figures.new, figures.due_today) == (2, 0)
+
+
+# -- sessions that flow (issue 16, item 2) ---------------------------------------------------
+
+
+def test_a_failed_card_due_within_20_minutes_stays_in_the_session(
+    session_factory: SessionFactory,
+) -> None:
+    study = StudyService(session_factory, enable_fuzzing=False)
+    user = add_user(session_factory, per_day=1)
+    add_deck(session_factory, "d", [("q0", 0), ("q1", 1)])
+    shown = study.next_question(user, NOW)
+    assert shown is not None
+    step = study.answer_open_and_next(user, "faux", NOW, token=shown.token, idempotency_key="k")
+    # Failed, due in a minute or so; the day's new card is used: learn-ahead shows it again
+    # instead of ending the run.
+    assert step.next is not None and step.next.question_id == shown.question_id
+    assert step.summary is None
+    with session_factory() as s:
+        card = s.scalars(select(Card)).one()
+        assert NOW < card.due <= NOW + 20 * MINUTE
+
+    # Restarting 30 s later (the terminal quit in between) finds it too: no empty session.
+    study.end_session(user, NOW + dt.timedelta(seconds=10))
+    again = study.next_question(user, NOW + dt.timedelta(seconds=30))
+    assert again is not None and again.question_id == shown.question_id
+
+
+def test_learn_ahead_stops_at_20_minutes_and_leaves_review_cards_alone(
+    session_factory: SessionFactory,
+) -> None:
+    from tests.services.test_study import add_review_card
+
+    study = StudyService(session_factory, enable_fuzzing=False)
+    user = add_user(session_factory, per_day=0)
+    ids = add_deck(session_factory, "d", [("review", 0), ("relearn", 1)])
+    add_review_card(session_factory, user, ids["review"], NOW + 5 * MINUTE)  # review state
+    relearn = add_review_card(session_factory, user, ids["relearn"], NOW + 25 * MINUTE)
+    with session_factory() as s:
+        card = s.get(Card, relearn)
+        assert card is not None
+        card.state = 3
+        s.commit()
+    assert study.next_question(user, NOW) is None  # 25 min away; the review card waits
+    shown = study.next_question(user, NOW + 6 * MINUTE)  # the review card is due now
+    assert shown is not None and question_key(session_factory, shown) == "review"
+    later = study.next_question(user, NOW + 6 * MINUTE)
+    assert later is not None  # the same showing again: unanswered
+    step = study.answer_open_and_next(
+        user, "2006", NOW + 6 * MINUTE, token=later.token, idempotency_key="k", easy=True
+    )
+    # 19 minutes before the relearning card: learn-ahead.
+    assert step.next is not None and question_key(session_factory, step.next) == "relearn"
+
+
+def test_extra_new_cards_when_the_student_asks(session_factory: SessionFactory) -> None:
+    study = StudyService(session_factory, enable_fuzzing=False)
+    user = add_user(session_factory, per_day=1)
+    add_deck(session_factory, "d", [(f"q{i}", i) for i in range(13)])
+    assert run_through(study, session_factory, user, NOW) == ["q0"]
+    summary = study.end_session(user, NOW)
+    assert summary.more_new
+
+    assert study.more_new_cards(user, NOW) == 10
+    keys = run_through(study, session_factory, user, NOW + MINUTE)
+    assert keys == [f"q{i}" for i in range(1, 11)]
+    assert study.end_session(user, NOW + MINUTE).more_new
+    # Counted as first answers of the day, as any new card; the setting is unchanged.
+    figures = StatsService(session_factory).student(user, NOW + MINUTE).figures
+    assert figures.answers_7d == 11
+
+    assert study.more_new_cards(user, NOW + 2 * MINUTE) == 10
+    assert run_through(study, session_factory, user, NOW + 2 * MINUTE) == ["q11", "q12"]
+    # Nothing new left: nothing to grant, nothing offered.
+    assert not study.end_session(user, NOW + 2 * MINUTE).more_new
+    assert study.more_new_cards(user, NOW + 3 * MINUTE) == 0
+
+
+def test_extra_new_cards_last_only_the_local_day(session_factory: SessionFactory) -> None:
+    study = StudyService(session_factory, enable_fuzzing=False)
+    user = add_user(session_factory, per_day=1)
+    add_deck(session_factory, "d", [(f"q{i}", i) for i in range(30)])
+    study.more_new_cards(user, NOW)  # 10:00 in Paris
+    assert len(run_through(study, session_factory, user, NOW, limit=30)) == 11
+    tomorrow = NOW + dt.timedelta(days=1)
+    assert len(run_through(study, session_factory, user, tomorrow, limit=30)) == 1

@@ -45,7 +45,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from bot.db.models import Presentation, Review, StudySession, User
+from bot.db.models import NewCardGrant, Presentation, Review, StudySession, User
 from bot.db.repositories.rules import cards as _cards
 from bot.db.repositories.rules import decks as _decks
 from bot.db.repositories.rules import due_card, live_card, not_started, studyable
@@ -58,6 +58,9 @@ _users = cast(Table, User.__table__)
 _runs = cast(Table, StudySession.__table__)
 _shown = cast(Table, Presentation.__table__)
 _reviews = cast(Table, Review.__table__)
+_grants = cast(Table, NewCardGrant.__table__)
+#: ``fsrs.State.Review`` as stored in ``cards.state`` (1: learning, 3: relearning).
+_REVIEW_STATE = 2
 
 # -- what the store hands out ----------------------------------------------------------------
 
@@ -259,6 +262,12 @@ def _next_due() -> Select[Any]:
     )
 
 
+def _next_learning() -> Select[Any]:
+    """The learning or relearning card due first, by ``:now`` (a later instant than the real
+    now: learn-ahead)."""
+    return _next_due().where(_cards.c.state != _REVIEW_STATE)
+
+
 def _next_new() -> Select[Any]:
     """The first new question (:func:`~bot.db.repositories.rules.not_started`), with the
     student's never-answered card for it if there is one; newest deck first."""
@@ -310,16 +319,20 @@ def _fast_commit(query: Select[Any]) -> Select[Any]:
 
 @dataclass(frozen=True, slots=True)
 class _NextStatements:
-    """The three « what next » reads of one engine."""
+    """The four « what next » reads of one engine."""
 
     due: Select[Any]
     new: Select[Any]
     practice: Select[Any]
+    learning: Select[Any]
 
 
-_PORTABLE = _NextStatements(_next_due(), _next_new(), _next_practice())
+_PORTABLE = _NextStatements(_next_due(), _next_new(), _next_practice(), _next_learning())
 _POSTGRESQL = _NextStatements(
-    _fast_commit(_PORTABLE.due), _fast_commit(_PORTABLE.new), _fast_commit(_PORTABLE.practice)
+    _fast_commit(_PORTABLE.due),
+    _fast_commit(_PORTABLE.new),
+    _fast_commit(_PORTABLE.practice),
+    _fast_commit(_PORTABLE.learning),
 )
 
 FIRST_REVIEWS_BETWEEN = select(func.count(_reviews.c.id)).where(
@@ -329,6 +342,14 @@ FIRST_REVIEWS_BETWEEN = select(func.count(_reviews.c.id)).where(
     _reviews.c.prev_reps == 0,
     _reviews.c.practice.is_(False),
 )
+
+#: Extra new cards granted in ``[start, end)`` (« Encore 10 nouvelles ? »).
+GRANTED_BETWEEN = select(func.coalesce(func.sum(_grants.c.amount), 0)).where(
+    _grants.c.user_id == _USER_ID,
+    _grants.c.granted_at >= bindparam("start", type_=UtcDateTime()),
+    _grants.c.granted_at < bindparam("end", type_=UtcDateTime()),
+)
+INSERT_GRANT = insert(_grants)
 
 _last_answer = (
     select(func.max(_reviews.c.reviewed_at))
@@ -686,6 +707,22 @@ class StudyStore:
         gone)."""
         params = {"user_id": user_id, "start": start, "end": end}
         return int(self._execute(FIRST_REVIEWS_BETWEEN, params).scalar_one())
+
+    def next_learning(
+        self, user_id: int, horizon: dt.datetime, deck_id: int | None
+    ) -> Candidate | None:
+        """The learning or relearning card due first, if due by ``horizon`` (learn-ahead)."""
+        params = {"user_id": user_id, "now": horizon, "deck_id": deck_id}
+        row = self._execute(self._next.learning, params).first()
+        return None if row is None else Candidate(_question(row), row.card_id, row.reps)
+
+    def granted_between(self, user_id: int, start: dt.datetime, end: dt.datetime) -> int:
+        """Extra new cards the student asked for in ``[start, end)``."""
+        params = {"user_id": user_id, "start": start, "end": end}
+        return int(self._execute(GRANTED_BETWEEN, params).scalar_one())
+
+    def add_grant(self, user_id: int, amount: int, at: dt.datetime) -> None:
+        self._execute(INSERT_GRANT, {"user_id": user_id, "amount": amount, "granted_at": at})
 
     def earliest_due(self, user_id: int) -> dt.datetime | None:
         """When the first studyable, unsuspended card comes due (possibly in the past)."""
