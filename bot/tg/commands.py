@@ -36,6 +36,7 @@ STATS = Command("stats", "stats")
 SETTINGS = Command("reglages", "settings")
 DECKS = Command("decks", "decks")
 UNDO = Command("annuler", "undo")
+MORE = Command("encore", "more")
 PAUSE = Command("pause", "pause")
 RESUME = Command("reprendre", "resume")
 FORGET = Command("oublier", "forget")
@@ -51,6 +52,7 @@ COMMANDS: tuple[Command, ...] = (
     SETTINGS,
     DECKS,
     UNDO,
+    MORE,
     PAUSE,
     RESUME,
     FORGET,

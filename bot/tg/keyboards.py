@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit
 
 from bot.domain.deck import QuestionKind
-from bot.services.views import DeckChoiceView, ShownQuestion
+from bot.services.views import DeckChoiceView, SessionSummary, ShownQuestion
 from bot.tg.render import LETTERS, fit_label
 from bot.tg.texts import Texts
 
@@ -38,6 +38,7 @@ DECKS_DONE = "dkok"  # onboarding: decks chosen, next step
 MENU = "set"  # set:<rem | tz | nc | lg | dk | home>
 FORGET = "fg"  # fg:<yes | no>
 CLASS_CSV = "csv"  # the teacher's /classe: send the CSV export
+MORE_NEW = "more"  # « Encore 10 nouvelles » at the end of a run
 
 #: Handler patterns (anchored: « tz » must not catch « tzo »).
 PATTERNS = {
@@ -56,6 +57,7 @@ PATTERNS = {
     MENU: r"^set:(rem|tz|nc|lg|dk|home)$",
     FORGET: r"^fg:(yes|no)$",
     CLASS_CSV: r"^csv$",
+    MORE_NEW: r"^more$",
 }
 
 #: Time zones offered as buttons (French-speaking places first); any IANA zone can be typed.
@@ -254,3 +256,13 @@ def forget_confirm(texts: Texts) -> InlineKeyboardMarkup:
             [_button(texts.btn_forget_no, data(FORGET, "no"))],
         ]
     )
+
+
+def more_new(texts: Texts) -> InlineKeyboardMarkup:
+    """The end of a run with new questions waiting behind today's limit."""
+    return InlineKeyboardMarkup([[_button(texts.btn_more_new, MORE_NEW)]])
+
+
+def after_summary(texts: Texts, summary: SessionSummary) -> InlineKeyboardMarkup | None:
+    """The buttons under a run's summary: « Encore 10 nouvelles » when it would show some."""
+    return more_new(texts) if summary.more_new and not summary.practice else None

@@ -162,6 +162,8 @@ def summary_text(texts: Texts, summary: SessionSummary, zone: str, now: dt.datet
         lines = [texts.session_empty]
     if summary.next_due is not None and summary.next_due > now:
         lines.append(texts.nothing_until.format(when=when(texts, summary.next_due, zone, now)))
+    if summary.more_new and not summary.practice:
+        lines.append(texts.more_new_offer)
     return "\n".join(lines)
 
 
@@ -170,6 +172,8 @@ def nothing_text(texts: Texts, summary: SessionSummary, zone: str, now: dt.datet
     lines = [texts.nothing_to_study]
     if summary.next_due is not None and summary.next_due > now:
         lines.append(texts.nothing_until.format(when=when(texts, summary.next_due, zone, now)))
+    if summary.more_new and not summary.practice:
+        lines.append(texts.more_new_offer)
     return "\n".join(lines)
 
 

@@ -35,6 +35,10 @@ def register(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(start_button, pattern=keyboards.PATTERNS[keyboards.QUIZ]))
     app.add_handler(CallbackQueryHandler(choice, pattern=keyboards.PATTERNS[keyboards.ANSWER]))
     app.add_handler(CallbackQueryHandler(stop, pattern=keyboards.PATTERNS[keyboards.STOP]))
+    app.add_handler(CommandHandler(commands.MORE.names, more_new))
+    app.add_handler(
+        CallbackQueryHandler(more_new_button, pattern=keyboards.PATTERNS[keyboards.MORE_NEW])
+    )
     app.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, typed)
     )
@@ -124,7 +128,32 @@ async def stop(update: Update, context: BotContext) -> None:
         await edit_text(context, student.chat_id, message.message_id, text)
     context.state.question = None
     text = render.summary_text(student.texts, summary, student.user.timezone, utcnow())
-    await send(context, student.chat_id, text)
+    await send(context, student.chat_id, text, keyboards.after_summary(student.texts, summary))
+
+
+async def more_new(update: Update, context: BotContext) -> None:
+    """/encore (/more): 10 more new questions today, then the next question."""
+    student = await context.student(update)
+    await _grant_and_go_on(context, student)
+
+
+async def more_new_button(update: Update, context: BotContext) -> None:
+    """« Encore 10 nouvelles » under a summary: the button goes, the questions come."""
+    student = await context.student(update)
+    await answer_query(update)
+    if (message := _message(update)) is not None:
+        await remove_buttons(context, student.chat_id, message.message_id)
+    await _grant_and_go_on(context, student)
+
+
+async def _grant_and_go_on(context: BotContext, student: Student) -> None:
+    granted = await run_sync(context.study.more_new_cards, student.id, utcnow())
+    t = student.texts
+    if not granted:
+        await send(context, student.chat_id, t.no_more_new)
+        return
+    await send(context, student.chat_id, t.more_new_granted.format(count=granted))
+    await send_next(context, student)
 
 
 async def undo(update: Update, context: BotContext) -> None:
@@ -161,7 +190,7 @@ async def send_next(context: BotContext, student: Student) -> None:
             if summary.answered
             else render.nothing_text(t, summary, zone, now)
         )
-        await send(context, student.chat_id, text)
+        await send(context, student.chat_id, text, keyboards.after_summary(t, summary))
         return
     letters = keyboards.uses_letters(question)
     sent = await send(
@@ -184,7 +213,8 @@ async def _present(
         assert step.summary is not None  # a counted answer comes with one or the other
         summary = render.summary_text(t, step.summary, student.user.timezone, utcnow())
         text = render.next_step_text(t, step.outcome, summary)
-        await edit_or_send(context, student.chat_id, answered_message, text)
+        markup = keyboards.after_summary(t, step.summary)
+        await edit_or_send(context, student.chat_id, answered_message, text, markup)
         state.question = None
         return
     letters = keyboards.uses_letters(question)

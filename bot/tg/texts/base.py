@@ -139,6 +139,12 @@ class Texts:
     btn_class_csv: str
     class_csv_caption: str
 
+    # Sessions that flow (issue 16)
+    btn_more_new: str
+    more_new_offer: str
+    more_new_granted: str
+    no_more_new: str
+
     def plural(self, n: int, one: str, many: str) -> str:
         """« 1 question », « 3 questions » (French: 0 takes the singular, English: the plural)."""
         if self.language == "fr":

@@ -15,6 +15,7 @@ EN = Texts(
         "reglages": "reminder time, time zone, new questions, language",
         "decks": "choose which question decks to study",
         "annuler": "undo your last answer",
+        "encore": "10 more new questions today",
         "pause": "pause the reminders",
         "reprendre": "resume the reminders",
         "oublier": "delete all your data",
@@ -180,4 +181,9 @@ EN = Texts(
     class_deck_idle="• {deck} — no answers",
     btn_class_csv="📄 CSV export",
     class_csv_caption="📄 Class progress on {date}: one row per student and deck.",
+    # Sessions
+    btn_more_new="➕ 10 more new ones",
+    more_new_offer="You've seen today's new questions. 10 more new ones?",
+    more_new_granted="Here come {count} more new questions for today.",
+    no_more_new="There are no new questions left in your decks.",
 )

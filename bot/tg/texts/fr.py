@@ -15,6 +15,7 @@ FR = Texts(
         "reglages": "heure du rappel, fuseau, nouvelles questions, langue",
         "decks": "choisir les paquets de questions à réviser",
         "annuler": "annuler ta dernière réponse",
+        "encore": "10 nouvelles questions de plus aujourd'hui",
         "pause": "mettre les rappels en pause",
         "reprendre": "relancer les rappels",
         "oublier": "effacer toutes tes données",
@@ -191,4 +192,9 @@ FR = Texts(
     class_deck_idle="• {deck} — aucune réponse",
     btn_class_csv="📄 Export CSV",
     class_csv_caption="📄 Progrès de la classe au {date} : une ligne par élève et par paquet.",
+    # Séances
+    btn_more_new="➕ Encore 10 nouvelles",
+    more_new_offer="Tu as vu tes nouvelles questions du jour. Encore 10 nouvelles ?",
+    more_new_granted="C'est parti pour {count} nouvelles questions de plus aujourd'hui.",
+    no_more_new="Il n'y a plus de nouvelle question dans tes paquets.",
 )

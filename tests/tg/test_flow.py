@@ -1,0 +1,58 @@
+"""Sessions that flow on Telegram (issue 16): learn-ahead, « Encore 10 nouvelles », /encore."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db.models import User
+from bot.tg.context import BotApplication
+from tests.support.fake_telegram import FakeTelegram, FakeUser
+from tests.tg.harness import STUDENT_ID, buttons, count_reviews, has_buttons, last_id
+
+
+def one_new_card_a_day(db: sessionmaker[Session]) -> None:
+    with db() as session:
+        session.execute(
+            update(User).where(User.telegram_id == STUDENT_ID).values(new_cards_per_day=1)
+        )
+        session.commit()
+
+
+async def test_more_new_questions_from_the_summary_button(
+    bot: BotApplication, tg: FakeTelegram, student: FakeUser, db: sessionmaker[Session]
+) -> None:
+    student.send_command("/quiz")
+    q1 = await student.wait_for_message("principal allié")
+    one_new_card_a_day(db)
+    student.press(q1, buttons(q1)["la Russie"])
+    # The day's one new card is done; in learning, it is due within 20 minutes: asked again.
+    again = await tg.wait_for_message(
+        student.chat_id, "✅", where=lambda m: m["message_id"] == q1["message_id"]
+    )
+    assert "principal allié" in again["text"]
+
+    mark = last_id(tg, student)
+    student.press(again, buttons(again)["⏹ Stop"])
+    summary = await student.wait_for_message("Fin de la session", after=mark)
+    assert "Encore 10 nouvelles ?" in summary["text"]
+    assert set(buttons(summary)) == {"➕ Encore 10 nouvelles"}
+
+    mark = last_id(tg, student)
+    student.press(summary, button="➕ Encore 10 nouvelles")
+    await student.wait_for_message("10 nouvelles questions de plus", after=mark)
+    nxt = await student.wait_for_message("membre de l'OTAN", after=mark)
+    assert has_buttons(nxt)
+    assert count_reviews(db) == 1
+
+
+async def test_more_command_and_nothing_left(
+    bot: BotApplication, tg: FakeTelegram, student: FakeUser, db: sessionmaker[Session]
+) -> None:
+    student.send_command("/quiz")
+    await student.wait_for_message("principal allié")
+    mark = last_id(tg, student)
+    student.send_command("/more")  # the English name, as /encore
+    await student.wait_for_message("10 nouvelles questions de plus", after=mark)
+    # The question left open is asked again (its card is the first new one).
+    await student.wait_for_message("principal allié", after=mark)
