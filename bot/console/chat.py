@@ -308,12 +308,14 @@ class ConsoleChat:
         key = f"console:{shown.token}"
         if shown.choices and line.isdigit():
             index = int(line) - 1
-            if not 0 <= index < len(shown.choices):
+            if 0 <= index < len(shown.choices):
+                return self._study.answer_choice_and_next(
+                    user.id, shown.token, index, now, idempotency_key=key, response_ms=elapsed_ms
+                )
+            # « 1996 » is an option's text, graded as typed; « 7 » of four is a slip.
+            if len(line) <= 2 and line not in shown.choices:
                 self.say(texts.CHOOSE_NUMBER.format(count=len(shown.choices)))
                 return None
-            return self._study.answer_choice_and_next(
-                user.id, shown.token, index, now, idempotency_key=key, response_ms=elapsed_ms
-            )
         return self._study.answer_open_and_next(
             user.id, line, now, token=shown.token, idempotency_key=key, response_ms=elapsed_ms
         )

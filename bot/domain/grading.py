@@ -46,8 +46,16 @@ How an open or cloze answer is compared with each expected form (the answer, the
    Beltransgaz ») are correct; at least half of the expected words and nothing else (« Communauté
    économique » for « Communauté économique eurasiatique ») is partial.
 
-A ``choice`` answer must equal an expected form after normalisation. A ``true_false`` answer
-accepts vrai/v/oui/o/true/t/yes/juste/exact and faux/f/non/n/false/no/inexact.
+A ``choice`` answer is the option chosen: a button is right only when it *is* the right option
+(:func:`grade_option`, by identity, not by normalised text: « C# » is not « C++ »). An option's
+text typed out (:func:`grade_typed_choice`) is matched to the option it names by
+:func:`option_key` (case, accents, spaces, leading articles and end punctuation do not count;
+symbols such as « + » or « # » do); a text naming no option is graded like an open answer
+(« 2 000 000 000 de dollars » for « 2 milliards de dollars »), unless it is as close to a wrong
+option. The file checker refuses options with the same key: a typed answer could not tell them
+apart. A ``true_false`` answer accepts vrai/v/oui/o/true/t/yes/juste/exact and
+faux/f/non/n/false/no/inexact. An answer that is only punctuation (« + », « ? ») is right when
+the expected answer is that very punctuation.
 """
 
 from __future__ import annotations
@@ -63,7 +71,17 @@ from rapidfuzz.distance import OSA
 
 from bot.domain.deck import FALSE_ANSWER, TRUE_ANSWER, Question, QuestionKind
 
-__all__ = ["Grade", "Verdict", "grade", "grade_answer", "normalize"]
+__all__ = [
+    "Grade",
+    "Verdict",
+    "answer_items",
+    "grade",
+    "grade_answer",
+    "grade_option",
+    "grade_typed_choice",
+    "normalize",
+    "option_key",
+]
 
 
 class Verdict(StrEnum):
@@ -824,12 +842,17 @@ def grade_answer(
     kind = QuestionKind(kind)
     if kind is QuestionKind.TRUE_FALSE:
         return _grade_true_false(given, answer)
-    if not _fold(given):
-        return Grade(Verdict.WRONG, NO_ANSWER)
     forms = [answer, *accept]
+    if not _fold(given):
+        # Only punctuation: right when an expected form is that very punctuation (« + »).
+        key = option_key(given)
+        match = next((f for f in forms if not _fold(f) and option_key(f) == key), None)
+        if key and match is not None:
+            return Grade(Verdict.CORRECT, "", match)
+        return Grade(Verdict.WRONG, NO_ANSWER)
     if kind is QuestionKind.CHOICE:
-        chosen = _words(given)
-        match = next((form for form in forms if _words(form) == chosen), None)
+        chosen = option_key(given)
+        match = next((form for form in forms if option_key(form) == chosen), None)
         if match is None:
             return Grade(Verdict.WRONG, NOT_THE_ANSWER)
         return Grade(Verdict.CORRECT, "", match)
@@ -855,3 +878,69 @@ def grade(given: str, question: Question) -> Grade:
         The grade; see :func:`grade_answer`.
     """
     return grade_answer(given, question.answer, question.accept, question.kind)
+
+
+# --- multiple choice: the option chosen ------------------------------------------------------
+
+#: Not part of what an option says: spaces and punctuation at either end, quotes, brackets.
+_OPTION_EDGES = re.compile(r"^[\s.,;:!?…«»\"'()\[\]-]+|[\s.,;:!?…«»\"'()\[\]-]+$")
+_OPTION_ARTICLE = re.compile(r"^(?:les|le|la|l'|une|un|des|du|de la|de l'|d'|the|an|a)(?:\s+|(?<='))")
+_SPACES = re.compile(r"\s+")
+
+
+def option_key(text: str) -> str:
+    """What a typed answer can tell apart among options: « Russie », « la Russie »,
+    « russie. » and « RUSSIE » have one key; « C++ », « C# » and « C » three. Case, accents,
+    ligatures, typographic apostrophes, spaces, a leading article and punctuation at either end
+    do not count; every other symbol does. Only punctuation (« ? »): the punctuation itself."""
+    text = unicodedata.normalize("NFKD", text.casefold()).translate(_LIGATURES)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _APOSTROPHES.sub("'", text)
+    bare = _OPTION_EDGES.sub("", text)
+    bare = _OPTION_EDGES.sub("", _OPTION_ARTICLE.sub("", bare, count=1))
+    return _SPACES.sub("", bare or text)
+
+
+def grade_option(chosen: str, question: Question) -> Grade:
+    """A button: right only when ``chosen`` is the right option itself (never by its
+    normalised text: « C# » is not « C++ »). True/false buttons are « vrai » and « faux »."""
+    if question.kind is QuestionKind.TRUE_FALSE:
+        return _grade_true_false(chosen, question.answer)
+    if chosen == question.answer:
+        return Grade(Verdict.CORRECT, "", question.answer)
+    return Grade(Verdict.WRONG, NOT_THE_ANSWER)
+
+
+def grade_typed_choice(given: str, question: Question, options: Sequence[str]) -> Grade:
+    """An option's text typed to a multiple-choice question showing ``options``.
+
+    The option it names (by :func:`option_key`, else by normalised words when that names one
+    option only) is graded as if chosen (:func:`grade_option`). A text naming no option is
+    graded like an open answer against the answer and its alternatives, and is wrong when a
+    wrong option grades at least as well (the answer is typed, not guessed between options).
+    """
+    given = given[:_MAX_ANSWER_CHARS]
+    if question.kind is QuestionKind.TRUE_FALSE:
+        return _grade_true_false(given, question.answer)
+    key = option_key(given)
+    named = [option for option in options if option_key(option) == key]
+    if len(named) != 1 and _fold(given):
+        words = _words(given)
+        named = [option for option in options if _words(option) == words]
+    if len(named) == 1:
+        return grade_option(named[0], question)
+    result = grade_answer(given, question.answer, question.accept, QuestionKind.OPEN)
+    if not result.accepted:
+        return Grade(Verdict.WRONG, result.reason or NOT_THE_ANSWER)
+    for option in options:
+        if option == question.answer:
+            continue
+        other = grade_answer(given, option, (), QuestionKind.OPEN)
+        if other.accepted and _RANK[other.verdict] <= _RANK[result.verdict]:
+            return Grade(Verdict.WRONG, NOT_THE_ANSWER)
+    return result
+
+
+def answer_items(text: str) -> list[str]:
+    """The items of a list answer (« Russie, Chine et Inde »), as the grader splits it."""
+    return _split_items(text)

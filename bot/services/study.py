@@ -53,7 +53,7 @@ from bot.db.repositories.study import (
     StudyStore,
 )
 from bot.domain.deck import FALSE_ANSWER, TRUE_ANSWER, Question, QuestionKind
-from bot.domain.grading import Grade, Verdict, grade
+from bot.domain.grading import Grade, Verdict, grade, grade_option, grade_typed_choice
 from bot.domain.reminders import local_date, local_day_start
 from bot.domain.scheduling import CardState, is_leech, new_card_state, rating_for, schedule
 from bot.services.views import (
@@ -149,6 +149,8 @@ class _Checked:
     showing: Showing
     text: str
     response_ms: int | None
+    #: The button pressed (an index into the showing's choices); None: a typed answer.
+    choice_index: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,7 +380,7 @@ class StudyService:
         """Grade the answer and, outside practice, schedule the card (pure)."""
         shown = checked.showing
         practice = shown.run.practice if shown.run is not None else False
-        result = grade(checked.text, shown.question.question)
+        result = _grade_answer(checked)
         rating = rating_for(result.verdict, easy)
         before = shown.card.state
         review = NewReview(
@@ -600,6 +602,10 @@ def _check(
         return earlier if earlier is not None else _refused(AnswerStatus.STALE, counts)
     if shown.question.retired:  # removed from its file since it was shown
         return _refused(AnswerStatus.UNKNOWN, counts)
+    if not _same_choices(shown):
+        # Changed since it was shown (another kind, other options): grading the answer
+        # against what the student never saw would be wrong, and a lapse would count.
+        return _refused(AnswerStatus.STALE, counts)
     if given.choice_index is not None:
         if not 0 <= given.choice_index < len(shown.choices):
             return _refused(AnswerStatus.UNKNOWN, counts)
@@ -611,7 +617,27 @@ def _check(
     if given.sent_at is not None:
         # Telegram dates have whole seconds: compare like with like.
         response_ms = _elapsed_ms(shown.shown_at.replace(microsecond=0), given.sent_at)
-    return _Checked(shown, text, response_ms)
+    return _Checked(shown, text, response_ms, given.choice_index)
+
+
+def _same_choices(shown: Showing) -> bool:
+    """The question would be shown with the same buttons now (the buttons follow from the
+    question and the showing's token): its kind and options are those the student saw."""
+    q = shown.question.question
+    return tuple(choices_for(q.kind, q.answer, q.distractors, shown.token)) == shown.choices
+
+
+def _grade_answer(checked: _Checked) -> Grade:
+    """A button is graded as the option it is; an option's text typed to a multiple-choice
+    question as the option it names (else like an open answer); anything else by the
+    tolerant grader (pure: :mod:`bot.domain.grading`)."""
+    shown = checked.showing
+    question = shown.question.question
+    if checked.choice_index is not None:
+        return grade_option(shown.choices[checked.choice_index], question)
+    if shown.choices:
+        return grade_typed_choice(checked.text, question, shown.choices)
+    return grade(checked.text, question)
 
 
 def _write(

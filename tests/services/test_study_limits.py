@@ -14,7 +14,9 @@ from bot.db.models import Card, Review
 from bot.services.exports import ExportService
 from bot.services.stats import StatsService
 from bot.services.study import StudyService
-from bot.services.views import AnswerStatus
+from bot.domain.grading import Verdict
+from bot.services.views import AnswerStatus, ShownQuestion
+from tests.services.answering import answer
 from tests.services.test_study import (
     NOW,
     SessionFactory,
@@ -200,3 +202,68 @@ def test_extra_new_cards_last_only_the_local_day(session_factory: SessionFactory
     assert len(run_through(study, session_factory, user, NOW, limit=30)) == 11
     tomorrow = NOW + dt.timedelta(days=1)
     assert len(run_through(study, session_factory, user, tomorrow, limit=30)) == 1
+
+
+# -- multiple choice graded by the option chosen (issue 16, item 3) --------------------------
+
+
+def choice_showing(
+    study: StudyService, sf: SessionFactory, answer: str, distractors: list[str]
+) -> tuple[int, ShownQuestion]:
+    user = add_user(sf)
+    slug = f"c{user}"  # one deck per call; the newest deck's question comes first
+    add_deck(sf, slug, [("q", 0)], kind="choice", answer=answer, distractors=distractors)
+    shown = study.next_question(user, NOW)
+    assert shown is not None and len(shown.choices) == 1 + len(distractors)
+    return user, shown
+
+
+def test_a_button_is_right_only_if_it_is_the_right_option(
+    session_factory: SessionFactory,
+) -> None:
+    study = StudyService(session_factory, enable_fuzzing=False)
+    user, shown = choice_showing(study, session_factory, "C++", ["C#", "C"])
+    press = shown.choices.index("C#")
+    step = study.answer_choice_and_next(user, shown.token, press, NOW, idempotency_key="k")
+    assert step.outcome.verdict is Verdict.WRONG and step.outcome.correct_answer == "C++"
+
+
+def test_an_options_text_or_a_typed_answer_to_a_choice_question(
+    session_factory: SessionFactory,
+) -> None:
+    study = StudyService(session_factory, enable_fuzzing=False)
+    user, shown = choice_showing(
+        study, session_factory, "2 milliards de dollars", ["500 millions de dollars", "1996"]
+    )
+    # Typed like an open answer: the open grader accepts it.
+    outcome = answer(
+        study, user, shown.token, "2 000 000 000 de dollars", NOW, idempotency_key="k1"
+    )
+    assert outcome.verdict is Verdict.CORRECT
+
+    user2, shown2 = choice_showing(study, session_factory, "1996", ["1994", "2006"])
+    outcome = answer(study, user2, shown2.token, "1996", NOW, idempotency_key="k2")
+    assert outcome.verdict is Verdict.CORRECT
+    user3, shown3 = choice_showing(study, session_factory, "C++", ["C#", "C"])
+    assert answer(study, user3, shown3.token, "c#", NOW, idempotency_key="k3").verdict is (
+        Verdict.WRONG
+    )
+
+
+def test_a_question_whose_kind_changed_since_it_was_shown_is_stale(
+    session_factory: SessionFactory,
+) -> None:
+    from bot.db.models import Question
+
+    study = StudyService(session_factory, enable_fuzzing=False)
+    user, shown = choice_showing(study, session_factory, "Russie", ["Chine", "Inde"])
+    with session_factory() as s:
+        question = s.scalars(select(Question)).one()
+        question.kind, question.answer, question.distractors = "true_false", "faux", []
+        s.commit()
+    step = study.answer_choice_and_next(user, shown.token, 0, NOW, idempotency_key="k")
+    assert step.outcome.status is AnswerStatus.STALE
+    with session_factory() as s:
+        assert s.scalars(select(Review)).all() == []
+        card = s.scalars(select(Card)).one()
+        assert (card.reps, card.lapses) == (0, 0)
