@@ -884,7 +884,9 @@ def grade(given: str, question: Question) -> Grade:
 
 #: Not part of what an option says: spaces and punctuation at either end, quotes, brackets.
 _OPTION_EDGES = re.compile(r"^[\s.,;:!?…«»\"'()\[\]-]+|[\s.,;:!?…«»\"'()\[\]-]+$")
-_OPTION_ARTICLE = re.compile(r"^(?:les|le|la|l'|une|un|des|du|de la|de l'|d'|the|an|a)(?:\s+|(?<='))")
+_OPTION_ARTICLE = re.compile(
+    r"^(?:les|le|la|l'|une|un|des|du|de la|de l'|d'|the|an|a)(?:\s+|(?<='))"
+)
 _SPACES = re.compile(r"\s+")
 
 

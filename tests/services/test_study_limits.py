@@ -11,10 +11,10 @@ import io
 from sqlalchemy import select
 
 from bot.db.models import Card, Review
+from bot.domain.grading import Verdict
 from bot.services.exports import ExportService
 from bot.services.stats import StatsService
 from bot.services.study import StudyService
-from bot.domain.grading import Verdict
 from bot.services.views import AnswerStatus, ShownQuestion
 from tests.services.answering import answer
 from tests.services.test_study import (
