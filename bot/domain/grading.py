@@ -60,6 +60,7 @@ the expected answer is that very punctuation.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -75,6 +76,7 @@ __all__ = [
     "Grade",
     "Verdict",
     "answer_items",
+    "answer_numbers",
     "grade",
     "grade_answer",
     "grade_option",
@@ -190,7 +192,16 @@ def _rewrite_numeric_dates(text: str) -> str:
 
 
 def _fold(text: str, *, keep_accents: bool = False) -> list[str]:
-    """Split ``text`` into comparable tokens: lower case, plain letters, numbers kept whole."""
+    """Split ``text`` into comparable tokens: lower case, plain letters, numbers kept whole.
+
+    Grading one answer folds the same texts many times (the answer once per expected form
+    and per rule): the tokens are cached, so the cost of an answer grows with the forms, not
+    with the rules times the forms."""
+    return list(_folded(text, keep_accents))
+
+
+@functools.lru_cache(maxsize=1024)
+def _folded(text: str, keep_accents: bool) -> tuple[str, ...]:
     text = _rewrite_numeric_dates(text).casefold().translate(_LIGATURES)
     text = unicodedata.normalize("NFKD", text)  # also turns non-breaking spaces into spaces
     if keep_accents:
@@ -203,7 +214,7 @@ def _fold(text: str, *, keep_accents: bool = False) -> list[str]:
     text = _SYMBOLS.sub(r" \1 ", text)
     text = _DIGIT_LETTER.sub(" ", text)
     text = _LOOSE_SEPARATOR.sub(" ", text)
-    return _OTHER.sub(" ", text).split()
+    return tuple(_OTHER.sub(" ", text).split())
 
 
 def _strip_leading(tokens: list[str]) -> list[str]:
@@ -533,7 +544,14 @@ def _competes(expected: Iterable[_Fact], extra: _Fact) -> bool:
     return False
 
 
+#: Given numbers beyond twice the expected ones (plus this) are not compared one by one: so
+#: many numbers are not one answer, and the comparison cost stays bounded.
+_EXTRA_FACTS = 8
+
+
 def _grade_facts(expected: list[_Fact], given: list[_Fact]) -> tuple[Verdict, str]:
+    if len(given) > 2 * len(expected) + _EXTRA_FACTS:
+        return Verdict.WRONG, ONE_ANSWER_ONLY
     unused = list(given)
     outcomes: list[tuple[Verdict | None, str]] = []
     for fact in expected:
@@ -941,6 +959,11 @@ def grade_typed_choice(given: str, question: Question, options: Sequence[str]) -
         if other.accepted and _RANK[other.verdict] <= _RANK[result.verdict]:
             return Grade(Verdict.WRONG, NOT_THE_ANSWER)
     return result
+
+
+def answer_numbers(text: str) -> int:
+    """How many numbers and dates the grader reads in ``text`` (each is compared)."""
+    return len(_facts(_fold(text)))
 
 
 def answer_items(text: str) -> list[str]:
