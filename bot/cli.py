@@ -81,7 +81,7 @@ def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
     except DeckFormatError as exc:
         for problem in exc.problems:
             print(problem)
-        print(f"{len(exc.problems)} erreur(s) à corriger.", file=sys.stderr)
+        print(f"{_errors(len(exc.problems))} à corriger.", file=sys.stderr)
         return 1
     print(summarize(decks))
     return 0
@@ -101,7 +101,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     except DeckFormatError as exc:
         for problem in exc.problems:
             print(problem)
-        print(f"{len(exc.problems)} erreur(s) : la base n'a pas été modifiée.", file=sys.stderr)
+        print(f"{_errors(len(exc.problems))} : la base n'a pas été modifiée.", file=sys.stderr)
         return 1
     print(describe_import(report))
     return 0
@@ -349,3 +349,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _errors(n: int) -> str:
+    """« 1 erreur », « 3 erreurs »."""
+    return f"{n} erreur{'s' if n > 1 else ''}"

@@ -121,7 +121,7 @@ def test_validate_invalid_file_lists_problems(
     assert out.splitlines() == [
         f"{Path('questions') / bad.name}:6 [annonce] il manque « answer » (la bonne réponse)"
     ]
-    assert err == "1 erreur(s) à corriger.\n"
+    assert err == "1 erreur à corriger.\n"
 
 
 def test_import_then_reimport_then_edit(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -167,7 +167,7 @@ def test_import_invalid_file_changes_nothing(
 
     out, err = capsys.readouterr()
     assert "marshall.yaml:6 [annonce] il manque « answer »" in out
-    assert err.endswith("1 erreur(s) : la base n'a pas été modifiée.\n")
+    assert err.endswith("1 erreur : la base n'a pas été modifiée.\n")
     assert rows(engine) == before
     engine.dispose()
 
@@ -204,7 +204,7 @@ def test_import_empty_folder_is_an_error(
         "questions aucun fichier de questions (.yaml ou .yml) trouvé : rien n'a été importé ni"
         " retiré\n"
     )
-    assert err.endswith("1 erreur(s) : la base n'a pas été modifiée.\n")
+    assert err.endswith("1 erreur : la base n'a pas été modifiée.\n")
 
 
 def test_import_on_each_engine_after_migrations(

@@ -324,8 +324,11 @@ class ConsoleChat:
         if outcome.verdict is None:
             self.say(texts.REFUSED)
             return
-        verdict = texts.VERDICTS[outcome.verdict]
-        self.say(f"{verdict} {outcome.reason}" if outcome.reason else verdict)
+        if outcome.dont_know:
+            self.say(texts.DONT_KNOW)
+        else:
+            verdict = texts.VERDICTS[outcome.verdict]
+            self.say(f"{verdict} {outcome.reason}" if outcome.reason else verdict)
         if outcome.correct_answer is not None:
             self.say(texts.EXPECTED.format(answer=outcome.correct_answer))
         if outcome.source_sentence:

@@ -60,6 +60,7 @@ VERDICTS = {
     Verdict.PARTIAL: "En partie juste.",
     Verdict.WRONG: "Raté.",
 }
+DONT_KNOW = "Pas de souci, c'est comme ça qu'on apprend. Je te la redonne bientôt."
 EXPECTED = "Réponse : {answer}"
 SOURCE = "Dans le texte : « {sentence} »"
 EXPLANATION = "Explication : {text}"

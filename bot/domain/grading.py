@@ -81,6 +81,7 @@ __all__ = [
     "grade_answer",
     "grade_option",
     "grade_typed_choice",
+    "is_dont_know",
     "normalize",
     "option_key",
 ]
@@ -121,6 +122,8 @@ class Grade:
     matched: str | None = None
     missing: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
+    #: The student said they do not know (« je ne sais pas », « ? »): wrong, told kindly.
+    dont_know: bool = False
 
     @property
     def accepted(self) -> bool:
@@ -200,9 +203,56 @@ def _fold(text: str, *, keep_accents: bool = False) -> list[str]:
     return list(_folded(text, keep_accents))
 
 
+#: A roman numeral in capitals after a capitalised name: « Louis XVI », « Jean-Paul II ».
+_ROMAN_AFTER_NAME = re.compile(
+    r"(\b[A-ZÀ-Ý][a-zà-ÿ'-]{1,30} )"
+    r"(M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))\b(?!['’-])"
+)
+_ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
+
+
+def _roman_value(numeral: str) -> int:
+    total = 0
+    for i, letter in enumerate(numeral):
+        value = _ROMAN_VALUES[letter]
+        following = _ROMAN_VALUES[numeral[i + 1]] if i + 1 < len(numeral) else 0
+        total += -value if value < following else value
+    return total
+
+
+def _rewrite_roman(text: str) -> str:
+    """« Louis XVI » → « Louis 16 »: a ruler's number read the same in both notations (only
+    capitals after a capitalised word, and at least two letters: « Louis I » stays)."""
+    return _ROMAN_AFTER_NAME.sub(
+        lambda m: m[1] + str(_roman_value(m[2])) if len(m[2]) >= 2 else m[0], text
+    )
+
+
+_ROMAN_TYPED = re.compile(
+    r"(\b[^\W\d_][\w'-]{1,30} )"
+    r"(m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))\b(?!['’-])",
+    re.IGNORECASE,
+)
+#: Words a student may type after a name that read as roman numerals.
+_NOT_ROMAN = frozenset({"di", "mi", "vi", "ci", "li", "dix", "mix", "mil", "cv", "cd", "dc"})
+
+
+def _rewrite_typed_roman(text: str) -> str:
+    """A typed answer's roman numeral in any case (« louis xvi »), read when the expected
+    answer has one."""
+
+    def number(m: re.Match[str]) -> str:
+        numeral = m[2]
+        if len(numeral) < 2 or numeral.casefold() in _NOT_ROMAN:
+            return m[0]
+        return m[1] + str(_roman_value(numeral.upper()))
+
+    return _ROMAN_TYPED.sub(number, text)
+
+
 @functools.lru_cache(maxsize=1024)
 def _folded(text: str, keep_accents: bool) -> tuple[str, ...]:
-    text = _rewrite_numeric_dates(text).casefold().translate(_LIGATURES)
+    text = _rewrite_numeric_dates(_rewrite_roman(text)).casefold().translate(_LIGATURES)
     text = unicodedata.normalize("NFKD", text)  # also turns non-breaking spaces into spaces
     if keep_accents:
         text = unicodedata.normalize("NFC", text)
@@ -861,6 +911,8 @@ def grade_answer(
     if kind is QuestionKind.TRUE_FALSE:
         return _grade_true_false(given, answer)
     forms = [answer, *accept]
+    if any(_rewrite_roman(form) != form for form in forms):
+        given = _rewrite_typed_roman(given)
     if not _fold(given):
         # Only punctuation: right when an expected form is that very punctuation (« + »).
         key = option_key(given)
@@ -969,3 +1021,40 @@ def answer_numbers(text: str) -> int:
 def answer_items(text: str) -> list[str]:
     """The items of a list answer (« Russie, Chine et Inde »), as the grader splits it."""
     return _split_items(text)
+
+
+# --- « je ne sais pas » ----------------------------------------------------------------------
+
+_DONT_KNOW = frozenset(
+    {
+        "je ne sais pas",
+        "je sais pas",
+        "sais pas",
+        "ne sais pas",
+        "chais pas",
+        "jsp",
+        "jsais pas",
+        "aucune idee",
+        "pas d idee",
+        "je ne sais plus",
+        "je sais plus",
+        "j ai oublie",
+        "oublie",
+        "je ne me souviens pas",
+        "joker",
+        "i don t know",
+        "dont know",
+        "don t know",
+        "idk",
+        "no idea",
+    }
+)
+
+
+def is_dont_know(given: str) -> bool:
+    """« je ne sais pas », « jsp », « ? »…: the student asks for the answer (graded Again,
+    told kindly). Only punctuation « ? » counts too."""
+    folded = " ".join(_fold(given))
+    if not folded:
+        return given.strip().strip("?").strip() == "" and "?" in given
+    return folded.rstrip(" .!") in _DONT_KNOW

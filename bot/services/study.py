@@ -53,7 +53,14 @@ from bot.db.repositories.study import (
     StudyStore,
 )
 from bot.domain.deck import FALSE_ANSWER, TRUE_ANSWER, Question, QuestionKind
-from bot.domain.grading import Grade, Verdict, grade, grade_option, grade_typed_choice
+from bot.domain.grading import (
+    Grade,
+    Verdict,
+    grade,
+    grade_option,
+    grade_typed_choice,
+    is_dont_know,
+)
 from bot.domain.reminders import local_date, local_day_start
 from bot.domain.scheduling import CardState, is_leech, new_card_state, rating_for, schedule
 from bot.services.views import (
@@ -433,7 +440,9 @@ class StudyService:
             return AnswerOutcome(AnswerStatus.DUPLICATE, verdict=Verdict(review.verdict)), None
         question = stored.question
         # The reason is not stored: grading is deterministic, so grade again for it.
-        result = Grade(Verdict(review.verdict), grade(review.given_answer, question).reason)
+        again = grade(review.given_answer, question)
+        dont_know = not again.accepted and is_dont_know(review.given_answer)
+        result = Grade(Verdict(review.verdict), again.reason, dont_know=dont_know)
         current = not review.practice and card.state.last_review == review.reviewed_at
         outcome = _outcome(
             AnswerStatus.DUPLICATE,
@@ -636,8 +645,12 @@ def _grade_answer(checked: _Checked) -> Grade:
     if checked.choice_index is not None:
         return grade_option(shown.choices[checked.choice_index], question)
     if shown.choices:
-        return grade_typed_choice(checked.text, question, shown.choices)
-    return grade(checked.text, question)
+        result = grade_typed_choice(checked.text, question, shown.choices)
+    else:
+        result = grade(checked.text, question)
+    if not result.accepted and is_dont_know(checked.text):
+        return Grade(Verdict.WRONG, "", dont_know=True)
+    return result
 
 
 def _write(
@@ -768,6 +781,7 @@ def _outcome(
         verdict=result.verdict,
         reason=result.reason or None,
         given=given,
+        dont_know=result.dont_know,
         correct_answer=question.answer,
         source_sentence=question.source,
         explanation=question.explanation,

@@ -136,6 +136,8 @@ class AnswerOutcome:
     next_due: dt.datetime | None = None
     session_answered: int = 0
     session_correct: int = 0
+    #: The student said they did not know (« je ne sais pas », « ? »): show the answer kindly.
+    dont_know: bool = False
 
     @property
     def accepted(self) -> bool:

@@ -113,7 +113,9 @@ def verdict_text(texts: Texts, outcome: AnswerOutcome, *, show_given: bool) -> s
     """The verdict block: right or wrong, the expected answer, the sentence of the text."""
     answer = fit(outcome.correct_answer or "", 500)
     verdict = outcome.verdict
-    if verdict is Verdict.CORRECT:
+    if outcome.dont_know:
+        lines = [texts.verdict_dont_know.format(answer=answer)]
+    elif verdict is Verdict.CORRECT:
         lines = [texts.verdict_correct]
     elif verdict is Verdict.CLOSE:
         lines = [texts.verdict_close.format(answer=answer)]
@@ -121,7 +123,7 @@ def verdict_text(texts: Texts, outcome: AnswerOutcome, *, show_given: bool) -> s
         lines = [texts.verdict_partial.format(answer=answer)]
     else:
         lines = [texts.verdict_wrong.format(answer=answer)]
-    if show_given and outcome.given and verdict is not Verdict.CORRECT:
+    if show_given and outcome.given and verdict is not Verdict.CORRECT and not outcome.dont_know:
         lines.append(texts.your_answer.format(given=fit(outcome.given, 300)))
     if outcome.source_sentence:
         lines.append(texts.source_line.format(source=fit(outcome.source_sentence, 1200)))
@@ -157,7 +159,21 @@ def when(texts: Texts, instant: dt.datetime, zone: str, now: dt.datetime) -> str
 
 def summary_text(texts: Texts, summary: SessionSummary, zone: str, now: dt.datetime) -> str:
     if summary.answered:
-        lines = [texts.session_summary.format(correct=summary.correct, answered=summary.answered)]
+        right = texts.right_one if summary.correct < 2 else texts.right_many
+        if texts.language != "fr":
+            right = texts.right_one if summary.correct == 1 else texts.right_many
+        score = summary.correct / summary.answered
+        praise = (
+            texts.praise_high
+            if score >= 0.8
+            else texts.praise_mid
+            if score >= 0.5
+            else texts.praise_low
+        )
+        head = texts.session_summary.format(
+            correct=summary.correct, answered=summary.answered, right=right
+        )
+        lines = [f"{head} {praise}"]
     else:
         lines = [texts.session_empty]
     if summary.next_due is not None and summary.next_due > now:

@@ -137,9 +137,9 @@ def test_a_whole_session(
     assert (
         "> /stats\n"
         "📊 Tes progrès\n"
-        "Cartes : 1 nouvelles · 2 en cours · 0 connues\n"
-        "Réponses : 2 sur 7 jours (100 %) · 2 sur 30 jours (100 %)\n"
-        "Série : 1 jour(s) d'affilée (record : 1)\n"
+        "Questions : 1 nouvelle · 2 en cours · 0 connue\n"
+        "Réponses : 2 en 7 jours (100 % de justes) · 2 en 30 jours (100 % de justes)\n"
+        "Série : 1 jour d'affilée (record : 1 jour)\n"
         "À revoir : 2 aujourd'hui · 0 demain · 2 dans les 7 jours\n"
         "\n"
         "On reprend ta question :\n"
@@ -359,3 +359,11 @@ def test_python_m_bot_chat_in_a_real_process(tmp_path: Path, questions_dir: Path
     assert "Salut eleve !" in done.stdout
     assert "Juste, bravo !" in done.stdout
     assert "Bilan : 1 réponse, 1 juste." in done.stdout
+
+
+def test_i_dont_know_is_answered_kindly(settings: Settings, engine: Engine) -> None:
+    script = Script("je ne sais pas", "/quitter")
+    assert chat(settings, engine, script) == 0
+    out = script.out.getvalue()
+    assert texts.DONT_KNOW in out and "Raté" not in out
+    assert "Réponse : 2006" in out

@@ -56,3 +56,27 @@ async def test_more_command_and_nothing_left(
     await student.wait_for_message("10 nouvelles questions de plus", after=mark)
     # The question left open is asked again (its card is the first new one).
     await student.wait_for_message("principal allié", after=mark)
+
+
+async def test_i_dont_know_and_a_summary_that_agrees(
+    bot: BotApplication, tg: FakeTelegram, student: FakeUser, db: sessionmaker[Session]
+) -> None:
+    student.send_command("/quiz")
+    q1 = await student.wait_for_message("principal allié")
+    student.press(q1, buttons(q1)["la Chine"])
+    q2 = await tg.wait_for_message(
+        student.chat_id, "membre de l'OTAN", where=lambda m: m["message_id"] == q1["message_id"]
+    )
+    student.press(q2, button="Vrai")
+    q3 = await student.wait_for_message("geler les avoirs")
+    mark = last_id(tg, student)
+    student.send_text("je ne sais pas")
+    kind = await student.wait_for_message("Pas de souci", after=mark)
+    assert "Raté" not in kind["text"] and "2006" in kind["text"]
+    assert "Ta réponse" not in kind["text"]
+    assert q3 is not None
+
+    mark = last_id(tg, student)
+    student.press(kind, buttons(kind)["⏹ Stop"])
+    end = await student.wait_for_message("Fin de la session", after=mark)
+    assert "0 sur 3 juste." in end["text"] and "Bien joué" not in end["text"]

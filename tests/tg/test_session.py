@@ -72,7 +72,7 @@ async def test_stats_text_and_chart(
     mark = last_id(tg, student)
     student.send_command("/stats")
     text = await student.wait_for_message("Tes progrès", after=mark)
-    assert "Réponses : 1 sur 7 jours (100 %)" in text["text"]
+    assert "Réponses : 1 en 7 jours (100 % de justes)" in text["text"]
     chart = await tg.wait_for_message(
         student.chat_id, where=lambda m: "photo" in m, after=mark, timeout=20
     )

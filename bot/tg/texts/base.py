@@ -144,6 +144,12 @@ class Texts:
     more_new_offer: str
     more_new_granted: str
     no_more_new: str
+    verdict_dont_know: str
+    right_one: str
+    right_many: str
+    praise_high: str
+    praise_mid: str
+    praise_low: str
 
     def plural(self, n: int, one: str, many: str) -> str:
         """« 1 question », « 3 questions » (French: 0 takes the singular, English: the plural)."""

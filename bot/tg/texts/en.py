@@ -102,7 +102,7 @@ EN = Texts(
     unknown_question="I can't find this question 🤔 Type /quiz to get another one.",
     nothing_to_study="Nothing to review right now 🎉",
     nothing_until="Next question to review: {when}.",
-    session_summary="🏁 Session over: {correct} right out of {answered}. Well done!",
+    session_summary="🏁 Session over: {correct} out of {answered} {right}.",
     session_empty="🏁 Session over.",
     session_stopped="⏹ Session stopped.",
     # Undo
@@ -186,4 +186,10 @@ EN = Texts(
     more_new_offer="You've seen today's new questions. 10 more new ones?",
     more_new_granted="Here come {count} more new questions for today.",
     no_more_new="There are no new questions left in your decks.",
+    verdict_dont_know="🤝 No worries, that's how we learn! The answer: {answer}",
+    right_one="right",
+    right_many="right",
+    praise_high="Well done!",
+    praise_mid="Not bad, keep going!",
+    praise_low="Keep at it: it sticks with practice.",
 )
