@@ -761,6 +761,14 @@ def _view(
     )
 
 
+def _source_worth_showing(question: Question) -> str | None:
+    """The source sentence, when it adds something to the verdict: not for a cloze (the
+    student just read that sentence, gap and all)."""
+    if question.kind is QuestionKind.CLOZE:
+        return None
+    return question.source
+
+
 def _refused(status: AnswerStatus, counts: tuple[int, int]) -> AnswerOutcome:
     return AnswerOutcome(status, session_answered=counts[0], session_correct=counts[1])
 
@@ -783,7 +791,7 @@ def _outcome(
         given=given,
         dont_know=result.dont_know,
         correct_answer=question.answer,
-        source_sentence=question.source,
+        source_sentence=_source_worth_showing(question),
         explanation=question.explanation,
         leech_suspended=leech,
         practice=practice,

@@ -126,12 +126,37 @@ def verdict_text(texts: Texts, outcome: AnswerOutcome, *, show_given: bool) -> s
     if show_given and outcome.given and verdict is not Verdict.CORRECT and not outcome.dont_know:
         lines.append(texts.your_answer.format(given=fit(outcome.given, 300)))
     if outcome.source_sentence:
-        lines.append(texts.source_line.format(source=fit(outcome.source_sentence, 1200)))
+        source = around(outcome.source_sentence, outcome.correct_answer or "")
+        lines.append(texts.source_line.format(source=source))
     if outcome.explanation:
         lines.append(texts.explanation_line.format(explanation=fit(outcome.explanation, 800)))
     if outcome.leech_suspended:
         lines.append(texts.leech)
     return "\n".join(lines)
+
+
+#: Characters of the source sentence shown under a verdict (around the answer).
+SOURCE_CHARS = 220
+
+
+def around(sentence: str, answer: str, limit: int = SOURCE_CHARS) -> str:
+    """The sentence, or its part around ``answer`` when it is long: « …words around it… »."""
+    sentence = " ".join(sentence.split())
+    if len(sentence) <= limit:
+        return sentence
+    at = sentence.casefold().find(answer.casefold()) if answer else -1
+    if at < 0:
+        return fit(sentence, limit)
+    start = max(0, at + len(answer) // 2 - limit // 2)
+    end = min(len(sentence), start + limit)
+    start = max(0, end - limit)
+    if start > 0:
+        space = sentence.find(" ", start)
+        start = space + 1 if 0 <= space < at else start
+    if end < len(sentence):
+        space = sentence.rfind(" ", at + len(answer), end)
+        end = space if space > 0 else end
+    return ("…" if start > 0 else "") + sentence[start:end] + ("…" if end < len(sentence) else "")
 
 
 def next_step_text(texts: Texts, outcome: AnswerOutcome, question_text: str) -> str:

@@ -267,3 +267,21 @@ def test_a_question_whose_kind_changed_since_it_was_shown_is_stale(
         assert s.scalars(select(Review)).all() == []
         card = s.scalars(select(Card)).one()
         assert (card.reps, card.lapses) == (0, 0)
+
+
+def test_a_cloze_verdict_does_not_repeat_the_sentence_just_read(
+    session_factory: SessionFactory,
+) -> None:
+    from bot.tg.render import around
+
+    study = StudyService(session_factory, enable_fuzzing=False)
+    user = add_user(session_factory)
+    add_deck(session_factory, "t", [("gap", 0)], kind="cloze")
+    shown = study.next_question(user, NOW)
+    assert shown is not None
+    outcome = answer(study, user, shown.token, "2006", NOW, idempotency_key="k")
+    assert outcome.source_sentence is None and outcome.explanation is not None
+
+    long = "Avant, " + "beaucoup de mots sans rapport, " * 20 + "en 2006 l'UE gèle. " * 3
+    short = around(long, "2006")
+    assert len(short) <= 230 and "2006" in short and short.startswith("…")

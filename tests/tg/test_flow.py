@@ -80,3 +80,61 @@ async def test_i_dont_know_and_a_summary_that_agrees(
     student.press(kind, buttons(kind)["⏹ Stop"])
     end = await student.wait_for_message("Fin de la session", after=mark)
     assert "0 sur 3 juste." in end["text"] and "Bien joué" not in end["text"]
+
+
+# -- chat dead ends (issue 16, items 9 and 10) ---------------------------------------------
+
+
+async def test_a_double_tap_leaves_the_next_questions_buttons(
+    bot: BotApplication, tg: FakeTelegram, student: FakeUser
+) -> None:
+    student.send_command("/quiz")
+    q1 = await student.wait_for_message("principal allié")
+    right = buttons(q1)["la Russie"]
+    student.press(q1, right)
+    student.press(q1, right)  # the second tap of a double tap
+    q2 = await tg.wait_for_message(
+        student.chat_id, "membre de l'OTAN", where=lambda m: m["message_id"] == q1["message_id"]
+    )
+    await tg.wait_for(
+        lambda: sum(c.method == "answerCallbackQuery" for c in tg.sent) >= 2,
+        what="both taps answered",
+    )
+    now = next(m for m in student.messages() if m["message_id"] == q1["message_id"])
+    assert {"Vrai", "Faux", "⏹ Stop"} <= set(buttons(now)), now
+    assert q2 is not None
+
+
+async def test_old_stop_buttons_go_and_an_old_one_does_not_end_the_session(
+    bot: BotApplication, tg: FakeTelegram, student: FakeUser, db: sessionmaker[Session]
+) -> None:
+    student.send_command("/quiz")
+    q1 = await student.wait_for_message("principal allié")
+    student.press(q1, buttons(q1)["la Russie"])
+    q2 = await tg.wait_for_message(
+        student.chat_id, "membre de l'OTAN", where=lambda m: m["message_id"] == q1["message_id"]
+    )
+    student.press(q2, button="Faux")
+    q3 = await student.wait_for_message("geler les avoirs")
+    old_stop = buttons(q3)["⏹ Stop"]
+    mark = last_id(tg, student)
+    student.send_text("2006")
+    q4 = await student.wait_for_message("Loukachenko", after=mark)
+    # The typed question's « Stop » went: one « Stop » in the chat, the open question's.
+    await tg.wait_for(
+        lambda: sum("⏹ Stop" in buttons(m) for m in student.messages()) == 1,
+        what="one Stop button left",
+    )
+    student.press(q3, old_stop, strict=False)  # a stale « Stop » (e.g. a slow client)
+    await tg.wait_for(
+        lambda: any(
+            c.method == "answerCallbackQuery" and "ancienne question" in str(c.params)
+            for c in tg.sent
+        ),
+        what="the old Stop answered",
+    )
+    mark = last_id(tg, student)
+    student.send_text("1994")
+    await student.wait_for_message("✅", after=mark)  # the session went on
+    assert count_reviews(db) == 4
+    assert q4 is not None

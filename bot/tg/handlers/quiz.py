@@ -79,7 +79,9 @@ async def choice(update: Update, context: BotContext) -> None:
     outcome = step.outcome
     await answer_query(update, _toast(student, outcome))
     if not outcome.accepted:
-        if message is not None:  # a stale or unknown question keeps no buttons
+        # A stale or unknown question keeps no buttons, unless its message shows the open
+        # question by now (a double tap: the first tap edited it into the next question).
+        if message is not None and not await _shows_open_question(context, student, message):
             await remove_buttons(context, student.chat_id, message.message_id)
         return
     if not step.followed:  # else a re-delivered press whose first delivery did the rest
@@ -117,11 +119,22 @@ async def typed(update: Update, context: BotContext) -> None:
 
 
 async def stop(update: Update, context: BotContext) -> None:
-    """« Stop »: close the run and show its summary."""
+    """« Stop »: close the run and show its summary. An old « Stop » (of a question answered
+    since) only loses its button: the session goes on."""
     student = await context.student(update)
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    token = query.data.partition(":")[2]
+    message = _message(update)
+    if token:
+        shown = await run_sync(context.study.current, student.id)
+        if shown is None or shown.token != token:
+            await answer_query(update, student.texts.old_stop)
+            if message is not None and not await _shows_open_question(context, student, message):
+                await remove_buttons(context, student.chat_id, message.message_id)
+            return
     await answer_query(update)
     summary = await run_sync(context.study.end_session, student.id, utcnow())
-    message = _message(update)
     if message is not None:
         body = render.strip_instruction(message.text or "", all_texts())
         text = f"{body}\n\n{student.texts.session_stopped}"
@@ -214,6 +227,8 @@ async def _present(
         summary = render.summary_text(t, step.summary, student.user.timezone, utcnow())
         text = render.next_step_text(t, step.outcome, summary)
         markup = keyboards.after_summary(t, step.summary)
+        if answered_message is None and state.question is not None:
+            await remove_buttons(context, student.chat_id, state.question.message_id)
         await edit_or_send(context, student.chat_id, answered_message, text, markup)
         state.question = None
         return
@@ -222,8 +237,23 @@ async def _present(
         t, step.outcome, render.question_text(t, question, letters=letters)
     )
     markup = keyboards.question_keyboard(t, question)
+    shown = state.question
+    if answered_message is None and shown is not None:
+        # A typed answer: the next question comes as a new message; the answered one's
+        # « Stop » goes, so old buttons do not pile up in the chat.
+        await remove_buttons(context, student.chat_id, shown.message_id)
     message_id = await edit_or_send(context, student.chat_id, answered_message, text, markup)
     state.question = OpenQuestion(token=question.token, message_id=message_id)
+
+
+async def _shows_open_question(context: BotContext, student: Student, message: Message) -> bool:
+    """The message shows the student's open question (its buttons must stay)."""
+    shown = context.state.question
+    if shown is not None:
+        return shown.message_id == message.message_id
+    # Nothing known in this process (a restart): keep the buttons while a question is open;
+    # a press on them is checked by its token anyway.
+    return await run_sync(context.study.current, student.id) is not None
 
 
 def _toast(student: Student, outcome: AnswerOutcome) -> str | None:

@@ -150,6 +150,7 @@ class Texts:
     praise_high: str
     praise_mid: str
     praise_low: str
+    old_stop: str
 
     def plural(self, n: int, one: str, many: str) -> str:
         """« 1 question », « 3 questions » (French: 0 takes the singular, English: the plural)."""

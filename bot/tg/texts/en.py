@@ -192,4 +192,5 @@ EN = Texts(
     praise_high="Well done!",
     praise_mid="Not bad, keep going!",
     praise_low="Keep at it: it sticks with practice.",
+    old_stop="That button belongs to an older question: the session goes on.",
 )

@@ -203,4 +203,5 @@ FR = Texts(
     praise_high="Bien joué !",
     praise_mid="Pas mal, continue !",
     praise_low="Courage : à force de réviser, ça rentre.",
+    old_stop="Ce bouton est celui d'une ancienne question : la session continue.",
 )
