@@ -38,6 +38,7 @@ UNDO_COMMANDS = frozenset({"/annuler", "/undo"})
 DECKS_COMMANDS = frozenset({"/decks"})
 SETTINGS_COMMANDS = frozenset({"/reglages", "/settings"})
 MORE_COMMANDS = frozenset({"/encore", "/more"})
+OVERRIDE_COMMANDS = frozenset({"/jairaison", "/right"})
 YES = frozenset({"o", "oui", "y", "yes", "ok", "d'accord"})
 
 
@@ -229,6 +230,8 @@ class ConsoleChat:
             self._settings_command(user, args)
         elif command in MORE_COMMANDS:
             self._more_new(user)
+        elif command in OVERRIDE_COMMANDS:
+            self._override(user)
         elif command in UNDO_COMMANDS:
             undo = self._study.undo_last(user.id, self._now())
             if undo.status is UndoStatus.UNDONE:
@@ -243,6 +246,11 @@ class ConsoleChat:
             return False
         self._show(shown, again=True)
         return False
+
+    def _override(self, user: UserView) -> None:
+        """/jaiRaison: the last typed answer graded wrong counts as right."""
+        outcome = self._study.override(user.id, self._now())
+        self.say(texts.OVERRIDE[outcome.status].format(given=outcome.given_answer or ""))
 
     def _decks(self, user: UserView, args: list[str]) -> None:
         """/decks: the decks, numbered; « /decks 2 » switches the second one on or off."""
@@ -339,6 +347,8 @@ class ConsoleChat:
             self.say(texts.LEECH.format(lapses=LEECH_LAPSES))
         if outcome.practice:
             self.say(texts.PRACTICE_NOTE)
+        if outcome.can_override:
+            self.say(texts.OVERRIDE_HINT)
         self.say(
             texts.counts(texts.SESSION_COUNTS, outcome.session_answered, outcome.session_correct)
         )

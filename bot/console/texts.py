@@ -9,6 +9,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from bot.domain.grading import Verdict
+from bot.services.views import OverrideStatus
 
 #: The terminal's commands, in the order /aide lists them.
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -16,12 +17,13 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("/decks", "tes paquets ; « /decks 2 » active ou désactive le 2e"),
     ("/reglages", "tes réglages ; « /reglages nouvelles 15 » : 15 nouvelles par jour"),
     ("/encore", "10 nouvelles questions de plus pour aujourd'hui"),
+    ("/jaiRaison", "ta dernière réponse tapée était juste : je la compte juste"),
     ("/annuler", "annule ta dernière réponse (dans les 10 minutes)"),
     ("/aide", "cette aide"),
     ("/quitter", "arrête la session (Ctrl-D marche aussi)"),
 )
 #: English names, as on Telegram (the README's promise): the same commands.
-ENGLISH_NAMES = "/settings, /more, /undo, /help, /quit"
+ENGLISH_NAMES = "/settings, /more, /right, /undo, /help, /quit"
 
 PROMPT = "> "
 
@@ -90,6 +92,13 @@ MORE_NEW_GRANTED = "C'est parti pour {count} nouvelles questions de plus aujourd
 NO_MORE_NEW = "Il n'y a plus de nouvelle question dans tes paquets."
 MORE_NEW_HINT = "Envie de plus ? /encore ajoute 10 nouvelles questions pour aujourd'hui."
 QUESTION_AGAIN = "On reprend ta question :"
+OVERRIDE_HINT = "Tu penses avoir raison ? Tape /jaiRaison."
+OVERRIDE = {
+    OverrideStatus.DONE: "C'est noté : ta réponse « {given} » compte juste. Ton prof le verra.",
+    OverrideStatus.NOTHING: "Il n'y a pas de réponse tapée comptée fausse à corriger.",
+    OverrideStatus.TOO_LATE: "Trop tard pour celle-ci : on peut le dire dans l'heure qui suit.",
+    OverrideStatus.ALREADY: "C'est déjà noté pour cette réponse.",
+}
 
 DECKS_TITLE = "Tes paquets :"
 DECK_LINE = "  {number}. [{mark}] {title} ({slug}) · {questions}"

@@ -38,7 +38,7 @@ import datetime as dt
 import random
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -68,6 +68,8 @@ from bot.services.views import (
     AnswerStatus,
     AnswerStep,
     DeckNotFound,
+    OverrideOutcome,
+    OverrideStatus,
     SessionSummary,
     ShownQuestion,
     UndoOutcome,
@@ -79,6 +81,8 @@ from bot.services.views import (
 LEARN_AHEAD = dt.timedelta(minutes=20)
 #: « Encore 10 nouvelles ? »: the extra new cards one request adds to the day's limit.
 EXTRA_NEW_CARDS = 10
+#: « J'avais raison » can be said this long after the answer.
+OVERRIDE_WINDOW = dt.timedelta(hours=1)
 #: An answer can be taken back this long after it was given.
 UNDO_WINDOW = dt.timedelta(minutes=10)
 #: A run with no answer for this long is over; the next question starts a new one.
@@ -504,6 +508,68 @@ class StudyService:
                 session_correct=correct,
             )
 
+    # -- « J'avais raison » ------------------------------------------------------------------
+
+    def override(
+        self, user_id: int, now: dt.datetime, *, token: str | None = None
+    ) -> OverrideOutcome:
+        """« J'avais raison »: the typed answer to the showing ``token`` (None: the student's
+        last answer), graded wrong, is marked right: counted right, the card rescheduled as if
+        graded right (when no later answer moved it), and logged in ``answer_overrides`` with
+        the answer given, for the teacher's /classe. Within :data:`OVERRIDE_WINDOW`, once."""
+        with self._sessions() as session:
+            store = StudyStore(session)
+            review = store.review_by_showing(token) if token else store.last_review(user_id)
+            if review is None or review.user_id != user_id:
+                return OverrideOutcome(OverrideStatus.NOTHING)
+            if store.has_override(review.id):
+                return OverrideOutcome(OverrideStatus.ALREADY, given_answer=review.given_answer)
+            if review.correct:
+                return OverrideOutcome(OverrideStatus.NOTHING)
+            if review.presentation_id is not None and store.showing_choices(
+                review.presentation_id
+            ):
+                return OverrideOutcome(OverrideStatus.NOTHING)  # a button: the option chosen
+            question = store.question(review.question_id)
+            if question is None or is_dont_know(review.given_answer):
+                return OverrideOutcome(OverrideStatus.NOTHING)
+            prompt = question.question.display_prompt
+            if now - review.reviewed_at > OVERRIDE_WINDOW:
+                return OverrideOutcome(OverrideStatus.TOO_LATE, prompt, review.given_answer)
+            rating = rating_for(Verdict.CORRECT)
+            next_due = None
+            card = store.card(review.card_id)
+            settings = store.scheduling_settings(user_id)
+            if (
+                not review.practice
+                and card is not None
+                and settings is not None
+                and card.state.last_review == review.reviewed_at
+            ):
+                after = schedule(
+                    review.card_id,
+                    review.before,
+                    rating,
+                    review.reviewed_at,
+                    desired_retention=settings[0],
+                    maximum_interval=settings[1],
+                    enable_fuzzing=self._fuzzing,
+                )
+                # A leech suspension by this very answer is taken back too.
+                suspended = (
+                    review.suspended_before
+                    if card.suspended_at == review.reviewed_at
+                    else card.suspended_at
+                )
+                store.set_card(review.card_id, after, suspended)
+                next_due = after.due
+            store.mark_review_right(review.id, int(rating))
+            if review.session_id is not None:
+                store.bump_run(review.session_id, 0, 1)
+            store.add_override(review, now)
+            session.commit()
+            return OverrideOutcome(OverrideStatus.DONE, prompt, review.given_answer, next_due)
+
     # -- more new cards ---------------------------------------------------------------------
 
     def more_new_cards(
@@ -681,6 +747,12 @@ def _recorded(shown: Showing, graded: _Graded, counts: tuple[int, int]) -> _Reco
         leech=graded.leech,
         practice=practice,
         next_due=graded.after.due if graded.after is not None else None,
+    )
+    typed_wrong = not shown.choices and not graded.result.accepted
+    outcome = replace(
+        outcome,
+        showing_token=shown.token,
+        can_override=typed_wrong and not graded.result.dont_know,
     )
     run = shown.run
     if run is not None and run.ended_at is not None:

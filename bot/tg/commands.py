@@ -37,6 +37,7 @@ SETTINGS = Command("reglages", "settings")
 DECKS = Command("decks", "decks")
 UNDO = Command("annuler", "undo")
 MORE = Command("encore", "more")
+OVERRIDE = Command("jairaison", "right")
 PAUSE = Command("pause", "pause")
 RESUME = Command("reprendre", "resume")
 FORGET = Command("oublier", "forget")
@@ -53,6 +54,7 @@ COMMANDS: tuple[Command, ...] = (
     DECKS,
     UNDO,
     MORE,
+    OVERRIDE,
     PAUSE,
     RESUME,
     FORGET,

@@ -39,6 +39,7 @@ MENU = "set"  # set:<rem | tz | nc | lg | dk | home>
 FORGET = "fg"  # fg:<yes | no>
 CLASS_CSV = "csv"  # the teacher's /classe: send the CSV export
 MORE_NEW = "more"  # « Encore 10 nouvelles » at the end of a run
+OVERRIDE = "ok"  # ok:<token of the showing answered>: « J'avais raison »
 
 #: Handler patterns (anchored: « tz » must not catch « tzo »).
 PATTERNS = {
@@ -58,6 +59,7 @@ PATTERNS = {
     FORGET: r"^fg:(yes|no)$",
     CLASS_CSV: r"^csv$",
     MORE_NEW: r"^more$",
+    OVERRIDE: r"^ok:[A-Za-z0-9_-]{1,16}$",
 }
 
 #: Time zones offered as buttons (French-speaking places first); any IANA zone can be typed.
@@ -266,3 +268,11 @@ def more_new(texts: Texts) -> InlineKeyboardMarkup:
 def after_summary(texts: Texts, summary: SessionSummary) -> InlineKeyboardMarkup | None:
     """The buttons under a run's summary: « Encore 10 nouvelles » when it would show some."""
     return more_new(texts) if summary.more_new and not summary.practice else None
+
+
+def with_override(
+    texts: Texts, markup: InlineKeyboardMarkup | None, token: str
+) -> InlineKeyboardMarkup:
+    """``markup`` with « J'avais raison » for the typed answer to the showing ``token``."""
+    rows = list(markup.inline_keyboard) if markup is not None else []
+    return InlineKeyboardMarkup([[_button(texts.btn_override, data(OVERRIDE, token))], *rows])

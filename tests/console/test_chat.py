@@ -326,6 +326,7 @@ def test_help_lists_every_command() -> None:
         "/decks",
         "/reglages",
         "/encore",
+        "/jaiRaison",
         "/annuler",
         "/aide",
         "/quitter",
@@ -367,3 +368,17 @@ def test_i_dont_know_is_answered_kindly(settings: Settings, engine: Engine) -> N
     out = script.out.getvalue()
     assert texts.DONT_KNOW in out and "Raté" not in out
     assert "Réponse : 2006" in out
+
+
+def test_i_was_right_in_the_terminal(
+    settings: Settings, engine: Engine, session_factory: sessionmaker[Session]
+) -> None:
+    script = Script("MMVI", "/jaiRaison", "/right", "/quitter")
+    assert chat(settings, engine, script) == 0
+    out = script.out.getvalue()
+    assert texts.OVERRIDE_HINT in out
+    assert "C'est noté : ta réponse « MMVI » compte juste." in out
+    assert "C'est déjà noté pour cette réponse." in out
+    with session_factory() as s:
+        review = s.scalars(select(Review)).one()
+        assert review.correct and review.verdict == "wrong"

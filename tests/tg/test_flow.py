@@ -138,3 +138,48 @@ async def test_old_stop_buttons_go_and_an_old_one_does_not_end_the_session(
     await student.wait_for_message("✅", after=mark)  # the session went on
     assert count_reviews(db) == 4
     assert q4 is not None
+
+
+# -- « J'avais raison » (issue 16, item 7) ---------------------------------------------------
+
+
+async def test_i_was_right_button_and_the_teachers_class_view(
+    bot: BotApplication,
+    tg: FakeTelegram,
+    student: FakeUser,
+    teacher: FakeUser,
+    db: sessionmaker[Session],
+) -> None:
+    student.send_command("/quiz")
+    q1 = await student.wait_for_message("principal allié")
+    student.press(q1, buttons(q1)["la Russie"])
+    q2 = await tg.wait_for_message(
+        student.chat_id, "membre de l'OTAN", where=lambda m: m["message_id"] == q1["message_id"]
+    )
+    student.press(q2, button="Faux")
+    await student.wait_for_message("geler les avoirs")
+    mark = last_id(tg, student)
+    student.send_text("MMVI")
+    verdict = await student.wait_for_message("Loukachenko", after=mark)
+    assert verdict["text"].startswith("❌")
+    assert "✋ J'avais raison" in buttons(verdict)
+
+    mark = last_id(tg, student)
+    student.press(verdict, button="✋ J'avais raison")
+    await student.wait_for_message("compte juste", after=mark)
+    await tg.wait_for(
+        lambda: (
+            "✋ J'avais raison"
+            not in buttons(
+                next(m for m in student.messages() if m["message_id"] == verdict["message_id"])
+            )
+        ),
+        what="the override button gone",
+    )
+    after = next(m for m in student.messages() if m["message_id"] == verdict["message_id"])
+    assert "⏹ Stop" in buttons(after)  # the open question keeps its own buttons
+
+    mark = last_id(tg, teacher)
+    teacher.send_command("/classe")
+    overview = await teacher.wait_for_message("Ta classe", after=mark)
+    assert "J'avais raison" in overview["text"] and "« MMVI »" in overview["text"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Deck, Question, Review, User
+from bot.db.models import AnswerOverride, Deck, Question, Review, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,3 +126,48 @@ def hardest_questions(
             User.telegram_id.is_(None) | User.telegram_id.not_in(list(exclude_telegram_ids))
         )
     return [HardQuestionRow(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class OverriddenQuestionRow:
+    deck_slug: str
+    question_key: str
+    prompt: str
+    answer: str
+    overrides: int
+    #: A few answers the students said were right, as typed.
+    examples: tuple[str, ...]
+
+
+def most_overridden(
+    session: Session, *, limit: int, exclude_telegram_ids: Collection[int] = ()
+) -> list[OverriddenQuestionRow]:
+    """Live questions whose grading students overruled most (« J'avais raison »): a sign the
+    expected answer or its alternatives need fixing."""
+    count = func.count(AnswerOverride.id)
+    query = (
+        select(Question.id, Deck.slug, Question.key, Question.prompt, Question.answer, count)
+        .select_from(AnswerOverride)
+        .join(Question, Question.id == AnswerOverride.question_id)
+        .join(Deck, Deck.id == Question.deck_id)
+        .join(User, User.id == AnswerOverride.user_id)
+        .where(Question.retired_at.is_(None), Deck.retired_at.is_(None))
+        .group_by(Question.id, Deck.slug, Question.key, Question.prompt, Question.answer)
+        .order_by(count.desc(), Question.id)
+        .limit(limit)
+    )
+    if exclude_telegram_ids:
+        query = query.where(
+            User.telegram_id.is_(None) | User.telegram_id.not_in(list(exclude_telegram_ids))
+        )
+    rows = session.execute(query).all()
+    result = []
+    for question_id, slug, key, prompt, answer, n in rows:
+        examples = session.scalars(
+            select(AnswerOverride.given_answer)
+            .where(AnswerOverride.question_id == question_id)
+            .order_by(AnswerOverride.id.desc())
+            .limit(3)
+        ).all()
+        result.append(OverriddenQuestionRow(slug, key, prompt, answer, int(n), tuple(examples)))
+    return result

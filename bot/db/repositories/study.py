@@ -45,7 +45,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from bot.db.models import NewCardGrant, Presentation, Review, StudySession, User
+from bot.db.models import (
+    AnswerOverride,
+    NewCardGrant,
+    Presentation,
+    Review,
+    StudySession,
+    User,
+)
 from bot.db.repositories.rules import cards as _cards
 from bot.db.repositories.rules import decks as _decks
 from bot.db.repositories.rules import due_card, live_card, not_started, studyable
@@ -59,6 +66,7 @@ _runs = cast(Table, StudySession.__table__)
 _shown = cast(Table, Presentation.__table__)
 _reviews = cast(Table, Review.__table__)
 _grants = cast(Table, NewCardGrant.__table__)
+_overrides = cast(Table, AnswerOverride.__table__)
 #: ``fsrs.State.Review`` as stored in ``cards.state`` (1: learning, 3: relearning).
 _REVIEW_STATE = 2
 
@@ -518,6 +526,24 @@ ANSWERED_AFTER = (
     .limit(1)
 )
 DELETE_REVIEW = delete(_reviews).where(_reviews.c.id == bindparam("review_id"))
+#: The review of a showing (by its token), for « J'avais raison » on that showing.
+REVIEW_BY_SHOWING = (
+    select(*_REVIEW_COLUMNS)
+    .select_from(_reviews.join(_shown, _shown.c.id == _reviews.c.presentation_id))
+    .where(_shown.c.token == bindparam("token"))
+)
+OVERRIDE_EXISTS = select(_overrides.c.id).where(_overrides.c.review_id == bindparam("review_id"))
+INSERT_OVERRIDE = insert(_overrides)
+#: Count an overruled answer as right (the grader's verdict stays, for the record).
+MARK_REVIEW_RIGHT = (
+    update(_reviews)
+    .where(_reviews.c.id == bindparam("review_id"))
+    .values(correct=True, rating=bindparam("new_rating", type_=Integer))
+)
+SCHEDULING_SETTINGS = select(_users.c.desired_retention, _users.c.maximum_interval).where(
+    _users.c.id == _USER_ID
+)
+SHOWING_CHOICES = select(_shown.c.choices).where(_shown.c.id == bindparam("presentation_id"))
 
 
 # -- rows to values --------------------------------------------------------------------------
@@ -841,6 +867,38 @@ class StudyStore:
 
     def delete_review(self, review_id: int) -> None:
         self._execute(DELETE_REVIEW, {"review_id": review_id})
+
+    # -- « J'avais raison »
+
+    def review_by_showing(self, token: str) -> StoredReview | None:
+        row = self._execute(REVIEW_BY_SHOWING, {"token": token}).first()
+        return None if row is None else _review(row)
+
+    def has_override(self, review_id: int) -> bool:
+        return self._execute(OVERRIDE_EXISTS, {"review_id": review_id}).first() is not None
+
+    def showing_choices(self, presentation_id: int) -> tuple[str, ...]:
+        found = self._execute(SHOWING_CHOICES, {"presentation_id": presentation_id}).scalar()
+        return tuple(found or ())
+
+    def scheduling_settings(self, user_id: int) -> tuple[float, int] | None:
+        """The student's desired retention and maximum interval (days)."""
+        row = self._execute(SCHEDULING_SETTINGS, {"user_id": user_id}).first()
+        return None if row is None else (row.desired_retention, row.maximum_interval)
+
+    def mark_review_right(self, review_id: int, rating: int) -> None:
+        self._execute(MARK_REVIEW_RIGHT, {"review_id": review_id, "new_rating": rating})
+
+    def add_override(self, review: StoredReview, at: dt.datetime) -> None:
+        values = {
+            "review_id": review.id,
+            "user_id": review.user_id,
+            "question_id": review.question_id,
+            "verdict": review.verdict,
+            "given_answer": review.given_answer,
+            "created_at": at,
+        }
+        self._execute(INSERT_OVERRIDE, values)
 
     def question(self, question_id: int) -> StoredQuestion | None:
         row = self._execute(QUESTION_BY_ID, {"question_id": question_id}).first()

@@ -21,11 +21,25 @@ from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.services.clock import utcnow
-from bot.services.views import AnswerOutcome, AnswerStatus, AnswerStep, UndoStatus
+from bot.services.views import (
+    AnswerOutcome,
+    AnswerStatus,
+    AnswerStep,
+    OverrideOutcome,
+    OverrideStatus,
+    UndoStatus,
+)
 from bot.tg import commands, keyboards, render
 from bot.tg.concurrency import run_sync
 from bot.tg.context import BotApplication, BotContext, OpenQuestion, Student
-from bot.tg.messaging import answer_query, edit_or_send, edit_text, remove_buttons, send
+from bot.tg.messaging import (
+    answer_query,
+    edit_markup,
+    edit_or_send,
+    edit_text,
+    remove_buttons,
+    send,
+)
 from bot.tg.texts import all_texts
 
 
@@ -36,6 +50,10 @@ def register(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(choice, pattern=keyboards.PATTERNS[keyboards.ANSWER]))
     app.add_handler(CallbackQueryHandler(stop, pattern=keyboards.PATTERNS[keyboards.STOP]))
     app.add_handler(CommandHandler(commands.MORE.names, more_new))
+    app.add_handler(CommandHandler(commands.OVERRIDE.names, override))
+    app.add_handler(
+        CallbackQueryHandler(override_button, pattern=keyboards.PATTERNS[keyboards.OVERRIDE])
+    )
     app.add_handler(
         CallbackQueryHandler(more_new_button, pattern=keyboards.PATTERNS[keyboards.MORE_NEW])
     )
@@ -159,6 +177,45 @@ async def more_new_button(update: Update, context: BotContext) -> None:
     await _grant_and_go_on(context, student)
 
 
+async def override(update: Update, context: BotContext) -> None:
+    """/jaiRaison (/jairaison, /right): the last typed answer graded wrong counts as right."""
+    student = await context.student(update)
+    outcome = await run_sync(context.study.override, student.id, utcnow())
+    await send(context, student.chat_id, _override_text(student, outcome))
+
+
+async def override_button(update: Update, context: BotContext) -> None:
+    """« J'avais raison » under a verdict: ``ok:<token>`` of the showing answered."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    student = await context.student(update)
+    token = query.data.partition(":")[2]
+    outcome = await run_sync(context.study.override, student.id, utcnow(), token=token)
+    await answer_query(update)
+    message = _message(update)
+    if message is not None:
+        # The button goes; the open question's own buttons stay.
+        shown = await run_sync(context.study.current, student.id)
+        state = context.state.question
+        if shown is not None and state is not None and state.message_id == message.message_id:
+            markup = keyboards.question_keyboard(student.texts, shown)
+            await edit_markup(context, student.chat_id, message.message_id, markup)
+        else:
+            await remove_buttons(context, student.chat_id, message.message_id)
+    await send(context, student.chat_id, _override_text(student, outcome))
+
+
+def _override_text(student: Student, outcome: OverrideOutcome) -> str:
+    t = student.texts
+    if outcome.status is OverrideStatus.DONE:
+        return t.override_done.format(given=render.fit(outcome.given_answer or "", 200))
+    if outcome.status is OverrideStatus.TOO_LATE:
+        return t.override_too_late
+    if outcome.status is OverrideStatus.ALREADY:
+        return t.override_already
+    return t.override_nothing
+
+
 async def _grant_and_go_on(context: BotContext, student: Student) -> None:
     granted = await run_sync(context.study.more_new_cards, student.id, utcnow())
     t = student.texts
@@ -227,6 +284,8 @@ async def _present(
         summary = render.summary_text(t, step.summary, student.user.timezone, utcnow())
         text = render.next_step_text(t, step.outcome, summary)
         markup = keyboards.after_summary(t, step.summary)
+        if step.outcome.can_override and step.outcome.showing_token is not None:
+            markup = keyboards.with_override(t, markup, step.outcome.showing_token)
         if answered_message is None and state.question is not None:
             await remove_buttons(context, student.chat_id, state.question.message_id)
         await edit_or_send(context, student.chat_id, answered_message, text, markup)
@@ -237,6 +296,8 @@ async def _present(
         t, step.outcome, render.question_text(t, question, letters=letters)
     )
     markup = keyboards.question_keyboard(t, question)
+    if step.outcome.can_override and step.outcome.showing_token is not None:
+        markup = keyboards.with_override(t, markup, step.outcome.showing_token)
     shown = state.question
     if answered_message is None and shown is not None:
         # A typed answer: the next question comes as a new message; the answered one's

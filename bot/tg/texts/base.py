@@ -151,6 +151,13 @@ class Texts:
     praise_mid: str
     praise_low: str
     old_stop: str
+    btn_override: str
+    override_done: str
+    override_nothing: str
+    override_too_late: str
+    override_already: str
+    class_overridden: str
+    class_overridden_line: str
 
     def plural(self, n: int, one: str, many: str) -> str:
         """« 1 question », « 3 questions » (French: 0 takes the singular, English: the plural)."""
