@@ -22,6 +22,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import setup_logging
 
 if TYPE_CHECKING:
+    from bot.db.backup import BackupError
     from bot.services.dispatch import DispatchReport, Notifier
     from bot.services.exports import ExportService
     from bot.services.reminders import PromptPreview
@@ -266,13 +267,30 @@ def remind_command(
     return 0
 
 
+def _backup_failure(exc: BackupError) -> str:
+    from bot.db.backup import BackupFailure
+
+    match exc.failure:
+        case BackupFailure.NOT_SQLITE:
+            return (
+                "sauvegarde intégrée pour SQLite seulement ; pour PostgreSQL : "
+                "pg_dump --format=custom --file=quizbot.dump NOM_DE_LA_BASE"
+            )
+        case BackupFailure.NO_DATABASE:
+            return f"base SQLite introuvable : {exc.detail}"
+        case BackupFailure.SAME_FILE:
+            return "la copie doit aller dans un autre fichier que la base"
+        case BackupFailure.CORRUPT_COPY:
+            return f"copie corrompue : {exc.detail}"
+
+
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.services.backup import BackupError, backup_sqlite
+    from bot.db.backup import BackupError, backup_sqlite
 
     try:
         size = backup_sqlite(settings.database_url, Path(args.target))
     except BackupError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(_backup_failure(exc)) from None
     print(f"sauvegarde écrite : {args.target} ({size // 1024} Kio)")
     return 0
 

@@ -14,12 +14,12 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.console import texts
-from bot.content.deckfile import DeckFormatError
 from bot.domain.deck import QuestionKind
 from bot.domain.scheduling import LEECH_LAPSES
 from bot.render.stats_text import render_stats
 from bot.services.clock import utcnow
 from bot.services.container import Services
+from bot.services.errors import DeckFormatError
 from bot.services.views import (
     AnswerOutcome,
     AnswerStep,

@@ -19,7 +19,9 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
+
+from bot.db.session import SessionFactory
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 DEFAULT_APPLICATION_NAME = "quizbot"
@@ -61,6 +63,6 @@ def make_engine(
     return create_engine(url, **kwargs)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+def make_session_factory(engine: Engine) -> SessionFactory:
     # expire_on_commit=False: services return values read before commit, after it.
     return sessionmaker(engine, expire_on_commit=False)

@@ -18,6 +18,18 @@ from sqlalchemy import exc as sa_exc
 _TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "57P01", "57P02", "57P03"})
 _SQLITE_TRANSIENT = ("locked", "busy", "unable to open", "disk i/o")
 
+#: A write refused by a constraint: for the services, a unique key taken by a concurrent
+#: transaction (two showings creating the same card, the same idempotency key): they read or
+#: pick again. The one SQLAlchemy exception a service may name (``bot/services/ruff.toml``).
+IntegrityError = sa_exc.IntegrityError
+
+#: What a concurrent content writer can make an import fail with (a unique violation, a lock
+#: timeout, a deadlock): the import runs again on the new state.
+WRITE_CONFLICTS: tuple[type[sa_exc.DBAPIError], ...] = (
+    sa_exc.IntegrityError,
+    sa_exc.OperationalError,
+)
+
 
 def is_transient_db_error(error: BaseException) -> bool:
     """A database failure after which the same transaction may simply be run again.

@@ -11,9 +11,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from bot.db.repositories import exports as repo
+from bot.db.session import SessionFactory
 from bot.domain.deck import CLOZE_GAP
 
 CSV_COLUMNS = (
@@ -51,7 +50,7 @@ def _stable_id(text: str) -> int:
 
 
 class ExportService:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: SessionFactory) -> None:
         self._sessions = session_factory
 
     def class_csv(self, now: dt.datetime, *, exclude_telegram_ids: Collection[int] = ()) -> str:
@@ -87,10 +86,10 @@ class ExportService:
         import genanki
 
         with self._sessions() as session:
-            found = repo.live_questions(session, deck_slug)
-        if found is None:
+            deck = repo.live_questions(session, deck_slug)
+        if deck is None:
             raise UnknownDeck(deck_slug)
-        deck, questions = found
+        questions = deck.questions
         basic = genanki.Model(
             ANKI_BASIC_MODEL_ID,
             "quizbot question",

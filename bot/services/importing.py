@@ -27,14 +27,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
-
+from bot.content.deckfile import YAML_SUFFIXES as YAML_SUFFIXES  # the names an upload may have
 from bot.content.deckfile import DeckFormatError, DeckProblem, load_deck_bytes, load_decks
-from bot.db import models
-from bot.db.repositories import content as repo
+from bot.db.errors import WRITE_CONFLICTS, db_error_summary
+from bot.db.repositories.content import (
+    DeckValues,
+    ImportStore,
+    NewQuestion,
+    QuestionValues,
+    StoredDeck,
+    StoredQuestion,
+)
+from bot.db.session import SessionFactory
 from bot.domain.deck import Deck, Question
 
 log = logging.getLogger(__name__)
@@ -138,7 +143,7 @@ class ImportService:
     """Sync question files into the database (see the module docstring for the rules)."""
 
     def __init__(
-        self, session_factory: sessionmaker[Session], *, attempts: int = DEFAULT_ATTEMPTS
+        self, session_factory: SessionFactory, *, attempts: int = DEFAULT_ATTEMPTS
     ) -> None:
         self._session_factory = session_factory
         self._attempts = max(1, attempts)
@@ -169,7 +174,7 @@ class ImportService:
                     )
                 ]
             )
-        _check_column_sizes(decks)
+        _check_text_limits(decks)
         return self._sync(decks, now, _Scope.of(paths))
 
     def import_bytes(self, data: bytes, filename: str, now: dt.datetime) -> ImportReport:
@@ -179,7 +184,7 @@ class ImportService:
             DeckFormatError: the file is invalid; nothing changed.
         """
         deck = load_deck_bytes(data, filename)
-        _check_column_sizes([deck])
+        _check_text_limits([deck])
         return self._sync([deck], now, None)
 
     def _sync(self, decks: Sequence[Deck], now: dt.datetime, scope: _Scope | None) -> ImportReport:
@@ -188,13 +193,13 @@ class ImportService:
         for attempt in range(1, self._attempts + 1):
             try:
                 with self._session_factory() as session, session.begin():
-                    return _apply(session, decks, now, scope)
-            except (IntegrityError, OperationalError) as exc:
+                    return _apply(ImportStore(session), decks, now, scope)
+            except WRITE_CONFLICTS as exc:
                 if attempt == self._attempts:
                     raise
                 log.info(
                     "import : conflit avec une autre écriture (%s), nouvel essai %d/%d",
-                    type(exc.orig).__name__,
+                    db_error_summary(exc),
                     attempt + 1,
                     self._attempts,
                 )
@@ -202,147 +207,125 @@ class ImportService:
 
 
 def _apply(
-    session: Session, decks: Sequence[Deck], now: dt.datetime, scope: _Scope | None
+    store: ImportStore, decks: Sequence[Deck], now: dt.datetime, scope: _Scope | None
 ) -> ImportReport:
-    repo.lock_content(session)
+    store.lock()
     # A whole-folder import needs every deck (to find the ones whose file is gone).
     slugs = None if scope is not None else [deck.slug for deck in decks]
-    rows = repo.get_decks_by_slug(session, slugs, for_update=True)
-    stored = repo.questions_of_decks(session, [row.id for row in rows.values()])
-    reports = [
-        _sync_deck(session, deck, rows.get(deck.slug), stored, now)
+    stored = store.decks(slugs, for_update=True)
+    questions = store.questions_of_decks([row.id for row in stored.values()])
+    reports = {
+        deck.slug: _sync_deck(store, deck, stored.get(deck.slug), questions, now)
         for deck in sorted(decks, key=lambda deck: deck.slug)  # insert order: no deadlock
-    ]
-    by_slug = {report.slug: report for report in reports}
-    ordered = [by_slug[deck.slug] for deck in decks]
+    }
+    ordered = [reports[deck.slug] for deck in decks]
     if scope is not None:
         loaded = {deck.slug for deck in decks}
-        for slug, row in sorted(rows.items()):
-            if slug not in loaded and row.retired_at is None and scope.contains(row.source_file):
-                ordered.append(_retire_deck(row, stored.get(row.id, {}), now))
+        ordered.extend(
+            _retire_deck(store, row, questions.get(row.id, {}), now)
+            for slug, row in sorted(stored.items())
+            if slug not in loaded
+            and row.retired_at is None
+            and scope.contains(row.values.source_file)
+        )
     return ImportReport(tuple(ordered))
 
 
 def _sync_deck(
-    session: Session,
+    store: ImportStore,
     deck: Deck,
-    row: models.Deck | None,
-    stored: Mapping[int, Mapping[str, models.Question]],
+    row: StoredDeck | None,
+    stored: Mapping[int, Mapping[str, StoredQuestion]],
     now: dt.datetime,
 ) -> DeckReport:
     values = _deck_values(deck)
+    questions: Mapping[str, StoredQuestion] = {}
     if row is None:
-        row = repo.add_deck(
-            session, models.Deck(slug=deck.slug, created_at=now, updated_at=now, **values)
-        )
+        deck_id = store.add_deck(deck.slug, values, now)
         status = DeckStatus.NEW
-        questions: Mapping[str, models.Question] = {}
     else:
+        deck_id = row.id
+        questions = stored.get(row.id, {})
         status = DeckStatus.UNCHANGED
-        if _assign(row, values):
+        if row.values != values:
             status = DeckStatus.UPDATED
         if row.retired_at is not None:
-            row.retired_at = None
             status = DeckStatus.RESTORED
         if status is not DeckStatus.UNCHANGED:
-            row.updated_at = now
-        questions = stored.get(row.id, {})
+            store.update_deck(deck_id, values, now)
 
-    added = updated = unchanged = retired = 0
-    new_rows: list[models.Question] = []
+    added = updated = unchanged = 0
+    new: list[NewQuestion] = []
+    changed: dict[int, QuestionValues] = {}
     for position, question in enumerate(deck.questions):
         question_values = _question_values(question, position)
         existing = questions.get(question.key)
         if existing is None:
-            new_rows.append(
-                models.Question(
-                    deck_id=row.id,
-                    key=question.key,
-                    created_at=now,
-                    updated_at=now,
-                    **question_values,
-                )
-            )
+            new.append(NewQuestion(question.key, question_values))
             added += 1
             continue
-        edited = _assign(existing, question_values)
+        edited = existing.values != question_values
         restored = existing.retired_at is not None
         if restored:
-            existing.retired_at = None
             added += 1
         elif edited:
             updated += 1
         else:
             unchanged += 1
         if edited or restored:
-            existing.updated_at = now
-    repo.add_questions(session, new_rows)
+            changed[existing.id] = question_values
+    store.update_questions(changed, now)
+    store.add_questions(deck_id, new, now)
 
     keys = {question.key for question in deck.questions}
-    for key, existing in questions.items():
-        if key not in keys and existing.retired_at is None:
-            existing.retired_at = now
-            existing.updated_at = now
-            retired += 1
+    gone = [q.id for key, q in questions.items() if key not in keys and q.retired_at is None]
+    store.retire_questions(gone, now)
     return DeckReport(
         slug=deck.slug,
         title=deck.title,
         added=added,
         updated=updated,
-        retired=retired,
+        retired=len(gone),
         unchanged=unchanged,
         status=status,
     )
 
 
 def _retire_deck(
-    row: models.Deck, questions: Mapping[str, models.Question], now: dt.datetime
+    store: ImportStore, row: StoredDeck, questions: Mapping[str, StoredQuestion], now: dt.datetime
 ) -> DeckReport:
-    row.retired_at = now
-    row.updated_at = now
-    retired = 0
-    for question in questions.values():
-        if question.retired_at is None:
-            question.retired_at = now
-            question.updated_at = now
-            retired += 1
-    return DeckReport(slug=row.slug, title=row.title, retired=retired, status=DeckStatus.RETIRED)
+    store.retire_deck(row.id, now)
+    live = [question.id for question in questions.values() if question.retired_at is None]
+    store.retire_questions(live, now)
+    return DeckReport(
+        slug=row.slug, title=row.values.title, retired=len(live), status=DeckStatus.RETIRED
+    )
 
 
-def _deck_values(deck: Deck) -> dict[str, Any]:
-    return {
-        "title": deck.title,
-        "language": deck.language,
-        "description": deck.description,
-        "source_file": _source_name(deck.path),
-        "content_hash": deck.content_hash(),
-    }
+def _deck_values(deck: Deck) -> DeckValues:
+    return DeckValues(
+        title=deck.title,
+        language=deck.language,
+        description=deck.description,
+        source_file=_source_name(deck.path),
+        content_hash=deck.content_hash(),
+    )
 
 
-def _question_values(question: Question, position: int) -> dict[str, Any]:
-    return {
-        "position": position,
-        "kind": question.kind.value,
-        "prompt": question.prompt,
-        "answer": question.answer,
-        "accept": list(question.accept),
-        "distractors": list(question.distractors),
-        "explanation": question.explanation,
-        "source_sentence": question.source,
-        "tags": list(question.tags),
-        "confidence": question.confidence,
-        "content_hash": question.content_hash(),
-    }
-
-
-def _assign(row: object, values: Mapping[str, Any]) -> bool:
-    """Set the attributes that differ; True if any did (equal values are not even assigned)."""
-    changed = False
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
-            changed = True
-    return changed
+def _question_values(question: Question, position: int) -> QuestionValues:
+    return QuestionValues(
+        position=position,
+        kind=question.kind.value,
+        prompt=question.prompt,
+        answer=question.answer,
+        accept=question.accept,
+        distractors=question.distractors,
+        explanation=question.explanation,
+        source_sentence=question.source,
+        tags=question.tags,
+        confidence=question.confidence,
+        content_hash=question.content_hash(),
+    )
 
 
 def _source_name(path: str | None) -> str | None:
@@ -356,43 +339,35 @@ def _source_name(path: str | None) -> str | None:
     return candidate.as_posix()
 
 
-def _column_size(column: Any) -> int | None:
-    length = getattr(column.type, "length", None)
-    return length if isinstance(length, int) else None
-
-
-def _check_column_sizes(decks: Sequence[Deck]) -> None:
+def _check_text_limits(decks: Sequence[Deck]) -> None:
     """Texts longer than their column: a teacher's message here, not a database error later
     (PostgreSQL refuses them; SQLite would store them silently)."""
-    deck_columns = models.Deck.__table__.c
-    question_columns = models.Question.__table__.c
+    limits = ImportStore.text_limits()
     problems: list[DeckProblem] = []
     for deck in decks:
         file = deck.path or "?"
         checks: list[tuple[str, str | None, int | None]] = [
-            ("l'identifiant du paquet", deck.slug, _column_size(deck_columns.slug)),
-            ("le titre du paquet", deck.title, _column_size(deck_columns.title)),
-            (
-                "le chemin du fichier",
-                _source_name(deck.path),
-                _column_size(deck_columns.source_file),
-            ),
+            ("l'identifiant du paquet", deck.slug, limits.deck_slug),
+            ("le titre du paquet", deck.title, limits.deck_title),
+            ("le chemin du fichier", _source_name(deck.path), limits.source_file),
         ]
-        for label, text, limit in checks:
-            if text is not None and limit is not None and len(text) > limit:
-                problems.append(
-                    DeckProblem(file, None, None, f"{label} dépasse {limit} caractères")
-                )
-        key_limit = _column_size(question_columns.key)
-        for question in deck.questions:
-            if key_limit is not None and len(question.key) > key_limit:
-                problems.append(
-                    DeckProblem(
-                        file,
-                        question.line,
-                        question.key[:40] + "…",
-                        f"l'identifiant de la question dépasse {key_limit} caractères",
-                    )
-                )
+        problems.extend(
+            DeckProblem(file, None, None, f"{label} dépasse {limit} caractères")
+            for label, text, limit in checks
+            if text is not None and limit is not None and len(text) > limit
+        )
+        key_limit = limits.question_key
+        if key_limit is None:
+            continue
+        problems.extend(
+            DeckProblem(
+                file,
+                question.line,
+                question.key[:40] + "…",
+                f"l'identifiant de la question dépasse {key_limit} caractères",
+            )
+            for question in deck.questions
+            if len(question.key) > key_limit
+        )
     if problems:
         raise DeckFormatError(problems)

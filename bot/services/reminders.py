@@ -64,10 +64,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfoNotFoundError
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from bot.config import Settings
 from bot.db.repositories import reminders as repo
+from bot.db.session import Session, SessionFactory
 from bot.domain.reminders import (
     Decision,
     ReminderStatus,
@@ -235,7 +234,7 @@ class ReminderService:
 
     def __init__(
         self,
-        session_factory: sessionmaker[Session],
+        session_factory: SessionFactory,
         *,
         max_delay: dt.timedelta,
         lease: dt.timedelta = DEFAULT_LEASE,
@@ -250,7 +249,7 @@ class ReminderService:
 
     @classmethod
     def from_settings(
-        cls, session_factory: sessionmaker[Session], settings: Settings
+        cls, session_factory: SessionFactory, settings: Settings
     ) -> ReminderService:
         hours = settings.reminder_max_delay_hours
         return cls(session_factory, max_delay=dt.timedelta(hours=hours))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from bot.db.repositories import stats as repo
+from bot.db.session import SessionFactory
 from bot.domain.stats import HISTORY_DAYS, StudentStats, compute_stats, local_day
 
 WEAKEST_COUNT = 3
@@ -28,7 +27,7 @@ class StatsReport:
 
 
 class StatsService:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: SessionFactory) -> None:
         self._sessions = session_factory
 
     def student(self, user_id: int, now: dt.datetime) -> StatsReport:

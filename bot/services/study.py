@@ -40,9 +40,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
-
+from bot.db.errors import IntegrityError
 from bot.db.repositories.study import (
     Candidate,
     NewReview,
@@ -52,6 +50,7 @@ from bot.db.repositories.study import (
     StudentRun,
     StudyStore,
 )
+from bot.db.session import Session, sessionmaker
 from bot.domain.deck import FALSE_ANSWER, TRUE_ANSWER, Question, QuestionKind
 from bot.domain.grading import (
     Grade,

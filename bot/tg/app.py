@@ -24,10 +24,10 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot.config import ConfigError, Settings
-from bot.content.deckfile import DeckFormatError
 from bot.reports import describe_import
 from bot.services.clock import utcnow
 from bot.services.container import Services
+from bot.services.errors import DeckFormatError
 from bot.tg import commands, flood
 from bot.tg.concurrency import PerUserUpdateProcessor, run_sync
 from bot.tg.context import BotApplication, BotContext, BotData, Tuning, UserState

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -444,11 +444,21 @@ def test_failure_while_writing_rolls_everything_back(
     service.import_paths([folder], T0)
     before = dump(session_factory)
 
-    def broken(session: Session, questions: Collection[Question]) -> None:
-        session.flush()  # the updates and retirements reach the database first
-        raise RuntimeError("disque plein")
+    real_add = content.ImportStore.add_questions
+    added: list[int] = []
 
-    monkeypatch.setattr(content, "add_questions", broken)
+    def broken(
+        store: content.ImportStore,
+        deck_id: int,
+        questions: Sequence[content.NewQuestion],
+        now: dt.datetime,
+    ) -> None:
+        real_add(store, deck_id, questions, now)  # the writes reach the database first
+        added.append(deck_id)
+        if len(added) == 2:
+            raise RuntimeError("disque plein")
+
+    monkeypatch.setattr(content.ImportStore, "add_questions", broken)
     write_deck(folder, "suez", [q("a", answer="1956"), q("c")])
     write_deck(folder, "rome", [q("r1")])
     with pytest.raises(RuntimeError, match="disque plein"):
@@ -472,12 +482,14 @@ def test_repository_reads_include_retired_rows(session_factory: Factory, tmp_pat
     service.import_paths([folder], T1)
 
     with session_factory() as session:
-        decks = content.get_decks_by_slug(session)
+        store = content.ImportStore(session)
+        decks = store.decks()
         assert list(decks) == ["suez"]
-        assert content.get_decks_by_slug(session, []) == {}
-        assert list(content.get_decks_by_slug(session, ["suez", "autre"])) == ["suez"]
-        questions = content.questions_of(session, decks["suez"].id)
+        assert store.decks([]) == {}
+        assert list(store.decks(["suez", "autre"])) == ["suez"]
+        questions = store.questions(decks["suez"].id)
         assert {key: row.retired_at for key, row in questions.items()} == {"b": None, "a": T1}
+        assert questions["b"].values.position == 0
 
 
 # -- a file sent to the bot -------------------------------------------------------------------

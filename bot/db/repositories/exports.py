@@ -91,13 +91,47 @@ def student_deck_rows(
     ]
 
 
-def live_questions(session: Session, deck_slug: str) -> tuple[Deck, list[Question]] | None:
-    deck = session.scalar(select(Deck).where(Deck.slug == deck_slug))
-    if deck is None:
+@dataclass(frozen=True, slots=True)
+class ExportedQuestion:
+    """What an Anki note needs of a question."""
+
+    key: str
+    kind: str
+    prompt: str
+    answer: str
+    distractors: tuple[str, ...]
+    source_sentence: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedDeck:
+    slug: str
+    title: str
+    questions: tuple[ExportedQuestion, ...]
+
+
+def live_questions(session: Session, deck_slug: str) -> ExportedDeck | None:
+    """The deck (retired or not) with its live questions in file order; None if unknown."""
+    found = session.execute(
+        select(Deck.id, Deck.title).where(Deck.slug == deck_slug)
+    ).one_or_none()
+    if found is None:
         return None
-    questions = session.scalars(
-        select(Question)
-        .where(Question.deck_id == deck.id, Question.retired_at.is_(None))
+    deck_id, title = found
+    rows = session.execute(
+        select(
+            Question.key,
+            Question.kind,
+            Question.prompt,
+            Question.answer,
+            Question.distractors,
+            Question.source_sentence,
+        )
+        .where(Question.deck_id == deck_id, Question.retired_at.is_(None))
         .order_by(Question.position, Question.id)
-    ).all()
-    return deck, list(questions)
+    )
+    questions = tuple(
+        ExportedQuestion(key, kind, prompt, answer, tuple(distractors), source)
+        for key, kind, prompt, answer, distractors, source in rows
+    )
+    return ExportedDeck(deck_slug, title, questions)

@@ -14,12 +14,12 @@ from typing import ParamSpec
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.content.deckfile import YAML_SUFFIXES, DeckFormatError
 from bot.domain.reminders import local_date
 from bot.reports import describe_import
 from bot.services.classroom import HARDEST_MIN_ANSWERS, ClassOverview
 from bot.services.clock import utcnow
-from bot.services.importing import ImportReport
+from bot.services.errors import DeckFormatError
+from bot.services.importing import YAML_SUFFIXES, ImportReport
 from bot.tg import commands, keyboards, render
 from bot.tg.concurrency import run_sync
 from bot.tg.context import BotApplication, BotContext, Student

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.services.backup import BackupError, backup_sqlite
+from bot.db.backup import BackupError, BackupFailure, backup_sqlite
 
 
 def _db(path: Path, rows: int) -> None:
@@ -50,8 +50,9 @@ def test_backup_while_a_writer_commits(tmp_path: Path) -> None:
 
 
 def test_postgres_is_pointed_to_pg_dump() -> None:
-    with pytest.raises(BackupError, match="pg_dump"):
+    with pytest.raises(BackupError) as excinfo:
         backup_sqlite("postgresql+psycopg://u@h/db", Path("x"))
+    assert excinfo.value.failure is BackupFailure.NOT_SQLITE
 
 
 def test_cli_backup(
@@ -64,3 +65,6 @@ def test_cli_backup(
     assert "sauvegarde écrite" in capsys.readouterr().out
     assert main(["backup", str(tmp_path / "db.sqlite3")]) == 1
     assert "autre fichier" in capsys.readouterr().err
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u@127.0.0.1/nowhere")
+    assert main(["backup", str(tmp_path / "c.sqlite3")]) == 1
+    assert "pg_dump" in capsys.readouterr().err
