@@ -86,6 +86,8 @@ class ConsoleChat:
         #: Answers of the runs closed earlier in this terminal session (extra new cards
         #: start a new run): (answered, correct).
         self._earlier = (0, 0)
+        #: « Réviser en avance »: the run goes over studied cards as practice.
+        self._ahead = False
 
     def say(self, text: str = "") -> None:
         print(text, file=self._out, flush=True)
@@ -134,7 +136,7 @@ class ConsoleChat:
         while True:
             if shown is None and self._ended is None:
                 shown = self._study.next_question(
-                    user.id, self._now(), deck_slug=deck, practice=practice
+                    user.id, self._now(), deck_slug=deck, practice=practice, ahead=self._ahead
                 )
             if shown is None:
                 if self._nothing_left(user, practice):
@@ -163,20 +165,28 @@ class ConsoleChat:
             self.say(texts.PRACTICE_DONE)
             return False
         answered = self._earlier[0] + summary.answered
-        self.say(texts.ALL_DONE if answered else texts.NOTHING_NOW)
-        if not summary.more_new:
-            return False
-        self.say(texts.MORE_NEW_QUESTION)
-        if self._input(texts.PROMPT).strip().lower() not in YES:
-            return False
-        return self._more_new(user)
+        self.say(
+            texts.AHEAD_DONE if self._ahead else texts.ALL_DONE if answered else texts.NOTHING_NOW
+        )
+        if summary.more_new:
+            self.say(texts.MORE_NEW_QUESTION)
+            if self._input(texts.PROMPT).strip().lower() in YES:
+                return self._more_new(user)
+        elif summary.review_ahead and not self._ahead:
+            self.say(texts.AHEAD_QUESTION)
+            if self._input(texts.PROMPT).strip().lower() in YES:
+                return self._review_ahead()
+        return False
 
-    def _more_new(self, user: UserView) -> bool:
-        """« Encore 10 nouvelles » : True when granted (the run just closed is counted)."""
-        granted = self._study.more_new_cards(user.id, self._now())
-        if not granted:
-            self.say(texts.NO_MORE_NEW)
-            return False
+    def _review_ahead(self) -> bool:
+        """« Réviser en avance »: the next run goes over studied cards, as practice."""
+        self._carry_over()
+        self._ahead = True
+        self.say(texts.AHEAD_START)
+        return True
+
+    def _carry_over(self) -> None:
+        """Count the run just closed in the terminal session's totals."""
         summary = self._ended
         if summary is not None:
             self._earlier = (
@@ -184,6 +194,15 @@ class ConsoleChat:
                 self._earlier[1] + summary.correct,
             )
             self._ended = None
+
+    def _more_new(self, user: UserView) -> bool:
+        """« Encore 10 nouvelles » : True when granted (the run just closed is counted)."""
+        granted = self._study.more_new_cards(user.id, self._now())
+        if not granted:
+            self.say(texts.NO_MORE_NEW)
+            return False
+        self._carry_over()
+        self._ahead = False
         self.say(texts.MORE_NEW_GRANTED.format(count=granted))
         return True
 
@@ -232,6 +251,7 @@ class ConsoleChat:
             self._more_new(user)
         elif command in OVERRIDE_COMMANDS:
             self._override(user)
+
         elif command in UNDO_COMMANDS:
             undo = self._study.undo_last(user.id, self._now())
             if undo.status is UndoStatus.UNDONE:

@@ -92,6 +92,9 @@ MORE_NEW_GRANTED = "C'est parti pour {count} nouvelles questions de plus aujourd
 NO_MORE_NEW = "Il n'y a plus de nouvelle question dans tes paquets."
 MORE_NEW_HINT = "Envie de plus ? /encore ajoute 10 nouvelles questions pour aujourd'hui."
 QUESTION_AGAIN = "On reprend ta question :"
+AHEAD_QUESTION = "Réviser en avance ? Ça ne change pas tes révisions prévues. (o/n)"
+AHEAD_START = "C'est parti : tes questions déjà vues, les plus proches d'abord (entraînement)."
+AHEAD_DONE = "Tu as revu toutes tes questions en avance, bien joué !"
 OVERRIDE_HINT = "Tu penses avoir raison ? Tape /jaiRaison."
 OVERRIDE = {
     OverrideStatus.DONE: "C'est noté : ta réponse « {given} » compte juste. Ton prof le verra.",

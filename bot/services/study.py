@@ -203,17 +203,23 @@ class StudyService:
         *,
         deck_slug: str | None = None,
         practice: bool = False,
+        ahead: bool = False,
     ) -> ShownQuestion | None:
         """Show the next question and record the showing; None when nothing is left now.
 
         ``deck_slug`` limits the run to one deck; ``practice=True`` (needs ``deck_slug``) goes
         through that deck's questions in order, once each per run, without scheduling.
+        ``ahead=True`` (« Réviser en avance », no deck): the student's studied cards, soonest
+        due first, once each per run, recorded as practice (the schedule untouched).
 
         Raises:
             UserNotFound, DeckNotFound; ValueError for practice without a deck.
         """
         if practice and deck_slug is None:
             raise ValueError("practice needs a deck")
+        if ahead and deck_slug is not None:
+            raise ValueError("reviewing ahead is over every deck")
+        practice = practice or ahead
         for attempt in range(2):
             with self._sessions() as session:
                 store = StudyStore(session)
@@ -625,8 +631,9 @@ def _pick(store: StudyStore, user_id: int, now: dt.datetime, where: _Next) -> Ca
     """The next question: in practice the deck's next one; else the most overdue due card,
     else a new question while the daily limit of new cards allows."""
     if where.practice:
-        assert where.deck_id is not None
         run_id = where.run.id if where.run is not None else None
+        if where.deck_id is None:  # « réviser en avance »
+            return store.next_ahead(user_id, run_id)
         return store.next_practice(user_id, where.deck_id, run_id)
     due = store.next_due(user_id, now, where.deck_id)
     if due is not None:
@@ -768,9 +775,12 @@ def _close_run(store: StudyStore, user_id: int, now: dt.datetime) -> SessionSumm
     if student is None:
         raise UserNotFound(user_id)
     next_due, more_new = _whats_next(store, user_id, student, now)
+    ahead = next_due is not None and next_due > now and store.earliest_due(user_id) is not None
     run = student.run
     if run is None:
-        return SessionSummary(answered=0, correct=0, next_due=next_due, more_new=more_new)
+        return SessionSummary(
+            answered=0, correct=0, next_due=next_due, more_new=more_new, review_ahead=ahead
+        )
     deck_slug = store.deck_slug(run.deck_id) if run.deck_id is not None else None
     ended_at = max(now, run.started_at)
     store.close_run(run.id, ended_at)
@@ -783,6 +793,7 @@ def _close_run(store: StudyStore, user_id: int, now: dt.datetime) -> SessionSumm
         started_at=run.started_at,
         ended_at=ended_at,
         more_new=more_new,
+        review_ahead=ahead and not (run.practice and run.deck_id is None),
     )
 
 

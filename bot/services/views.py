@@ -191,6 +191,8 @@ class SessionSummary:
     ended_at: dt.datetime | None = None
     #: New questions wait behind today's limit: « Encore 10 nouvelles ? » would show them.
     more_new: bool = False
+    #: Studied cards exist: « Réviser en avance » would show them (as practice).
+    review_ahead: bool = False
 
 
 class OverrideStatus(StrEnum):

@@ -40,6 +40,7 @@ FORGET = "fg"  # fg:<yes | no>
 CLASS_CSV = "csv"  # the teacher's /classe: send the CSV export
 MORE_NEW = "more"  # « Encore 10 nouvelles » at the end of a run
 OVERRIDE = "ok"  # ok:<token of the showing answered>: « J'avais raison »
+AHEAD = "ahead"  # « Réviser en avance » at the end of a run
 
 #: Handler patterns (anchored: « tz » must not catch « tzo »).
 PATTERNS = {
@@ -60,6 +61,7 @@ PATTERNS = {
     CLASS_CSV: r"^csv$",
     MORE_NEW: r"^more$",
     OVERRIDE: r"^ok:[A-Za-z0-9_-]{1,16}$",
+    AHEAD: r"^ahead$",
 }
 
 #: Time zones offered as buttons (French-speaking places first); any IANA zone can be typed.
@@ -266,8 +268,13 @@ def more_new(texts: Texts) -> InlineKeyboardMarkup:
 
 
 def after_summary(texts: Texts, summary: SessionSummary) -> InlineKeyboardMarkup | None:
-    """The buttons under a run's summary: « Encore 10 nouvelles » when it would show some."""
-    return more_new(texts) if summary.more_new and not summary.practice else None
+    """The buttons under a run's summary: « Encore 10 nouvelles » when it would show some,
+    else « Réviser en avance » when studied cards exist (never a dead end)."""
+    if summary.more_new and not summary.practice:
+        return more_new(texts)
+    if summary.review_ahead:
+        return InlineKeyboardMarkup([[_button(texts.btn_ahead, AHEAD)]])
+    return None
 
 
 def with_override(

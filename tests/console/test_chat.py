@@ -382,3 +382,15 @@ def test_i_was_right_in_the_terminal(
     with session_factory() as s:
         review = s.scalars(select(Review)).one()
         assert review.correct and review.verdict == "wrong"
+
+
+def test_review_ahead_when_nothing_is_due(settings: Settings, engine: Engine) -> None:
+    first = Script(*[right] * 10)
+    assert chat(settings, engine, first) == 0
+    assert texts.ALL_DONE in first.out.getvalue()
+
+    later = Script("o", right, right, right)
+    assert chat(settings, engine, later) == 0
+    out = later.out.getvalue()
+    assert texts.AHEAD_QUESTION in out and texts.AHEAD_START in out
+    assert out.count(texts.PRACTICE_NOTE) == 3 and texts.AHEAD_DONE in out

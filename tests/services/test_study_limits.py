@@ -285,3 +285,39 @@ def test_a_cloze_verdict_does_not_repeat_the_sentence_just_read(
     long = "Avant, " + "beaucoup de mots sans rapport, " * 20 + "en 2006 l'UE gèle. " * 3
     short = around(long, "2006")
     assert len(short) <= 230 and "2006" in short and short.startswith("…")
+
+
+def test_review_ahead_goes_over_studied_cards_as_practice(
+    session_factory: SessionFactory,
+) -> None:
+    from tests.services.test_study import add_review_card
+
+    study = StudyService(session_factory, enable_fuzzing=False)
+    user = add_user(session_factory, per_day=0)
+    ids = add_deck(session_factory, "d", [("later", 0), ("soon", 1), ("new", 2)])
+    late = add_review_card(session_factory, user, ids["later"], NOW + dt.timedelta(days=9))
+    add_review_card(session_factory, user, ids["soon"], NOW + dt.timedelta(days=2))
+    assert study.next_question(user, NOW) is None
+    summary = study.end_session(user, NOW)
+    assert summary.review_ahead  # (and « new » waits behind today's limit of 0)
+
+    with session_factory() as s:
+        before = s.get(Card, late)
+        assert before is not None
+        due_before = before.due
+    keys = []
+    shown = study.next_question(user, NOW, ahead=True)
+    while shown is not None:
+        keys.append(question_key(session_factory, shown))
+        step = study.answer_open_and_next(
+            user, "2006", NOW, token=shown.token, idempotency_key=f"a-{shown.token}"
+        )
+        assert step.outcome.practice
+        shown = step.next
+    assert keys == ["soon", "later"]  # soonest due first, once each, never the new one
+    assert step.summary is not None and not step.summary.review_ahead
+    with session_factory() as s:
+        after = s.get(Card, late)
+        assert after is not None and after.due == due_before  # the schedule untouched
+    figures = StatsService(session_factory).student(user, NOW).figures
+    assert figures.answers_7d == 0  # practice: not study figures

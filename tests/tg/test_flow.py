@@ -183,3 +183,18 @@ async def test_i_was_right_button_and_the_teachers_class_view(
     teacher.send_command("/classe")
     overview = await teacher.wait_for_message("Ta classe", after=mark)
     assert "J'avais raison" in overview["text"] and "« MMVI »" in overview["text"]
+
+
+def test_the_summary_offers_review_ahead_when_no_new_question_waits() -> None:
+    from bot.services.views import SessionSummary
+    from bot.tg import keyboards
+    from bot.tg.texts.fr import FR
+
+    ahead = keyboards.after_summary(FR, SessionSummary(1, 1, None, review_ahead=True))
+    assert ahead is not None
+    assert [b.text for row in ahead.inline_keyboard for b in row] == ["⏩ Réviser en avance"]
+    more = keyboards.after_summary(
+        FR, SessionSummary(1, 1, None, more_new=True, review_ahead=True)
+    )
+    assert more is not None
+    assert [b.text for row in more.inline_keyboard for b in row] == ["➕ Encore 10 nouvelles"]

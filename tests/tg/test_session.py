@@ -56,7 +56,15 @@ async def test_full_session_with_buttons_and_typed_answers(
     mark = last_id(tg, student)
     student.press(q5, buttons(q5)["⏹ Stop"])
     end = await student.wait_for_message("Fin de la session", after=mark)
-    assert "3 sur 4" in end["text"] and not has_buttons(end)
+    assert "3 sur 4" in end["text"]
+    # Every question seen, none new: no dead end, « Réviser en avance » is offered.
+    assert set(buttons(end)) == {"⏩ Réviser en avance"}
+    mark = last_id(tg, student)
+    student.press(end, button="⏩ Réviser en avance")
+    await student.wait_for_message("déjà vues", after=mark)
+    ahead = await student.wait_for_message("📘", after=mark)
+    assert has_buttons(ahead)
+    assert count_reviews(db) == 4
 
 
 async def test_stats_text_and_chart(

@@ -316,6 +316,29 @@ def _next_practice() -> Select[Any]:
     )
 
 
+def _next_ahead() -> Select[Any]:
+    """« Réviser en avance »: the student's started cards, soonest due first, each once per
+    run (the run's answers are practice: the schedule does not move)."""
+    answered_in_run = exists().where(
+        _reviews.c.session_id == bindparam("run_id", type_=Integer),
+        _reviews.c.card_id == _cards.c.id,
+    )
+    return (
+        select(*_CARD_COLUMNS, *_QUESTION_COLUMNS)
+        .select_from(
+            _cards.join(_questions, _questions.c.id == _cards.c.question_id).join(
+                _decks, _decks.c.id == _questions.c.deck_id
+            )
+        )
+        .where(live_card(_USER_ID), not_(answered_in_run))
+        .order_by(_cards.c.due, _cards.c.id)
+        .limit(1)
+    )
+
+
+NEXT_AHEAD = _next_ahead()
+
+
 def _fast_commit(query: Select[Any]) -> Select[Any]:
     """PostgreSQL: the query also sets ``synchronous_commit = off`` for the rest of its
     transaction (``set_config(…, true)`` is ``SET LOCAL``), without a round trip of its own.
@@ -740,6 +763,11 @@ class StudyStore:
         """The learning or relearning card due first, if due by ``horizon`` (learn-ahead)."""
         params = {"user_id": user_id, "now": horizon, "deck_id": deck_id}
         row = self._execute(self._next.learning, params).first()
+        return None if row is None else Candidate(_question(row), row.card_id, row.reps)
+
+    def next_ahead(self, user_id: int, run_id: int | None) -> Candidate | None:
+        """The started card due soonest not yet answered in the run (« réviser en avance »)."""
+        row = self._execute(NEXT_AHEAD, {"user_id": user_id, "run_id": run_id}).first()
         return None if row is None else Candidate(_question(row), row.card_id, row.reps)
 
     def granted_between(self, user_id: int, start: dt.datetime, end: dt.datetime) -> int:

@@ -52,6 +52,9 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler(commands.MORE.names, more_new))
     app.add_handler(CommandHandler(commands.OVERRIDE.names, override))
     app.add_handler(
+        CallbackQueryHandler(ahead_button, pattern=keyboards.PATTERNS[keyboards.AHEAD])
+    )
+    app.add_handler(
         CallbackQueryHandler(override_button, pattern=keyboards.PATTERNS[keyboards.OVERRIDE])
     )
     app.add_handler(
@@ -216,6 +219,16 @@ def _override_text(student: Student, outcome: OverrideOutcome) -> str:
     return t.override_nothing
 
 
+async def ahead_button(update: Update, context: BotContext) -> None:
+    """« Réviser en avance »: studied cards, soonest due first, as practice."""
+    student = await context.student(update)
+    await answer_query(update)
+    if (message := _message(update)) is not None:
+        await remove_buttons(context, student.chat_id, message.message_id)
+    await send(context, student.chat_id, student.texts.ahead_start)
+    await send_next(context, student, ahead=True)
+
+
 async def _grant_and_go_on(context: BotContext, student: Student) -> None:
     granted = await run_sync(context.study.more_new_cards, student.id, utcnow())
     t = student.texts
@@ -243,13 +256,13 @@ async def undo(update: Update, context: BotContext) -> None:
 # --- the flow --------------------------------------------------------------------------------
 
 
-async def send_next(context: BotContext, student: Student) -> None:
+async def send_next(context: BotContext, student: Student, *, ahead: bool = False) -> None:
     """Send the next question, or close the run with its summary when nothing is left."""
     state = context.state
     if state.question is not None:  # a newer question makes the shown one stale: drop its buttons
         await remove_buttons(context, student.chat_id, state.question.message_id)
         state.question = None
-    question = await run_sync(context.study.next_question, student.id, utcnow())
+    question = await run_sync(context.study.next_question, student.id, utcnow(), ahead=ahead)
     t = student.texts
     if question is None:
         now = utcnow()

@@ -158,6 +158,8 @@ class Texts:
     override_already: str
     class_overridden: str
     class_overridden_line: str
+    btn_ahead: str
+    ahead_start: str
 
     def plural(self, n: int, one: str, many: str) -> str:
         """« 1 question », « 3 questions » (French: 0 takes the singular, English: the plural)."""

@@ -201,4 +201,6 @@ EN = Texts(
     override_already="Already noted for that answer 👍",
     class_overridden="Answers students say were right (“I was right”):",
     class_overridden_line="• {prompt} — expected “{answer}”, {count} times: {examples}",
+    btn_ahead="⏩ Review ahead",
+    ahead_start="⏩ Questions you've seen, soonest due first: your schedule stays as it is.",
 )

@@ -212,4 +212,8 @@ FR = Texts(
     override_already="C'est déjà noté pour cette réponse 👍",
     class_overridden="Réponses que les élèves disent justes (« J'avais raison ») :",
     class_overridden_line="• {prompt} — attendu « {answer} », {count} fois : {examples}",
+    btn_ahead="⏩ Réviser en avance",
+    ahead_start=(
+        "⏩ Tes questions déjà vues, les plus proches d'abord : ça ne change pas tes révisions."
+    ),
 )
