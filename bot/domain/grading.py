@@ -143,7 +143,9 @@ WRONG_DAY = "Ce n'est pas le bon jour."
 WRONG_UNIT = "Ce n'est pas la bonne unité."
 TRUE_OR_FALSE = "Répondez par « vrai » ou par « faux »."
 
-_MAX_ANSWER_CHARS = 1000  # a pasted essay must not make the list matching quadratic in it
+#: A typed answer is graded on its first 500 characters: a pasted essay must not make grading
+#: (words, lists, numbers against every alternative) slow for everyone.
+_MAX_ANSWER_CHARS = 500
 
 # --- normalisation ---------------------------------------------------------------------------
 
@@ -649,6 +651,8 @@ def _close_enough(expected: str, given: str) -> bool:
     """Same word, or a small typo of it; never for digits or known near-homonyms."""
     if expected == given:
         return True
+    if abs(len(expected) - len(given)) > _typo_budget(len(expected)):
+        return False  # the edit distance is at least the difference in length
     if any(c.isdigit() for c in expected + given):
         return False
     if any(expected in group and given in group for group in _CONFUSABLE):
@@ -746,9 +750,15 @@ _LEADING_CONJUNCTION = re.compile(r"^(?:et|ou|and|or)\s+", re.IGNORECASE)
 
 
 def _split_items(text: str) -> list[str]:
-    """Split a list answer into its items, as written."""
+    """Split a list answer into its items, as written (cached: the answer is split once per
+    expected form)."""
+    return list(_split_items_cached(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _split_items_cached(text: str) -> tuple[str, ...]:
     parts = (_LEADING_CONJUNCTION.sub("", p.strip()) for p in _ITEM_SEPARATOR.split(text))
-    return [p.strip() for p in parts if _fold(p)]
+    return tuple(p.strip() for p in parts if _fold(p))
 
 
 def _compare_item(given: str, expected: str) -> Verdict | None:
