@@ -4,7 +4,7 @@ A new table only: upgrading touches no existing row (every student keeps the def
 parameters until their first fit), downgrading drops the fits alone.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-03 07:40:00
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 
 revision: str = "0007"
 # Chained after the last migration merged: only this line changes when the chain moves.
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -23,6 +23,7 @@ from bot.services.errors import DeckFormatError
 from bot.services.views import (
     AnswerOutcome,
     AnswerStep,
+    InvalidSetting,
     SessionSummary,
     ShownQuestion,
     UndoStatus,
@@ -31,6 +32,14 @@ from bot.services.views import (
 
 QUIT_COMMANDS = frozenset({"/quitter", "/q", "/quit", "/exit", "/fin"})
 HELP_COMMANDS = frozenset({"/aide", "/help", "/h", "/?"})
+#: The same names as Telegram's, French and English (bot.tg.commands).
+STATS_COMMANDS = frozenset({"/stats"})
+UNDO_COMMANDS = frozenset({"/annuler", "/undo"})
+DECKS_COMMANDS = frozenset({"/decks"})
+SETTINGS_COMMANDS = frozenset({"/reglages", "/settings"})
+MORE_COMMANDS = frozenset({"/encore", "/more"})
+OVERRIDE_COMMANDS = frozenset({"/jairaison", "/right"})
+YES = frozenset({"o", "oui", "y", "yes", "ok", "d'accord"})
 
 
 class _Quit(Exception):
@@ -74,6 +83,11 @@ class ConsoleChat:
         self._now = now_fn
         #: The run's summary when its last answer closed it (nothing was left).
         self._ended: SessionSummary | None = None
+        #: Answers of the runs closed earlier in this terminal session (extra new cards
+        #: start a new run): (answered, correct).
+        self._earlier = (0, 0)
+        #: « Réviser en avance »: the run goes over studied cards as practice.
+        self._ahead = False
 
     def say(self, text: str = "") -> None:
         print(text, file=self._out, flush=True)
@@ -120,11 +134,13 @@ class ConsoleChat:
         practice = deck is not None
         shown = self._left_open(user, deck)
         while True:
-            shown = shown or self._study.next_question(
-                user.id, self._now(), deck_slug=deck, practice=practice
-            )
+            if shown is None and self._ended is None:
+                shown = self._study.next_question(
+                    user.id, self._now(), deck_slug=deck, practice=practice, ahead=self._ahead
+                )
             if shown is None:
-                self._done(practice)
+                if self._nothing_left(user, practice):
+                    continue
                 return
             self._show(shown)
             shown_at = self._now()
@@ -135,15 +151,60 @@ class ConsoleChat:
                 # The answer came with the next question, as on Telegram; none: run over.
                 if turn.next is None and turn.summary is not None:
                     self._ended = turn.summary
-                    self._done(practice)
-                    return
                 shown = turn.next
             else:
                 shown = None
 
-    def _done(self, practice: bool) -> None:
+    def _nothing_left(self, user: UserView, practice: bool) -> bool:
+        """Nothing to show now: close the run and say so; offer extra new cards when new
+        questions wait behind today's limit. True when the student took them (go on)."""
+        summary = self._ended or self._study.end_session(user.id, self._now())
+        self._ended = summary
         self.say()
-        self.say(texts.PRACTICE_DONE if practice else texts.ALL_DONE)
+        if practice:
+            self.say(texts.PRACTICE_DONE)
+            return False
+        answered = self._earlier[0] + summary.answered
+        self.say(
+            texts.AHEAD_DONE if self._ahead else texts.ALL_DONE if answered else texts.NOTHING_NOW
+        )
+        if summary.more_new:
+            self.say(texts.MORE_NEW_QUESTION)
+            if self._input(texts.PROMPT).strip().lower() in YES:
+                return self._more_new(user)
+        elif summary.review_ahead and not self._ahead:
+            self.say(texts.AHEAD_QUESTION)
+            if self._input(texts.PROMPT).strip().lower() in YES:
+                return self._review_ahead()
+        return False
+
+    def _review_ahead(self) -> bool:
+        """« Réviser en avance »: the next run goes over studied cards, as practice."""
+        self._carry_over()
+        self._ahead = True
+        self.say(texts.AHEAD_START)
+        return True
+
+    def _carry_over(self) -> None:
+        """Count the run just closed in the terminal session's totals."""
+        summary = self._ended
+        if summary is not None:
+            self._earlier = (
+                self._earlier[0] + summary.answered,
+                self._earlier[1] + summary.correct,
+            )
+            self._ended = None
+
+    def _more_new(self, user: UserView) -> bool:
+        """« Encore 10 nouvelles » : True when granted (the run just closed is counted)."""
+        granted = self._study.more_new_cards(user.id, self._now())
+        if not granted:
+            self.say(texts.NO_MORE_NEW)
+            return False
+        self._carry_over()
+        self._ahead = False
+        self.say(texts.MORE_NEW_GRANTED.format(count=granted))
+        return True
 
     def _left_open(self, user: UserView, deck: str | None) -> ShownQuestion | None:
         """The question a run cut short (the terminal closed, a crash) left unanswered, when
@@ -163,21 +224,35 @@ class ConsoleChat:
             self.say(texts.EMPTY_ANSWER)
             return False
         if line.startswith("/"):
-            return self._command(user, line.split()[0].lower())
+            return self._command(user, line, shown)
         step = self._answer(user, shown, line, shown_at)
         if step is None:
             return False
         self._report(step.outcome)
         return step if step.outcome.accepted else True
 
-    def _command(self, user: UserView, command: str) -> bool:
+    def _command(self, user: UserView, line: str, shown: ShownQuestion) -> bool:
+        """A command typed while ``shown`` waits for its answer; True when the next question
+        must be asked for (after an undo). After help, figures or settings, the question
+        waiting is shown again, so the student sees what to answer."""
+        command, *args = line.split()
+        command = command.lower()
         if command in QUIT_COMMANDS:
             raise _Quit
         if command in HELP_COMMANDS:
             self.say(texts.help_text())
-        elif command == "/stats":
+        elif command in STATS_COMMANDS:
             self._stats(user)
-        elif command == "/annuler":
+        elif command in DECKS_COMMANDS:
+            self._decks(user, args)
+        elif command in SETTINGS_COMMANDS:
+            self._settings_command(user, args)
+        elif command in MORE_COMMANDS:
+            self._more_new(user)
+        elif command in OVERRIDE_COMMANDS:
+            self._override(user)
+
+        elif command in UNDO_COMMANDS:
             undo = self._study.undo_last(user.id, self._now())
             if undo.status is UndoStatus.UNDONE:
                 self.say(texts.UNDONE.format(given=undo.given_answer))
@@ -185,13 +260,67 @@ class ConsoleChat:
             self.say(
                 texts.UNDO_TOO_LATE if undo.status is UndoStatus.TOO_LATE else texts.UNDO_NOTHING
             )
+            return False
         else:
             self.say(texts.UNKNOWN_COMMAND.format(command=command))
+            return False
+        self._show(shown, again=True)
         return False
 
-    def _show(self, shown: ShownQuestion) -> None:
+    def _override(self, user: UserView) -> None:
+        """/jaiRaison: the last typed answer graded wrong counts as right."""
+        outcome = self._study.override(user.id, self._now())
+        self.say(texts.OVERRIDE[outcome.status].format(given=outcome.given_answer or ""))
+
+    def _decks(self, user: UserView, args: list[str]) -> None:
+        """/decks: the decks, numbered; « /decks 2 » switches the second one on or off."""
+        decks = self._users.decks(user.id)
+        if args:
+            number = int(args[0]) if args[0].isdigit() else 0
+            if not 1 <= number <= len(decks):
+                self.say(texts.DECK_NUMBER.format(count=len(decks)))
+                return
+            chosen = decks[number - 1]
+            self._users.set_deck_enabled(user.id, chosen.slug, not chosen.enabled)
+            decks = self._users.decks(user.id)
+        self.say(texts.DECKS_TITLE)
+        for number, deck in enumerate(decks, start=1):
+            self.say(
+                texts.DECK_LINE.format(
+                    number=number,
+                    mark=texts.DECK_ON if deck.enabled else texts.DECK_OFF,
+                    title=deck.title,
+                    slug=deck.slug,
+                    questions=texts.questions(deck.question_count),
+                )
+            )
+        self.say(texts.DECKS_HOW_TO)
+
+    def _settings_command(self, user: UserView, args: list[str]) -> None:
+        """/reglages: the settings; « /reglages nouvelles 15 » sets the new cards a day."""
+        if args:
+            if len(args) == 2 and args[0].lower() in texts.NEW_CARDS_WORDS and args[1].isdigit():
+                try:
+                    self._users.update(user.id, self._now(), new_cards_per_day=int(args[1]))
+                except InvalidSetting:
+                    self.say(texts.SETTINGS_BAD)
+                    return
+            else:
+                self.say(texts.SETTINGS_BAD)
+                return
+        current = self._users.get(user.id)
+        self.say(
+            texts.SETTINGS.format(
+                new_cards=texts.new_questions(current.new_cards_per_day),
+                timezone=current.timezone,
+            )
+        )
+
+    def _show(self, shown: ShownQuestion, *, again: bool = False) -> None:
         badge = f" · {texts.NEW_BADGE}" if shown.is_new else ""
         self.say()
+        if again:
+            self.say(texts.QUESTION_AGAIN)
         self.say(texts.QUESTION_HEADER.format(title=shown.deck_title, badge=badge))
         self.say(shown.prompt)
         for number, choice in enumerate(shown.choices, start=1):
@@ -207,12 +336,14 @@ class ConsoleChat:
         key = f"console:{shown.token}"
         if shown.choices and line.isdigit():
             index = int(line) - 1
-            if not 0 <= index < len(shown.choices):
+            if 0 <= index < len(shown.choices):
+                return self._study.answer_choice_and_next(
+                    user.id, shown.token, index, now, idempotency_key=key, response_ms=response_ms
+                )
+            # « 1996 » is an option's text, graded as typed; « 7 » of four is a slip.
+            if len(line) <= 2 and line not in shown.choices:
                 self.say(texts.CHOOSE_NUMBER.format(count=len(shown.choices)))
                 return None
-            return self._study.answer_choice_and_next(
-                user.id, shown.token, index, now, idempotency_key=key, response_ms=response_ms
-            )
         return self._study.answer_open_and_next(
             user.id, line, now, token=shown.token, idempotency_key=key, response_ms=response_ms
         )
@@ -221,8 +352,11 @@ class ConsoleChat:
         if outcome.verdict is None:
             self.say(texts.REFUSED)
             return
-        verdict = texts.VERDICTS[outcome.verdict]
-        self.say(f"{verdict} {outcome.reason}" if outcome.reason else verdict)
+        if outcome.dont_know:
+            self.say(texts.DONT_KNOW)
+        else:
+            verdict = texts.VERDICTS[outcome.verdict]
+            self.say(f"{verdict} {outcome.reason}" if outcome.reason else verdict)
         if outcome.correct_answer is not None:
             self.say(texts.EXPECTED.format(answer=outcome.correct_answer))
         if outcome.source_sentence:
@@ -233,6 +367,8 @@ class ConsoleChat:
             self.say(texts.LEECH.format(lapses=LEECH_LAPSES))
         if outcome.practice:
             self.say(texts.PRACTICE_NOTE)
+        if outcome.can_override:
+            self.say(texts.OVERRIDE_HINT)
         self.say(
             texts.counts(texts.SESSION_COUNTS, outcome.session_answered, outcome.session_correct)
         )
@@ -245,12 +381,17 @@ class ConsoleChat:
     def _goodbye(self, user: UserView) -> None:
         now = self._now()
         summary = self._ended or self._study.end_session(user.id, now)
+        answered = self._earlier[0] + summary.answered
+        correct = self._earlier[1] + summary.correct
         self.say()
-        self.say(texts.counts(texts.SUMMARY, summary.answered, summary.correct))
+        if answered:
+            self.say(texts.summary(answered, correct))
         if summary.next_due is None:
             self.say(texts.NOTHING_LEFT)
         elif summary.next_due <= now:
-            self.say(texts.NEXT_DUE_NOW)
+            self.say(texts.NEXT_DUE_AFTER_PRACTICE if summary.practice else texts.NEXT_DUE_NOW)
         else:
             self.say(texts.NEXT_DUE.format(when=texts.when(summary.next_due, now, user.timezone)))
+        if summary.more_new and not summary.practice:
+            self.say(texts.MORE_NEW_HINT)
         self.say(texts.BYE)

@@ -56,6 +56,7 @@ from bot.domain.deck import (
     Question,
     QuestionKind,
 )
+from bot.domain.grading import answer_items, answer_numbers, option_key
 from bot.domain.text import fold_apostrophes
 from bot.render.plural import count_fr
 
@@ -863,6 +864,9 @@ class _Checker:
                 qid,
                 "« {{…}} » ne s'utilise que dans une question à trous (kind: cloze)",
             )
+        _check_grading_limits(self, fields, qid, kind)
+        if kind is QuestionKind.CHOICE and answer is not None and distractors is not None:
+            _check_options_apart(self, fields, qid, answer, accept or ())
         if kind is QuestionKind.TRUE_FALSE and accept:
             self.add(
                 fields["accept"],
@@ -1233,3 +1237,124 @@ class _Checker:
         texts = [(self.scalar_text(item, key, qid, item=True), item) for item in node.value]
         items = [(text, item) for text, item in texts if text is not None]
         return items if len(items) == len(texts) else None
+
+
+# -- what grading needs (issue 16): options a typed answer tells apart, bounded inputs ---------
+
+#: Accepted alternatives of one question: grading tries each, so the cost of a wrong answer
+#: grows with them (a file with 14,000 made one answer take 26 s).
+MAX_ALTERNATIVES = 50
+#: Options of a multiple-choice question (three are shown at a time), and tags.
+MAX_LIST_ENTRIES = 50
+#: Items of one list answer (« Russie, Chine et Inde »): matched item by item.
+MAX_ANSWER_ITEMS = 20
+#: Characters of an expected answer or alternative.
+MAX_ANSWER_CHARS = 300
+#: Numbers and dates in one expected answer or alternative (each is compared to the answer's).
+MAX_ANSWER_NUMBERS = 10
+#: What grading one answer reads over the answer and all its alternatives together: the
+#: characters, the list items and the numbers (the cost of a wrong answer grows with them;
+#: bench/grading_time.py measures the worst file within these limits).
+MAX_QUESTION_CHARS = 4000
+MAX_QUESTION_ITEMS = 200
+MAX_QUESTION_NUMBERS = 60
+
+
+def _scalar_items(node: Node | None) -> list[tuple[str, Node]]:
+    """The scalar items of a list node as written (stripped), with their nodes."""
+    if not isinstance(node, SequenceNode):
+        return []
+    return [
+        (str(item.value).strip(), item)
+        for item in node.value
+        if isinstance(item, ScalarNode) and item.tag != _NULL
+    ]
+
+
+def _check_grading_limits(
+    checker: _Checker, fields: _Fields, qid: str | None, kind: QuestionKind | None
+) -> None:
+    """Bound what grading one answer costs: alternatives, list entries, items, lengths."""
+    limits = (("accept", MAX_ALTERNATIVES), ("distractors", MAX_LIST_ENTRIES))
+    for key, limit in (*limits, ("choices", MAX_LIST_ENTRIES), ("tags", MAX_LIST_ENTRIES)):
+        node = fields.get(key)
+        if isinstance(node, SequenceNode) and len(node.value) > limit:
+            checker.add(
+                node,
+                qid,
+                f"« {key} » a {len(node.value)} éléments : {limit} au maximum"
+                " (gardez les plus utiles)",
+            )
+    if kind is QuestionKind.TRUE_FALSE:
+        return
+    answer = fields.get("answer")
+    texts = [(str(answer.value).strip(), answer)] if isinstance(answer, ScalarNode) else []
+    chars = items = numbers = 0
+    for text, node in texts + _scalar_items(fields.get("accept")):
+        if len(text) > MAX_ANSWER_CHARS:
+            checker.add(
+                node,
+                qid,
+                f"réponse de {len(text)} caractères : {MAX_ANSWER_CHARS} au maximum (une"
+                " réponse se tape en une ligne ; mettez le reste dans « explanation »)",
+            )
+            return
+        count, found = len(answer_items(text)), answer_numbers(text)
+        if count > MAX_ANSWER_ITEMS:
+            checker.add(
+                node,
+                qid,
+                f"« {_show(text)} » est une liste de {count} éléments :"
+                f" {MAX_ANSWER_ITEMS} au maximum",
+            )
+            return
+        if found > MAX_ANSWER_NUMBERS:
+            checker.add(
+                node,
+                qid,
+                f"« {_show(text)} » contient {found} nombres ou dates :"
+                f" {MAX_ANSWER_NUMBERS} au maximum",
+            )
+            return
+        chars, items, numbers = chars + len(text), items + count, numbers + found
+    if chars > MAX_QUESTION_CHARS or items > MAX_QUESTION_ITEMS or numbers > MAX_QUESTION_NUMBERS:
+        checker.add(
+            fields.get("accept") or fields.node,
+            qid,
+            f"la réponse et ses variantes (« accept ») sont trop longues ensemble ({chars}"
+            f" caractères, {items} éléments, {numbers} nombres ; au plus {MAX_QUESTION_CHARS},"
+            f" {MAX_QUESTION_ITEMS} et {MAX_QUESTION_NUMBERS}) : gardez les variantes utiles",
+        )
+
+
+def _check_options_apart(
+    checker: _Checker, fields: _Fields, qid: str | None, answer: str, accept: Sequence[str]
+) -> None:
+    """Refuse options that a typed answer could not tell apart (« Russie », « la Russie »,
+    « Russie. »: same :func:`~bot.domain.grading.option_key`), and an accepted alternative
+    that names a wrong option. Options that differ by a symbol (« C++ », « C# ») are kept."""
+    listed = _scalar_items(fields.get("choices")) or _scalar_items(fields.get("distractors"))
+    answer_node = fields.get("answer") or fields.node
+    seen: dict[str, str] = {}
+    for text, node in [(answer, answer_node), *listed]:
+        key = option_key(text)
+        if key in seen:
+            if _fold(seen[key]) != _fold(text):  # exact repeats are reported already
+                checker.add(
+                    node,
+                    qid,
+                    f"« {_show(text)} » et « {_show(seen[key])} » ne se distinguent pas quand"
+                    " on tape sa réponse (majuscules, accents, article ou ponctuation finale) :"
+                    " changez l'une des deux propositions",
+                )
+            continue
+        seen[key] = text
+    for text, node in _scalar_items(fields.get("accept")):
+        other = seen.get(option_key(text))
+        if other is not None and other != answer and option_key(other) != option_key(answer):
+            checker.add(
+                node,
+                qid,
+                f"« {_show(text)} » est acceptée, mais c'est aussi la mauvaise réponse"
+                f" « {_show(other)} » : retirez-la de « accept »",
+            )

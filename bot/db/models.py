@@ -259,6 +259,38 @@ class Reminder(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class NewCardGrant(Base):
+    """Extra new cards a student asked for (« Encore 10 nouvelles ? »): they raise that local
+    day's limit of new cards by ``amount``."""
+
+    __tablename__ = "new_card_grants"
+    __table_args__ = (Index("ix_new_card_grants_user_id_granted_at", "user_id", "granted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    granted_at: Mapped[dt.datetime]
+    amount: Mapped[int] = mapped_column(Integer)
+
+
+class AnswerOverride(Base):
+    """« J'avais raison »: the student marked a typed answer graded wrong as right. The review
+    keeps the grader's verdict; this row records the override and the answer given, so a
+    teacher sees which questions' expected answers need more alternatives."""
+
+    __tablename__ = "answer_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("reviews.id", ondelete="CASCADE"), unique=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    #: The grader's verdict, overruled.
+    verdict: Mapped[str] = mapped_column(String(16))
+    given_answer: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
 # --- Classes and drafts (revision 0004) ------------------------------------------------------
 
 

@@ -46,12 +46,21 @@ How an open or cloze answer is compared with each expected form (the answer, the
    Beltransgaz ») are correct; at least half of the expected words and nothing else (« Communauté
    économique » for « Communauté économique eurasiatique ») is partial.
 
-A ``choice`` answer must equal an expected form after normalisation. A ``true_false`` answer
-accepts vrai/v/oui/o/true/t/yes/juste/exact and faux/f/non/n/false/no/inexact.
+A ``choice`` answer is the option chosen: a button is right only when it *is* the right option
+(:func:`grade_option`, by identity, not by normalised text: « C# » is not « C++ »). An option's
+text typed out (:func:`grade_typed_choice`) is matched to the option it names by
+:func:`option_key` (case, accents, spaces, leading articles and end punctuation do not count;
+symbols such as « + » or « # » do); a text naming no option is graded like an open answer
+(« 2 000 000 000 de dollars » for « 2 milliards de dollars »), unless it is as close to a wrong
+option. The file checker refuses options with the same key: a typed answer could not tell them
+apart. A ``true_false`` answer accepts vrai/v/oui/o/true/t/yes/juste/exact and
+faux/f/non/n/false/no/inexact. An answer that is only punctuation (« + », « ? ») is right when
+the expected answer is that very punctuation.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -64,7 +73,19 @@ from rapidfuzz.distance import OSA
 from bot.domain.deck import FALSE_ANSWER, TRUE_ANSWER, Question, QuestionKind
 from bot.domain.text import fold_apostrophes
 
-__all__ = ["Grade", "Verdict", "grade", "grade_answer", "normalize"]
+__all__ = [
+    "Grade",
+    "Verdict",
+    "answer_items",
+    "answer_numbers",
+    "grade",
+    "grade_answer",
+    "grade_option",
+    "grade_typed_choice",
+    "is_dont_know",
+    "normalize",
+    "option_key",
+]
 
 
 class Verdict(StrEnum):
@@ -102,6 +123,8 @@ class Grade:
     matched: str | None = None
     missing: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
+    #: The student said they do not know (« je ne sais pas », « ? »): wrong, told kindly.
+    dont_know: bool = False
 
     @property
     def accepted(self) -> bool:
@@ -121,7 +144,9 @@ WRONG_DAY = "Ce n'est pas le bon jour."
 WRONG_UNIT = "Ce n'est pas la bonne unité."
 TRUE_OR_FALSE = "Répondez par « vrai » ou par « faux »."
 
-_MAX_ANSWER_CHARS = 1000  # a pasted essay must not make the list matching quadratic in it
+#: A typed answer is graded on its first 500 characters: a pasted essay must not make grading
+#: (words, lists, numbers against every alternative) slow for everyone.
+_MAX_ANSWER_CHARS = 500
 
 # --- normalisation ---------------------------------------------------------------------------
 
@@ -172,8 +197,64 @@ def _rewrite_numeric_dates(text: str) -> str:
 
 
 def _fold(text: str, *, keep_accents: bool = False) -> list[str]:
-    """Split ``text`` into comparable tokens: lower case, plain letters, numbers kept whole."""
-    text = _rewrite_numeric_dates(text).casefold().translate(_LIGATURES)
+    """Split ``text`` into comparable tokens: lower case, plain letters, numbers kept whole.
+
+    Grading one answer folds the same texts many times (the answer once per expected form
+    and per rule): the tokens are cached, so the cost of an answer grows with the forms, not
+    with the rules times the forms."""
+    return list(_folded(text, keep_accents))
+
+
+#: A roman numeral in capitals after a capitalised name: « Louis XVI », « Jean-Paul II ».
+_ROMAN_AFTER_NAME = re.compile(
+    r"(\b[A-ZÀ-Ý][a-zà-ÿ'-]{1,30} )"
+    r"(M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))\b(?!['’-])"
+)
+_ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
+
+
+def _roman_value(numeral: str) -> int:
+    total = 0
+    for i, letter in enumerate(numeral):
+        value = _ROMAN_VALUES[letter]
+        following = _ROMAN_VALUES[numeral[i + 1]] if i + 1 < len(numeral) else 0
+        total += -value if value < following else value
+    return total
+
+
+def _rewrite_roman(text: str) -> str:
+    """« Louis XVI » → « Louis 16 »: a ruler's number read the same in both notations (only
+    capitals after a capitalised word, and at least two letters: « Louis I » stays)."""
+    return _ROMAN_AFTER_NAME.sub(
+        lambda m: m[1] + str(_roman_value(m[2])) if len(m[2]) >= 2 else m[0], text
+    )
+
+
+_ROMAN_TYPED = re.compile(
+    r"(\b[^\W\d_][\w'-]{1,30} )"
+    r"(m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))\b(?!['’-])",
+    re.IGNORECASE,
+)
+#: Words a student may type after a name that read as roman numerals.
+_NOT_ROMAN = frozenset({"di", "mi", "vi", "ci", "li", "dix", "mix", "mil", "cv", "cd", "dc"})
+
+
+def _rewrite_typed_roman(text: str) -> str:
+    """A typed answer's roman numeral in any case (« louis xvi »), read when the expected
+    answer has one."""
+
+    def number(m: re.Match[str]) -> str:
+        numeral = m[2]
+        if len(numeral) < 2 or numeral.casefold() in _NOT_ROMAN:
+            return m[0]
+        return m[1] + str(_roman_value(numeral.upper()))
+
+    return _ROMAN_TYPED.sub(number, text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _folded(text: str, keep_accents: bool) -> tuple[str, ...]:
+    text = _rewrite_numeric_dates(_rewrite_roman(text)).casefold().translate(_LIGATURES)
     text = unicodedata.normalize("NFKD", text)  # also turns non-breaking spaces into spaces
     if keep_accents:
         text = unicodedata.normalize("NFC", text)
@@ -185,7 +266,7 @@ def _fold(text: str, *, keep_accents: bool = False) -> list[str]:
     text = _SYMBOLS.sub(r" \1 ", text)
     text = _DIGIT_LETTER.sub(" ", text)
     text = _LOOSE_SEPARATOR.sub(" ", text)
-    return _OTHER.sub(" ", text).split()
+    return tuple(_OTHER.sub(" ", text).split())
 
 
 def _strip_leading(tokens: list[str]) -> list[str]:
@@ -515,7 +596,14 @@ def _competes(expected: Iterable[_Fact], extra: _Fact) -> bool:
     return False
 
 
+#: Given numbers beyond twice the expected ones (plus this) are not compared one by one: so
+#: many numbers are not one answer, and the comparison cost stays bounded.
+_EXTRA_FACTS = 8
+
+
 def _grade_facts(expected: list[_Fact], given: list[_Fact]) -> tuple[Verdict, str]:
+    if len(given) > 2 * len(expected) + _EXTRA_FACTS:
+        return Verdict.WRONG, ONE_ANSWER_ONLY
     unused = list(given)
     outcomes: list[tuple[Verdict | None, str]] = []
     for fact in expected:
@@ -563,6 +651,8 @@ def _close_enough(expected: str, given: str) -> bool:
     """Same word, or a small typo of it; never for digits or known near-homonyms."""
     if expected == given:
         return True
+    if abs(len(expected) - len(given)) > _typo_budget(len(expected)):
+        return False  # the edit distance is at least the difference in length
     if any(c.isdigit() for c in expected + given):
         return False
     if any(expected in group and given in group for group in _CONFUSABLE):
@@ -660,9 +750,15 @@ _LEADING_CONJUNCTION = re.compile(r"^(?:et|ou|and|or)\s+", re.IGNORECASE)
 
 
 def _split_items(text: str) -> list[str]:
-    """Split a list answer into its items, as written."""
+    """Split a list answer into its items, as written (cached: the answer is split once per
+    expected form)."""
+    return list(_split_items_cached(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _split_items_cached(text: str) -> tuple[str, ...]:
     parts = (_LEADING_CONJUNCTION.sub("", p.strip()) for p in _ITEM_SEPARATOR.split(text))
-    return [p.strip() for p in parts if _fold(p)]
+    return tuple(p.strip() for p in parts if _fold(p))
 
 
 def _compare_item(given: str, expected: str) -> Verdict | None:
@@ -824,12 +920,19 @@ def grade_answer(
     kind = QuestionKind(kind)
     if kind is QuestionKind.TRUE_FALSE:
         return _grade_true_false(given, answer)
-    if not _fold(given):
-        return Grade(Verdict.WRONG, NO_ANSWER)
     forms = [answer, *accept]
+    if any(_rewrite_roman(form) != form for form in forms):
+        given = _rewrite_typed_roman(given)
+    if not _fold(given):
+        # Only punctuation: right when an expected form is that very punctuation (« + »).
+        key = option_key(given)
+        match = next((f for f in forms if not _fold(f) and option_key(f) == key), None)
+        if key and match is not None:
+            return Grade(Verdict.CORRECT, "", match)
+        return Grade(Verdict.WRONG, NO_ANSWER)
     if kind is QuestionKind.CHOICE:
-        chosen = _words(given)
-        match = next((form for form in forms if _words(form) == chosen), None)
+        chosen = option_key(given)
+        match = next((form for form in forms if option_key(form) == chosen), None)
         if match is None:
             return Grade(Verdict.WRONG, NOT_THE_ANSWER)
         return Grade(Verdict.CORRECT, "", match)
@@ -855,3 +958,113 @@ def grade(given: str, question: Question) -> Grade:
         The grade; see :func:`grade_answer`.
     """
     return grade_answer(given, question.answer, question.accept, question.kind)
+
+
+# --- multiple choice: the option chosen ------------------------------------------------------
+
+#: Not part of what an option says: spaces and punctuation at either end, quotes, brackets.
+_OPTION_EDGES = re.compile(r"^[\s.,;:!?…«»\"'()\[\]-]+|[\s.,;:!?…«»\"'()\[\]-]+$")
+_OPTION_ARTICLE = re.compile(
+    r"^(?:les|le|la|l'|une|un|des|du|de la|de l'|d'|the|an|a)(?:\s+|(?<='))"
+)
+_SPACES = re.compile(r"\s+")
+
+
+def option_key(text: str) -> str:
+    """What a typed answer can tell apart among options: « Russie », « la Russie »,
+    « russie. » and « RUSSIE » have one key; « C++ », « C# » and « C » three. Case, accents,
+    ligatures, typographic apostrophes, spaces, a leading article and punctuation at either end
+    do not count; every other symbol does. Only punctuation (« ? »): the punctuation itself."""
+    text = unicodedata.normalize("NFKD", text.casefold()).translate(_LIGATURES)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = fold_apostrophes(text)
+    bare = _OPTION_EDGES.sub("", text)
+    bare = _OPTION_EDGES.sub("", _OPTION_ARTICLE.sub("", bare, count=1))
+    return _SPACES.sub("", bare or text)
+
+
+def grade_option(chosen: str, question: Question) -> Grade:
+    """A button: right only when ``chosen`` is the right option itself (never by its
+    normalised text: « C# » is not « C++ »). True/false buttons are « vrai » and « faux »."""
+    if question.kind is QuestionKind.TRUE_FALSE:
+        return _grade_true_false(chosen, question.answer)
+    if chosen == question.answer:
+        return Grade(Verdict.CORRECT, "", question.answer)
+    return Grade(Verdict.WRONG, NOT_THE_ANSWER)
+
+
+def grade_typed_choice(given: str, question: Question, options: Sequence[str]) -> Grade:
+    """An option's text typed to a multiple-choice question showing ``options``.
+
+    The option it names (by :func:`option_key`, else by normalised words when that names one
+    option only) is graded as if chosen (:func:`grade_option`). A text naming no option is
+    graded like an open answer against the answer and its alternatives, and is wrong when a
+    wrong option grades at least as well (the answer is typed, not guessed between options).
+    """
+    given = given[:_MAX_ANSWER_CHARS]
+    if question.kind is QuestionKind.TRUE_FALSE:
+        return _grade_true_false(given, question.answer)
+    key = option_key(given)
+    named = [option for option in options if option_key(option) == key]
+    if len(named) != 1 and _fold(given):
+        words = _words(given)
+        named = [option for option in options if _words(option) == words]
+    if len(named) == 1:
+        return grade_option(named[0], question)
+    result = grade_answer(given, question.answer, question.accept, QuestionKind.OPEN)
+    if not result.accepted:
+        return Grade(Verdict.WRONG, result.reason or NOT_THE_ANSWER)
+    for option in options:
+        if option == question.answer:
+            continue
+        other = grade_answer(given, option, (), QuestionKind.OPEN)
+        if other.accepted and _RANK[other.verdict] <= _RANK[result.verdict]:
+            return Grade(Verdict.WRONG, NOT_THE_ANSWER)
+    return result
+
+
+def answer_numbers(text: str) -> int:
+    """How many numbers and dates the grader reads in ``text`` (each is compared)."""
+    return len(_facts(_fold(text)))
+
+
+def answer_items(text: str) -> list[str]:
+    """The items of a list answer (« Russie, Chine et Inde »), as the grader splits it."""
+    return _split_items(text)
+
+
+# --- « je ne sais pas » ----------------------------------------------------------------------
+
+_DONT_KNOW = frozenset(
+    {
+        "je ne sais pas",
+        "je sais pas",
+        "sais pas",
+        "ne sais pas",
+        "chais pas",
+        "jsp",
+        "jsais pas",
+        "aucune idee",
+        "pas d idee",
+        "je ne sais plus",
+        "je sais plus",
+        "j ai oublie",
+        "oublie",
+        "je ne me souviens pas",
+        "joker",
+        "i don t know",
+        "dont know",
+        "don t know",
+        "idk",
+        "no idea",
+    }
+)
+
+
+def is_dont_know(given: str) -> bool:
+    """« je ne sais pas », « jsp », « ? »…: the student asks for the answer (graded Again,
+    told kindly). Only punctuation « ? » counts too."""
+    folded = " ".join(_fold(given))
+    if not folded:
+        return given.strip().strip("?").strip() == "" and "?" in given
+    return folded.rstrip(" .!") in _DONT_KNOW

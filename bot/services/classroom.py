@@ -46,6 +46,20 @@ class DeckActivity:
 
 
 @dataclass(frozen=True, slots=True)
+class OverriddenQuestion:
+    deck_slug: str
+    question_key: str
+    prompt: str
+    answer: str
+    overrides: int
+    examples: tuple[str, ...]
+
+
+#: Questions listed under « the students said they were right ».
+OVERRIDDEN_COUNT = 5
+
+
+@dataclass(frozen=True, slots=True)
 class ClassOverview:
     """Figures over the last 7 days (``since`` .. now), overall and per live deck (slug
     order); the hardest questions over all answers (at least ``HARDEST_MIN_ANSWERS``)."""
@@ -57,6 +71,8 @@ class ClassOverview:
     correct: int
     hardest: tuple[HardQuestion, ...]
     decks: tuple[DeckActivity, ...] = ()
+    #: Questions whose grading students overruled most (« J'avais raison »).
+    overridden: tuple[OverriddenQuestion, ...] = ()
 
     @property
     def accuracy(self) -> float | None:
@@ -81,6 +97,9 @@ class ClassroomService:
             hardest = repo.hardest_questions(
                 session, class_id=class_id, min_answers=HARDEST_MIN_ANSWERS, limit=HARDEST_COUNT
             )
+            overridden = repo.most_overridden(
+                session, class_id=class_id, limit=OVERRIDDEN_COUNT
+            )
         return ClassOverview(
             since=since,
             students=activity.students,
@@ -94,5 +113,11 @@ class ClassroomService:
             decks=tuple(
                 DeckActivity(r.deck_slug, r.deck_title, r.active_students, r.answers, r.correct)
                 for r in decks
+            ),
+            overridden=tuple(
+                OverriddenQuestion(
+                    r.deck_slug, r.question_key, r.prompt, r.answer, r.overrides, r.examples
+                )
+                for r in overridden
             ),
         )

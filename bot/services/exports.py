@@ -25,6 +25,8 @@ CSV_COLUMNS = (
     "reussite_pct",
     "reponses_7j",
     "derniere_reponse_utc",
+    # Answers in practice mode (the schedule untouched): not in « reponses ».
+    "reponses_entrainement",
 )
 
 # Fixed so that re-exporting updates the teacher's Anki notes instead of duplicating them.
@@ -75,6 +77,7 @@ class ExportService:
                     rate,
                     row.answers_7d,
                     last,
+                    row.practice_answers,
                 )
             )
         return out.getvalue()

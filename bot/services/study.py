@@ -1,10 +1,12 @@
 """Study sessions: which question comes next, recording answers, undo, and the run's summary.
 
 Order of questions: due cards first, most overdue first; then new questions (no card yet for
-this student) in deck order (deck slug, then position in the file), up to the student's daily
-limit of new cards counted on their *local* day. Retired questions, retired decks, decks the
-student switched off and suspended cards are never shown. « Practice » runs through one deck
-in file order without touching the schedule: the answers are logged with ``practice=true``.
+this student, or a card never answered outside practice) newest deck first (a teacher's deck
+comes before the shipped sample), then in file order, up to the student's daily limit of new
+cards counted on their *local* day. Retired questions, retired decks, decks the student
+switched off and suspended cards are never shown. « Practice » runs through one deck in file
+order without touching the schedule: the answers are logged with ``practice=true``; the cards
+it creates stay new (``reps == 0`` is never « due »), so practice cannot bypass the limit.
 
 Every showing is recorded as a :class:`~bot.db.models.Presentation` with a random token; an
 answer must carry it. Only the student's latest showing can be answered, once (``current``
@@ -20,9 +22,14 @@ state, for an exact undo), the card's new state and the showing's ``answered_at`
 transaction, committed before the method returns.
 
 A new question gets its card when it is first *shown*, so a showing always has a card; a card
-never answered keeps ``reps == 0`` and, being due, is shown again before any other new one.
-The daily limit counts first answers (``prev_reps == 0``) since local midnight, read through
-the ``reviews(user_id, reviewed_at)`` index.
+never answered (outside practice) keeps ``reps == 0`` and stays a new question. The daily
+limit counts first answers (``prev_reps == 0``) since local midnight, read through the
+``reviews(user_id, reviewed_at)`` index; « Encore 10 nouvelles ? » (:meth:`StudyService.
+more_new_cards`) raises that day's limit.
+
+Sessions flow as in Anki: when nothing is due and no new card is allowed, a card in learning
+or relearning due within :data:`LEARN_AHEAD` is shown (learn-ahead), so a run ends only when
+nothing is due soon.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ import datetime as dt
 import random
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.db.errors import IntegrityError
 from bot.db.repositories.study import (
@@ -45,7 +52,14 @@ from bot.db.repositories.study import (
 )
 from bot.db.session import Session, sessionmaker
 from bot.domain.deck import FALSE_ANSWER, TRUE_ANSWER, Question, QuestionKind
-from bot.domain.grading import Grade, Verdict, grade
+from bot.domain.grading import (
+    Grade,
+    Verdict,
+    grade,
+    grade_option,
+    grade_typed_choice,
+    is_dont_know,
+)
 from bot.domain.reminders import local_date, local_day_start
 from bot.domain.scheduling import CardState, is_leech, new_card_state, rating_for, schedule
 from bot.services.clock import elapsed_ms
@@ -54,6 +68,8 @@ from bot.services.views import (
     AnswerStatus,
     AnswerStep,
     DeckNotFound,
+    OverrideOutcome,
+    OverrideStatus,
     SessionSummary,
     ShownQuestion,
     UndoOutcome,
@@ -61,6 +77,12 @@ from bot.services.views import (
     UserNotFound,
 )
 
+#: Learning and relearning cards due within this are shown rather than ending the run.
+LEARN_AHEAD = dt.timedelta(minutes=20)
+#: « Encore 10 nouvelles ? »: the extra new cards one request adds to the day's limit.
+EXTRA_NEW_CARDS = 10
+#: « J'avais raison » can be said this long after the answer.
+OVERRIDE_WINDOW = dt.timedelta(hours=1)
 #: An answer can be taken back this long after it was given.
 UNDO_WINDOW = dt.timedelta(minutes=10)
 #: A run with no answer for this long is over; the next question starts a new one.
@@ -134,6 +156,8 @@ class _Checked:
     showing: Showing
     text: str
     response_ms: int | None
+    #: The button pressed (an index into the showing's choices); None: a typed answer.
+    choice_index: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,17 +200,23 @@ class StudyService:
         *,
         deck_slug: str | None = None,
         practice: bool = False,
+        ahead: bool = False,
     ) -> ShownQuestion | None:
         """Show the next question and record the showing; None when nothing is left now.
 
         ``deck_slug`` limits the run to one deck; ``practice=True`` (needs ``deck_slug``) goes
         through that deck's questions in order, once each per run, without scheduling.
+        ``ahead=True`` (« Réviser en avance », no deck): the student's studied cards, soonest
+        due first, once each per run, recorded as practice (the schedule untouched).
 
         Raises:
             UserNotFound, DeckNotFound; ValueError for practice without a deck.
         """
         if practice and deck_slug is None:
             raise ValueError("practice needs a deck")
+        if ahead and deck_slug is not None:
+            raise ValueError("reviewing ahead is over every deck")
+        practice = practice or ahead
         for attempt in range(2):
             with self._sessions() as session:
                 store = StudyStore(session)
@@ -363,7 +393,7 @@ class StudyService:
         """Grade the answer and, outside practice, schedule the card (pure)."""
         shown = checked.showing
         practice = shown.run.practice if shown.run is not None else False
-        result = grade(checked.text, shown.question.question)
+        result = _grade_answer(checked)
         rating = rating_for(result.verdict, easy)
         before = shown.card.state
         review = NewReview(
@@ -417,7 +447,9 @@ class StudyService:
             return AnswerOutcome(AnswerStatus.DUPLICATE, verdict=Verdict(review.verdict)), None
         question = stored.question
         # The reason is not stored: grading is deterministic, so grade again for it.
-        result = Grade(Verdict(review.verdict), grade(review.given_answer, question).reason)
+        again = grade(review.given_answer, question)
+        dont_know = not again.accepted and is_dont_know(review.given_answer)
+        result = Grade(Verdict(review.verdict), again.reason, dont_know=dont_know)
         current = not review.practice and card.state.last_review == review.reviewed_at
         outcome = _outcome(
             AnswerStatus.DUPLICATE,
@@ -479,6 +511,90 @@ class StudyService:
                 session_correct=correct,
             )
 
+    # -- « J'avais raison » ------------------------------------------------------------------
+
+    def override(
+        self, user_id: int, now: dt.datetime, *, token: str | None = None
+    ) -> OverrideOutcome:
+        """« J'avais raison »: the typed answer to the showing ``token`` (None: the student's
+        last answer), graded wrong, is marked right: counted right, the card rescheduled as if
+        graded right (when no later answer moved it), and logged in ``answer_overrides`` with
+        the answer given, for the teacher's /classe. Within :data:`OVERRIDE_WINDOW`, once."""
+        with self._sessions() as session:
+            store = StudyStore(session)
+            review = store.review_by_showing(token) if token else store.last_review(user_id)
+            if review is None or review.user_id != user_id:
+                return OverrideOutcome(OverrideStatus.NOTHING)
+            if store.has_override(review.id):
+                return OverrideOutcome(OverrideStatus.ALREADY, given_answer=review.given_answer)
+            if review.correct:
+                return OverrideOutcome(OverrideStatus.NOTHING)
+            if review.presentation_id is not None and store.showing_choices(
+                review.presentation_id
+            ):
+                return OverrideOutcome(OverrideStatus.NOTHING)  # a button: the option chosen
+            question = store.question(review.question_id)
+            if question is None or is_dont_know(review.given_answer):
+                return OverrideOutcome(OverrideStatus.NOTHING)
+            prompt = question.question.display_prompt
+            if now - review.reviewed_at > OVERRIDE_WINDOW:
+                return OverrideOutcome(OverrideStatus.TOO_LATE, prompt, review.given_answer)
+            rating = rating_for(Verdict.CORRECT)
+            next_due = None
+            card = store.card(review.card_id)
+            settings = store.scheduling_settings(user_id)
+            if (
+                not review.practice
+                and card is not None
+                and settings is not None
+                and card.state.last_review == review.reviewed_at
+            ):
+                after = schedule(
+                    review.card_id,
+                    review.before,
+                    rating,
+                    review.reviewed_at,
+                    desired_retention=settings[0],
+                    maximum_interval=settings[1],
+                    enable_fuzzing=self._fuzzing,
+                )
+                # A leech suspension by this very answer is taken back too.
+                suspended = (
+                    review.suspended_before
+                    if card.suspended_at == review.reviewed_at
+                    else card.suspended_at
+                )
+                store.set_card(review.card_id, after, suspended)
+                next_due = after.due
+            store.mark_review_right(review.id, int(rating))
+            if review.session_id is not None:
+                store.bump_run(review.session_id, 0, 1)
+            store.add_override(review, now)
+            session.commit()
+            return OverrideOutcome(OverrideStatus.DONE, prompt, review.given_answer, next_due)
+
+    # -- more new cards ---------------------------------------------------------------------
+
+    def more_new_cards(
+        self, user_id: int, now: dt.datetime, amount: int = EXTRA_NEW_CARDS
+    ) -> int:
+        """« Encore 10 nouvelles ? »: raise today's limit of new cards by ``amount`` (counted
+        as extra new cards, the student's setting unchanged); the number granted, 0 when no
+        new question is left to show.
+
+        Raises:
+            UserNotFound.
+        """
+        with self._sessions() as session:
+            store = StudyStore(session)
+            if store.settings(user_id) is None:
+                raise UserNotFound(user_id)
+            if amount <= 0 or not store.has_new_question(user_id):
+                return 0
+            store.add_grant(user_id, amount, now)
+            session.commit()
+            return amount
+
     # -- summaries --------------------------------------------------------------------------
 
     def end_session(self, user_id: int, now: dt.datetime) -> SessionSummary:
@@ -513,16 +629,30 @@ def _pick(store: StudyStore, user_id: int, now: dt.datetime, where: _Next) -> Ca
     """The next question: in practice the deck's next one; else the most overdue due card,
     else a new question while the daily limit of new cards allows."""
     if where.practice:
-        assert where.deck_id is not None
         run_id = where.run.id if where.run is not None else None
+        if where.deck_id is None:  # « réviser en avance »
+            return store.next_ahead(user_id, run_id)
         return store.next_practice(user_id, where.deck_id, run_id)
     due = store.next_due(user_id, now, where.deck_id)
     if due is not None:
         return due
-    start, end = _local_day(now, where.timezone)
-    if store.first_reviews_between(user_id, start, end) >= where.new_cards_per_day:
-        return None
-    return store.next_new(user_id, where.deck_id)
+    if _new_left(store, user_id, now, where.timezone, where.new_cards_per_day) > 0:
+        new = store.next_new(user_id, where.deck_id)
+        if new is not None:
+            return new
+    return store.next_learning(user_id, now + LEARN_AHEAD, where.deck_id)
+
+
+def _new_left(
+    store: StudyStore, user_id: int, now: dt.datetime, tz_name: str, per_day: int
+) -> int:
+    """New cards still allowed today: the daily limit plus the extra ones asked for, less the
+    first answers of the student's local day."""
+    start, end = _local_day(now, tz_name)
+    first = store.first_reviews_between(user_id, start, end)
+    if first < per_day:
+        return per_day - first
+    return per_day + store.granted_between(user_id, start, end) - first
 
 
 def _check(
@@ -551,6 +681,10 @@ def _check(
         return earlier if earlier is not None else _refused(AnswerStatus.STALE, counts)
     if shown.question.retired:  # removed from its file since it was shown
         return _refused(AnswerStatus.UNKNOWN, counts)
+    if not _same_choices(shown):
+        # Changed since it was shown (another kind, other options): grading the answer
+        # against what the student never saw would be wrong, and a lapse would count.
+        return _refused(AnswerStatus.STALE, counts)
     if given.choice_index is not None:
         if not 0 <= given.choice_index < len(shown.choices):
             return _refused(AnswerStatus.UNKNOWN, counts)
@@ -562,7 +696,31 @@ def _check(
     if given.sent_at is not None:
         # Telegram dates have whole seconds: compare like with like.
         response_ms = elapsed_ms(shown.shown_at.replace(microsecond=0), given.sent_at)
-    return _Checked(shown, text, response_ms)
+    return _Checked(shown, text, response_ms, given.choice_index)
+
+
+def _same_choices(shown: Showing) -> bool:
+    """The question would be shown with the same buttons now (the buttons follow from the
+    question and the showing's token): its kind and options are those the student saw."""
+    q = shown.question.question
+    return tuple(choices_for(q.kind, q.answer, q.distractors, shown.token)) == shown.choices
+
+
+def _grade_answer(checked: _Checked) -> Grade:
+    """A button is graded as the option it is; an option's text typed to a multiple-choice
+    question as the option it names (else like an open answer); anything else by the
+    tolerant grader (pure: :mod:`bot.domain.grading`)."""
+    shown = checked.showing
+    question = shown.question.question
+    if checked.choice_index is not None:
+        return grade_option(shown.choices[checked.choice_index], question)
+    if shown.choices:
+        result = grade_typed_choice(checked.text, question, shown.choices)
+    else:
+        result = grade(checked.text, question)
+    if not result.accepted and is_dont_know(checked.text):
+        return Grade(Verdict.WRONG, "", dont_know=True)
+    return result
 
 
 def _write(
@@ -594,6 +752,12 @@ def _recorded(shown: Showing, graded: _Graded, counts: tuple[int, int]) -> _Reco
         practice=practice,
         next_due=graded.after.due if graded.after is not None else None,
     )
+    typed_wrong = not shown.choices and not graded.result.accepted
+    outcome = replace(
+        outcome,
+        showing_token=shown.token,
+        can_override=typed_wrong and not graded.result.dont_know,
+    )
     run = shown.run
     if run is not None and run.ended_at is not None:
         run = None  # answered after the run was stopped: the next question starts one
@@ -608,10 +772,13 @@ def _close_run(store: StudyStore, user_id: int, now: dt.datetime) -> SessionSumm
     student = store.student_and_open_run(user_id)
     if student is None:
         raise UserNotFound(user_id)
-    next_due = _next_due(store, user_id, student, now)
+    next_due, more_new = _whats_next(store, user_id, student, now)
+    ahead = next_due is not None and next_due > now and store.earliest_due(user_id) is not None
     run = student.run
     if run is None:
-        return SessionSummary(answered=0, correct=0, next_due=next_due)
+        return SessionSummary(
+            answered=0, correct=0, next_due=next_due, more_new=more_new, review_ahead=ahead
+        )
     deck_slug = store.deck_slug(run.deck_id) if run.deck_id is not None else None
     ended_at = max(now, run.started_at)
     store.close_run(run.id, ended_at)
@@ -623,26 +790,31 @@ def _close_run(store: StudyStore, user_id: int, now: dt.datetime) -> SessionSumm
         deck_slug=deck_slug,
         started_at=run.started_at,
         ended_at=ended_at,
+        more_new=more_new,
+        review_ahead=ahead and not (run.practice and run.deck_id is None),
     )
 
 
-def _next_due(
+def _whats_next(
     store: StudyStore, user_id: int, student: StudentRun, now: dt.datetime
-) -> dt.datetime | None:
-    """When ``next_question`` will next have something (``now`` if it has now)."""
+) -> tuple[dt.datetime | None, bool]:
+    """When ``next_question`` will next have something (``now`` if it has now), and whether
+    new questions wait behind today's limit (« Encore 10 nouvelles ? » would show them)."""
     candidates: list[dt.datetime] = []
     due = store.earliest_due(user_id)
     if due is not None:
         candidates.append(due)
-    if student.new_cards_per_day > 0 and store.has_new_question(user_id):
-        start, end = _local_day(now, student.timezone)
-        if store.first_reviews_between(user_id, start, end) < student.new_cards_per_day:
+    more_new = False
+    if store.has_new_question(user_id):
+        if _new_left(store, user_id, now, student.timezone, student.new_cards_per_day) > 0:
             candidates.append(now)
         else:
-            candidates.append(end)
+            more_new = True
+            if student.new_cards_per_day > 0:
+                candidates.append(_local_day(now, student.timezone)[1])
     if not candidates:
-        return None
-    return max(min(candidates), now)
+        return None, more_new
+    return max(min(candidates), now), more_new
 
 
 def _view(
@@ -669,6 +841,14 @@ def _view(
     )
 
 
+def _source_worth_showing(question: Question) -> str | None:
+    """The source sentence, when it adds something to the verdict: not for a cloze (the
+    student just read that sentence, gap and all)."""
+    if question.kind is QuestionKind.CLOZE:
+        return None
+    return question.source
+
+
 def _refused(status: AnswerStatus, counts: tuple[int, int]) -> AnswerOutcome:
     return AnswerOutcome(status, session_answered=counts[0], session_correct=counts[1])
 
@@ -689,8 +869,9 @@ def _outcome(
         verdict=result.verdict,
         reason=result.reason or None,
         given=given,
+        dont_know=result.dont_know,
         correct_answer=question.answer,
-        source_sentence=question.source,
+        source_sentence=_source_worth_showing(question),
         explanation=question.explanation,
         leech_suspended=leech,
         practice=practice,

@@ -158,6 +158,12 @@ class AnswerOutcome:
     next_due: dt.datetime | None = None
     session_answered: int = 0
     session_correct: int = 0
+    #: The student said they did not know (« je ne sais pas », « ? »): show the answer kindly.
+    dont_know: bool = False
+    #: The showing answered; with ``can_override``, « J'avais raison » applies to it.
+    showing_token: str | None = None
+    #: A typed answer graded wrong: the student may overrule the grader.
+    can_override: bool = False
 
     @property
     def accepted(self) -> bool:
@@ -205,3 +211,25 @@ class SessionSummary:
     deck_slug: str | None = None
     started_at: dt.datetime | None = None
     ended_at: dt.datetime | None = None
+    #: New questions wait behind today's limit: « Encore 10 nouvelles ? » would show them.
+    more_new: bool = False
+    #: Studied cards exist: « Réviser en avance » would show them (as practice).
+    review_ahead: bool = False
+
+
+class OverrideStatus(StrEnum):
+    """« J'avais raison »: what became of the request."""
+
+    DONE = "done"  # marked right, rescheduled as if graded right, logged
+    NOTHING = "nothing"  # no typed answer graded wrong to overrule
+    TOO_LATE = "too_late"  # older than the override window
+    ALREADY = "already"  # overruled before
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideOutcome:
+    status: OverrideStatus
+    prompt: str | None = None
+    given_answer: str | None = None
+    #: When the card now comes back (None: practice, or a later answer moved it since).
+    next_due: dt.datetime | None = None

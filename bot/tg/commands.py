@@ -36,6 +36,8 @@ STATS = Command("stats", "stats")
 SETTINGS = Command("reglages", "settings")
 DECKS = Command("decks", "decks")
 UNDO = Command("annuler", "undo")
+MORE = Command("encore", "more")
+OVERRIDE = Command("jairaison", "right")
 PAUSE = Command("pause", "pause")
 RESUME = Command("reprendre", "resume")
 FORGET = Command("oublier", "forget")
@@ -59,6 +61,8 @@ COMMANDS: tuple[Command, ...] = (
     SETTINGS,
     DECKS,
     UNDO,
+    MORE,
+    OVERRIDE,
     PAUSE,
     RESUME,
     FORGET,

@@ -17,7 +17,7 @@ from telegram.constants import InlineKeyboardButtonLimit
 
 from bot.domain.deck import QuestionKind
 from bot.services.optimizer import RetentionChoices
-from bot.services.views import DeckChoiceView, ShownQuestion
+from bot.services.views import DeckChoiceView, SessionSummary, ShownQuestion
 from bot.tg.render import LETTERS, fit_label
 from bot.tg.texts import Texts
 
@@ -40,6 +40,9 @@ MENU = "set"  # set:<rem | tz | nc | lg | dk | home>
 FORGET = "fg"  # fg:<yes | no>
 CLASS_CSV = "csv"  # the teacher's /classe: send the CSV export
 RETENTION = "rr"  # rr:<desired retention in percent>
+MORE_NEW = "more"  # « Encore 10 nouvelles » at the end of a run
+OVERRIDE = "ok"  # ok:<token of the showing answered>: « J'avais raison »
+AHEAD = "ahead"  # « Réviser en avance » at the end of a run
 
 #: Handler patterns (anchored: « tz » must not catch « tzo »).
 PATTERNS = {
@@ -59,6 +62,9 @@ PATTERNS = {
     FORGET: r"^fg:(yes|no)$",
     CLASS_CSV: r"^csv$",
     RETENTION: r"^rr:\d{2}$",
+    MORE_NEW: r"^more$",
+    OVERRIDE: r"^ok:[A-Za-z0-9_-]{1,16}$",
+    AHEAD: r"^ahead$",
 }
 
 #: Time zones offered as buttons (French-speaking places first); any IANA zone can be typed.
@@ -277,3 +283,26 @@ def forget_confirm(texts: Texts) -> InlineKeyboardMarkup:
             [_button(texts.btn_forget_no, data(FORGET, "no"))],
         ]
     )
+
+
+def more_new(texts: Texts) -> InlineKeyboardMarkup:
+    """The end of a run with new questions waiting behind today's limit."""
+    return InlineKeyboardMarkup([[_button(texts.btn_more_new, MORE_NEW)]])
+
+
+def after_summary(texts: Texts, summary: SessionSummary) -> InlineKeyboardMarkup | None:
+    """The buttons under a run's summary: « Encore 10 nouvelles » when it would show some,
+    else « Réviser en avance » when studied cards exist (never a dead end)."""
+    if summary.more_new and not summary.practice:
+        return more_new(texts)
+    if summary.review_ahead:
+        return InlineKeyboardMarkup([[_button(texts.btn_ahead, AHEAD)]])
+    return None
+
+
+def with_override(
+    texts: Texts, markup: InlineKeyboardMarkup | None, token: str
+) -> InlineKeyboardMarkup:
+    """``markup`` with « J'avais raison » for the typed answer to the showing ``token``."""
+    rows = list(markup.inline_keyboard) if markup is not None else []
+    return InlineKeyboardMarkup([[_button(texts.btn_override, data(OVERRIDE, token))], *rows])

@@ -113,7 +113,9 @@ def verdict_text(texts: Texts, outcome: AnswerOutcome, *, show_given: bool) -> s
     """The verdict block: right or wrong, the expected answer, the sentence of the text."""
     answer = fit(outcome.correct_answer or "", 500)
     verdict = outcome.verdict
-    if verdict is Verdict.CORRECT:
+    if outcome.dont_know:
+        lines = [texts.verdict_dont_know.format(answer=answer)]
+    elif verdict is Verdict.CORRECT:
         lines = [texts.verdict_correct]
     elif verdict is Verdict.CLOSE:
         lines = [texts.verdict_close.format(answer=answer)]
@@ -121,15 +123,40 @@ def verdict_text(texts: Texts, outcome: AnswerOutcome, *, show_given: bool) -> s
         lines = [texts.verdict_partial.format(answer=answer)]
     else:
         lines = [texts.verdict_wrong.format(answer=answer)]
-    if show_given and outcome.given and verdict is not Verdict.CORRECT:
+    if show_given and outcome.given and verdict is not Verdict.CORRECT and not outcome.dont_know:
         lines.append(texts.your_answer.format(given=fit(outcome.given, 300)))
     if outcome.source_sentence:
-        lines.append(texts.source_line.format(source=fit(outcome.source_sentence, 1200)))
+        source = around(outcome.source_sentence, outcome.correct_answer or "")
+        lines.append(texts.source_line.format(source=source))
     if outcome.explanation:
         lines.append(texts.explanation_line.format(explanation=fit(outcome.explanation, 800)))
     if outcome.leech_suspended:
         lines.append(texts.leech)
     return "\n".join(lines)
+
+
+#: Characters of the source sentence shown under a verdict (around the answer).
+SOURCE_CHARS = 220
+
+
+def around(sentence: str, answer: str, limit: int = SOURCE_CHARS) -> str:
+    """The sentence, or its part around ``answer`` when it is long: « …words around it… »."""
+    sentence = " ".join(sentence.split())
+    if len(sentence) <= limit:
+        return sentence
+    at = sentence.casefold().find(answer.casefold()) if answer else -1
+    if at < 0:
+        return fit(sentence, limit)
+    start = max(0, at + len(answer) // 2 - limit // 2)
+    end = min(len(sentence), start + limit)
+    start = max(0, end - limit)
+    if start > 0:
+        space = sentence.find(" ", start)
+        start = space + 1 if 0 <= space < at else start
+    if end < len(sentence):
+        space = sentence.rfind(" ", at + len(answer), end)
+        end = space if space > 0 else end
+    return ("…" if start > 0 else "") + sentence[start:end] + ("…" if end < len(sentence) else "")
 
 
 def next_step_text(texts: Texts, outcome: AnswerOutcome, question_text: str) -> str:
@@ -157,11 +184,27 @@ def when(texts: Texts, instant: dt.datetime, zone: str, now: dt.datetime) -> str
 
 def summary_text(texts: Texts, summary: SessionSummary, zone: str, now: dt.datetime) -> str:
     if summary.answered:
-        lines = [texts.session_summary.format(correct=summary.correct, answered=summary.answered)]
+        right = texts.right_one if summary.correct < 2 else texts.right_many
+        if texts.language != "fr":
+            right = texts.right_one if summary.correct == 1 else texts.right_many
+        score = summary.correct / summary.answered
+        praise = (
+            texts.praise_high
+            if score >= 0.8
+            else texts.praise_mid
+            if score >= 0.5
+            else texts.praise_low
+        )
+        head = texts.session_summary.format(
+            correct=summary.correct, answered=summary.answered, right=right
+        )
+        lines = [f"{head} {praise}"]
     else:
         lines = [texts.session_empty]
     if summary.next_due is not None and summary.next_due > now:
         lines.append(texts.nothing_until.format(when=when(texts, summary.next_due, zone, now)))
+    if summary.more_new and not summary.practice:
+        lines.append(texts.more_new_offer)
     return "\n".join(lines)
 
 
@@ -170,6 +213,8 @@ def nothing_text(texts: Texts, summary: SessionSummary, zone: str, now: dt.datet
     lines = [texts.nothing_to_study]
     if summary.next_due is not None and summary.next_due > now:
         lines.append(texts.nothing_until.format(when=when(texts, summary.next_due, zone, now)))
+    if summary.more_new and not summary.practice:
+        lines.append(texts.more_new_offer)
     return "\n".join(lines)
 
 

@@ -137,11 +137,12 @@ def test_a_whole_session(
     assert (
         "> /stats\n"
         "📊 Tes progrès\n"
-        "Cartes : 1 nouvelles · 2 en cours · 0 connues\n"
-        "Réponses : 2 sur 7 jours (100 %) · 2 sur 30 jours (100 %)\n"
-        "Série : 1 jour d'affilée (record : 1)\n"
+        "Questions : 1 nouvelle · 2 en cours · 0 connue\n"
+        "Réponses : 2 en 7 jours (100 % de justes) · 2 en 30 jours (100 % de justes)\n"
+        "Série : 1 jour d'affilée (record : 1 jour)\n"
         "À revoir : 2 aujourd'hui · 0 demain · 2 dans les 7 jours\n"
-        "> /quitter\n"
+        "\n"
+        "On reprend ta question :\n"
     ) in out
     assert out.endswith(
         "Bilan : 2 réponses, 2 justes.\n"
@@ -160,20 +161,78 @@ def test_a_whole_session(
         assert (run.answered, run.correct) == (2, 2) and run.ended_at is not None
 
 
+RIGHT = {
+    "En quelle année l'UE décide-t-elle": "2006",
+    "Quel pays est le principal allié": "la Russie",
+    "La Biélorussie est membre de l'OTAN.": "faux",
+}
+
+
+def right(printed: str) -> str:
+    """The right answer to the question on screen."""
+    for line in reversed(printed.splitlines()):
+        for start, answer in RIGHT.items():
+            if line.startswith(start):
+                return answer
+    raise AssertionError("no question on screen")
+
+
 def test_everything_answered_then_a_second_visit(settings: Settings, engine: Engine) -> None:
-    script = Script("en 2006", "la Pologne", "faux")
+    # One wrong answer; the failed card (due a minute later) and the cards in learning (due
+    # within 20 minutes) stay in the session until nothing is due soon.
+    script = Script("en 2006", "la Pologne", "faux", *[right] * 10)
     assert chat(settings, engine, script) == 0
     out = script.out.getvalue()
     assert "Juste, bravo !" in out and "Raté." in out
     assert "  1. Vrai\n  2. Faux" in out
     assert texts.ALL_DONE in out
-    assert "Bilan : 3 réponses, 2 justes." in out
-    # The wrong answer comes back after a minute: « aujourd'hui à 10 h 01 » in Paris.
-    assert "Prochaine révision : aujourd'hui à 10 h 01." in out
+    assert out.count("Quel pays est le principal allié de la Biélorussie ?") >= 3
+    assert script.steps, "the session should end before the answers run out"
+    assert "Bilan :" in out and "Prochaine révision : " in out
+    assert "aujourd'hui" not in out.split("Bilan :")[1]  # next review on a later day
 
+    # Back 30 s later: nothing is due, and no « Bilan : 0 réponse ».
     again = Script()
     assert chat(settings, engine, again) == 0
-    assert "Salut léa !" in again.out.getvalue()
+    printed = again.out.getvalue()
+    assert "Salut léa !" in printed and texts.NOTHING_NOW in printed
+    assert "Bilan" not in printed and "0 réponse" not in printed
+
+
+def test_a_session_with_a_limit_offers_more_new_questions(
+    settings: Settings, engine: Engine
+) -> None:
+    services = build_services(settings, engine)
+    script = Script("/reglages nouvelles 1", right, right, "o", *[right] * 8)
+    assert run_chat(
+        services, user="léa", input_fn=script, output=script.out, now_fn=ticking()
+    ) == 0
+    out = script.out.getvalue()
+    assert "Tes réglages : 1 nouvelle question par jour" in out
+    assert texts.MORE_NEW_QUESTION in out
+    assert texts.MORE_NEW_GRANTED.format(count=10) in out
+    assert texts.ALL_DONE in out
+    # The three questions were studied, one in the day's limit, two as extra ones.
+    for prompt in RIGHT:
+        assert prompt in out
+    assert "Bilan : " in out
+
+
+def test_decks_and_english_command_names_in_the_terminal(
+    settings: Settings, engine: Engine
+) -> None:
+    script = Script("/decks", "/decks 1", "/settings", "/help", "/undo", "/decks 1", "/decks 9")
+    assert chat(settings, engine, script) == 0
+    out = script.out.getvalue()
+    assert "Tes paquets :\n  1. [x] Biélorussie (test) (bielorussie-test) · 3 questions" in out
+    assert "  1. [ ] Biélorussie (test)" in out  # switched off, then on again
+    assert out.count("[x] Biélorussie") == 2
+    assert "Tes réglages : 10 nouvelles questions par jour" in out
+    assert "Les commandes :" in out and texts.UNDO_NOTHING in out
+    assert texts.DECK_NUMBER.format(count=1) in out
+    assert "Je ne connais pas" not in out
+    # After each command the question waiting is shown again.
+    assert out.count(texts.QUESTION_AGAIN) == 6
 
 
 def test_typing_mistakes_and_commands(settings: Settings, engine: Engine) -> None:
@@ -196,8 +255,9 @@ def test_undo_with_nothing_to_undo_and_ctrl_c(settings: Settings, engine: Engine
     assert chat(settings, engine, script) == 130
     out = script.out.getvalue()
     assert texts.UNDO_NOTHING in out
-    assert out.endswith("Bilan : 0 réponse, 0 juste.\nIl reste des questions : relance-moi "
-                        "quand tu veux.\nÀ bientôt !\n")  # fmt: skip
+    # No answer: no « Bilan : 0 réponse », only what comes next.
+    assert out.endswith("\nIl reste des questions : relance-moi quand tu veux.\nÀ bientôt !\n")
+    assert "Bilan" not in out
 
 
 def test_a_question_left_open_by_a_crash_is_asked_again(
@@ -261,7 +321,16 @@ def test_no_questions_at_all(engine: Engine, tmp_path: Path) -> None:
 def test_help_lists_every_command() -> None:
     helped = texts.help_text()
     assert all(name in helped for name, _ in texts.COMMANDS)
-    assert [name for name, _ in texts.COMMANDS] == ["/stats", "/annuler", "/aide", "/quitter"]
+    assert [name for name, _ in texts.COMMANDS] == [
+        "/stats",
+        "/decks",
+        "/reglages",
+        "/encore",
+        "/jaiRaison",
+        "/annuler",
+        "/aide",
+        "/quitter",
+    ]
 
 
 def test_python_m_bot_chat_in_a_real_process(tmp_path: Path, questions_dir: Path) -> None:
@@ -291,3 +360,37 @@ def test_python_m_bot_chat_in_a_real_process(tmp_path: Path, questions_dir: Path
     assert "Salut eleve !" in done.stdout
     assert "Juste, bravo !" in done.stdout
     assert "Bilan : 1 réponse, 1 juste." in done.stdout
+
+
+def test_i_dont_know_is_answered_kindly(settings: Settings, engine: Engine) -> None:
+    script = Script("je ne sais pas", "/quitter")
+    assert chat(settings, engine, script) == 0
+    out = script.out.getvalue()
+    assert texts.DONT_KNOW in out and "Raté" not in out
+    assert "Réponse : 2006" in out
+
+
+def test_i_was_right_in_the_terminal(
+    settings: Settings, engine: Engine, session_factory: sessionmaker[Session]
+) -> None:
+    script = Script("MMVI", "/jaiRaison", "/right", "/quitter")
+    assert chat(settings, engine, script) == 0
+    out = script.out.getvalue()
+    assert texts.OVERRIDE_HINT in out
+    assert "C'est noté : ta réponse « MMVI » compte juste." in out
+    assert "C'est déjà noté pour cette réponse." in out
+    with session_factory() as s:
+        review = s.scalars(select(Review)).one()
+        assert review.correct and review.verdict == "wrong"
+
+
+def test_review_ahead_when_nothing_is_due(settings: Settings, engine: Engine) -> None:
+    first = Script(*[right] * 10)
+    assert chat(settings, engine, first) == 0
+    assert texts.ALL_DONE in first.out.getvalue()
+
+    later = Script("o", right, right, right)
+    assert chat(settings, engine, later) == 0
+    out = later.out.getvalue()
+    assert texts.AHEAD_QUESTION in out and texts.AHEAD_START in out
+    assert out.count(texts.PRACTICE_NOTE) == 3 and texts.AHEAD_DONE in out

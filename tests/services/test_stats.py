@@ -84,7 +84,7 @@ def test_student_figures_in_paris(session_factory: sessionmaker[Session]) -> Non
     assert [w.prompt for w in report.weakest] == ["Question 0 ?"]
     text = render_stats(report)
     assert "3 nouvelles · 0 en cours · 2 connues" in text
-    assert "4 sur 7 jours (50 %)" in text
+    assert "4 en 7 jours (50 % de justes)" in text
     assert "1 aujourd'hui · 1 demain" in text
 
 

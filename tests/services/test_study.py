@@ -172,7 +172,7 @@ def run_through(
 # -- order --------------------------------------------------------------------------------
 
 
-def test_overdue_cards_first_then_new_questions_in_deck_order(
+def test_overdue_cards_first_then_new_questions_newest_deck_first(
     study: StudyService, session_factory: SessionFactory
 ) -> None:
     user = add_user(session_factory)
@@ -729,6 +729,8 @@ def test_a_wrong_choice_and_true_false_buttons(
     study: StudyService, session_factory: SessionFactory
 ) -> None:
     user = add_user(session_factory)
+    # The newest deck's new questions come first: « a » is added last.
+    add_deck(session_factory, "b", [("tf", 0)], kind="true_false", answer="faux")
     add_deck(
         session_factory,
         "a",
@@ -737,7 +739,6 @@ def test_a_wrong_choice_and_true_false_buttons(
         answer="Russie",
         distractors=["Chine", "Iran"],
     )
-    add_deck(session_factory, "b", [("tf", 0)], kind="true_false", answer="faux")
     shown = study.next_question(user, NOW)
     assert shown is not None and len(shown.choices) == 3
     wrong = next(i for i, c in enumerate(shown.choices) if c != "Russie")
@@ -767,10 +768,11 @@ def test_a_run_is_tracked_and_summarised(
     step = study.answer_open_and_next(user, "2006", NOW, idempotency_key="k1")
     assert step.next is not None and step.next.session_answered == 1
     last = study.answer_open_and_next(user, "1990", NOW, idempotency_key="k2")
+    # The wrong new card is due in a minute: learn-ahead keeps it in the run.
+    assert last.next is not None and last.next.question_id == step.next.question_id
 
-    # Nothing left now: the answer closed the run and summed it up.
-    summary = last.summary
-    assert last.next is None and summary is not None
+    # Stopped there: the run summed up.
+    summary = study.end_session(user, NOW)
     assert (summary.answered, summary.correct) == (2, 1)
     assert summary.started_at == NOW and summary.ended_at == NOW
     # The wrong new card comes back after its first learning step (one minute).

@@ -23,10 +23,13 @@ async def test_huge_question_and_choices(
     assert set(labels) == {"A", "B", "C", "D", "⏹ Stop"}  # choices listed in the text
     right = next(letter for letter in "ABCD" if f"\n{letter}) Réponse A" in question["text"])
     student.press(question, labels[right])
-    await tg.wait_for_message(
+    again = await tg.wait_for_message(
         student.chat_id,
         "✅",
         where=lambda m: m["message_id"] == question["message_id"],
     )
+    # Learn-ahead: the card (due within 20 minutes) is asked again; Stop ends the run.
+    assert "Une très longue question" in again["text"]
+    student.press(again, buttons(again)["⏹ Stop"])
     await student.wait_for_message("Fin de la session : 1 sur 1")
     assert all(call.ok for call in tg.sent), [c.description for c in tg.sent if not c.ok]

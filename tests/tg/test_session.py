@@ -42,17 +42,29 @@ async def test_full_session_with_buttons_and_typed_answers(
 
     mark = last_id(tg, student)
     student.send_text("1995")
-    end = await student.wait_for_message("Fin de la session", after=mark)
-    assert end["text"].startswith("❌") and "1994" in end["text"]
-    assert "Ta réponse : 1995" in end["text"]
-    assert "3 sur 4" in end["text"] and not has_buttons(end)
+    # Failed, the card is due in a minute: learn-ahead asks it again in the same run.
+    q5 = await student.wait_for_message("Loukachenko arrive au pouvoir en _____", after=mark)
+    assert q5["text"].startswith("❌") and "1994" in q5["text"]
+    assert "Ta réponse : 1995" in q5["text"]
     assert count_reviews(db) == 4
     # Each answer got exactly one message or edit: nothing else was sent after the first one.
     assert [m["message_id"] for m in student.messages()] == [
         q1["message_id"],
         q4["message_id"],
-        end["message_id"],
+        q5["message_id"],
     ]
+    mark = last_id(tg, student)
+    student.press(q5, buttons(q5)["⏹ Stop"])
+    end = await student.wait_for_message("Fin de la session", after=mark)
+    assert "3 sur 4" in end["text"]
+    # Every question seen, none new: no dead end, « Réviser en avance » is offered.
+    assert set(buttons(end)) == {"⏩ Réviser en avance"}
+    mark = last_id(tg, student)
+    student.press(end, button="⏩ Réviser en avance")
+    await student.wait_for_message("déjà vues", after=mark)
+    ahead = await student.wait_for_message("📘", after=mark)
+    assert has_buttons(ahead)
+    assert count_reviews(db) == 4
 
 
 async def test_stats_text_and_chart(
@@ -68,7 +80,7 @@ async def test_stats_text_and_chart(
     mark = last_id(tg, student)
     student.send_command("/stats")
     text = await student.wait_for_message("Tes progrès", after=mark)
-    assert "Réponses : 1 sur 7 jours (100 %)" in text["text"]
+    assert "Réponses : 1 en 7 jours (100 % de justes)" in text["text"]
     chart = await tg.wait_for_message(
         student.chat_id, where=lambda m: "photo" in m, after=mark, timeout=20
     )

@@ -101,9 +101,9 @@ async def test_stats_of_a_student_with_a_history(
     text = await student.wait_for_message("Tes progrès", after=mark)
     assert text["text"] == (
         "📊 Tes progrès\n"
-        "Cartes : 1 nouvelles · 1 en cours · 2 connues\n"
-        "Réponses : 4 sur 7 jours (50 %) · 7 sur 30 jours (57 %)\n"
-        "Série : 3 jours d'affilée (record : 3)\n"
+        "Questions : 1 nouvelle · 1 en cours · 2 connues\n"
+        "Réponses : 4 en 7 jours (50 % de justes) · 7 en 30 jours (57 % de justes)\n"
+        "Série : 3 jours d'affilée (record : 3 jours)\n"
         "À revoir : 1 aujourd'hui · 1 demain · 3 dans les 7 jours\n"
         "Questions à retravailler :\n"
         "• La Biélorussie est membre de l'OTAN. (2 erreurs sur 2)\n"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, case, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import ClassDeck, ClassMember, Deck, Question, Review
+from bot.db.models import AnswerOverride, ClassDeck, ClassMember, Deck, Question, Review
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,3 +116,49 @@ def hardest_questions(
         .limit(limit)
     )
     return [HardQuestionRow(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class OverriddenQuestionRow:
+    deck_slug: str
+    question_key: str
+    prompt: str
+    answer: str
+    overrides: int
+    #: A few answers the students said were right, as typed.
+    examples: tuple[str, ...]
+
+
+def most_overridden(session: Session, *, class_id: int, limit: int) -> list[OverriddenQuestionRow]:
+    """Live questions whose grading the class's students overruled most (« J'avais
+    raison »): a sign the expected answer or its alternatives need fixing."""
+    count = func.count(AnswerOverride.id)
+    students = _students(class_id).scalar_subquery()
+    query = (
+        select(Question.id, Deck.slug, Question.key, Question.prompt, Question.answer, count)
+        .select_from(AnswerOverride)
+        .join(Question, Question.id == AnswerOverride.question_id)
+        .join(Deck, Deck.id == Question.deck_id)
+        .where(
+            Question.retired_at.is_(None),
+            Deck.retired_at.is_(None),
+            AnswerOverride.user_id.in_(students),
+        )
+        .group_by(Question.id, Deck.slug, Question.key, Question.prompt, Question.answer)
+        .order_by(count.desc(), Question.id)
+        .limit(limit)
+    )
+    rows = session.execute(query).all()
+    result = []
+    for question_id, slug, key, prompt, answer, n in rows:
+        examples = session.scalars(
+            select(AnswerOverride.given_answer)
+            .where(
+                AnswerOverride.question_id == question_id,
+                AnswerOverride.user_id.in_(_students(class_id).scalar_subquery()),
+            )
+            .order_by(AnswerOverride.id.desc())
+            .limit(3)
+        ).all()
+        result.append(OverriddenQuestionRow(slug, key, prompt, answer, int(n), tuple(examples)))
+    return result

@@ -22,6 +22,8 @@ class StudentDeckRow:
     correct: int
     answers_7d: int
     last_answer_at: dt.datetime | None
+    #: Practice answers (not in ``answers``).
+    practice_answers: int = 0
 
 
 def student_deck_rows(
@@ -29,13 +31,18 @@ def student_deck_rows(
 ) -> list[StudentDeckRow]:
     """One row per (student, deck) the student holds cards in; ``exclude_telegram_ids``: the
     teachers, left out."""
+    studied = Review.practice.is_(False)
     answers = (
         select(
             Review.user_id.label("user_id"),
             Question.deck_id.label("deck_id"),
-            func.count(Review.id).label("answers"),
-            func.sum(case((Review.correct, 1), else_=0)).label("correct"),
-            func.sum(case((Review.reviewed_at >= week_start, 1), else_=0)).label("answers_7d"),
+            # Practice answers (the schedule untouched) are counted apart, not as study.
+            func.sum(case((studied, 1), else_=0)).label("answers"),
+            func.sum(case((studied & Review.correct, 1), else_=0)).label("correct"),
+            func.sum(case((studied & (Review.reviewed_at >= week_start), 1), else_=0)).label(
+                "answers_7d"
+            ),
+            func.sum(case((Review.practice, 1), else_=0)).label("practice"),
             func.max(Review.reviewed_at).label("last_at"),
         )
         .join(Question, Question.id == Review.question_id)
@@ -62,6 +69,7 @@ def student_deck_rows(
             func.coalesce(answers.c.correct, 0),
             func.coalesce(answers.c.answers_7d, 0),
             answers.c.last_at,
+            func.coalesce(answers.c.practice, 0),
         )
         .select_from(cards)
         .join(User, User.id == cards.c.user_id)
@@ -78,8 +86,8 @@ def student_deck_rows(
         )
     rows = session.execute(query).all()
     return [
-        StudentDeckRow(uid, name, slug, n, int(a), int(c), int(a7), last)
-        for uid, name, slug, n, a, c, a7, last in rows
+        StudentDeckRow(uid, name, slug, n, int(a), int(c), int(a7), last, int(p))
+        for uid, name, slug, n, a, c, a7, last, p in rows
     ]
 
 

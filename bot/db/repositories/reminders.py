@@ -322,7 +322,10 @@ def workloads(
             select(
                 owner,
                 func.count(rules.cards.c.id).filter(rules.due_card(owner, now)),
-                func.count(rules.cards.c.id),
+                # Cards that make their question not new (rules.not_started).
+                func.count(rules.cards.c.id).filter(
+                    rules.started_card() | rules.cards.c.suspended_at.is_not(None)
+                ),
             )
             .select_from(
                 rules.cards.join(

@@ -8,8 +8,12 @@ is to study) both build their statements from these, so the two cannot disagree:
   deck is *available* to the student (:func:`available`: a deck without a class is for
   everybody, a class's deck for the class's students, or the student switched it on
   themselves) and the student has not switched the deck off;
-* a card is **due** at ``now`` when ``due <= now``, it is not suspended and its question is
-  studyable.
+* a card is **due** at ``now`` when it was answered at least once outside practice
+  (``reps > 0``), ``due <= now``, it is not suspended and its question is studyable;
+* a question is **new** for a student when it is studyable and the student has no card for
+  it, or only an unsuspended card never answered outside practice (``reps == 0``: shown and
+  left unanswered, or met in practice). New questions go through the daily limit of new
+  cards; a never-answered card is not « due » (practice cannot bypass the limit).
 
 The builders work on the tables (Core), with the student given as any integer expression: a
 bind parameter for one student, ``cards.user_id`` for a batch of them. They need
@@ -75,12 +79,19 @@ def studyable(user_id: ColumnElement[Any]) -> ColumnElement[bool]:
     return and_(live_question(), available(user_id, questions.c.deck_id), not_(off))
 
 
+def started_card() -> ColumnElement[bool]:
+    """The card was answered at least once outside practice (it has a schedule)."""
+    return cards.c.reps > 0
+
+
 def due_card(
     user_id: ColumnElement[Any], now: ColumnElement[Any] | dt.datetime
 ) -> ColumnElement[bool]:
-    """The card is the student's, due at ``now``, unsuspended and its question studyable."""
+    """The card is the student's, started, due at ``now``, unsuspended and its question
+    studyable."""
     return and_(
         cards.c.user_id == user_id,
+        started_card(),
         cards.c.due <= now,
         cards.c.suspended_at.is_(None),
         studyable(user_id),
@@ -88,5 +99,24 @@ def due_card(
 
 
 def live_card(user_id: ColumnElement[Any]) -> ColumnElement[bool]:
-    """The card is the student's, unsuspended and its question studyable (due or not)."""
-    return and_(cards.c.user_id == user_id, cards.c.suspended_at.is_(None), studyable(user_id))
+    """The card is the student's, started, unsuspended and its question studyable (due or
+    not)."""
+    return and_(
+        cards.c.user_id == user_id,
+        started_card(),
+        cards.c.suspended_at.is_(None),
+        studyable(user_id),
+    )
+
+
+def not_started(user_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    """The student has no card for the question in the FROM clause, or only an unsuspended
+    one never answered outside practice: with :func:`studyable`, the question is new."""
+    # An alias: the outer query may join ``cards`` itself (the never-answered card).
+    other = cards.alias("started_cards")
+    started_or_suspended = exists().where(
+        other.c.user_id == user_id,
+        other.c.question_id == questions.c.id,
+        (other.c.reps > 0) | other.c.suspended_at.is_not(None),
+    )
+    return not_(started_or_suspended)

@@ -27,9 +27,11 @@ class QuestionErrorRate:
 
 
 def reviews_since(session: Session, user_id: int, since: dt.datetime) -> list[ReviewRecord]:
+    """The student's scheduled answers since ``since``: practice answers (the schedule
+    untouched) are not study figures."""
     rows = session.execute(
         select(Review.reviewed_at, Review.correct).where(
-            Review.user_id == user_id, Review.reviewed_at >= since
+            Review.user_id == user_id, Review.reviewed_at >= since, Review.practice.is_(False)
         )
     )
     return [ReviewRecord(at, bool(ok)) for at, ok in rows]

@@ -45,10 +45,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from bot.db.models import Presentation, Review, StudentParameters, StudySession, User
+from bot.db.models import (
+    AnswerOverride,
+    NewCardGrant,
+    Presentation,
+    Review,
+    StudentParameters,
+    StudySession,
+    User,
+)
 from bot.db.repositories.rules import cards as _cards
 from bot.db.repositories.rules import decks as _decks
-from bot.db.repositories.rules import due_card, live_card, studyable
+from bot.db.repositories.rules import due_card, live_card, not_started, studyable
 from bot.db.repositories.rules import questions as _questions
 from bot.db.types import UtcDateTime
 from bot.domain.deck import Question, QuestionKind
@@ -59,6 +67,10 @@ _runs = cast(Table, StudySession.__table__)
 _shown = cast(Table, Presentation.__table__)
 _reviews = cast(Table, Review.__table__)
 _params = cast(Table, StudentParameters.__table__)
+_grants = cast(Table, NewCardGrant.__table__)
+_overrides = cast(Table, AnswerOverride.__table__)
+#: ``fsrs.State.Review`` as stored in ``cards.state`` (1: learning, 3: relearning).
+_REVIEW_STATE = 2
 
 # -- what the store hands out ----------------------------------------------------------------
 
@@ -236,6 +248,14 @@ _RUN_COLUMNS = (
     _runs.c.answered,
     _runs.c.correct,
 )
+#: The order new questions come in: the newest deck first (a teacher's deck imported after
+#: the shipped sample comes before it), then the order of the file.
+NEW_ORDER = (
+    _decks.c.created_at.desc(),
+    _decks.c.id.desc(),
+    _questions.c.position,
+    _questions.c.id,
+)
 #: ``:deck_id`` NULL: every deck.
 _IN_DECK = (_DECK_ID.is_(None)) | (_questions.c.deck_id == _DECK_ID)
 
@@ -254,15 +274,25 @@ def _next_due() -> Select[Any]:
     )
 
 
+def _next_learning() -> Select[Any]:
+    """The learning or relearning card due first, by ``:now`` (a later instant than the real
+    now: learn-ahead)."""
+    return _next_due().where(_cards.c.state != _REVIEW_STATE)
+
+
 def _next_new() -> Select[Any]:
-    has_card = exists().where(
-        _cards.c.user_id == _USER_ID, _cards.c.question_id == _questions.c.id
-    )
+    """The first new question (:func:`~bot.db.repositories.rules.not_started`), with the
+    student's never-answered card for it if there is one; newest deck first."""
     return (
-        select(*_QUESTION_COLUMNS)
-        .select_from(_questions.join(_decks, _decks.c.id == _questions.c.deck_id))
-        .where(studyable(_USER_ID), not_(has_card), _IN_DECK)
-        .order_by(_decks.c.slug, _questions.c.position, _questions.c.id)
+        select(*_QUESTION_COLUMNS, _cards.c.id.label("card_id"))
+        .select_from(
+            _questions.join(_decks, _decks.c.id == _questions.c.deck_id).outerjoin(
+                _cards,
+                and_(_cards.c.question_id == _questions.c.id, _cards.c.user_id == _USER_ID),
+            )
+        )
+        .where(studyable(_USER_ID), not_started(_USER_ID), _IN_DECK)
+        .order_by(*NEW_ORDER)
         .limit(1)
     )
 
@@ -290,6 +320,29 @@ def _next_practice() -> Select[Any]:
     )
 
 
+def _next_ahead() -> Select[Any]:
+    """« Réviser en avance »: the student's started cards, soonest due first, each once per
+    run (the run's answers are practice: the schedule does not move)."""
+    answered_in_run = exists().where(
+        _reviews.c.session_id == bindparam("run_id", type_=Integer),
+        _reviews.c.card_id == _cards.c.id,
+    )
+    return (
+        select(*_CARD_COLUMNS, *_QUESTION_COLUMNS)
+        .select_from(
+            _cards.join(_questions, _questions.c.id == _cards.c.question_id).join(
+                _decks, _decks.c.id == _questions.c.deck_id
+            )
+        )
+        .where(live_card(_USER_ID), not_(answered_in_run))
+        .order_by(_cards.c.due, _cards.c.id)
+        .limit(1)
+    )
+
+
+NEXT_AHEAD = _next_ahead()
+
+
 def _fast_commit(query: Select[Any]) -> Select[Any]:
     """PostgreSQL: the query also sets ``synchronous_commit = off`` for the rest of its
     transaction (``set_config(…, true)`` is ``SET LOCAL``), without a round trip of its own.
@@ -301,16 +354,20 @@ def _fast_commit(query: Select[Any]) -> Select[Any]:
 
 @dataclass(frozen=True, slots=True)
 class _NextStatements:
-    """The three « what next » reads of one engine."""
+    """The four « what next » reads of one engine."""
 
     due: Select[Any]
     new: Select[Any]
     practice: Select[Any]
+    learning: Select[Any]
 
 
-_PORTABLE = _NextStatements(_next_due(), _next_new(), _next_practice())
+_PORTABLE = _NextStatements(_next_due(), _next_new(), _next_practice(), _next_learning())
 _POSTGRESQL = _NextStatements(
-    _fast_commit(_PORTABLE.due), _fast_commit(_PORTABLE.new), _fast_commit(_PORTABLE.practice)
+    _fast_commit(_PORTABLE.due),
+    _fast_commit(_PORTABLE.new),
+    _fast_commit(_PORTABLE.practice),
+    _fast_commit(_PORTABLE.learning),
 )
 
 FIRST_REVIEWS_BETWEEN = select(func.count(_reviews.c.id)).where(
@@ -320,6 +377,14 @@ FIRST_REVIEWS_BETWEEN = select(func.count(_reviews.c.id)).where(
     _reviews.c.prev_reps == 0,
     _reviews.c.practice.is_(False),
 )
+
+#: Extra new cards granted in ``[start, end)`` (« Encore 10 nouvelles ? »).
+GRANTED_BETWEEN = select(func.coalesce(func.sum(_grants.c.amount), 0)).where(
+    _grants.c.user_id == _USER_ID,
+    _grants.c.granted_at >= bindparam("start", type_=UtcDateTime()),
+    _grants.c.granted_at < bindparam("end", type_=UtcDateTime()),
+)
+INSERT_GRANT = insert(_grants)
 
 _last_answer = (
     select(func.max(_reviews.c.reviewed_at))
@@ -469,12 +534,7 @@ EARLIEST_DUE = (
 HAS_NEW_QUESTION = (
     select(_questions.c.id)
     .select_from(_questions.join(_decks, _decks.c.id == _questions.c.deck_id))
-    .where(
-        studyable(_USER_ID),
-        not_(
-            exists().where(_cards.c.user_id == _USER_ID, _cards.c.question_id == _questions.c.id)
-        ),
-    )
+    .where(studyable(_USER_ID), not_started(_USER_ID))
     .limit(1)
 )
 LIVE_DECK_ID = select(_decks.c.id).where(
@@ -495,6 +555,24 @@ ANSWERED_AFTER = (
     .limit(1)
 )
 DELETE_REVIEW = delete(_reviews).where(_reviews.c.id == bindparam("review_id"))
+#: The review of a showing (by its token), for « J'avais raison » on that showing.
+REVIEW_BY_SHOWING = (
+    select(*_REVIEW_COLUMNS)
+    .select_from(_reviews.join(_shown, _shown.c.id == _reviews.c.presentation_id))
+    .where(_shown.c.token == bindparam("token"))
+)
+OVERRIDE_EXISTS = select(_overrides.c.id).where(_overrides.c.review_id == bindparam("review_id"))
+INSERT_OVERRIDE = insert(_overrides)
+#: Count an overruled answer as right (the grader's verdict stays, for the record).
+MARK_REVIEW_RIGHT = (
+    update(_reviews)
+    .where(_reviews.c.id == bindparam("review_id"))
+    .values(correct=True, rating=bindparam("new_rating", type_=Integer))
+)
+SCHEDULING_SETTINGS = select(_users.c.desired_retention, _users.c.maximum_interval).where(
+    _users.c.id == _USER_ID
+)
+SHOWING_CHOICES = select(_shown.c.choices).where(_shown.c.id == bindparam("presentation_id"))
 
 
 # -- rows to values --------------------------------------------------------------------------
@@ -666,9 +744,10 @@ class StudyStore:
         return None if row is None else Candidate(_question(row), row.card_id, row.reps)
 
     def next_new(self, user_id: int, deck_id: int | None) -> Candidate | None:
-        """The first studyable question the student has no card for, in deck order."""
+        """The first new question (no card, or a card never answered outside practice),
+        newest deck first, then in file order."""
         row = self._execute(self._next.new, {"user_id": user_id, "deck_id": deck_id}).first()
-        return None if row is None else Candidate(_question(row), None, 0)
+        return None if row is None else Candidate(_question(row), row.card_id, 0)
 
     def next_practice(self, user_id: int, deck_id: int, run_id: int | None) -> Candidate | None:
         """The next live question of the deck not answered yet in the practice run."""
@@ -683,6 +762,27 @@ class StudyStore:
         gone)."""
         params = {"user_id": user_id, "start": start, "end": end}
         return int(self._execute(FIRST_REVIEWS_BETWEEN, params).scalar_one())
+
+    def next_learning(
+        self, user_id: int, horizon: dt.datetime, deck_id: int | None
+    ) -> Candidate | None:
+        """The learning or relearning card due first, if due by ``horizon`` (learn-ahead)."""
+        params = {"user_id": user_id, "now": horizon, "deck_id": deck_id}
+        row = self._execute(self._next.learning, params).first()
+        return None if row is None else Candidate(_question(row), row.card_id, row.reps)
+
+    def next_ahead(self, user_id: int, run_id: int | None) -> Candidate | None:
+        """The started card due soonest not yet answered in the run (« réviser en avance »)."""
+        row = self._execute(NEXT_AHEAD, {"user_id": user_id, "run_id": run_id}).first()
+        return None if row is None else Candidate(_question(row), row.card_id, row.reps)
+
+    def granted_between(self, user_id: int, start: dt.datetime, end: dt.datetime) -> int:
+        """Extra new cards the student asked for in ``[start, end)``."""
+        params = {"user_id": user_id, "start": start, "end": end}
+        return int(self._execute(GRANTED_BETWEEN, params).scalar_one())
+
+    def add_grant(self, user_id: int, amount: int, at: dt.datetime) -> None:
+        self._execute(INSERT_GRANT, {"user_id": user_id, "amount": amount, "granted_at": at})
 
     def earliest_due(self, user_id: int) -> dt.datetime | None:
         """When the first studyable, unsuspended card comes due (possibly in the past)."""
@@ -802,6 +902,38 @@ class StudyStore:
 
     def delete_review(self, review_id: int) -> None:
         self._execute(DELETE_REVIEW, {"review_id": review_id})
+
+    # -- « J'avais raison »
+
+    def review_by_showing(self, token: str) -> StoredReview | None:
+        row = self._execute(REVIEW_BY_SHOWING, {"token": token}).first()
+        return None if row is None else _review(row)
+
+    def has_override(self, review_id: int) -> bool:
+        return self._execute(OVERRIDE_EXISTS, {"review_id": review_id}).first() is not None
+
+    def showing_choices(self, presentation_id: int) -> tuple[str, ...]:
+        found = self._execute(SHOWING_CHOICES, {"presentation_id": presentation_id}).scalar()
+        return tuple(found or ())
+
+    def scheduling_settings(self, user_id: int) -> tuple[float, int] | None:
+        """The student's desired retention and maximum interval (days)."""
+        row = self._execute(SCHEDULING_SETTINGS, {"user_id": user_id}).first()
+        return None if row is None else (row.desired_retention, row.maximum_interval)
+
+    def mark_review_right(self, review_id: int, rating: int) -> None:
+        self._execute(MARK_REVIEW_RIGHT, {"review_id": review_id, "new_rating": rating})
+
+    def add_override(self, review: StoredReview, at: dt.datetime) -> None:
+        values = {
+            "review_id": review.id,
+            "user_id": review.user_id,
+            "question_id": review.question_id,
+            "verdict": review.verdict,
+            "given_answer": review.given_answer,
+            "created_at": at,
+        }
+        self._execute(INSERT_OVERRIDE, values)
 
     def question(self, question_id: int) -> StoredQuestion | None:
         row = self._execute(QUESTION_BY_ID, {"question_id": question_id}).first()

@@ -417,6 +417,7 @@ def overview_lines(t: Texts, overview: ClassOverview) -> list[str]:
                 )
             )
         lines.append("")
+    lines += _overridden_lines(t, overview)
     if not overview.hardest:
         return [*lines, t.class_no_data]
     lines.append(t.class_hardest.format(min=HARDEST_MIN_ANSWERS))
@@ -431,6 +432,22 @@ def overview_lines(t: Texts, overview: ClassOverview) -> list[str]:
             )
         )
     return lines
+
+
+def _overridden_lines(t: Texts, overview: ClassOverview) -> list[str]:
+    """The questions students overruled most (« J'avais raison »): fix their answers."""
+    if not overview.overridden:
+        return []
+    lines = [
+        t.class_overridden_line.format(
+            prompt=render.fit(render.display_prompt(question.prompt), 100),
+            answer=render.fit(question.answer, 60),
+            count=question.overrides,
+            examples=", ".join(f"« {render.fit(e, 40)} »" for e in question.examples),
+        )
+        for question in overview.overridden
+    ]
+    return [t.class_overridden, *lines, ""]
 
 
 def _percent(ratio: float | None) -> str:

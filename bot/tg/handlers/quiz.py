@@ -21,11 +21,25 @@ from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.services.clock import elapsed_ms, utcnow
-from bot.services.views import AnswerOutcome, AnswerStatus, AnswerStep, UndoStatus
+from bot.services.views import (
+    AnswerOutcome,
+    AnswerStatus,
+    AnswerStep,
+    OverrideOutcome,
+    OverrideStatus,
+    UndoStatus,
+)
 from bot.tg import commands, keyboards, render
 from bot.tg.concurrency import run_sync
 from bot.tg.context import BotApplication, BotContext, OpenQuestion, Student
-from bot.tg.messaging import answer_query, edit_or_send, edit_text, remove_buttons, send
+from bot.tg.messaging import (
+    answer_query,
+    edit_markup,
+    edit_or_send,
+    edit_text,
+    remove_buttons,
+    send,
+)
 from bot.tg.texts import all_texts
 
 
@@ -35,6 +49,17 @@ def register(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(start_button, pattern=keyboards.PATTERNS[keyboards.QUIZ]))
     app.add_handler(CallbackQueryHandler(choice, pattern=keyboards.PATTERNS[keyboards.ANSWER]))
     app.add_handler(CallbackQueryHandler(stop, pattern=keyboards.PATTERNS[keyboards.STOP]))
+    app.add_handler(CommandHandler(commands.MORE.names, more_new))
+    app.add_handler(CommandHandler(commands.OVERRIDE.names, override))
+    app.add_handler(
+        CallbackQueryHandler(ahead_button, pattern=keyboards.PATTERNS[keyboards.AHEAD])
+    )
+    app.add_handler(
+        CallbackQueryHandler(override_button, pattern=keyboards.PATTERNS[keyboards.OVERRIDE])
+    )
+    app.add_handler(
+        CallbackQueryHandler(more_new_button, pattern=keyboards.PATTERNS[keyboards.MORE_NEW])
+    )
     app.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, typed)
     )
@@ -75,7 +100,9 @@ async def choice(update: Update, context: BotContext) -> None:
     outcome = step.outcome
     await answer_query(update, _toast(student, outcome))
     if not outcome.accepted:
-        if message is not None:  # a stale or unknown question keeps no buttons
+        # A stale or unknown question keeps no buttons, unless its message shows the open
+        # question by now (a double tap: the first tap edited it into the next question).
+        if message is not None and not await _shows_open_question(context, student, message):
             await remove_buttons(context, student.chat_id, message.message_id)
         return
     if not step.followed:  # else a re-delivered press whose first delivery did the rest
@@ -113,18 +140,103 @@ async def typed(update: Update, context: BotContext) -> None:
 
 
 async def stop(update: Update, context: BotContext) -> None:
-    """« Stop »: close the run and show its summary."""
+    """« Stop »: close the run and show its summary. An old « Stop » (of a question answered
+    since) only loses its button: the session goes on."""
     student = await context.student(update)
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    token = query.data.partition(":")[2]
+    message = _message(update)
+    if token:
+        shown = await run_sync(context.study.current, student.id)
+        if shown is None or shown.token != token:
+            await answer_query(update, student.texts.old_stop)
+            if message is not None and not await _shows_open_question(context, student, message):
+                await remove_buttons(context, student.chat_id, message.message_id)
+            return
     await answer_query(update)
     summary = await run_sync(context.study.end_session, student.id, utcnow())
-    message = _message(update)
     if message is not None:
         body = render.strip_instruction(message.text or "", all_texts())
         text = f"{body}\n\n{student.texts.session_stopped}"
         await edit_text(context, student.chat_id, message.message_id, text)
     context.state.question = None
     text = render.summary_text(student.texts, summary, student.user.timezone, utcnow())
-    await send(context, student.chat_id, text)
+    await send(context, student.chat_id, text, keyboards.after_summary(student.texts, summary))
+
+
+async def more_new(update: Update, context: BotContext) -> None:
+    """/encore (/more): 10 more new questions today, then the next question."""
+    student = await context.student(update)
+    await _grant_and_go_on(context, student)
+
+
+async def more_new_button(update: Update, context: BotContext) -> None:
+    """« Encore 10 nouvelles » under a summary: the button goes, the questions come."""
+    student = await context.student(update)
+    await answer_query(update)
+    if (message := _message(update)) is not None:
+        await remove_buttons(context, student.chat_id, message.message_id)
+    await _grant_and_go_on(context, student)
+
+
+async def override(update: Update, context: BotContext) -> None:
+    """/jaiRaison (/jairaison, /right): the last typed answer graded wrong counts as right."""
+    student = await context.student(update)
+    outcome = await run_sync(context.study.override, student.id, utcnow())
+    await send(context, student.chat_id, _override_text(student, outcome))
+
+
+async def override_button(update: Update, context: BotContext) -> None:
+    """« J'avais raison » under a verdict: ``ok:<token>`` of the showing answered."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    student = await context.student(update)
+    token = query.data.partition(":")[2]
+    outcome = await run_sync(context.study.override, student.id, utcnow(), token=token)
+    await answer_query(update)
+    message = _message(update)
+    if message is not None:
+        # The button goes; the open question's own buttons stay.
+        shown = await run_sync(context.study.current, student.id)
+        state = context.state.question
+        if shown is not None and state is not None and state.message_id == message.message_id:
+            markup = keyboards.question_keyboard(student.texts, shown)
+            await edit_markup(context, student.chat_id, message.message_id, markup)
+        else:
+            await remove_buttons(context, student.chat_id, message.message_id)
+    await send(context, student.chat_id, _override_text(student, outcome))
+
+
+def _override_text(student: Student, outcome: OverrideOutcome) -> str:
+    t = student.texts
+    if outcome.status is OverrideStatus.DONE:
+        return t.override_done.format(given=render.fit(outcome.given_answer or "", 200))
+    if outcome.status is OverrideStatus.TOO_LATE:
+        return t.override_too_late
+    if outcome.status is OverrideStatus.ALREADY:
+        return t.override_already
+    return t.override_nothing
+
+
+async def ahead_button(update: Update, context: BotContext) -> None:
+    """« Réviser en avance »: studied cards, soonest due first, as practice."""
+    student = await context.student(update)
+    await answer_query(update)
+    if (message := _message(update)) is not None:
+        await remove_buttons(context, student.chat_id, message.message_id)
+    await send(context, student.chat_id, student.texts.ahead_start)
+    await send_next(context, student, ahead=True)
+
+
+async def _grant_and_go_on(context: BotContext, student: Student) -> None:
+    granted = await run_sync(context.study.more_new_cards, student.id, utcnow())
+    t = student.texts
+    if not granted:
+        await send(context, student.chat_id, t.no_more_new)
+        return
+    await send(context, student.chat_id, t.more_new_granted.format(count=granted))
+    await send_next(context, student)
 
 
 async def undo(update: Update, context: BotContext) -> None:
@@ -144,13 +256,13 @@ async def undo(update: Update, context: BotContext) -> None:
 # --- the flow --------------------------------------------------------------------------------
 
 
-async def send_next(context: BotContext, student: Student) -> None:
+async def send_next(context: BotContext, student: Student, *, ahead: bool = False) -> None:
     """Send the next question, or close the run with its summary when nothing is left."""
     state = context.state
     if state.question is not None:  # a newer question makes the shown one stale: drop its buttons
         await remove_buttons(context, student.chat_id, state.question.message_id)
         state.question = None
-    question = await run_sync(context.study.next_question, student.id, utcnow())
+    question = await run_sync(context.study.next_question, student.id, utcnow(), ahead=ahead)
     t = student.texts
     if question is None:
         now = utcnow()
@@ -161,7 +273,7 @@ async def send_next(context: BotContext, student: Student) -> None:
             if summary.answered
             else render.nothing_text(t, summary, zone, now)
         )
-        await send(context, student.chat_id, text)
+        await send(context, student.chat_id, text, keyboards.after_summary(t, summary))
         return
     letters = keyboards.uses_letters(question)
     sent = await send(
@@ -184,7 +296,12 @@ async def _present(
         assert step.summary is not None  # a counted answer comes with one or the other
         summary = render.summary_text(t, step.summary, student.user.timezone, utcnow())
         text = render.next_step_text(t, step.outcome, summary)
-        await edit_or_send(context, student.chat_id, answered_message, text)
+        markup = keyboards.after_summary(t, step.summary)
+        if step.outcome.can_override and step.outcome.showing_token is not None:
+            markup = keyboards.with_override(t, markup, step.outcome.showing_token)
+        if answered_message is None and state.question is not None:
+            await remove_buttons(context, student.chat_id, state.question.message_id)
+        await edit_or_send(context, student.chat_id, answered_message, text, markup)
         state.question = None
         return
     letters = keyboards.uses_letters(question)
@@ -192,8 +309,25 @@ async def _present(
         t, step.outcome, render.question_text(t, question, letters=letters)
     )
     markup = keyboards.question_keyboard(t, question)
+    if step.outcome.can_override and step.outcome.showing_token is not None:
+        markup = keyboards.with_override(t, markup, step.outcome.showing_token)
+    shown = state.question
+    if answered_message is None and shown is not None:
+        # A typed answer: the next question comes as a new message; the answered one's
+        # « Stop » goes, so old buttons do not pile up in the chat.
+        await remove_buttons(context, student.chat_id, shown.message_id)
     message_id = await edit_or_send(context, student.chat_id, answered_message, text, markup)
     state.question = OpenQuestion(token=question.token, message_id=message_id)
+
+
+async def _shows_open_question(context: BotContext, student: Student, message: Message) -> bool:
+    """The message shows the student's open question (its buttons must stay)."""
+    shown = context.state.question
+    if shown is not None:
+        return shown.message_id == message.message_id
+    # Nothing known in this process (a restart): keep the buttons while a question is open;
+    # a press on them is checked by its token anyway.
+    return await run_sync(context.study.current, student.id) is not None
 
 
 def _toast(student: Student, outcome: AnswerOutcome) -> str | None:

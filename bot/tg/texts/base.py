@@ -145,6 +145,27 @@ class Texts:
     retention_line: str
     retention_personal: str
     retention_default: str
+    # Sessions that flow (issue 16)
+    btn_more_new: str
+    more_new_offer: str
+    more_new_granted: str
+    no_more_new: str
+    verdict_dont_know: str
+    right_one: str
+    right_many: str
+    praise_high: str
+    praise_mid: str
+    praise_low: str
+    old_stop: str
+    btn_override: str
+    override_done: str
+    override_nothing: str
+    override_too_late: str
+    override_already: str
+    class_overridden: str
+    class_overridden_line: str
+    btn_ahead: str
+    ahead_start: str
 
     def plural(self, n: int, one: str, many: str) -> str:
         """« 1 question », « 3 questions » (French: 0 takes the singular, English: the plural)."""

@@ -15,6 +15,8 @@ FR = Texts(
         "reglages": "heure du rappel, fuseau, nouvelles questions, langue",
         "decks": "choisir les paquets de questions à réviser",
         "annuler": "annuler ta dernière réponse",
+        "encore": "10 nouvelles questions de plus aujourd'hui",
+        "jairaison": "ta dernière réponse tapée était juste : je corrige",
         "pause": "mettre les rappels en pause",
         "reprendre": "relancer les rappels",
         "oublier": "effacer toutes tes données",
@@ -100,7 +102,7 @@ FR = Texts(
     type_answer="✍️ Écris ta réponse.",
     pick_answer="👇 Choisis ta réponse.",
     verdict_correct="✅ Bravo, c'est juste !",
-    verdict_close="👍 Presque ! Je compte juste. Réponse exacte : {answer}",
+    verdict_close="👍 Presque ! C'est compté juste. Réponse exacte : {answer}",
     verdict_partial="🟡 En partie juste ! La réponse complète : {answer}",
     verdict_wrong="❌ Raté ! La bonne réponse : {answer}",
     your_answer="Ta réponse : {given}",
@@ -112,7 +114,7 @@ FR = Texts(
     unknown_question="Je ne retrouve pas cette question 🤔 Tape /quiz pour en avoir une autre.",
     nothing_to_study="Rien à réviser pour l'instant 🎉",
     nothing_until="Prochaine question à revoir : {when}.",
-    session_summary="🏁 Fin de la session : {correct} sur {answered} justes. Bien joué !",
+    session_summary="🏁 Fin de la session : {correct} sur {answered} {right}.",
     session_empty="🏁 Session terminée.",
     session_stopped="⏹ Session arrêtée.",
     # Annuler
@@ -208,5 +210,28 @@ FR = Texts(
     retention_personal="🧠 Tes révisions sont calculées d'après ta mémoire ({items} réponses).",
     retention_default=(
         "🧠 Après quelques semaines de réponses, je calculerai tes révisions d'après ta mémoire."
+    ),
+    # Séances
+    btn_more_new="➕ Encore 10 nouvelles",
+    more_new_offer="Tu as vu tes nouvelles questions du jour. Encore 10 nouvelles ?",
+    more_new_granted="C'est parti pour {count} nouvelles questions de plus aujourd'hui.",
+    no_more_new="Il n'y a plus de nouvelle question dans tes paquets.",
+    verdict_dont_know="🤝 Pas de souci, c'est comme ça qu'on apprend ! La réponse : {answer}",
+    right_one="juste",
+    right_many="justes",
+    praise_high="Bien joué !",
+    praise_mid="Pas mal, continue !",
+    praise_low="Courage : à force de réviser, ça rentre.",
+    old_stop="Ce bouton est celui d'une ancienne question : la session continue.",
+    btn_override="✋ J'avais raison",
+    override_done="✅ C'est noté : ta réponse « {given} » compte juste. Ton prof le verra.",
+    override_nothing="Il n'y a pas de réponse tapée comptée fausse à corriger.",
+    override_too_late="Trop tard pour celle-ci : on peut le dire dans l'heure qui suit.",
+    override_already="C'est déjà noté pour cette réponse 👍",
+    class_overridden="Réponses que les élèves disent justes (« J'avais raison ») :",
+    class_overridden_line="• {prompt} — attendu « {answer} », {count} fois : {examples}",
+    btn_ahead="⏩ Réviser en avance",
+    ahead_start=(
+        "⏩ Tes questions déjà vues, les plus proches d'abord : ça ne change pas tes révisions."
     ),
 )
