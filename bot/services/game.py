@@ -42,7 +42,7 @@ from bot.db.repositories.games import (
     StoredGame,
     StoredGameQuestion,
 )
-from bot.db.repositories.study import NewReview, StudyStore
+from bot.db.repositories.study import GAME_KEY_PREFIX, NewReview, StudyStore
 from bot.db.session import Session, SessionFactory
 from bot.domain import game as rules
 from bot.domain.deck import QuestionKind
@@ -599,7 +599,7 @@ def _log_practice(
             question_id=question.question_id,
             session_id=None,
             presentation_id=None,
-            idempotency_key=f"game:{question.id}:{player_id}",
+            idempotency_key=f"{GAME_KEY_PREFIX}{question.id}:{player_id}",
             rating=int(rating_for(verdict, False)),
             verdict=verdict.value,
             correct=correct,

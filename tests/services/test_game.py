@@ -25,6 +25,8 @@ from bot.services.game import (
     TeachersAnywhere,
 )
 from bot.services.importing import ImportService
+from bot.services.study import StudyService
+from bot.services.views import UndoStatus
 
 NOW = dt.datetime(2026, 12, 3, 8, 0, tzinfo=dt.UTC)
 CHAT = -100900
@@ -163,6 +165,11 @@ def test_a_students_vote_is_practice_once_and_leaves_the_schedule_alone(
         assert [(r.practice, r.correct, r.response_ms) for r in reviews] == [(True, True, 1000)]
         assert session.scalar(select(func.max(Card.reps))) == 0
         assert {c.due for c in session.scalars(select(Card))} == {NOW}
+    # /annuler in private right after the game takes back no game answer.
+    undone = StudyService(session_factory).undo_last(user_id, NOW + 2 * SECOND)
+    assert undone.status is UndoStatus.NOTHING
+    with session_factory() as session:
+        assert len(session.scalars(select(Review)).all()) == 1
 
 
 def test_stop_ends_the_game_with_the_scores_so_far(games: GameService) -> None:

@@ -507,9 +507,13 @@ _REVIEW_COLUMNS = (
     _reviews.c.prev_suspended_at,
 )
 REVIEW_BY_ID = select(*_REVIEW_COLUMNS).where(_reviews.c.id == bindparam("review_id"))
+#: The idempotency keys of the class game's answers (bot.services.game): not the student's
+#: own answers, so /annuler never takes one back.
+GAME_KEY_PREFIX = "game:"
 LAST_REVIEW = (
     select(*_REVIEW_COLUMNS)
     .where(_reviews.c.user_id == _USER_ID)
+    .where(not_(_reviews.c.idempotency_key.startswith(GAME_KEY_PREFIX, autoescape=True)))
     .order_by(_reviews.c.reviewed_at.desc(), _reviews.c.id.desc())
     .limit(1)
 )
