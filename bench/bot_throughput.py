@@ -754,13 +754,13 @@ async def take_snapshots(bot: BotProcess, env: dict[str, str], soak: float) -> s
 
     prefix = env["BENCH_TRACEMALLOC"]
     for n in (1, 2):
-        Path(f"{prefix}-{n}.pickle").unlink(missing_ok=True)
+        await asyncio.to_thread(Path(f"{prefix}-{n}.pickle").unlink, missing_ok=True)
     await asyncio.sleep(min(60, soak / 4))
     bot.proc.send_signal(signal.SIGUSR1)
     await asyncio.sleep(max(1.0, soak - min(60, soak / 4) - 5))
     bot.proc.send_signal(signal.SIGUSR1)
     for _ in range(600):
-        if Path(f"{prefix}-2.pickle").exists():
+        if await asyncio.to_thread(Path(f"{prefix}-2.pickle").exists):
             break
         await asyncio.sleep(0.1)
     await asyncio.sleep(2)  # let the dump finish

@@ -379,7 +379,7 @@ def statement_costs(h: Harness, students: list[int], repeat: int = 3) -> list[li
     )
     measure(
         "ORM Session: users_repo.get (select(User) built per call → entity)",
-        lambda s, uid: users_repo.get(s, uid),
+        users_repo.get,
     )
 
     def session_round(_s: Any, uid: int) -> None:

@@ -35,7 +35,7 @@ def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> I
         monkeypatch.setattr(deckfile, "_FAST_LOADER", None)
     elif deckfile._FAST_LOADER is None:
         pytest.skip("PyYAML built without libyaml")
-    yield request.param
+    return request.param
 
 
 def problems_of(data: bytes, filename: str = "x.yaml") -> list[DeckProblem]:

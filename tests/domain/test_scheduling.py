@@ -136,7 +136,7 @@ def test_scheduler_settings() -> None:
     ("retention", "maximum"), [(0.0, 36500), (1.0, 36500), (1.5, 36500), (0.9, 0)]
 )
 def test_scheduler_settings_out_of_range(retention: float, maximum: int) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must be"):
         schedule(
             1,
             REVIEW_CARD,

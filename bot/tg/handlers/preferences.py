@@ -14,7 +14,7 @@ import re
 import zoneinfo
 from typing import Any
 
-from telegram import BotCommandScopeChat, ForceReply, Message, Update
+from telegram import BotCommandScopeChat, ForceReply, InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.services.clock import utcnow
@@ -226,7 +226,7 @@ async def _show(
     context: BotContext,
     student: Student,
     text: str,
-    markup: keyboards.InlineKeyboardMarkup,
+    markup: InlineKeyboardMarkup,
 ) -> None:
     message_id = query_message_id(update)
     if message_id is None:
