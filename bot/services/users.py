@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.db.models import DeckChoice, User
 from bot.db.repositories import users as repo
+from bot.domain.text import storable
 from bot.services.views import (
     DeckChoiceView,
     DeckNotFound,
@@ -91,8 +92,8 @@ class UserService:
                     user.telegram_id = telegram_id
                     session.add(user)
                 user.chat_id = chat_id
-                # PostgreSQL text cannot hold NUL (a name from Telegram is not checked).
-                user.display_name = display_name.replace("\x00", "")[:MAX_NAME_LENGTH]
+                # A name from Telegram is not checked: NUL and lone surrogates cannot be stored.
+                user.display_name = storable(display_name)[:MAX_NAME_LENGTH]
                 if user.blocked_at is not None:
                     user.blocked_at = None
                     refresh_next_reminder(user, now)
