@@ -34,15 +34,66 @@ def backup_sqlite(database_url: str, target: Path) -> int:
         raise BackupError("la copie doit aller dans un autre fichier que la base")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=30)
-    dest = sqlite3.connect(partial)
+    partial.unlink(missing_ok=True)
+    # A URI, for read-only: `as_uri` percent-encodes the path ('#' or '?' in a folder name
+    # otherwise end it, and SQLite opened, and created, another file).
+    source = sqlite3.connect(
+        f"{source_path.resolve().as_uri()}?mode=ro", uri=True, timeout=30, isolation_level=None
+    )
     try:
-        source.backup(dest, pages=PAGES_PER_STEP)
-        check = dest.execute("PRAGMA integrity_check").fetchone()[0]
-        if check != "ok":
-            raise BackupError(f"copie corrompue : {check}")
+        # One read transaction for the counts and the copy: the copy is of that snapshot
+        # (WAL: writers go on meanwhile), so its rows must match the counts exactly.
+        source.execute("BEGIN")
+        counts = count_rows(source)
+        if not counts:
+            raise BackupError(f"base SQLite vide (aucune table) : {source_path}")
+        dest = sqlite3.connect(partial)
+        try:
+            source.backup(dest, pages=PAGES_PER_STEP)
+        finally:
+            dest.close()
+        source.execute("COMMIT")
+        verify_copy(counts, partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     finally:
-        dest.close()
         source.close()
     partial.replace(target)  # the target is either the old copy or a whole new one
     return target.stat().st_size
+
+
+def count_rows(db: sqlite3.Connection) -> dict[str, int]:
+    """Rows of every table of ``db`` (SQLite's own tables aside)."""
+    tables = [
+        name
+        for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {
+        name: db.execute(
+            f'SELECT count(*) FROM "{name.replace(chr(34), chr(34) * 2)}"'
+        ).fetchone()[0]
+        for name in tables
+    }
+
+
+def verify_copy(counts: dict[str, int], copy: Path) -> None:
+    """Raise :class:`BackupError` unless ``copy`` passes ``integrity_check`` and holds
+    exactly ``counts`` rows per table."""
+    db = sqlite3.connect(copy)
+    try:
+        check = db.execute("PRAGMA integrity_check").fetchone()[0]
+        if check != "ok":
+            raise BackupError(f"copie corrompue : {check}")
+        found = count_rows(db)
+    finally:
+        db.close()
+    wrong = [
+        f"{name} : {found.get(name, 0)} lignes au lieu de {expected}"
+        for name, expected in counts.items()
+        if found.get(name) != expected
+    ]
+    if wrong or set(found) != set(counts):
+        raise BackupError("copie incomplète, rien n'est écrit : " + ", ".join(wrong or ["tables"]))
