@@ -154,3 +154,49 @@ async def test_no_secret_in_any_log(tmp_path: Path, pg_url_with_password: str) -
     for call in tg.sent:
         body = str(call.params)
         assert token not in body and PASSWORD not in body
+
+
+RAW_AT_PASSWORDS = ["Pw7-gr@nd-Secret", "p@ss/w0rd@Kl3f", "tr1@p:le@s?ecret"]
+
+
+@pytest.mark.parametrize("password", RAW_AT_PASSWORDS)
+@pytest.mark.parametrize("scheme", ["postgresql", "postgresql+psycopg"])
+async def test_a_password_with_a_raw_at_sign_is_never_printed(
+    tmp_path: Path, password: str, scheme: str
+) -> None:
+    # Written raw, not URL-encoded: the URL parser used to end the password at its first '@'
+    # and take the rest for the host name, which the connection error then printed.
+    url = f"{scheme}://quizbot:{password}@127.0.0.1:1/quizbot"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "LOG_LEVEL": "DEBUG",
+        "TELEGRAM_BOT_TOKEN": "",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "migrate", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    output = (await asyncio.wait_for(process.communicate(), 60))[0].decode()
+
+    assert process.returncode != 0 and "127.0.0.1" in output, output  # it did try, and failed
+    pieces = {p for p in password.replace("/", "@").replace(":", "@").split("@") if len(p) >= 4}
+    for secret in (password, *pieces):
+        for form in forms(secret):
+            assert form not in output, f"{form!r} is in:\n{output}"
+
+
+@pytest.mark.parametrize("password", RAW_AT_PASSWORDS)
+def test_a_raw_at_sign_in_the_password_is_read_as_part_of_it(password: str) -> None:
+    from bot.config import Settings
+
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=f"postgresql://quizbot:{password}@db.example:5433/quizbot?sslmode=require",
+    )
+    url = make_url(settings.database_url)
+    assert (url.username, url.password, url.host, url.port) == (
+        "quizbot", password, "db.example", 5433
+    )  # fmt: skip
+    assert (url.database, dict(url.query)) == ("quizbot", {"sslmode": "require"})
