@@ -35,6 +35,8 @@ class CommandError(Exception):
 
 def _secrets(settings: Settings) -> list[str]:
     secrets = [settings.token or ""]
+    if settings.webhook_secret:  # PTB logs setWebhook's parameters at DEBUG
+        secrets.append(settings.webhook_secret.get_secret_value())
     password = make_url(settings.database_url).password
     if password:
         secrets.append(str(password))

@@ -200,3 +200,50 @@ def test_a_raw_at_sign_in_the_password_is_read_as_part_of_it(password: str) -> N
         "quizbot", password, "db.example", 5433
     )  # fmt: skip
     assert (url.database, dict(url.query)) == ("quizbot", {"sslmode": "require"})
+
+
+async def test_the_webhook_secret_is_redacted_at_debug(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    questions = tmp_path / "questions"
+    questions.mkdir()
+    (questions / "deck.yaml").write_text(BELARUS, encoding="utf-8")
+    secret = f"whs-{uuid.uuid4().hex}"
+    async with FaultyTelegram() as tg:
+        env = bot_env(
+            tg,
+            sqlite(tmp_path),
+            questions,
+            LOG_LEVEL="DEBUG",
+            AUTO_MIGRATE="true",
+            WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+            WEBHOOK_LISTEN="127.0.0.1",
+            WEBHOOK_PORT=str(port),
+            WEBHOOK_SECRET=secret,
+        )
+        log_path = tmp_path / "bot.log"
+        log = log_path.open("ab")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", "--webhook", cwd=tmp_path, env={**os.environ, **env},
+            stdout=log, stderr=log,
+        )  # fmt: skip
+        try:
+            student = tg.user(4242, "Léa")
+            for _ in range(600):
+                if tg.calls("setWebhook", ok=True):
+                    break
+                await asyncio.sleep(0.05)
+            student.send_command("/quiz")
+            await student.wait_for_message("principal allié", timeout=20)
+        finally:
+            process.terminate()
+            await asyncio.wait_for(process.wait(), 30)
+            log.close()
+    assert tg.calls("setWebhook", ok=True)[-1].params["secret_token"] == secret
+    logs = log_path.read_text(encoding="utf-8")
+    assert "setWebhook" in logs and "DEBUG" in logs, logs[-3000:]
+    for form in forms(secret):
+        assert form not in logs, f"{form!r} is in the logs"
