@@ -122,6 +122,8 @@ MESSAGE_METHODS: Final = frozenset(
 MAX_TEXT_LENGTH: Final = 4096
 MAX_CAPTION_LENGTH: Final = 1024
 MAX_CALLBACK_DATA_BYTES: Final = 64
+#: Telegram refuses an inline keyboard of more buttons ("reply markup is too long").
+MAX_INLINE_BUTTONS: Final = 100
 MAX_CALLBACK_ANSWER_LENGTH: Final = 200
 MAX_DOWNLOAD_BYTES: Final = 20 * 1024 * 1024
 
@@ -823,6 +825,8 @@ def _check_reply_markup(markup: Any) -> JSON | None:
         for row in rows:
             for button in row:
                 _check_inline_button(button)
+        if sum(len(row) for row in rows) > MAX_INLINE_BUTTONS:
+            raise _bad_request("reply markup is too long")
         return markup
     if "keyboard" in markup or "remove_keyboard" in markup or "force_reply" in markup:
         return markup
