@@ -13,6 +13,7 @@ import asyncio
 import datetime as dt
 import functools
 import logging
+import signal
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -45,6 +46,7 @@ from bot.tg.handlers import (
 )
 from bot.tg.ratelimit import RetryingRateLimiter
 from bot.tg.texts import EN, FR
+from bot.tg.updater import ConfirmingPoller
 
 log = logging.getLogger(__name__)
 
@@ -179,9 +181,20 @@ def run_bot(settings: Settings, services: Services, *, webhook: bool = False) ->
             allowed_updates=ALLOWED_UPDATES,
         )
     else:
-        # getUpdates failures reach the error handler with no update (one line per outage).
-        app.run_polling(timeout=_poll_timeout(app), allowed_updates=ALLOWED_UPDATES)
+        asyncio.run(_poll_until_signal(app))
     return 0
+
+
+async def _poll_until_signal(app: BotApplication) -> None:
+    """Long polling (:class:`~bot.tg.updater.ConfirmingPoller`) until SIGINT or SIGTERM; the
+    updates in hand are then finished and confirmed."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with running(app):
+        await stop.wait()
+    log.info("stopped: updates in hand finished and confirmed")
 
 
 def _polling_failed(app: BotApplication, error: TelegramError) -> None:
@@ -208,15 +221,18 @@ async def running(
     await app.initialize()
     updater = app.updater
     assert updater is not None
+    # getUpdates failures reach the error handler with no update (one line per outage).
+    poller = ConfirmingPoller(
+        app,
+        poll_timeout=app.bot_data.tuning.poll_timeout,
+        allowed_updates=ALLOWED_UPDATES,
+        error_callback=functools.partial(_polling_failed, app),
+    )
     try:
         if app.post_init is not None:
             await app.post_init(app)
         if webhook is None:
-            await updater.start_polling(
-                timeout=_poll_timeout(app),
-                allowed_updates=ALLOWED_UPDATES,
-                error_callback=functools.partial(_polling_failed, app),
-            )
+            await poller.start()
         else:
             await updater.start_webhook(
                 listen=webhook.listen,
@@ -229,6 +245,8 @@ async def running(
         await app.start()
         yield app
     finally:
+        if poller.running:
+            await poller.stop()
         if updater.running:
             await updater.stop()
         if app.running:

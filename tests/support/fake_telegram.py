@@ -1567,6 +1567,17 @@ class FakeTelegram:
         """Queue any update type (``"message_reaction"``, ``"poll_answer"``...)."""
         return self._enqueue(kind, payload)
 
+    def enqueue_raw(self, update: JSON) -> JSON:
+        """Queue an update exactly as given, even one no library can parse (a bad ``date``,
+        a message without ``chat``…); ``update_id`` is set to the next id when missing."""
+        raw = copy.deepcopy(update)
+        if "update_id" not in raw:
+            raw["update_id"] = next(self._update_ids)
+        self._updates_by_id[int(raw["update_id"])] = raw
+        self._pending.append(_Pending(copy.deepcopy(raw)))
+        self._pulse()
+        return copy.deepcopy(raw)
+
     @property
     def pending_updates(self) -> int:
         """Updates not yet confirmed by the bot."""
