@@ -11,12 +11,13 @@ import pytest
 
 from bot.tg.context import BotApplication
 from tests.support.fake_telegram import FakeTelegram, FakeUser
+from tests.tg.harness import JSON
 
 SENDER = {"id": 777, "is_bot": False, "first_name": "Hostile"}
 CHAT = {"id": 777, "type": "private", "first_name": "Hostile"}
 
 #: Updates python-telegram-bot cannot parse (each made ``getUpdates`` fail for ever).
-UNREADABLE = {
+UNREADABLE: dict[str, JSON] = {
     "bad-date": {
         "message": {"message_id": 1, "date": "hier", "chat": CHAT, "from": SENDER, "text": "a"}
     },
