@@ -47,6 +47,7 @@ from bot.tg.handlers import (
 from bot.tg.ratelimit import RetryingRateLimiter
 from bot.tg.texts import EN, FR
 from bot.tg.updater import ConfirmingPoller
+from bot.tg.webhook import WebhookReceiver
 
 log = logging.getLogger(__name__)
 
@@ -170,29 +171,30 @@ def webhook_path(settings: Settings) -> str:
 def run_bot(settings: Settings, services: Services, *, webhook: bool = False) -> int:
     """Run until SIGINT/SIGTERM: long polling, or the webhook server for several instances."""
     app = build_application(settings, services)
+    server = None
     if webhook:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        app.run_webhook(
+        assert settings.webhook_url is not None  # checked by webhook_path
+        server = WebhookServer(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
             url_path=webhook_path(settings),
             webhook_url=settings.webhook_url,
             secret_token=secret,
-            allowed_updates=ALLOWED_UPDATES,
         )
-    else:
-        asyncio.run(_poll_until_signal(app))
+    asyncio.run(_run_until_signal(app, server))
     return 0
 
 
-async def _poll_until_signal(app: BotApplication) -> None:
-    """Long polling (:class:`~bot.tg.updater.ConfirmingPoller`) until SIGINT or SIGTERM; the
-    updates in hand are then finished and confirmed."""
+async def _run_until_signal(app: BotApplication, webhook: WebhookServer | None) -> None:
+    """Long polling (:class:`~bot.tg.updater.ConfirmingPoller`) or the webhook server
+    (:class:`~bot.tg.webhook.WebhookReceiver`) until SIGINT or SIGTERM; the updates in hand
+    are then finished and confirmed."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    async with running(app):
+    async with running(app, webhook=webhook):
         await stop.wait()
     log.info("stopped: updates in hand finished and confirmed")
 
@@ -228,25 +230,38 @@ async def running(
         allowed_updates=ALLOWED_UPDATES,
         error_callback=functools.partial(_polling_failed, app),
     )
+    receiver = (
+        WebhookReceiver(
+            app,
+            listen=webhook.listen,
+            port=webhook.port,
+            url_path=webhook.url_path,
+            secret_token=webhook.secret_token,
+        )
+        if webhook is not None
+        else None
+    )
     try:
         if app.post_init is not None:
             await app.post_init(app)
         if webhook is None:
             await poller.start()
         else:
-            await updater.start_webhook(
-                listen=webhook.listen,
-                port=webhook.port,
-                url_path=webhook.url_path,
-                webhook_url=webhook.webhook_url,
+            assert receiver is not None
+            await receiver.start()
+        await app.start()
+        if webhook is not None:
+            await app.bot.set_webhook(
+                webhook.webhook_url,
                 secret_token=webhook.secret_token,
                 allowed_updates=ALLOWED_UPDATES,
             )
-        await app.start()
         yield app
     finally:
         if poller.running:
             await poller.stop()
+        if receiver is not None and receiver.running:
+            await receiver.stop()
         if updater.running:
             await updater.stop()
         if app.running:
