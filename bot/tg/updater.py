@@ -113,6 +113,15 @@ def _missing_field(update: Update) -> str | None:
     return None
 
 
+def _sender(update: Update) -> int | None:
+    """Whose update it is (the user, else the chat), to keep a backlog in order."""
+    if update.effective_user is not None:
+        return update.effective_user.id
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    return None
+
+
 def _update_id(data: object) -> int | None:
     if isinstance(data, dict):
         value = data.get("update_id")
@@ -147,6 +156,12 @@ class ConfirmingPoller:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self.running = False
+        #: The first batch after start-up is the backlog (what Telegram kept while the bot was
+        #: down, and what a killed process had not confirmed): each student's share is
+        #: handled one after the other, not queued at once, or the flood guard would take a
+        #: student's two or three updates coming back together for a burst.
+        self._backlog = True
+        self._backlog_tail: dict[int, asyncio.Task[None]] = {}
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -201,6 +216,8 @@ class ConfirmingPoller:
             backoff = FIRST_BACKOFF
             self._confirmed(offset)
             new = self._take(batch)
+            self._backlog = False
+            self._backlog_tail.clear()
             if batch and not new:
                 # Only updates already in hand or done came back: wait for progress.
                 self._progress.clear()
@@ -225,13 +242,24 @@ class ConfirmingPoller:
             if update is None:
                 self._done.add(update_id)  # deliberately dropped: confirmed with the others
                 continue
-            self._in_hand[update_id] = asyncio.create_task(
-                self._handle(update_id, update), name=f"quizbot:update:{update_id}"
+            after, key = None, None
+            if self._backlog:
+                key = _sender(update)
+                after = self._backlog_tail.get(key) if key is not None else None
+            task = asyncio.create_task(
+                self._handle(update_id, update, after), name=f"quizbot:update:{update_id}"
             )
+            self._in_hand[update_id] = task
+            if self._backlog and key is not None:
+                self._backlog_tail[key] = task
         return new
 
-    async def _handle(self, update_id: int, update: Update) -> None:
+    async def _handle(
+        self, update_id: int, update: Update, after: asyncio.Task[None] | None = None
+    ) -> None:
         try:
+            if after is not None:
+                await asyncio.wait({after})
             app = self._app
             await app.update_processor.process_update(update, app.process_update(update))
         except Exception:  # process_update sends handler errors to the error handler
