@@ -23,7 +23,7 @@ from sqlalchemy.engine import URL, make_url
 
 from tests.conftest import PG_ADMIN_URL
 from tests.reliability.scenarios import settle
-from tests.reliability.support import BotProcess, FaultyTelegram, bot_env
+from tests.reliability.support import ROOT, BotProcess, FaultyTelegram, bot_env
 from tests.tg.decks import BELARUS
 from tests.tg.harness import buttons
 
@@ -172,7 +172,7 @@ async def test_a_password_with_a_raw_at_sign_is_never_printed(
         "DATABASE_URL": url,
         "LOG_LEVEL": "DEBUG",
         "TELEGRAM_BOT_TOKEN": "",
-        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        "PYTHONPATH": str(ROOT),
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "migrate", cwd=tmp_path, env=env,
@@ -227,8 +227,8 @@ async def test_the_webhook_secret_is_redacted_at_debug(tmp_path: Path) -> None:
         log_path = tmp_path / "bot.log"
         log = log_path.open("ab")
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", "--webhook", cwd=tmp_path, env={**os.environ, **env},
-            stdout=log, stderr=log,
+            sys.executable, "-m", "bot", "run", "--webhook",
+            cwd=tmp_path, env={**os.environ, **env}, stdout=log, stderr=log,
         )  # fmt: skip
         try:
             student = tg.user(4242, "Léa")
