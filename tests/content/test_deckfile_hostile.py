@@ -126,9 +126,7 @@ def test_a_pair_of_escaped_surrogates_is_one_character_and_accepted() -> None:
     ("field", "limit"),
     [("deck_id", MAX_DECK_ID), ("title", MAX_DECK_TITLE), ("qid", MAX_QUESTION_ID)],
 )
-def test_texts_longer_than_their_column_are_refused_by_the_checker(
-    field: str, limit: int
-) -> None:
+def test_texts_longer_than_their_column_are_refused_by_the_checker(field: str, limit: int) -> None:
     at_limit = deck(**{field: "a" * limit})
     load_deck_bytes(at_limit.encode(), NAME)  # exactly the limit: accepted
 
