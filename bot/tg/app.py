@@ -2,15 +2,16 @@
 
 Reading order: the builder (API URL, typed context, per-user update processor, rate limiter,
 start-up hook), then the handlers in the order they are tried, then the daily-prompt job.
-:func:`run_bot` runs it (long polling, or a webhook server) until SIGINT/SIGTERM; PTB then
-stops fetching, lets the updates in hand finish, and shuts down. :func:`running` does the same
+:func:`run_bot` runs it until SIGINT/SIGTERM: long polling with the bot's own loop
+(:mod:`bot.tg.updater`) or the webhook server (:mod:`bot.tg.webhook`), both confirming an
+update to Telegram only once it has been handled; on a signal they stop fetching, let the
+updates in hand finish, and the application shuts down. :func:`running` does the same
 start and stop inside an ``async with``, for tests.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import functools
 import logging
 import signal
@@ -155,11 +156,6 @@ async def publish_commands(app: BotApplication, settings: Settings) -> None:
             )
         except TelegramError as exc:  # a teacher who never wrote to the bot: no chat yet
             log.warning("teacher %s: command menu not set (%s)", teacher_id, exc)
-
-
-def _poll_timeout(app: BotApplication) -> dt.timedelta:
-    # PTB lengthens the HTTP read timeout of getUpdates by this long-polling wait itself.
-    return dt.timedelta(seconds=app.bot_data.tuning.poll_timeout)
 
 
 def webhook_path(settings: Settings) -> str:
