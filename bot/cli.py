@@ -39,6 +39,8 @@ class CommandError(Exception):
 
 def _secrets(settings: Settings) -> list[str]:
     secrets = [settings.token or ""]
+    if settings.webhook_secret:  # PTB logs setWebhook's parameters at DEBUG
+        secrets.append(settings.webhook_secret.get_secret_value())
     password = make_url(settings.database_url).password
     if password:
         secrets.append(str(password))
@@ -299,8 +301,12 @@ def _backup_failure(exc: BackupError) -> str:
             return f"base SQLite introuvable : {exc.detail}"
         case BackupFailure.SAME_FILE:
             return "la copie doit aller dans un autre fichier que la base"
+        case BackupFailure.EMPTY_DATABASE:
+            return f"base SQLite vide (aucune table) : {exc.detail}"
         case BackupFailure.CORRUPT_COPY:
-            return f"copie corrompue : {exc.detail}"
+            return f"copie corrompue, rien n'est écrit : {exc.detail}"
+        case BackupFailure.INCOMPLETE_COPY:
+            return f"copie incomplète, rien n'est écrit : {exc.detail}"
 
 
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:

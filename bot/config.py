@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -21,6 +22,22 @@ DEFAULT_DATABASE_URL = "sqlite:///data/quizbot.sqlite3"
 
 class ConfigError(Exception):
     """A setting is missing or malformed; the message names the key and fits on one line."""
+
+
+def encode_userinfo(url: str) -> str:
+    """``url`` with its user name and password percent-encoded where they were written raw.
+
+    A password with ``@``, ``/``, ``?``, ``#`` or ``:`` must be URL-encoded; written raw, the
+    URL parser ends it at its first ``@`` and takes the rest for the host name, which the
+    connection error then prints. The user information is everything before the *last* ``@``
+    (a host, port and database name hold none); ``%`` is kept, so an encoded URL is unchanged.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    userinfo, host = rest.rsplit("@", 1)
+    user, colon, password = userinfo.partition(":")
+    return f"{scheme}://{quote(user, safe='%')}{colon}{quote(password, safe='%')}@{host}"
 
 
 class Settings(BaseSettings):
@@ -55,10 +72,12 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _check_url(cls, value: str) -> str:
+        value = encode_userinfo(value)
         try:
             url = make_url(value)
-        except ArgumentError as exc:
-            raise ValueError("URL de base de données illisible") from exc
+        except (ArgumentError, ValueError):
+            # Never the parser's message: it may quote a piece of the password.
+            raise ValueError("URL de base de données illisible") from None
         if url.get_backend_name() not in ("sqlite", "postgresql"):
             raise ValueError("seuls sqlite:/// et postgresql+psycopg:// sont pris en charge")
         if url.drivername in ("postgresql", "postgres"):

@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from urllib.parse import quote, quote_plus
 
@@ -51,6 +52,50 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class VolumeFilter(logging.Filter):
+    """A log-volume guard: at most ``limit`` records of the same message (logger, level and
+    format string) per ``window`` seconds; the others are counted, and the first record of
+    that message after the window says how many were not shown. A fault repeating itself
+    (an update failing in a loop) prints a few lines, not megabytes."""
+
+    def __init__(
+        self,
+        limit: int = 5,
+        window: float = 10.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 1000,
+    ) -> None:
+        super().__init__()
+        self.limit = limit
+        self.window = window
+        self._clock = clock
+        self._max_keys = max_keys
+        #: message key → [window start, records shown, records held back]
+        self._seen: dict[tuple[str, int, str], list[float]] = {}
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.name, record.levelno, str(record.msg))
+        now = self._clock()
+        with self._lock:
+            entry = self._seen.get(key)
+            if entry is None or now - entry[0] >= self.window:
+                held = int(entry[2]) if entry is not None else 0
+                if len(self._seen) >= self._max_keys:
+                    self._seen.clear()
+                self._seen[key] = [now, 1, 0]
+                if held:
+                    record.msg = f"{record.getMessage()} [and {held} more like it not shown]"
+                    record.args = None
+                return True
+            if entry[1] < self.limit:
+                entry[1] += 1
+                return True
+            entry[2] += 1
+            return False
+
+
 def _log_uncaught(
     kind: type[BaseException], value: BaseException, tb: TracebackType | None
 ) -> None:
@@ -74,6 +119,7 @@ def _log_uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
 def setup_logging(level: str, secrets: Iterable[str] = ()) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(VolumeFilter())
     handler.addFilter(RedactingFilter(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]

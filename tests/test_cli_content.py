@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -225,3 +226,56 @@ def test_import_on_each_engine_after_migrations(
         "crise-de-suez (nouveau paquet) : 2 ajoutées, 0 modifiée, 0 retirée, 0 inchangée",
         "crise-de-suez : 0 ajoutée, 0 modifiée, 0 retirée, 2 inchangées",
     ]
+
+
+@pytest.mark.parametrize("folder", ["cours#2", "100%", "2nde #B%20"])
+def test_backup_of_a_database_in_an_odd_folder_is_a_complete_verified_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    folder: str,
+) -> None:
+    # '#' ends the path of a SQLite URI, '%' starts an escape: the copy was of another file.
+    workdir = tmp_path / folder
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    monkeypatch.delenv("QUESTIONS_DIR", raising=False)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{workdir / 'quizbot.sqlite3'}")
+    write(workdir / "questions", "suez.yaml", VALID)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        assert main(["import"]) == 0
+        before = set(tmp_path.iterdir()), set(workdir.iterdir())
+        assert main(["backup", str(workdir / "copie.sqlite3")]) == 0
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    assert "sauvegarde écrite" in capsys.readouterr().out
+
+    copy = sqlite3.connect(workdir / "copie.sqlite3")
+    try:
+        assert copy.execute("SELECT count(*) FROM questions").fetchone() == (2,)
+        assert copy.execute("SELECT count(*) FROM decks").fetchone() == (1,)
+    finally:
+        copy.close()
+    # Nothing else written, next to the folder or in it, than the copy (and SQLite's own
+    # companions of the source, -wal and -shm).
+    assert set(tmp_path.iterdir()) == before[0]
+    companions = {workdir / "quizbot.sqlite3-wal", workdir / "quizbot.sqlite3-shm"}
+    assert set(workdir.iterdir()) - companions == before[1] - companions | {
+        workdir / "copie.sqlite3"
+    }
+
+
+def test_backup_refuses_a_copy_that_does_not_match_its_source(tmp_path: Path) -> None:
+    from bot.db.backup import BackupError, verify_copy
+
+    source, copy = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
+    for path, rows_ in ((source, 3), (copy, 2)):
+        db = sqlite3.connect(path)
+        db.execute("CREATE TABLE t (x)")
+        db.executemany("INSERT INTO t VALUES (?)", [(n,) for n in range(rows_)])
+        db.commit()
+        db.close()
+    with pytest.raises(BackupError, match="t : 2 lignes au lieu de 3"):
+        verify_copy({"t": 3}, copy)

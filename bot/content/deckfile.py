@@ -36,6 +36,7 @@ import difflib
 import math
 import os
 import re
+import stat
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -51,6 +52,10 @@ from bot.domain.deck import (
     CLOZE_GAP,
     FALSE_ANSWER,
     FORMAT_VERSION,
+    MAX_DECK_ID,
+    MAX_DECK_TITLE,
+    MAX_QUESTION_ID,
+    MAX_SOURCE_FILE,
     TRUE_ANSWER,
     Deck,
     Question,
@@ -176,7 +181,7 @@ class DeckProblem:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         if self.question_id is not None:
             where += f" [{self.question_id}]"
-        return f"{where} {self.message}"
+        return _escaped(f"{where} {self.message}")
 
 
 class DeckFormatError(Exception):
@@ -299,7 +304,7 @@ def _deck_files(paths: Iterable[Path]) -> tuple[list[Path], list[DeckProblem]]:
                     for name in sorted(names)
                     if name.lower().endswith(YAML_SUFFIXES) and not name.startswith(".")
                 )
-        elif path.is_file():
+        elif path.exists():  # a FIFO or a device too: _check_path refuses it unopened
             if path.name.lower().endswith(YAML_SUFFIXES):
                 files.append(path)
             else:
@@ -316,8 +321,10 @@ def _deck_files(paths: Iterable[Path]) -> tuple[list[Path], list[DeckProblem]]:
 
 def _check_path(path: Path) -> _Result:
     try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
+        data = _read_regular_file(path)
+    except _NotARegularFile:
+        problem = DeckProblem(str(path), None, None, _NOT_REGULAR)
+        return _Result(problems=[problem])
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         problem = DeckProblem(str(path), None, None, f"lecture impossible ({reason})")
@@ -330,6 +337,7 @@ def _check_bytes(data: bytes, filename: str) -> _Result:
     root = _parse(data, checker)
     try:
         deck = checker.build(root) if root is not None else None
+        _check_file_name(checker)
     except _TooManyProblems:
         deck = None
         checker.problems.append(
@@ -658,10 +666,6 @@ def _tag_name(tag: str) -> str:
     return "!!" + tag.removeprefix(_YAML) if tag.startswith(_YAML) else tag
 
 
-def _number(node: ScalarNode) -> float:
-    return float(SafeConstructor().construct_object(node))
-
-
 def _peek_id(node: MappingNode) -> str | None:
     """The question's ``id`` as written, to label its problems (it is checked later)."""
     for key, value in node.value:
@@ -734,8 +738,8 @@ class _Checker:
         node = self.require(fields, "version", None)
         if node is None:
             return True
-        if isinstance(node, ScalarNode) and node.tag == _INT:
-            if _number(node) == FORMAT_VERSION:
+        if isinstance(node, ScalarNode) and node.tag == _INT and _finite_number(node) is not None:
+            if _finite_number(node) == FORMAT_VERSION:
                 return True
             self.add(
                 node,
@@ -762,6 +766,10 @@ class _Checker:
         fields = self.mapping(node, DECK_KEYS, None)
         slug = self.deck_id(fields)
         title = self.text(fields, "title", None, required=_MISSING_HINTS["deck.title"])
+        if title is not None and self.too_long(
+            fields["title"], None, "le titre du paquet", title, MAX_DECK_TITLE
+        ):
+            title = None
         language = self.language(fields)
         description = self.text(fields, "description", None)
         source = self.source_path(fields)
@@ -781,6 +789,8 @@ class _Checker:
                 " chiffres et tirets seulement, sans espace"
                 f" (ex. « {_show(_slug(slug, lower=True)) or 'mon-paquet'} »)",
             )
+            return None
+        if self.too_long(fields["id"], None, "l'identifiant du paquet", slug, MAX_DECK_ID):
             return None
         self.slug = (slug, _line(fields["id"]))
         return slug
@@ -906,6 +916,8 @@ class _Checker:
                 " « - », « _ » et « . » seulement, sans espace"
                 f" (ex. « {_show(_slug(key, lower=False)) or 'question-1'} »)",
             )
+            return None
+        if self.too_long(node, qid, "l'identifiant de la question", key, MAX_QUESTION_ID):
             return None
         if key in seen:
             self.add(
@@ -1114,8 +1126,8 @@ class _Checker:
         if not (isinstance(node, ScalarNode) and node.tag in (_INT, _FLOAT)):
             self.add(node, qid, "« confidence » doit être un nombre entre 0 et 1 (ex. 0.8)")
             return None
-        value = _number(node)
-        if not (math.isfinite(value) and 0 <= value <= 1):
+        value = _finite_number(node)
+        if value is None or not 0 <= value <= 1:
             self.add(
                 node, qid, f"« confidence » doit être entre 0 et 1 (et non {_show(node.value)})"
             )
@@ -1203,9 +1215,11 @@ class _Checker:
                 f' mettez-le entre guillemets ("{node.value}")',
             )
             return None
-        text = "" if node.tag == _NULL else str(node.value).strip()
-        if text:
+        text = "" if node.tag == _NULL else _join_surrogate_pairs(str(node.value)).strip()
+        if text and not self.bad_character(node, qid, label, text):
             return text
+        if text:
+            return None
         message = f"{label} est vide"
         if optional:
             message += " : remplissez-le ou supprimez la ligne"
@@ -1237,6 +1251,125 @@ class _Checker:
         texts = [(self.scalar_text(item, key, qid, item=True), item) for item in node.value]
         items = [(text, item) for text, item in texts if text is not None]
         return items if len(items) == len(texts) else None
+
+    # -- what the database and a terminal take (issue 17) ---------------------------------------
+
+    def too_long(self, node: Node, qid: str | None, label: str, text: str, limit: int) -> bool:
+        """True (and a problem) when ``text`` is longer than its database column."""
+        if len(text) <= limit:
+            return False
+        self.add(
+            node,
+            qid,
+            f"{label} dépasse {limit} caractères (il en a {len(text)}) : raccourcissez-le",
+        )
+        return True
+
+    def bad_character(self, node: Node, qid: str | None, label: str, text: str) -> bool:
+        """True (and a problem) when ``text`` holds a character that cannot be stored (NUL,
+        half of a surrogate pair) or that drives a terminal (escape sequences, controls)."""
+        bad = next((c for c in text if _is_unwanted(c)), None)
+        if bad is None:
+            return False
+        self.add(
+            node,
+            qid,
+            f"{label} contient le caractère invisible « {_escaped(bad)} » (souvent un « \\ »"
+            " suivi d'une lettre, écrit entre guillemets doubles) : retirez-le",
+        )
+        return True
+
+
+# --------------------------------------------------------------------------------------------
+# Hostile input (issue 17): numbers, characters, file names and special files
+
+
+def _finite_number(node: ScalarNode) -> float | None:
+    """The number a scalar tagged int or float stands for, or None when it is none
+    (``!!int abc``, ``0x_``, ``0b_``, more digits than Python converts, beyond a float)."""
+    try:
+        value = float(SafeConstructor().construct_object(node))
+    except (ValueError, OverflowError, TypeError, ArithmeticError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+#: Explicit bidirectional controls: they reorder the text a terminal shows.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _is_unwanted(char: str) -> bool:
+    """NUL and the other controls but tab and line breaks, C1 controls, lone surrogates."""
+    if char in "\t\n\r":
+        return False
+    return unicodedata.category(char) in ("Cc", "Cs")
+
+
+def _join_surrogate_pairs(text: str) -> str:
+    """YAML's ``"\\ud83d\\ude00"`` gives two surrogates: one character (😀), as JSON would.
+    Lone surrogates are left (:func:`_is_unwanted` reports them)."""
+    if not any("\ud800" <= c <= "\udfff" for c in text):
+        return text
+    return re.sub(
+        "[\ud800-\udbff][\udc00-\udfff]",
+        lambda pair: pair.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"),
+        text,
+    )
+
+
+def _escaped(text: str) -> str:
+    """``text`` with every control, surrogate and bidirectional control written as an escape
+    (``\\x1b``, ``\\ud800``): printed to a terminal, a question file cannot move the cursor,
+    retitle the window or clear the screen."""
+    if all(c.isprintable() or c == " " for c in text):
+        return text
+    return "".join(
+        (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+        if unicodedata.category(c) in ("Cc", "Cs") or c in _BIDI_CONTROLS
+        else c
+        for c in text
+    )
+
+
+def _check_file_name(checker: _Checker) -> None:
+    """The file's path is kept in the database (``decks.source_file``)."""
+    if len(checker.file) > MAX_SOURCE_FILE:
+        checker.problems.append(
+            DeckProblem(
+                checker.file,
+                None,
+                None,
+                f"chemin du fichier trop long ({len(checker.file)} caractères) :"
+                f" {MAX_SOURCE_FILE} au plus",
+            )
+        )
+
+
+class _NotARegularFile(Exception):
+    """A FIFO, a device or a socket named ``*.yaml``: never read (it could block for ever)."""
+
+
+_NOT_REGULAR = (
+    "ce n'est pas un fichier ordinaire (tube, périphérique…) : il n'est pas lu ;"
+    " retirez-le du dossier des questions"
+)
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The first ``MAX_FILE_BYTES + 1`` bytes of ``path``, a regular file.
+
+    Opened without blocking (a FIFO's ``open`` waits for a writer), then checked on the open
+    descriptor itself (no race with a rename), so only a regular file is ever read.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _NotARegularFile
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            return stream.read(MAX_FILE_BYTES + 1)
+    finally:
+        os.close(fd)
+
 
 
 # -- what grading needs (issue 16): options a typed answer tells apart, bounded inputs ---------

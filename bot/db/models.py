@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.db.types import UtcDateTime
+from bot.domain.deck import MAX_DECK_ID, MAX_DECK_TITLE, MAX_QUESTION_ID, MAX_SOURCE_FILE
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -82,11 +83,11 @@ class Deck(Base):
     __tablename__ = "decks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(128), unique=True)
-    title: Mapped[str] = mapped_column(String(256))
+    slug: Mapped[str] = mapped_column(String(MAX_DECK_ID), unique=True)
+    title: Mapped[str] = mapped_column(String(MAX_DECK_TITLE))
     language: Mapped[str] = mapped_column(String(8), default="fr")
     description: Mapped[str | None] = mapped_column(Text)
-    source_file: Mapped[str | None] = mapped_column(String(512))
+    source_file: Mapped[str | None] = mapped_column(String(MAX_SOURCE_FILE))
     content_hash: Mapped[str] = mapped_column(String(64))
     retired_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=_now)
@@ -103,7 +104,7 @@ class Question(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(128))
+    key: Mapped[str] = mapped_column(String(MAX_QUESTION_ID))
     position: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(16))
     prompt: Mapped[str] = mapped_column(Text)

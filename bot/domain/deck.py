@@ -105,3 +105,13 @@ class Deck:
             h.update(q.key.encode())
             h.update(q.content_hash().encode())
         return h.hexdigest()[:32]
+
+
+#: The longest ids and title the database holds: ``bot/db/models.py`` sizes its columns with
+#: these, and the question-file checker refuses longer ones, so whatever ``quizbot validate``
+#: accepts imports on both engines (PostgreSQL refuses a longer text, SQLite keeps it).
+MAX_DECK_ID = 128
+MAX_DECK_TITLE = 256
+MAX_QUESTION_ID = 128
+#: The question file's path as the database keeps it (``decks.source_file``).
+MAX_SOURCE_FILE = 512

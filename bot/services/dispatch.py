@@ -32,6 +32,9 @@ from bot.services.reminders import (
 
 log = logging.getLogger(__name__)
 
+#: Prompts accepted by Telegram and not yet marked sent, at most: what a crash may repeat.
+MAX_UNSETTLED_SENDS = 1
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -174,28 +177,39 @@ async def dispatch_once(
 
     gate = _FloodGate(sleep)
     slots = asyncio.Semaphore(concurrency)
+    # The duplicate window (issue 17): a prompt Telegram accepted is repeated after a crash
+    # until its row is marked sent. A send starts only once the previous one is settled, so
+    # a crash at any instant repeats at most one prompt (it was 1-2 with 30 sends in flight
+    # and their mark_sent queued in the thread pool). Cost: one send and one commit at a time,
+    # ~10-20 prompts/s instead of Telegram's 30/s (docs/reliability.md).
+    unsettled = asyncio.Semaphore(MAX_UNSETTLED_SENDS)
     tally: Counter[str] = Counter()
     not_sent: Counter[ClaimOutcome] = Counter()
+
+    async def send(reminder: ClaimedReminder) -> SendResult:
+        try:
+            return await notifier.send_prompt(
+                reminder.chat_id, reminder.language, reminder.due_count
+            )
+        except Exception as exc:  # a notifier bug must not stop the other sends
+            log.exception("prompt %s: notifier raised", reminder.reminder_id)
+            return SendResult.failed(repr(exc))
 
     async def deliver(reminder: ClaimedReminder) -> None:
         async with slots:
             result = SendResult.failed("rate limited")
             for attempt in range(rate_limit_waits + 1):
                 epoch = await gate.enter()
-                try:
-                    result = await notifier.send_prompt(
-                        reminder.chat_id, reminder.language, reminder.due_count
-                    )
-                except Exception as exc:  # a notifier bug must not stop the other sends
-                    log.exception("prompt %s: notifier raised", reminder.reminder_id)
-                    result = SendResult.failed(repr(exc))
+                async with unsettled:  # held from the send until the row is marked sent
+                    result = await send(reminder)
+                    if result.status is SendStatus.SENT:
+                        await _in_thread(service.mark_sent, reminder.reminder_id, clock())
+                        tally["sent"] += 1
+                        return
                 if result.status is not SendStatus.RETRY_AFTER or attempt == rate_limit_waits:
                     break
                 await gate.wait_out(result.retry_after, epoch)
-        if result.status is SendStatus.SENT:
-            await _in_thread(service.mark_sent, reminder.reminder_id, clock())
-            tally["sent"] += 1
-        elif result.status is SendStatus.BLOCKED:
+        if result.status is SendStatus.BLOCKED:
             await _in_thread(service.mark_blocked, reminder.user_id, clock(), reminder.reminder_id)
             tally["blocked"] += 1
         else:

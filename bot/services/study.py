@@ -62,6 +62,7 @@ from bot.domain.grading import (
 )
 from bot.domain.reminders import local_date, local_day_start
 from bot.domain.scheduling import CardState, is_leech, new_card_state, rating_for, schedule
+from bot.domain.text import storable
 from bot.services.clock import elapsed_ms
 from bot.services.views import (
     AnswerOutcome,
@@ -690,8 +691,8 @@ def _check(
             return _refused(AnswerStatus.UNKNOWN, counts)
         text = shown.choices[given.choice_index]
     else:
-        # PostgreSQL text cannot hold NUL; it means nothing in an answer anyway.
-        text = (given.text or "").replace("\x00", "")
+        # NUL and lone surrogates cannot be stored; they mean nothing in an answer anyway.
+        text = storable(given.text or "")
     response_ms = given.response_ms
     if given.sent_at is not None:
         # Telegram dates have whole seconds: compare like with like.

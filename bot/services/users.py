@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.db.errors import IntegrityError
 from bot.db.repositories.users import StoredUser, UserStore
 from bot.db.session import SessionFactory
+from bot.domain.text import storable
 from bot.services.views import (
     DeckChoiceView,
     DeckNotFound,
@@ -108,8 +109,8 @@ class UserService:
         group chat) keeps the private chat the bot knows, so a command in a class group never
         moves the daily prompt or the quiz into the group. A student who had blocked the bot
         and writes again is unblocked (their daily prompt comes back)."""
-        # PostgreSQL text cannot hold NUL (a name from Telegram is not checked).
-        name = display_name.replace("\x00", "")[:MAX_NAME_LENGTH]
+        # A name from Telegram is not checked: NUL and lone surrogates cannot be stored.
+        name = storable(display_name)[:MAX_NAME_LENGTH]
         for attempt in range(2):
             with self._sessions() as session:
                 store = UserStore(session)

@@ -2,17 +2,19 @@
 
 Reading order: the builder (API URL, typed context, per-user update processor, rate limiter,
 start-up hook), then the handlers in the order they are tried, then the daily-prompt job.
-:func:`run_bot` runs it (long polling, or a webhook server) until SIGINT/SIGTERM; PTB then
-stops fetching, lets the updates in hand finish, and shuts down. :func:`running` does the same
+:func:`run_bot` runs it until SIGINT/SIGTERM: long polling with the bot's own loop
+(:mod:`bot.tg.updater`) or the webhook server (:mod:`bot.tg.webhook`), both confirming an
+update to Telegram only once it has been handled; on a signal they stop fetching, let the
+updates in hand finish, and the application shuts down. :func:`running` does the same
 start and stop inside an ``async with``, for tests.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import functools
 import logging
+import signal
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -49,6 +51,8 @@ from bot.tg.handlers import (
 )
 from bot.tg.ratelimit import RetryingRateLimiter
 from bot.tg.texts import EN, FR
+from bot.tg.updater import ConfirmingPoller
+from bot.tg.webhook import WebhookReceiver
 
 log = logging.getLogger(__name__)
 
@@ -177,11 +181,6 @@ async def publish_commands(app: BotApplication, settings: Settings) -> None:
             log.warning("teacher %s: command menu not set (%s)", teacher_id, exc)
 
 
-def _poll_timeout(app: BotApplication) -> dt.timedelta:
-    # PTB lengthens the HTTP read timeout of getUpdates by this long-polling wait itself.
-    return dt.timedelta(seconds=app.bot_data.tuning.poll_timeout)
-
-
 def webhook_path(settings: Settings) -> str:
     if not settings.webhook_url:
         raise ConfigError("WEBHOOK_URL manquant : l'URL publique du bot (https://…/chemin).")
@@ -191,20 +190,32 @@ def webhook_path(settings: Settings) -> str:
 def run_bot(settings: Settings, services: Services, *, webhook: bool = False) -> int:
     """Run until SIGINT/SIGTERM: long polling, or the webhook server for several instances."""
     app = build_application(settings, services)
+    server = None
     if webhook:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        app.run_webhook(
+        assert settings.webhook_url is not None  # checked by webhook_path
+        server = WebhookServer(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
             url_path=webhook_path(settings),
             webhook_url=settings.webhook_url,
             secret_token=secret,
-            allowed_updates=ALLOWED_UPDATES,
         )
-    else:
-        # getUpdates failures reach the error handler with no update (one line per outage).
-        app.run_polling(timeout=_poll_timeout(app), allowed_updates=ALLOWED_UPDATES)
+    asyncio.run(_run_until_signal(app, server))
     return 0
+
+
+async def _run_until_signal(app: BotApplication, webhook: WebhookServer | None) -> None:
+    """Long polling (:class:`~bot.tg.updater.ConfirmingPoller`) or the webhook server
+    (:class:`~bot.tg.webhook.WebhookReceiver`) until SIGINT or SIGTERM; the updates in hand
+    are then finished and confirmed."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with running(app, webhook=webhook):
+        await stop.wait()
+    log.info("stopped: updates in hand finished and confirmed")
 
 
 def _polling_failed(app: BotApplication, error: TelegramError) -> None:
@@ -231,27 +242,45 @@ async def running(
     await app.initialize()
     updater = app.updater
     assert updater is not None
+    # getUpdates failures reach the error handler with no update (one line per outage).
+    poller = ConfirmingPoller(
+        app,
+        poll_timeout=app.bot_data.tuning.poll_timeout,
+        allowed_updates=ALLOWED_UPDATES,
+        error_callback=functools.partial(_polling_failed, app),
+    )
+    receiver = (
+        WebhookReceiver(
+            app,
+            listen=webhook.listen,
+            port=webhook.port,
+            url_path=webhook.url_path,
+            secret_token=webhook.secret_token,
+        )
+        if webhook is not None
+        else None
+    )
     try:
         if app.post_init is not None:
             await app.post_init(app)
         if webhook is None:
-            await updater.start_polling(
-                timeout=_poll_timeout(app),
-                allowed_updates=ALLOWED_UPDATES,
-                error_callback=functools.partial(_polling_failed, app),
-            )
+            await poller.start()
         else:
-            await updater.start_webhook(
-                listen=webhook.listen,
-                port=webhook.port,
-                url_path=webhook.url_path,
-                webhook_url=webhook.webhook_url,
+            assert receiver is not None
+            await receiver.start()
+        await app.start()
+        if webhook is not None:
+            await app.bot.set_webhook(
+                webhook.webhook_url,
                 secret_token=webhook.secret_token,
                 allowed_updates=ALLOWED_UPDATES,
             )
-        await app.start()
         yield app
     finally:
+        if poller.running:
+            await poller.stop()
+        if receiver is not None and receiver.running:
+            await receiver.stop()
         if updater.running:
             await updater.stop()
         if app.running:

@@ -34,7 +34,8 @@ TIME = "rt"  # rt:<HHMM | off>:<onboarding>
 TIME_OTHER = "rto"  # rto:<onboarding>: ask to type the time
 CARDS = "nc"  # nc:<new cards per day>
 LANGUAGE = "lg"  # lg:<fr | en>
-DECK = "dk"  # dk:<deck key>:<onboarding>
+DECK = "dk"  # dk:<deck key>:<onboarding>[:<page>]
+DECK_PAGE = "dkp"  # dkp:<page>:<onboarding>: another page of the deck switches
 DECKS_DONE = "dkok"  # onboarding: decks chosen, next step
 MENU = "set"  # set:<rem | tz | nc | lg | dk | home>
 FORGET = "fg"  # fg:<yes | no>
@@ -56,7 +57,8 @@ PATTERNS = {
     TIME_OTHER: r"^rto:[01]$",
     CARDS: r"^nc:\d{1,3}$",
     LANGUAGE: r"^lg:(fr|en)$",
-    DECK: r"^dk:[0-9a-f]{10}:[01]$",
+    DECK: r"^dk:[0-9a-f]{10}:[01](:\d{1,4})?$",
+    DECK_PAGE: r"^dkp:\d{1,4}:[01]$",
     DECKS_DONE: r"^dkok$",
     MENU: r"^set:(rem|tz|nc|lg|dk|ret|home)$",
     FORGET: r"^fg:(yes|no)$",
@@ -179,20 +181,42 @@ def reminder_prompt(texts: Texts) -> InlineKeyboardMarkup:
     )
 
 
+#: Deck switches per page of /decks: Telegram refuses a keyboard of more than 100 buttons
+#: (and a long one fills the screen), so a page shows this many, with ◀️ / ▶️ between pages.
+DECKS_PER_PAGE = 8
+
+
+def deck_pages(count: int) -> int:
+    return max(1, -(-count // DECKS_PER_PAGE))
+
+
 def decks(
-    texts: Texts, choices: Sequence[DeckChoiceView], *, onboarding: bool
+    texts: Texts, choices: Sequence[DeckChoiceView], *, onboarding: bool, page: int = 0
 ) -> InlineKeyboardMarkup:
+    """One page of deck switches (the last page when ``page`` is past it), then the arrows
+    to the other pages, then « Continuer » or « Retour »."""
+    f = flag(onboarding)
+    pages = deck_pages(len(choices))
+    page = min(max(page, 0), pages - 1)
+    shown = choices[page * DECKS_PER_PAGE : (page + 1) * DECKS_PER_PAGE]
     rows = [
         [
             _button(
                 texts.deck_line.format(
                     mark="✅" if c.enabled else "⬜", title=c.title, count=c.question_count
                 ),
-                data(DECK, deck_key(c.slug), flag(onboarding)),
+                data(DECK, deck_key(c.slug), f, page),
             )
         ]
-        for c in choices
+        for c in shown
     ]
+    if pages > 1:
+        arrows = []
+        if page > 0:
+            arrows.append(_button(f"◀️ {page}/{pages}", data(DECK_PAGE, page - 1, f)))
+        if page < pages - 1:
+            arrows.append(_button(f"▶️ {page + 2}/{pages}", data(DECK_PAGE, page + 1, f)))
+        rows.append(arrows)
     last = (
         _button(texts.btn_continue, DECKS_DONE)
         if onboarding

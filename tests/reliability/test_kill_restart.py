@@ -82,3 +82,42 @@ async def test_a_prompt_batch_killed_midway_neither_skips_nor_repeats(
     # A second prompt only where the first had reached Telegram and was not yet written down.
     assert report.prompted_twice == report.window, report.describe()
     assert report.statuses == {"sent": 16}, report.describe()
+
+
+@BOTH_ENGINES
+async def test_updates_fetched_but_not_handled_are_served_after_a_sigkill(
+    tmp_path: Path, bot_url: str
+) -> None:
+    """Issue 17 row 2: the bot confirms an update only once handled. Every reply is held back
+    by Telegram (a slow network), so at the kill the bot has fetched every update and handled
+    none: Telegram must serve them all again, and each student then gets their reply."""
+    import asyncio
+
+    from tests.reliability.support import BotProcess, bot_env
+    from tests.tg.decks import BELARUS
+
+    questions = tmp_path / "questions"
+    questions.mkdir()
+    (questions / "deck.yaml").write_text(BELARUS, encoding="utf-8")
+    async with FaultyTelegram() as tg:
+        env = bot_env(tg, bot_url, questions, AUTO_MIGRATE="true")
+        async with BotProcess(env, tmp_path, tmp_path / "bot.log") as bot:
+            await bot.start(tg)
+            students = [tg.user(9300 + n, f"Élève {n}") for n in range(6)]
+            tg.hang("sendMessage", 30.0, times=len(students))
+            sent = [student.send_command("/aide")["update_id"] for student in students]
+            await tg.wait_for(
+                lambda: set(sent) <= {uid for batch in tg.served for uid in batch}
+                and tg.stats.requests["sendMessage"] >= 1,
+                timeout=20,
+            )
+            await asyncio.sleep(0.5)  # time for a confirming getUpdates, if the bot sent one
+            await bot.kill()
+            assert tg.pending_updates == len(students), "updates confirmed before handled"
+
+            await bot.start(tg)
+            for student in students:
+                await student.wait_for_message("Voici ce que je sais faire", timeout=20)
+            await tg.wait_for(lambda: tg.pending_updates == 0, timeout=10)
+            assert await bot.terminate() == 0
+        assert "Traceback" not in bot.output()

@@ -23,7 +23,7 @@ from sqlalchemy.engine import URL, make_url
 
 from tests.conftest import PG_ADMIN_URL
 from tests.reliability.scenarios import settle
-from tests.reliability.support import BotProcess, FaultyTelegram, bot_env
+from tests.reliability.support import ROOT, BotProcess, FaultyTelegram, bot_env
 from tests.tg.decks import BELARUS
 from tests.tg.harness import buttons
 
@@ -154,3 +154,96 @@ async def test_no_secret_in_any_log(tmp_path: Path, pg_url_with_password: str) -
     for call in tg.sent:
         body = str(call.params)
         assert token not in body and PASSWORD not in body
+
+
+RAW_AT_PASSWORDS = ["Pw7-gr@nd-Secret", "p@ss/w0rd@Kl3f", "tr1@p:le@s?ecret"]
+
+
+@pytest.mark.parametrize("password", RAW_AT_PASSWORDS)
+@pytest.mark.parametrize("scheme", ["postgresql", "postgresql+psycopg"])
+async def test_a_password_with_a_raw_at_sign_is_never_printed(
+    tmp_path: Path, password: str, scheme: str
+) -> None:
+    # Written raw, not URL-encoded: the URL parser used to end the password at its first '@'
+    # and take the rest for the host name, which the connection error then printed.
+    url = f"{scheme}://quizbot:{password}@127.0.0.1:1/quizbot"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "LOG_LEVEL": "DEBUG",
+        "TELEGRAM_BOT_TOKEN": "",
+        "PYTHONPATH": str(ROOT),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "migrate", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    output = (await asyncio.wait_for(process.communicate(), 60))[0].decode()
+
+    assert process.returncode != 0 and "127.0.0.1" in output, output  # it did try, and failed
+    pieces = {p for p in password.replace("/", "@").replace(":", "@").split("@") if len(p) >= 4}
+    for secret in (password, *pieces):
+        for form in forms(secret):
+            assert form not in output, f"{form!r} is in:\n{output}"
+
+
+@pytest.mark.parametrize("password", RAW_AT_PASSWORDS)
+def test_a_raw_at_sign_in_the_password_is_read_as_part_of_it(password: str) -> None:
+    from bot.config import Settings
+
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=f"postgresql://quizbot:{password}@db.example:5433/quizbot?sslmode=require",
+    )
+    url = make_url(settings.database_url)
+    assert (url.username, url.password, url.host, url.port) == (
+        "quizbot", password, "db.example", 5433
+    )  # fmt: skip
+    assert (url.database, dict(url.query)) == ("quizbot", {"sslmode": "require"})
+
+
+async def test_the_webhook_secret_is_redacted_at_debug(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    questions = tmp_path / "questions"
+    questions.mkdir()
+    (questions / "deck.yaml").write_text(BELARUS, encoding="utf-8")
+    secret = f"whs-{uuid.uuid4().hex}"
+    async with FaultyTelegram() as tg:
+        env = bot_env(
+            tg,
+            sqlite(tmp_path),
+            questions,
+            LOG_LEVEL="DEBUG",
+            AUTO_MIGRATE="true",
+            WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+            WEBHOOK_LISTEN="127.0.0.1",
+            WEBHOOK_PORT=str(port),
+            WEBHOOK_SECRET=secret,
+        )
+        log_path = tmp_path / "bot.log"
+        log = log_path.open("ab")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", "--webhook",
+            cwd=tmp_path, env={**os.environ, **env}, stdout=log, stderr=log,
+        )  # fmt: skip
+        try:
+            student = tg.user(4242, "Léa")
+            for _ in range(600):
+                if tg.calls("setWebhook", ok=True):
+                    break
+                await asyncio.sleep(0.05)
+            student.send_command("/quiz")
+            await student.wait_for_message("principal allié", timeout=20)
+        finally:
+            process.terminate()
+            await asyncio.wait_for(process.wait(), 30)
+            log.close()
+    assert tg.calls("setWebhook", ok=True)[-1].params["secret_token"] == secret
+    logs = log_path.read_text(encoding="utf-8")
+    assert "setWebhook" in logs and "DEBUG" in logs, logs[-3000:]
+    for form in forms(secret):
+        assert form not in logs, f"{form!r} is in the logs"

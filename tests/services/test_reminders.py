@@ -863,3 +863,38 @@ def test_remind_with_a_notifier_sends(db_url: str, engine: Engine, world: World)
 def test_naive_now_is_refused(service: ReminderService) -> None:
     with pytest.raises(ValueError, match="aware"):
         list(service.claim_batch(dt.datetime(2026, 3, 10, 17)).reminders)
+
+
+
+async def test_at_most_one_prompt_is_accepted_and_not_yet_marked_sent_at_any_time(
+    world: World, session_factory: sessionmaker[Session]
+) -> None:
+    """Issue 17 row 13: a crash repeats only the prompts Telegram accepted whose row is not
+    yet ``sent``. The dispatcher starts a send only once the previous one is marked, so a
+    crash at any instant repeats at most one prompt."""
+    for chat in range(12):
+        world.student(
+            chat, "Europe/Paris", dt.time(18), T0 - dt.timedelta(hours=1), cards_due=[PAST]
+        )
+    counts = {"accepted": 0, "marked": 0, "widest": 0}
+
+    class Watching(ReminderService):
+        def mark_sent(self, reminder_id: int, now: dt.datetime) -> bool:
+            marked = super().mark_sent(reminder_id, now)
+            counts["marked"] += 1
+            return marked
+
+    class Counting(RecordingNotifier):
+        async def send_prompt(self, chat_id: int, language: str, due_count: int) -> SendResult:
+            # Telegram accepts this one: how many accepted are not marked yet, this included?
+            counts["accepted"] += 1
+            window = counts["accepted"] - counts["marked"]
+            counts["widest"] = max(counts["widest"], window)
+            await asyncio.sleep(0.001)  # the network's answer takes a while
+            return await super().send_prompt(chat_id, language, due_count)
+
+    service = Watching(session_factory, max_delay=MAX_DELAY)
+    report = await run(service, Counting(now=T0), T0)
+
+    assert report.sent == 12 and counts["marked"] == 12
+    assert counts["widest"] == 1, counts

@@ -247,3 +247,11 @@ def test_forget_deletes_every_row_of_the_student_and_only_theirs(
     assert users.forget(leaving) is False
     with pytest.raises(UserNotFound):
         users.get(leaving)
+
+
+def test_a_name_with_lone_surrogates_or_nul_is_registered_cleaned(users: UserService) -> None:
+    # Telegram's JSON may carry "\ud800" (a lone surrogate): no engine can store it as text.
+    user = users.register_telegram(5150, 5150, "Zo\ud800é\x00\udfff", "fr", NOW)
+
+    assert user.display_name == "Zo\ufffdé\ufffd"
+    assert users.get(user.id).display_name == "Zo\ufffdé\ufffd"

@@ -128,6 +128,8 @@ MESSAGE_METHODS: Final = frozenset(
 MAX_TEXT_LENGTH: Final = 4096
 MAX_CAPTION_LENGTH: Final = 1024
 MAX_CALLBACK_DATA_BYTES: Final = 64
+#: Telegram refuses an inline keyboard of more buttons ("reply markup is too long").
+MAX_INLINE_BUTTONS: Final = 100
 MAX_CALLBACK_ANSWER_LENGTH: Final = 200
 MAX_DOWNLOAD_BYTES: Final = 20 * 1024 * 1024
 
@@ -845,6 +847,8 @@ def _check_reply_markup(markup: Any) -> JSON | None:
         for row in rows:
             for button in row:
                 _check_inline_button(button)
+        if sum(len(row) for row in rows) > MAX_INLINE_BUTTONS:
+            raise _bad_request("reply markup is too long")
         return markup
     if "keyboard" in markup or "remove_keyboard" in markup or "force_reply" in markup:
         return markup
@@ -1666,6 +1670,17 @@ class FakeTelegram:
     def enqueue_update(self, kind: str, payload: JSON) -> JSON:
         """Queue any update type (``"message_reaction"``, ``"poll_answer"``...)."""
         return self._enqueue(kind, payload)
+
+    def enqueue_raw(self, update: JSON) -> JSON:
+        """Queue an update exactly as given, even one no library can parse (a bad ``date``,
+        a message without ``chat``…); ``update_id`` is set to the next id when missing."""
+        raw = copy.deepcopy(update)
+        if "update_id" not in raw:
+            raw["update_id"] = next(self._update_ids)
+        self._updates_by_id[int(raw["update_id"])] = raw
+        self._pending.append(_Pending(copy.deepcopy(raw)))
+        self._pulse()
+        return copy.deepcopy(raw)
 
     @property
     def pending_updates(self) -> int:

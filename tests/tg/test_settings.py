@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.tg.app import running
 from bot.tg.context import BotApplication
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.tg.harness import JSON, buttons, count_reviews, get_user, last_id
@@ -154,3 +156,46 @@ async def test_desired_retention_buttons_show_the_workload_and_save_the_choice(
     student.press(menu, button="🎯 Mémorisation")
     menu = await edited(tg, student, menu, "👉 95 %")
     assert "✅ 95 %" in buttons(menu)
+
+
+async def test_a_hundred_and_one_decks_are_shown_a_page_at_a_time(
+    app: BotApplication, tg: FakeTelegram, student: FakeUser, questions_dir: Path
+) -> None:
+    for n in range(1, 101):
+        (questions_dir / f"paquet-{n:03}.yaml").write_text(
+            f'version: 1\ndeck:\n  id: paquet-{n:03}\n  title: "Paquet {n:03}"\nquestions:\n'
+            f'  - id: q\n    kind: open\n    prompt: "Combien font {n} + {n} ?"\n'
+            f'    answer: "{2 * n}"\n',
+            encoding="utf-8",
+        )
+    async with running(app):
+        student.send_command("/decks")
+        menu = await student.wait_for_message("Tes paquets")
+        seen: list[str] = []
+        pages = 0
+        while True:
+            pages += 1
+            labels = list(buttons(menu))
+            assert len(labels) <= 11  # 8 decks, two arrows, « Retour »
+            seen += [k for k in labels if k.startswith(("✅", "⬜"))]
+            forward = [k for k in labels if k.startswith("▶️")]
+            if not forward:
+                break
+            student.press(menu, button=forward[0])
+            before = menu["reply_markup"]
+            menu = await tg.wait_for_message(
+                student.chat_id,
+                where=lambda m, mid=menu["message_id"], old=before: (
+                    m["message_id"] == mid and m["reply_markup"] != old
+                ),
+            )
+        assert len(seen) == len(set(seen)) == 101 and pages == 13  # 8 a page
+        # A switch on the last page redraws that page, not the first.
+        label = next(k for k in buttons(menu) if "Paquet 100" in k)
+        student.press(menu, button=label)
+        menu = await tg.wait_for_message(
+            student.chat_id,
+            where=lambda m: m["message_id"] == menu["message_id"]
+            and any(k.startswith("⬜ Paquet 100") for k in buttons(m)),
+        )
+        assert any(k.startswith("◀️") for k in buttons(menu))

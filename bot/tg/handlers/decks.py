@@ -15,6 +15,9 @@ from bot.tg.messaging import answer_query, edit_markup, query_message_id, send
 def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler(commands.DECKS.names, show))
     app.add_handler(CallbackQueryHandler(toggle, pattern=keyboards.PATTERNS[keyboards.DECK]))
+    app.add_handler(
+        CallbackQueryHandler(turn_page, pattern=keyboards.PATTERNS[keyboards.DECK_PAGE])
+    )
 
 
 async def show(update: Update, context: BotContext) -> None:
@@ -31,10 +34,12 @@ async def show(update: Update, context: BotContext) -> None:
 
 
 async def toggle(update: Update, context: BotContext) -> None:
-    """``dk:<deck key>:<onboarding>``: switch one deck on or off, redraw the switches."""
+    """``dk:<deck key>:<onboarding>[:<page>]``: switch one deck on or off, redraw the
+    switches (the same page)."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    _, key, onboarding = query.data.split(":")
+    _, key, onboarding, *rest = query.data.split(":")
+    page = int(rest[0]) if rest else 0
     student = await context.student(update)
     t = student.texts
     choices = await run_sync(context.users.decks, student.id)
@@ -51,5 +56,21 @@ async def toggle(update: Update, context: BotContext) -> None:
     choices = await run_sync(context.users.decks, student.id)
     message_id = query_message_id(update)
     if message_id is not None:
-        markup = keyboards.decks(t, choices, onboarding=onboarding == "1")
+        markup = keyboards.decks(t, choices, onboarding=onboarding == "1", page=page)
+        await edit_markup(context, student.chat_id, message_id, markup)
+
+
+async def turn_page(update: Update, context: BotContext) -> None:
+    """``dkp:<page>:<onboarding>``: show another page of the deck switches."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _, page, onboarding = query.data.split(":")
+    student = await context.student(update)
+    choices = await run_sync(context.users.decks, student.id)
+    await answer_query(update)
+    message_id = query_message_id(update)
+    if message_id is not None:
+        markup = keyboards.decks(
+            student.texts, choices, onboarding=onboarding == "1", page=int(page)
+        )
         await edit_markup(context, student.chat_id, message_id, markup)
