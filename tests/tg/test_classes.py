@@ -261,10 +261,6 @@ async def test_a_teacher_names_a_co_teacher(
     colleague.press(card, button="👩‍🎓 Élèves")
     await colleague.wait_for_message("• Léa", after=mark)
     await create_class(tg, colleague, "2nde 4")  # a co-teacher is a teacher
-    mark = last_id(tg, colleague)
-    colleague.send_command("/aide")
-    help_text = await colleague.wait_for_message("Voici ce que je sais faire", after=mark)
-    assert "/nouvelleclasse" in help_text["text"]  # the teachers' part of the help too
     # A student link opened by a teacher of the class changes nothing.
     await join(tg, colleague, code, "Tu es déjà prof de la classe « 3e B »")
 

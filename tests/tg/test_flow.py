@@ -9,6 +9,7 @@ from bot.db.models import User
 from bot.tg.context import BotApplication
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.tg.harness import STUDENT_ID, buttons, count_reviews, has_buttons, last_id
+from tests.tg.test_classes import create_class, join
 
 
 def one_new_card_a_day(db: sessionmaker[Session]) -> None:
@@ -150,8 +151,11 @@ async def test_i_was_right_button_and_the_teachers_class_view(
     teacher: FakeUser,
     db: sessionmaker[Session],
 ) -> None:
+    code = await create_class(tg, teacher, "3e B")
+    await join(tg, student, code, "Bienvenue dans la classe « 3e B »")
+    mark = last_id(tg, student)
     student.send_command("/quiz")
-    q1 = await student.wait_for_message("principal allié")
+    q1 = await student.wait_for_message("principal allié", after=mark)
     student.press(q1, buttons(q1)["la Russie"])
     q2 = await tg.wait_for_message(
         student.chat_id, "membre de l'OTAN", where=lambda m: m["message_id"] == q1["message_id"]
@@ -181,7 +185,7 @@ async def test_i_was_right_button_and_the_teachers_class_view(
 
     mark = last_id(tg, teacher)
     teacher.send_command("/classe")
-    overview = await teacher.wait_for_message("Ta classe", after=mark)
+    overview = await teacher.wait_for_message("🏫 3e B", after=mark)
     assert "J'avais raison" in overview["text"] and "« MMVI »" in overview["text"]
 
 

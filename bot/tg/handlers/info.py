@@ -10,7 +10,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.tg import commands
 from bot.tg.context import BotApplication, BotContext
-from bot.tg.handlers.classes import is_teacher
 from bot.tg.messaging import answer_query, send
 
 
@@ -24,10 +23,9 @@ def register(app: BotApplication) -> None:
 
 
 async def help_command(update: Update, context: BotContext) -> None:
-    """/aide: the command list (the menu's very words), teacher commands for teachers (of
-    ``TEACHER_IDS`` or co-teachers of a class)."""
+    """/aide: the command list (the menu's very words), teacher commands for teachers."""
     student = await context.student(update)
-    text = commands.help_text(student.texts, teacher=await is_teacher(update, context, student))
+    text = commands.help_text(student.texts, teacher=context.is_teacher(update))
     await send(context, student.chat_id, text)
 
 
