@@ -238,3 +238,26 @@ def test_clauses_offered_as_causes_read_as_clauses() -> None:
         checker.standalone_clause("Tous les atomes de carbone, par exemple, ont 6 protons.")
         is None
     )
+
+
+def test_a_role_is_resolved_to_the_one_person_named_with_it_before() -> None:
+    text = (
+        "En 1912, le météorologue allemand Alfred Wegener propose une idée. "
+        "Le météorologue allemand meurt en 1930. "
+        "Le physicien français Léon Foucault mesure. Le physicien anglais Isaac Newton pense. "
+        "Le physicien meurt."
+    )
+    source = "Le météorologue allemand meurt en 1930."
+    assert review.resolve_roles(source, text, source) == "Alfred Wegener meurt en 1930."
+    assert (
+        review.resolve_roles("En quelle année le météorologue allemand meurt-il ?", text, source)
+        == "En quelle année Alfred Wegener meurt-il ?"
+    )
+    # two physicists named before: which one is not known, the item is refused later
+    assert review.resolve_roles("Le physicien meurt.", text, "Le physicien meurt.") == (
+        "Le physicien meurt."
+    )
+    # « le président de la République » is named by its complement
+    text2 = "Le président René Coty fait appel. Le président de la République nomme."
+    src2 = "Le président de la République nomme."
+    assert review.resolve_roles(src2, text2, src2) == src2

@@ -281,6 +281,7 @@ def generate_drafts(text: str, nlp: Language,
     for d in drafts:
         d.prompt = checker.resolve_aliases(d.prompt, ctx)
         d.prompt = review.tidy(d.prompt, () if d.cloze else full_names, text, d.source)
+        d.prompt = review.resolve_roles(d.prompt, text, d.source)
         term = terms.get(d.sentence - 1)
         if term and not d.cloze and len(term.split()) <= 3:
             d.prompt = _name_demonstrative(d.prompt, term)

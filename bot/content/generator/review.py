@@ -277,3 +277,46 @@ def tidy(prompt: str, full_names: Iterable[str] = (), text: str = "", source: st
                 continue
             prompt = before + matching[0] + after
     return prompt
+
+
+def resolve_roles(prompt: str, text: str, source: str) -> str:
+    """« Le météorologue allemand propose … » → « Alfred Wegener propose … » when an earlier
+    sentence of the text named him « le météorologue allemand Alfred Wegener »."""
+    here = text.find(source) if source else -1
+    if here <= 0:
+        return prompt
+    earlier = text[:here]
+    for m in reversed(
+        list(
+            re.finditer(
+                rf"(?<![\wÀ-ÿ])(?:[Ll]e|[Ll]a|[Ll]')\s?({'|'.join(sorted(ROLES))})((?:\s[a-zà-ÿ-]+)?)"
+                rf"(?=[\s,.?])",
+                prompt,
+            )
+        )
+    ):
+        after = prompt[m.end() :]
+        if re.match(r"\s*(?:de |d'|du |des |\}\})", prompt[m.end(1) :]) or re.match(
+            r",?\s+[A-ZÀ-Ý]|\s*(?:de |d'|du |des )|\s*\}\}", after
+        ):
+            continue  # named right after, « le président de la République », a gap
+        adjective = m[2]
+        if adjective and not re.fullmatch(
+            r"\s[a-zà-ÿ-]+(?:ais|aise|and|ande|ain|aine|ien|ienne"
+            r"|ois|oise|ique|ais|é|ée)",
+            adjective,
+        ):
+            adjective = ""  # « le physicien propose »: the verb is not part of the role
+        found = list(
+            re.finditer(
+                rf"\b{re.escape(m[1])}{re.escape(adjective)}(?:\s[a-zà-ÿ-]+)?\s+"
+                rf"((?:[A-ZÀ-Ý][\wÀ-ÿ-]+)(?:\s(?:de |du |von |van )?[A-ZÀ-Ý][\wÀ-ÿ-]+)+)",
+                earlier,
+            )
+        )
+        if len({f[1] for f in found}) != 1:
+            continue  # nobody, or several physicists: which one?
+        name = found[-1][1]
+        end = m.start(2) + len(adjective)
+        prompt = prompt[: m.start()] + name + prompt[end:]
+    return prompt
