@@ -2,7 +2,7 @@
 
 ::
 
-    python -m bot.content.generator.evaluate                  # figures from the author's ratings
+    python -m bot.content.generator.evaluate                  # v1 figures: author, reader-2
     python -m bot.content.generator.evaluate --ratings DIR    # … from another reader's ratings
     python -m bot.content.generator.evaluate --generate       # regenerate the frozen decks first
     python -m bot.content.generator.evaluate --template DIR   # unrated TSVs for a new reader
@@ -419,7 +419,10 @@ def main(argv: list[str]) -> int:
     dirs = [
         Path(args[i + 1]) for i, a in enumerate(args) if a == "--ratings" and i + 1 < len(args)
     ]
-    for d in dirs or [RATINGS / "author"]:
+    if not dirs:  # the v2 decks are not rated yet: the first round's figures
+        dirs = [V1 / "author", V1 / "reader-2"]
+        decks = decks if "--decks" in args else V1 / "decks"
+    for d in dirs:
         print(report(d, names, decks))
         print()
     return 0
