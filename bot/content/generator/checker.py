@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.content.generator import lexicon, normalise
+from bot.content.generator import lexicon, normalise, review
 from bot.content.generator.model import AnswerType, Candidate, Draft
 from bot.content.generator.rank import fold, problems
 
@@ -235,6 +235,16 @@ def standalone(sent: Span, antecedent: str | None) -> str | None:
     return text
 
 
+#: A clause that starts with one of these is not a cause (« parce que Comme la Terre … »).
+_ADVERBIAL_STARTS = {
+    "en", "dans", "pendant", "au", "aux", "à", "comme", "entre", "selon", "grâce", "après",
+    "avant", "depuis", "lors", "vers", "sur", "sous", "par", "pour", "chaque", "dès", "ainsi",
+    "mais", "or", "donc", "puis", "enfin", "aujourd'hui", "d'abord", "alors", "si", "quand",
+    "lorsque", "malgré", "contrairement", "cependant", "pourtant", "toutefois", "de", "du",
+    "des", "certains", "certaines", "tous", "toutes", "chez", "outre", "face", "ici", "là",
+}
+
+
 def standalone_clause(sentence: str) -> str | None:
     """A short sentence of the text as a clause (the distractor of a cause), or None."""
     text = sentence.strip().rstrip(".!?")
@@ -243,7 +253,13 @@ def standalone_clause(sentence: str) -> str | None:
         or len(text.split()) > 16
         or len(text.split()) < 5
         or re.search(r"[;:()«»]|\b(?:il|elle|ils|elles|y|on)\b", text, re.IGNORECASE)
+        or re.search(r"\bpar exemple\b|\bcar\b|\bparce que\b|\bla plupart\b", text)
     ):
+        return None
+    lead = re.match(r"[^,]+, (?=(?:le|la|les|l'|un|une|des|[A-ZÀ-Ý])[\s'A-Za-zÀ-ÿ])", text)
+    if lead and len(lead[0].split()) <= 6:  # « En 1903, Marie Curie reçoit … »: the clause
+        text = text[lead.end() :]
+    if text.split(" ", 1)[0].lower() in _ADVERBIAL_STARTS or len(text.split()) < 5:
         return None
     first = text.split(" ", 1)[0]
     if first.lower() in {"le", "la", "les", "l'", "un", "une", "des"} or first.startswith("L'"):
@@ -702,6 +718,7 @@ def refusals(draft: Draft, doc: Doc | None, ctx: TextContext) -> list[str]:  # n
             and draft.type is not AnswerType.CAUSE
         ):
             found.append("distractor: also in the prompt or equal to the answer")
+    found += review.problems(draft, ctx.subjects)
     return found
 
 

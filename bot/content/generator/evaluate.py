@@ -2,10 +2,12 @@
 
 ::
 
-    python -m bot.content.generator.evaluate                  # figures from the author's ratings
+    python -m bot.content.generator.evaluate                  # v1 figures: author, reader-2
     python -m bot.content.generator.evaluate --ratings DIR    # … from another reader's ratings
     python -m bot.content.generator.evaluate --generate       # regenerate the frozen decks first
     python -m bot.content.generator.evaluate --template DIR   # unrated TSVs for a new reader
+    python -m bot.content.generator.evaluate --decks tests/data/ratings/v1/decks \
+        --ratings tests/data/ratings/v1/reader-2              # the first round's decks
 
 The decks rated are frozen in ``tests/data/ratings/decks/<text>.yaml`` (so that readers rate
 exactly what is measured); ``--generate`` rewrites them from ``tests/data/corpus/texts``. A
@@ -42,6 +44,8 @@ ROOT = Path(__file__).resolve().parents[3]
 CORPUS = ROOT / "tests" / "data" / "corpus"
 RATINGS = ROOT / "tests" / "data" / "ratings"
 DECKS = RATINGS / "decks"
+#: The first round's frozen decks and their ratings (author, reader-1, reader-2).
+V1 = RATINGS / "v1"
 COLUMNS = (
     "id",
     "kind",
@@ -179,7 +183,7 @@ def texts() -> list[str]:
     return sorted(p.stem for p in (CORPUS / "texts").glob("*.txt"))
 
 
-def generate(names: list[str]) -> None:
+def generate(names: list[str], decks: Path = DECKS) -> None:
     """Regenerate the frozen decks (model loaded once)."""
     from bot.content.generator.pipeline import generate_deck, load_model
     from bot.content.generator.writer import write_deck_yaml
@@ -189,15 +193,15 @@ def generate(names: list[str]) -> None:
         text = (CORPUS / "texts" / f"{name}.txt").read_text(encoding="utf-8")
         deck = generate_deck(text, deck_id=name, title=text.split("\n", 1)[0].strip(), nlp=nlp)
         write_deck_yaml(
-            deck, DECKS / f"{name}.yaml", source=f"../../corpus/texts/{name}.txt", force=True
+            deck, decks / f"{name}.yaml", source=f"../../corpus/texts/{name}.txt", force=True
         )
-        print(f"{name}: {len(deck.questions)} items → {DECKS / f'{name}.yaml'}")
+        print(f"{name}: {len(deck.questions)} items → {decks / f'{name}.yaml'}")
 
 
-def load_frozen(name: str) -> Deck:
+def load_frozen(name: str, decks: Path = DECKS) -> Deck:
     from bot.content.deckfile import load_deck_file
 
-    return load_deck_file(DECKS / f"{name}.yaml")
+    return load_deck_file(decks / f"{name}.yaml")
 
 
 def _cell(text: str) -> str:
@@ -210,10 +214,10 @@ def _answer_of(q: Question) -> str:
     return q.answer
 
 
-def write_template(out: Path, names: list[str]) -> None:
+def write_template(out: Path, names: list[str], decks: Path = DECKS) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for name in names:
-        deck = load_frozen(name)
+        deck = load_frozen(name, decks)
         with (out / f"{name}.tsv").open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
             writer.writerow(COLUMNS)
@@ -288,8 +292,8 @@ class Tally:
             self.by_kind[k][1] += b
 
 
-def tally(name: str, ratings: dict[str, dict[str, str]]) -> Tally:
-    deck = load_frozen(name)
+def tally(name: str, ratings: dict[str, dict[str, str]], decks: Path = DECKS) -> Tally:
+    deck = load_frozen(name, decks)
     text = (CORPUS / "texts" / f"{name}.txt").read_text(encoding="utf-8")
     _genre, facts = load_corpus_gold(CORPUS / "gold" / f"{name}.yaml")
     t = Tally(words=len(text.split()), items=len(deck.questions))
@@ -364,12 +368,12 @@ HEADER = (
 )
 
 
-def report(ratings_dir: Path, names: list[str]) -> str:
-    lines = [f"Ratings: {ratings_dir}", "", HEADER]
+def report(ratings_dir: Path, names: list[str], decks: Path = DECKS) -> str:
+    lines = [f"Ratings: {ratings_dir} (decks: {decks})", "", HEADER]
     total, dev, held = Tally(), Tally(), Tally()
     for name in names:
         genre, _facts = load_corpus_gold(CORPUS / "gold" / f"{name}.yaml")
-        t = tally(name, read_ratings(ratings_dir / f"{name}.tsv"))
+        t = tally(name, read_ratings(ratings_dir / f"{name}.tsv"), decks)
         lines.append(row_of(f"{name} ({genre})", t))
         total.add(t)
         (held if name in HELD_OUT else dev).add(t)
@@ -394,8 +398,15 @@ def report(ratings_dir: Path, names: list[str]) -> str:
 def main(argv: list[str]) -> int:
     names = texts()
     args = list(argv)
+    decks = DECKS
+    if "--decks" in args:
+        i = args.index("--decks")
+        if i + 1 >= len(args):
+            print("--decks DIR: folder of the frozen decks", file=sys.stderr)
+            return 2
+        decks = Path(args[i + 1])
     if "--generate" in args:
-        generate(names)
+        generate(names, decks)
     if "--template" in args:
         i = args.index("--template")
         out = (
@@ -403,13 +414,16 @@ def main(argv: list[str]) -> int:
             if i + 1 < len(args) and not args[i + 1].startswith("--")
             else RATINGS / "template"
         )
-        write_template(out, names)
+        write_template(out, names, decks)
         return 0
     dirs = [
         Path(args[i + 1]) for i, a in enumerate(args) if a == "--ratings" and i + 1 < len(args)
     ]
-    for d in dirs or [RATINGS / "author"]:
-        print(report(d, names))
+    if not dirs:  # the v2 decks are not rated yet: the first round's figures
+        dirs = [V1 / "author", V1 / "reader-2"]
+        decks = decks if "--decks" in args else V1 / "decks"
+    for d in dirs:
+        print(report(d, names, decks))
         print()
     return 0
 

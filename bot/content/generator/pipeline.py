@@ -8,7 +8,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.content.generator import checker, distractors, enrich, extract, normalise, rank, realise
+from bot.content.generator import (
+    checker,
+    distractors,
+    enrich,
+    extract,
+    normalise,
+    rank,
+    realise,
+    review,
+)
 from bot.content.generator import cloze as cloze_mod
 from bot.content.generator import truefalse as tf_mod
 from bot.content.generator.model import TYPE_TAGS, AnswerType, Candidate, Draft
@@ -230,7 +239,11 @@ def _enrich_distractors(d: Draft, kept: list[Draft], clauses: list[str],
         same += [_with_a(lead, t) for t in terms if lead == "grâce"
                  and t.lower().startswith(("le ", "la ", "les ", "l'"))]
     if d.type is AnswerType.CAUSE and d.pattern == "cause":
-        same += [enrich._because(c) for c in clauses]
+        # the clauses closest to the question first: more plausible than unrelated ones
+        mine = set(re.findall(r"[a-zà-ÿ]{4,}", d.prompt.lower()))
+        near = sorted(clauses, key=lambda c: -len(mine & set(re.findall(r"[a-zà-ÿ]{4,}",
+                                                                           c.lower()))))
+        same += [enrich._because(c) for c in near]
     def plural(text: str) -> bool:
         return text.lower().split(" ", 1)[0] in {"les", "des", "ces"}
 
@@ -263,14 +276,34 @@ def generate_drafts(text: str, nlp: Language,
     for d in drafts:
         if d.pattern in {"named", "definition", "apposition"} and d.type is AnswerType.CONCEPT:
             terms.setdefault(d.sentence, checker.strip_article(d.answer))
+    full_names = sorted({c.text for c in pool if c.type is AnswerType.PERSON
+                         and len(c.text.split()) >= 2})
     for d in drafts:
         d.prompt = checker.resolve_aliases(d.prompt, ctx)
+        d.prompt = review.tidy(d.prompt, () if d.cloze else full_names, text, d.source)
+        d.prompt = review.resolve_roles(d.prompt, text, d.source)
         term = terms.get(d.sentence - 1)
         if term and not d.cloze and len(term.split()) <= 3:
             d.prompt = _name_demonstrative(d.prompt, term)
     checked = checker.check(drafts, nlp, ctx)
     kept = one_per_fact(checked)
-    clauses = [c for c in (checker.standalone_clause(d.source) for d in kept) if c]
+    for d in kept:
+        if d.type is AnswerType.PERSON and not d.true_false and not d.cloze \
+                and " " not in d.answer:
+            whole = [n for n in full_names if n.split()[-1] == d.answer]
+            if len(whole) == 1:  # « Fresnel » is « Augustin Fresnel »
+                d.accept = tuple(dict.fromkeys((*d.accept, d.answer)))
+                d.answer = whole[0]
+            elif d.distractors:  # « Newton » among full names: the form gives it away
+                d.distractors = tuple(dict.fromkeys(
+                    x.split()[-1] if len(x.split()) == 2 else x for x in d.distractors
+                    if x.split()[-1] != d.answer))
+    # every sentence of the text that reads as a clause (not only those with an item)
+    sentences = [*(d.source for d in checked),
+                 *(x for b in normalise.split_blocks(text) if not b.heading
+                   for x in re.split(r"(?<=[.!?])\s+", b.text))]
+    clauses = list(dict.fromkeys(
+        review.tidy(c) for c in (checker.standalone_clause(x) for x in sentences) if c))
     # what the text says things are: distractors of « Qu'est-ce que … ? »
     descriptions = list(dict.fromkeys(
         [d.prompt.removeprefix("Comment appelle-t-on ").rstrip(" ?") for d in checked

@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 WEIGHTS = Path(__file__).with_name("ranker_weights.json")
 ROOT = Path(__file__).resolve().parents[3]
 CORPUS = ROOT / "tests" / "data" / "corpus"
-AUTHOR = ROOT / "tests" / "data" / "ratings" / "author"
-DECKS = ROOT / "tests" / "data" / "ratings" / "decks"
+AUTHOR = ROOT / "tests" / "data" / "ratings" / "v1" / "author"
+DECKS = ROOT / "tests" / "data" / "ratings" / "v1" / "decks"
 L2 = 1.0
 #: Texts kept out of rule writing and of training (their figures stay honest).
 HELD_OUT = (
