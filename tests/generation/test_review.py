@@ -261,3 +261,17 @@ def test_a_role_is_resolved_to_the_one_person_named_with_it_before() -> None:
     text2 = "Le président René Coty fait appel. Le président de la République nomme."
     src2 = "Le président de la République nomme."
     assert review.resolve_roles(src2, text2, src2) == src2
+
+
+def test_evaluate_reproduces_the_independent_readers_figures(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """docs/generation.md quotes these: the fresh readers of the frozen v2 decks."""
+    from bot.content.generator.evaluate import main
+
+    for reader, questions, clozes in (("reader-3", "67/84", "54/64"), ("reader-4", "59/84", "55/64")):
+        assert main(["--ratings", f"tests/data/ratings/{reader}"]) == 0
+        overall = next(
+            line for line in capsys.readouterr().out.splitlines() if line.startswith("| **all**")
+        )
+        assert f"| {questions} (" in overall and f"| {clozes} (" in overall
