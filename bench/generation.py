@@ -17,8 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-DEFAULT = [ROOT / "questions/sources/bielorussie-relations-exterieures.txt",
-           *sorted((ROOT / "tests/data/passages").glob("*.txt"))]
+DEFAULT = [
+    ROOT / "questions/sources/bielorussie-relations-exterieures.txt",
+    *sorted((ROOT / "tests/data/passages").glob("*.txt")),
+]
 
 
 def main() -> int:

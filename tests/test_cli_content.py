@@ -230,7 +230,9 @@ def test_import_on_each_engine_after_migrations(
 
 @pytest.mark.parametrize("folder", ["cours#2", "100%", "2nde #B%20"])
 def test_backup_of_a_database_in_an_odd_folder_is_a_complete_verified_copy(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
     folder: str,
 ) -> None:
     # '#' ends the path of a SQLite URI, '%' starts an escape: the copy was of another file.

@@ -108,8 +108,7 @@ DECK_LINE = "  {number}. [{mark}] {title} ({slug}) · {questions}"
 DECK_ON = "x"
 DECK_OFF = " "
 DECKS_HOW_TO = (
-    "[x] : tu l'étudies. « /decks 2 » active ou désactive le paquet 2 "
-    "(tes progrès sont gardés)."
+    "[x] : tu l'étudies. « /decks 2 » active ou désactive le paquet 2 (tes progrès sont gardés)."
 )
 DECK_NUMBER = "Choisis un numéro de paquet entre 1 et {count} (par exemple « /decks 1 »)."
 SETTINGS = (

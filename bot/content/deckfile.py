@@ -1371,7 +1371,6 @@ def _read_regular_file(path: Path) -> bytes:
         os.close(fd)
 
 
-
 # -- what grading needs (issue 16): options a typed answer tells apart, bounded inputs ---------
 
 #: Accepted alternatives of one question: grading tries each, so the cost of a wrong answer

@@ -292,6 +292,8 @@ class AnswerOverride(Base):
     verdict: Mapped[str] = mapped_column(String(16))
     given_answer: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
+
+
 # --- Classes and drafts (revision 0004) ------------------------------------------------------
 
 
@@ -414,6 +416,8 @@ class DraftItem(Base):
     confidence: Mapped[float | None] = mapped_column(Float)
     state: Mapped[str] = mapped_column(String(16), default="pending")
     updated_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
 #: At most one game running per group chat (a partial unique index).
 RUNNING_GAME = "state = 'running'"
 

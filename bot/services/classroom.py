@@ -97,9 +97,7 @@ class ClassroomService:
             hardest = repo.hardest_questions(
                 session, class_id=class_id, min_answers=HARDEST_MIN_ANSWERS, limit=HARDEST_COUNT
             )
-            overridden = repo.most_overridden(
-                session, class_id=class_id, limit=OVERRIDDEN_COUNT
-            )
+            overridden = repo.most_overridden(session, class_id=class_id, limit=OVERRIDDEN_COUNT)
         return ClassOverview(
             since=since,
             students=activity.students,

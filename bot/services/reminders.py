@@ -248,9 +248,7 @@ class ReminderService:
         self.max_attempts = max_attempts
 
     @classmethod
-    def from_settings(
-        cls, session_factory: SessionFactory, settings: Settings
-    ) -> ReminderService:
+    def from_settings(cls, session_factory: SessionFactory, settings: Settings) -> ReminderService:
         hours = settings.reminder_max_delay_hours
         return cls(session_factory, max_delay=dt.timedelta(hours=hours))
 

@@ -576,9 +576,7 @@ class StudyService:
 
     # -- more new cards ---------------------------------------------------------------------
 
-    def more_new_cards(
-        self, user_id: int, now: dt.datetime, amount: int = EXTRA_NEW_CARDS
-    ) -> int:
+    def more_new_cards(self, user_id: int, now: dt.datetime, amount: int = EXTRA_NEW_CARDS) -> int:
         """« Encore 10 nouvelles ? »: raise today's limit of new cards by ``amount`` (counted
         as extra new cards, the student's setting unchanged); the number granted, 0 when no
         new question is left to show.

@@ -204,9 +204,9 @@ def test_a_session_with_a_limit_offers_more_new_questions(
 ) -> None:
     services = build_services(settings, engine)
     script = Script("/reglages nouvelles 1", right, right, "o", *[right] * 8)
-    assert run_chat(
-        services, user="léa", input_fn=script, output=script.out, now_fn=ticking()
-    ) == 0
+    assert (
+        run_chat(services, user="léa", input_fn=script, output=script.out, now_fn=ticking()) == 0
+    )
     out = script.out.getvalue()
     assert "Tes réglages : 1 nouvelle question par jour" in out
     assert texts.MORE_NEW_QUESTION in out

@@ -42,9 +42,13 @@ def _deck(nlp: Language, name: str) -> Deck:
 
 def test_the_specified_example_comes_out_right(nlp: Language) -> None:
     deck = _deck(nlp, "bielorussie-relations-exterieures")
-    matches = [q for q in deck.questions
-               if q.prompt.startswith("En quelle année l'UE décide-t-elle")
-               and "geler" in q.prompt and "avoirs" in q.prompt]
+    matches = [
+        q
+        for q in deck.questions
+        if q.prompt.startswith("En quelle année l'UE décide-t-elle")
+        and "geler" in q.prompt
+        and "avoirs" in q.prompt
+    ]
     assert matches, [q.prompt for q in deck.questions if q.kind is not QuestionKind.CLOZE]
     assert matches[0].answer == "2006"
     assert matches[0].kind in {QuestionKind.CHOICE, QuestionKind.OPEN}
@@ -87,8 +91,9 @@ def test_shipped_deck_is_valid_and_reviewed() -> None:
     assert all(q.source for q in deck.questions)
 
 
-def test_command_writes_a_valid_file(nlp: Language, tmp_path: Path,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_writes_a_valid_file(
+    nlp: Language, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "deck.yaml"
     assert generate_command(SAMPLE, out, "essai", "Essai", progress=False) == 0
     assert load_deck_file(out).slug == "essai"

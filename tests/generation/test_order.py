@@ -29,12 +29,15 @@ def test_round_robin_over_sentences_in_text_order() -> None:
 
 def test_best_first_keeps_two_items_of_a_sentence_apart() -> None:
     items = [
-        Question(key="a1", kind=QuestionKind.OPEN, prompt="?", answer="x", source="A",
-                 confidence=0.9),
-        Question(key="a2", kind=QuestionKind.OPEN, prompt="?", answer="x", source="A",
-                 confidence=0.8),
-        Question(key="b1", kind=QuestionKind.OPEN, prompt="?", answer="x", source="B",
-                 confidence=0.5),
+        Question(
+            key="a1", kind=QuestionKind.OPEN, prompt="?", answer="x", source="A", confidence=0.9
+        ),
+        Question(
+            key="a2", kind=QuestionKind.OPEN, prompt="?", answer="x", source="A", confidence=0.8
+        ),
+        Question(
+            key="b1", kind=QuestionKind.OPEN, prompt="?", answer="x", source="B", confidence=0.5
+        ),
     ]
     assert [q.key for q in best_first(items)] == ["a1", "b1", "a2"]
 

@@ -3,6 +3,8 @@ found in the first frozen decks of the development texts."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.content.generator import checker, review
 from bot.content.generator.model import AnswerType, Draft
 
@@ -269,7 +271,10 @@ def test_evaluate_reproduces_the_independent_readers_figures(
     """docs/generation.md quotes these: the fresh readers of the frozen v2 decks."""
     from bot.content.generator.evaluate import main
 
-    for reader, questions, clozes in (("reader-3", "67/84", "54/64"), ("reader-4", "59/84", "55/64")):
+    for reader, questions, clozes in (
+        ("reader-3", "67/84", "54/64"),
+        ("reader-4", "59/84", "55/64"),
+    ):
         assert main(["--ratings", f"tests/data/ratings/{reader}"]) == 0
         overall = next(
             line for line in capsys.readouterr().out.splitlines() if line.startswith("| **all**")

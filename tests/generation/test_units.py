@@ -16,10 +16,18 @@ from bot.content.generator.rank import fold
 
 @pytest.mark.parametrize(
     ("lemma", "plural", "expected"),
-    [("geler", False, "gèle"), ("racheter", False, "rachète"), ("octroyer", False, "octroie"),
-     ("promulguer", True, "promulguent"), ("présenter", False, "présente"),
-     ("céder", False, "cède"), ("obtenir", False, "obtient"), ("définir", True, "définissent"),
-     ("prendre", True, "prennent"), ("appeler", False, "appelle")],
+    [
+        ("geler", False, "gèle"),
+        ("racheter", False, "rachète"),
+        ("octroyer", False, "octroie"),
+        ("promulguer", True, "promulguent"),
+        ("présenter", False, "présente"),
+        ("céder", False, "cède"),
+        ("obtenir", False, "obtient"),
+        ("définir", True, "définissent"),
+        ("prendre", True, "prennent"),
+        ("appeler", False, "appelle"),
+    ],
 )
 def test_present_third_person(lemma: str, plural: bool, expected: str) -> None:
     assert present(lemma, plural) == expected
@@ -28,8 +36,10 @@ def test_present_third_person(lemma: str, plural: bool, expected: str) -> None:
 def test_normalise_apostrophes_spaces_and_headings() -> None:
     raw = "Un isolement accru\nL\u2019UE\u00a0d\u00e9cide\u202f: «oui».\n"
     blocks = normalise.split_blocks(raw)
-    assert blocks == [normalise.Block("Un isolement accru", heading=True),
-                      normalise.Block("L'UE décide : « oui ».")]
+    assert blocks == [
+        normalise.Block("Un isolement accru", heading=True),
+        normalise.Block("L'UE décide : « oui »."),
+    ]
 
 
 def test_markdown_heading_is_not_a_sentence() -> None:
@@ -50,8 +60,12 @@ def test_fold_ignores_case_accents_and_article() -> None:
 
 @pytest.mark.parametrize(
     ("data", "message"),
-    [(b"", "vide"), (b"  \n\n", "vide"), (b"\x89PNG\r\n\x1a\n\x00\x00", "binaire"),
-     ("Année 2006".encode("latin-1"), "UTF-8")],
+    [
+        (b"", "vide"),
+        (b"  \n\n", "vide"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "binaire"),
+        ("Année 2006".encode("latin-1"), "UTF-8"),
+    ],
 )
 def test_bad_sources_get_a_french_message(tmp_path: Path, data: bytes, message: str) -> None:
     path = tmp_path / "texte.txt"

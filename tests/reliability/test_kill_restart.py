@@ -107,8 +107,10 @@ async def test_updates_fetched_but_not_handled_are_served_after_a_sigkill(
             tg.hang("sendMessage", 30.0, times=len(students))
             sent = [student.send_command("/aide")["update_id"] for student in students]
             await tg.wait_for(
-                lambda: set(sent) <= {uid for batch in tg.served for uid in batch}
-                and tg.stats.requests["sendMessage"] >= 1,
+                lambda: (
+                    set(sent) <= {uid for batch in tg.served for uid in batch}
+                    and tg.stats.requests["sendMessage"] >= 1
+                ),
                 timeout=20,
             )
             await asyncio.sleep(0.5)  # time for a confirming getUpdates, if the bot sent one

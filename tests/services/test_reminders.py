@@ -865,7 +865,6 @@ def test_naive_now_is_refused(service: ReminderService) -> None:
         list(service.claim_batch(dt.datetime(2026, 3, 10, 17)).reminders)
 
 
-
 async def test_at_most_one_prompt_is_accepted_and_not_yet_marked_sent_at_any_time(
     world: World, session_factory: sessionmaker[Session]
 ) -> None:

@@ -94,9 +94,11 @@ async def test_a_text_becomes_a_reviewed_deck_for_the_class(
     assert second["message_id"] == first["message_id"]  # edited in place: one tap per item
     # Keep on to the first item with a free answer (not vrai/faux, not a cloze's {{gap}}).
     position = 2
-    while "Réponse attendue : vrai" in second["text"] or "Réponse attendue : faux" in second[
-        "text"
-    ] or "{{" in second["text"]:
+    while (
+        "Réponse attendue : vrai" in second["text"]
+        or "Réponse attendue : faux" in second["text"]
+        or "{{" in second["text"]
+    ):
         teacher.press(second, button="✅ Garder")
         position += 1
         second = await teacher.wait_for_message(f"question {position} sur", after=mark)

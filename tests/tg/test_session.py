@@ -117,4 +117,3 @@ async def test_a_setting_changed_between_answers_applies_to_the_next_answer(
     await student.wait_for_message("Loukachenko", after=mark)
     user = get_user(db, student.id)
     assert user is not None and user.display_name == "Léonie"
-

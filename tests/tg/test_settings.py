@@ -195,7 +195,9 @@ async def test_a_hundred_and_one_decks_are_shown_a_page_at_a_time(
         student.press(menu, button=label)
         menu = await tg.wait_for_message(
             student.chat_id,
-            where=lambda m: m["message_id"] == menu["message_id"]
-            and any(k.startswith("⬜ Paquet 100") for k in buttons(m)),
+            where=lambda m: (
+                m["message_id"] == menu["message_id"]
+                and any(k.startswith("⬜ Paquet 100") for k in buttons(m))
+            ),
         )
         assert any(k.startswith("◀️") for k in buttons(menu))

@@ -63,8 +63,20 @@ _NUMBER_WORDS = set(lexicon.NUMBER_WORDS) | {"un", "une"}
 _TRIVIAL_DETS = {"les", "ces", "ses", "leurs", "des", "nos", "vos", "mes"}
 _ARTICLES = ("le ", "la ", "les ", "l'", "un ", "une ", "des ", "de la ", "du ", "de l'")
 #: Names everyone knows: never worth an item on their own.
-_GENERAL = {"terre", "soleil", "lune", "france", "europe", "paris", "monde", "etat", "français",
-            "francais", "françaises", "francaises"}
+_GENERAL = {
+    "terre",
+    "soleil",
+    "lune",
+    "france",
+    "europe",
+    "paris",
+    "monde",
+    "etat",
+    "français",
+    "francais",
+    "françaises",
+    "francaises",
+}
 _SMALL = {"de", "du", "des", "la", "le", "les", "l'", "d'", "et", "en", "à", "au", "aux"}
 
 
@@ -237,11 +249,56 @@ def standalone(sent: Span, antecedent: str | None) -> str | None:
 
 #: A clause that starts with one of these is not a cause (« parce que Comme la Terre … »).
 _ADVERBIAL_STARTS = {
-    "en", "dans", "pendant", "au", "aux", "à", "comme", "entre", "selon", "grâce", "après",
-    "avant", "depuis", "lors", "vers", "sur", "sous", "par", "pour", "chaque", "dès", "ainsi",
-    "mais", "or", "donc", "puis", "enfin", "aujourd'hui", "d'abord", "alors", "si", "quand",
-    "lorsque", "malgré", "contrairement", "cependant", "pourtant", "toutefois", "de", "du",
-    "des", "certains", "certaines", "tous", "toutes", "chez", "outre", "face", "ici", "là",
+    "en",
+    "dans",
+    "pendant",
+    "au",
+    "aux",
+    "à",
+    "comme",
+    "entre",
+    "selon",
+    "grâce",
+    "après",
+    "avant",
+    "depuis",
+    "lors",
+    "vers",
+    "sur",
+    "sous",
+    "par",
+    "pour",
+    "chaque",
+    "dès",
+    "ainsi",
+    "mais",
+    "or",
+    "donc",
+    "puis",
+    "enfin",
+    "aujourd'hui",
+    "d'abord",
+    "alors",
+    "si",
+    "quand",
+    "lorsque",
+    "malgré",
+    "contrairement",
+    "cependant",
+    "pourtant",
+    "toutefois",
+    "de",
+    "du",
+    "des",
+    "certains",
+    "certaines",
+    "tous",
+    "toutes",
+    "chez",
+    "outre",
+    "face",
+    "ici",
+    "là",
 }
 
 
@@ -480,7 +537,7 @@ def answer_problems(  # noqa: PLR0912, PLR0915 - one independent check per rule 
         before = src[:pos].split()[-1:] if pos > 0 else []
         if before and before[0].lower() in _TRIVIAL_DETS and not re.search(r"\d{4}", answer):
             found.append("trivial: a bare count")
-        if pos >= 0 and re.match(r"\s+[\wÀ-ÿ'-]+(?:\s+[\wÀ-ÿ'-]+)?\s*:", src[pos + len(answer):]):
+        if pos >= 0 and re.match(r"\s+[\wÀ-ÿ'-]+(?:\s+[\wÀ-ÿ'-]+)?\s*:", src[pos + len(answer) :]):
             found.append("trivial: the count of the enumeration that follows")
     if pos >= 0 and type_ not in {AnswerType.CAUSE, AnswerType.LIST}:
         after = src[pos + len(answer) :]
@@ -643,22 +700,67 @@ def context_problems(prompt: str, doc: Doc, ctx: TextContext) -> list[str]:
         found.append("ambiguous: several events of the text have this name")
     if _HUMAN_VERBS.search(prompt):
         inv = _INVERSION.search(prompt)
-        subject = [t for t in doc if inv is not None and t.idx < inv.start() and t.pos_ in {
-            "NOUN", "PROPN"} and t.lower_ not in {"année", "date", "ville", "mois", "quelle"}]
+        subject = [
+            t
+            for t in doc
+            if inv is not None
+            and t.idx < inv.start()
+            and t.pos_ in {"NOUN", "PROPN"}
+            and t.lower_ not in {"année", "date", "ville", "mois", "quelle"}
+        ]
         head = subject[0] if subject else None
         compound = head is not None and head.i + 1 < len(doc) and doc[head.i + 1].text == "-"
-        if head is not None and head.pos_ == "NOUN" and (
-                head.lower_ not in _PERSON_NOUNS or compound):  # « chef-d'œuvre »
+        if (
+            head is not None
+            and head.pos_ == "NOUN"
+            and (head.lower_ not in _PERSON_NOUNS or compound)
+        ):  # « chef-d'œuvre »
             found.append("wrong: a person's verb on a thing (pronoun resolved wrongly)")
     return found
 
 
-_PERSON_NOUNS = {"président", "roi", "reine", "empereur", "homme", "femme", "philosophe",
-                 "physicien", "physicienne", "chimiste", "savant", "poète", "auteur",
-                 "écrivain", "peintre", "ministre", "chef", "général", "pape", "consul",
-                 "médecin", "chirurgien", "ingénieur", "astronome", "inventeur", "imprimeur",
-                 "moine", "dictateur", "fils", "fille", "mère", "père", "frère", "sœur",
-                 "épouse", "mari", "enfant", "trappeur", "chercheur", "chercheuse"}
+_PERSON_NOUNS = {
+    "président",
+    "roi",
+    "reine",
+    "empereur",
+    "homme",
+    "femme",
+    "philosophe",
+    "physicien",
+    "physicienne",
+    "chimiste",
+    "savant",
+    "poète",
+    "auteur",
+    "écrivain",
+    "peintre",
+    "ministre",
+    "chef",
+    "général",
+    "pape",
+    "consul",
+    "médecin",
+    "chirurgien",
+    "ingénieur",
+    "astronome",
+    "inventeur",
+    "imprimeur",
+    "moine",
+    "dictateur",
+    "fils",
+    "fille",
+    "mère",
+    "père",
+    "frère",
+    "sœur",
+    "épouse",
+    "mari",
+    "enfant",
+    "trappeur",
+    "chercheur",
+    "chercheuse",
+}
 
 
 def refusals(draft: Draft, doc: Doc | None, ctx: TextContext) -> list[str]:  # noqa: PLR0912 - one independent check per rule

@@ -64,14 +64,19 @@ def summary(deck: Deck, seconds: float, output: Path) -> str:
         f"{len(deck.questions)} questions écrites dans {output} en {seconds:.1f} s",
         "  par sorte : " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())),
         "  par réponse : " + ", ".join(f"{k} {n}" for k, n in tags.most_common()),
-        "À relire avant usage : supprimez ou corrigez les questions douteuses "
-        "(champ confidence).",
+        "À relire avant usage : supprimez ou corrigez les questions douteuses (champ confidence).",
     ]
     return "\n".join(lines)
 
 
-def generate_command(source: Path, output: Path | None, deck_id: str | None,
-                     title: str | None, progress: bool, force: bool = False) -> int:
+def generate_command(
+    source: Path,
+    output: Path | None,
+    deck_id: str | None,
+    title: str | None,
+    progress: bool,
+    force: bool = False,
+) -> int:
     """Run the generator; print a summary; return the exit code (0 ok, 1 bad input).
 
     The output (default ``brouillons/<id>.yaml``) is never overwritten unless ``force``: a
@@ -86,9 +91,12 @@ def generate_command(source: Path, output: Path | None, deck_id: str | None,
     deck_id = deck_id or slugify(source.stem)
     output = output or DRAFTS / f"{deck_id}.yaml"
     if output.exists() and not force:
-        print(f"Erreur : {output} existe déjà. Choisissez un autre fichier avec -o, ou "
-              "relancez avec --force pour le remplacer (les corrections faites dedans seront "
-              "perdues).", file=sys.stderr)
+        print(
+            f"Erreur : {output} existe déjà. Choisissez un autre fichier avec -o, ou "
+            "relancez avec --force pour le remplacer (les corrections faites dedans seront "
+            "perdues).",
+            file=sys.stderr,
+        )
         return 1
     title = title or source.stem.replace("-", " ").replace("_", " ").capitalize()
     words = len(text.split())
@@ -100,8 +108,13 @@ def generate_command(source: Path, output: Path | None, deck_id: str | None,
         from tqdm import tqdm
 
         bar = tqdm(total=words, unit="mots", desc="Analyse", file=sys.stderr)
-    deck = generate_deck(text, deck_id=deck_id, title=title, nlp=nlp,
-                         progress=bar.update if bar is not None else None)
+    deck = generate_deck(
+        text,
+        deck_id=deck_id,
+        title=title,
+        nlp=nlp,
+        progress=bar.update if bar is not None else None,
+    )
     if bar is not None:
         bar.close()
     try:
@@ -111,8 +124,9 @@ def generate_command(source: Path, output: Path | None, deck_id: str | None,
     try:
         write_deck_yaml(deck, output, source=Path(rel).as_posix(), force=force)
     except OutputExistsError:  # created meanwhile
-        print(f"Erreur : {output} existe déjà (utilisez --force pour le remplacer).",
-              file=sys.stderr)
+        print(
+            f"Erreur : {output} existe déjà (utilisez --force pour le remplacer).", file=sys.stderr
+        )
         return 1
     print(summary(deck, time.perf_counter() - started, output))
     return 0

@@ -21,7 +21,7 @@ def _segment(text: str, start: int, end: int) -> tuple[str, int, int]:
     bounds = [0] + [m.end() for m in re.finditer(r"[;:]\s", text)] + [len(text) + 2]
     for a, b in pairwise(bounds):
         if a <= start and end <= b - 2:
-            piece = text[a:b - 2].rstrip(" ;:")
+            piece = text[a : b - 2].rstrip(" ;:")
             if len(piece.split()) >= 6:
                 if not piece.endswith((".", "!", "?")):
                     piece += "."
@@ -44,5 +44,14 @@ def cloze(cand: Candidate, sent: Span) -> Draft | None:
     if words > MAX_WORDS:
         confidence -= 0.2
     accept = tuple(a for a in cand.accept if a != gap)
-    return Draft(True, prompt, gap, cand.type, sent.text, cand.sentence, cand.value,
-                 round(confidence, 2), accept=accept)
+    return Draft(
+        True,
+        prompt,
+        gap,
+        cand.type,
+        sent.text,
+        cand.sentence,
+        cand.value,
+        round(confidence, 2),
+        accept=accept,
+    )

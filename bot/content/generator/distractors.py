@@ -48,9 +48,12 @@ def _synth_time(kind: AnswerType, value: str) -> list[str]:
     day = 1 if parts[0] == "1er" else int(parts[0])
     m, y = _MONTH_INDEX[parts[1]], int(parts[2])
     other_day = 12 if day != 12 else 14
-    return [f"{parts[0]} {lexicon.MONTHS[m]} {y + 1}", f"{other_day} {lexicon.MONTHS[m]} {y}",
-            f"{parts[0]} {lexicon.MONTHS[(m + 2) % 12]} {y}",
-            f"{parts[0]} {lexicon.MONTHS[m]} {y - 1}"]
+    return [
+        f"{parts[0]} {lexicon.MONTHS[m]} {y + 1}",
+        f"{other_day} {lexicon.MONTHS[m]} {y}",
+        f"{parts[0]} {lexicon.MONTHS[(m + 2) % 12]} {y}",
+        f"{parts[0]} {lexicon.MONTHS[m]} {y - 1}",
+    ]
 
 
 _NUMBER = re.compile(r"^(\d+(?:,\d+)?)(.*)$")
@@ -109,9 +112,12 @@ def _article_kind(form: str) -> str:
 
 def period_of(pool: Sequence[Candidate]) -> int | None:
     """The text's period: the median year of its dates (None without dates)."""
-    years = sorted(int(c.value.split()[-1]) for c in pool
-                   if c.type in {AnswerType.YEAR, AnswerType.MONTH, AnswerType.DATE}
-                   and c.value.split()[-1].isdigit())
+    years = sorted(
+        int(c.value.split()[-1])
+        for c in pool
+        if c.type in {AnswerType.YEAR, AnswerType.MONTH, AnswerType.DATE}
+        and c.value.split()[-1].isdigit()
+    )
     return years[len(years) // 2] if years else None
 
 
@@ -120,17 +126,25 @@ def _org_kind(c: Candidate) -> str | None:
 
 
 def _entity_ok(answer: Candidate | None, draft: Draft, other: Candidate) -> bool:
-    if other.value in draft.accept or other.text in draft.accept or (
-        answer is not None and (other.value in answer.accept or draft.value in other.accept)
+    if (
+        other.value in draft.accept
+        or other.text in draft.accept
+        or (answer is not None and (other.value in answer.accept or draft.value in other.accept))
     ):
         return False  # an alias of the answer (« OECE » for the Organisation …)
-    if other.type is AnswerType.ORG and answer is not None and answer.type is AnswerType.ORG \
-            and _org_kind(other) != _org_kind(answer):
+    if (
+        other.type is AnswerType.ORG
+        and answer is not None
+        and answer.type is AnswerType.ORG
+        and _org_kind(other) != _org_kind(answer)
+    ):
         return False  # a company is no distractor for an institution
     if other.sentence == draft.sentence and other.value.isupper():
         return False  # « le Fonds … de la Communauté … (CEEA) »: an acronym of part of the answer
     if other.value in lexicon.METONYMS or (
-        other.type is AnswerType.ORG and len(other.value.split()) == 1 and other.value.istitle()
+        other.type is AnswerType.ORG
+        and len(other.value.split()) == 1
+        and other.value.istitle()
         and other.text != other.value
     ):
         return False  # « le Kremlin » is no organisation; « l'Assemblée » alone is too vague
@@ -147,9 +161,11 @@ def _entity_ok(answer: Candidate | None, draft: Draft, other: Candidate) -> bool
     return _fold(other.text) not in shown
 
 
-_SAME_STATE = (frozenset({"Union soviétique", "URSS", "Russie"}),
-               frozenset({"Allemagne", "RFA", "République fédérale d'Allemagne"}),
-               frozenset({"Royaume-Uni", "Angleterre"}))
+_SAME_STATE = (
+    frozenset({"Union soviétique", "URSS", "Russie"}),
+    frozenset({"Allemagne", "RFA", "République fédérale d'Allemagne"}),
+    frozenset({"Royaume-Uni", "Angleterre"}),
+)
 
 
 def _same_state(a: str, b: str) -> bool:
@@ -162,14 +178,26 @@ def _bc_options(draft: Draft, pool: Sequence[Candidate]) -> tuple[str, ...]:
     answer's form (« 509 av. J.-C. »)."""
     year = int(draft.value.split()[-1].lstrip("-"))
     m = re.search(rf"(?<!\d){year}(?!\d)", draft.answer)
-    suffix = draft.answer[m.end():] if m else " av. J.-C."
+    suffix = draft.answer[m.end() :] if m else " av. J.-C."
     prefix = draft.answer[: m.start()].strip() if m else ""
-    others = sorted({int(c.value.lstrip("-")) for c in pool if c.type is AnswerType.YEAR
-                     and c.value.startswith("-") and c.value != f"-{year}"},
-                    key=lambda y: abs(y - year))
+    others = sorted(
+        {
+            int(c.value.lstrip("-"))
+            for c in pool
+            if c.type is AnswerType.YEAR and c.value.startswith("-") and c.value != f"-{year}"
+        },
+        key=lambda y: abs(y - year),
+    )
     picked = [y for y in others if abs(y - year) <= 400][:2] if not prefix else []
-    step = 1 if prefix else (100 if year % 100 == 0 and year >= 200 else (
-        10 if year % 10 == 0 else max(2, year // 100)))
+    step = (
+        1
+        if prefix
+        else (
+            100
+            if year % 100 == 0 and year >= 200
+            else (10 if year % 10 == 0 else max(2, year // 100))
+        )
+    )
     for delta in (step, -step, 2 * step, -2 * step):
         if len(picked) >= WANTED:
             break
@@ -206,8 +234,10 @@ def choose(draft: Draft, answer: Candidate | None, pool: Sequence[Candidate]) ->
         target = _time_key(draft.value)
         if target is None:
             return ()
-        others = sorted({c.value for c in same if c.value != draft.value},
-                        key=lambda v: abs((_time_key(v) or 0) - target))
+        others = sorted(
+            {c.value for c in same if c.value != draft.value},
+            key=lambda v: abs((_time_key(v) or 0) - target),
+        )
         # The nearest dates of the text are the most plausible; keep them in time order.
         add(o for o in others if abs((_time_key(o) or 0) - target) <= 12)
         add(_synth_time(kind, draft.value))
@@ -227,9 +257,13 @@ def choose(draft: Draft, answer: Candidate | None, pool: Sequence[Candidate]) ->
     if kind is AnswerType.COUNT:
         words = draft.answer.lower() in lexicon.NUMBER_WORDS
         counted = answer.unit if answer is not None else None
-        add(c.text for c in same if c.value != draft.value
+        add(
+            c.text
+            for c in same
+            if c.value != draft.value
             and (c.text.lower() in lexicon.NUMBER_WORDS) == words
-            and (counted is None or c.unit == counted))  # 8 minutes: not 800 nanomètres
+            and (counted is None or c.unit == counted)
+        )  # 8 minutes: not 800 nanomètres
         add(_synth_count(draft.answer))
         return tuple(picked)
     # Names: same type, same article form first (« la Chine » for « la Russie »).
@@ -239,8 +273,7 @@ def choose(draft: Draft, answer: Candidate | None, pool: Sequence[Candidate]) ->
         mine = roles.get(draft.answer.split()[-1])
         if mine and not draft.prompt.startswith(("Qui ", "À qui ")):
             # « Quel président américain … ? »: not « Nasser », « président égyptien »
-            candidates_ = [c for c in candidates_
-                           if roles.get(c.text.split()[-1]) in {None, mine}]
+            candidates_ = [c for c in candidates_ if roles.get(c.text.split()[-1]) in {None, mine}]
         surnames = {draft.answer.split()[-1]}
         unique: list[Candidate] = []
         for c in candidates_:
@@ -259,11 +292,15 @@ def choose(draft: Draft, answer: Candidate | None, pool: Sequence[Candidate]) ->
     gender = answer.gender if answer is not None else None
     if kind is AnswerType.COUNTRY:
         form = lexicon.COUNTRIES.get(draft.value) or next(
-            (v for v in lexicon.COUNTRIES.values() if v[0] == draft.answer), None)
+            (v for v in lexicon.COUNTRIES.values() if v[0] == draft.answer), None
+        )
         if form is not None:
             gender = form[1]
-    best = [c.text for c in candidates_ if _article_kind(c.text) == art
-            and (gender is None or c.gender in {None, gender})]
+    best = [
+        c.text
+        for c in candidates_
+        if _article_kind(c.text) == art and (gender is None or c.gender in {None, gender})
+    ]
     add(best)
     if kind is AnswerType.COUNTRY:
         # Pad from the answer's regions (not alphabetically), states of the text's period.
@@ -278,10 +315,17 @@ def choose(draft: Draft, answer: Candidate | None, pool: Sequence[Candidate]) ->
         for region in regions:
             for name in region:
                 pad_form, g, pl = lexicon.COUNTRIES[name]
-                if g != gender or pl != (art == "les") or name in listed_names \
-                        or name in listed or _fold(pad_form) in draft.prompt.lower() \
-                        or name in in_text or _same_state(name, value) \
-                        or not lexicon.existed(name, period) or pad_form in pad + second:
+                if (
+                    g != gender
+                    or pl != (art == "les")
+                    or name in listed_names
+                    or name in listed
+                    or _fold(pad_form) in draft.prompt.lower()
+                    or name in in_text
+                    or _same_state(name, value)
+                    or not lexicon.existed(name, period)
+                    or pad_form in pad + second
+                ):
                     continue
                 (pad if _article_kind(pad_form) == art else second).append(pad_form)
         pad += second

@@ -24,8 +24,10 @@ FULL_DATE = re.compile(rf"(?<![\w-])(1er|[0-3]?[0-9])\s+({_MONTH})\s+(1[0-9]{{3}
 MONTH_YEAR = re.compile(rf"\b({_MONTH})\s+(1[0-9]{{3}}|20[0-9]{{2}})\b", re.IGNORECASE)
 YEAR = re.compile(_YEAR)
 #: « 753 av. J.-C. », « le 15 mars 44 av. J.-C. »: years before the common era (value < 0).
-BC_DATE = re.compile(rf"(?<![\w-])(?:(1er|[0-3]?[0-9])\s+({_MONTH})\s+)?(\d{{1,4}})\s+"
-                     r"(?:av\.|avant)\s+J\.-C\.")
+BC_DATE = re.compile(
+    rf"(?<![\w-])(?:(1er|[0-3]?[0-9])\s+({_MONTH})\s+)?(\d{{1,4}})\s+"
+    r"(?:av\.|avant)\s+J\.-C\."
+)
 MONEY = re.compile(
     r"(?<![\w,])(\d+(?:[,.]\d+)?|" + _NUMBER_WORD + r")\s+(milliards?|millions?|mille)?\s*"
     r"(?:de\s+|d')?(dollars|euros|francs|roubles|livres(?: sterling)?)\b"
@@ -42,8 +44,9 @@ _CONTRACTED = {"du": "le", "au": "le", "aux": "les", "des": "les"}
 
 
 def _span_of(sent: Span, start: int, end: int) -> Span | None:
-    return sent.doc.char_span(sent.start_char + start, sent.start_char + end,
-                              alignment_mode="expand")
+    return sent.doc.char_span(
+        sent.start_char + start, sent.start_char + end, alignment_mode="expand"
+    )
 
 
 def _numeric(sent: Span, taken: list[tuple[int, int]], sent_index: int) -> list[Candidate]:
@@ -95,8 +98,19 @@ def _numeric(sent: Span, taken: list[tuple[int, int]], sent_index: int) -> list[
         word = m[1].lower()
         value = str(lexicon.NUMBER_WORDS.get(word, word)).replace(" ", "")
         taken.append((a, b))
-        found.append(Candidate(AnswerType.COUNT, m[1], m[1], span.start, span.end, value,
-                               sent_index, plural=True, unit=noun.lemma_.lower()))
+        found.append(
+            Candidate(
+                AnswerType.COUNT,
+                m[1],
+                m[1],
+                span.start,
+                span.end,
+                value,
+                sent_index,
+                plural=True,
+                unit=noun.lemma_.lower(),
+            )
+        )
     return found
 
 
@@ -175,19 +189,45 @@ def _entities(sent: Span, sent_index: int) -> list[Candidate]:
     return _aliases(_enumerations(found, sent), sent)
 
 
-def _typed(label: str, name: str, article: str | None, doc: Doc, start: int, end: int,
-           gap_start: int, sent_index: int) -> Candidate | None:
+def _typed(
+    label: str,
+    name: str,
+    article: str | None,
+    doc: Doc,
+    start: int,
+    end: int,
+    gap_start: int,
+    sent_index: int,
+) -> Candidate | None:
     gender: str | None
     head = doc[start]
     gap = doc[gap_start:end].text
     country = lexicon.country_form(name)
     if country is not None:
         form, gender, plural = country
-        return Candidate(AnswerType.COUNTRY, form, gap, gap_start, end, name, sent_index,
-                         gender, plural, accept=(name,))
+        return Candidate(
+            AnswerType.COUNTRY,
+            form,
+            gap,
+            gap_start,
+            end,
+            name,
+            sent_index,
+            gender,
+            plural,
+            accept=(name,),
+        )
     if name in lexicon.CITIES:
-        return Candidate(AnswerType.CITY, name, gap, gap_start, end, name, sent_index,
-                         lexicon.NOUN_GENDER.get(name))
+        return Candidate(
+            AnswerType.CITY,
+            name,
+            gap,
+            gap_start,
+            end,
+            name,
+            sent_index,
+            lexicon.NOUN_GENDER.get(name),
+        )
     shown = f"{article} {name}".replace("' ", "'") if article else name
     gender = lexicon.NOUN_GENDER.get(name.split()[0]) or _gender(head)
     if article == "la":
@@ -201,8 +241,17 @@ def _typed(label: str, name: str, article: str | None, doc: Doc, start: int, end
     if label == "PER":
         if len(name.split()) == 1 and name[0].isupper() and name.isalpha() and article:
             return None
-        return Candidate(AnswerType.PERSON, name, gap, gap_start, end, name, sent_index, gender,
-                         kind=_title(doc, gap_start))
+        return Candidate(
+            AnswerType.PERSON,
+            name,
+            gap,
+            gap_start,
+            end,
+            name,
+            sent_index,
+            gender,
+            kind=_title(doc, gap_start),
+        )
     if label == "ORG":
         value = lexicon.ORG_ALIASES.get(name, name)
         accept = (name,) if article else ()
@@ -210,8 +259,18 @@ def _typed(label: str, name: str, article: str | None, doc: Doc, start: int, end
         while j > gap_start - 3 and j > 0 and doc[j].pos_ == "ADJ":
             j -= 1
         before = doc[j].lemma_.lower() if j >= 0 else ""
-        return Candidate(AnswerType.ORG, shown, gap, gap_start, end, value, sent_index, gender,
-                         accept=accept, kind=lexicon.org_kind(value, before))
+        return Candidate(
+            AnswerType.ORG,
+            shown,
+            gap,
+            gap_start,
+            end,
+            value,
+            sent_index,
+            gender,
+            accept=accept,
+            kind=lexicon.org_kind(value, before),
+        )
     if label == "LOC":
         return Candidate(AnswerType.PLACE, shown, gap, gap_start, end, name, sent_index, gender)
     return Candidate(AnswerType.OTHER, shown, gap, gap_start, end, name, sent_index, gender)
@@ -238,9 +297,12 @@ def _enumerations(found: list[Candidate], sent: Span) -> list[Candidate]:
         cand = found[idx]
         if groups:
             prev = found[groups[-1][-1]]
-            between = [t.lower_ for t in doc[prev.end:cand.start]]
-            if prev.type == cand.type and set(between) <= {",", "et", "ou", "de", "d'", "à"} \
-                    and len(between) <= 2:
+            between = [t.lower_ for t in doc[prev.end : cand.start]]
+            if (
+                prev.type == cand.type
+                and set(between) <= {",", "et", "ou", "de", "d'", "à"}
+                and len(between) <= 2
+            ):
                 groups[-1].append(idx)
                 continue
         groups.append([idx])
@@ -251,8 +313,19 @@ def _enumerations(found: list[Candidate], sent: Span) -> list[Candidate]:
         values = tuple(found[i].value for i in group)
         for i in group:
             c = found[i]
-            result[i] = Candidate(c.type, c.text, c.gap, c.start, c.end, c.value, c.sentence,
-                                  c.gender, c.plural, c.accept, values)
+            result[i] = Candidate(
+                c.type,
+                c.text,
+                c.gap,
+                c.start,
+                c.end,
+                c.value,
+                c.sentence,
+                c.gender,
+                c.plural,
+                c.accept,
+                values,
+            )
     return result
 
 
@@ -264,12 +337,20 @@ def _aliases(found: list[Candidate], sent: Span) -> list[Candidate]:
     result = list(found)
     for i, full in enumerate(found):
         for j, short in enumerate(found):
-            if short.start == full.end + 1 and doc[full.end].text == "(" \
-                    and short.end < len(doc) and doc[short.end].text == ")" \
-                    and short.type is full.type and short.value[:1] == full.value[:1]:
+            if (
+                short.start == full.end + 1
+                and doc[full.end].text == "("
+                and short.end < len(doc)
+                and doc[short.end].text == ")"
+                and short.type is full.type
+                and short.value[:1] == full.value[:1]
+            ):
                 result[i] = replace(result[i], accept=(*result[i].accept, short.value))
-                result[j] = replace(result[j], accept=(*result[j].accept, full.value),
-                                    kind=result[j].kind or full.kind)
+                result[j] = replace(
+                    result[j],
+                    accept=(*result[j].accept, full.value),
+                    kind=result[j].kind or full.kind,
+                )
     return result
 
 

@@ -33,8 +33,9 @@ INHERITED_CONFIDENCE = 0.55
 MIN_CONFIDENCE = 0.12
 
 
-def parse(text: str, nlp: Language, progress: Callable[[int], None] | None = None
-          ) -> Iterator[Doc]:
+def parse(
+    text: str, nlp: Language, progress: Callable[[int], None] | None = None
+) -> Iterator[Doc]:
     """Paragraphs (headings left out) parsed in batches; ``progress`` gets words done."""
     paragraphs = [b.text for b in normalise.split_blocks(text) if not b.heading]
     for para, doc in zip(paragraphs, nlp.pipe(paragraphs, batch_size=64), strict=True):
@@ -43,8 +44,9 @@ def parse(text: str, nlp: Language, progress: Callable[[int], None] | None = Non
         yield doc
 
 
-def _inherited(sent: Span, cands: list[Candidate],
-               antecedents: list[realise.Antecedent]) -> list[Draft]:
+def _inherited(
+    sent: Span, cands: list[Candidate], antecedents: list[realise.Antecedent]
+) -> list[Draft]:
     """« … l'élection de mars 2006 : l'UE décide … » → the clause after the colon gets 2006."""
     drafts: list[Draft] = []
     dates = [c for c in cands if c.type in {AnswerType.YEAR, AnswerType.MONTH, AnswerType.DATE}]
@@ -52,8 +54,14 @@ def _inherited(sent: Span, cands: list[Candidate],
         before = [c for c in dates if c.end <= colon.i]
         if not before:
             continue
-        verb = next((t for t in sent[colon.i - sent.start + 1:]
-                     if t.pos_ == "VERB" and "Fin" in t.morph.get("VerbForm", [])), None)
+        verb = next(
+            (
+                t
+                for t in sent[colon.i - sent.start + 1 :]
+                if t.pos_ == "VERB" and "Fin" in t.morph.get("VerbForm", [])
+            ),
+            None,
+        )
         if verb is None or any(c.start > colon.i for c in dates):
             continue
         clause = realise.build_clause(verb, antecedents)
@@ -61,8 +69,9 @@ def _inherited(sent: Span, cands: list[Candidate],
             continue
         source = before[-1]
         year = source.value.split()[-1]
-        prompt = f"En quelle année {clause.subject.text} {clause.verb_group(True)} " \
-                 f"{clause.rest(set())}"
+        prompt = (
+            f"En quelle année {clause.subject.text} {clause.verb_group(True)} {clause.rest(set())}"
+        )
         cand = replace(source, type=AnswerType.YEAR, text=year, gap=year, value=year)
         draft = realise._draft(cand, sent, prompt, year, INHERITED_CONFIDENCE)
         draft.notes.append("date héritée de la proposition précédente")
@@ -74,15 +83,22 @@ def _antecedent(sent: Span, antecedents: list[realise.Antecedent]) -> str | None
     """The antecedent of a sentence's leading subject pronoun: the main subject of the
     sentence before, when it has the pronoun's gender and number (None when unsure)."""
     first = sent[0]
-    wanted = {"il": ("Masc", False), "elle": ("Fem", False), "ils": ("Masc", True),
-              "elles": ("Fem", True)}.get(first.lower_)
+    wanted = {
+        "il": ("Masc", False),
+        "elle": ("Fem", False),
+        "ils": ("Masc", True),
+        "elles": ("Fem", True),
+    }.get(first.lower_)
     if wanted is None:
         return None
     for ante in antecedents[-1:]:
         if (ante.gender, ante.plural) == wanted:
             low = ante.text.lower()
-            if low.split(" ")[0] in {"son", "sa", "ses", "leur", "leurs", "ce", "cet", "cette",
-                                     "ces", "on"} or len(low.split()) > 8:
+            if (
+                low.split(" ")[0]
+                in {"son", "sa", "ses", "leur", "leurs", "ce", "cet", "cette", "ces", "on"}
+                or len(low.split()) > 8
+            ):
                 return None
             return ante.text
         break  # the nearest subject of another gender: the pronoun is not about it
@@ -94,12 +110,14 @@ _BOUND = r"(?:\d+(?:,\d+)?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)"
 
 def _whole_range(draft: Draft) -> None:
     """« de 24 à {{72}} heures » → « de {{24 à 72}} heures »: a bound alone is half a fact."""
-    for pattern in (rf"({_BOUND}) (à|et) \{{\{{({_BOUND})\}}\}}",
-                    rf"\{{\{{({_BOUND})\}}\}} (à|et) ({_BOUND})"):
+    for pattern in (
+        rf"({_BOUND}) (à|et) \{{\{{({_BOUND})\}}\}}",
+        rf"\{{\{{({_BOUND})\}}\}} (à|et) ({_BOUND})",
+    ):
         m = re.search(pattern, draft.prompt)
         if m:
             gap = f"{m[1]} {m[2]} {m[3]}"
-            draft.prompt = draft.prompt[: m.start()] + "{{" + gap + "}}" + draft.prompt[m.end():]
+            draft.prompt = draft.prompt[: m.start()] + "{{" + gap + "}}" + draft.prompt[m.end() :]
             draft.answer = gap
             draft.value = rank.fold(gap)
             draft.accept = ()
@@ -115,12 +133,13 @@ def _standalone_cloze(draft: Draft, sent: Span, text: str | None) -> Draft | Non
     original = sent.text.strip()
     if text != original and draft.prompt.startswith(first) and not draft.prompt.startswith("{{"):
         replacement = text[: len(text) - len(original) + len(first)]
-        draft.prompt = replacement + draft.prompt[len(first):]
+        draft.prompt = replacement + draft.prompt[len(first) :]
     return draft
 
 
-def drafts_for(docs: Iterator[Doc], text: str = ""
-               ) -> tuple[list[Draft], list[Candidate], dict[int, Candidate], checker.TextContext]:
+def drafts_for(
+    docs: Iterator[Doc], text: str = ""
+) -> tuple[list[Draft], list[Candidate], dict[int, Candidate], checker.TextContext]:
     """Over-generate: for each candidate answer, a question (when one can be realised), a
     cloze and a true/false statement; the enriched patterns of each sentence. Returns the
     drafts, every candidate (the distractor pool), per draft id the candidate it asks about,
@@ -188,12 +207,16 @@ def one_per_fact(drafts: list[Draft]) -> list[Draft]:
             tf_sentences.add(d.sentence)
         if d.prompt in prompts:
             continue
-        answer = rank.fold(checker.strip_article(d.notes[0] if d.true_false and d.notes
-                                                 else d.answer))
+        answer = rank.fold(
+            checker.strip_article(d.notes[0] if d.true_false and d.notes else d.answer)
+        )
         if _form_rank(d) > 0 and any(
-                k.sentence == d.sentence and _form_rank(k) == 0 and len(answer) > 2 and (
-                    answer in rank.fold(k.answer) or rank.fold(k.answer) in answer)
-                for k in kept):
+            k.sentence == d.sentence
+            and _form_rank(k) == 0
+            and len(answer) > 2
+            and (answer in rank.fold(k.answer) or rank.fold(k.answer) in answer)
+            for k in kept
+        ):
             continue  # the same fact as a question of this sentence
         prompts.add(d.prompt)
         kept.append(d)
@@ -219,43 +242,68 @@ def _with_a(lead: str, term: str) -> str:
     low = term.lower()
     for art, contracted in (("le ", "au "), ("les ", "aux "), ("la ", "à la "), ("l'", "à l'")):
         if low.startswith(art):
-            return f"{lead} {contracted}{term[len(art):]}"
+            return f"{lead} {contracted}{term[len(art) :]}"
     return f"{lead} à {term}"
 
 
-def _enrich_distractors(d: Draft, kept: list[Draft], clauses: list[str],
-                        descriptions: list[str] = ()) -> tuple[str, ...]:  # type: ignore[assignment]
+def _enrich_distractors(
+    d: Draft, kept: list[Draft], clauses: list[str], descriptions: list[str] = ()
+) -> tuple[str, ...]:  # type: ignore[assignment]
     """Options for a cause or a definition: other causes / definitions of the text."""
-    same = [k.answer for k in kept if k is not d and k.type is d.type and k.pattern == d.pattern
-            and rank.fold(k.answer) != rank.fold(d.answer)]
+    same = [
+        k.answer
+        for k in kept
+        if k is not d
+        and k.type is d.type
+        and k.pattern == d.pattern
+        and rank.fold(k.answer) != rank.fold(d.answer)
+    ]
     if d.pattern == "definition-choice":
-        same += [k.prompt.removeprefix("Comment appelle-t-on ").rstrip(" ?") for k in kept
-                 if k.prompt.startswith("Comment appelle-t-on ")]
+        same += [
+            k.prompt.removeprefix("Comment appelle-t-on ").rstrip(" ?")
+            for k in kept
+            if k.prompt.startswith("Comment appelle-t-on ")
+        ]
         same += [x for x in descriptions if rank.fold(x) != rank.fold(d.answer)]
     if d.pattern == "cause-prep":
         lead = d.answer.split(" ", 1)[0].lower()  # « grâce », « en raison », …
-        terms = [k.answer for k in kept if k.type is AnswerType.CONCEPT and k is not d
-                 and len(k.answer.split()) <= 4]
-        same += [_with_a(lead, t) for t in terms if lead == "grâce"
-                 and t.lower().startswith(("le ", "la ", "les ", "l'"))]
+        terms = [
+            k.answer
+            for k in kept
+            if k.type is AnswerType.CONCEPT and k is not d and len(k.answer.split()) <= 4
+        ]
+        same += [
+            _with_a(lead, t)
+            for t in terms
+            if lead == "grâce" and t.lower().startswith(("le ", "la ", "les ", "l'"))
+        ]
     if d.type is AnswerType.CAUSE and d.pattern == "cause":
         # the clauses closest to the question first: more plausible than unrelated ones
         mine = set(re.findall(r"[a-zà-ÿ]{4,}", d.prompt.lower()))
-        near = sorted(clauses, key=lambda c: -len(mine & set(re.findall(r"[a-zà-ÿ]{4,}",
-                                                                           c.lower()))))
+        near = sorted(
+            clauses, key=lambda c: -len(mine & set(re.findall(r"[a-zà-ÿ]{4,}", c.lower())))
+        )
         same += [enrich._because(c) for c in near]
+
     def plural(text: str) -> bool:
         return text.lower().split(" ", 1)[0] in {"les", "des", "ces"}
 
     picked: list[str] = []
     for opt in same:
-        if d.pattern == "definition-choice" and (plural(opt) != plural(d.answer) or any(
-                w in enrich._HUMAN or w.endswith(("ienne", "icien")) for w in
-                opt.lower().split()[1:3])):
+        if d.pattern == "definition-choice" and (
+            plural(opt) != plural(d.answer)
+            or any(
+                w in enrich._HUMAN or w.endswith(("ienne", "icien"))
+                for w in opt.lower().split()[1:3]
+            )
+        ):
             continue  # « un physicien … » is not what a phenomenon is
-        core = re.sub(r"^(?:grâce|en raison|à cause|du fait|sous l'effet)\s+"
-                      r"(?:à la |à l'|au |aux |à |de la |de l'|du |des |de )",
-                      "", opt)
+        core = re.sub(
+            r"^(?:grâce|en raison|à cause|du fait|sous l'effet)\s+"
+            r"(?:à la |à l'|au |aux |à |de la |de l'|du |des |de )",
+            "",
+            opt,
+        )
         if len(core) > 3 and rank.fold(core) in rank.fold(d.prompt):
             continue
         if opt not in picked and rank.fold(opt) not in rank.fold(d.prompt) and len(picked) < 3:
@@ -263,8 +311,9 @@ def _enrich_distractors(d: Draft, kept: list[Draft], clauses: list[str],
     return tuple(picked)
 
 
-def generate_drafts(text: str, nlp: Language,
-                    progress: Callable[[int], None] | None = None) -> list[Draft]:
+def generate_drafts(
+    text: str, nlp: Language, progress: Callable[[int], None] | None = None
+) -> list[Draft]:
     """Checked, ranked drafts with distractors — the generator's raw output, best first."""
     from bot.content.generator import ranker
 
@@ -276,8 +325,9 @@ def generate_drafts(text: str, nlp: Language,
     for d in drafts:
         if d.pattern in {"named", "definition", "apposition"} and d.type is AnswerType.CONCEPT:
             terms.setdefault(d.sentence, checker.strip_article(d.answer))
-    full_names = sorted({c.text for c in pool if c.type is AnswerType.PERSON
-                         and len(c.text.split()) >= 2})
+    full_names = sorted(
+        {c.text for c in pool if c.type is AnswerType.PERSON and len(c.text.split()) >= 2}
+    )
     for d in drafts:
         d.prompt = checker.resolve_aliases(d.prompt, ctx)
         d.prompt = review.tidy(d.prompt, () if d.cloze else full_names, text, d.source)
@@ -288,33 +338,65 @@ def generate_drafts(text: str, nlp: Language,
     checked = checker.check(drafts, nlp, ctx)
     kept = one_per_fact(checked)
     for d in kept:
-        if d.type is AnswerType.PERSON and not d.true_false and not d.cloze \
-                and " " not in d.answer:
+        if (
+            d.type is AnswerType.PERSON
+            and not d.true_false
+            and not d.cloze
+            and " " not in d.answer
+        ):
             whole = [n for n in full_names if n.split()[-1] == d.answer]
             if len(whole) == 1:  # « Fresnel » is « Augustin Fresnel »
                 d.accept = tuple(dict.fromkeys((*d.accept, d.answer)))
                 d.answer = whole[0]
             elif d.distractors:  # « Newton » among full names: the form gives it away
-                d.distractors = tuple(dict.fromkeys(
-                    x.split()[-1] if len(x.split()) == 2 else x for x in d.distractors
-                    if x.split()[-1] != d.answer))
+                d.distractors = tuple(
+                    dict.fromkeys(
+                        x.split()[-1] if len(x.split()) == 2 else x
+                        for x in d.distractors
+                        if x.split()[-1] != d.answer
+                    )
+                )
     # every sentence of the text that reads as a clause (not only those with an item)
-    sentences = [*(d.source for d in checked),
-                 *(x for b in normalise.split_blocks(text) if not b.heading
-                   for x in re.split(r"(?<=[.!?])\s+", b.text))]
-    clauses = list(dict.fromkeys(
-        review.tidy(c) for c in (checker.standalone_clause(x) for x in sentences) if c))
+    sentences = [
+        *(d.source for d in checked),
+        *(
+            x
+            for b in normalise.split_blocks(text)
+            if not b.heading
+            for x in re.split(r"(?<=[.!?])\s+", b.text)
+        ),
+    ]
+    clauses = list(
+        dict.fromkeys(
+            review.tidy(c) for c in (checker.standalone_clause(x) for x in sentences) if c
+        )
+    )
     # what the text says things are: distractors of « Qu'est-ce que … ? »
-    descriptions = list(dict.fromkeys(
-        [d.prompt.removeprefix("Comment appelle-t-on ").rstrip(" ?") for d in checked
-         if d.prompt.startswith("Comment appelle-t-on ")]
-        + [m[1] for m in re.finditer(r", ((?:un|une) [^,.;:()«»]{6,70})(?=[,.])", text)
-           if not checker.vague(m[1]) and not re.search(r"\b(?:il|elle|ils|elles)\b", m[1])]))
+    descriptions = list(
+        dict.fromkeys(
+            [
+                d.prompt.removeprefix("Comment appelle-t-on ").rstrip(" ?")
+                for d in checked
+                if d.prompt.startswith("Comment appelle-t-on ")
+            ]
+            + [
+                m[1]
+                for m in re.finditer(r", ((?:un|une) [^,.;:()«»]{6,70})(?=[,.])", text)
+                if not checker.vague(m[1]) and not re.search(r"\b(?:il|elle|ils|elles)\b", m[1])
+            ]
+        )
+    )
     for d in kept:
         if d.type in {AnswerType.CAUSE} or d.pattern == "definition-choice":
             d.distractors = _enrich_distractors(d, kept, clauses, descriptions)
-    kept = [d for d in kept if not ((d.type is AnswerType.CAUSE or d.pattern ==
-                                      "definition-choice") and len(d.distractors) < 2)]
+    kept = [
+        d
+        for d in kept
+        if not (
+            (d.type is AnswerType.CAUSE or d.pattern == "definition-choice")
+            and len(d.distractors) < 2
+        )
+    ]
     return [d for d in ranker.order(kept, ctx) if d.confidence >= MIN_CONFIDENCE]
 
 
@@ -322,8 +404,11 @@ def to_question(draft: Draft) -> Question:
     if draft.true_false:
         kind = QuestionKind.TRUE_FALSE
     else:
-        kind = QuestionKind.CLOZE if draft.cloze else (
-            QuestionKind.CHOICE if len(draft.distractors) >= 2 else QuestionKind.OPEN)
+        kind = (
+            QuestionKind.CLOZE
+            if draft.cloze
+            else (QuestionKind.CHOICE if len(draft.distractors) >= 2 else QuestionKind.OPEN)
+        )
     return Question(
         key=rank.stable_id(draft),
         kind=kind,
@@ -332,8 +417,10 @@ def to_question(draft: Draft) -> Question:
         accept=() if draft.true_false else draft.accept,
         distractors=draft.distractors if kind is QuestionKind.CHOICE else (),
         source=draft.source,
-        tags=(TYPE_TAGS[draft.type], "vrai-faux" if draft.true_false else (
-            "texte-a-trous" if draft.cloze else "question")),
+        tags=(
+            TYPE_TAGS[draft.type],
+            "vrai-faux" if draft.true_false else ("texte-a-trous" if draft.cloze else "question"),
+        ),
         confidence=draft.confidence,
     )
 
@@ -346,8 +433,14 @@ def load_model() -> Language:
     return nlp_mod.load()
 
 
-def generate_deck(text: str, *, deck_id: str, title: str, nlp: Language | None = None,
-                  progress: Callable[[int], None] | None = None) -> Deck:
+def generate_deck(
+    text: str,
+    *,
+    deck_id: str,
+    title: str,
+    nlp: Language | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Deck:
     """Generate a deck from French text. ``nlp``: a loaded model (loaded here if None)."""
     model = nlp if nlp is not None else load_model()
     questions = tuple(to_question(d) for d in generate_drafts(text, model, progress))
@@ -359,5 +452,4 @@ def generate_deck(text: str, *, deck_id: str, title: str, nlp: Language | None =
             key, n = f"{q.key}-{n}", n + 1
         seen.add(key)
         unique.append(q if key == q.key else replace(q, key=key))
-    return Deck(slug=deck_id, title=title, questions=tuple(rank.best_first(unique)),
-                language="fr")
+    return Deck(slug=deck_id, title=title, questions=tuple(rank.best_first(unique)), language="fr")

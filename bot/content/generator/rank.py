@@ -98,9 +98,7 @@ def spread_siblings(questions: Sequence[Question]) -> list[Question]:
     for q in questions:
         by_sentence.setdefault(q.source or q.key, []).append(q)
     rounds = max((len(items) for items in by_sentence.values()), default=0)
-    return [
-        items[i] for i in range(rounds) for items in by_sentence.values() if i < len(items)
-    ]
+    return [items[i] for i in range(rounds) for items in by_sentence.values() if i < len(items)]
 
 
 def best_first(questions: Sequence[Question]) -> list[Question]:

@@ -29,16 +29,69 @@ _LEFT_REMARKS = frozenset({"nmod", "obl", "obl:mod", "acl", "advmod", "punct"})
 _SUBJECT_DROP = syntax.SIDE_DEPS - {"appos"}
 _NEG = frozenset({"pas", "plus", "jamais", "guère", "point", "rien"})
 _CLAUSE_DROP = frozenset(
-    {"punct", "advcl", "parataxis", "cc", "mark", "discourse", "vocative", "dislocated",
-     "acl:relcl", "appos"}
+    {
+        "punct",
+        "advcl",
+        "parataxis",
+        "cc",
+        "mark",
+        "discourse",
+        "vocative",
+        "dislocated",
+        "acl:relcl",
+        "appos",
+    }
 )
-_PRONOUNS = {"il": ("Masc", False), "elle": ("Fem", False), "ils": ("Masc", True),
-             "elles": ("Fem", True)}
-_DANGLING = frozenset({"il", "elle", "ils", "elles", "celui-ci", "celle-ci", "ceux-ci", "lui",
-                       "cela", "ceci", "y", "duquel", "laquelle", "lequel", "lesquels",
-                       "lesquelles", "auquel", "dont"})
-_PRONOUN_CLITIC_TEXT = frozenset({"se", "s'", "ne", "n'", "y", "en", "lui", "leur", "le",
-                                  "la", "les", "l'", "me", "m'", "te", "t'", "nous", "vous"})
+_PRONOUNS = {
+    "il": ("Masc", False),
+    "elle": ("Fem", False),
+    "ils": ("Masc", True),
+    "elles": ("Fem", True),
+}
+_DANGLING = frozenset(
+    {
+        "il",
+        "elle",
+        "ils",
+        "elles",
+        "celui-ci",
+        "celle-ci",
+        "ceux-ci",
+        "lui",
+        "cela",
+        "ceci",
+        "y",
+        "duquel",
+        "laquelle",
+        "lequel",
+        "lesquels",
+        "lesquelles",
+        "auquel",
+        "dont",
+    }
+)
+_PRONOUN_CLITIC_TEXT = frozenset(
+    {
+        "se",
+        "s'",
+        "ne",
+        "n'",
+        "y",
+        "en",
+        "lui",
+        "leur",
+        "le",
+        "la",
+        "les",
+        "l'",
+        "me",
+        "m'",
+        "te",
+        "t'",
+        "nous",
+        "vous",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +113,11 @@ class Subject:
     def pronoun(self) -> str | None:
         if self.gender is None:
             return None
-        return ("elles" if self.plural else "elle") if self.gender == "Fem" else (
-            "ils" if self.plural else "il")
+        return (
+            ("elles" if self.plural else "elle")
+            if self.gender == "Fem"
+            else ("ils" if self.plural else "il")
+        )
 
 
 @dataclass(slots=True)
@@ -147,9 +203,13 @@ def _finite_verb(tok: Token) -> bool:
 def top_verb(tok: Token) -> Token:
     """Climb from an infinitive complement to the verb that governs it (« décide d'octroyer »)."""
     seen = 0
-    while (tok.dep_ in {"xcomp", "ccomp"} or (tok.dep_ == "conj" and not _finite_verb(tok))) \
-            and tok.head.pos_ in {"VERB", "AUX"} and tok.head is not tok and seen < 4 \
-            and not any(c.dep_ in _SUBJ for c in tok.children):
+    while (
+        (tok.dep_ in {"xcomp", "ccomp"} or (tok.dep_ == "conj" and not _finite_verb(tok)))
+        and tok.head.pos_ in {"VERB", "AUX"}
+        and tok.head is not tok
+        and seen < 4
+        and not any(c.dep_ in _SUBJ for c in tok.children)
+    ):
         tok = tok.head
         seen += 1
     return tok
@@ -172,15 +232,19 @@ def find_subject(top: Token, antecedents: list[Antecedent]) -> Subject | None:
     if subj is None:
         return None
     if "Rel" in subj.morph.get("PronType", []) or subj.lower_ in {"qui", "lequel", "laquelle"}:
-        if top.dep_ != "acl:relcl" or top.head.pos_ not in {"NOUN", "PROPN"} \
-                or top.i in syntax.paren_ranges(top.sent):
+        if (
+            top.dep_ != "acl:relcl"
+            or top.head.pos_ not in {"NOUN", "PROPN"}
+            or top.i in syntax.paren_ranges(top.sent)
+        ):
             return None
         head = top.head
         skip = {top.i} | {c.i for c in head.children if c.dep_ in {"punct"}}
         toks = syntax.collect(head, skip)
         text = syntax.definite(syntax.join(toks))
-        return Subject(text, syntax.gender(head), syntax.plural(head),
-                       frozenset(t.i for t in subj.subtree))
+        return Subject(
+            text, syntax.gender(head), syntax.plural(head), frozenset(t.i for t in subj.subtree)
+        )
     if subj.pos_ == "PRON":
         if subj.lower_ not in _PRONOUNS:
             return None
@@ -191,8 +255,9 @@ def find_subject(top: Token, antecedents: list[Antecedent]) -> Subject | None:
         return None
     if subj.lower_.startswith(("celui", "celle", "ceux")):
         return None  # « Celui-ci reçoit … »: who?
-    left = {t.i for c in subj.children if c.i < subj.i and c.dep_ in _LEFT_REMARKS
-            for t in c.subtree}
+    left = {
+        t.i for c in subj.children if c.i < subj.i and c.dep_ in _LEFT_REMARKS for t in c.subtree
+    }
     if any("Rel" in subj.doc[i].morph.get("PronType", []) for i in left):
         return None  # « dont le siège est … »: the relative's antecedent is outside
     toks = syntax.collect(subj, left, _SUBJECT_DROP)
@@ -201,13 +266,18 @@ def find_subject(top: Token, antecedents: list[Antecedent]) -> Subject | None:
     text = syntax.definite(syntax.join(toks))
     if text.split(" ")[0].lower() in {"son", "sa", "ses", "leur", "leurs"}:
         return None  # « ses représentants »: whose? the question would not say
-    if not text or len(toks) > MAX_SUBJECT_TOKENS or any(
-        t.pos_ in {"VERB", "AUX"} and "Fin" in t.morph.get("VerbForm", []) and t.dep_ != "amod"
-        for t in toks
+    if (
+        not text
+        or len(toks) > MAX_SUBJECT_TOKENS
+        or any(
+            t.pos_ in {"VERB", "AUX"} and "Fin" in t.morph.get("VerbForm", []) and t.dep_ != "amod"
+            for t in toks
+        )
     ):
         return None
-    return Subject(text, syntax.gender(subj), syntax.plural(subj),
-                   frozenset(t.i for t in subj.subtree))
+    return Subject(
+        text, syntax.gender(subj), syntax.plural(subj), frozenset(t.i for t in subj.subtree)
+    )
 
 
 def build_clause(top: Token, antecedents: list[Antecedent]) -> Clause | None:
@@ -216,9 +286,14 @@ def build_clause(top: Token, antecedents: list[Antecedent]) -> Clause | None:
         return None
     aux = sorted((c for c in top.children if c.dep_ in _AUX and c.i < top.i), key=lambda t: t.i)
     clitics = sorted(
-        (c for c in top.children
-         if c.i < top.i and c.lower_ in _PRONOUN_CLITIC_TEXT
-         and c.dep_ in (*_CLITIC_DEPS, "advmod") and c.pos_ in {"PRON", "ADV"}),
+        (
+            c
+            for c in top.children
+            if c.i < top.i
+            and c.lower_ in _PRONOUN_CLITIC_TEXT
+            and c.dep_ in (*_CLITIC_DEPS, "advmod")
+            and c.pos_ in {"PRON", "ADV"}
+        ),
         key=lambda t: t.i,
     )
     negation = [c for c in top.children if c.lower_ in _NEG and c.dep_ == "advmod"]
@@ -237,8 +312,13 @@ def build_clause(top: Token, antecedents: list[Antecedent]) -> Clause | None:
             return None
         finite = present(finite_tok.lemma_.lower(), subject.plural)
         conjugated = True
-    skip = set(subject.tokens) | {t.i for t in aux} | {t.i for t in clitics} \
-        | {t.i for t in negation} | {top.i}
+    skip = (
+        set(subject.tokens)
+        | {t.i for t in aux}
+        | {t.i for t in clitics}
+        | {t.i for t in negation}
+        | {top.i}
+    )
     return Clause(top, subject, clitics, finite, conjugated, negation, participles, skip)
 
 
@@ -256,9 +336,13 @@ def _case(head: Token) -> str:
 
 
 _YEAR_WH = {
-    "en": "En quelle année", "": "En quelle année", "depuis": "Depuis quelle année",
-    "à partir de": "À partir de quelle année", "pour": "Pour quelle année",
-    "dès": "Dès quelle année", "jusqu' en": "Jusqu'en quelle année",
+    "en": "En quelle année",
+    "": "En quelle année",
+    "depuis": "Depuis quelle année",
+    "à partir de": "À partir de quelle année",
+    "pour": "Pour quelle année",
+    "dès": "Dès quelle année",
+    "jusqu' en": "Jusqu'en quelle année",
 }
 
 
@@ -316,8 +400,11 @@ def _possessive_adjuncts(top: Token, clause: Clause) -> set[int]:
     """Adjuncts of the clause holding a « leur »: dropped (the question stays true)."""
     out: set[int] = set()
     for child in top.children:
-        if child.dep_ in {"obl:mod", "obl", "obl:arg", "advmod"} and child.i not in clause.skip \
-                and any(t.lower_ in _POSSESSIVES for t in child.subtree):
+        if (
+            child.dep_ in {"obl:mod", "obl", "obl:arg", "advmod"}
+            and child.i not in clause.skip
+            and any(t.lower_ in _POSSESSIVES for t in child.subtree)
+        ):
             out |= {t.i for t in child.subtree}
     return out
 
@@ -333,8 +420,11 @@ def _adverbial_date(cand: Candidate, head: Token) -> bool:
     if case not in {"en", ""} or (case == "" and cand.type is AnswerType.YEAR):
         return False
     last = max(t.i for t in noun.subtree)
-    return noun.dep_ in {"obj", "obl:arg", "obl:mod", "obl"} and noun.head.pos_ == "VERB" \
+    return (
+        noun.dep_ in {"obj", "obl:arg", "obl:mod", "obl"}
+        and noun.head.pos_ == "VERB"
         and last == cand.end - 1
+    )
 
 
 _TITLE_DEPS = frozenset({"appos", "nmod", "flat:name"})
@@ -345,17 +435,22 @@ def _title_of(cand: Candidate, head: Token) -> Token | None:
     if cand.type is not AnswerType.PERSON or head.dep_ not in _TITLE_DEPS:
         return None
     title = head.head
-    if title.lemma_.lower() not in lexicon.PERSON_TITLES or title.i > head.i \
-            or any(c.dep_ == "case" for c in head.children):
+    if (
+        title.lemma_.lower() not in lexicon.PERSON_TITLES
+        or title.i > head.i
+        or any(c.dep_ == "case" for c in head.children)
+    ):
         return None
-    if title.dep_ in _SUBJ or (title.dep_ in {"obl:arg", "iobj", "obl"} and _case(title) in
-                               {"à", "au"}):
+    if title.dep_ in _SUBJ or (
+        title.dep_ in {"obl:arg", "iobj", "obl"} and _case(title) in {"à", "au"}
+    ):
         return title
     return None
 
 
-def _person_question(cand: Candidate, title: Token, sent: Span,
-                     antecedents: list[Antecedent]) -> Draft | None:
+def _person_question(
+    cand: Candidate, title: Token, sent: Span, antecedents: list[Antecedent]
+) -> Draft | None:
     """« Quel président américain condamne … ? » / « À qui … confient-ils … ? »."""
     verb = title.head
     if verb.pos_ not in {"VERB", "AUX"}:
@@ -366,9 +461,10 @@ def _person_question(cand: Candidate, title: Token, sent: Span,
             return None
         if any(t.lower_ in {"en", "y"} and t.pos_ == "PRON" for t in clause.clitics):
             return None  # « Walter Hallstein en devient le président »: of what?
-        named = {t.i for t in sent.doc[cand.start:cand.end]}
-        words = [t for t in syntax.collect(title, named)
-                 if t.dep_ not in {"det"} and t.i not in named]
+        named = {t.i for t in sent.doc[cand.start : cand.end]}
+        words = [
+            t for t in syntax.collect(title, named) if t.dep_ not in {"det"} and t.i not in named
+        ]
         wh = "Qui"
         if 2 <= len(words) <= 4:
             det = "Quelle" if syntax.gender(title) == "Fem" else "Quel"
@@ -384,22 +480,40 @@ def _person_question(cand: Candidate, title: Token, sent: Span,
 
 
 #: Common nouns that introduce a name (« la société Beltransgaz »): asked « De quelle société ».
-_WRAPPERS = frozenset({"société", "entreprise", "compagnie", "groupe", "organisation",
-                       "alliance", "banque", "ville", "région", "république"})
+_WRAPPERS = frozenset(
+    {
+        "société",
+        "entreprise",
+        "compagnie",
+        "groupe",
+        "organisation",
+        "alliance",
+        "banque",
+        "ville",
+        "région",
+        "république",
+    }
+)
 
 
 def _wrapper(head: Token) -> Token | None:
     """« de la société Beltransgaz »: the common noun before the name, or None."""
     noun = head.head
-    if head.dep_ in {"nmod", "appos", "flat:name"} and noun.pos_ == "NOUN" and noun.i < head.i \
-            and noun.lower_ in _WRAPPERS and not any(c.dep_ == "case" for c in head.children) \
-            and _case(noun) in {"de", "d'", "du", "des"}:
+    if (
+        head.dep_ in {"nmod", "appos", "flat:name"}
+        and noun.pos_ == "NOUN"
+        and noun.i < head.i
+        and noun.lower_ in _WRAPPERS
+        and not any(c.dep_ == "case" for c in head.children)
+        and _case(noun) in {"de", "d'", "du", "des"}
+    ):
         return noun
     return None
 
 
-def _inner_object_question(cand: Candidate, head: Token, sent: Span,
-                           antecedents: list[Antecedent]) -> Draft | None:
+def _inner_object_question(
+    cand: Candidate, head: Token, sent: Span, antecedents: list[Antecedent]
+) -> Draft | None:
     """A name inside the object: « prendre le contrôle total de la société Beltransgaz » →
     « De quelle société Moscou parvient-elle à prendre le contrôle total ? »."""
     wrapper = _wrapper(head)
@@ -408,8 +522,12 @@ def _inner_object_question(cand: Candidate, head: Token, sent: Span,
     if phrase.dep_ != "nmod" or owner.pos_ != "NOUN":
         return None
     for _ in range(3):  # « le statut de partenaire de dialogue de l'Organisation »
-        if owner.dep_ != "nmod" or owner.head.pos_ != "NOUN" or _case(owner) not in {"de", "d'"} \
-                or any(c.dep_ == "det" for c in owner.children):
+        if (
+            owner.dep_ != "nmod"
+            or owner.head.pos_ != "NOUN"
+            or _case(owner) not in {"de", "d'"}
+            or any(c.dep_ == "det" for c in owner.children)
+        ):
             break
         owner = owner.head
     if owner.dep_ != "obj" or owner.head.pos_ != "VERB":
@@ -474,8 +592,9 @@ def _metonym(cand: Candidate, period: int | None) -> tuple[str, str, tuple[str, 
     return "Quelle institution", f"l'{target}", (cand.text, "l'UE", "UE", target)
 
 
-def question(cand: Candidate, sent: Span, antecedents: list[Antecedent],
-             period: int | None = None) -> Draft | None:
+def question(
+    cand: Candidate, sent: Span, antecedents: list[Antecedent], period: int | None = None
+) -> Draft | None:
     """The best question-word question for one candidate answer, or None.
 
     ``period``: the text's period (median year of its dates), for metonyms."""
@@ -487,20 +606,28 @@ def question(cand: Candidate, sent: Span, antecedents: list[Antecedent],
     title = _title_of(cand, head)
     if title is not None:
         return _person_question(cand, title, sent, antecedents)
-    if cand.type in _NAME_TYPES and (_case(head) in {"de", "d'", "du", "des"}
-                                     or _wrapper(head) is not None):
+    if cand.type in _NAME_TYPES and (
+        _case(head) in {"de", "d'", "du", "des"} or _wrapper(head) is not None
+    ):
         return _inner_object_question(cand, head, sent, antecedents)
     gov = head.head
     if gov.pos_ in {"NOUN", "PROPN"} and cand.type in {
-        AnswerType.YEAR, AnswerType.MONTH, AnswerType.DATE, AnswerType.MONEY
+        AnswerType.YEAR,
+        AnswerType.MONTH,
+        AnswerType.DATE,
+        AnswerType.MONEY,
     }:
         found = _noun_question(cand, head, sent, antecedents)
         if found is not None or not _adverbial_date(cand, head):
             return found
         # « rouvre à la navigation en avril 1957 »: the date modifies the verb, not the noun.
         gov = gov.head
-    if gov.pos_ == "VERB" and gov.dep_ == "acl" and "Part" in gov.morph.get("VerbForm", []) \
-            and cand.type in {AnswerType.YEAR, AnswerType.MONTH, AnswerType.DATE}:
+    if (
+        gov.pos_ == "VERB"
+        and gov.dep_ == "acl"
+        and "Part" in gov.morph.get("VerbForm", [])
+        and cand.type in {AnswerType.YEAR, AnswerType.MONTH, AnswerType.DATE}
+    ):
         return _participle_question(cand, head, gov, sent)
     if gov.pos_ not in {"VERB", "AUX"} and head.dep_ not in _SUBJ:
         return None
@@ -535,25 +662,40 @@ def question(cand: Candidate, sent: Span, antecedents: list[Antecedent],
     return _draft(cand, sent, prompt, answer, confidence)
 
 
-def _draft(cand: Candidate, sent: Span, prompt: str, answer: str, confidence: float,
-           accept: tuple[str, ...] = ()) -> Draft:
+def _draft(
+    cand: Candidate,
+    sent: Span,
+    prompt: str,
+    answer: str,
+    confidence: float,
+    accept: tuple[str, ...] = (),
+) -> Draft:
     prompt = syntax.tidy(prompt).rstrip(" ?") + " ?"
     prompt = prompt[0].upper() + prompt[1:]
     accept = tuple(a for a in (*accept, *cand.accept) if a != answer)
-    return Draft(False, prompt, answer, cand.type, sent.text, cand.sentence, cand.value,
-                 round(max(0.05, min(confidence, 0.95)), 2), accept=tuple(dict.fromkeys(accept)))
+    return Draft(
+        False,
+        prompt,
+        answer,
+        cand.type,
+        sent.text,
+        cand.sentence,
+        cand.value,
+        round(max(0.05, min(confidence, 0.95)), 2),
+        accept=tuple(dict.fromkeys(accept)),
+    )
 
 
-def _subject_question(cand: Candidate, head: Token, sent: Span,
-                      period: int | None = None) -> Draft | None:
+def _subject_question(
+    cand: Candidate, head: Token, sent: Span, period: int | None = None
+) -> Draft | None:
     top = head.head
     if top.pos_ not in {"VERB", "AUX"}:
         # « Moscou reste le principal soutien » parses fine; copulas hang on the attribute.
         cop = next((c for c in top.children if c.dep_ == "cop"), None)
         if cop is None:
             return None
-    base = _metonym(cand, period) or (
-        _entity_wh(cand) and (*_entity_wh(cand), ()))  # type: ignore[misc]
+    base = _metonym(cand, period) or (_entity_wh(cand) and (*_entity_wh(cand), ()))  # type: ignore[misc]
     if not base:
         return None
     wh, answer, accept = base
@@ -580,8 +722,9 @@ def _subject_question(cand: Candidate, head: Token, sent: Span,
     return _draft(cand, sent, prompt, answer, 0.8, accept)
 
 
-def _count_question(cand: Candidate, head: Token, sent: Span,
-                    antecedents: list[Antecedent]) -> Draft | None:
+def _count_question(
+    cand: Candidate, head: Token, sent: Span, antecedents: list[Antecedent]
+) -> Draft | None:
     noun = head.head if head.dep_ == "nummod" else None
     if noun is None or noun.pos_ != "NOUN" or noun.lower_ in {"tiers", "quart", "quarts"}:
         return None
@@ -614,8 +757,10 @@ def _count_question(cand: Candidate, head: Token, sent: Span,
         if clause is None or clause.subject.pronoun is None:
             return None
         rest = clause.rest({t.i for t in noun.subtree})
-        prompt = f"{prep.capitalize()} combien {phrase} {clause.subject.text} " \
-                 f"{clause.verb_group(True)} {rest}"
+        prompt = (
+            f"{prep.capitalize()} combien {phrase} {clause.subject.text} "
+            f"{clause.verb_group(True)} {rest}"
+        )
         return _draft(cand, sent, prompt, cand.text, 0.7)
     return None
 
@@ -634,8 +779,9 @@ def _np(noun: Token, remove: set[int]) -> str:
     return text
 
 
-def _noun_question(cand: Candidate, head: Token, sent: Span,
-                   antecedents: list[Antecedent]) -> Draft | None:
+def _noun_question(
+    cand: Candidate, head: Token, sent: Span, antecedents: list[Antecedent]
+) -> Draft | None:
     noun = head.head
     remove = _remove_phrase(head)
     if cand.type is AnswerType.MONEY:
@@ -648,8 +794,11 @@ def _noun_question(cand: Candidate, head: Token, sent: Span,
         if np.lower().startswith(("son ", "sa ", "ses ", "leur ")):
             return None
         prompt = f"Quel est le montant {syntax.with_de(np, syntax.gender(noun))}"
-        if noun.dep_ == "obj" and noun.head.pos_ == "VERB" \
-                and not any(c.dep_ == "acl" for c in noun.children):
+        if (
+            noun.dep_ == "obj"
+            and noun.head.pos_ == "VERB"
+            and not any(c.dep_ == "acl" for c in noun.children)
+        ):
             clause = build_clause(top_verb(noun.head), antecedents)
             if clause is not None:
                 rest = clause.rest({t.i for t in noun.subtree})
@@ -669,8 +818,11 @@ def _noun_question(cand: Candidate, head: Token, sent: Span,
     if np.split()[0].lower() in {"son", "sa", "ses", "leur", "leurs"}:
         return None
     np_low = np[0].lower() + np[1:] if not np[:2].isupper() else np
-    when = {AnswerType.YEAR: "En quelle année", AnswerType.MONTH: "En quel mois de quelle année",
-            AnswerType.DATE: "À quelle date"}[cand.type]
+    when = {
+        AnswerType.YEAR: "En quelle année",
+        AnswerType.MONTH: "En quel mois de quelle année",
+        AnswerType.DATE: "À quelle date",
+    }[cand.type]
     if event.lemma_.lower() in lexicon.EVENT_NOUNS or event.lower_ in lexicon.EVENT_NOUNS:
         verb = "ont lieu" if np_low.startswith("les ") else "a lieu"
         return _draft(cand, sent, f"{when} {verb} {np_low}", cand.text, 0.65)
@@ -705,11 +857,18 @@ def antecedents_of(sent: Span) -> list[Antecedent]:
     """Non-pronoun subjects of a sentence's clauses, latest first, for pronoun resolution."""
     found: list[Antecedent] = []
     for tok in sent:
-        if tok.dep_ in _SUBJ and tok.pos_ in {"NOUN", "PROPN"} and tok.head.pos_ in {
-            "VERB", "AUX", "ADJ", "NOUN"
-        } and tok.head.dep_ != "acl:relcl":
-            remarks = {t.i for c in tok.children if c.dep_ == "acl" and c.i > tok.i
-                       and tok.doc[c.left_edge.i - 1].text == "," for t in c.subtree}
+        if (
+            tok.dep_ in _SUBJ
+            and tok.pos_ in {"NOUN", "PROPN"}
+            and tok.head.pos_ in {"VERB", "AUX", "ADJ", "NOUN"}
+            and tok.head.dep_ != "acl:relcl"
+        ):
+            remarks = {
+                t.i
+                for c in tok.children
+                if c.dep_ == "acl" and c.i > tok.i and tok.doc[c.left_edge.i - 1].text == ","
+                for t in c.subtree
+            }
             text = syntax.definite(syntax.join(syntax.collect(tok, remarks)))
             found.append(Antecedent(text, syntax.gender(tok), syntax.plural(tok)))
     return list(reversed(found))

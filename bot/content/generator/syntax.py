@@ -22,17 +22,22 @@ def compound(tok: Token) -> str:
     """A hyphenated name the tokenizer split (« Royaume » « - » « Uni » → « Royaume-Uni »)."""
     doc = tok.doc
     end = tok.i
-    while end + 2 < len(doc) and doc[end + 1].text == "-" and not doc[end].whitespace_ \
-            and not doc[end + 1].whitespace_:
+    while (
+        end + 2 < len(doc)
+        and doc[end + 1].text == "-"
+        and not doc[end].whitespace_
+        and not doc[end + 1].whitespace_
+    ):
         end += 2
-    return doc[tok.i:end + 1].text if end > tok.i else tok.text
+    return doc[tok.i : end + 1].text if end > tok.i else tok.text
 
 
 def _hyphen_part(tok: Token) -> bool:
     """« - » or « Uni » in « Royaume-Uni »: part of a name, not a coordinated noun."""
     doc = tok.doc
-    return tok.text == "-" or (tok.i > 0 and doc[tok.i - 1].text == "-"
-                               and not doc[tok.i - 1].whitespace_)
+    return tok.text == "-" or (
+        tok.i > 0 and doc[tok.i - 1].text == "-" and not doc[tok.i - 1].whitespace_
+    )
 
 
 def gender(tok: Token) -> str | None:
@@ -66,8 +71,7 @@ def plural(tok: Token) -> bool:
     name = compound(tok)
     if name in lexicon.COUNTRIES:
         return lexicon.COUNTRIES[name][2]
-    if any(c.dep_ == "conj" and not _hyphen_part(c) for c in tok.children) \
-            and tok.pos_ != "VERB":
+    if any(c.dep_ == "conj" and not _hyphen_part(c) for c in tok.children) and tok.pos_ != "VERB":
         return True
     return "Plur" in tok.morph.get("Number", [])
 

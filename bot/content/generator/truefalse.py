@@ -98,7 +98,8 @@ def truth_of(source: str, value: str) -> bool:
 
 
 def statement(  # noqa: PLR0912 - one branch per kind of swap
-cand: Candidate, sent: Span, text: str, pool: Sequence[Candidate]) -> Draft | None:
+    cand: Candidate, sent: Span, text: str, pool: Sequence[Candidate]
+) -> Draft | None:
     """``text``: the sentence as read alone (a leading pronoun already replaced)."""
     if cand.type not in SWAPPABLE or not MIN_WORDS <= len(text.split()) <= MAX_WORDS:
         return None
@@ -117,8 +118,9 @@ cand: Candidate, sent: Span, text: str, pool: Sequence[Candidate]) -> Draft | No
         )
         if cand.type is AnswerType.YEAR and "-" not in cand.value:
             near = _near_year(cand.gap, sent.text, pool)
-        if cand.type is AnswerType.PERSON and (len(cand.text.split()) < 2 or re.search(
-                rf"\bnée?\s+{re.escape(cand.gap)}", text)):
+        if cand.type is AnswerType.PERSON and (
+            len(cand.text.split()) < 2 or re.search(rf"\bnée?\s+{re.escape(cand.gap)}", text)
+        ):
             return None  # « née Maria Skłodowska »: another person's name would be absurd
         if near is not None:
             swap = near
