@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -247,8 +247,8 @@ def _with_a(lead: str, term: str) -> str:
 
 
 def _enrich_distractors(
-    d: Draft, kept: list[Draft], clauses: list[str], descriptions: list[str] = ()
-) -> tuple[str, ...]:  # type: ignore[assignment]
+    d: Draft, kept: list[Draft], clauses: list[str], descriptions: Sequence[str] = ()
+) -> tuple[str, ...]:
     """Options for a cause or a definition: other causes / definitions of the text."""
     same = [
         k.answer
