@@ -49,8 +49,9 @@ def question_lines(question: Question) -> list[str]:
     return lines
 
 
-def dump_deck(deck: Deck, *, comment: str | None = None) -> str:
-    """The whole file. ``comment``: first lines, each written as a ``#`` comment."""
+def dump_deck(deck: Deck, *, comment: str | None = None, source: str | None = None) -> str:
+    """The whole file. ``comment``: first lines, each written as a ``#`` comment;
+    ``source``: the text the deck was made from, relative to the file (``deck.source``)."""
     lines = [f"# {line}".rstrip() for line in (comment or "").splitlines()]
     lines += [
         f"version: {FORMAT_VERSION}",
@@ -59,6 +60,8 @@ def dump_deck(deck: Deck, *, comment: str | None = None) -> str:
         f"  title: {quote(deck.title)}",
         f"  language: {deck.language}",
     ]
+    if source:
+        lines.append(f"  source: {quote(source)}")
     if deck.description:
         lines.append(f"  description: {quote(deck.description)}")
     lines += ["", "questions:"]
