@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from bot.content.generator import realise, syntax
+from bot.content.generator import lexicon, realise, syntax
 from bot.content.generator.model import AnswerType, Draft
 from bot.content.generator.rank import fold
 
@@ -904,42 +904,14 @@ def lists(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> list
 # --- « Qu'est-ce qui … ? », « Où … ? », works ------------------------------------------------
 
 _DETS = {"le", "la", "les", "l'", "un", "une", "ce", "cet", "cette"}
-_HUMAN = {
-    "président",
-    "roi",
-    "reine",
-    "empereur",
-    "homme",
-    "femme",
-    "philosophe",
-    "physicien",
-    "physicienne",
-    "chimiste",
-    "savant",
-    "poète",
-    "auteur",
-    "écrivain",
-    "peintre",
-    "ministre",
-    "chef",
-    "général",
-    "pape",
-    "consul",
-    "sénat",
-    "gouvernement",
-    "peuple",
-    "médecin",
-    "chirurgien",
-    "ingénieur",
-    "astronome",
-    "inventeur",
-    "imprimeur",
-    "moine",
-    "dictateur",
+_HUMAN = lexicon.ROLE_NOUNS | {
     "citoyen",
     "député",
+    "gouvernement",
     "juge",
     "maire",
+    "peuple",
+    "sénat",
 }
 _VAGUE_NOUNS = {
     "couple",

@@ -615,3 +615,39 @@ def org_kind(name: str, word_before: str = "") -> str | None:
 def country_form(name: str) -> tuple[str, str, bool] | None:
     """(« la Russie », "Fem", plural) for a country name, or None."""
     return COUNTRIES.get(name)
+
+
+#: Nouns naming a person by their role or trade (« le physicien », « la reine »): the checker
+#: and the question words (« Qui ») share them.
+ROLE_NOUNS = frozenset(
+    {
+        "astronome",
+        "auteur",
+        "chef",
+        "chimiste",
+        "chirurgien",
+        "consul",
+        "dictateur",
+        "empereur",
+        "femme",
+        "général",
+        "homme",
+        "imprimeur",
+        "ingénieur",
+        "inventeur",
+        "ministre",
+        "moine",
+        "médecin",
+        "pape",
+        "peintre",
+        "philosophe",
+        "physicien",
+        "physicienne",
+        "poète",
+        "président",
+        "reine",
+        "roi",
+        "savant",
+        "écrivain",
+    }
+)
