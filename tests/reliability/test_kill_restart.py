@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 from tests.reliability.conftest import BOTH_ENGINES
-from tests.reliability.scenarios import answers_soak, import_soak, reminders_soak
+from tests.reliability.scenarios import answers_soak, import_soak, reminders_soak, updates_soak
 from tests.reliability.support import FaultyTelegram
 
 SEED = int(os.environ.get("QUIZBOT_SOAK_SEED", "0")) or None
@@ -62,6 +62,21 @@ async def test_answers_survive_sigkill_and_redelivery(tmp_path: Path) -> None:
     assert report.redelivered > 0
     assert report.tracebacks == 0
     assert report.exit_code == 0
+
+
+async def test_every_update_has_its_effect_once_across_sigkills(tmp_path: Path) -> None:
+    """Every update sent (/quiz, presses) counted: its reply or review happened exactly once."""
+    report = await updates_soak(
+        tmp_path,
+        f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        students=4,
+        kills=2,
+        seed=SEED,
+        up_for=(1.0, 2.0),
+    )
+    print(report.describe())
+    assert report.presses >= 4, report.describe()  # the stream really flowed
+    assert report.ok, report.describe()
 
 
 @BOTH_ENGINES
