@@ -256,7 +256,7 @@ async def _redeliver(
 
 
 @dataclass
-class _Sent:
+class Sent:
     """One update a student sent, and the slice of ``tg.sent`` made while it was in hand."""
 
     update: dict[str, Any]
@@ -308,7 +308,7 @@ async def _paced_student(
     tg: FaultyTelegram,
     stop: asyncio.Event,
     rng: random.Random,
-    sent: list[_Sent],
+    sent: list[Sent],
     confirm_within: float,
 ) -> None:
     """Sends one update (a press on the question on screen, else /quiz), waits until the bot
@@ -316,7 +316,7 @@ async def _paced_student(
     sends the next. Every call to the student's chat in between is the effect of that one
     update, whatever the faults (a re-delivery after a crash falls inside the same slice)."""
     loop = asyncio.get_running_loop()
-    previous: _Sent | None = None
+    previous: Sent | None = None
     while True:
         question = latest_question(user)
         if previous is not None:
@@ -326,7 +326,7 @@ async def _paced_student(
             update = user.send_command("/quiz")
         else:
             update = user.press(question, rng.choice(answer_buttons(question)))
-        previous = _Sent(update, user.chat_id, start)
+        previous = Sent(update, user.chat_id, start)
         sent.append(previous)
         update_id = int(update["update_id"])
         deadline = loop.time() + confirm_within
@@ -372,7 +372,7 @@ async def updates_soak(
         async with BotProcess(env, workdir, log_path) as bot:
             await bot.start(tg)
             users = [tg.user(90_000 + n, f"Élève {n}") for n in range(students)]
-            sent: list[_Sent] = []
+            sent: list[Sent] = []
             stop = asyncio.Event()
             tasks = [
                 asyncio.create_task(
@@ -399,7 +399,7 @@ async def updates_soak(
                 by_key, keys = _reviews_by_key(make_session_factory(engine))
             finally:
                 engine.dispose()
-            _count_effects(tg, sent, by_key, keys, report)
+            count_effects(tg, sent, by_key, keys, report)
             report.exit_code = await bot.terminate()
         output = bot.output()
         report.tracebacks = output.count("Traceback (most recent call last)")
@@ -409,7 +409,7 @@ async def updates_soak(
     return report
 
 
-def _served_to_two_processes(tg: FaultyTelegram, lives: list[int], sent: list[_Sent]) -> int:
+def _served_to_two_processes(tg: FaultyTelegram, lives: list[int], sent: list[Sent]) -> int:
     """How many of the students' updates were served to more than one process (a fault came
     after they were served and before they were confirmed)."""
     served_in: dict[int, set[int]] = {}
@@ -427,9 +427,9 @@ def _reviews_by_key(db: sessionmaker[Session]) -> tuple[Counter[str], list[str]]
     return Counter(keys), keys
 
 
-def _count_effects(
+def count_effects(
     tg: FaultyTelegram,
-    sent: list[_Sent],
+    sent: list[Sent],
     by_key: Counter[str],
     keys: list[str],
     report: UpdatesReport,
