@@ -281,6 +281,8 @@ class UpdatesReport:
     served_again: int = 0  # served to two processes (a fault after serving, before confirming)
     handled_twice: int = 0  # visibly handled twice: two answerCallbackQuery or two verdicts
     unknown_keys: list[str] = field(default_factory=list)  # reviews of no press we made
+    #: What the bot told the student on each lost press (its toast, its messages).
+    lost_said: Counter[str] = field(default_factory=Counter)
     tracebacks: int = 0
     warnings: list[str] = field(default_factory=list)
     exit_code: int | None = None
@@ -454,6 +456,10 @@ def count_effects(
             reviews = by_key[f"tg:cq:{query_id}"]
             verdicts = [c for c in calls if c.method == "editMessageText" and c.ok]
             lost = reviews == 0 or answers[query_id] == 0
+            if lost:
+                toasts = [a.text or "" for a in tg.callback_answers if a.callback_query_id == query_id]
+                said = [str(c.params.get("text", ""))[:60] for c in calls if c.ok]
+                report.lost_said[" | ".join(toasts + said)] += 1
             doubled = doubled or reviews > 1
             report.handled_twice += answers[query_id] > 1 or len(verdicts) > 1
         else:
