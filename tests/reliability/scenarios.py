@@ -281,6 +281,10 @@ class UpdatesReport:
     served_again: int = 0  # served to two processes (a fault after serving, before confirming)
     handled_twice: int = 0  # visibly handled twice: two answerCallbackQuery or two verdicts
     unknown_keys: list[str] = field(default_factory=list)  # reviews of no press we made
+    #: Of ``lost``: presses recorded and answered whose verdict and next question were never
+    #: shown (a kill after the commit, before the edit; the re-delivery is a duplicate).
+    unshown: list[int] = field(default_factory=list)
+    refused: int = 0  # presses refused with a toast (a question already answered)
     #: What the bot told the student on each lost press (its toast, its messages).
     lost_said: Counter[str] = field(default_factory=Counter)
     tracebacks: int = 0
@@ -296,12 +300,15 @@ class UpdatesReport:
     def describe(self) -> str:
         return (
             f"seed {self.seed}: {self.kills} × {self.fault}, {self.updates} updates sent"
-            f" ({self.commands} /quiz, {self.presses} presses), {self.reviews} reviews; lost"
-            f" {len(self.lost)}, doubled {len(self.doubled)}, unconfirmed"
+            f" ({self.commands} /quiz, {self.presses} presses), {self.reviews} reviews,"
+            f" {self.refused} presses refused (already answered); lost"
+            f" {len(self.lost)} ({len(self.unshown)} recorded, verdict never shown), doubled"
+            f" {len(self.doubled)}, unconfirmed"
             f" {len(self.unconfirmed)}, unknown {len(self.unknown_keys)}; {self.served_again}"
             f" served again after a fault, {self.handled_twice} handled twice (same effect);"
             f" log: {len(self.warnings)} warning/error lines, {self.tracebacks} tracebacks;"
             f" exit code {self.exit_code}"
+            + "".join(f"\n    lost ×{n}: {said!r}" for said, n in self.lost_said.most_common(3))
         )
 
 
@@ -455,11 +462,20 @@ def count_effects(
             pressed.add(f"tg:cq:{query_id}")
             reviews = by_key[f"tg:cq:{query_id}"]
             verdicts = [c for c in calls if c.method == "editMessageText" and c.ok]
-            lost = reviews == 0 or answers[query_id] == 0
+            toasts = [a.text for a in tg.callback_answers if a.callback_query_id == query_id]
+            shown = [c for c in calls if c.ok and c.method in ("editMessageText", "sendMessage")]
+            if reviews == 0 and any(toasts):
+                # Refused with its reason (« Déjà répondu »): that toast is its whole effect.
+                report.refused += 1
+                lost = False
+            else:
+                # Recorded, answered, and its verdict shown (the question edited or a message).
+                lost = reviews == 0 or not toasts or not shown
+            if reviews >= 1 and toasts and not shown:
+                report.unshown.append(update_id)
             if lost:
-                toasts = [a.text or "" for a in tg.callback_answers if a.callback_query_id == query_id]
                 said = [str(c.params.get("text", ""))[:60] for c in calls if c.ok]
-                report.lost_said[" | ".join(toasts + said)] += 1
+                report.lost_said[" | ".join([t or "" for t in toasts] + said)] += 1
             doubled = doubled or reviews > 1
             report.handled_twice += answers[query_id] > 1 or len(verdicts) > 1
         else:

@@ -85,7 +85,12 @@ async def test_every_update_has_its_effect_once_across_sigkills(tmp_path: Path) 
     )
     print(report.describe())
     assert report.presses >= 4, report.describe()  # the stream really flowed
-    assert report.ok, report.describe()
+    assert not report.doubled, report.describe()
+    assert not report.unconfirmed and not report.unknown_keys, report.describe()
+    # Known limit (docs/reliability.md): a kill between the commit and the edit leaves that
+    # press recorded with its verdict never shown; nothing else may be lost.
+    assert set(report.lost) <= set(report.unshown), report.describe()
+    assert report.tracebacks == 0 and report.exit_code == 0, report.describe()
 
 
 async def test_the_update_count_sees_a_lost_and_a_doubled_effect(tg: FaultyTelegram) -> None:
