@@ -1,11 +1,20 @@
 """Soak (run by hand): processes killed again and again, nothing acknowledged may be lost.
 
-    .venv/bin/python bench/soak.py [--scenario answers|import|reminders|pg-restart|all]
+    .venv/bin/python bench/soak.py [--scenario updates|answers|import|reminders|pg-restart|all]
         [--engines sqlite,postgresql] [--rounds 3] [--students 30] [--kills 10] [--seed N]
 
 The long versions of the scenarios of ``tests/reliability/test_kill_restart.py`` (see
 ``tests/reliability/scenarios.py``), each ``--rounds`` times with a new seed:
 
+* ``updates``: every update counted. ``--students`` students each send one update (a press on
+  the question on screen, else ``/quiz``), wait until the bot has handled it and Telegram
+  forgot it (confirmed), think 1–1.6 s, send the next; the bot SIGKILLed ``--kills`` times and
+  started again. Every call to a student's chat between two of its updates is the effect of
+  the first (a re-delivery after a crash falls in the same slice). Checked per update: lost
+  (no reply to a /quiz; no review or no answerCallbackQuery for a press), doubled (two
+  questions or the same text twice for one update, two reviews for one press), never
+  confirmed; also counted: updates served to two processes, presses visibly handled twice
+  with the same effect (two answerCallbackQuery or two verdict edits);
 * ``answers``: ``python -m bot run`` against the fake Bot API, ``--students`` students
   answering buttons at a person's pace, the bot SIGKILLed ``--kills`` times at random points
   and started again; then Telegram re-delivers every press the bot never confirmed. Checked:
@@ -45,6 +54,7 @@ from tests.reliability.scenarios import (  # noqa: E402
     import_soak,
     reminders_soak,
     sigkill,
+    updates_soak,
 )
 from tests.reliability.support import BotProcess, FaultyTelegram  # noqa: E402
 from tests.reliability.test_zz_pg_restart import pg_ctl, server_answers  # noqa: E402
@@ -67,7 +77,8 @@ async def restart_postgres(bot: BotProcess, tg: FaultyTelegram, rng: random.Rand
 async def run(args: argparse.Namespace) -> int:
     failures = 0
     seeds = random.Random(args.seed)
-    scenarios = ["answers", "import", "reminders"] if args.scenario == "all" else [args.scenario]
+    every = ["updates", "answers", "import", "reminders"]
+    scenarios = every if args.scenario == "all" else [args.scenario]
     for scenario in scenarios:
         engines = ["postgresql"] if scenario == "pg-restart" else args.engines
         for engine in engines:
@@ -78,7 +89,17 @@ async def run(args: argparse.Namespace) -> int:
                     database(engine, Path(tmp), scenario) as url,
                 ):
                     workdir = Path(tmp)
-                    if scenario in ("answers", "pg-restart"):
+                    if scenario == "updates":
+                        counted = await updates_soak(
+                            workdir,
+                            url,
+                            students=args.students,
+                            kills=args.kills,
+                            seed=seed,
+                        )
+                        ok = counted.ok
+                        line = counted.describe()
+                    elif scenario in ("answers", "pg-restart"):
                         pg = scenario == "pg-restart"
                         report = await answers_soak(
                             workdir,
@@ -126,7 +147,7 @@ def main() -> int:
     parser.add_argument(
         "--scenario",
         default="all",
-        choices=["answers", "import", "reminders", "pg-restart", "all"],
+        choices=["updates", "answers", "import", "reminders", "pg-restart", "all"],
     )
     parser.add_argument("--engines", default="sqlite,postgresql", type=lambda v: v.split(","))
     parser.add_argument("--rounds", type=int, default=3)

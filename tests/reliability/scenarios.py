@@ -16,6 +16,7 @@ They return a report; the callers assert on it.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import datetime as dt
 import random
@@ -249,6 +250,242 @@ async def _redeliver(
                 tg.redeliver(queue.pop(0))
                 report.redelivered += 1
         await settle(tg, quiet=0.3)
+
+
+# -- every update ------------------------------------------------------------------------------
+
+
+@dataclass
+class Sent:
+    """One update a student sent, and the slice of ``tg.sent`` made while it was in hand."""
+
+    update: dict[str, Any]
+    chat_id: int
+    start: int  # len(tg.sent) when it was sent
+    end: int | None = None  # len(tg.sent) when the same student sent the next one
+    confirmed: bool = False  # Telegram forgot it (the bot confirmed it) before the next one
+
+
+@dataclass
+class UpdatesReport:
+    seed: int
+    kills: int
+    fault: str = "SIGKILL"
+    updates: int = 0  # every update the students sent
+    commands: int = 0
+    presses: int = 0
+    reviews: int = 0
+    lost: list[int] = field(default_factory=list)  # update ids whose effect never happened
+    doubled: list[int] = field(default_factory=list)  # update ids whose effect happened twice
+    unconfirmed: list[int] = field(default_factory=list)  # still held by Telegram at the end
+    served_again: int = 0  # served to two processes (a fault after serving, before confirming)
+    handled_twice: int = 0  # visibly handled twice: two answerCallbackQuery or two verdicts
+    unknown_keys: list[str] = field(default_factory=list)  # reviews of no press we made
+    #: Of ``lost``: presses recorded and answered whose verdict and next question were never
+    #: shown (a kill after the commit, before the edit; the re-delivery is a duplicate).
+    unshown: list[int] = field(default_factory=list)
+    refused: int = 0  # presses refused with a toast (a question already answered)
+    #: What the bot told the student on each lost press (its toast, its messages).
+    lost_said: Counter[str] = field(default_factory=Counter)
+    tracebacks: int = 0
+    warnings: list[str] = field(default_factory=list)
+    exit_code: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not (self.lost or self.doubled or self.unconfirmed or self.unknown_keys) and (
+            self.tracebacks == 0 and self.exit_code == 0
+        )
+
+    def describe(self) -> str:
+        return (
+            f"seed {self.seed}: {self.kills} × {self.fault}, {self.updates} updates sent"
+            f" ({self.commands} /quiz, {self.presses} presses), {self.reviews} reviews,"
+            f" {self.refused} presses refused (already answered); lost"
+            f" {len(self.lost)} ({len(self.unshown)} recorded, verdict never shown), doubled"
+            f" {len(self.doubled)}, unconfirmed"
+            f" {len(self.unconfirmed)}, unknown {len(self.unknown_keys)}; {self.served_again}"
+            f" served again after a fault, {self.handled_twice} handled twice (same effect);"
+            f" log: {len(self.warnings)} warning/error lines, {self.tracebacks} tracebacks;"
+            f" exit code {self.exit_code}"
+            + "".join(f"\n    lost ×{n}: {said!r}" for said, n in self.lost_said.most_common(3))
+        )
+
+
+async def _paced_student(
+    user: FakeUser,
+    tg: FaultyTelegram,
+    stop: asyncio.Event,
+    rng: random.Random,
+    sent: list[Sent],
+    confirm_within: float,
+) -> None:
+    """Sends one update (a press on the question on screen, else /quiz), waits until the bot
+    has handled it and Telegram forgot it (confirmed: it can never be served again), thinks,
+    sends the next. Every call to the student's chat in between is the effect of that one
+    update, whatever the faults (a re-delivery after a crash falls inside the same slice)."""
+    loop = asyncio.get_running_loop()
+    previous: Sent | None = None
+    while True:
+        question = latest_question(user)
+        if previous is not None:
+            previous.end = len(tg.sent)
+        start = len(tg.sent)
+        if question is None:
+            update = user.send_command("/quiz")
+        else:
+            update = user.press(question, rng.choice(answer_buttons(question)))
+        previous = Sent(update, user.chat_id, start)
+        sent.append(previous)
+        update_id = int(update["update_id"])
+        deadline = loop.time() + confirm_within
+        while tg.unconfirmed(update_id) and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        previous.confirmed = not tg.unconfirmed(update_id)
+        if stop.is_set():
+            return
+        with contextlib.suppress(TimeoutError):  # thinking, unless the run is over
+            await asyncio.wait_for(stop.wait(), rng.uniform(1.0, 1.6))
+            return
+
+
+async def updates_soak(
+    workdir: Path,
+    database_url: str,
+    *,
+    students: int = 8,
+    kills: int = 3,
+    seed: int | None = None,
+    up_for: tuple[float, float] = (1.0, 4.0),
+    fault: Fault = sigkill,
+    confirm_within: float = 60.0,
+) -> UpdatesReport:
+    """Every update the students send is counted: its effect happened once (not lost, not
+    doubled), while ``python -m bot run`` suffers ``fault`` ``kills`` times."""
+    seed = random.randrange(10**6) if seed is None else seed
+    rng = random.Random(seed)
+    report = UpdatesReport(seed=seed, kills=kills, fault=fault.__name__)
+    questions = workdir / "questions"
+    questions.mkdir(parents=True, exist_ok=True)
+    (questions / "calcul.yaml").write_text(choice_deck(80), encoding="utf-8")
+    log_path = workdir / "bot.log"
+    async with FaultyTelegram() as tg:
+        env = bot_env(
+            tg,
+            database_url,
+            questions,
+            NEW_CARDS_PER_DAY="500",
+            DEFAULT_REMINDER_TIME="none",
+            AUTO_MIGRATE="true",
+        )
+        async with BotProcess(env, workdir, log_path) as bot:
+            await bot.start(tg)
+            users = [tg.user(90_000 + n, f"Élève {n}") for n in range(students)]
+            sent: list[Sent] = []
+            stop = asyncio.Event()
+            tasks = [
+                asyncio.create_task(
+                    _paced_student(
+                        u, tg, stop, random.Random(rng.random()), sent, confirm_within
+                    )
+                )
+                for u in users
+            ]
+            lives = [0]  # index in tg.served of each process's first getUpdates answer
+            try:
+                for _ in range(kills):
+                    await asyncio.sleep(rng.uniform(*up_for))
+                    lives.append(len(tg.served))  # nothing runs between this and the kill
+                    await fault(bot, tg, rng)
+                await asyncio.sleep(rng.uniform(*up_for))
+            finally:
+                stop.set()
+                await asyncio.gather(*tasks)
+            await settle(tg)
+            report.served_again = _served_to_two_processes(tg, lives, sent)
+            engine = make_engine(database_url)
+            try:
+                by_key, keys = _reviews_by_key(make_session_factory(engine))
+            finally:
+                engine.dispose()
+            count_effects(tg, sent, by_key, keys, report)
+            report.exit_code = await bot.terminate()
+        output = bot.output()
+        report.tracebacks = output.count("Traceback (most recent call last)")
+        report.warnings = [
+            line for line in output.splitlines() if " WARNING " in line or " ERROR " in line
+        ]
+    return report
+
+
+def _served_to_two_processes(tg: FaultyTelegram, lives: list[int], sent: list[Sent]) -> int:
+    """How many of the students' updates were served to more than one process (a fault came
+    after they were served and before they were confirmed)."""
+    served_in: dict[int, set[int]] = {}
+    for index, batch in enumerate(tg.served):
+        life = bisect.bisect_right(lives, index) - 1
+        for update_id in batch:
+            served_in.setdefault(update_id, set()).add(life)
+    ids = {int(e.update["update_id"]) for e in sent}
+    return sum(1 for uid in ids if len(served_in.get(uid, ())) > 1)
+
+
+def _reviews_by_key(db: sessionmaker[Session]) -> tuple[Counter[str], list[str]]:
+    with db() as session:
+        keys = [str(k) for k in session.scalars(select(Review.idempotency_key))]
+    return Counter(keys), keys
+
+
+def count_effects(
+    tg: FaultyTelegram,
+    sent: list[Sent],
+    by_key: Counter[str],
+    keys: list[str],
+    report: UpdatesReport,
+) -> None:
+    answers = Counter(a.callback_query_id for a in tg.callback_answers)
+    pressed: set[str] = set()
+    report.updates = len(sent)
+    report.reviews = sum(by_key.values())
+    for entry in sent:
+        update_id = int(entry.update["update_id"])
+        calls = [c for c in tg.sent[entry.start : entry.end] if c.chat_id == entry.chat_id]
+        messages = [c for c in calls if c.method == "sendMessage" and c.ok]
+        texts = Counter(str(c.params.get("text", "")) for c in messages)
+        questions = sum(1 for c in messages if c.message and answer_buttons(c.message))
+        doubled = questions > 1 or any(n > 1 for n in texts.values())
+        if not entry.confirmed:
+            report.unconfirmed.append(update_id)
+        if "callback_query" in entry.update:
+            report.presses += 1
+            query_id = str(entry.update["callback_query"]["id"])
+            pressed.add(f"tg:cq:{query_id}")
+            reviews = by_key[f"tg:cq:{query_id}"]
+            verdicts = [c for c in calls if c.method == "editMessageText" and c.ok]
+            toasts = [a.text for a in tg.callback_answers if a.callback_query_id == query_id]
+            shown = [c for c in calls if c.ok and c.method in ("editMessageText", "sendMessage")]
+            if reviews == 0 and any(toasts):
+                # Refused with its reason (« Déjà répondu »): that toast is its whole effect.
+                report.refused += 1
+                lost = False
+            else:
+                # Recorded, answered, and its verdict shown (the question edited or a message).
+                lost = reviews == 0 or not toasts or not shown
+            if reviews >= 1 and toasts and not shown:
+                report.unshown.append(update_id)
+            if lost:
+                said = [str(c.params.get("text", ""))[:60] for c in calls if c.ok]
+                report.lost_said[" | ".join([t or "" for t in toasts] + said)] += 1
+            doubled = doubled or reviews > 1
+            report.handled_twice += answers[query_id] > 1 or len(verdicts) > 1
+        else:
+            report.commands += 1
+            lost = not messages
+        if lost:
+            report.lost.append(update_id)
+        elif doubled:
+            report.doubled.append(update_id)
+    report.unknown_keys = sorted(k for k in keys if k not in pressed)
 
 
 # -- import ------------------------------------------------------------------------------------

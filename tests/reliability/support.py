@@ -100,6 +100,10 @@ class FaultyTelegram(FakeTelegram):
         await asyncio.sleep(down_for)
         await self.start()
 
+    def unconfirmed(self, update_id: int) -> bool:
+        """Whether Telegram still holds the update (not yet confirmed by a later offset)."""
+        return any(p.update_id == update_id for p in self._pending)
+
     def served_twice(self) -> Counter[int]:
         """Update ids served by more than one ``getUpdates`` answer, with how many times."""
         counts = Counter(uid for batch in self.served for uid in batch)
