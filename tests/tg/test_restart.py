@@ -11,9 +11,10 @@ from bot.config import Settings
 from bot.db.models import Review
 from bot.services.container import build_services
 from bot.tg.app import build_application, running
+from bot.tg.handlers import quiz
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.tg.decks import SUEZ
-from tests.tg.harness import FAST, last_id
+from tests.tg.harness import FAST, buttons, last_id
 
 QUESTION = "En quelle année Nasser nationalise-t-il le canal de Suez ?"
 
@@ -55,3 +56,46 @@ async def test_a_typed_answer_after_a_restart_is_graded_once(
     texts = [m.get("text", "") for m in student.messages()]
     # The question, then its verdict with the question again: the re-delivery added nothing.
     assert sum(QUESTION in t for t in texts) == 2
+
+
+async def test_a_press_recorded_but_not_shown_is_shown_after_a_restart(
+    tg: FakeTelegram,
+    bot_settings: Settings,
+    bot_engine: Engine,
+    student: FakeUser,
+    db: sessionmaker[Session],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bot stopped after committing a press and answering its button, before editing the
+    message (issue 17's soak found it): the press, re-delivered to the new process, shows the
+    verdict and the next question on that message instead of leaving a dead question."""
+    present = quiz._present
+
+    async def lost(*args: object, **kwargs: object) -> None:
+        """The process dies before the message is edited."""
+
+    async with running(
+        build_application(bot_settings, build_services(bot_settings, bot_engine), tuning=FAST)
+    ):
+        student.send_command("/quiz")
+        q1 = await student.wait_for_message("principal allié")
+        monkeypatch.setattr(quiz, "_present", lost)
+        press = student.press(q1, buttons(q1)["la Russie"])
+        await tg.wait_for_callback_answer(press)
+        await tg.wait_for(lambda: tg.pending_updates == 0, what="the press handled")
+    with db() as session:
+        assert len(session.scalars(select(Review)).all()) == 1
+
+    monkeypatch.setattr(quiz, "_present", present)
+    async with running(
+        build_application(bot_settings, build_services(bot_settings, bot_engine), tuning=FAST)
+    ):
+        tg.redeliver(press)
+        q2 = await tg.wait_for_message(
+            student.chat_id,
+            "membre de l'OTAN",
+            where=lambda m: m["message_id"] == q1["message_id"],
+        )
+        assert "principal allié" not in q2["text"] or "✅" in q2["text"]
+    with db() as session:
+        assert len(session.scalars(select(Review)).all()) == 1

@@ -105,8 +105,15 @@ async def choice(update: Update, context: BotContext) -> None:
         if message is not None and not await _shows_open_question(context, student, message):
             await remove_buttons(context, student.chat_id, message.message_id)
         return
-    if not step.followed:  # else a re-delivered press whose first delivery did the rest
-        await _present(context, student, step, message.message_id if message else None)
+    if step.followed:
+        # A re-delivered press (the bot was stopped while handling it): the answer was
+        # recorded, but the verdict and the next question may never have reached the
+        # student's screen. Show them again on the same message (unchanged if they did).
+        current = await run_sync(context.study.current, student.id)
+        if current is None or message is None:
+            return
+        step = AnswerStep(outcome, next=current)
+    await _present(context, student, step, message.message_id if message else None)
 
 
 async def typed(update: Update, context: BotContext) -> None:
