@@ -385,9 +385,7 @@ async def updates_soak(
             stop = asyncio.Event()
             tasks = [
                 asyncio.create_task(
-                    _paced_student(
-                        u, tg, stop, random.Random(rng.random()), sent, confirm_within
-                    )
+                    _paced_student(u, tg, stop, random.Random(rng.random()), sent, confirm_within)
                 )
                 for u in users
             ]
