@@ -3,8 +3,9 @@ without being restarted; an answer given while the server was down is either sav
 or refused with « réessaie », and saved once on the next try.
 
 It restarts the machine's PostgreSQL server, which cuts every other session on it (another
-test run, a benchmark): it runs only with ``QUIZBOT_PG_RESTART=1``, and its file name makes it
-the last of this folder. It leaves the server running.
+test run, a benchmark): it runs in CI (``CI`` set: PostgreSQL tests must run there) or with
+``QUIZBOT_PG_RESTART=1``, and its file name makes it the last of this folder. It leaves the
+server running.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from tests.tg.harness import STUDENT_ID, buttons, count_reviews
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(
-        os.environ.get("QUIZBOT_PG_RESTART") != "1",
-        reason="restarts the PostgreSQL server; run with QUIZBOT_PG_RESTART=1",
+        os.environ.get("QUIZBOT_PG_RESTART") != "1" and not os.environ.get("CI"),
+        reason="restarts the PostgreSQL server; runs in CI or with QUIZBOT_PG_RESTART=1",
     ),
 ]
 
