@@ -22,7 +22,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from bot.db.models import (
-    Card,
     ClassChat,
     ClassDeck,
     ClassInvite,
@@ -31,10 +30,10 @@ from bot.db.models import (
     Deck,
     DeckChoice,
     Question,
-    Review,
     SchoolClass,
     User,
 )
+from bot.db.repositories.exports import student_deck_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,54 +357,23 @@ class ClassStore:
     # --- the export -----------------------------------------------------------------------
 
     def member_deck_rows(self, class_id: int, week_start: dt.datetime) -> list[MemberDeckRow]:
-        """One row per (student of the class, deck they hold cards in)."""
-        members = _students_of(class_id)
-        answers = (
-            select(
-                Review.user_id.label("user_id"),
-                Question.deck_id.label("deck_id"),
-                func.count(Review.id).label("answers"),
-                func.sum(case((Review.correct, 1), else_=0)).label("correct"),
-                func.sum(case((Review.reviewed_at >= week_start, 1), else_=0)).label("week"),
-                func.max(Review.reviewed_at).label("last_at"),
-            )
-            .join(Question, Question.id == Review.question_id)
-            .where(Review.user_id.in_(members))
-            .group_by(Review.user_id, Question.deck_id)
-            .subquery()
+        """One row per (student of the class, deck they hold cards in): the export's one
+        statement (:func:`bot.db.repositories.exports.student_deck_rows`; practice answers
+        are not study), for the class's students, by student."""
+        rows = student_deck_rows(self._session, week_start, members=_students_of(class_id))
+        return sorted(
+            (
+                MemberDeckRow(
+                    r.user_id,
+                    r.student,
+                    r.deck_slug,
+                    r.cards,
+                    r.answers,
+                    r.correct,
+                    r.answers_7d,
+                    r.last_answer_at,
+                )
+                for r in rows
+            ),
+            key=lambda m: (m.student, m.user_id, m.deck_slug),
         )
-        cards = (
-            select(
-                Card.user_id.label("user_id"),
-                Question.deck_id.label("deck_id"),
-                func.count(Card.id).label("cards"),
-            )
-            .join(Question, Question.id == Card.question_id)
-            .where(Card.user_id.in_(members))
-            .group_by(Card.user_id, Question.deck_id)
-            .subquery()
-        )
-        rows = self._session.execute(
-            select(
-                User.id,
-                User.display_name,
-                Deck.slug,
-                cards.c.cards,
-                func.coalesce(answers.c.answers, 0),
-                func.coalesce(answers.c.correct, 0),
-                func.coalesce(answers.c.week, 0),
-                answers.c.last_at,
-            )
-            .select_from(cards)
-            .join(User, User.id == cards.c.user_id)
-            .join(Deck, Deck.id == cards.c.deck_id)
-            .outerjoin(
-                answers,
-                (answers.c.user_id == cards.c.user_id) & (answers.c.deck_id == cards.c.deck_id),
-            )
-            .order_by(User.display_name, User.id, Deck.slug)
-        )
-        return [
-            MemberDeckRow(int(uid), name, slug, int(n), int(a), int(c), int(w), last)
-            for uid, name, slug, n, a, c, w, last in rows
-        ]

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select, true
 from sqlalchemy.orm import Session
 
 from bot.db.models import Card, Deck, Question, Review, User
@@ -27,10 +27,14 @@ class StudentDeckRow:
 
 
 def student_deck_rows(
-    session: Session, week_start: dt.datetime, *, exclude_telegram_ids: Collection[int] = ()
+    session: Session,
+    week_start: dt.datetime,
+    *,
+    exclude_telegram_ids: Collection[int] = (),
+    members: Select[int] | None = None,
 ) -> list[StudentDeckRow]:
     """One row per (student, deck) the student holds cards in; ``exclude_telegram_ids``: the
-    teachers, left out."""
+    teachers, left out; ``members``: only these users (a class's students)."""
     studied = Review.practice.is_(False)
     answers = (
         select(
@@ -46,6 +50,7 @@ def student_deck_rows(
             func.max(Review.reviewed_at).label("last_at"),
         )
         .join(Question, Question.id == Review.question_id)
+        .where(true() if members is None else Review.user_id.in_(members))
         .group_by(Review.user_id, Question.deck_id)
         .subquery()
     )
@@ -56,6 +61,7 @@ def student_deck_rows(
             func.count(Card.id).label("cards"),
         )
         .join(Question, Question.id == Card.question_id)
+        .where(true() if members is None else Card.user_id.in_(members))
         .group_by(Card.user_id, Question.deck_id)
         .subquery()
     )
