@@ -24,12 +24,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.content.generator import lexicon, normalise, review
+from bot.content.generator.realise import antecedents_of
 from bot.content.generator.model import AnswerType, Candidate, Draft
 from bot.content.generator.rank import fold, problems
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 _VAGUE = re.compile(
     r"\b(?:(?:ce|cet|cette|ces)\s+(?!qui\b|que\b|qu')[a-zà-ÿœ]|plus tard\b|même année\b"
@@ -243,8 +244,30 @@ def standalone(sent: Span, antecedent: str | None) -> str | None:
         first.lower_ in {"il", "elle", "ils", "elles"}
         and all(p.lower() == first.lower_ for p in inner)
     ):
-        return None
+        if not all(_resolved_inside(t) for t in sent[1:] if t.lower_ in _SUBJECT_PRONOUNS):
+            return None
     return text
+
+
+_SUBJECT_PRONOUNS = {
+    "il": ("Masc", False),
+    "elle": ("Fem", False),
+    "ils": ("Masc", True),
+    "elles": ("Fem", True),
+}
+
+
+def _resolved_inside(pron: Token) -> bool:
+    """« La Loire est le plus long fleuve de France : elle parcourt … »: a subject pronoun
+    whose referent is the subject of an earlier clause of the same sentence (the nearest one,
+    a noun or a name of the pronoun's gender and number) is understood when the sentence is
+    read alone."""
+    if not pron.dep_.startswith("nsubj"):
+        return False
+    nearest = antecedents_of(pron.sent, before=pron.i)[:1]
+    return bool(nearest) and (nearest[0].gender, nearest[0].plural) == _SUBJECT_PRONOUNS[
+        pron.lower_
+    ] and not vague(nearest[0].text)
 
 
 #: A clause that starts with one of these is not a cause (« parce que Comme la Terre … »).
@@ -585,6 +608,12 @@ def answer_problems(  # noqa: PLR0912, PLR0915 - one independent check per rule 
             found.append("fragment: part of a title (garde des Sceaux)")
         if "«" in answer or "»" in answer:
             found.append("fragment: a quotation mark in the answer")
+        if re.match(r"(?:de|d'|du|des) [A-ZÀ-Ý]|d'[A-ZÀ-Ý]", answer) and type_ not in {
+            AnswerType.CONCEPT,
+        }:
+            # « le plus long fleuve {{de France}} »: the gap holds the noun's complement with
+            # its preposition, not a name
+            found.append("fragment: a noun's complement with its preposition")
         if (
             re.search(r"\b(?:jours?|ans|années|plus tard|quelques)\b", answer)
             and answer[:1].isupper()

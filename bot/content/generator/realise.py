@@ -249,7 +249,8 @@ def find_subject(top: Token, antecedents: list[Antecedent]) -> Subject | None:
         if subj.lower_ not in _PRONOUNS:
             return None
         g, pl = _PRONOUNS[subj.lower_]
-        for ante in antecedents:
+        inner = [a for a in antecedents_of(subj.sent, before=subj.i)][:1]
+        for ante in (*inner, *antecedents):
             if ante.gender == g and ante.plural == pl:
                 return Subject(ante.text, g, pl, frozenset({subj.i}), resolved=True)
         return None
@@ -853,10 +854,14 @@ def _participle_question(cand: Candidate, head: Token, part: Token, sent: Span) 
     return _draft(cand, sent, prompt, wh[1], 0.7)
 
 
-def antecedents_of(sent: Span) -> list[Antecedent]:
-    """Non-pronoun subjects of a sentence's clauses, latest first, for pronoun resolution."""
+def antecedents_of(sent: Span, before: int | None = None) -> list[Antecedent]:
+    """Non-pronoun subjects of a sentence's clauses, latest first, for pronoun resolution;
+    with ``before``, only those before that token (« La Loire est … : elle parcourt … »: the
+    pronoun's referent is the subject of the sentence's first clause)."""
     found: list[Antecedent] = []
     for tok in sent:
+        if before is not None and tok.i >= before:
+            break
         if (
             tok.dep_ in _SUBJ
             and tok.pos_ in {"NOUN", "PROPN"}
@@ -874,7 +879,30 @@ def antecedents_of(sent: Span) -> list[Antecedent]:
     return list(reversed(found))
 
 
+_RELATIVES = frozenset(
+    {"duquel", "laquelle", "lequel", "lesquels", "lesquelles", "auquel", "dont"}
+)
+_REL_PREPS = frozenset(
+    {"par", "dans", "sur", "pour", "avec", "sans", "sous", "selon", "parmi", "vers", "entre"}
+)
+
+
+def _relative_with_antecedent(words: list[str], i: int) -> bool:
+    """« un phénomène par lequel … », « l'ensemble des terres dont … »: a relative pronoun
+    right after its noun (or its noun and a preposition) refers to something the question
+    names; at the start of the question (« Dans lequel … ? ») it does not."""
+    before = words[max(0, i - 2) : i]
+    if i < 3 or not before:
+        return False
+    if words[i] == "dont":
+        return before[-1] not in _DANGLING and before[-1].isalpha()
+    return len(before) == 2 and before[-1] in _REL_PREPS and before[-2].isalpha()
+
+
 def dangling(prompt: str) -> bool:
     """A pronoun that refers to nothing inside the question."""
     words = prompt.lower().replace("?", " ").replace(",", " ").replace("'y ", "' y ").split()
-    return any(w in _DANGLING for w in words)
+    return any(
+        w in _DANGLING and not (w in _RELATIVES and _relative_with_antecedent(words, i))
+        for i, w in enumerate(words)
+    )

@@ -1,0 +1,103 @@
+"""Third round of the generator (gen4): rules from the v2 readers' reasons, each shown on an
+invented sentence (never a corpus passage) so that the rule, not the text, is tested."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from bot.content.generator import checker, realise
+from bot.content.generator.model import AnswerType
+from bot.content.generator.pipeline import generate_drafts
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+
+CTX = checker.TextContext(frozenset({"rivieres"}), "")
+
+
+def _sent(nlp: Language, text: str):  # type: ignore[no-untyped-def]
+    return next(iter(nlp(text).sents))
+
+
+def _items(nlp: Language, text: str) -> list[tuple[str, str]]:
+    return [(d.prompt, d.answer) for d in generate_drafts(text, nlp)]
+
+
+# --- a relative pronoun after its noun is not a dangling pronoun ------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Comment appelle-t-on un processus par lequel les plantes fabriquent leur matière ?",
+        "Comment appelle-t-on un régime dans lequel le roi n'a aucun pouvoir ?",
+        "Comment appelle-t-on l'ensemble des terres dont les eaux rejoignent le fleuve ?",
+    ],
+)
+def test_a_relative_after_its_noun_is_not_dangling(prompt: str) -> None:
+    assert not realise.dangling(prompt)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["Dans lequel le roi règne-t-il ?", "Dont les eaux rejoignent-elles le fleuve ?"],
+)
+def test_a_relative_without_its_noun_is_dangling(prompt: str) -> None:
+    assert realise.dangling(prompt)
+
+
+def test_a_definition_with_par_lequel_asks_for_the_term(nlp: Language) -> None:
+    items = _items(
+        nlp,
+        "La photosynthèse est un processus par lequel les plantes vertes fabriquent leur "
+        "matière à partir de la lumière.",
+    )
+    assert (
+        "Comment appelle-t-on un processus par lequel les plantes vertes fabriquent leur "
+        "matière à partir de la lumière ?",
+        "la photosynthèse",
+    ) in items
+
+
+# --- a pronoun whose referent is the subject of the sentence's first clause -------------------
+
+
+def test_a_pronoun_resolved_inside_the_sentence_reads_alone(nlp: Language) -> None:
+    sent = _sent(
+        nlp,
+        "Le Danube est un long fleuve d'Europe : il parcourt environ 2 850 km avant de se "
+        "jeter dans la mer Noire.",
+    )
+    assert checker.standalone(sent, None) is not None
+
+
+def test_a_pronoun_of_another_gender_does_not_read_alone(nlp: Language) -> None:
+    sent = _sent(nlp, "Le Danube traverse la ville, puis elle devient une capitale importante.")
+    assert checker.standalone(sent, None) is None
+
+
+def test_the_inner_pronoun_is_resolved_in_the_question(nlp: Language) -> None:
+    items = _items(
+        nlp,
+        "La Garonne est un fleuve du sud-ouest : elle parcourt environ 529 km avant de "
+        "rejoindre l'estuaire de la Gironde.",
+    )
+    assert any(p.startswith("Combien de km la Garonne parcourt-elle") for p, _a in items)
+
+
+# --- a gap that holds a preposition and a name ------------------------------------------------
+
+
+def test_a_gap_with_its_preposition_is_a_fragment() -> None:
+    source = "L'Isar est la grande rivière de Bavière : elle se jette dans le Danube."
+    found = checker.answer_problems(
+        "de Bavière",
+        "L'Isar est la grande rivière {{de Bavière}} : elle se jette dans le Danube.",
+        source,
+        CTX,
+        AnswerType.OTHER,
+    )
+    assert any(p.startswith("fragment") for p in found), found
