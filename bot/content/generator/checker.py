@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.content.generator import lexicon, normalise, review
-from bot.content.generator.realise import antecedents_of
 from bot.content.generator.model import AnswerType, Candidate, Draft
 from bot.content.generator.rank import fold, problems
+from bot.content.generator.realise import antecedents_of
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -240,12 +240,15 @@ def standalone(sent: Span, antecedent: str | None) -> str | None:
     if vague(text) or vague_tokens(sent):
         return None
     inner = re.findall(r"(?<!^)\b(il|elle|ils|elles)\b", text[1:], re.IGNORECASE)
-    if inner and not (
-        first.lower_ in {"il", "elle", "ils", "elles"}
-        and all(p.lower() == first.lower_ for p in inner)
+    if (
+        inner
+        and not (
+            first.lower_ in {"il", "elle", "ils", "elles"}
+            and all(p.lower() == first.lower_ for p in inner)
+        )
+        and not all(_resolved_inside(t) for t in sent[1:] if t.lower_ in _SUBJECT_PRONOUNS)
     ):
-        if not all(_resolved_inside(t) for t in sent[1:] if t.lower_ in _SUBJECT_PRONOUNS):
-            return None
+        return None
     return text
 
 
@@ -265,9 +268,11 @@ def _resolved_inside(pron: Token) -> bool:
     if not pron.dep_.startswith("nsubj"):
         return False
     nearest = antecedents_of(pron.sent, before=pron.i)[:1]
-    return bool(nearest) and (nearest[0].gender, nearest[0].plural) == _SUBJECT_PRONOUNS[
-        pron.lower_
-    ] and not vague(nearest[0].text)
+    return (
+        bool(nearest)
+        and (nearest[0].gender, nearest[0].plural) == _SUBJECT_PRONOUNS[pron.lower_]
+        and not vague(nearest[0].text)
+    )
 
 
 #: A clause that starts with one of these is not a cause (« parce que Comme la Terre … »).

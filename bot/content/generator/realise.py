@@ -249,7 +249,7 @@ def find_subject(top: Token, antecedents: list[Antecedent]) -> Subject | None:
         if subj.lower_ not in _PRONOUNS:
             return None
         g, pl = _PRONOUNS[subj.lower_]
-        inner = [a for a in antecedents_of(subj.sent, before=subj.i)][:1]
+        inner = list(antecedents_of(subj.sent, before=subj.i))[:1]
         for ante in (*inner, *antecedents):
             if ante.gender == g and ante.plural == pl:
                 return Subject(ante.text, g, pl, frozenset({subj.i}), resolved=True)
