@@ -101,3 +101,38 @@ def test_a_gap_with_its_preposition_is_a_fragment() -> None:
         AnswerType.OTHER,
     )
     assert any(p.startswith("fragment") for p in found), found
+
+
+# --- the term a sentence names is an answer (its cloze reads as the sentence) ----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Les abeilles vivent dans des colonies appelées essaims au printemps.", "essaims"),
+        ("Le sol est couvert de plantes appelées mousses, qui retiennent l'eau.", "mousses"),
+        ("Le volcan rejette une roche fondue appelée « lave » lors des éruptions.", "lave"),
+    ],
+)
+def test_a_named_term_is_a_candidate(nlp: Language, text: str, term: str) -> None:
+    from bot.content.generator.extract import named_terms
+
+    assert [c.text for c in named_terms(_sent(nlp, text), 0)] == [term]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ce fleuve, ainsi appelé par les Romains, traverse la plaine.",
+        "La ville est appelée à grandir rapidement.",
+    ],
+)
+def test_no_term_after_ainsi_or_a_verb(nlp: Language, text: str) -> None:
+    from bot.content.generator.extract import named_terms
+
+    assert named_terms(_sent(nlp, text), 0) == []
+
+
+def test_a_named_term_gets_a_cloze(nlp: Language) -> None:
+    items = _items(nlp, "Les abeilles d'une ruche vivent dans des colonies appelées essaims.")
+    assert any("{{essaims}}" in p for p, _a in items), items

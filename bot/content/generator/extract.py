@@ -354,12 +354,70 @@ def _aliases(found: list[Candidate], sent: Span) -> list[Candidate]:
     return result
 
 
+_NAMING = frozenset({"appeler", "nommer", "surnommer", "baptiser", "dénommer"})
+_TERM_STOP = frozenset(
+    {"qui", "que", "qu'", "dont", "et", "ou", "car", "mais", "c'", "ainsi", "en", "à", "par"}
+)
+
+
+def named_terms(sent: Span, sent_index: int) -> list[Candidate]:
+    """The term a sentence names: « une bouillie appelée chyme », « des replis appelés
+    villosités », « des ateliers appelés scriptoria » → the term (up to a comma, a
+    conjunction or a relative), one to four words and no verb. A term is what the text
+    teaches; its cloze reads as the sentence itself."""
+    found: list[Candidate] = []
+    for part in sent:
+        if (
+            part.lemma_.lower() not in _NAMING
+            or "Part" not in part.morph.get("VerbForm", [])
+            or part.i == sent.start
+            or part.i + 1 >= sent.end
+        ):
+            continue
+        first = part.doc[part.i + 1]
+        quoted = first.text == "«"
+        toks: list[Token] = []
+        for tok in part.doc[part.i + 1 + quoted : sent.end]:
+            if quoted and tok.text == "»":
+                break
+            if not quoted and (
+                tok.is_punct or tok.lower_ in _TERM_STOP or tok.pos_ in {"VERB", "AUX", "ADP"}
+            ):
+                break
+            toks.append(tok)
+        if (
+            not toks
+            or len(toks) > 4
+            or toks[0].lower_ in _TERM_STOP | {"le", "la", "les", "l'", "un", "une", "des"}
+            or any(t.pos_ in {"VERB", "AUX", "PRON", "NUM"} for t in toks)
+            or not toks[0].is_alpha
+        ):
+            continue
+        start, end = toks[0].i, toks[-1].i + 1
+        text = part.doc[start:end].text
+        found.append(
+            Candidate(
+                AnswerType.CONCEPT,
+                text,
+                text,
+                start,
+                end,
+                text.lower(),
+                sent_index,
+                gender=(toks[0].morph.get("Gender") or [None])[0],
+                plural="Plur" in toks[0].morph.get("Number", []),
+            )
+        )
+    return found
+
+
 def candidates(sent: Span, sent_index: int) -> list[Candidate]:
     """Every candidate answer of one sentence, in text order."""
     taken: list[tuple[int, int]] = []
     found = _numeric(sent, taken, sent_index)
     occupied = {i for c in found for i in range(c.start, c.end)}
-    for cand in _entities(sent, sent_index):
+    for cand in (*_entities(sent, sent_index), *named_terms(sent, sent_index)):
         if not occupied.intersection(range(cand.start, cand.end)):
             found.append(cand)
+            occupied |= set(range(cand.start, cand.end))
     return sorted(found, key=lambda c: c.start)

@@ -38,6 +38,10 @@ ROOT = Path(__file__).resolve().parents[3]
 CORPUS = ROOT / "tests" / "data" / "corpus"
 AUTHOR = ROOT / "tests" / "data" / "ratings" / "v1" / "author"
 DECKS = ROOT / "tests" / "data" / "ratings" / "v1" / "decks"
+#: The v2 decks and their independent readers (development texts only are read).
+V2 = ROOT / "tests" / "data" / "ratings"
+V2_DECKS = V2 / "decks"
+READERS = ("reader-3", "reader-4")
 L2 = 1.0
 #: Texts kept out of rule writing and of training (their figures stay honest).
 HELD_OUT = (
@@ -257,15 +261,27 @@ def rated_items(tsv: Path, deck_path: Path) -> list[tuple[Item, int]]:
     return out
 
 
-def training_sets() -> dict[str, list[tuple[list[float], int]]]:
-    """Per text: feature vectors and labels of every rated item (outside and author)."""
-    sets: dict[str, list[tuple[list[float], int]]] = {}
-    sources = [
+def sources(readers: Sequence[str] = READERS) -> list[tuple[Path, Path]]:
+    """(ratings, deck) pairs: the first generator's outside ratings, the v1 author's and,
+    for each of ``readers``, the independent readers' ratings of the v2 decks."""
+    found = [
         (tsv, tsv.with_name(tsv.stem + ".deck.yaml"))
         for tsv in sorted((CORPUS / "ratings").glob("*.tsv"))
     ]
-    sources += [(tsv, DECKS / f"{tsv.stem}.yaml") for tsv in sorted(AUTHOR.glob("*.tsv"))]
-    for tsv, deck in sources:
+    found += [(tsv, DECKS / f"{tsv.stem}.yaml") for tsv in sorted(AUTHOR.glob("*.tsv"))]
+    for reader in readers:
+        rated = sorted((V2 / reader).glob("*.tsv"))
+        found += [(tsv, V2_DECKS / f"{tsv.stem}.yaml") for tsv in rated]
+    return found
+
+
+def training_sets(
+    pairs: Sequence[tuple[Path, Path]] | None = None,
+) -> dict[str, list[tuple[list[float], int]]]:
+    """Per text: feature vectors and labels of every rated item (outside and author). The
+    held-out texts are never read."""
+    sets: dict[str, list[tuple[list[float], int]]] = {}
+    for tsv, deck in sources() if pairs is None else pairs:
         if not deck.exists() or tsv.stem in HELD_OUT:
             continue
         text_file = CORPUS / "texts" / f"{tsv.stem}.txt"
