@@ -136,3 +136,38 @@ def test_no_term_after_ainsi_or_a_verb(nlp: Language, text: str) -> None:
 def test_a_named_term_gets_a_cloze(nlp: Language) -> None:
     items = _items(nlp, "Les abeilles d'une ruche vivent dans des colonies appelées essaims.")
     assert any("{{essaims}}" in p for p, _a in items), items
+
+
+def test_a_false_statement_swaps_a_term_for_another_term_of_the_text(nlp: Language) -> None:
+    from bot.content.generator import extract, truefalse
+
+    lines = [
+        "Le miel est stocké dans des cellules de cire appelées alvéoles.",
+        "Les abeilles d'une ruche vivent dans des colonies appelées essaims.",
+        "Le volcan rejette une roche fondue appelée lave.",
+        "La reine pond ses œufs dans une chambre appelée couvain.",
+    ]
+    sents = [_sent(nlp, line) for line in lines]
+    pool = [c for i, s in enumerate(sents) for c in extract.named_terms(s, i)]
+    made = [truefalse.statement(c, sents[c.sentence], sents[c.sentence].text, pool) for c in pool]
+    false = [d for d in made if d is not None and d.truth is False]
+    assert false
+    for d in false:
+        term = d.notes[0]
+        assert term not in d.prompt
+        # the swapped term is another term of the text, of the same number
+        assert any(
+            c.text in d.prompt and c.plural == pool[lines.index(d.source)].plural for c in pool
+        )
+
+
+def test_a_name_with_its_particle_is_not_a_fragment() -> None:
+    source = "Le régime change, car de Gaulle juge les partis trop puissants."
+    found = checker.answer_problems(
+        "de Gaulle",
+        "Le régime change, car {{de Gaulle}} juge les partis trop puissants.",
+        source,
+        CTX,
+        AnswerType.PERSON,
+    )
+    assert not any(p.startswith("fragment") for p in found), found

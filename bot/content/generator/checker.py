@@ -615,6 +615,9 @@ def answer_problems(  # noqa: PLR0912, PLR0915 - one independent check per rule 
             found.append("fragment: a quotation mark in the answer")
         if re.match(r"(?:de|d'|du|des) [A-ZÀ-Ý]|d'[A-ZÀ-Ý]", answer) and type_ not in {
             AnswerType.CONCEPT,
+            AnswerType.PERSON,  # « de Gaulle »
+            AnswerType.ORG,
+            AnswerType.TITLE,
         }:
             # « le plus long fleuve {{de France}} »: the gap holds the noun's complement with
             # its preposition, not a name

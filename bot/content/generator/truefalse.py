@@ -27,8 +27,30 @@ SWAPPABLE = frozenset(
         AnswerType.PERCENT,
         AnswerType.COUNT,
         AnswerType.PERSON,
+        AnswerType.CONCEPT,
     }
 )
+
+
+def _other_term(cand: Candidate, pool: Sequence[Candidate]) -> str | None:
+    """« une bouillie appelée chyme » → another term the text names (« villosités »), of the
+    same number, from another sentence (« levées ou turcies »: never the other name given)."""
+    terms = sorted(
+        {
+            c.text
+            for c in pool
+            if c.type is AnswerType.CONCEPT
+            and c.sentence != cand.sentence
+            and c.plural == cand.plural
+            and c.value != cand.value
+        }
+    )
+    if not terms:
+        return None
+    pick = hashlib.sha1(cand.value.encode()).digest()[0] % len(terms)
+    return terms[pick]
+
+
 _NUM = re.compile(r"^(\d+(?:[ \u202f]\d{3})*)(?:,(\d+))?$")
 
 
@@ -122,6 +144,10 @@ def statement(  # noqa: PLR0912 - one branch per kind of swap
             len(cand.text.split()) < 2 or re.search(rf"\bnée?\s+{re.escape(cand.gap)}", text)
         ):
             return None  # « née Maria Skłodowska »: another person's name would be absurd
+        if cand.type is AnswerType.CONCEPT:
+            near = _other_term(cand, pool)
+            if near is None:
+                return None
         if near is not None:
             swap = near
         else:
