@@ -133,9 +133,10 @@ def test_no_term_after_ainsi_or_a_verb(nlp: Language, text: str) -> None:
     assert named_terms(_sent(nlp, text), 0) == []
 
 
-def test_a_named_term_gets_a_cloze(nlp: Language) -> None:
+def test_a_named_term_gets_an_item(nlp: Language) -> None:
+    """Its cloze, or (preferred, one item per fact) its true/false statement."""
     items = _items(nlp, "Les abeilles d'une ruche vivent dans des colonies appelées essaims.")
-    assert any("{{essaims}}" in p for p, _a in items), items
+    assert any("{{essaims}}" in p or a in {"vrai", "faux"} for p, a in items), items
 
 
 def test_a_false_statement_swaps_a_term_for_another_term_of_the_text(nlp: Language) -> None:
