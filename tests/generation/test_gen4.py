@@ -172,3 +172,18 @@ def test_a_name_with_its_particle_is_not_a_fragment() -> None:
         AnswerType.PERSON,
     )
     assert not any(p.startswith("fragment") for p in found), found
+
+
+# --- an enumeration as an object keeps the complement that restricts it ----------------------
+
+
+def test_an_object_list_keeps_its_fronted_complement(nlp: Language) -> None:
+    from bot.content.generator import enrich
+
+    sent = _sent(
+        nlp, "Sur la rive gauche, le Rhône reçoit ensuite l'Isère, la Drôme et la Durance."
+    )
+    drafts = enrich.object_list(sent, 0, [])
+    assert [(d.prompt, d.answer) for d in drafts] == [
+        ("Qu'est-ce que le Rhône reçoit sur la rive gauche ?", "l'Isère, la Drôme et la Durance")
+    ]

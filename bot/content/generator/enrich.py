@@ -789,7 +789,12 @@ def _items(first: Token) -> list[Token]:
     while stack:
         t = stack.pop()
         for c in t.children:
-            if c.dep_ == "conj" and c.pos_ in {"NOUN", "PROPN"}:
+            # « le Cher, l'Indre et la Vienne » is often parsed with « l'Indre » as an
+            # apposition of « le Cher » that carries the rest of the enumeration
+            appos_list = (
+                c.dep_ == "appos" and t is first and any(g.dep_ == "conj" for g in c.children)
+            )
+            if (c.dep_ == "conj" or appos_list) and c.pos_ in {"NOUN", "PROPN"}:
                 items.append(c)
                 stack.append(c)
     return sorted(items, key=lambda t: t.i)
@@ -815,10 +820,19 @@ def object_list(sent: Span, index: int, antecedents: list[realise.Antecedent]) -
             continue
         remove = set(range(first, last + 1))
         que = "qu'" if _VOWEL.match(clause.subject.text) else "que "
-        prompt = (
-            f"Qu'est-ce {que}{clause.subject.text} {clause.verb_group(False)} "
-            f"{clause.rest(remove)}"
-        )
+        # « Sur la rive gauche, le fleuve reçoit … »: a fronted complement restricts the
+        # enumeration (without it the question has other answers), so it moves after the verb
+        fronted = [
+            syntax.join(syntax.collect(c, clause.skip | remove))
+            for c in clause.top.children
+            if c.i < clause.verb_start
+            and c.dep_ in {"obl", "obl:mod"}
+            and c.i not in clause.skip
+            and not realise.is_connector(c)
+            and not any(t.like_num and len(t.text) == 4 for t in c.subtree)
+        ]
+        rest = " ".join(x for x in (clause.rest(remove), *fronted) if x)
+        prompt = f"Qu'est-ce {que}{clause.subject.text} {clause.verb_group(False)} {rest}"
         drafts.append(_draft(sent, index, prompt, answer, AnswerType.LIST, "list", 0.6))
     return drafts
 

@@ -191,6 +191,11 @@ def _reelide(text: str) -> str:
     return text
 
 
+def is_connector(tok: Token) -> bool:
+    """« ensuite », « pourtant », « par exemple »: a phrase that links to the text around."""
+    return _connector(tok)
+
+
 def _connector(tok: Token) -> bool:
     words = " ".join(t.lower_ for t in tok.subtree)
     return words in lexicon.CONNECTORS or tok.lower_ in lexicon.CONNECTORS
