@@ -187,3 +187,35 @@ def test_an_object_list_keeps_its_fronted_complement(nlp: Language) -> None:
     assert [(d.prompt, d.answer) for d in drafts] == [
         ("Qu'est-ce que le Rhône reçoit sur la rive gauche ?", "l'Isère, la Drôme et la Durance")
     ]
+
+
+# --- « c'est-à-dire »: the text restates a term ------------------------------------------------
+
+
+def test_a_restated_term_is_asked(nlp: Language) -> None:
+    from bot.content.generator import enrich
+
+    sent = _sent(
+        nlp,
+        "Son delta, c'est-à-dire l'ensemble des bras par lesquels le fleuve rejoint la mer, "
+        "couvre une vaste plaine.",
+    )
+    drafts = enrich.restatements(sent, 0, set())
+    assert [(d.prompt, d.answer) for d in drafts] == [
+        (
+            "Comment appelle-t-on l'ensemble des bras par lesquels le fleuve rejoint la mer ?",
+            "le delta",
+        )
+    ]
+
+
+def test_a_restated_title_without_article_is_not_asked(nlp: Language) -> None:
+    from bot.content.generator import enrich
+
+    sent = _sent(nlp, "Jean Dupont, garde des Sceaux, c'est-à-dire ministre de la Justice, signe.")
+    assert enrich.restatements(sent, 0, set()) == []
+
+
+def test_a_verb_agreeing_with_the_noun_after_dont_is_not_a_disagreement(nlp: Language) -> None:
+    prompt = "Comment appelle-t-on l'ensemble des terres dont les eaux s'écoulent vers la Seine ?"
+    assert not any("disagree" in p for p in checker.form_problems(prompt, nlp(prompt)))

@@ -524,11 +524,19 @@ def form_problems(prompt: str, doc: Doc) -> list[str]:  # noqa: PLR0912, PLR0915
             verb = next((c for c in verb.children if c.dep_ == "cop"), verb)
         vn, sn = _morph(verb, "Number"), _morph(tok, "Number")
         coordinated = any(c.dep_ == "conj" for c in tok.children)
+        # « l'ensemble des terres dont les eaux s'écoulent »: a noun between them that agrees
+        # with the verb is its real subject (the parse attached the verb to the wrong noun)
+        between = doc[tok.i + 1 : verb.i] if verb.i > tok.i else doc[0:0]
+        rel = next((t.i for t in between if t.lower_ in {"dont", "où"}), None)
+        nearer = rel is not None and any(
+            t.pos_ == "NOUN" and _morph(t, "Number") == vn for t in doc[rel + 1 : verb.i]
+        )
         if (
             vn
             and sn
             and vn != sn
             and not coordinated
+            and not nearer
             and _morph(verb, "VerbForm") == "Fin"
             and verb.i > tok.i
         ):

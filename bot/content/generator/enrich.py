@@ -453,6 +453,60 @@ def definitions(sent: Span, index: int, subjects: set[str]) -> list[Draft]:  # n
     return drafts
 
 
+_RESTATED = re.compile(
+    r"(?:^|, )(?P<term>(?:[Ll]es? |[Ll]a |[Ll]'|[Ss]on |[Ss]a |[Ss]es |[Ll]eurs? )"
+    r"[a-zà-ÿœ'-]+(?: [a-zà-ÿœ'-]+){0,3}), c'est-à-dire "
+    r"(?P<what>(?:le|la|les|l'|un|une|des) ?[^,;:()«»]{8,140}?)(?=, |\.$|;)"
+)
+_POSSESSIVE_TO_DEF = {"son": "le", "sa": "la", "ses": "les", "leur": "le", "leurs": "les"}
+
+
+def restatements(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
+    """« Son bassin versant, c'est-à-dire l'ensemble des terres dont les eaux s'écoulent vers
+    le fleuve, couvre … » → « Comment appelle-t-on l'ensemble des terres dont … ? » → « le
+    bassin versant »: the text restates a term with « c'est-à-dire »; a possessive becomes
+    the definite article (the term is general, « le bassin versant »)."""
+    drafts: list[Draft] = []
+    for m in _RESTATED.finditer(sent.text):
+        term, what = m["term"], m["what"].strip()
+        first, _, rest = term.partition(" ")
+        low = first.lower()
+        if low in _POSSESSIVE_TO_DEF:
+            head = next(
+                (
+                    t
+                    for t in sent
+                    if t.idx - sent.start_char >= m.start("term") + len(first) and t.pos_ == "NOUN"
+                ),
+                None,
+            )
+            if head is None or not rest:
+                continue
+            art = _POSSESSIVE_TO_DEF[low]
+            if low == "leur":
+                art = "la" if syntax.gender(head) == "Fem" else "le"
+            elided = art in {"le", "la"} and _VOWEL.match(rest)
+            term = f"l'{rest}" if elided else f"{art} {rest}"
+        term = term[0].lower() + term[1:]
+        if fold(term) in subjects or re.search(r"\b(il|elle|ils|elles|y|en)\b", what):
+            continue
+        if len(what.split()) < 3 or len(term.split()) > 4:
+            continue
+        drafts.append(
+            _draft(
+                sent,
+                index,
+                f"Comment appelle-t-on {what}",
+                term,
+                AnswerType.CONCEPT,
+                "definition",
+                0.7,
+                _bare(term),
+            )
+        )
+    return drafts
+
+
 # --- causes ----------------------------------------------------------------------------------
 
 
@@ -1195,6 +1249,7 @@ def drafts_for(
         lambda: named(sent, index, subjects),
         lambda: apposition(sent, index, subjects),
         lambda: definitions(sent, index, subjects),
+        lambda: restatements(sent, index, subjects),
         lambda: causes(sent, index, antecedents),
         lambda: lists(sent, index, antecedents),
         lambda: subject_questions(sent, index, antecedents, subjects),
