@@ -219,3 +219,28 @@ def test_a_restated_title_without_article_is_not_asked(nlp: Language) -> None:
 def test_a_verb_agreeing_with_the_noun_after_dont_is_not_a_disagreement(nlp: Language) -> None:
     prompt = "Comment appelle-t-on l'ensemble des terres dont les eaux s'écoulent vers la Seine ?"
     assert not any("disagree" in p for p in checker.form_problems(prompt, nlp(prompt)))
+
+
+# --- a name's relative clause between commas is a question of its own ------------------------
+
+
+def test_a_relative_clause_on_a_name_is_asked(nlp: Language) -> None:
+    from bot.content.generator import extract
+
+    sent = _sent(
+        nlp,
+        "L'astronome italien Galilée, qui observa en 1610 les satellites de Jupiter, fut "
+        "condamné par l'Église.",
+    )
+    made = [realise.relative_question(c, sent) for c in extract.candidates(sent, 0)]
+    assert [(d.prompt, d.answer) for d in made if d is not None] == [
+        ("Qui observa en 1610 les satellites de Jupiter ?", "Galilée")
+    ]
+
+
+def test_a_relative_clause_with_a_clitic_is_not_asked(nlp: Language) -> None:
+    from bot.content.generator import extract
+
+    sent = _sent(nlp, "Le Rhône reçoit la Saône, qui le rejoint à Lyon, puis descend vers la mer.")
+    made = [realise.relative_question(c, sent) for c in extract.candidates(sent, 0)]
+    assert [d for d in made if d is not None] == []

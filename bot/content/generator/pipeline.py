@@ -160,7 +160,10 @@ def drafts_for(
     for index, (sent, cands) in enumerate(sentences):
         alone = checker.standalone(sent, _antecedent(sent, previous))
         for cand in cands:
-            made: list[Draft | None] = [realise.question(cand, sent, antecedents, period)]
+            made: list[Draft | None] = [
+                realise.question(cand, sent, antecedents, period),
+                realise.relative_question(cand, sent),
+            ]
             c = cloze_mod.cloze(cand, sent) if len(cand.listed_with) < 2 else None
             made.append(_standalone_cloze(c, sent, alone) if c is not None else None)
             if alone is not None and not cand.listed_with:

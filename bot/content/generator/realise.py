@@ -8,6 +8,7 @@ gender is unknown); a question about the subject itself needs no inversion.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -604,6 +605,50 @@ def question(
     """The best question-word question for one candidate answer, or None.
 
     ``period``: the text's period (median year of its dates), for metonyms."""
+    return _question(cand, sent, antecedents, period)
+
+
+def relative_question(cand: Candidate, sent: Span) -> Draft | None:
+    """« Le Parlement, qui vote les lois et contrôle le gouvernement, comprend … » → « Quelle
+    institution vote les lois et contrôle le gouvernement ? »: a name's relative clause
+    between commas says what it does, a question of its own."""
+    head = attachment(cand, sent)
+    wh = _entity_wh(cand)
+    if wh is None or cand.plural or cand.listed_with:
+        return None
+    owners = [head]
+    if head.dep_ in {"nmod", "appos"} and head.head.pos_ == "NOUN" and head.head.i < head.i:
+        owners.append(head.head)  # « l'astronome italien Galilée, qui … »: on the title
+    for rel in (c for o in owners for c in o.children):
+        if rel.dep_ != "acl:relcl" or rel.i < cand.end:
+            continue
+        subj = next((c for c in rel.children if c.dep_ == "nsubj"), None)
+        if subj is None or subj.lower_ != "qui" or sent.doc[subj.i - 1].text != ",":
+            continue
+        end = rel.right_edge.i
+        if end + 1 >= sent.end or sent.doc[end + 1].text not in {",", "."}:
+            continue
+        words = list(sent.doc[subj.i + 1 : end + 1])
+        if not 3 <= len(words) <= 16 or any(t.text in {"(", ")", ";", ":", "«"} for t in words):
+            continue
+        # « qui vote » is a finite verb even when the tagger read « vote » as a noun
+        if rel.morph.get("VerbForm", ["Fin"])[0] != "Fin" or _morph_number(rel) == "Plur":
+            continue
+        body = syntax.tidy(sent.doc[subj.i + 1 : end + 1].text)
+        if re.search(r"\b(il|elle|ils|elles|le|la|les|l'|lui|leur|y|en)\s+(?=[a-zà-ÿ])", body[:4]):
+            continue  # « qui la rejoint »: a clitic whose referent is outside the question
+        return _draft(cand, sent, f"{wh[0]} {body}", wh[1], 0.7)
+    return None
+
+
+def _morph_number(tok: Token) -> str | None:
+    got = tok.morph.get("Number")
+    return got[0] if got else None
+
+
+def _question(
+    cand: Candidate, sent: Span, antecedents: list[Antecedent], period: int | None = None
+) -> Draft | None:
     if cand.listed_with:
         return None  # one item of an enumeration: the question would have several answers
     head = attachment(cand, sent)
