@@ -244,3 +244,35 @@ def test_a_relative_clause_with_a_clitic_is_not_asked(nlp: Language) -> None:
     sent = _sent(nlp, "Le Rhône reçoit la Saône, qui le rejoint à Lyon, puis descend vers la mer.")
     made = [realise.relative_question(c, sent) for c in extract.candidates(sent, 0)]
     assert [d for d in made if d is not None] == []
+
+
+# --- one statement per sentence: the facts that lose it keep their cloze ---------------------
+
+
+def test_a_fact_whose_statement_loses_the_sentence_keeps_its_cloze() -> None:
+    from bot.content.generator.model import Draft
+    from bot.content.generator.pipeline import one_per_fact
+
+    src = "Le pont est construit en 1850 par Jean Dupont."
+
+    def tf(value: str, conf: float) -> Draft:
+        return Draft(
+            False,
+            src,
+            "vrai",
+            AnswerType.YEAR,
+            src,
+            0,
+            value,
+            conf,
+            notes=[value],
+            pattern="truefalse",
+            truth=True,
+        )
+
+    def gap(value: str) -> Draft:
+        prompt = src.replace(value, "{{" + value + "}}")
+        return Draft(True, prompt, value, AnswerType.YEAR, src, 0, value, 0.5)
+
+    kept = one_per_fact([tf("1850", 0.6), tf("Jean Dupont", 0.5), gap("1850"), gap("Jean Dupont")])
+    assert [(d.true_false, d.answer) for d in kept] == [(True, "vrai"), (False, "Jean Dupont")]

@@ -194,12 +194,23 @@ def _fact_key(d: Draft) -> tuple[int, str]:
 
 def one_per_fact(drafts: list[Draft]) -> list[Draft]:
     """The best form of each fact; at most one true/false statement per sentence."""
-    best: dict[tuple[int, str], Draft] = {}
+    forms: dict[tuple[int, str], list[Draft]] = {}
     for d in drafts:
-        key = _fact_key(d)
-        cur = best.get(key)
-        if cur is None or (_form_rank(d), -d.confidence) < (_form_rank(cur), -cur.confidence):
-            best[key] = d
+        forms.setdefault(_fact_key(d), []).append(d)
+    for group in forms.values():
+        group.sort(key=lambda d: (_form_rank(d), -d.confidence))
+    best = {key: group[0] for key, group in forms.items()}
+    # a fact whose statement loses the sentence's one statement keeps its next form (a cloze)
+    tf_taken: set[int] = set()
+    for d in sorted(best.values(), key=lambda d: (d.sentence, _form_rank(d), -d.confidence)):
+        if not d.true_false:
+            continue
+        if d.sentence not in tf_taken:
+            tf_taken.add(d.sentence)
+            continue
+        rest = [x for x in forms[_fact_key(d)] if not x.true_false]
+        if rest:
+            best[_fact_key(d)] = rest[0]
     kept: list[Draft] = []
     tf_sentences: set[int] = set()
     prompts: set[str] = set()

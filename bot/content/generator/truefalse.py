@@ -174,7 +174,9 @@ def statement(  # noqa: PLR0912 - one branch per kind of swap
         sent.text,
         cand.sentence,
         cand.value,
-        0.6,
+        # a term's statement gives way to a date's or a number's in the same sentence (one
+        # statement per sentence; the term keeps its cloze)
+        0.5 if cand.type is AnswerType.CONCEPT else 0.6,
         notes=[cand.text],
         pattern="truefalse",
         truth=truth,
