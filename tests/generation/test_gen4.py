@@ -276,3 +276,39 @@ def test_a_fact_whose_statement_loses_the_sentence_keeps_its_cloze() -> None:
 
     kept = one_per_fact([tf("1850", 0.6), tf("Jean Dupont", 0.5), gap("1850"), gap("Jean Dupont")])
     assert [(d.true_false, d.answer) for d in kept] == [(True, "vrai"), (False, "Jean Dupont")]
+
+
+# --- the clauses offered as other causes read alone --------------------------------------------
+
+
+def test_cause_options_that_do_not_read_alone_are_left_out() -> None:
+    from bot.content.generator import pipeline
+    from bot.content.generator.model import Draft
+
+    src = "Le fer rouille parce que l'oxygène de l'air l'oxyde lentement."
+    d = Draft(
+        False,
+        "Pourquoi le fer rouille-t-il ?",
+        "parce que l'oxygène de l'air l'oxyde",
+        AnswerType.CAUSE,
+        src,
+        0,
+        "x",
+        0.6,
+        pattern="cause",
+    )
+    clauses = [
+        "Quelques-unes rebondissaient, ce qui révélait un noyau",
+        "Autour du noyau se déplacent les électrons",
+        "le cuivre conduit bien le courant électrique",
+        "l'or ne réagit presque pas avec l'air",
+        "Ernest Rutherford découvre le noyau en 1911",
+    ]
+    picked = pipeline._enrich_distractors(d, [d], clauses)
+    assert "parce que Quelques-unes rebondissaient, ce qui révélait un noyau" not in picked
+    assert not any("Autour" in p for p in picked)
+    # general statements before a narrated event
+    assert picked[:2] == (
+        "parce que le cuivre conduit bien le courant électrique",
+        "parce que l'or ne réagit presque pas avec l'air",
+    )

@@ -260,6 +260,16 @@ def _with_a(lead: str, term: str) -> str:
     return f"{lead} à {term}"
 
 
+#: An option that cannot be read alone: an indefinite pronoun as its subject, « ce qui »
+#: about the clause before, « enfin » / « ensuite » of a sequence.
+_VAGUE_CAUSE = re.compile(
+    r"^(?:parce que|parce qu'|grâce à|car)\s*(?:[A-ZÀ-Ý]\w*-une?s?\b|certaine?s\b|plusieurs\b"
+    r"|d'autres\b|aucune?\b|la plupart\b|beaucoup\b)"
+    r"|\bce qu[ie]\b|\b(?:enfin|ensuite|alors)\b",
+    re.IGNORECASE,
+)
+
+
 def _enrich_distractors(
     d: Draft, kept: list[Draft], clauses: list[str], descriptions: Sequence[str] = ()
 ) -> tuple[str, ...]:
@@ -294,14 +304,26 @@ def _enrich_distractors(
     if d.type is AnswerType.CAUSE and d.pattern == "cause":
         # the clauses closest to the question first: more plausible than unrelated ones
         mine = set(re.findall(r"[a-zà-ÿ]{4,}", d.prompt.lower()))
+
+        # a narrated event (a year, a number, a full name) reads as an unrelated fact, not
+        # as a cause: such clauses come after the general statements
+        def narrative(c: str) -> bool:
+            return bool(re.search(r"\d|\b[A-ZÀ-Ý][a-zà-ÿ]+ [A-ZÀ-Ý][a-zà-ÿ]+", c))
+
         near = sorted(
-            clauses, key=lambda c: -len(mine & set(re.findall(r"[a-zà-ÿ]{4,}", c.lower())))
+            clauses,
+            key=lambda c: (
+                narrative(c),
+                -len(mine & set(re.findall(r"[a-zà-ÿ]{4,}", c.lower()))),
+            ),
         )
         same += [enrich._because(c) for c in near]
 
     def plural(text: str) -> bool:
         return text.lower().split(" ", 1)[0] in {"les", "des", "ces"}
 
+    # capitalised words that stand inside a clause: names (« Newton », « Marie Curie »)
+    names = {w for c in (*clauses, d.source) for w in re.findall(r"(?<=[\w,] )[A-ZÀ-Ý][\w-]*", c)}
     picked: list[str] = []
     for opt in same:
         if d.pattern == "definition-choice" and (
@@ -320,6 +342,11 @@ def _enrich_distractors(
         )
         if len(core) > 3 and rank.fold(core) in rank.fold(d.prompt):
             continue
+        if _VAGUE_CAUSE.search(opt):
+            continue  # « parce que Quelques-unes rebondissaient, ce qui … »: read alone, vague
+        lead = re.match(r"^(?:parce que|parce qu'|car|grâce à)\s*([A-ZÀ-Ý][\w-]*)", opt)
+        if lead and lead[1] not in names:
+            continue  # « parce qu'Autour du noyau … »: a sentence's first word, not a name
         if opt not in picked and rank.fold(opt) not in rank.fold(d.prompt) and len(picked) < 3:
             picked.append(opt)
     return tuple(picked)
