@@ -404,7 +404,7 @@ def named_terms(sent: Span, sent_index: int) -> list[Candidate]:
                 end,
                 text.lower(),
                 sent_index,
-                gender=(toks[0].morph.get("Gender") or [None])[0],
+                gender=next(iter(toks[0].morph.get("Gender", [])), None),
                 plural="Plur" in toks[0].morph.get("Number", []),
             )
         )

@@ -344,8 +344,8 @@ def _enrich_distractors(
             continue
         if _VAGUE_CAUSE.search(opt):
             continue  # « parce que Quelques-unes rebondissaient, ce qui … »: read alone, vague
-        lead = re.match(r"^(?:parce que|parce qu'|car|grâce à)\s*([A-ZÀ-Ý][\w-]*)", opt)
-        if lead and lead[1] not in names:
+        first = re.match(r"^(?:parce que|parce qu'|car|grâce à)\s*([A-ZÀ-Ý][\w-]*)", opt)
+        if first and first[1] not in names:
             continue  # « parce qu'Autour du noyau … »: a sentence's first word, not a name
         if opt not in picked and rank.fold(opt) not in rank.fold(d.prompt) and len(picked) < 3:
             picked.append(opt)

@@ -642,8 +642,7 @@ def relative_question(cand: Candidate, sent: Span) -> Draft | None:
 
 
 def _morph_number(tok: Token) -> str | None:
-    got = tok.morph.get("Number")
-    return got[0] if got else None
+    return next(iter(tok.morph.get("Number", [])), None)
 
 
 def _question(
