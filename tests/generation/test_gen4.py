@@ -312,3 +312,48 @@ def test_cause_options_that_do_not_read_alone_are_left_out() -> None:
         "parce que le cuivre conduit bien le courant électrique",
         "parce que l'or ne réagit presque pas avec l'air",
     )
+
+
+# --- a demonstrative subject names the one organisation / person of the sentence before ------
+
+
+def test_a_demonstrative_subject_is_resolved_by_the_sentence_before(nlp: Language) -> None:
+    items = _items(
+        nlp,
+        "En 1946, la loi crée le Conseil économique et social.\n"
+        "Cette institution, composée de deux cents membres, donne son avis sur les projets de "
+        "loi.",
+    )
+    assert (
+        "Quelle institution donne son avis sur les projets de loi ?",
+        "le Conseil économique et social",
+    ) in items
+
+
+def test_a_demonstrative_with_two_possible_referents_is_not_asked(nlp: Language) -> None:
+    from bot.content.generator import enrich, extract
+
+    doc = nlp(
+        "Le Sénat et l'Assemblée nationale votent la loi. Cette institution contrôle aussi le "
+        "gouvernement."
+    )
+    first, second = list(doc.sents)
+    before = extract.candidates(first, 0)
+    assert enrich.demonstrative_subject(second, 1, before, set(), first) == []
+
+
+def test_the_demonstratives_referent_keeps_its_adjective(nlp: Language) -> None:
+    from bot.content.generator import enrich, extract
+
+    doc = nlp(
+        "Enfin, la loi crée le Conseil constitutionnel. Cette institution vérifie que les lois "
+        "respectent les droits."
+    )
+    first, second = list(doc.sents)
+    drafts = enrich.demonstrative_subject(second, 1, extract.candidates(first, 0), set(), first)
+    assert [(d.prompt, d.answer) for d in drafts] == [
+        (
+            "Quelle institution vérifie que les lois respectent les droits ?",
+            "le Conseil constitutionnel",
+        )
+    ]

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from bot.content.generator import lexicon, realise, syntax
-from bot.content.generator.model import AnswerType, Draft
+from bot.content.generator.model import AnswerType, Candidate, Draft
 from bot.content.generator.rank import fold
 
 if TYPE_CHECKING:
@@ -1238,6 +1238,79 @@ def works(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> list
             _draft(sent, index, prompt, title, AnswerType.TITLE, "work", 0.6, _bare(title))
         )
     return drafts
+
+
+_DEMONSTRATIVES = frozenset({"ce", "cet", "cette"})
+#: « Cette institution » stands for an organisation of the sentence before, « ce savant »
+#: for a person.
+_ORG_NOUNS = frozenset({"institution", "organisation", "organisme", "assemblée", "instance"})
+
+
+def _whole_name(cand: Candidate, where: Span) -> str:
+    """« le {Conseil} constitutionnel »: the candidate with the adjectives that follow it."""
+    doc = where.doc
+    end = cand.end
+    while end < where.end and doc[end].pos_ == "ADJ" and cand.start <= doc[end].head.i < end:
+        end += 1
+    if end == cand.end:
+        return cand.text
+    return f"{cand.text} {doc[cand.end : end].text}"
+
+
+def demonstrative_subject(
+    sent: Span,
+    index: int,
+    before: Sequence[Candidate],
+    subjects: set[str],
+    previous: Span | None = None,
+) -> list[Draft]:
+    """« Enfin, la Constitution crée le Conseil constitutionnel. Cette institution, composée de
+    neuf membres …, vérifie que les lois respectent la Constitution. » → « Quelle institution
+    vérifie que les lois respectent la Constitution ? » → « le Conseil constitutionnel »: a
+    demonstrative subject names the one organisation (or person) of the sentence before."""
+    if len(sent) < 5 or sent[0].lower_ not in _DEMONSTRATIVES:
+        return []
+    noun = sent[1]
+    if noun.pos_ != "NOUN" or not noun.dep_.startswith("nsubj"):
+        return []
+    verb = noun.head
+    if verb.pos_ not in {"VERB", "AUX"} or "Fin" not in verb.morph.get("VerbForm", []):
+        cop = next((c for c in verb.children if c.dep_ == "cop"), None)
+        if cop is None:
+            return []
+    lemma = noun.lemma_.lower()
+    if lemma in _ORG_NOUNS:
+        wanted = {AnswerType.ORG}
+        wh = f"Quel{'le' if syntax.gender(noun) == 'Fem' else ''} {noun.text.lower()}"
+    elif lemma in _HUMAN:
+        wanted = {AnswerType.PERSON}
+        wh = "Qui"
+    else:
+        return []
+    found = [c for c in before if c.type in wanted and fold(c.text) not in subjects]
+    if len({c.value for c in found}) != 1:
+        return []  # nobody or several: the demonstrative cannot be resolved
+    # the words after the subject's phrase (its remarks between commas left out)
+    subject_ids = {t.i for t in noun.subtree} | {sent[0].i}
+    rest = [
+        t
+        for t in sent
+        if t.i not in subject_ids
+        and t.i > noun.i
+        and not (t.head is verb and t.dep_ == "advmod" and realise.is_connector(t))
+    ]
+    while rest and rest[0].is_punct:
+        rest = rest[1:]
+    text = syntax.tidy(syntax.join(rest)).rstrip(" .")
+    if (
+        not rest
+        or rest[0].i > verb.i
+        or len(text.split()) < 3
+        or re.search(r"\b(il|elle|ils|elles|y|en|lui|leur)\b|[;:]", text)
+    ):
+        return []
+    answer = found[0].text if previous is None else _whole_name(found[0], previous)
+    return [_draft(sent, index, f"{wh} {text}", answer, found[0].type, "subject", 0.6)]
 
 
 def drafts_for(

@@ -174,6 +174,11 @@ def drafts_for(
                     owner[id(draft)] = cand
         drafts.extend(_inherited(sent, cands, antecedents))
         drafts.extend(enrich.drafts_for(sent, index, antecedents, set(ctx.subjects)))
+        if index > 0:
+            prev_sent, before = sentences[index - 1]
+            drafts.extend(
+                enrich.demonstrative_subject(sent, index, before, set(ctx.subjects), prev_sent)
+            )
         previous = realise.antecedents_of(sent)
         antecedents = (previous + antecedents)[:8]
     return drafts, pool, owner, ctx
