@@ -357,3 +357,36 @@ def test_the_demonstratives_referent_keeps_its_adjective(nlp: Language) -> None:
             "le Conseil constitutionnel",
         )
     ]
+
+
+# --- a possessive role before a name; coordinated objects; a remark's comma lost --------------
+
+
+def test_a_possessive_role_before_a_name_asks_with_the_name(nlp: Language) -> None:
+    items = _items(nlp, "En 1905, son collègue Paul Langevin publie un article sur le magnétisme.")
+    assert any(
+        p.startswith("En quelle année") and "Paul Langevin" in p and "collègue" not in p
+        for p, _a in items
+    ), items
+
+
+def test_one_of_two_coordinated_objects_is_not_asked(nlp: Language) -> None:
+    from bot.content.generator import extract
+
+    sent = _sent(
+        nlp,
+        "En 31 av. J.-C., son fils adoptif Octave bat Marc Antoine et Cléopâtre, la reine "
+        "d'Égypte, à la bataille d'Actium.",
+    )
+    cands = [c for c in extract.candidates(sent, 0) if c.text == "Marc Antoine"]
+    assert cands
+    assert realise.question(cands[0], sent, []) is None
+
+
+def test_a_remarks_opening_comma_lost_is_refused(nlp: Language) -> None:
+    from bot.content.generator.model import Draft
+
+    source = "En 31 av. J.-C., Octave bat Antoine et Cléopâtre, la reine d'Égypte, à Actium."
+    prompt = "En quelle année Octave bat-il Antoine et Cléopâtre la reine d'Égypte, à Actium ?"
+    d = Draft(False, prompt, "31 av. J.-C.", AnswerType.YEAR, source, 0, "-31", 0.8)
+    assert "ungrammatical: a comma of the text lost" in checker.refusals(d, nlp(prompt), CTX)

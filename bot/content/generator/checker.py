@@ -789,7 +789,16 @@ def refusals(draft: Draft, doc: Doc | None, ctx: TextContext) -> list[str]:  # n
         found += form_problems(draft.prompt, doc)
         found += context_problems(draft.prompt, doc, ctx)
         for m in re.finditer(r"([\wÀ-ÿ'-]+), ([\wÀ-ÿ'-]+)", draft.source):
-            if f"{m[1]} {m[2]}" in draft.prompt and m[2].lower() in {"un", "une", "qui"}:
+            at = draft.prompt.find(f"{m[1]} {m[2]}")
+            if (
+                at >= 0
+                and (
+                    m[2].lower() in {"un", "une", "qui"}
+                    # « Cléopâtre, la reine d'Égypte, » read as « Cléopâtre la reine d'Égypte, »:
+                    # the remark's closing comma left without its opening one
+                    or (m[2].lower() in {"le", "la", "les"} and "," in draft.prompt[at:])
+                )
+            ):
                 found.append("ungrammatical: a comma of the text lost")
                 break
     elif doc is not None:  # a sentence of the text: only what a swap or a repair could break

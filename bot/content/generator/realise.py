@@ -272,7 +272,12 @@ def find_subject(top: Token, antecedents: list[Antecedent]) -> Subject | None:
         toks = toks[1:]
     text = syntax.definite(syntax.join(toks))
     if text.split(" ")[0].lower() in {"son", "sa", "ses", "leur", "leurs"}:
-        return None  # « ses représentants »: whose? the question would not say
+        # « son fils adoptif Octave », « son collègue Paul Langevin »: the name alone says
+        # who; the possessive role refers to someone outside the question
+        name = _trailing_name(toks)
+        if name is None or syntax.plural(subj):
+            return None  # « ses représentants »: whose? the question would not say
+        return Subject(name, syntax.gender(subj), False, frozenset(t.i for t in subj.subtree))
     if (
         not text
         or len(toks) > MAX_SUBJECT_TOKENS
@@ -285,6 +290,28 @@ def find_subject(top: Token, antecedents: list[Antecedent]) -> Subject | None:
     return Subject(
         text, syntax.gender(subj), syntax.plural(subj), frozenset(t.i for t in subj.subtree)
     )
+
+
+def _trailing_name(toks: list[Token]) -> str | None:
+    """The proper name that ends a role phrase (« son fils adoptif Octave » → « Octave »)."""
+    tail: list[Token] = []
+    for tok in reversed(toks):
+        if tok.pos_ != "PROPN":
+            break
+        tail.insert(0, tok)
+    if (
+        not tail
+        or len(tail) == len(toks)
+        or toks[len(toks) - len(tail) - 1].pos_
+        not in {
+            "NOUN",
+            "ADJ",
+        }
+    ):
+        return None
+    if not all(t.text[:1].isupper() or t.lower_ in {"de", "du", "d'"} for t in tail):
+        return None
+    return syntax.join(tail)
 
 
 def build_clause(top: Token, antecedents: list[Antecedent]) -> Clause | None:
@@ -651,6 +678,14 @@ def _question(
     if cand.listed_with:
         return None  # one item of an enumeration: the question would have several answers
     head = attachment(cand, sent)
+    if (
+        not cand.type.is_numeric
+        and head.dep_ in {"obj", "obl", "obl:arg", "obl:mod", "iobj"}
+        and any(c.dep_ == "conj" and c.pos_ in {"NOUN", "PROPN"} for c in head.children)
+    ):
+        # « bat Marc Antoine et Cléopâtre »: asking for one of two coordinated objects
+        # leaves the other hanging (« Qui Octave bat-il la reine d'Égypte ? »)
+        return None
     if cand.type is AnswerType.COUNT:
         return _count_question(cand, head, sent, antecedents)
     title = _title_of(cand, head)
