@@ -390,3 +390,39 @@ def test_a_remarks_opening_comma_lost_is_refused(nlp: Language) -> None:
     prompt = "En quelle année Octave bat-il Antoine et Cléopâtre la reine d'Égypte, à Actium ?"
     d = Draft(False, prompt, "31 av. J.-C.", AnswerType.YEAR, source, 0, "-31", 0.8)
     assert "ungrammatical: a comma of the text lost" in checker.refusals(d, nlp(prompt), CTX)
+
+
+# --- a cause with an unnamed possessive owner; a gap that is an indefinite noun phrase ------
+
+
+def test_a_cause_whose_possessive_owner_is_not_named_is_refused() -> None:
+    found = checker.answer_problems(
+        "parce que leurs effets étaient mal connus",
+        "Pourquoi le médecin ne portait-il pas de gants ?",
+        "Le médecin ne portait pas de gants, parce que leurs effets étaient mal connus.",
+        CTX,
+        AnswerType.CAUSE,
+    )
+    assert any(p.startswith("vague") for p in found), found
+
+
+def test_a_cause_whose_possessive_owner_is_the_plural_subject_passes() -> None:
+    found = checker.answer_problems(
+        "parce que leurs racines sont profondes",
+        "Pourquoi les chênes résistent-ils à la sécheresse ?",
+        "Les chênes résistent à la sécheresse parce que leurs racines sont profondes.",
+        CTX,
+        AnswerType.CAUSE,
+    )
+    assert not any(p.startswith("vague") for p in found), found
+
+
+def test_a_gap_after_an_indefinite_article_is_ambiguous() -> None:
+    found = checker.answer_problems(
+        "Encyclopédie",
+        "Imprimer une {{Encyclopédie}} complète demande des années.",
+        "Imprimer une Encyclopédie complète demande des années.",
+        CTX,
+        AnswerType.OTHER,
+    )
+    assert any(p.startswith("ambiguous") for p in found), found

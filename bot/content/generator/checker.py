@@ -562,6 +562,18 @@ def answer_problems(  # noqa: PLR0912, PLR0915 - one independent check per rule 
     core = fold(strip_article(answer))
     if core and (core in ctx.subjects or fold(answer) in ctx.subjects):
         found.append("trivial: the text's own subject")
+    if (
+        type_ is AnswerType.CAUSE
+        and re.match(r"(?:parce que|parce qu'|car|grâce à)\s*(?:leur|leurs)\b", answer)
+        and not re.search(r"\b(?:les|des|ces|ils|elles)\b|-(?:t-)?(?:ils|elles)\b", prompt)
+    ):
+        # « Pourquoi Marie Curie ne se protégeait-elle pas ? → parce que leurs dangers … »:
+        # whose dangers? the question names no plural owner
+        found.append("vague: a possessive in the cause whose owner the question does not name")
+    if "{{" in prompt and re.search(r"\b(?:un|une)\s+\{\{", prompt) and not type_.is_numeric:
+        # « Recopier une {{Bible}} entière … »: an indefinite noun phrase names a kind, and
+        # other words of the kind fit the gap
+        found.append("ambiguous: the gap is an indefinite noun phrase")
     if type_ is AnswerType.PERSON and core and any(core in s.split() for s in ctx.subjects):
         found.append("trivial: the text's own subject (by a part of the name)")
     if core in _GENERAL:
