@@ -426,3 +426,23 @@ def test_a_gap_after_an_indefinite_article_is_ambiguous() -> None:
         AnswerType.OTHER,
     )
     assert any(p.startswith("ambiguous") for p in found), found
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tidied"),
+    [
+        (
+            "En hiver, au contraire, le lac {{gèle}} souvent.",
+            "En hiver, le lac {{gèle}} souvent.",
+        ),
+        (
+            "Pourtant, le canal reste fermé jusqu'en {{1957}}.",
+            "Le canal reste fermé jusqu'en {{1957}}.",
+        ),
+        ("En revanche, {{Lyon}} grandit vite.", "En revanche, {{Lyon}} grandit vite."),
+    ],
+)
+def test_a_connector_to_the_sentence_before_is_dropped(prompt: str, tidied: str) -> None:
+    from bot.content.generator import review
+
+    assert review.tidy(prompt) == tidied

@@ -251,6 +251,12 @@ def problems(d: Draft, subject_words: Iterable[str] = ()) -> list[str]:  # noqa:
     return found
 
 
+_LINKS = (
+    "au contraire|en revanche|pourtant|cependant|toutefois|par ailleurs|de plus|en effet"
+    "|quant à lui|quant à elle"
+)
+
+
 def tidy(prompt: str, full_names: Iterable[str] = (), text: str = "", source: str = "") -> str:
     """Small edits: « fait alors appel » → « fait appel »; « , par exemple, » dropped;
     « Pierre meurt-il » → « Pierre Curie meurt-il » when the text named one Pierre before
@@ -259,6 +265,12 @@ def tidy(prompt: str, full_names: Iterable[str] = (), text: str = "", source: st
         r"(?<=[a-zà-ÿ]) (?:alors|pourtant|donc|cependant|toutefois)\b(?! que)", "", prompt
     )
     prompt = re.sub(r",? par exemple,?(?=\s)", "", prompt)
+    # « En automne, au contraire, de violentes crues … »: a connector between commas links to
+    # the sentence before, which the item does not show
+    prompt = re.sub(rf", (?:{_LINKS}),(?=\s)", ",", prompt)
+    m = re.match(rf"(?:{_LINKS}), (?=\S)", prompt, re.IGNORECASE)
+    if m and not prompt[m.end() :].startswith("{{"):
+        prompt = prompt[m.end()].upper() + prompt[m.end() + 1 :]
     names = [n for n in full_names if len(n.split()) >= 2]
     for first in {n.split()[0] for n in names}:
         matching = [n for n in names if n.split()[0] == first]
