@@ -21,8 +21,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-from dataclasses import dataclass
+import typing
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_time
@@ -34,7 +36,15 @@ from babel.support import Translations
 
 from bot.domain.grading import Reason, ReasonCode
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LOCALE_DIR", "Catalogue", "Plural", "catalogue"]
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "LOCALE_DIR",
+    "Catalogue",
+    "Plural",
+    "catalogue",
+    "fill",
+]
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
@@ -63,30 +73,41 @@ class Plural:
 class Catalogue:
     """One language's texts and its way of writing numbers, dates and times."""
 
-    def __init__(self, language: str, translations: Translations, keys: frozenset[str]) -> None:
+    def __init__(self, language: str, translations: Translations, keys: tuple[str, ...]) -> None:
         self.language = language
         self.locale = Locale.parse(language)
         self._translations = translations
+        #: Every key, in the catalogue's order.
         self.keys = keys
+        self._known = frozenset(keys)
 
     # --- texts ------------------------------------------------------------------------------
 
     def text(self, key: str, **fields: object) -> str:
         """The text of ``key``, formatted with ``fields`` when any are given."""
-        if key not in self.keys:
+        if key not in self._known:
             raise MissingText(f"{key!r} is not in the {self.language} catalogue")
         template = self._translations.gettext(key)
         return template.format(**fields) if fields else template
 
     def plural(self, key: str, n: int, **fields: object) -> str:
         """The form of ``key`` for ``n`` (the catalogue's plural rule), ``{n}`` as a number."""
-        if key not in self.keys:
+        if key not in self._known:
             raise MissingText(f"{key!r} is not in the {self.language} catalogue")
         template = self._translations.ngettext(key, key, n)
         return template.format(n=self.number(n), **fields)
 
+    def choose(self, n: int, forms: tuple[str, ...]) -> str:
+        """The form of ``forms`` (one per plural form of the language) that ``n`` takes."""
+        return forms[min(self._translations.plural(n), len(forms) - 1)]
+
     def counted(self, key: str) -> Plural:
         return Plural(self, key)
+
+    def section(self, prefix: str) -> dict[str, str]:
+        """The texts under ``prefix.`` by the rest of their key, in the catalogue's order."""
+        start = prefix + "."
+        return {k.removeprefix(start): self.text(k) for k in self.keys if k.startswith(start)}
 
     # --- numbers, dates, times --------------------------------------------------------------
 
@@ -154,5 +175,21 @@ def catalogue(language: str | None) -> Catalogue:
     compiled = io.BytesIO()
     write_mo(compiled, po)  # fuzzy entries are left out, as gettext does
     compiled.seek(0)
-    keys = frozenset(str(m.id[0] if isinstance(m.id, tuple) else m.id) for m in po if m.id and not m.fuzzy)
+    keys = tuple(str(m.id[0] if isinstance(m.id, tuple) else m.id) for m in po if m.id and not m.fuzzy)
     return Catalogue(language, Translations(compiled, domain=DOMAIN), keys)
+
+
+T = typing.TypeVar("T")
+
+
+def fill(cls: type[T], texts: Catalogue, prefix: str, **given: Any) -> T:
+    """A texts dataclass whose fields come from ``prefix.<field>`` in the catalogue: a ``str``
+    field gets the text, a :class:`Plural` field the counted text; ``given`` fields are kept."""
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = dict(given)
+    for field in fields(cls):  # type: ignore[arg-type]
+        if field.name in values:
+            continue
+        key = f"{prefix}.{field.name}"
+        values[field.name] = texts.counted(key) if hints[field.name] is Plural else texts.text(key)
+    return cls(**values)
