@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from telegram.constants import MessageLimit
 
 from bot.domain.deck import blank_gaps
-from bot.domain.grading import Verdict
+from bot.domain.grading import ReasonCode, Verdict
 from bot.services.views import AnswerOutcome, SessionSummary, ShownQuestion
 from bot.tg.texts import Texts
 
@@ -125,6 +125,11 @@ def verdict_text(texts: Texts, outcome: AnswerOutcome, *, show_given: bool) -> s
         lines = [texts.verdict_wrong.format(answer=answer)]
     if show_given and outcome.given and verdict is not Verdict.CORRECT and not outcome.dont_know:
         lines.append(texts.your_answer.format(given=fit(outcome.given, 300)))
+    reason = outcome.reason
+    # « Ce n'est pas la bonne réponse » would repeat the verdict line: the others explain it.
+    if reason and not outcome.dont_know and reason.code is not ReasonCode.NOT_THE_ANSWER:
+        said = texts.catalogue.reason(reason)
+        lines.append(texts.reason_line.format(reason=fit(said, 600)))
     if outcome.source_sentence:
         source = around(outcome.source_sentence, outcome.correct_answer or "")
         lines.append(texts.source_line.format(source=source))

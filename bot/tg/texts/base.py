@@ -70,6 +70,7 @@ class Texts:
     verdict_partial: str
     verdict_wrong: str
     your_answer: str
+    reason_line: str
     source_line: str
     explanation_line: str
     leech: str
