@@ -175,7 +175,9 @@ def catalogue(language: str | None) -> Catalogue:
     compiled = io.BytesIO()
     write_mo(compiled, po)  # fuzzy entries are left out, as gettext does
     compiled.seek(0)
-    keys = tuple(str(m.id[0] if isinstance(m.id, tuple) else m.id) for m in po if m.id and not m.fuzzy)
+    keys = tuple(
+        str(m.id[0] if isinstance(m.id, tuple) else m.id) for m in po if m.id and not m.fuzzy
+    )
     return Catalogue(language, Translations(compiled, domain=DOMAIN), keys)
 
 

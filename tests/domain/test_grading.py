@@ -24,6 +24,7 @@ def said(result: Grade, language: str = "fr") -> str:
     """The grade's reason as the student reads it (empty when there is none)."""
     return catalogue(language).reason(result.reason) if result.reason else ""
 
+
 C, CL, P, W = Verdict.CORRECT, Verdict.CLOSE, Verdict.PARTIAL, Verdict.WRONG
 
 OCS_MEMBERS = (

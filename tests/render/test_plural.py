@@ -20,4 +20,3 @@ def test_count_fr_words_that_do_not_change_and_irregular_plurals() -> None:
     assert count_fr(3, "fois") == "3 fois"
     assert count_fr(2, "carte Anki écrite", "cartes Anki écrites") == "2 cartes Anki écrites"
     assert count_fr(1, "carte Anki écrite", "cartes Anki écrites") == "1 carte Anki écrite"
-

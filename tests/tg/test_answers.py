@@ -123,7 +123,11 @@ async def test_stop_ends_the_session(
 async def test_a_wrong_typed_answer_says_why_in_the_students_language(
     bot: BotApplication, tg: FakeTelegram, student: FakeUser
 ) -> None:
-    for who, texts in ((student, FR), (tg.user(778, "Sam", "en-GB"), EN)):
+    sam = tg.user(778, "Sam", "en-GB")
+    for who, texts, why in (
+        (student, FR, "🔎 Ce n'est pas la bonne année."),
+        (sam, EN, "🔎 That's not the right year."),
+    ):
         who.send_command("/quiz")
         q1 = await who.wait_for_message("principal allié")
         who.press(q1, buttons(q1)["la Russie"])
@@ -131,6 +135,5 @@ async def test_a_wrong_typed_answer_says_why_in_the_students_language(
         who.press(q2, button=texts.btn_false)
         await who.wait_for_message("geler les avoirs")
         who.send_text("2007")
-        why = "🔎 Ce n'est pas la bonne année." if who is student else "🔎 That's not the right year."
         verdict = await who.wait_for_message(why)
         assert verdict["text"].index(why) > verdict["text"].index("2006")  # after the answer

@@ -610,9 +610,7 @@ async def resume_button(update: Update, context: BotContext) -> None:
     if draft.status != "review":
         position = worker(context).position(draft_id)
         text = (  # not in the queue (None): being prepared, as far as the student can tell
-            t.queued(position, words="…")
-            if position
-            else t.generating.format(title=draft.title)
+            t.queued(position, words="…") if position else t.generating.format(title=draft.title)
         )
         await send(context, student.chat_id, text)
         return
@@ -622,7 +620,5 @@ async def resume_button(update: Update, context: BotContext) -> None:
 async def sent_back(context: BotContext, student: Student, draft: DraftView) -> None:
     """A draft edited on a computer and sent back: its summary, ready to publish."""
     t = ct(student)
-    await send(
-        context, student.chat_id, t.draft_sent_back(draft.total, title=draft.title)
-    )
+    await send(context, student.chat_id, t.draft_sent_back(draft.total, title=draft.title))
     await show_review(context, student, draft, None, None)

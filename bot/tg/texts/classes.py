@@ -101,7 +101,6 @@ class ClassTexts:
     upload_replaced: str
 
 
-
 def _class_texts(language: str) -> ClassTexts:
     texts = catalogue(language)
     reasons = texts.section("classes.failure")
