@@ -150,6 +150,6 @@ async def _send_problems(context: BotContext, student: Student, exc: DeckFormatE
 async def _send_report(
     context: BotContext, student: Student, template: str, report: ImportReport
 ) -> None:
-    lines = template.format(report=describe_import(report)).split("\n")
+    lines = template.format(report=describe_import(report, student.texts.language)).split("\n")
     for text in render.split(lines):
         await send(context, student.chat_id, text)
