@@ -15,9 +15,10 @@ from babel.messages.pofile import read_po
 
 from bot.domain.grading import DatePart, Quantity, Reason, ReasonCode
 from bot.i18n import LANGUAGES, LOCALE_DIR, catalogue
+from bot.tg.texts import EN, FR
 from bot.tg.texts.base import Texts
 from bot.tg.texts.classes import ClassTexts
-from bot.tg.texts.game_fr import CSV_COLUMNS, GameTexts
+from bot.tg.texts.game_fr import CSV_COLUMNS, GAME_FR, GameTexts
 
 PLURAL_FORMS = {"fr": "nplurals=2; plural=(n > 1);", "en": "nplurals=2; plural=(n != 1);"}
 
@@ -136,3 +137,15 @@ def test_no_hand_made_plural_is_left() -> None:
     for language in LANGUAGES:
         for key, message in entries(language).items():
             assert not re.search(r"[^\W\d_]\(s\)", "".join(forms(message))), key
+
+
+def test_counted_texts_of_the_front_ends_agree_with_their_count() -> None:
+    assert GAME_FR.result(1, number=2, total=5, answered=3, answer="Vrai") == (
+        "Question 2/5 : 1 sur 3 a trouvé. Réponse : Vrai"
+    )
+    assert FR.session_summary(0, answered=1) == "🏁 Fin de la session : 0 sur 1 juste."
+    assert FR.session_summary(2, answered=3) == "🏁 Fin de la session : 2 sur 3 justes."
+    assert EN.reminder_prompt(1) == "📚 You have 1 question to review today. Shall we?"
+    assert FR.retention_line(1, mark="•", percent=80, minutes=1) == (
+        "• 80 % : environ 1 question par jour (~1 min)"
+    )

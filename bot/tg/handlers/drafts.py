@@ -212,9 +212,7 @@ async def new_draft(
             chat_id=student.chat_id,
         )
     except TextTooShort as exc:
-        await send(
-            context, student.chat_id, t.text_too_short.format(words=exc.words, min=MIN_WORDS)
-        )
+        await send(context, student.chat_id, t.text_too_short(exc.words, min=MIN_WORDS))
         return
     await _submit(context.application, draft, t)  # type: ignore[arg-type]
 

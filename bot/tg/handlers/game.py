@@ -474,12 +474,8 @@ class GamePlay:
         number, total = result.position + 1, result.total
         if not result.answered:
             return self.t.result_nobody.format(number=number, total=total, answer=answer)
-        return self.t.result.format(
-            number=number,
-            total=total,
-            correct=result.correct,
-            answered=result.answered,
-            answer=answer,
+        return self.t.result(
+            result.correct, number=number, total=total, answered=result.answered, answer=answer
         )
 
     def _board(self, results: GameResults) -> list[str]:

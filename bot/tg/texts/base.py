@@ -152,13 +152,13 @@ class Texts:
     # Desired retention (issue 16)
     btn_set_retention: str
     ask_retention: str
-    retention_line: str
+    retention_line: Plural  # counts the questions a day
     retention_personal: str
     retention_default: str
     # Sessions that flow (issue 16)
     btn_more_new: str
     more_new_offer: str
-    more_new_granted: str
+    more_new_granted: Plural
     no_more_new: str
     verdict_dont_know: str
     praise_high: str

@@ -53,7 +53,7 @@ class ClassTexts:
     private_only: str
     # Drafts
     generate_usage: str
-    text_too_short: str
+    text_too_short: Plural
     text_wrong_type: str
     text_unreadable: str
     queued: Plural

@@ -36,7 +36,7 @@ class GameTexts:
     poll_question: str
     true: str
     false: str
-    result: str
+    result: Plural  # counts the right answers
     result_nobody: str
     board_title: str
     board_line: str
