@@ -364,8 +364,8 @@ def optimize_command(
         if o.log_loss is not None and o.default_log_loss is not None:
             loss = f", perte log {o.log_loss:.4f} (défaut {o.default_log_loss:.4f})"
         print(
-            f"élève n°{o.user_id} : {FIT_LABELS[o.status]} — {o.reviews} réponse(s), "
-            f"{o.training_items} exemple(s){loss}",
+            f"élève n°{o.user_id} : {FIT_LABELS[o.status]} — {count_fr(o.reviews, 'réponse')}, "
+            f"{count_fr(o.training_items, 'exemple')}{loss}",
             file=out,
         )
     if not outcomes:

@@ -356,7 +356,7 @@ class ConsoleChat:
             self.say(texts.DONT_KNOW)
         else:
             verdict = texts.VERDICTS[outcome.verdict]
-            self.say(f"{verdict} {outcome.reason}" if outcome.reason else verdict)
+            self.say(f"{verdict} {texts.reason(outcome.reason)}" if outcome.reason else verdict)
         if outcome.correct_answer is not None:
             self.say(texts.EXPECTED.format(answer=outcome.correct_answer))
         if outcome.source_sentence:
@@ -364,7 +364,7 @@ class ConsoleChat:
         if outcome.explanation:
             self.say(texts.EXPLANATION.format(text=outcome.explanation))
         if outcome.leech_suspended:
-            self.say(texts.LEECH.format(lapses=LEECH_LAPSES))
+            self.say(texts.leech(LEECH_LAPSES))
         if outcome.practice:
             self.say(texts.PRACTICE_NOTE)
         if outcome.can_override:

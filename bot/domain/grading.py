@@ -1,7 +1,10 @@
 """Tolerant grading of a student's answer against a question's expected answer.
 
-A :class:`Grade` carries a :class:`Verdict` and a short French ``reason`` for the student. The
-service maps the verdict to an FSRS rating (:func:`bot.domain.scheduling.rating_for`).
+A :class:`Grade` carries a :class:`Verdict` and, when there is something to tell the student, a
+:class:`Reason`: a :class:`ReasonCode` and its data (the date parts missing, the items expected,
+the forms a typo was corrected to), never text; the front ends say it in the student's language
+(:meth:`bot.i18n.Catalogue.reason`). The service maps the verdict to an FSRS rating
+(:func:`bot.domain.scheduling.rating_for`).
 
 How an open or cloze answer is compared with each expected form (the answer, then each
 ``accept`` entry; the best verdict wins, the answer's reason is kept when all are wrong):
@@ -74,7 +77,11 @@ from bot.domain.deck import FALSE_ANSWER, TRUE_ANSWER, Question, QuestionKind
 from bot.domain.text import fold_apostrophes
 
 __all__ = [
+    "DatePart",
     "Grade",
+    "Quantity",
+    "Reason",
+    "ReasonCode",
     "Verdict",
     "answer_items",
     "answer_numbers",
@@ -105,13 +112,80 @@ class Verdict(StrEnum):
 _RANK = {Verdict.CORRECT: 0, Verdict.CLOSE: 1, Verdict.PARTIAL: 2, Verdict.WRONG: 3}
 
 
+class ReasonCode(StrEnum):
+    """Why an answer got its verdict; the catalogues say each as ``reason.<value>``."""
+
+    NO_ANSWER = "no_answer"
+    NOT_THE_ANSWER = "not_the_answer"
+    ONE_ANSWER_ONLY = "one_answer_only"
+    INCOMPLETE = "incomplete"
+    WRONG_YEAR = "wrong_year"
+    WRONG_MONTH = "wrong_month"
+    WRONG_DAY = "wrong_day"
+    WRONG_UNIT = "wrong_unit"
+    TRUE_OR_FALSE = "true_or_false"
+    EXPECTED_YEAR = "expected_year"
+    EXPECTED_DATE = "expected_date"
+    #: No number of the kind expected (:attr:`Reason.quantity`: an amount, a percentage…).
+    EXPECTED_QUANTITY = "expected_quantity"
+    #: A number of the right kind but not the right one (:attr:`Reason.quantity`).
+    WRONG_QUANTITY = "wrong_quantity"
+    #: Part of a date is missing (:attr:`Reason.parts`: day, month, year).
+    MISSING_PARTS = "missing_parts"
+    #: The right number without its order of magnitude (:attr:`Reason.scale`: 10**9…).
+    SCALE = "scale"
+    #: Far more items than the list holds (:attr:`Reason.count`: how many it holds).
+    TOO_MANY_ITEMS = "too_many_items"
+    #: Accepted with small typos: :attr:`Reason.forms` are the words as they are spelt.
+    TYPO = "typo"
+    #: Right but for accents: :attr:`Reason.forms` holds the answer as it is spelt.
+    ACCENTS = "accents"
+    #: Part of the words: :attr:`Reason.forms` holds the whole answer expected.
+    PARTIAL_WORDS = "partial_words"
+    #: A list partly right: :attr:`Reason.missing` items not given, :attr:`Reason.extra` wrong.
+    LIST = "list"
+
+
+class Quantity(StrEnum):
+    """What kind of number a question expects (« le bon montant », « un pourcentage »)."""
+
+    AMOUNT = "amount"
+    PERCENTAGE = "percentage"
+    DURATION = "duration"
+    NUMBER = "number"
+
+
+class DatePart(StrEnum):
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a grade is what it is, as a code and its data (no words: see the module docstring).
+
+    Items and forms are as written in the question file or typed by the student.
+    """
+
+    code: ReasonCode
+    forms: tuple[str, ...] = ()
+    parts: tuple[DatePart, ...] = ()
+    quantity: Quantity | None = None
+    scale: int | None = None
+    count: int = 0
+    missing: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Grade:
     """The result of grading one answer.
 
     Attributes:
         verdict: Correct, close (accepted with a typo), partial or wrong.
-        reason: Short French text for the student; empty when there is nothing to add.
+        reason: Why, for the student (a code and its data); None when there is nothing to
+            add.
         matched: The expected form (answer or accepted alternative, as written) the answer was
             graded against, or None when the answer is wrong.
         missing: For lists, the expected items not given (as written in the expected form).
@@ -119,7 +193,7 @@ class Grade:
     """
 
     verdict: Verdict
-    reason: str = ""
+    reason: Reason | None = None
     matched: str | None = None
     missing: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
@@ -132,17 +206,17 @@ class Grade:
         return self.verdict.accepted
 
 
-# --- reasons shown to the student ------------------------------------------------------------
+# --- reasons shown to the student (as codes: the front ends word them) -----------------------
 
-NO_ANSWER = "Pas de réponse."
-NOT_THE_ANSWER = "Ce n'est pas la bonne réponse."
-ONE_ANSWER_ONLY = "Une seule réponse est attendue."
-INCOMPLETE = "Réponse incomplète."
-WRONG_YEAR = "Ce n'est pas la bonne année."
-WRONG_MONTH = "Ce n'est pas le bon mois."
-WRONG_DAY = "Ce n'est pas le bon jour."
-WRONG_UNIT = "Ce n'est pas la bonne unité."
-TRUE_OR_FALSE = "Répondez par « vrai » ou par « faux »."
+NO_ANSWER = Reason(ReasonCode.NO_ANSWER)
+NOT_THE_ANSWER = Reason(ReasonCode.NOT_THE_ANSWER)
+ONE_ANSWER_ONLY = Reason(ReasonCode.ONE_ANSWER_ONLY)
+INCOMPLETE = Reason(ReasonCode.INCOMPLETE)
+WRONG_YEAR = Reason(ReasonCode.WRONG_YEAR)
+WRONG_MONTH = Reason(ReasonCode.WRONG_MONTH)
+WRONG_DAY = Reason(ReasonCode.WRONG_DAY)
+WRONG_UNIT = Reason(ReasonCode.WRONG_UNIT)
+TRUE_OR_FALSE = Reason(ReasonCode.TRUE_OR_FALSE)
 
 #: A typed answer is graded on its first 500 characters: a pasted essay must not make grading
 #: (words, lists, numbers against every alternative) slow for everyone.
@@ -313,7 +387,6 @@ _SCALES: dict[str, int] = {
     "milliard": 10**9, "milliards": 10**9, "md": 10**9, "mds": 10**9, "mrd": 10**9,
     "mrds": 10**9,
 }  # fmt: skip
-_SCALE_NAMES = {10**3: "milliers", 10**6: "millions", 10**9: "milliards"}
 
 _CURRENCIES: dict[str, str] = {
     "$": "USD", "dollar": "USD", "dollars": "USD", "usd": "USD",
@@ -519,56 +592,56 @@ def _facts(tokens: Sequence[str]) -> list[_Fact]:
     return facts
 
 
-def _quantity_words(quantity: _Quantity) -> tuple[str, str]:
-    """What a quantity is, for the reasons: (« le bon montant », « un montant »)."""
+def _quantity_kind(quantity: _Quantity) -> Quantity:
+    """What a quantity is, for the reasons (« le bon montant », « un montant »)."""
     if quantity.unit in _CURRENCIES.values():
-        return "le bon montant", "un montant"
+        return Quantity.AMOUNT
     if quantity.unit == "%":
-        return "le bon pourcentage", "un pourcentage"
+        return Quantity.PERCENTAGE
     if quantity.unit in _DURATIONS.values():
-        return "la bonne durée", "une durée"
-    return "le bon nombre", "un nombre"
+        return Quantity.DURATION
+    return Quantity.NUMBER
 
 
-def _missing_reason(fact: _Fact) -> str:
+def _missing_reason(fact: _Fact) -> Reason:
     if isinstance(fact, _Date):
-        return "On attendait une année." if fact.month is None else "On attendait une date."
-    return f"On attendait {_quantity_words(fact)[1]}."
+        code = ReasonCode.EXPECTED_YEAR if fact.month is None else ReasonCode.EXPECTED_DATE
+        return Reason(code)
+    return Reason(ReasonCode.EXPECTED_QUANTITY, quantity=_quantity_kind(fact))
 
 
-def _compare_date(expected: _Date, given: _Date) -> tuple[Verdict, str]:
+def _compare_date(expected: _Date, given: _Date) -> tuple[Verdict, Reason | None]:
     parts = (
-        (expected.year, given.year, WRONG_YEAR, "l'année"),
-        (expected.month, given.month, WRONG_MONTH, "le mois"),
-        (expected.day, given.day, WRONG_DAY, "le jour"),
+        (expected.year, given.year, WRONG_YEAR, DatePart.YEAR),
+        (expected.month, given.month, WRONG_MONTH, DatePart.MONTH),
+        (expected.day, given.day, WRONG_DAY, DatePart.DAY),
     )
     for want, got, wrong, _ in parts:
         if want is not None and got is not None and want != got:
             return Verdict.WRONG, wrong
     missing = [name for want, got, _, name in reversed(parts) if want is not None and got is None]
     if not missing:
-        return Verdict.CORRECT, ""
+        return Verdict.CORRECT, None
     if len(missing) == sum(want is not None for want, *_ in parts):
         return Verdict.WRONG, _missing_reason(expected)
-    return Verdict.PARTIAL, f"Il manque {' et '.join(missing)}."
+    return Verdict.PARTIAL, Reason(ReasonCode.MISSING_PARTS, parts=tuple(missing))
 
 
-def _compare_quantity(expected: _Quantity, given: _Quantity) -> tuple[Verdict, str]:
+def _compare_quantity(expected: _Quantity, given: _Quantity) -> tuple[Verdict, Reason | None]:
     same_value = given.value == expected.value or (
         expected.scale is None and given.scale is not None and given.mantissa == expected.value
     )
     units_differ = expected.unit is not None and given.unit is not None
     units_differ = units_differ and expected.unit != given.unit
     if same_value:
-        return (Verdict.WRONG, WRONG_UNIT) if units_differ else (Verdict.CORRECT, "")
+        return (Verdict.WRONG, WRONG_UNIT) if units_differ else (Verdict.CORRECT, None)
     bare_mantissa = expected.scale is not None and given.scale is None
     if bare_mantissa and given.value == expected.mantissa and not units_differ:
-        scale_name = _SCALE_NAMES.get(expected.scale or 0, "")
-        return Verdict.PARTIAL, f"Précisez l'ordre de grandeur ({scale_name})."
-    return Verdict.WRONG, f"Ce n'est pas {_quantity_words(expected)[0]}."
+        return Verdict.PARTIAL, Reason(ReasonCode.SCALE, scale=expected.scale)
+    return Verdict.WRONG, Reason(ReasonCode.WRONG_QUANTITY, quantity=_quantity_kind(expected))
 
 
-def _compare_fact(expected: _Fact, given: _Fact) -> tuple[Verdict, str]:
+def _compare_fact(expected: _Fact, given: _Fact) -> tuple[Verdict, Reason | None]:
     if isinstance(expected, _Date) and isinstance(given, _Date):
         return _compare_date(expected, given)
     if isinstance(expected, _Quantity) and isinstance(given, _Quantity):
@@ -601,11 +674,11 @@ def _competes(expected: Iterable[_Fact], extra: _Fact) -> bool:
 _EXTRA_FACTS = 8
 
 
-def _grade_facts(expected: list[_Fact], given: list[_Fact]) -> tuple[Verdict, str]:
+def _grade_facts(expected: list[_Fact], given: list[_Fact]) -> tuple[Verdict, Reason | None]:
     if len(given) > 2 * len(expected) + _EXTRA_FACTS:
         return Verdict.WRONG, ONE_ANSWER_ONLY
     unused = list(given)
-    outcomes: list[tuple[Verdict | None, str]] = []
+    outcomes: list[tuple[Verdict | None, Reason | None]] = []
     for fact in expected:
         candidates = [g for g in unused if type(g) is type(fact)]
         if not candidates:
@@ -628,7 +701,7 @@ def _grade_facts(expected: list[_Fact], given: list[_Fact]) -> tuple[Verdict, st
     for verdict, reason in outcomes:
         if verdict is Verdict.PARTIAL:
             return Verdict.PARTIAL, reason
-    return Verdict.CORRECT, ""
+    return Verdict.CORRECT, None
 
 
 # --- words -----------------------------------------------------------------------------------
@@ -772,15 +845,8 @@ def _compare_item(given: str, expected: str) -> Verdict | None:
     return _compare_words(given, expected)
 
 
-def _quote_all(items: Sequence[str]) -> str:
-    return ", ".join(items)
-
-
-def _typo_reason(corrected: Sequence[str]) -> str:
-    quoted = [f"« {item} »" for item in corrected]
-    if len(quoted) == 1:
-        return f"Petite faute de frappe acceptée : on écrit {quoted[0]}."
-    return f"Petites fautes de frappe acceptées : on écrit {', '.join(quoted)}."
+def _typo_reason(corrected: Sequence[str]) -> Reason:
+    return Reason(ReasonCode.TYPO, forms=tuple(corrected))
 
 
 def _grade_list(given: str, expected: str, expected_items: list[str]) -> Grade:
@@ -788,8 +854,7 @@ def _grade_list(given: str, expected: str, expected_items: list[str]) -> Grade:
     if len(given_items) == 1 and all(len(_words(item)) == 1 for item in expected_items):
         given_items = _content(_words(given)) or given_items  # « Russie Chine »
     if len(given_items) > 2 * len(expected_items):  # wrong items must outnumber right ones
-        reason = f"Trop d'éléments : la réponse en compte {len(expected_items)}."
-        return Grade(Verdict.WRONG, reason)
+        return Grade(Verdict.WRONG, Reason(ReasonCode.TOO_MANY_ITEMS, count=len(expected_items)))
     remaining = list(given_items)
     matches: dict[int, Verdict] = {}
     for wanted in (Verdict.CORRECT, Verdict.CLOSE):  # exact matches first, then typos
@@ -808,27 +873,23 @@ def _grade_list(given: str, expected: str, expected_items: list[str]) -> Grade:
     if not missing and not extra:
         if corrected:
             return Grade(Verdict.CLOSE, _typo_reason(corrected), expected)
-        return Grade(Verdict.CORRECT, "", expected)
-    parts = []
-    if missing:
-        parts.append(f"Il manque : {_quote_all(missing)}.")
-    if extra:
-        parts.append(f"En trop : {_quote_all(extra)}.")
+        return Grade(Verdict.CORRECT, None, expected)
     if found == 0:
         return Grade(Verdict.WRONG, NOT_THE_ANSWER, None, missing, extra)
     verdict = Verdict.WRONG if len(extra) > found else Verdict.PARTIAL
-    return Grade(verdict, " ".join(parts), expected if verdict is Verdict.PARTIAL else None,
+    reason = Reason(ReasonCode.LIST, missing=missing, extra=extra)
+    return Grade(verdict, reason, expected if verdict is Verdict.PARTIAL else None,
                  missing, extra)  # fmt: skip
 
 
 # --- grading ---------------------------------------------------------------------------------
 
 
-def _accent_note(given: str, expected: str) -> str:
+def _accent_note(given: str, expected: str) -> Reason | None:
     kept = _strip_leading(_fold(given, keep_accents=True))
     if kept == _strip_leading(_fold(expected, keep_accents=True)):
-        return ""
-    return f"Attention aux accents : on écrit « {expected.strip().rstrip('.')} »."
+        return None
+    return Reason(ReasonCode.ACCENTS, forms=(expected.strip().rstrip("."),))
 
 
 def _grade_form(given: str, expected: str) -> Grade:
@@ -836,7 +897,7 @@ def _grade_form(given: str, expected: str) -> Grade:
     if _words(given) == _words(expected):
         return Grade(Verdict.CORRECT, _accent_note(given, expected), expected)
     if _is_acronym_of(expected, given):
-        return Grade(Verdict.CORRECT, "", expected)
+        return Grade(Verdict.CORRECT, None, expected)
     expected_items = _split_items(expected)
     if len(expected_items) >= 2:
         return _grade_list(given, expected, expected_items)
@@ -855,11 +916,11 @@ def _grade_form(given: str, expected: str) -> Grade:
             verdict = _loose_words(given, expected)
     display = expected.strip().rstrip(".")
     if verdict is Verdict.CORRECT:
-        return Grade(verdict, "", expected)
+        return Grade(verdict, None, expected)
     if verdict is Verdict.CLOSE:
         return Grade(verdict, _typo_reason([display]), expected)
     if verdict is Verdict.PARTIAL:
-        return Grade(verdict, f"Réponse incomplète : on attendait « {display} ».", expected)
+        return Grade(verdict, Reason(ReasonCode.PARTIAL_WORDS, forms=(display,)), expected)
     return Grade(Verdict.WRONG, NOT_THE_ANSWER)
 
 
@@ -889,7 +950,7 @@ def _grade_true_false(given: str, answer: str) -> Grade:
     if said is None:
         return Grade(Verdict.WRONG, TRUE_OR_FALSE)
     if said is expected:
-        return Grade(Verdict.CORRECT, "", display)
+        return Grade(Verdict.CORRECT, None, display)
     return Grade(Verdict.WRONG, NOT_THE_ANSWER)
 
 
@@ -928,14 +989,14 @@ def grade_answer(
         key = option_key(given)
         match = next((f for f in forms if not _fold(f) and option_key(f) == key), None)
         if key and match is not None:
-            return Grade(Verdict.CORRECT, "", match)
+            return Grade(Verdict.CORRECT, None, match)
         return Grade(Verdict.WRONG, NO_ANSWER)
     if kind is QuestionKind.CHOICE:
         chosen = option_key(given)
         match = next((form for form in forms if option_key(form) == chosen), None)
         if match is None:
             return Grade(Verdict.WRONG, NOT_THE_ANSWER)
-        return Grade(Verdict.CORRECT, "", match)
+        return Grade(Verdict.CORRECT, None, match)
     best: Grade | None = None
     for form in forms:
         result = _grade_form(given, form)
@@ -989,7 +1050,7 @@ def grade_option(chosen: str, question: Question) -> Grade:
     if question.kind is QuestionKind.TRUE_FALSE:
         return _grade_true_false(chosen, question.answer)
     if chosen == question.answer:
-        return Grade(Verdict.CORRECT, "", question.answer)
+        return Grade(Verdict.CORRECT, None, question.answer)
     return Grade(Verdict.WRONG, NOT_THE_ANSWER)
 
 

@@ -1,6 +1,15 @@
-"""Counts without « (s) »: « 0 erreur », « 1 erreur », « 2 erreurs »; « 1 day », « 2 days »."""
+"""Counts in the French-only operator texts (``quizbot`` reports, deck summaries): « 0 erreur »,
+« 1 erreur », « 2 erreurs ».
+
+Everything a student or a teacher reads in the bot comes from the catalogues
+(:mod:`bot.i18n`, plural entries). The command line's reports are French only and stay in
+Python; they still pick the form with the French catalogue's own plural rule (its
+``Plural-Forms`` header), so no rule is written twice.
+"""
 
 from __future__ import annotations
+
+from bot.i18n import catalogue
 
 
 def plural_fr(word: str) -> str:
@@ -9,18 +18,10 @@ def plural_fr(word: str) -> str:
 
 
 def count_fr(n: int, singular: str, plural: str | None = None) -> str:
-    """« n word » with the word agreeing: French takes the singular for 0 and 1.
+    """« n word » with the word agreeing by the French catalogue's plural rule.
 
     ``plural`` defaults to :func:`plural_fr` of ``singular``; give it for an irregular word or
     several words (« carte Anki écrite » → « cartes Anki écrites »).
     """
-    if abs(n) < 2:
-        return f"{n} {singular}"
-    return f"{n} {plural if plural is not None else plural_fr(singular)}"
-
-
-def count_en(n: int, singular: str, plural: str | None = None) -> str:
-    """« n word » in English: the singular for 1 only; ``plural`` defaults to ``singular + s``."""
-    if abs(n) == 1:
-        return f"{n} {singular}"
-    return f"{n} {plural if plural is not None else singular + 's'}"
+    forms = (singular, plural if plural is not None else plural_fr(singular))
+    return f"{n} {catalogue('fr').choose(n, forms)}"

@@ -718,7 +718,7 @@ def _grade_answer(checked: _Checked) -> Grade:
     else:
         result = grade(checked.text, question)
     if not result.accepted and is_dont_know(checked.text):
-        return Grade(Verdict.WRONG, "", dont_know=True)
+        return Grade(Verdict.WRONG, None, dont_know=True)
     return result
 
 
@@ -866,7 +866,7 @@ def _outcome(
     return AnswerOutcome(
         status=status,
         verdict=result.verdict,
-        reason=result.reason or None,
+        reason=result.reason,
         given=given,
         dont_know=result.dont_know,
         correct_answer=question.answer,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.deck import QuestionKind
-from bot.domain.grading import Verdict
+from bot.domain.grading import Reason, Verdict
 
 
 class ServiceError(Exception):
@@ -146,7 +146,8 @@ class AnswerOutcome:
 
     status: AnswerStatus
     verdict: Verdict | None = None
-    reason: str | None = None
+    #: Why (a code and its data): the front ends say it in the student's language.
+    reason: Reason | None = None
     given: str | None = None
     correct_answer: str | None = None
     source_sentence: str | None = None

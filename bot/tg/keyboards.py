@@ -283,7 +283,7 @@ def retention(texts: Texts, choices: RetentionChoices) -> InlineKeyboardMarkup:
     """One button per desired retention (« 90 % », the current one ticked), then back."""
     row = [
         _button(
-            f"{'✅ ' if w.current else ''}{percent(w.desired_retention)} %",
+            f"{'✅ ' if w.current else ''}{texts.catalogue.percent(w.desired_retention)}",
             data(RETENTION, percent(w.desired_retention)),
         )
         for w in choices.workloads

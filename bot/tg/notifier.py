@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 def prompt_text(language: str, due_count: int) -> str:
     t = texts_for(language)
-    return t.reminder_prompt.format(count=t.plural(due_count, "question", "questions"))
+    return t.reminder_prompt(due_count)
 
 
 class TelegramNotifier:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from telegram.constants import MessageLimit
 
 from bot.domain.deck import blank_gaps
-from bot.domain.grading import Verdict
+from bot.domain.grading import ReasonCode, Verdict
 from bot.services.views import AnswerOutcome, SessionSummary, ShownQuestion
 from bot.tg.texts import Texts
 
@@ -125,6 +125,11 @@ def verdict_text(texts: Texts, outcome: AnswerOutcome, *, show_given: bool) -> s
         lines = [texts.verdict_wrong.format(answer=answer)]
     if show_given and outcome.given and verdict is not Verdict.CORRECT and not outcome.dont_know:
         lines.append(texts.your_answer.format(given=fit(outcome.given, 300)))
+    reason = outcome.reason
+    # « Ce n'est pas la bonne réponse » would repeat the verdict line: the others explain it.
+    if reason and not outcome.dont_know and reason.code is not ReasonCode.NOT_THE_ANSWER:
+        said = texts.catalogue.reason(reason)
+        lines.append(texts.reason_line.format(reason=fit(said, 600)))
     if outcome.source_sentence:
         source = around(outcome.source_sentence, outcome.correct_answer or "")
         lines.append(texts.source_line.format(source=source))
@@ -171,22 +176,21 @@ def next_step_text(texts: Texts, outcome: AnswerOutcome, question_text: str) -> 
 
 
 def when(texts: Texts, instant: dt.datetime, zone: str, now: dt.datetime) -> str:
-    """« aujourd'hui à 18:00 », « demain à 07:30 », « le 12/03 à 09:00 » in the student's zone."""
+    """« aujourd'hui à 18:00 », « demain à 07:30 », « le 12/03 à 09:00 » in the student's zone
+    (« today at 18:00 », « on 12 Mar at 09:00 »: the catalogue's ``format.*`` patterns)."""
     tz = ZoneInfo(zone)
     local, today = instant.astimezone(tz), now.astimezone(tz).date()
-    time = local.strftime("%H:%M")
+    time = texts.catalogue.time(local)
     if local.date() <= today:
         return texts.when_today.format(time=time)
     if local.date() == today + dt.timedelta(days=1):
         return texts.when_tomorrow.format(time=time)
-    return texts.when_date.format(date=local.strftime("%d/%m"), time=time)
+    date = texts.catalogue.date(local.date(), "format.day_month")
+    return texts.when_date.format(date=date, time=time)
 
 
 def summary_text(texts: Texts, summary: SessionSummary, zone: str, now: dt.datetime) -> str:
     if summary.answered:
-        right = texts.right_one if summary.correct < 2 else texts.right_many
-        if texts.language != "fr":
-            right = texts.right_one if summary.correct == 1 else texts.right_many
         score = summary.correct / summary.answered
         praise = (
             texts.praise_high
@@ -195,9 +199,7 @@ def summary_text(texts: Texts, summary: SessionSummary, zone: str, now: dt.datet
             if score >= 0.5
             else texts.praise_low
         )
-        head = texts.session_summary.format(
-            correct=summary.correct, answered=summary.answered, right=right
-        )
+        head = texts.session_summary(summary.correct, answered=summary.answered)
         lines = [f"{head} {praise}"]
     else:
         lines = [texts.session_empty]
@@ -221,5 +223,5 @@ def nothing_text(texts: Texts, summary: SessionSummary, zone: str, now: dt.datet
 def reminder_label(texts: Texts, reminder: dt.time | None, paused: bool) -> str:
     if reminder is None:
         return texts.reminder_off
-    label = reminder.strftime("%H:%M")
+    label = texts.catalogue.time(reminder)
     return texts.reminders_paused_label.format(time=label) if paused else label

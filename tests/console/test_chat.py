@@ -394,3 +394,11 @@ def test_review_ahead_when_nothing_is_due(settings: Settings, engine: Engine) ->
     out = later.out.getvalue()
     assert texts.AHEAD_QUESTION in out and texts.AHEAD_START in out
     assert out.count(texts.PRACTICE_NOTE) == 3 and texts.AHEAD_DONE in out
+
+
+def test_the_grading_reason_is_said_in_french(settings: Settings, engine: Engine) -> None:
+    script = Script("2007", "/quitter")
+    assert chat(settings, engine, script) == 0
+    out = script.out.getvalue()
+    assert "> 2007\nRaté. Ce n'est pas la bonne année.\nRéponse : 2006\n" in out
+    assert "Session : 1 réponse, 0 juste.\n" in out

@@ -6,7 +6,24 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.deck import Question, QuestionKind
-from bot.domain.grading import Grade, Verdict, grade, grade_answer, normalize
+from bot.domain.grading import (
+    DatePart,
+    Grade,
+    Quantity,
+    Reason,
+    ReasonCode,
+    Verdict,
+    grade,
+    grade_answer,
+    normalize,
+)
+from bot.i18n import catalogue
+
+
+def said(result: Grade, language: str = "fr") -> str:
+    """The grade's reason as the student reads it (empty when there is none)."""
+    return catalogue(language).reason(result.reason) if result.reason else ""
+
 
 C, CL, P, W = Verdict.CORRECT, Verdict.CLOSE, Verdict.PARTIAL, Verdict.WRONG
 
@@ -269,14 +286,44 @@ def test_open_answer_verdict(given: str, expected: str, verdict: Verdict) -> Non
     ],
 )
 def test_reason_shown_to_the_student(given: str, expected: str, reason: str) -> None:
-    assert grade_answer(given, expected).reason == reason
+    assert said(grade_answer(given, expected)) == reason
+
+
+@pytest.mark.parametrize(
+    ("given", "expected", "reason", "english"),
+    [
+        ("2006", "mars 2006", Reason(ReasonCode.MISSING_PARTS, parts=(DatePart.MONTH,)),
+         "The month is missing."),
+        ("2004", "le 20 octobre 2004",
+         Reason(ReasonCode.MISSING_PARTS, parts=(DatePart.DAY, DatePart.MONTH)),
+         "The day and month are missing."),
+        ("3", "3 milliards de dollars", Reason(ReasonCode.SCALE, scale=10**9),
+         "Give the order of magnitude (billions)."),
+        ("51 %", "50 %", Reason(ReasonCode.WRONG_QUANTITY, quantity=Quantity.PERCENTAGE),
+         "That's not the right percentage."),
+        ("je ne sais pas", "2006", Reason(ReasonCode.EXPECTED_YEAR), "A year was expected."),
+        ("Loukachenka", "Loukachenko", Reason(ReasonCode.TYPO, forms=("Loukachenko",)),
+         "Small typo accepted: it's spelt “Loukachenko”."),
+        ("Poutine", "Loukachenko", Reason(ReasonCode.NOT_THE_ANSWER),
+         "That's not the right answer."),
+    ],
+)  # fmt: skip
+def test_reason_is_a_code_with_its_data_said_in_english_too(
+    given: str, expected: str, reason: Reason, english: str
+) -> None:
+    result = grade_answer(given, expected)
+    assert result.reason == reason
+    assert said(result, "en") == english
 
 
 def test_partial_list_names_the_missing_items() -> None:
     result = grade_answer(
         "Russie, Kazakhstan, Kirghizistan, Tadjikistan et Ouzbékistan", OCS_MEMBERS
     )
-    assert result == Grade(Verdict.PARTIAL, "Il manque : la Chine.", OCS_MEMBERS, ("la Chine",))
+    assert (result.verdict, result.matched, result.missing) == (
+        Verdict.PARTIAL, OCS_MEMBERS, ("la Chine",)
+    )  # fmt: skip
+    assert said(result) == "Il manque : la Chine."
 
 
 def test_list_with_a_wrong_item_names_it() -> None:
@@ -284,7 +331,8 @@ def test_list_with_a_wrong_item_names_it() -> None:
     assert result.verdict is Verdict.PARTIAL
     assert result.missing == ("l'Iran",)
     assert result.extra == ("Irak",)
-    assert result.reason == "Il manque : l'Iran. En trop : Irak."
+    assert said(result) == "Il manque : l'Iran. En trop : Irak."
+    assert said(result, "en") == "Missing: l'Iran. Not in the answer: Irak."
 
 
 def test_list_typos_are_listed() -> None:
@@ -292,7 +340,7 @@ def test_list_typos_are_listed() -> None:
         "Russie, Chine, Kazakstan, Kirghizstan, Tadjikistan, Ouzbékistan", OCS_MEMBERS
     )
     assert result.verdict is Verdict.CLOSE
-    assert result.reason == (
+    assert said(result) == (
         "Petites fautes de frappe acceptées : on écrit « le Kazakhstan », « le Kirghizistan »."
     )
 
@@ -307,19 +355,21 @@ def test_more_wrong_than_right_items_is_wrong() -> None:
 def test_listing_everything_is_wrong() -> None:
     given = "Russie, Chine, Kazakhstan, Kirghizistan, Tadjikistan, Ouzbékistan, " * 3
     result = grade_answer(given, OCS_MEMBERS)
-    assert result == Grade(Verdict.WRONG, "Trop d'éléments : la réponse en compte 6.")
+    assert result.verdict is Verdict.WRONG
+    assert said(result) == "Trop d'éléments : la réponse en compte 6."
 
 
 def test_accepted_alternatives_are_tried() -> None:
     result = grade_answer(
         "CEEA", "la Communauté économique eurasiatique", accept=("CEEA", "EurAsEC")
     )
-    assert result == Grade(Verdict.CORRECT, "", "CEEA")
+    assert result == Grade(Verdict.CORRECT, None, "CEEA")
 
 
 def test_wrong_answer_keeps_the_main_answer_reason() -> None:
     result = grade_answer("2007", "2006", accept=("en 2006", "l'an 2006"))
-    assert result == Grade(Verdict.WRONG, "Ce n'est pas la bonne année.")
+    assert result == Grade(Verdict.WRONG, Reason(ReasonCode.WRONG_YEAR))
+    assert said(result) == "Ce n'est pas la bonne année."
 
 
 def test_best_form_wins() -> None:
@@ -363,11 +413,11 @@ def test_false_statement(given: str) -> None:
     question = Question(
         "vf-otan", QuestionKind.TRUE_FALSE, "La Biélorussie est membre de l'OTAN.", "faux"
     )
-    assert grade(given, question) == Grade(Verdict.CORRECT, "", "faux")
+    assert grade(given, question) == Grade(Verdict.CORRECT, None, "faux")
 
 
 def test_unclear_true_false_asks_for_vrai_or_faux() -> None:
-    assert grade_answer("peut-être", "vrai", kind="true_false").reason == (
+    assert said(grade_answer("peut-être", "vrai", kind="true_false")) == (
         "Répondez par « vrai » ou par « faux »."
     )
 
@@ -402,7 +452,7 @@ def test_cloze_is_graded_like_an_open_answer() -> None:
         "2006",
     )
     assert grade("en 2006", question).verdict is Verdict.CORRECT
-    assert grade("2007", question).reason == "Ce n'est pas la bonne année."
+    assert said(grade("2007", question)) == "Ce n'est pas la bonne année."
 
 
 def test_long_answers_are_cut() -> None:

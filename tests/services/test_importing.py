@@ -160,6 +160,9 @@ def test_second_import_changes_nothing(session_factory: Factory, tmp_path: Path)
         "rome : 0 ajoutée, 0 modifiée, 0 retirée, 1 inchangée\n"
         "suez : 0 ajoutée, 0 modifiée, 0 retirée, 2 inchangées"
     )
+    assert describe_import(report, "en").splitlines()[1] == (  # a teacher who reads English
+        "suez: 0 added, 0 changed, 0 retired, 2 unchanged"
+    )
 
 
 def test_sample_decks_import_then_reimport_unchanged(session_factory: Factory) -> None:

@@ -170,7 +170,7 @@ def test_quizbot_optimize_reports_each_student_in_french(
     out = io.StringIO()
     assert optimize_command(optimizer, NOW, out=out) == 0
     assert out.getvalue().startswith(f"élève n°{student} : paramètres personnels enregistrés")
-    assert "600 réponse(s)" in out.getvalue() and "perte log" in out.getvalue()
+    assert "600 réponses" in out.getvalue() and "perte log" in out.getvalue()
     out = io.StringIO()
     optimize_command(optimizer, NOW, out=out)
     assert out.getvalue().startswith("Aucun élève à ajuster")

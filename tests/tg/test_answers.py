@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.tg.context import BotApplication
+from bot.tg.texts import EN, FR
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.tg.harness import buttons, count_reviews, has_buttons, last_id
 
@@ -117,3 +118,22 @@ async def test_stop_ends_the_session(
     student.send_text("Vrai")  # no open question any more
     await student.wait_for_message("Je n'attends pas de réponse", after=mark)
     assert count_reviews(db) == 1
+
+
+async def test_a_wrong_typed_answer_says_why_in_the_students_language(
+    bot: BotApplication, tg: FakeTelegram, student: FakeUser
+) -> None:
+    sam = tg.user(778, "Sam", "en-GB")
+    for who, texts, why in (
+        (student, FR, "🔎 Ce n'est pas la bonne année."),
+        (sam, EN, "🔎 That's not the right year."),
+    ):
+        who.send_command("/quiz")
+        q1 = await who.wait_for_message("principal allié")
+        who.press(q1, buttons(q1)["la Russie"])
+        q2 = await who.wait_for_message("membre de l'OTAN")
+        who.press(q2, button=texts.btn_false)
+        await who.wait_for_message("geler les avoirs")
+        who.send_text("2007")
+        verdict = await who.wait_for_message(why)
+        assert verdict["text"].index(why) > verdict["text"].index("2006")  # after the answer

@@ -88,7 +88,7 @@ async def test_two_teachers_see_only_their_own_students(
     pick = await teacher.wait_for_message("Quelle classe ?", after=mark)
     assert set(buttons(pick)) == {"3e B (1)", "4e A (1)"}  # not Durand's classes
     teacher.press(pick, button="3e B (1)")
-    card = await teacher.wait_for_message("🏫 3e B — 1 élève(s)", after=mark)
+    card = await teacher.wait_for_message("🏫 3e B — 1 élève", after=mark)
     assert "Élèves actifs (7 derniers jours) : 1 sur 1" in card["text"]
     assert codes["3e B"] in card["text"]
     teacher.press(card, button="👩‍🎓 Élèves")
@@ -257,7 +257,7 @@ async def test_a_teacher_names_a_co_teacher(
 
     mark = last_id(tg, colleague)
     colleague.send_command("/classe")
-    card = await colleague.wait_for_message("🏫 3e B — 1 élève(s)", after=mark)
+    card = await colleague.wait_for_message("🏫 3e B — 1 élève", after=mark)
     colleague.press(card, button="👩‍🎓 Élèves")
     await colleague.wait_for_message("• Léa", after=mark)
     await create_class(tg, colleague, "2nde 4")  # a co-teacher is a teacher

@@ -113,7 +113,7 @@ async def test_a_text_becomes_a_reviewed_deck_for_the_class(
     fourth = await teacher.wait_for_message(f"question {position + 2} sur", after=prompt)
     teacher.press(fourth, button="Tout garder à partir d'ici")
     summary = await teacher.wait_for_message("relu :", after=prompt)
-    assert f"{total - 2} gardée(s), 1 corrigée(s), 1 supprimée(s)" in summary["text"]
+    assert f"{total - 2} gardées, 1 corrigée, 1 supprimée" in summary["text"]
 
     teacher.press(summary, button="📥 Télécharger (YAML)")
     await tg.wait_for(lambda: tg.calls("sendDocument", chat_id=teacher.chat_id, ok=True))
@@ -130,7 +130,7 @@ async def test_a_text_becomes_a_reviewed_deck_for_the_class(
         ).all()
     teacher.press(summary, button="📤 Publier pour 3e B")
     published = await teacher.wait_for_message("📤 Publié", after=mark)
-    assert f"{total - 1} question(s) pour 3e B" in published["text"]
+    assert f"{total - 1} questions pour 3e B" in published["text"]
     files = list((questions_dir / "publies").glob("crise-de-suez-*.yaml"))
     assert len(files) == 1
 
@@ -179,7 +179,7 @@ async def test_the_review_survives_a_restart(
         teacher.press(item, button="🗑 Supprimer")
         item = await teacher.wait_for_message("question 2 sur 3")  # the postponed one
         teacher.press(item, button="✅ Garder")
-        await teacher.wait_for_message("2 gardée(s), 0 corrigée(s), 1 supprimée(s)")
+        await teacher.wait_for_message("2 gardées, 0 corrigée, 1 supprimée")
 
 
 async def test_a_killed_worker_costs_only_its_draft(
@@ -192,7 +192,7 @@ async def test_a_killed_worker_costs_only_its_draft(
     teacher.send_command("/generer " + SUEZ_TEXT)
     await teacher.wait_for_message("Je prépare les questions", after=mark)
     teacher.send_command("/generer " + (PASSAGES / "traite-de-rome.txt").read_text("utf-8"))
-    queued = await teacher.wait_for_message("1 texte(s) avant le tien", after=mark)
+    queued = await teacher.wait_for_message("1 texte avant le tien", after=mark)
     worker: GenerationWorker = bot.bot_data.generation
     await tg.wait_for(lambda: worker.child_pid is not None, what="the worker started")
     pid = worker.child_pid

@@ -293,7 +293,7 @@ async def test_thirty_students_play_ten_questions_and_the_results_are_exact(
     for medal, i in zip(medals, ranking[:10], strict=True):
         lines.append(f"{medal} {name(i)} — {RIGHT[i]}/10 ({seconds_of(i)} s)")
     lines += [
-        "… et 20 autre(s) joueur(s) : le détail est dans le fichier du prof.",
+        "… et 20 autres joueurs : le détail est dans le fichier du prof.",
         "",
         f"😅 La plus difficile : « {prompt_of(last)} » (3 sur 30). "
         f"Réponse : {option_text(last, correct_of(last))}",
@@ -437,7 +437,7 @@ async def test_a_student_cannot_press_the_teachers_buttons_and_stop_ends_the_gam
         await until(lambda: answers_to(db, poll["poll"]["id"]) == 1)
         in_group.send_command("/stop")
         final = await tg.wait_for_message(GROUP, "Classement", timeout=5.0)
-    assert "Jeu arrêté après 1 question(s) sur 5." in final["text"]
+    assert "Jeu arrêté après 1 question sur 5." in final["text"]
     assert f"🥇 {student.info['first_name']} — 1/1 (0,0 s)" in final["text"]
     assert tg.calls("stopPoll", chat_id=GROUP, ok=True)  # the open poll was closed too
     assert scalar(db, select(Game.end_reason)) == "stopped"

@@ -141,9 +141,10 @@ async def test_desired_retention_buttons_show_the_workload_and_save_the_choice(
 
     student.press(menu, button="🎯 Mémorisation")
     menu = await edited(tg, student, menu, "Quelle part de tes réponses")
-    lines = [line for line in menu["text"].splitlines() if "questions par jour" in line]
+    lines = [line for line in menu["text"].splitlines() if " par jour (" in line]  # 1 question
     assert [line.split(" : ")[0] for line in lines] == ["• 80 %", "• 85 %", "👉 90 %", "• 95 %"]
     per_day = [int(line.split("environ ")[1].split()[0]) for line in lines]
+    assert "environ 1 questions" not in menu["text"]  # « 1 question par jour »
     assert per_day == sorted(per_day) and per_day[0] < per_day[-1]
     assert "d'après ta mémoire" in menu["text"]  # not fitted yet: says when it will be
     assert list(buttons(menu))[:4] == ["80 %", "85 %", "✅ 90 %", "95 %"]

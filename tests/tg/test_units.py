@@ -147,7 +147,7 @@ def test_when_in_the_students_zone() -> None:
     )
     assert render.when(FR, now, "America/Montreal", now) == "aujourd'hui à 18:30"
     assert render.when(EN, now + dt.timedelta(days=3), "Europe/Paris", now) == (
-        "on 13/03 at 23:30"
+        "on 13 Mar at 23:30"  # the month by name: no 13/03 vs 03/13
     )
 
 

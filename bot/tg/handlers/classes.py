@@ -188,7 +188,7 @@ async def show_class(
     overview = await run_sync(context.classroom.overview, class_id, student.id, now)
     invite = await run_sync(context.classes.invite, class_id, student.id, now)
     decks = await run_sync(context.classes.decks_of_class, class_id)
-    lines = [t.class_header.format(name=found.name, students=found.students), ""]
+    lines = [t.class_header(found.students, name=found.name), ""]
     lines += overview_lines(student.texts, overview)
     lines.append("")
     if decks:
@@ -308,7 +308,7 @@ async def send_csv(context: BotContext, student: Student, class_id: int) -> None
         student.chat_id,
         text.encode("utf-8-sig"),
         filename=f"{slug}-{day.isoformat()}.csv",
-        caption=t.csv_caption.format(name=found.name, date=day.strftime("%d/%m/%Y")),
+        caption=t.csv_caption.format(name=found.name, date=student.texts.catalogue.date(day)),
     )
 
 
@@ -397,7 +397,7 @@ def overview_lines(t: Texts, overview: ClassOverview) -> list[str]:
             active=overview.active_students,
             total=overview.students,
             answers=overview.answers,
-            accuracy=_percent(overview.accuracy),
+            accuracy=_percent(t, overview.accuracy),
         ),
         "",
     ]
@@ -411,9 +411,9 @@ def overview_lines(t: Texts, overview: ClassOverview) -> list[str]:
             lines.append(
                 t.class_deck_line.format(
                     deck=title,
-                    active=deck.active_students,
-                    answers=deck.answers,
-                    accuracy=_percent(deck.accuracy),
+                    active=t.class_deck_active(deck.active_students),
+                    answers=t.class_deck_answers(deck.answers),
+                    accuracy=_percent(t, deck.accuracy),
                 )
             )
         lines.append("")
@@ -427,7 +427,7 @@ def overview_lines(t: Texts, overview: ClassOverview) -> list[str]:
             t.class_hardest_line.format(
                 rank=rank,
                 prompt=prompt,
-                rate=round(question.error_rate * 100),
+                rate=t.catalogue.percent(question.error_rate),
                 answers=question.answers,
             )
         )
@@ -439,16 +439,16 @@ def _overridden_lines(t: Texts, overview: ClassOverview) -> list[str]:
     if not overview.overridden:
         return []
     lines = [
-        t.class_overridden_line.format(
+        t.class_overridden_line(
+            question.overrides,
             prompt=render.fit(render.display_prompt(question.prompt), 100),
-            answer=render.fit(question.answer, 60),
-            count=question.overrides,
-            examples=", ".join(f"« {render.fit(e, 40)} »" for e in question.examples),
+            answer=t.catalogue.quote(render.fit(question.answer, 60)),
+            examples=", ".join(t.catalogue.quote(render.fit(e, 40)) for e in question.examples),
         )
         for question in overview.overridden
     ]
     return [t.class_overridden, *lines, ""]
 
 
-def _percent(ratio: float | None) -> str:
-    return "—" if ratio is None else f"{round(ratio * 100)} %"
+def _percent(t: Texts, ratio: float | None) -> str:
+    return "—" if ratio is None else t.catalogue.percent(ratio)

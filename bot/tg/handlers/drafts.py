@@ -212,9 +212,7 @@ async def new_draft(
             chat_id=student.chat_id,
         )
     except TextTooShort as exc:
-        await send(
-            context, student.chat_id, t.text_too_short.format(words=exc.words, min=MIN_WORDS)
-        )
+        await send(context, student.chat_id, t.text_too_short(exc.words, min=MIN_WORDS))
         return
     await _submit(context.application, draft, t)  # type: ignore[arg-type]
 
@@ -252,7 +250,7 @@ async def _submit(app: BotApplication, draft: DraftView, t: ClassTexts) -> None:
         first = (
             t.generating.format(title=draft.title)
             if ahead == 0
-            else t.queued.format(words=len(text.split()), ahead=ahead)
+            else t.queued(ahead, words=len(text.split()))
         )
         message = await app.bot.send_message(chat_id, render.fit(first))
         await run_sync(services.drafts.set_message, draft.id, message.message_id)
@@ -367,7 +365,10 @@ def summary_screen(
     t: ClassTexts, draft: DraftView, classes: list[tuple[int, str]]
 ) -> tuple[str, InlineKeyboardMarkup]:
     text = t.summary.format(
-        title=draft.title, kept=draft.kept, corrected=draft.corrected, deleted=draft.deleted
+        title=draft.title,
+        kept=t.summary_kept(draft.kept),
+        corrected=t.summary_corrected(draft.corrected),
+        deleted=t.summary_deleted(draft.deleted),
     )
     rows = []
     if draft.class_id is not None and draft.class_name is not None:
@@ -535,9 +536,9 @@ async def publish_button(update: Update, context: BotContext) -> None:
         return
     await answer_query(update)
     audience = published.draft.class_name or t.audience_all
-    text = t.published.format(
+    text = t.published(
+        published.questions,
         title=published.draft.title,
-        count=published.questions,
         audience=audience,
         path=f"{PurePath(published.path).parent.name}/{published.path.name}",
     )
@@ -606,10 +607,8 @@ async def resume_button(update: Update, context: BotContext) -> None:
     await answer_query(update)
     if draft.status != "review":
         position = worker(context).position(draft_id)
-        text = (
-            t.generating.format(title=draft.title)
-            if position == 0
-            else t.queued.format(words="…", ahead=position if position is not None else "?")
+        text = (  # not in the queue (None): being prepared, as far as the student can tell
+            t.queued(position, words="…") if position else t.generating.format(title=draft.title)
         )
         await send(context, student.chat_id, text)
         return
@@ -619,7 +618,5 @@ async def resume_button(update: Update, context: BotContext) -> None:
 async def sent_back(context: BotContext, student: Student, draft: DraftView) -> None:
     """A draft edited on a computer and sent back: its summary, ready to publish."""
     t = ct(student)
-    await send(
-        context, student.chat_id, t.draft_sent_back.format(title=draft.title, count=draft.total)
-    )
+    await send(context, student.chat_id, t.draft_sent_back(draft.total, title=draft.title))
     await show_review(context, student, draft, None, None)

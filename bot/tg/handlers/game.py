@@ -474,21 +474,17 @@ class GamePlay:
         number, total = result.position + 1, result.total
         if not result.answered:
             return self.t.result_nobody.format(number=number, total=total, answer=answer)
-        return self.t.result.format(
-            number=number,
-            total=total,
-            correct=result.correct,
-            answered=result.answered,
-            answer=answer,
+        return self.t.result(
+            result.correct, number=number, total=total, answered=result.answered, answer=answer
         )
 
     def _board(self, results: GameResults) -> list[str]:
         t = self.t
         lines = [t.board_title.format(deck=results.deck_title)]
         if results.reason is EndReason.STOPPED:
-            lines.append(t.board_stopped.format(asked=results.asked, total=results.total))
+            lines.append(t.board_stopped(results.asked, total=results.total))
         elif results.reason is EndReason.ABANDONED:
-            lines.append(t.board_abandoned.format(asked=results.asked, total=results.total))
+            lines.append(t.board_abandoned(results.asked, total=results.total))
         if not results.leaderboard:
             return [*lines, t.board_empty]
         for row in results.leaderboard:
@@ -504,7 +500,7 @@ class GamePlay:
             )
         if len(results.players) > len(results.leaderboard):
             more = len(results.players) - len(results.leaderboard)
-            lines.append(t.board_more.format(count=more))
+            lines.append(t.board_more(more))
         hard = results.hardest
         if hard is not None:
             lines += [

@@ -199,10 +199,10 @@ def summary(t: Texts, user: UserView) -> str:
 def retention_text(t: Texts, choices: RetentionChoices) -> str:
     """The retention screen: each choice with its questions and minutes per day."""
     lines = [
-        t.retention_line.format(
+        t.retention_line(
+            round(w.questions_per_day),
             mark="👉" if w.current else "•",
             percent=keyboards.percent(w.desired_retention),
-            questions=round(w.questions_per_day),
             minutes=max(1, round(w.minutes_per_day)),
         )
         for w in choices.workloads

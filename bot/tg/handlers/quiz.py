@@ -242,7 +242,7 @@ async def _grant_and_go_on(context: BotContext, student: Student) -> None:
     if not granted:
         await send(context, student.chat_id, t.no_more_new)
         return
-    await send(context, student.chat_id, t.more_new_granted.format(count=granted))
+    await send(context, student.chat_id, t.more_new_granted(granted))
     await send_next(context, student)
 
 

@@ -142,9 +142,7 @@ async def _import(
 async def _send_problems(context: BotContext, student: Student, exc: DeckFormatError) -> None:
     """Every problem, one per line (split over several messages when there are many)."""
     t = student.texts
-    header = t.upload_errors.format(
-        count=t.plural(len(exc.problems), t.error_word, t.error_word_plural)
-    )
+    header = t.upload_errors(len(exc.problems))
     for text in render.split([header, *(f"• {problem}" for problem in exc.problems)]):
         await send(context, student.chat_id, text)
 
@@ -152,6 +150,6 @@ async def _send_problems(context: BotContext, student: Student, exc: DeckFormatE
 async def _send_report(
     context: BotContext, student: Student, template: str, report: ImportReport
 ) -> None:
-    lines = template.format(report=describe_import(report)).split("\n")
+    lines = template.format(report=describe_import(report, student.texts.language)).split("\n")
     for text in render.split(lines):
         await send(context, student.chat_id, text)

@@ -1,7 +1,9 @@
-"""Every user-facing string of the Telegram bot, one module per language (French first).
+"""Every user-facing string of the Telegram bot, one catalogue per language (French first).
 
-:class:`Texts` lists them; :mod:`.fr` and :mod:`.en` fill it in, so a string missing in one
-language is a type error, not a blank message. Templates use ``str.format`` with named fields.
+:class:`Texts` lists them; :mod:`.fr` and :mod:`.en` fill it in from the gettext catalogues
+(``bot/locale/<language>/LC_MESSAGES/messages.po``, keys ``bot.<field>``): a key missing in one
+language fails at start-up and in ``tests/test_catalogues.py``, never as a blank message.
+Templates use ``str.format`` with named fields; counted texts are :class:`~bot.i18n.Plural`.
 Command descriptions are keyed by the command's French name (see :mod:`bot.tg.commands`).
 """
 

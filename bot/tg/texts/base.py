@@ -1,14 +1,23 @@
-"""The list of the bot's strings: :mod:`.fr` and :mod:`.en` each build one :class:`Texts`."""
+"""The list of the bot's strings, each read from the catalogue as ``bot.<field>``
+(``bot/locale/<language>/LC_MESSAGES/messages.po``; :func:`texts_in` builds one language).
+
+A ``str`` field is a ``str.format`` template; a :class:`~bot.i18n.Plural` field is called with
+the count (``t.reminder_prompt(3)``) and agrees with it by the catalogue's plural rule.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.i18n import Catalogue, Plural, catalogue, fill
+
 
 @dataclass(frozen=True, slots=True)
 class Texts:
     language: str
+    #: The catalogue the texts come from: numbers, dates and times in the same language.
+    catalogue: Catalogue
     language_name: str
 
     # Commands and help
@@ -61,6 +70,7 @@ class Texts:
     verdict_partial: str
     verdict_wrong: str
     your_answer: str
+    reason_line: str
     source_line: str
     explanation_line: str
     leech: str
@@ -69,7 +79,7 @@ class Texts:
     unknown_question: str
     nothing_to_study: str
     nothing_until: str
-    session_summary: str
+    session_summary: Plural  # counts the right answers
     session_empty: str
     session_stopped: str
 
@@ -107,7 +117,7 @@ class Texts:
     paused: str
     resumed: str
     resumed_no_time: str
-    reminder_prompt: str
+    reminder_prompt: Plural
     snoozed: str
     snooze_nothing: str
     snooze_sooner: str
@@ -125,9 +135,7 @@ class Texts:
     upload_wrong_type: str
     upload_too_big: str
     upload_ok: str
-    upload_errors: str
-    error_word: str
-    error_word_plural: str
+    upload_errors: Plural
     reload_ok: str
     class_title: str
     class_hardest: str
@@ -135,6 +143,8 @@ class Texts:
     class_no_data: str
     class_decks: str
     class_deck_line: str
+    class_deck_active: Plural
+    class_deck_answers: Plural
     class_deck_idle: str
     btn_class_csv: str
     class_csv_caption: str
@@ -142,17 +152,15 @@ class Texts:
     # Desired retention (issue 16)
     btn_set_retention: str
     ask_retention: str
-    retention_line: str
+    retention_line: Plural  # counts the questions a day
     retention_personal: str
     retention_default: str
     # Sessions that flow (issue 16)
     btn_more_new: str
     more_new_offer: str
-    more_new_granted: str
+    more_new_granted: Plural
     no_more_new: str
     verdict_dont_know: str
-    right_one: str
-    right_many: str
     praise_high: str
     praise_mid: str
     praise_low: str
@@ -163,12 +171,19 @@ class Texts:
     override_too_late: str
     override_already: str
     class_overridden: str
-    class_overridden_line: str
+    class_overridden_line: Plural  # counts the overrides
     btn_ahead: str
     ahead_start: str
 
-    def plural(self, n: int, one: str, many: str) -> str:
-        """« 1 question », « 3 questions » (French: 0 takes the singular, English: the plural)."""
-        if self.language == "fr":
-            return f"{n} {one if n < 2 else many}"
-        return f"{n} {one if n == 1 else many}"
+
+def texts_in(language: str) -> Texts:
+    """The bot's strings in ``language``, from its catalogue."""
+    texts = catalogue(language)
+    return fill(
+        Texts,
+        texts,
+        "bot",
+        language=texts.language,
+        catalogue=texts,
+        command_help=texts.section("bot.command_help"),
+    )
