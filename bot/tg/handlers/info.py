@@ -23,9 +23,12 @@ def register(app: BotApplication) -> None:
 
 
 async def help_command(update: Update, context: BotContext) -> None:
-    """/aide: the command list (the menu's very words), teacher commands for teachers."""
+    """/aide: the command list (the menu's very words), teacher commands for teachers (of
+    ``TEACHER_IDS``, or owners and co-teachers of a class: read with the student, no second
+    query)."""
     student = await context.student(update)
-    text = commands.help_text(student.texts, teacher=context.is_teacher(update))
+    teacher = context.is_teacher(update) or student.user.teaches_a_class
+    text = commands.help_text(student.texts, teacher=teacher)
     await send(context, student.chat_id, text)
 
 
