@@ -166,6 +166,12 @@ class Texts:
     class_overridden_line: str
     btn_ahead: str
     ahead_start: str
+    # Never left without the question or the setting asked for (issue 16)
+    question_again: str
+    media_pick: str
+    media_type: str
+    media_setting: str
+    not_a_time: str
 
     def plural(self, n: int, one: str, many: str) -> str:
         """« 1 question », « 3 questions » (French: 0 takes the singular, English: the plural)."""

@@ -219,4 +219,12 @@ EN = Texts(
     class_overridden_line="• {prompt} — expected “{answer}”, {count} times: {examples}",
     btn_ahead="⏩ Review ahead",
     ahead_start="⏩ Questions you've seen, soonest due first: your schedule stays as it is.",
+    question_again="🔁 Your current question:",
+    media_pick="🙈 I only read text. To answer, tap one of the buttons:",
+    media_type="🙈 I only read text. To answer, type your answer:",
+    media_setting="🙈 I only read text: type your answer or tap one of the buttons.",
+    not_a_time=(
+        "“{value}” is not a time 🙂 Type the time of your reminder (e.g. 18:30 or 7:00) "
+        "or tap one of the buttons."
+    ),
 )

@@ -234,4 +234,12 @@ FR = Texts(
     ahead_start=(
         "⏩ Tes questions déjà vues, les plus proches d'abord : ça ne change pas tes révisions."
     ),
+    question_again="🔁 Ta question en cours :",
+    media_pick="🙈 Je ne lis que le texte. Pour répondre, touche un des boutons :",
+    media_type="🙈 Je ne lis que le texte. Pour répondre, écris ta réponse :",
+    media_setting="🙈 Je ne lis que le texte : écris ta réponse ou touche un des boutons.",
+    not_a_time=(
+        "« {value} » n'est pas une heure 🙂 Écris l'heure de ton rappel "
+        "(par exemple 18:30 ou 7h) ou touche un des boutons."
+    ),
 )
