@@ -198,11 +198,12 @@ async def ask_again(context: BotContext, student: Student, awaited: AwaitedSetti
         await start.send_reminder_step(context, student, None)
     elif awaited.onboarding:
         await start.send_zone_step(context, student, None)
-    elif awaited.kind == "time":
-        await send(context, student.chat_id, t.ask_reminder, keyboards.reminder_times(t, onboarding=False))
-        context.state.awaiting = awaited
     else:
-        await send(context, student.chat_id, t.ask_timezone, keyboards.zones(t, onboarding=False))
+        if awaited.kind == "time":
+            text, markup = t.ask_reminder, keyboards.reminder_times(t, onboarding=False)
+        else:
+            text, markup = t.ask_timezone, keyboards.zones(t, onboarding=False)
+        await send(context, student.chat_id, text, markup)
         context.state.awaiting = awaited
 
 
