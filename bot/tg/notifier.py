@@ -16,13 +16,24 @@ from bot.tg.texts import texts_for
 log = logging.getLogger(__name__)
 
 
-def prompt_text(language: str, due_count: int) -> str:
+def prompt_text(language: str, due_count: int, new_count: int = 0) -> str:
+    """« 3 questions à revoir », « 10 nouvelles questions t'attendent », or both."""
     t = texts_for(language)
-    return t.reminder_prompt.format(count=t.plural(due_count, "question", "questions"))
+    reviews = due_count - new_count
+    if not new_count:
+        return t.reminder_prompt.format(count=t.plural(reviews, "question", "questions"))
+    if not reviews:
+        new = t.reminder_prompt_new_one if new_count == 1 else t.reminder_prompt_new_many
+        return new.format(count=new_count)
+    return t.reminder_prompt_mixed.format(
+        reviews=t.plural(reviews, "question", "questions"),
+        new=t.plural(new_count, t.reminder_new_one, t.reminder_new_many),
+    )
 
 
 class TelegramNotifier:
-    """Sends « Tu as N questions à revoir » with the « Réviser » / « Plus tard » buttons.
+    """Sends « Tu as N questions à revoir » (or « N nouvelles questions t'attendent », or
+    both) with the « Réviser » / « Plus tard » buttons.
 
     The bot's rate limiter has already retried 429s and network errors by the time an error
     reaches here; what is left is reported to the dispatcher, which waits or retries later.
@@ -31,12 +42,14 @@ class TelegramNotifier:
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
 
-    async def send_prompt(self, chat_id: int, language: str, due_count: int) -> SendResult:
+    async def send_prompt(
+        self, chat_id: int, language: str, due_count: int, new_count: int
+    ) -> SendResult:
         """Send one prompt; 403 → blocked, 429 → retry_after, 400 → failed for good."""
         try:
             await self._bot.send_message(
                 chat_id,
-                prompt_text(language, due_count),
+                prompt_text(language, due_count, new_count),
                 reply_markup=keyboards.reminder_prompt(texts_for(language)),
             )
         except Forbidden:

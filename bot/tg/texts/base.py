@@ -172,6 +172,12 @@ class Texts:
     media_type: str
     media_setting: str
     not_a_time: str
+    # The daily prompt tells new questions from reviews (issue 16)
+    reminder_prompt_new_one: str
+    reminder_prompt_new_many: str
+    reminder_prompt_mixed: str
+    reminder_new_one: str
+    reminder_new_many: str
 
     def plural(self, n: int, one: str, many: str) -> str:
         """« 1 question », « 3 questions » (French: 0 takes the singular, English: the plural)."""

@@ -227,4 +227,9 @@ EN = Texts(
         "“{value}” is not a time 🙂 Type the time of your reminder (e.g. 18:30 or 7:00) "
         "or tap one of the buttons."
     ),
+    reminder_prompt_new_one="📚 {count} new question is waiting for you today. Shall we?",
+    reminder_prompt_new_many="📚 {count} new questions are waiting for you today. Shall we?",
+    reminder_prompt_mixed="📚 Today: {reviews} to review and {new}. Shall we?",
+    reminder_new_one="new one",
+    reminder_new_many="new ones",
 )

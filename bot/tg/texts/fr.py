@@ -242,4 +242,11 @@ FR = Texts(
         "« {value} » n'est pas une heure 🙂 Écris l'heure de ton rappel "
         "(par exemple 18:30 ou 7h) ou touche un des boutons."
     ),
+    reminder_prompt_new_one="📚 {count} nouvelle question t'attend aujourd'hui. On s'y met ?",
+    reminder_prompt_new_many=(
+        "📚 {count} nouvelles questions t'attendent aujourd'hui. On s'y met ?"
+    ),
+    reminder_prompt_mixed="📚 Aujourd'hui : {reviews} à revoir et {new}. On s'y met ?",
+    reminder_new_one="nouvelle",
+    reminder_new_many="nouvelles",
 )
