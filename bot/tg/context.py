@@ -94,6 +94,8 @@ class OpenQuestion:
 
     token: str
     message_id: int
+    #: The showing whose « J'avais raison » that message also carries (a verdict above it).
+    override: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,6 +159,18 @@ async def test_help_stats_and_a_sticker_during_a_question_show_it_again(
     again = await student.wait_for_message("écris ta réponse", after=mark)
     assert "geler les avoirs" in again["text"]
 
+    # A wrong typed answer, then /aide: the verdict keeps its « J'avais raison » alone.
+    mark = last_id(tg, student)
+    student.send_text("2010")
+    verdict = await student.wait_for_message("❌", after=mark)
+    assert "✋ J'avais raison" in buttons(verdict)
+    student.send_command("/aide")
+    again = await student.wait_for_message("🔁 Ta question en cours", after=mark)
+    verdict = next(m for m in student.messages() if m["message_id"] == verdict["message_id"])
+    assert set(buttons(verdict)) == {"✋ J'avais raison"}
+    student.press(verdict, button="✋ J'avais raison")
+    await student.wait_for_message("compte juste", after=mark)
+
     # No question open: help alone, the usual hint.
     student.press(again, buttons(again)["⏹ Stop"])
     await student.wait_for_message("Fin de la session", after=mark)

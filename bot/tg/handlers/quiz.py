@@ -306,8 +306,13 @@ async def show_again(context: BotContext, student: Student, *, media: bool = Fal
     hint = t.question_again
     if media:  # what is expected instead: a tap, or a typed answer
         hint = t.media_pick if question.choices else t.media_type
-    if state.question is not None:
-        await remove_buttons(context, student.chat_id, state.question.message_id)
+    if (old := state.question) is not None:
+        # The question's buttons go; a verdict's « J'avais raison » above it stays.
+        if old.override is not None:
+            markup = keyboards.with_override(t, None, old.override)
+            await edit_markup(context, student.chat_id, old.message_id, markup)
+        else:
+            await remove_buttons(context, student.chat_id, old.message_id)
         state.question = None
     await _show_question(context, student, question, hint)
     return True
@@ -354,15 +359,17 @@ async def _present(
         t, step.outcome, render.question_text(t, question, letters=letters)
     )
     markup = keyboards.question_keyboard(t, question)
+    override = None
     if step.outcome.can_override and step.outcome.showing_token is not None:
-        markup = keyboards.with_override(t, markup, step.outcome.showing_token)
+        override = step.outcome.showing_token
+        markup = keyboards.with_override(t, markup, override)
     shown = state.question
     if answered_message is None and shown is not None:
         # A typed answer: the next question comes as a new message; the answered one's
         # « Stop » goes, so old buttons do not pile up in the chat.
         await remove_buttons(context, student.chat_id, shown.message_id)
     message_id = await edit_or_send(context, student.chat_id, answered_message, text, markup)
-    state.question = OpenQuestion(token=question.token, message_id=message_id)
+    state.question = OpenQuestion(question.token, message_id, override=override)
     state.question_known = True
 
 
