@@ -431,7 +431,9 @@ def reset_busiest(engine: Engine, ds: Dataset) -> None:
 
 
 class InstantNotifier:
-    async def send_prompt(self, chat_id: int, language: str, due_count: int) -> SendResult:
+    async def send_prompt(
+        self, chat_id: int, language: str, due_count: int, new_count: int = 0
+    ) -> SendResult:
         return SendResult.sent()
 
 

@@ -256,7 +256,9 @@ class Reminder(Base):
     claimed_at: Mapped[dt.datetime]
     sent_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(16), default="claimed")
-    due_count: Mapped[int] = mapped_column(Integer, default=0)
+    due_count: Mapped[int] = mapped_column(Integer, default=0)  # reviews + new ones
+    #: Of ``due_count``, the questions never seen (the prompt says « nouvelles »).
+    new_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 

@@ -16,9 +16,11 @@ How an open or cloze answer is compared with each expected form (the answer, the
    « 20/10/2004 » or « 2004-10-20 » → « 20 octobre 2004 ». Equal normal forms are correct
    (with a note when only the accents differ).
 2. **Numbers and dates** decide when the expected form holds any: numbers are read as numbers
-   in French and English notation, in digits or in words (« 2,5 milliards » = « 2.5 milliards »
-   = « 2 500 000 000 » = « deux milliards cinq cents millions »). One separator is a decimal
-   mark (« 2,500 » = 2.5); two or more equal ones group thousands (« 2,500,000 »). An integer
+   in French and English notation, in digits or in words, French or English (« 2,5 milliards »
+   = « 2.5 milliards » = « 2 500 000 000 » = « deux milliards cinq cents millions » = « deux
+   milliards et demi » = « 2.5 billion » = « two and a half billion »; « billion » is 10⁹, the
+   English short scale). One separator is a decimal mark (« 2,500 » = 2.5); two or more equal
+   ones group thousands (« 2,500,000 »). An integer
    from 1000 to 2100 with no unit is a year; « mars 2006 », « 28 septembre » are dates. The
    words around the numbers are not graded. Rules:
 
@@ -379,24 +381,38 @@ _NUMBER_WORDS: dict[str, int] = {
     "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30,
     "quarante": 40, "cinquante": 50, "soixante": 60, "septante": 70, "huitante": 80,
     "octante": 80, "nonante": 90,
+    # English
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
 }  # fmt: skip
-_HUNDREDS = frozenset({"cent", "cents"})
+_ONE_WORDS = frozenset({"un", "une", "one"})
+_HUNDREDS = frozenset({"cent", "cents", "hundred", "hundreds"})
 _THOUSAND = frozenset({"mille", "mil"})
+#: English « billion » is 10⁹ (the short scale): the French 10¹² is never what a student means.
 _SCALES: dict[str, int] = {
     "mille": 10**3, "mil": 10**3, "million": 10**6, "millions": 10**6, "mio": 10**6,
     "milliard": 10**9, "milliards": 10**9, "md": 10**9, "mds": 10**9, "mrd": 10**9,
     "mrds": 10**9,
+    "thousand": 10**3, "thousands": 10**3, "billion": 10**9, "billions": 10**9, "bn": 10**9,
 }  # fmt: skip
+#: « et demi », « and a half » (after the number or its scale: « deux milliards et demi »).
+_HALVES = (("et", "demi"), ("et", "demie"), ("and", "a", "half"), ("and", "half"))
 
 _CURRENCIES: dict[str, str] = {
     "$": "USD", "dollar": "USD", "dollars": "USD", "usd": "USD",
     "€": "EUR", "euro": "EUR", "euros": "EUR", "eur": "EUR",
     "£": "GBP", "livre": "GBP", "livres": "GBP", "gbp": "GBP",
     "rouble": "RUB", "roubles": "RUB", "rub": "RUB",
+    "pound": "GBP", "pounds": "GBP", "ruble": "RUB", "rubles": "RUB",
 }  # fmt: skip
 _DURATIONS: dict[str, str] = {
     "an": "an", "ans": "an", "annee": "an", "annees": "an", "mois": "mois",
     "semaine": "semaine", "semaines": "semaine", "jour": "jour", "jours": "jour",
+    "year": "an", "years": "an", "month": "mois", "months": "mois", "week": "semaine",
+    "weeks": "semaine", "day": "jour", "days": "jour",
 }  # fmt: skip
 _UNITS: dict[str, str] = {
     **_CURRENCIES, **_DURATIONS, "%": "%", "pourcent": "%", "pourcents": "%", "percent": "%",
@@ -473,57 +489,118 @@ def _read_unit(tokens: Sequence[str], index: int) -> tuple[str | None, int]:
     return None, index
 
 
+def _half_at(tokens: Sequence[str], index: int) -> int:
+    """The length of « et demi » / « and a half » at ``index``, 0 if none."""
+    for phrase in _HALVES:
+        if tuple(tokens[index : index + len(phrase)]) == phrase:
+            return len(phrase)
+    return 0
+
+
+@dataclass(slots=True)
+class _Reading:
+    """A number being read, word by word (:func:`_read_number`)."""
+
+    total: Decimal = Decimal(0)  # what the scales read so far add up to
+    current: Decimal | None = None  # the group being read (before its scale, if any)
+    scale: int | None = None  # the first scale word
+    mantissa: Decimal = Decimal(0)  # the group before that first scale
+    last_scale: int = 0
+
+    def digits(self, tokens: Sequence[str], j: int) -> bool:
+        if self.current is not None:
+            return False  # « 1994 2006 »: two numbers
+        following = tokens[j + 1] if j + 1 < len(tokens) else ""
+        if self.total and not (following in _SCALES and _SCALES[following] < self.last_scale):
+            return False  # only « 2 milliards 500 millions » continues after a scale
+        self.current = _parse_numeral(tokens[j])
+        return True
+
+    def half(self) -> None:
+        if self.current is not None:  # « deux et demi », « two and a half (billion) »
+            self.current += Decimal("0.5")
+            return
+        self.total += Decimal(self.last_scale) / 2  # « deux milliards et demi »
+        if self.last_scale == self.scale:
+            self.mantissa += Decimal("0.5")
+
+    def word(self, tokens: Sequence[str], j: int) -> bool:
+        token = tokens[j]
+        value = _NUMBER_WORDS[token]
+        if self.current is None:
+            if token in _ONE_WORDS and not _counts_as_one(tokens, j):
+                return False
+            self.current = Decimal(value)
+        elif _can_add(self.current, token, value):
+            quatre_vingt = value == 20 and int(self.current) % 100 == 4
+            self.current += 76 if quatre_vingt else value
+        else:
+            return False
+        return True
+
+    def scale_word(self, token: str) -> bool:
+        if self.current is None and (self.total or token not in _THOUSAND):
+            return False  # « des milliards »: no number
+        current = Decimal(1) if self.current is None else self.current  # « mille dollars »
+        if self.scale is None:
+            self.scale, self.mantissa = _SCALES[token], current
+        self.total += current * _SCALES[token]
+        self.last_scale = _SCALES[token]
+        self.current = None
+        return True
+
+    def link(self, tokens: Sequence[str], j: int) -> bool:
+        """« vingt et un », « soixante et onze », « two hundred and five », « a billion »."""
+        token, following = tokens[j], tokens[j + 1] if j + 1 < len(tokens) else ""
+        if token == "a":
+            if self.current is not None or self.total:
+                return False
+            if following not in _SCALES and following not in _HUNDREDS:
+                return False
+            self.current = Decimal(1)
+            return True
+        if token == "and":
+            return (self.current is not None or bool(self.total)) and following in _NUMBER_WORDS
+        # « et »
+        if self.current is None or following not in ("un", "une", "onze"):
+            return False
+        return not int(self.current) % 10
+
+
 def _read_number(tokens: Sequence[str], start: int) -> tuple[Decimal, int | None, Decimal, int]:
-    """Read a number at ``start``: (value, first scale, mantissa, end), or end == start."""
-    n = len(tokens)
-    total = Decimal(0)
-    current: Decimal | None = None
-    scale: int | None = None
-    mantissa = Decimal(0)
-    last_scale = 0
+    """Read a number at ``start``: (value, first scale, mantissa, end), or end == start.
+
+    French and English words alike: « deux milliards et demi », « two and a half billion »,
+    « two hundred and five », « 2.5 billion »."""
+    r = _Reading()
     j = start
-    while j < n:
+    while j < len(tokens):
         token = tokens[j]
         if _NUMERAL.fullmatch(token):
-            if current is not None:
-                break  # « 1994 2006 »: two numbers
-            following = tokens[j + 1] if j + 1 < n else ""
-            if total and not (following in _SCALES and _SCALES[following] < last_scale):
-                break  # only « 2 milliards 500 millions » continues after a scale
-            current = _parse_numeral(token)
-        elif token in _NUMBER_WORDS:
-            word_value = _NUMBER_WORDS[token]
-            if current is None:
-                if token in ("un", "une") and not _counts_as_one(tokens, j):
-                    break
-                current = Decimal(word_value)
-            elif _can_add(current, token, word_value):
-                quatre_vingt = word_value == 20 and int(current) % 100 == 4
-                current += 76 if quatre_vingt else word_value
-            else:
+            if not r.digits(tokens, j):
                 break
-        elif token == "et" and current is not None and j + 1 < n:
-            if tokens[j + 1] not in ("un", "une", "onze") or int(current) % 10:
-                break  # « vingt et un », « soixante et onze » only
-        elif token in _HUNDREDS and (current is None or _is_integer(current)):
-            current = (current or Decimal(1)) * 100
+        elif (half := _half_at(tokens, j)) and (r.current is not None or r.last_scale):
+            r.half()
+            j += half
+            continue
+        elif token in ("a", "and", "et"):
+            if not r.link(tokens, j):
+                break
+        elif token in _NUMBER_WORDS:
+            if not r.word(tokens, j):
+                break
+        elif token in _HUNDREDS and (r.current is None or _is_integer(r.current)):
+            r.current = (r.current or Decimal(1)) * 100
         elif token in _SCALES:
-            if current is None and (total or token not in _THOUSAND):
-                break  # « des milliards »: no number
-            if current is None:
-                current = Decimal(1)  # « mille dollars »
-            if scale is None:
-                scale, mantissa = _SCALES[token], current
-            total += current * _SCALES[token]
-            last_scale = _SCALES[token]
-            current = None
+            if not r.scale_word(token):
+                break
         else:
             break
         j += 1
-    if current is None and j == start:
+    if r.current is None and j == start:
         return Decimal(0), None, Decimal(0), start
-    value = total + (current or Decimal(0))
-    return value, scale, (mantissa if scale else value), j
+    value = r.total + (r.current or Decimal(0))
+    return value, r.scale, (r.mantissa if r.scale else value), j
 
 
 def _counts_as_one(tokens: Sequence[str], index: int) -> bool:
@@ -531,7 +608,9 @@ def _counts_as_one(tokens: Sequence[str], index: int) -> bool:
     if len(tokens) == 1:
         return True
     following = tokens[index + 1] if index + 1 < len(tokens) else ""
-    return following in _SCALES or _read_unit(tokens, index + 1)[0] is not None
+    if following in _SCALES or following in _HUNDREDS or _half_at(tokens, index + 1):
+        return True
+    return _read_unit(tokens, index + 1)[0] is not None
 
 
 def _as_year(value: Decimal, scale: int | None) -> int | None:

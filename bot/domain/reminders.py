@@ -110,6 +110,19 @@ def is_timely(scheduled_for: dt.datetime, now: dt.datetime, max_delay: dt.timede
 
 
 @dataclass(frozen=True, slots=True)
+class PromptCount:
+    """What a daily prompt announces: due reviews, and new questions within the day's limit
+    (a student who never saw them is not told to « revoir » them)."""
+
+    reviews: int = 0
+    new: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.reviews + self.new
+
+
+@dataclass(frozen=True, slots=True)
 class Workload:
     """What a student could study right now.
 
@@ -125,13 +138,17 @@ class Workload:
     unseen: int = 0
     last_review_at: dt.datetime | None = None
 
-    def prompt_count(self, new_cards_per_day: int) -> int:
-        """Questions waiting today: due reviews plus new cards within the daily limit.
+    def prompt(self, new_cards_per_day: int) -> PromptCount:
+        """Questions waiting today: due reviews, and new cards within the daily limit.
 
         The limit is not reduced by today's new cards: a student who studied today is not
         prompted at all (see :func:`decide`).
         """
-        return self.due_reviews + min(self.unseen, max(new_cards_per_day, 0))
+        return PromptCount(self.due_reviews, min(self.unseen, max(new_cards_per_day, 0)))
+
+    def prompt_count(self, new_cards_per_day: int) -> int:
+        """How many questions wait today, reviews and new ones (:meth:`prompt`)."""
+        return self.prompt(new_cards_per_day).total
 
 
 class ReminderStatus(StrEnum):

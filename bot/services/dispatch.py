@@ -81,8 +81,11 @@ class SendResult:
 class Notifier(Protocol):
     """What the Telegram layer implements to deliver a daily prompt."""
 
-    async def send_prompt(self, chat_id: int, language: str, due_count: int) -> SendResult:
-        """Send the prompt (with its « Réviser » / « Plus tard » buttons).
+    async def send_prompt(
+        self, chat_id: int, language: str, due_count: int, new_count: int
+    ) -> SendResult:
+        """Send the prompt (with its « Réviser » / « Plus tard » buttons): ``due_count``
+        questions wait, ``new_count`` of them never seen.
 
         Telegram's answers come back as a :class:`SendResult` (403 → ``blocked``, 429 →
         ``retry_after``, anything else → ``failed``), not as exceptions.
@@ -189,7 +192,7 @@ async def dispatch_once(
     async def send(reminder: ClaimedReminder) -> SendResult:
         try:
             return await notifier.send_prompt(
-                reminder.chat_id, reminder.language, reminder.due_count
+                reminder.chat_id, reminder.language, reminder.due_count, reminder.new_count
             )
         except Exception as exc:  # a notifier bug must not stop the other sends
             log.exception("prompt %s: notifier raised", reminder.reminder_id)

@@ -69,6 +69,7 @@ from bot.db.repositories import reminders as repo
 from bot.db.session import Session, SessionFactory
 from bot.domain.reminders import (
     Decision,
+    PromptCount,
     ReminderStatus,
     Workload,
     decide,
@@ -114,8 +115,9 @@ class ClaimedReminder:
     language: str
     local_date: dt.date
     scheduled_for: dt.datetime
-    due_count: int
+    due_count: int  # every question waiting, reviews and new ones
     attempts: int
+    new_count: int = 0  # of ``due_count``, never seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +179,7 @@ class PromptPreview:
     decision: PreviewDecision
     due_count: int
     snoozed: bool = False
+    new_count: int = 0  # of ``due_count``, never seen
 
 
 class SnoozeStatus(StrEnum):
@@ -213,7 +216,7 @@ def _claimed(
     student: repo.Student,
     day: dt.date,
     scheduled_for: dt.datetime,
-    due_count: int,
+    count: PromptCount,
     attempts: int,
 ) -> ClaimedReminder:
     assert student.chat_id is not None  # due_students and can_be_prompted require it
@@ -224,8 +227,9 @@ def _claimed(
         language=student.language,
         local_date=day,
         scheduled_for=scheduled_for,
-        due_count=due_count,
+        due_count=count.total,
         attempts=attempts,
+        new_count=count.new,
     )
 
 
@@ -291,7 +295,8 @@ class ReminderService:
                             plan.local_date,
                             plan.scheduled_for,
                             status_for(decision),
-                            count,
+                            count.total,
+                            count.new,
                         )
                     )
                     continue
@@ -300,7 +305,13 @@ class ReminderService:
                 decision, count = self._decide(student, plan.scheduled_for, day_start, now, work)
                 status = status_for(decision)
                 if not repo.transition(
-                    session, current, status=status, now=now, due_count=count, attempts=0
+                    session,
+                    current,
+                    status=status,
+                    now=now,
+                    due_count=count.total,
+                    new_count=count.new,
+                    attempts=0,
                 ):
                     outcomes[ClaimOutcome.LOST] += 1
                     continue
@@ -330,7 +341,7 @@ class ReminderService:
                             students_by_id[new.user_id],
                             new.local_date,
                             new.scheduled_for,
-                            new.due_count,
+                            PromptCount(new.due_count - new.new_count, new.new_count),
                             0,
                         )
                     )
@@ -374,7 +385,7 @@ class ReminderService:
             for current, student in items:
                 # Never settled: its process died while sending. That try counts.
                 attempts = current.attempts + (current.status is ReminderStatus.CLAIMED)
-                count = current.due_count
+                count = PromptCount(current.due_count - current.new_count, current.new_count)
                 if current.status is ReminderStatus.SNOOZED:
                     # Its time is long past and no claim re-armed it: prompts were switched
                     # off or moved meanwhile. It will never go out.
@@ -391,7 +402,13 @@ class ReminderService:
                     )
                     status = status_for(decision)
                 if not repo.transition(
-                    session, current, status=status, now=now, due_count=count, attempts=attempts
+                    session,
+                    current,
+                    status=status,
+                    now=now,
+                    due_count=count.total,
+                    new_count=count.new,
+                    attempts=attempts,
                 ):
                     outcomes[ClaimOutcome.LOST] += 1
                     continue
@@ -522,7 +539,7 @@ class ReminderService:
             if current is not None:
                 day = current.local_date
                 day_start = local_day_start(day, student.timezone)
-            count = 0
+            count = PromptCount()
             decision: PreviewDecision
             if day_start is None:
                 decision = PreviewDecision.BAD_ZONE
@@ -539,8 +556,9 @@ class ReminderService:
                     scheduled_for=plan.scheduled_for,
                     local_date=day,
                     decision=decision,
-                    due_count=count,
+                    due_count=count.total,
                     snoozed=current is not None,
+                    new_count=count.new,
                 )
             )
         return result
@@ -614,7 +632,7 @@ class ReminderService:
         day_start: dt.datetime,
         now: dt.datetime,
         work: Mapping[int, Workload],
-    ) -> tuple[Decision, int]:
+    ) -> tuple[Decision, PromptCount]:
         workload = work.get(student.user_id, Workload())
         decision = decide(
             scheduled_for=scheduled_for,
@@ -624,4 +642,4 @@ class ReminderService:
             workload=workload,
             new_cards_per_day=student.new_cards_per_day,
         )
-        return decision, workload.prompt_count(student.new_cards_per_day)
+        return decision, workload.prompt(student.new_cards_per_day)

@@ -89,6 +89,7 @@ def _v(user: StoredUser) -> UserView:
         desired_retention=user.desired_retention,
         blocked_at=user.blocked_at,
         created_at=user.created_at,
+        teaches_a_class=bool(user.teaches_a_class),
     )
 
 

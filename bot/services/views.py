@@ -105,6 +105,8 @@ class UserView:
     desired_retention: float
     blocked_at: dt.datetime | None
     created_at: dt.datetime
+    #: Owner or co-teacher of at least one class (read with the user).
+    teaches_a_class: bool = False
 
 
 @dataclass(frozen=True, slots=True)

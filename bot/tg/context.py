@@ -94,6 +94,18 @@ class OpenQuestion:
 
     token: str
     message_id: int
+    #: The showing whose « J'avais raison » that message also carries (a verdict above it).
+    override: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitedSetting:
+    """A setting the bot has just asked for (``kind``: ``"time"`` or ``"zone"``), with buttons
+    or a typed prompt (``prompt``): a plain message typed then is taken as its value."""
+
+    kind: str
+    onboarding: bool
+    prompt: bool = False
 
 
 class UserState:
@@ -101,16 +113,30 @@ class UserState:
 
     ``question``: the message showing the student's open question; the study service decides
     (by token) whether an answer counts and which question a typed answer is for. Lost on
-    restart (or on another instance): its buttons then stay until answered.
+    restart (or on another instance): its buttons then stay until answered. ``question_known``:
+    False until this process has shown or looked up the student's open question (until then
+    ``question`` None does not mean that none is open).
+
+    ``awaiting``: the setting just asked for (the reminder time, the time zone), until the
+    student does anything else (:meth:`BotContext.student` drops it; whoever asks sets it).
 
     ``student``: who the student is, as read by the last registration, reused by answers
     (:meth:`BotContext.quiz_student`) for a few minutes.
     """
 
-    __slots__ = ("question", "student", "student_key", "student_until")
+    __slots__ = (
+        "awaiting",
+        "question",
+        "question_known",
+        "student",
+        "student_key",
+        "student_until",
+    )
 
     def __init__(self) -> None:
         self.question: OpenQuestion | None = None
+        self.question_known = False
+        self.awaiting: AwaitedSetting | None = None
         self.student: Student | None = None
         self.student_key: tuple[int, str] | None = None
         self.student_until = 0.0
@@ -206,6 +232,8 @@ class BotContext(CallbackContext[ExtBot[int], UserState, dict[Any, Any], BotData
         if state is not None:
             # Any other handler may change the student's settings: the next answer reads again.
             state.student = None
+            # Whatever the student does next, the setting asked for is no longer awaited.
+            state.awaiting = None
         user = await run_sync(
             self.users.register_telegram,
             tg_user.id,
@@ -227,6 +255,7 @@ class BotContext(CallbackContext[ExtBot[int], UserState, dict[Any, Any], BotData
         tg_user, chat, state = update.effective_user, update.effective_chat, self.user_data
         if tg_user is None or chat is None or state is None:
             return await self.student(update)
+        state.awaiting = None
         key = (chat.id, tg_user.full_name)
         now = time.monotonic()
         if state.student is not None and state.student_key == key and now < state.student_until:

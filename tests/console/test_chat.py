@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.console import texts
 from bot.console.chat import run_chat
-from bot.db.models import Presentation, Review, StudySession, User
+from bot.db.models import Card, Presentation, Review, StudySession, User
 from bot.services.container import build_services
 
 DATA = Path(__file__).parent / "data" / "questions"
@@ -402,3 +402,96 @@ def test_the_grading_reason_is_said_in_french(settings: Settings, engine: Engine
     out = script.out.getvalue()
     assert "> 2007\nRaté. Ce n'est pas la bonne année.\nRéponse : 2006\n" in out
     assert "Session : 1 réponse, 0 juste.\n" in out
+
+
+class StudentClock:
+    """The session's clock: a second per read, and the time a student takes to answer."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        self.now += dt.timedelta(seconds=1)
+        return self.now
+
+    def wait(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)
+
+
+def started_cards_due_by(
+    session_factory: sessionmaker[Session], when: dt.datetime
+) -> list[dt.datetime]:
+    """The terminal student's studied cards (not suspended) due by ``when``."""
+    with session_factory() as s:
+        user = s.scalars(select(User).where(User.console_name == "léa")).one()
+        return list(
+            s.scalars(
+                select(Card.due).where(
+                    Card.user_id == user.id,
+                    Card.reps > 0,
+                    Card.suspended_at.is_(None),
+                    Card.due <= when,
+                )
+            )
+        )
+
+
+def test_twenty_minutes_on_a_fresh_install_have_no_dead_end(
+    engine: Engine, session_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """Issue 16's target: the shipped questions, a student answering every 12 s who learns
+    (« je ne sais pas » or the first choice the first time, then the answer the bot gave),
+    takes « Encore 10 nouvelles » once and comes back a minute after each end, for 20
+    minutes. No run exits while a studied card is due within 20 minutes, and none says
+    « 0 réponse »."""
+    folder = tmp_path / "questions"
+    shutil.copytree(Path(__file__).parents[2] / "questions", folder)
+    settings = Settings(_env_file=None, questions_dir=folder)  # type: ignore[call-arg]
+    clock = StudentClock(NOW)
+    end = NOW + dt.timedelta(minutes=20)
+    out = io.StringIO()
+    learnt: dict[str, str] = {}
+    asked: list[str] = []  # the question last answered
+    seen = 0  # characters of output already read
+    more_taken = 0
+
+    def student(prompt: str) -> str:
+        nonlocal seen, more_taken
+        assert prompt == texts.PROMPT
+        printed = out.getvalue()
+        new_lines, seen = printed[seen:].splitlines(), len(printed)
+        for line in new_lines:
+            if line.startswith("Réponse : ") and asked:
+                learnt[asked[-1]] = line.removeprefix("Réponse : ")
+        if clock.now >= end:
+            raise EOFError  # the student leaves after 20 minutes
+        lines = printed.splitlines()
+        if lines[-1] == texts.MORE_NEW_QUESTION:
+            more_taken += 1
+            line = "o" if more_taken == 1 else "n"
+        elif lines[-1] == texts.AHEAD_QUESTION:
+            line = "n"
+        else:
+            header = max(i for i, text in enumerate(lines) if re.fullmatch(r"— .* —", text))
+            question = lines[header + 1]
+            clock.wait(12)
+            asked.append(question)
+            choices = re.fullmatch(r"\s+\d+\. .*", lines[-1]) is not None
+            line = learnt.get(question, "1" if choices else "je ne sais pas")
+        out.write(f"{prompt}{line}\n")
+        seen = len(out.getvalue())
+        return line
+
+    services = build_services(settings, engine)
+    runs = 0
+    while clock.now < end:
+        runs += 1
+        assert runs < 60, "a run per minute at most"
+        run_chat(services, user="léa", input_fn=student, output=out, now_fn=clock)
+        if clock.now < end:  # the run ended by itself: nothing may be due soon
+            due = started_cards_due_by(session_factory, clock.now + dt.timedelta(minutes=20))
+            assert due == [], f"run {runs} ended at {clock.now} with cards due at {due}"
+            clock.wait(60)  # back a minute later
+    printed = out.getvalue()
+    assert len(asked) > 40 and more_taken >= 1 and runs >= 2
+    assert re.search(r"(?<!\d)0 réponse", printed) is None

@@ -356,3 +356,35 @@ def test_student_parameters_revision_keeps_existing_data_and_downgrades(db_url: 
         assert migrations.schema_status(engine).up_to_date
     finally:
         engine.dispose()
+
+
+def test_reminder_new_count_revision_keeps_the_outbox_and_downgrades(db_url: str) -> None:
+    """0008 on the revision before it: an outbox row stays, its questions read as reviews
+    (new_count 0, as it was worded); on the way down only the column goes."""
+    engine = make_engine(db_url)
+    try:
+        migrations.upgrade(engine, "0007")
+        with engine.begin() as conn:
+            _seed_at_0001(conn)
+            conn.execute(
+                text(
+                    "INSERT INTO reminders (user_id, local_date, scheduled_for, claimed_at,"
+                    " status, due_count, attempts) VALUES (1, :d, :t, :t, 'sent', 4, 0)"
+                ),
+                {"d": T0.date(), "t": T0},
+            )
+            before = _counts(conn)
+        migrations.upgrade(engine, "0008")
+        with engine.connect() as conn:
+            assert _counts(conn) == before
+            row = conn.execute(text("SELECT due_count, new_count FROM reminders")).one()
+            assert tuple(row) == (4, 0)
+        migrations.downgrade(engine, "0007")
+        columns = {c["name"] for c in inspect(engine).get_columns("reminders")}
+        assert "new_count" not in columns and "due_count" in columns
+        with engine.connect() as conn:
+            assert _counts(conn) == before
+        migrations.upgrade(engine)
+        assert migrations.schema_status(engine).up_to_date
+    finally:
+        engine.dispose()

@@ -120,6 +120,8 @@ async def test_no_secret_in_any_log(tmp_path: Path, pg_url_with_password: str) -
             tg.fail_next("sendMessage", 502, chat_id=student.chat_id)  # retried once
             student.send_command("/aide")
             await student.wait_for_message("Voici ce que je sais faire", timeout=10)
+            # Below the help, the question again (with its buttons, the older copy without).
+            question = await student.wait_for_message("🔁 Ta question en cours", timeout=10)
             # A 400 is a bug of ours: logged with its traceback (the request had the token).
             tg.fail_next("sendMessage", 400, chat_id=student.chat_id, description="Bad Request: x")
             student.send_command("/aide")

@@ -57,7 +57,9 @@ class RecordingNotifier:
     sent: list[tuple[int, dt.datetime, int]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def send_prompt(self, chat_id: int, language: str, due_count: int) -> SendResult:
+    async def send_prompt(
+        self, chat_id: int, language: str, due_count: int, new_count: int = 0
+    ) -> SendResult:
         with self._lock:
             self.calls.append(chat_id)
             queue = self.script.get(chat_id)
@@ -321,6 +323,7 @@ async def test_claim_advances_to_next_local_day_and_records_the_outbox_row(
             scheduled_for=T0,
             due_count=2,  # one due card + one new question
             attempts=0,
+            new_count=1,
         )
     ]
     assert list(service.claim_batch(T0).reminders) == []  # already claimed: nothing twice
@@ -591,10 +594,12 @@ async def test_a_notifier_that_raises_does_not_stop_the_batch(
     world: World, service: ReminderService
 ) -> None:
     class Exploding(RecordingNotifier):
-        async def send_prompt(self, chat_id: int, language: str, due_count: int) -> SendResult:
+        async def send_prompt(
+            self, chat_id: int, language: str, due_count: int, new_count: int = 0
+        ) -> SendResult:
             if chat_id == 1:
                 raise RuntimeError("bug")
-            return await super().send_prompt(chat_id, language, due_count)
+            return await super().send_prompt(chat_id, language, due_count, new_count)
 
     for chat in (1, 2):
         world.student(
@@ -884,13 +889,15 @@ async def test_at_most_one_prompt_is_accepted_and_not_yet_marked_sent_at_any_tim
             return marked
 
     class Counting(RecordingNotifier):
-        async def send_prompt(self, chat_id: int, language: str, due_count: int) -> SendResult:
+        async def send_prompt(
+            self, chat_id: int, language: str, due_count: int, new_count: int = 0
+        ) -> SendResult:
             # Telegram accepts this one: how many accepted are not marked yet, this included?
             counts["accepted"] += 1
             window = counts["accepted"] - counts["marked"]
             counts["widest"] = max(counts["widest"], window)
             await asyncio.sleep(0.001)  # the network's answer takes a while
-            return await super().send_prompt(chat_id, language, due_count)
+            return await super().send_prompt(chat_id, language, due_count, new_count)
 
     service = Watching(session_factory, max_delay=MAX_DELAY)
     report = await run(service, Counting(now=T0), T0)

@@ -254,6 +254,16 @@ async def test_a_teacher_names_a_co_teacher(
     await join(tg, colleague, found.group(1), "Tu es maintenant prof de la classe « 3e B »")
     await tg.wait_for(lambda: tg.commands(f"chat:{colleague.chat_id}"), what="the teacher menu")
     assert "nouvelleclasse" in {c["command"] for c in tg.commands(f"chat:{colleague.chat_id}")}
+    # /aide lists the teachers' commands too (a co-teacher, not in TEACHER_IDS), not a
+    # student's.
+    mark = last_id(tg, colleague)
+    colleague.send_command("/aide")
+    help_text = await colleague.wait_for_message("Voici ce que je sais faire", after=mark)
+    assert "/nouvelleclasse" in help_text["text"] and "/classe" in help_text["text"]
+    mark = last_id(tg, student)
+    student.send_command("/aide")
+    help_text = await student.wait_for_message("Voici ce que je sais faire", after=mark)
+    assert "/nouvelleclasse" not in help_text["text"]
 
     mark = last_id(tg, colleague)
     colleague.send_command("/classe")

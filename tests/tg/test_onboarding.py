@@ -58,6 +58,67 @@ async def test_onboarding_with_buttons_and_a_typed_zone(
     await student.wait_for_message("principal allié")
 
 
+async def test_a_time_typed_as_a_plain_message_while_the_bot_asks_for_one(
+    bot: BotApplication, tg: FakeTelegram, student: FakeUser, db: sessionmaker[Session]
+) -> None:
+    student.send_command("/start")
+    step = await student.wait_for_message("1/3")
+    student.press(step, button="Continuer ➡️")
+    await student.wait_for_message("2/3")
+
+    # Not a time, a sticker: what is expected, and the question again (with its buttons).
+    mark = last_id(tg, student)
+    student.send_text("bonjour")
+    await student.wait_for_message("« bonjour » n'est pas une heure", after=mark)
+    again = await student.wait_for_message("2/3", after=mark)
+    assert "19:00" in buttons(again)
+    mark = last_id(tg, student)
+    student.send_sticker()
+    await student.wait_for_message("Je ne lis que le texte", after=mark)
+    await student.wait_for_message("2/3", after=mark)
+
+    # « 11h08 » typed, not a reply: taken; then the zone, typed plainly too.
+    mark = last_id(tg, student)
+    student.send_text("11h08")
+    await student.wait_for_message("3/3", after=mark)
+    student.send_text("europe/paris")
+    done = await student.wait_for_message("C'est tout bon", after=mark)
+    assert "11:08" in done["text"] and "Europe/Paris" in done["text"]
+    user = get_user(db, student.id)
+    assert user is not None and user.reminder_time == dt.time(11, 8)
+
+    # /reglages, the time being chosen: « 8 h 15 » as a plain message.
+    mark = last_id(tg, student)
+    student.send_command("/reglages")
+    menu = await student.wait_for_message("Tes réglages", after=mark)
+    student.press(menu, button="⏰ Heure du rappel")
+    await tg.wait_for_message(
+        student.chat_id, "À quelle heure", where=lambda m: m["message_id"] == menu["message_id"]
+    )
+    student.send_text("8 h 15")
+    saved = await student.wait_for_message("C'est noté", after=mark)
+    assert "08:15" in saved["text"]
+
+    # « Autre heure… », then the time typed without replying to the prompt.
+    student.press(saved, button="⏰ Heure du rappel")
+    menu = await tg.wait_for_message(
+        student.chat_id, "À quelle heure", where=lambda m: m["message_id"] == saved["message_id"]
+    )
+    mark = last_id(tg, student)
+    student.press(menu, button="Autre heure…")
+    await student.wait_for_message("Écris l'heure de ton rappel", after=mark)
+    student.send_text("19:30")
+    saved = await student.wait_for_message("C'est noté", after=mark)
+    assert "19:30" in saved["text"]
+
+    # Nothing asked any more: a time is just a message the bot was not waiting for.
+    mark = last_id(tg, student)
+    student.send_text("7h")
+    await student.wait_for_message("Je n'attends pas de réponse", after=mark)
+    user = get_user(db, student.id)
+    assert user is not None and user.reminder_time == dt.time(19, 30)
+
+
 async def test_plain_text_outside_a_question_gets_a_hint(
     bot: BotApplication, student: FakeUser
 ) -> None:

@@ -54,8 +54,10 @@ async def test_a_typed_answer_after_a_restart_is_graded_once(
         reviews = session.scalars(select(Review)).all()
         assert [(r.given_answer, r.correct) for r in reviews] == [("1956", True)]
     texts = [m.get("text", "") for m in student.messages()]
-    # The question, then its verdict with the question again: the re-delivery added nothing.
-    assert sum(QUESTION in t for t in texts) == 2
+    # The question, then its verdict with the question again: the re-delivery added nothing
+    # (/aide shows the question waiting once more, below the help).
+    assert sum(QUESTION in t for t in texts) == 3
+    assert texts[-1].startswith("🔁 Ta question en cours") and QUESTION in texts[-1]
 
 
 async def test_a_press_recorded_but_not_shown_is_shown_after_a_restart(

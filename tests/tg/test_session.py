@@ -117,3 +117,66 @@ async def test_a_setting_changed_between_answers_applies_to_the_next_answer(
     await student.wait_for_message("Loukachenko", after=mark)
     user = get_user(db, student.id)
     assert user is not None and user.display_name == "Léonie"
+
+
+async def test_help_stats_and_a_sticker_during_a_question_show_it_again(
+    bot: BotApplication, tg: FakeTelegram, student: FakeUser, db: sessionmaker[Session]
+) -> None:
+    student.send_command("/quiz")
+    q1 = await student.wait_for_message("principal allié")
+
+    # /aide, then the question waiting, as a new message with its buttons; the older
+    # message loses them (one live question in the chat).
+    mark = last_id(tg, student)
+    student.send_command("/aide")
+    await student.wait_for_message("Voici ce que je sais faire", after=mark)
+    again = await student.wait_for_message("🔁 Ta question en cours", after=mark)
+    assert "principal allié" in again["text"] and "la Russie" in buttons(again)
+    first = next(m for m in student.messages() if m["message_id"] == q1["message_id"])
+    assert not has_buttons(first)
+
+    mark = last_id(tg, student)
+    student.send_command("/stats")
+    await student.wait_for_message("Pas encore de réponses", after=mark)
+    again = await student.wait_for_message("🔁 Ta question en cours", after=mark)
+    assert "principal allié" in again["text"]
+
+    # A sticker: what is expected (a tap here), and the question again.
+    mark = last_id(tg, student)
+    student.send_sticker()
+    again = await student.wait_for_message("touche un des boutons", after=mark)
+    assert "Je n'attends pas de réponse" not in again["text"]
+    assert "principal allié" in again["text"] and "la Russie" in buttons(again)
+    student.press(again, buttons(again)["la Russie"])
+    q2 = await student.wait_for_message("membre de l'OTAN", after=mark)
+    assert q2["message_id"] == again["message_id"] and count_reviews(db) == 1
+
+    # A typed question: the sticker's hint says to type.
+    student.press(q2, button="Faux")
+    await student.wait_for_message("geler les avoirs", after=mark)
+    mark = last_id(tg, student)
+    student.send_photo()
+    again = await student.wait_for_message("écris ta réponse", after=mark)
+    assert "geler les avoirs" in again["text"]
+
+    # A wrong typed answer, then /aide: the verdict keeps its « J'avais raison » alone.
+    mark = last_id(tg, student)
+    student.send_text("2010")
+    verdict = await student.wait_for_message("❌", after=mark)
+    assert "✋ J'avais raison" in buttons(verdict)
+    student.send_command("/aide")
+    again = await student.wait_for_message("🔁 Ta question en cours", after=mark)
+    verdict = next(m for m in student.messages() if m["message_id"] == verdict["message_id"])
+    assert set(buttons(verdict)) == {"✋ J'avais raison"}
+    student.press(verdict, button="✋ J'avais raison")
+    await student.wait_for_message("compte juste", after=mark)
+
+    # No question open: help alone, the usual hint.
+    student.press(again, buttons(again)["⏹ Stop"])
+    await student.wait_for_message("Fin de la session", after=mark)
+    mark = last_id(tg, student)
+    student.send_command("/aide")
+    await student.wait_for_message("Voici ce que je sais faire", after=mark)
+    student.send_sticker()
+    await student.wait_for_message("Je n'attends pas de réponse", after=mark)
+    assert "Ta question en cours" not in str(tg.messages(student.chat_id)[-2:])

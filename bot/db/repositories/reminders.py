@@ -91,6 +91,7 @@ class OutboxRow:
     status: ReminderStatus
     due_count: int
     attempts: int
+    new_count: int = 0  # of ``due_count``, never seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,7 @@ class NewRow:
     scheduled_for: dt.datetime
     status: ReminderStatus
     due_count: int
+    new_count: int = 0
 
 
 #: Rows a later run may have to look at again (:func:`unsettled`).
@@ -138,6 +140,7 @@ _ROW_COLUMNS = (
     Reminder.status,
     Reminder.due_count,
     Reminder.attempts,
+    Reminder.new_count,
 )
 
 
@@ -369,10 +372,11 @@ def workloads(
 
 _pg_insert = text(
     "INSERT INTO reminders "
-    "(user_id, local_date, scheduled_for, claimed_at, status, due_count, attempts) "
-    "SELECT r.user_id, r.local_date, r.scheduled_for, :claimed_at, r.status, r.due_count, 0 "
-    "FROM unnest(:users, :dates, :scheduled, :statuses, :counts) "
-    "AS r(user_id, local_date, scheduled_for, status, due_count) "
+    "(user_id, local_date, scheduled_for, claimed_at, status, due_count, new_count, attempts) "
+    "SELECT r.user_id, r.local_date, r.scheduled_for, :claimed_at, r.status, r.due_count,"
+    " r.new_count, 0 "
+    "FROM unnest(:users, :dates, :scheduled, :statuses, :counts, :new_counts) "
+    "AS r(user_id, local_date, scheduled_for, status, due_count, new_count) "
     "ON CONFLICT (user_id, local_date) DO NOTHING "
     "RETURNING user_id, id"
 ).bindparams(
@@ -382,6 +386,7 @@ _pg_insert = text(
     bindparam("scheduled", type_=postgresql.ARRAY(DateTime(timezone=True))),
     bindparam("statuses", type_=postgresql.ARRAY(String)),
     bindparam("counts", type_=postgresql.ARRAY(Integer)),
+    bindparam("new_counts", type_=postgresql.ARRAY(Integer)),
 )
 
 
@@ -401,6 +406,7 @@ def insert_rows(session: Session, rows: Sequence[NewRow], now: dt.datetime) -> d
             "scheduled": [row.scheduled_for for row in rows],
             "statuses": [row.status.value for row in rows],
             "counts": [row.due_count for row in rows],
+            "new_counts": [row.new_count for row in rows],
         }
         return dict(_db(session).execute(_pg_insert, params).all())
     stmt = (
@@ -420,6 +426,7 @@ def insert_rows(session: Session, rows: Sequence[NewRow], now: dt.datetime) -> d
                     "claimed_at": now,
                     "status": row.status.value,
                     "due_count": row.due_count,
+                    "new_count": row.new_count,
                     "attempts": 0,
                 }
                 for row in rows
@@ -544,6 +551,7 @@ def transition(
     now: dt.datetime | None = None,
     scheduled_for: dt.datetime | None = None,
     due_count: int | None = None,
+    new_count: int | None = None,
     attempts: int | None = None,
     clear_sent: bool = False,
 ) -> bool:
@@ -561,6 +569,8 @@ def transition(
         values["scheduled_for"] = scheduled_for
     if due_count is not None:
         values["due_count"] = due_count
+    if new_count is not None:
+        values["new_count"] = new_count
     if attempts is not None:
         values["attempts"] = attempts
     result = _db(session).execute(

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import delete, exists, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.models import Deck, DeckChoice, Question, User
+from bot.db.models import ClassTeacher, Deck, DeckChoice, Question, User
 from bot.db.repositories.rules import available
 
 _VIEW_COLUMNS = (
@@ -33,6 +33,9 @@ _VIEW_COLUMNS = (
     User.desired_retention,
     User.blocked_at,
     User.created_at,
+    # Owner or co-teacher of a class: read with the user (one statement), so /aide and the
+    # teachers' commands need no second query (tests/tg/test_concurrency.py).
+    exists().where(ClassTeacher.user_id == User.id).label("teaches_a_class"),
 )
 
 
@@ -54,6 +57,7 @@ class StoredUser:
     desired_retention: float
     blocked_at: dt.datetime | None
     created_at: dt.datetime
+    teaches_a_class: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.tg import commands
 from bot.tg.context import BotApplication, BotContext
+from bot.tg.handlers import quiz
 from bot.tg.messaging import answer_query, send
 
 
@@ -23,10 +24,14 @@ def register(app: BotApplication) -> None:
 
 
 async def help_command(update: Update, context: BotContext) -> None:
-    """/aide: the command list (the menu's very words), teacher commands for teachers."""
+    """/aide: the command list (the menu's very words), teacher commands for teachers (of
+    ``TEACHER_IDS``, or owners and co-teachers of a class: read with the student, no second
+    query)."""
     student = await context.student(update)
-    text = commands.help_text(student.texts, teacher=context.is_teacher(update))
+    teacher = context.is_teacher(update) or student.user.teaches_a_class
+    text = commands.help_text(student.texts, teacher=teacher)
     await send(context, student.chat_id, text)
+    await quiz.show_again(context, student)
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -36,9 +41,11 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 
 async def hint(update: Update, context: BotContext) -> None:
-    """A sticker, a photo, a voice message…: what the bot expects instead."""
+    """A sticker, a photo, a voice message…: what the bot expects instead (during a
+    question: a tap or a typed answer, and the question again)."""
     student = await context.student(update)
-    await send(context, student.chat_id, student.texts.hint)
+    if not await quiz.show_again(context, student, media=True):
+        await send(context, student.chat_id, student.texts.hint)
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:

@@ -3,7 +3,9 @@ desired retention (with the daily workload each choice costs).
 
 Buttons offer common choices; « Autre… » asks for a typed value with a forced reply, and the
 reply is recognised by the prompt it answers (no state kept between the two messages). Any
-IANA zone is accepted, whatever its case.
+IANA zone is accepted, whatever its case. While a time or a zone is being chosen (its buttons
+or prompt the bot's last word, :attr:`UserState.awaiting`), a plain message is taken as the
+value too (« 11h08 », « 7h », « 8 h 15 »); anything else gets a hint and the question again.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from bot.services.optimizer import RetentionChoices
 from bot.services.views import InvalidSetting, UserView
 from bot.tg import commands, keyboards, render
 from bot.tg.concurrency import run_sync
-from bot.tg.context import BotApplication, BotContext, Student
+from bot.tg.context import AwaitedSetting, BotApplication, BotContext, Student
 from bot.tg.handlers import start
 from bot.tg.messaging import answer_query, edit_text, query_message_id, send
 from bot.tg.texts import Texts, all_texts
@@ -44,6 +46,9 @@ def register(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(choose_language, pattern=pattern[keyboards.LANGUAGE]))
     app.add_handler(CallbackQueryHandler(choose_retention, pattern=pattern[keyboards.RETENTION]))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & _TypedReply(), typed_reply))
+    # A plain message while a time or a zone is awaited (a document stays a teacher's upload).
+    awaited = filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.Document.ALL
+    app.add_handler(MessageHandler(awaited & _Awaited(app), typed_value))
 
 
 async def show(update: Update, context: BotContext) -> None:
@@ -61,8 +66,10 @@ async def menu(update: Update, context: BotContext) -> None:
     which = _arg(update, 1)
     if which == "rem":
         text, markup = t.ask_reminder, keyboards.reminder_times(t, onboarding=False)
+        context.state.awaiting = AwaitedSetting("time", onboarding=False)
     elif which == "tz":
         text, markup = t.ask_timezone, keyboards.zones(t, onboarding=False)
+        context.state.awaiting = AwaitedSetting("zone", onboarding=False)
     elif which == "nc":
         text, markup = t.ask_cards, keyboards.new_cards(t)
     elif which == "lg":
@@ -155,6 +162,7 @@ async def send_prompt(
     placeholder = "Europe/Paris" if kind == "zone" else "18:30"
     markup = ForceReply(selective=True, input_field_placeholder=placeholder)
     await send(context, student.chat_id, text, markup)
+    context.state.awaiting = AwaitedSetting(kind, onboarding=onboarding, prompt=True)
 
 
 async def typed_reply(update: Update, context: BotContext) -> None:
@@ -163,16 +171,62 @@ async def typed_reply(update: Update, context: BotContext) -> None:
     assert message is not None and message.text is not None
     kind, onboarding = _TypedReply.prompt_of(message) or ("zone", False)
     student = await context.student(update)
+    await _take(context, student, AwaitedSetting(kind, onboarding, prompt=True), message.text)
+
+
+async def typed_value(update: Update, context: BotContext) -> None:
+    """A plain message while a time or a zone is awaited: taken as its value; a sticker, a
+    photo… gets what is expected, and the question again."""
+    message = update.effective_message
+    assert message is not None
+    awaited = context.state.awaiting
+    assert awaited is not None  # the filter saw it
+    student = await context.student(update)
+    if message.text is None:
+        await send(context, student.chat_id, student.texts.media_setting)
+        await ask_again(context, student, awaited)
+        return
+    await _take(context, student, awaited, message.text)
+
+
+async def ask_again(context: BotContext, student: Student, awaited: AwaitedSetting) -> None:
+    """The question of ``awaited`` again: its typed prompt, or its buttons."""
     t = student.texts
+    if awaited.prompt:
+        await send_prompt(context, student, awaited.kind, onboarding=awaited.onboarding)
+    elif awaited.onboarding and awaited.kind == "time":
+        await start.send_reminder_step(context, student, None)
+    elif awaited.onboarding:
+        await start.send_zone_step(context, student, None)
+    else:
+        if awaited.kind == "time":
+            text, markup = t.ask_reminder, keyboards.reminder_times(t, onboarding=False)
+        else:
+            text, markup = t.ask_timezone, keyboards.zones(t, onboarding=False)
+        await send(context, student.chat_id, text, markup)
+        context.state.awaiting = awaited
+
+
+async def _take(
+    context: BotContext, student: Student, awaited: AwaitedSetting, typed: str
+) -> None:
+    """Check the typed value, save it and go on; or say why not and ask again."""
+    kind, onboarding, t = awaited.kind, awaited.onboarding, student.texts
     try:
         if kind == "zone":
-            updated = await _save(context, student, timezone=canonical_zone(message.text))
+            updated = await _save(context, student, timezone=canonical_zone(typed))
         else:
-            updated = await _save(context, student, reminder_time=parse_time(message.text))
+            updated = await _save(context, student, reminder_time=parse_time(typed))
     except (InvalidSetting, ValueError):
-        bad = t.bad_timezone if kind == "zone" else t.bad_time
-        await send(context, student.chat_id, bad.format(value=render.fit(message.text, 64)))
-        await send_prompt(context, student, kind, onboarding=onboarding)
+        value = render.fit(typed, 64)
+        if kind == "zone":
+            bad = t.bad_timezone.format(value=value)
+        elif awaited.prompt:
+            bad = t.bad_time.format(value=value)
+        else:  # not an answer to « écris l'heure »: maybe not meant as a time at all
+            bad = t.not_a_time.format(value=value)
+        await send(context, student.chat_id, bad)
+        await ask_again(context, student, awaited)
         return
     if onboarding and kind == "time":
         await start.send_zone_step(context, updated, None)
@@ -278,6 +332,22 @@ def parse_time(text: str) -> dt.time:
     if match is None:
         raise ValueError(text)
     return dt.time(int(match.group(1)), int(match.group(2) or 0))
+
+
+class _Awaited(filters.MessageFilter):
+    """A message from a student the bot has just asked for a time or a zone
+    (:attr:`UserState.awaiting`, read from this process's ``user_data``)."""
+
+    def __init__(self, app: BotApplication) -> None:
+        super().__init__()
+        self._app = app
+
+    def filter(self, message: Message) -> bool:
+        sender = message.from_user
+        if sender is None:
+            return False
+        state = self._app.user_data.get(sender.id)
+        return state is not None and state.awaiting is not None
 
 
 class _TypedReply(filters.MessageFilter):

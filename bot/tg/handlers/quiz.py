@@ -27,6 +27,7 @@ from bot.services.views import (
     AnswerStep,
     OverrideOutcome,
     OverrideStatus,
+    ShownQuestion,
     UndoStatus,
 )
 from bot.tg import commands, keyboards, render
@@ -281,15 +282,56 @@ async def send_next(context: BotContext, student: Student, *, ahead: bool = Fals
             else render.nothing_text(t, summary, zone, now)
         )
         await send(context, student.chat_id, text, keyboards.after_summary(t, summary))
+        state.question_known = True
         return
+    await _show_question(context, student, question)
+
+
+async def show_again(context: BotContext, student: Student, *, media: bool = False) -> bool:
+    """The open question again (after /aide, /stats, or below what to do instead of a
+    sticker, a photo… with ``media``), so the student is never left without it; False when
+    none is open. Its older message loses its buttons: the chat holds one live question.
+
+    The database is read only when this process may not know (a restart, another instance):
+    a student with no question open costs no query."""
+    state = context.state
+    if state.question is None and state.question_known:
+        return False
+    question = await run_sync(context.study.current, student.id)
+    state.question_known = True
+    if question is None:
+        state.question = None
+        return False
+    t = student.texts
+    hint = t.question_again
+    if media:  # what is expected instead: a tap, or a typed answer
+        hint = t.media_pick if question.choices else t.media_type
+    if (old := state.question) is not None:
+        # The question's buttons go; a verdict's « J'avais raison » above it stays.
+        if old.override is not None:
+            markup = keyboards.with_override(t, None, old.override)
+            await edit_markup(context, student.chat_id, old.message_id, markup)
+        else:
+            await remove_buttons(context, student.chat_id, old.message_id)
+        state.question = None
+    await _show_question(context, student, question, hint)
+    return True
+
+
+async def _show_question(
+    context: BotContext, student: Student, question: ShownQuestion, above: str | None = None
+) -> None:
+    t = student.texts
     letters = keyboards.uses_letters(question)
+    text = render.question_text(t, question, letters=letters)
     sent = await send(
         context,
         student.chat_id,
-        render.question_text(t, question, letters=letters),
+        text if above is None else f"{above}\n\n{text}",
         keyboards.question_keyboard(t, question),
     )
-    state.question = OpenQuestion(token=question.token, message_id=sent.message_id)
+    context.state.question = OpenQuestion(token=question.token, message_id=sent.message_id)
+    context.state.question_known = True
 
 
 async def _present(
@@ -310,21 +352,25 @@ async def _present(
             await remove_buttons(context, student.chat_id, state.question.message_id)
         await edit_or_send(context, student.chat_id, answered_message, text, markup)
         state.question = None
+        state.question_known = True
         return
     letters = keyboards.uses_letters(question)
     text = render.next_step_text(
         t, step.outcome, render.question_text(t, question, letters=letters)
     )
     markup = keyboards.question_keyboard(t, question)
+    override = None
     if step.outcome.can_override and step.outcome.showing_token is not None:
-        markup = keyboards.with_override(t, markup, step.outcome.showing_token)
+        override = step.outcome.showing_token
+        markup = keyboards.with_override(t, markup, override)
     shown = state.question
     if answered_message is None and shown is not None:
         # A typed answer: the next question comes as a new message; the answered one's
         # « Stop » goes, so old buttons do not pile up in the chat.
         await remove_buttons(context, student.chat_id, shown.message_id)
     message_id = await edit_or_send(context, student.chat_id, answered_message, text, markup)
-    state.question = OpenQuestion(token=question.token, message_id=message_id)
+    state.question = OpenQuestion(question.token, message_id, override=override)
+    state.question_known = True
 
 
 async def _shows_open_question(context: BotContext, student: Student, message: Message) -> bool:

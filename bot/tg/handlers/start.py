@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.tg import commands, keyboards, render
 from bot.tg.concurrency import run_sync
-from bot.tg.context import BotApplication, BotContext, Student
+from bot.tg.context import AwaitedSetting, BotApplication, BotContext, Student
 from bot.tg.messaging import answer_query, edit_text, query_message_id, send
 
 
@@ -53,6 +53,7 @@ async def send_reminder_step(
         await send(context, student.chat_id, t.step_reminder, markup)
     else:
         await edit_text(context, student.chat_id, message_id, t.step_reminder, markup)
+    context.state.awaiting = AwaitedSetting("time", onboarding=True)  # or typed plainly
 
 
 async def send_zone_step(context: BotContext, student: Student, message_id: int | None) -> None:
@@ -62,6 +63,7 @@ async def send_zone_step(context: BotContext, student: Student, message_id: int 
         await send(context, student.chat_id, t.step_timezone, markup)
     else:
         await edit_text(context, student.chat_id, message_id, t.step_timezone, markup)
+    context.state.awaiting = AwaitedSetting("zone", onboarding=True)  # or typed plainly
 
 
 async def finish(context: BotContext, student: Student, message_id: int | None) -> None:

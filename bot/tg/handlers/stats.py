@@ -16,6 +16,7 @@ from bot.services.clock import utcnow
 from bot.tg import commands
 from bot.tg.concurrency import run_sync
 from bot.tg.context import BotApplication, BotContext
+from bot.tg.handlers import quiz
 from bot.tg.messaging import send
 
 
@@ -31,13 +32,14 @@ async def stats(update: Update, context: BotContext) -> None:
     figures = report.figures
     if figures.answers_30d == 0 and figures.known == 0 and figures.learning == 0:
         await send(context, student.chat_id, student.texts.stats_empty)
-        return
-    await send(context, student.chat_id, render_stats(report, language))
-    chart = await chart_process.RENDERER.render(figures, language)
-    if chart is None:
-        await send(context, student.chat_id, student.texts.chart_unavailable)
-        return
-    await context.bot.send_photo(student.chat_id, chart)
+    else:
+        await send(context, student.chat_id, render_stats(report, language))
+        chart = await chart_process.RENDERER.render(figures, language)
+        if chart is None:
+            await send(context, student.chat_id, student.texts.chart_unavailable)
+        else:
+            await context.bot.send_photo(student.chat_id, chart)
+    await quiz.show_again(context, student)  # below the figures: the question waiting
 
 
 async def on_shutdown(app: BotApplication) -> None:

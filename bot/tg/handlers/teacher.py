@@ -45,7 +45,7 @@ async def upload(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None and message.document is not None
     student = await context.student(update)
-    teacher = context.is_teacher(update) or await run_sync(context.classes.is_teacher, student.id)
+    teacher = context.is_teacher(update) or student.user.teaches_a_class
     refused = _refusal(context, update, student.texts, message.document.file_size, teacher=teacher)
     if refused is None and not _is_yaml(message.document.file_name):
         refused = student.texts.upload_wrong_type

@@ -174,6 +174,17 @@ class Texts:
     class_overridden_line: Plural  # counts the overrides
     btn_ahead: str
     ahead_start: str
+    # Never left without the question or the setting asked for (issue 16)
+    question_again: str
+    media_pick: str
+    media_type: str
+    media_setting: str
+    not_a_time: str
+    # The daily prompt tells new questions from reviews (issue 16)
+    reminder_prompt_new: Plural  # counts the new questions, when there are no reviews
+    reminder_prompt_mixed: str  # {reviews} (reminder_reviews) and {new} (reminder_new)
+    reminder_reviews: Plural
+    reminder_new: Plural
 
 
 def texts_in(language: str) -> Texts:
