@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.db.repositories import stats as repo
 from bot.db.session import SessionFactory
 from bot.domain.stats import HISTORY_DAYS, StudentStats, compute_stats, local_day
+from bot.services.views import HardQuestion
 
 WEAKEST_COUNT = 3
 WEAKEST_MIN_ANSWERS = 2
 
 
 @dataclass(frozen=True, slots=True)
-class WeakQuestion:
-    prompt: str
-    answers: int
-    wrong: int
-
-
-@dataclass(frozen=True, slots=True)
 class StatsReport:
     figures: StudentStats
-    weakest: tuple[WeakQuestion, ...]
+    weakest: tuple[HardQuestion, ...]
+
+
+def hard_questions(rows: Iterable[repo.QuestionErrorRate]) -> tuple[HardQuestion, ...]:
+    """The store's error rates as the front ends see them."""
+    return tuple(
+        HardQuestion(r.deck_slug, r.question_key, r.prompt, r.answers, r.wrong) for r in rows
+    )
 
 
 class StatsService:
@@ -46,9 +48,8 @@ class StatsService:
                 tz_name=tz_name,
                 now=now,
             )
-            weakest = tuple(
-                WeakQuestion(row.prompt, row.answers, row.wrong)
-                for row in repo.error_rates(
+            weakest = hard_questions(
+                repo.error_rates(
                     session,
                     user_id=user_id,
                     min_answers=WEAKEST_MIN_ANSWERS,
