@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from bot.db.repositories import classroom as repo
 from bot.db.repositories.classes import ClassStore
 from bot.db.session import SessionFactory
-from bot.services.stats import hard_questions
-from bot.services.views import ClassNotFound, HardQuestion, NotTeacherOfClass
+from bot.domain.stats import QuestionErrorRate
+from bot.services.views import ClassNotFound, NotTeacherOfClass
 
 WINDOW = dt.timedelta(days=7)
 HARDEST_COUNT = 10
@@ -57,7 +57,7 @@ class ClassOverview:
     active_students: int
     answers: int
     correct: int
-    hardest: tuple[HardQuestion, ...]
+    hardest: tuple[QuestionErrorRate, ...]
     decks: tuple[DeckActivity, ...] = ()
     #: Questions whose grading students overruled most (« J'avais raison »).
     overridden: tuple[OverriddenQuestion, ...] = ()
@@ -92,7 +92,7 @@ class ClassroomService:
             active_students=activity.active_students,
             answers=activity.answers,
             correct=activity.correct,
-            hardest=hard_questions(hardest),
+            hardest=tuple(hardest),
             decks=tuple(
                 DeckActivity(r.deck_slug, r.deck_title, r.active_students, r.answers, r.correct)
                 for r in decks

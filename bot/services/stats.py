@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.db.repositories import stats as repo
 from bot.db.session import SessionFactory
-from bot.domain.stats import HISTORY_DAYS, StudentStats, compute_stats, local_day
-from bot.services.views import HardQuestion
+from bot.domain.stats import (
+    HISTORY_DAYS,
+    QuestionErrorRate,
+    StudentStats,
+    compute_stats,
+    local_day,
+)
 
 WEAKEST_COUNT = 3
 WEAKEST_MIN_ANSWERS = 2
@@ -18,14 +22,7 @@ WEAKEST_MIN_ANSWERS = 2
 @dataclass(frozen=True, slots=True)
 class StatsReport:
     figures: StudentStats
-    weakest: tuple[HardQuestion, ...]
-
-
-def hard_questions(rows: Iterable[repo.QuestionErrorRate]) -> tuple[HardQuestion, ...]:
-    """The store's error rates as the front ends see them."""
-    return tuple(
-        HardQuestion(r.deck_slug, r.question_key, r.prompt, r.answers, r.wrong) for r in rows
-    )
+    weakest: tuple[QuestionErrorRate, ...]
 
 
 class StatsService:
@@ -48,7 +45,7 @@ class StatsService:
                 tz_name=tz_name,
                 now=now,
             )
-            weakest = hard_questions(
+            weakest = tuple(
                 repo.error_rates(
                     session,
                     user_id=user_id,

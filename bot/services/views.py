@@ -24,22 +24,6 @@ from bot.domain.deck import QuestionKind
 from bot.domain.grading import Verdict
 
 
-@dataclass(frozen=True, slots=True)
-class HardQuestion:
-    """A question often answered wrong: a student's weakest in /stats, a class's hardest in
-    /classe."""
-
-    deck_slug: str
-    key: str
-    prompt: str
-    answers: int
-    wrong: int
-
-    @property
-    def error_rate(self) -> float:
-        return self.wrong / self.answers if self.answers else 0.0
-
-
 class ServiceError(Exception):
     """Base of the errors the services raise on purpose."""
 

@@ -10,7 +10,8 @@ from sqlalchemy import Select, case, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import AnswerOverride, ClassDeck, ClassMember, Deck, Question, Review
-from bot.db.repositories.stats import QuestionErrorRate, error_rates
+from bot.db.repositories.stats import error_rates
+from bot.domain.stats import QuestionErrorRate
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, literal, not_, select
@@ -11,24 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Card, Deck, Question, Review, User
 from bot.db.repositories import rules
-from bot.domain.stats import CardRecord, ReviewRecord
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionErrorRate:
-    """A question's answers and the wrong ones among them (a student's weakest questions in
-    /stats, a class's hardest in /classe)."""
-
-    question_id: int
-    deck_slug: str
-    question_key: str
-    prompt: str
-    answers: int
-    wrong: int
-
-    @property
-    def error_rate(self) -> float:
-        return self.wrong / self.answers if self.answers else 0.0
+from bot.domain.stats import CardRecord, QuestionErrorRate, ReviewRecord
 
 
 def reviews_since(session: Session, user_id: int, since: dt.datetime) -> list[ReviewRecord]:
@@ -87,7 +69,7 @@ def error_rates(
     wrong = func.sum(case((Review.correct.is_(False), 1), else_=0))
     answers = func.count(Review.id)
     query = (
-        select(Question.id, Deck.slug, Question.key, Question.prompt, answers, wrong)
+        select(Deck.slug, Question.key, Question.prompt, answers, wrong)
         .select_from(Review)
         .join(Question, Question.id == Review.question_id)
         .join(Deck, Deck.id == Question.deck_id)
