@@ -665,21 +665,27 @@ SHOWING_CHOICES = select(_shown.c.choices).where(_shown.c.id == bindparam("prese
 # -- rows to values --------------------------------------------------------------------------
 
 
+def question_of(row: Any) -> Question:
+    """The question held in a row with the columns of ``questions`` (or of a draft's items,
+    which have the same names)."""
+    return Question(
+        key=row.key,
+        kind=QuestionKind(row.kind),
+        prompt=row.prompt,
+        answer=row.answer,
+        accept=tuple(row.accept or ()),
+        distractors=tuple(row.distractors or ()),
+        explanation=row.explanation,
+        source=row.source_sentence,
+        tags=tuple(row.tags or ()),
+        confidence=row.confidence,
+    )
+
+
 def _question(row: Row[Any]) -> StoredQuestion:
     return StoredQuestion(
         question_id=row.question_id,
-        question=Question(
-            key=row.key,
-            kind=QuestionKind(row.kind),
-            prompt=row.prompt,
-            answer=row.answer,
-            accept=tuple(row.accept or ()),
-            distractors=tuple(row.distractors or ()),
-            explanation=row.explanation,
-            source=row.source_sentence,
-            tags=tuple(row.tags or ()),
-            confidence=row.confidence,
-        ),
+        question=question_of(row),
         deck_id=row.deck_id,
         deck_slug=row.deck_slug,
         deck_title=row.deck_title,
