@@ -633,14 +633,12 @@ def _pick(store: StudyStore, user_id: int, now: dt.datetime, where: _Next) -> Ca
         if where.deck_id is None:  # « réviser en avance »
             return store.next_ahead(user_id, run_id)
         return store.next_practice(user_id, where.deck_id, run_id)
-    # One statement: the due card, else the learn-ahead one, and today's new-card counts.
-    found = store.next_card(
-        user_id, now, now + LEARN_AHEAD, where.deck_id, _local_day(now, where.timezone)
-    )
-    card = found.card
+    # One statement: the due card, else the learning card due first within LEARN_AHEAD.
+    card = store.next_card(user_id, now, now + LEARN_AHEAD, where.deck_id)
     if card is not None and card.due is not None and card.due <= now:
         return card  # due
-    if _new_left(found.day, where.new_cards_per_day) > 0:
+    day = store.day_counts(user_id, _local_day(now, where.timezone))
+    if _new_left(day, where.new_cards_per_day) > 0:
         new = store.next_new(user_id, where.deck_id)
         if new is not None:
             return new

@@ -23,16 +23,19 @@ from tests.services.test_study import NOW, add_deck, add_review_card, add_user
 
 SessionFactory = sessionmaker[Session]
 
-#: An answer followed by a due card or a learn-ahead one: the showing read, the claim, the
-#: review, the card, the run's counters, « what next » (with the day's counts), the showing.
-AFTER_AN_ANSWER = 7
+#: An answer followed by a due card: the showing read, the claim, the review, the card, the
+#: run's counters, « what next » (the due card, else the learn-ahead one), the showing.
+AFTER_AN_ANSWER_DUE = 7
+#: Nothing due: also the day's new-card counts (then a learn-ahead card is shown).
+AFTER_AN_ANSWER_AHEAD = 8
 #: Followed by a new question: also the new question's read and its card.
-AFTER_AN_ANSWER_NEW = 9
-#: The run's last answer: also its summary (the student and run, the outlook, the close).
-LAST_ANSWER = 9
-#: /quiz: the student and open run, « what next », the run (close others, start), the showing,
-#: and for a new question its read and its card.
-FIRST_QUESTION = 7
+AFTER_AN_ANSWER_NEW = 10
+#: The run's last answer: the answer, « what next », the day's counts, no new question, then
+#: the summary (the student and run with its deck, the outlook, the close).
+LAST_ANSWER = 10
+#: /quiz: the student and open run, « what next », the day's counts, the new question and its
+#: card, the run (close others, start), the showing.
+FIRST_QUESTION = 8
 
 
 @contextmanager
@@ -62,7 +65,7 @@ def test_statements_per_answer_stay_few(engine: Engine, session_factory: Session
         shown = study.next_question(user, NOW)
     assert shown is not None and len(statements) <= FIRST_QUESTION, statements
 
-    kinds: dict[str, list[int]] = {"old": [], "new": [], "last": []}
+    kinds: dict[str, list[int]] = {"due": [], "ahead": [], "new": [], "last": []}
     now = NOW
     for n in range(40):
         now += dt.timedelta(seconds=20)
@@ -71,13 +74,14 @@ def test_statements_per_answer_stay_few(engine: Engine, session_factory: Session
             given = "1990" if n % 3 == 0 else "2006"
             step = study.answer_open_and_next(user, given, now, idempotency_key=f"k{n}")
         assert step.outcome.status is AnswerStatus.RECORDED
-        kind = "last" if step.next is None else "new" if step.next.is_new else "old"
-        kinds[kind].append(len(statements))
         if step.next is None:
+            kinds["last"].append(len(statements))
             break
+        due = n < 3  # the 4 review cards: the first shown, then these three
+        kinds["new" if step.next.is_new else "due" if due else "ahead"].append(len(statements))
     # The run went through due cards, the 3 new ones, learn-ahead cards, and ended.
-    assert len(kinds["new"]) == 3 and len(kinds["last"]) == 1
-    assert len(kinds["old"]) > 4 + 3
-    assert max(kinds["old"]) <= AFTER_AN_ANSWER, kinds
+    assert len(kinds["new"]) == 3 and len(kinds["last"]) == 1 and len(kinds["ahead"]) > 3
+    assert max(kinds["due"]) <= AFTER_AN_ANSWER_DUE, kinds
+    assert max(kinds["ahead"]) <= AFTER_AN_ANSWER_AHEAD, kinds
     assert max(kinds["new"]) <= AFTER_AN_ANSWER_NEW, kinds
     assert kinds["last"][0] <= LAST_ANSWER, kinds

@@ -4,17 +4,19 @@
 :class:`StudentRun`, …) and domain objects (:class:`~bot.domain.deck.Question`,
 :class:`~bot.domain.scheduling.CardState`); no row leaves this module.
 
-Speed. An answer runs 7 statements (9 when the next question is a new one; a test holds
-these counts): the showing with everything it needs, four writes, « what next », the new
-showing. Built on every call, with ORM entities, the Python around them cost ten times the
-database work (docs/performance.md); so the statements below are built once at import, with
-bind parameters, on the tables themselves (no ORM entity loading): SQLAlchemy compiles each
-once and every call is a cache hit. Each read a step needs is folded into the statement that
-already runs (the FSRS parameters into the showing, the day's new-card counts and the
-learn-ahead card into « what next »), since on SQLite every statement costs its Python
-overhead on the one service thread. The « what next » reads are built for large tables
-(millions of cards): the next card is one walk of the ``cards(user_id, due)`` index that
-stops at the first studyable row, and the next new question is one anti-join on
+Speed. An answer followed by a due card runs 7 statements (a test holds the counts): the
+showing with everything it needs, four writes, « what next », the new showing; with nothing
+due, one more for the day's new-card counts, and for a new question its read and its card.
+Built on every call, with ORM entities, the Python around them cost ten times the database
+work (docs/performance.md); so the statements below are built once at import, with bind
+parameters, on the tables themselves (no ORM entity loading): SQLAlchemy compiles each once
+and every call is a cache hit. A read a step always needs rides in the statement that already
+runs (the FSRS parameters in the showing, the learn-ahead card in « what next »), since on
+SQLite every statement costs its Python overhead on the one service thread; a read needed
+only sometimes (the day's counts) stays apart, as a column costs about what a statement
+does. The « what next » reads are built for large tables (millions of cards): the next card
+is one walk of the ``cards(user_id, due)`` index that stops at the first studyable row, and
+the next new question is one anti-join on
 ``cards(user_id, question_id)`` with ``LIMIT 1``.
 
 Engine differences live here and nowhere else: on PostgreSQL the statement that finds the
@@ -44,11 +46,9 @@ from sqlalchemy import (
     exists,
     func,
     insert,
-    literal,
     not_,
     or_,
     select,
-    true,
     update,
 )
 from sqlalchemy.orm import Session
@@ -147,16 +147,6 @@ class DayCounts:
 
     first_reviews: int
     granted: int
-
-
-@dataclass(frozen=True, slots=True)
-class NextCard:
-    """« What next » among the student's started cards, read with the day's counts in one
-    statement: the card due first by the learn-ahead horizon (a due card, or else a learning
-    or relearning card due soon; None: neither)."""
-
-    card: Candidate | None
-    day: DayCounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,7 +401,6 @@ _FIRST_REVIEWS = (
         _reviews.c.practice.is_(False),
     )
     .scalar_subquery()
-    .label("first_reviews")
 )
 #: Extra new cards granted in ``[start, end)`` (« Encore 10 nouvelles ? »).
 _GRANTED = (
@@ -422,17 +411,14 @@ _GRANTED = (
         _grants.c.granted_at < _END,
     )
     .scalar_subquery()
-    .label("granted")
 )
 INSERT_GRANT = insert(_grants)
 
 
-def _with_day_counts(query: Select[Any]) -> Select[Any]:
-    """``query`` (at most one row) with the day's counts: always one row, the query's
-    columns NULL when it found nothing (a LEFT JOIN from a one-row FROM)."""
-    found = query.subquery("found")
-    one_row = select(literal(1).label("one")).subquery("one_row")
-    return select(_FIRST_REVIEWS, _GRANTED, *found.c).select_from(one_row.outerjoin(found, true()))
+#: The day's counts (:class:`DayCounts`), one statement. Read only when no card is due: as
+#: columns of « what next » they cost as much as a statement of their own (0.035 ms on the
+#: benchmark's dataset, docs/performance.md) on every answer, while a due card needs none.
+DAY_COUNTS = select(_FIRST_REVIEWS.label("first_reviews"), _GRANTED.label("granted"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,10 +430,9 @@ class _NextStatements:
     practice: Select[Any]
 
 
-_PORTABLE = _NextStatements(_with_day_counts(_next_card()), _next_new(), _next_practice())
-# On PostgreSQL ``fast_commit`` stays inside ``found``: evaluated only when a card is found.
+_PORTABLE = _NextStatements(_next_card(), _next_new(), _next_practice())
 _POSTGRESQL = _NextStatements(
-    _with_day_counts(_fast_commit(_next_card())),
+    _fast_commit(_PORTABLE.card),
     _fast_commit(_PORTABLE.new),
     _fast_commit(_PORTABLE.practice),
 )
@@ -622,8 +607,8 @@ HAS_NEW_QUESTION = (
 OUTLOOK = select(
     _EARLIEST_DUE.scalar_subquery().label("earliest_due"),
     exists(HAS_NEW_QUESTION).label("has_new"),
-    _FIRST_REVIEWS,
-    _GRANTED,
+    _FIRST_REVIEWS.label("first_reviews"),
+    _GRANTED.label("granted"),
 )
 LIVE_DECK_ID = select(_decks.c.id).where(
     _decks.c.slug == bindparam("slug"), _decks.c.retired_at.is_(None)
@@ -830,29 +815,20 @@ class StudyStore:
     # -- what comes next
 
     def next_card(
-        self,
-        user_id: int,
-        now: dt.datetime,
-        horizon: dt.datetime,
-        deck_id: int | None,
-        day: tuple[dt.datetime, dt.datetime],
-    ) -> NextCard:
+        self, user_id: int, now: dt.datetime, horizon: dt.datetime, deck_id: int | None
+    ) -> Candidate | None:
         """The most overdue due card (:func:`~bot.db.repositories.rules.due_card`), else the
-        learning or relearning card due first by ``horizon`` (learn-ahead), with the counts
-        of the day ``[start, end)`` (:class:`DayCounts`): one statement."""
-        params = {
-            "user_id": user_id,
-            "now": now,
-            "horizon": horizon,
-            "deck_id": deck_id,
-            "start": day[0],
-            "end": day[1],
-        }
-        row = self._execute(self._next.card, params).one()
-        counts = DayCounts(int(row.first_reviews), int(row.granted))
-        if row.card_id is None:
-            return NextCard(None, counts)
-        return NextCard(Candidate(_question(row), row.card_id, row.reps, row.due), counts)
+        learning or relearning card due first by ``horizon`` (learn-ahead): one statement.
+        ``Candidate.due`` tells which."""
+        params = {"user_id": user_id, "now": now, "horizon": horizon, "deck_id": deck_id}
+        row = self._execute(self._next.card, params).first()
+        return None if row is None else Candidate(_question(row), row.card_id, row.reps, row.due)
+
+    def day_counts(self, user_id: int, day: tuple[dt.datetime, dt.datetime]) -> DayCounts:
+        """New cards of the day ``[start, end)``: first answers and extra ones granted."""
+        params = {"user_id": user_id, "start": day[0], "end": day[1]}
+        row = self._execute(DAY_COUNTS, params).one()
+        return DayCounts(int(row.first_reviews), int(row.granted))
 
     def next_new(self, user_id: int, deck_id: int | None) -> Candidate | None:
         """The first new question (no card, or a card never answered outside practice),
