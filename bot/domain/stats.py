@@ -26,6 +26,22 @@ class ReviewRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionErrorRate:
+    """A question's answers and the wrong ones among them: a student's weakest questions in
+    /stats, a class's hardest in /classe."""
+
+    deck_slug: str
+    key: str
+    prompt: str
+    answers: int
+    wrong: int
+
+    @property
+    def error_rate(self) -> float:
+        return self.wrong / self.answers if self.answers else 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class CardRecord:
     state: int
     reps: int

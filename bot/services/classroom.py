@@ -9,25 +9,13 @@ from dataclasses import dataclass
 from bot.db.repositories import classroom as repo
 from bot.db.repositories.classes import ClassStore
 from bot.db.session import SessionFactory
+from bot.domain.stats import QuestionErrorRate
 from bot.services.views import ClassNotFound, NotTeacherOfClass
 
 WINDOW = dt.timedelta(days=7)
 HARDEST_COUNT = 10
 #: A question answered once or twice says little about its difficulty.
 HARDEST_MIN_ANSWERS = 3
-
-
-@dataclass(frozen=True, slots=True)
-class HardQuestion:
-    deck_slug: str
-    key: str
-    prompt: str
-    answers: int
-    wrong: int
-
-    @property
-    def error_rate(self) -> float:
-        return self.wrong / self.answers if self.answers else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +57,7 @@ class ClassOverview:
     active_students: int
     answers: int
     correct: int
-    hardest: tuple[HardQuestion, ...]
+    hardest: tuple[QuestionErrorRate, ...]
     decks: tuple[DeckActivity, ...] = ()
     #: Questions whose grading students overruled most (« J'avais raison »).
     overridden: tuple[OverriddenQuestion, ...] = ()
@@ -104,10 +92,7 @@ class ClassroomService:
             active_students=activity.active_students,
             answers=activity.answers,
             correct=activity.correct,
-            hardest=tuple(
-                HardQuestion(r.deck_slug, r.question_key, r.prompt, r.answers, r.wrong)
-                for r in hardest
-            ),
+            hardest=tuple(hardest),
             decks=tuple(
                 DeckActivity(r.deck_slug, r.deck_title, r.active_students, r.answers, r.correct)
                 for r in decks

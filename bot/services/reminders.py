@@ -233,6 +233,60 @@ def _claimed(
     )
 
 
+@dataclass(slots=True)
+class _Tally:
+    """A claim batch's outcomes as they are decided, and the prompts to send."""
+
+    outcomes: Counter[ClaimOutcome] = field(default_factory=Counter)
+    to_send: list[ClaimedReminder] = field(default_factory=list)
+
+    def moved(
+        self,
+        session: Session,
+        current: repo.OutboxRow,
+        student: repo.Student,
+        status: ReminderStatus,
+        *,
+        now: dt.datetime,
+        scheduled_for: dt.datetime,
+        count: PromptCount,
+        attempts: int,
+    ) -> None:
+        """Move the outbox row ``current`` to ``status`` (``lost`` when another process
+        moved it first) and count it."""
+        if not repo.transition(
+            session,
+            current,
+            status=status,
+            now=now,
+            due_count=count.total,
+            new_count=count.new,
+            attempts=attempts,
+        ):
+            self.outcomes[ClaimOutcome.LOST] += 1
+            return
+        self.count(status, current.id, student, current.local_date, scheduled_for, count, attempts)
+
+    def count(
+        self,
+        status: ReminderStatus,
+        reminder_id: int,
+        student: repo.Student,
+        day: dt.date,
+        scheduled_for: dt.datetime,
+        count: PromptCount,
+        attempts: int = 0,
+    ) -> None:
+        """A row now in ``status``: counted, and a prompt to send when ``claimed``."""
+        self.outcomes[ClaimOutcome(status.value)] += 1
+        if status is ReminderStatus.CLAIMED:
+            reminder = _claimed(reminder_id, student, day, scheduled_for, count, attempts)
+            self.to_send.append(reminder)
+
+    def batch(self, examined: int) -> ClaimBatch:
+        return ClaimBatch(tuple(self.to_send), examined, +self.outcomes)
+
+
 class ReminderService:
     """Claims and settles daily prompts. Each method is one transaction; ``now`` is UTC."""
 
@@ -265,8 +319,8 @@ class ReminderService:
         outbox row records the decision (``claimed``: to send; ``skipped``; ``expired``).
         """
         now = check_now(now)
-        outcomes: Counter[ClaimOutcome] = Counter()
-        to_send: list[ClaimedReminder] = []
+        tally = _Tally()
+        outcomes = tally.outcomes
         with self._sessions() as session:
             repo.lock_for_claim(session)
             students = repo.due_students(session, now, limit, lock=True)
@@ -303,50 +357,32 @@ class ReminderService:
                 # « Plus tard »: that day's snoozed row goes out again; no second row.
                 day_start = local_day_start(current.local_date, student.timezone)
                 decision, count = self._decide(student, plan.scheduled_for, day_start, now, work)
-                status = status_for(decision)
-                if not repo.transition(
+                tally.moved(
                     session,
                     current,
-                    status=status,
+                    student,
+                    status_for(decision),
                     now=now,
-                    due_count=count.total,
-                    new_count=count.new,
+                    scheduled_for=plan.scheduled_for,
+                    count=count,
                     attempts=0,
-                ):
-                    outcomes[ClaimOutcome.LOST] += 1
-                    continue
-                outcomes[ClaimOutcome(status.value)] += 1
-                if status is ReminderStatus.CLAIMED:
-                    to_send.append(
-                        _claimed(
-                            current.id,
-                            student,
-                            current.local_date,
-                            plan.scheduled_for,
-                            count,
-                            0,
-                        )
-                    )
+                )
             inserted = repo.insert_rows(session, new_rows, now)
             students_by_id = {p.student.user_id: p.student for p in plans}
             for new in new_rows:
                 if new.user_id not in inserted:
                     outcomes[ClaimOutcome.DUPLICATE] += 1
                     continue
-                outcomes[ClaimOutcome(new.status.value)] += 1
-                if new.status is ReminderStatus.CLAIMED:
-                    to_send.append(
-                        _claimed(
-                            inserted[new.user_id],
-                            students_by_id[new.user_id],
-                            new.local_date,
-                            new.scheduled_for,
-                            PromptCount(new.due_count - new.new_count, new.new_count),
-                            0,
-                        )
-                    )
+                tally.count(
+                    new.status,
+                    inserted[new.user_id],
+                    students_by_id[new.user_id],
+                    new.local_date,
+                    new.scheduled_for,
+                    PromptCount(new.due_count - new.new_count, new.new_count),
+                )
             session.commit()
-        return ClaimBatch(tuple(to_send), len(students), +outcomes)
+        return tally.batch(len(students))
 
     def reclaim_batch(self, now: dt.datetime, limit: int = DEFAULT_BATCH) -> ClaimBatch:
         """Take back prompts claimed and never settled, and failed ones due for a retry.
@@ -357,8 +393,7 @@ class ReminderService:
         ``examined < limit``: nothing else waits.
         """
         now = check_now(now)
-        outcomes: Counter[ClaimOutcome] = Counter()
-        to_send: list[ClaimedReminder] = []
+        tally = _Tally()
         with self._sessions() as session:
             items = repo.unsettled(
                 session,
@@ -401,31 +436,18 @@ class ReminderService:
                         student, current.scheduled_for, starts[current.id], now, work
                     )
                     status = status_for(decision)
-                if not repo.transition(
+                tally.moved(
                     session,
                     current,
-                    status=status,
+                    student,
+                    status,
                     now=now,
-                    due_count=count.total,
-                    new_count=count.new,
+                    scheduled_for=current.scheduled_for,
+                    count=count,
                     attempts=attempts,
-                ):
-                    outcomes[ClaimOutcome.LOST] += 1
-                    continue
-                outcomes[ClaimOutcome(status.value)] += 1
-                if status is ReminderStatus.CLAIMED:
-                    to_send.append(
-                        _claimed(
-                            current.id,
-                            student,
-                            current.local_date,
-                            current.scheduled_for,
-                            count,
-                            attempts,
-                        )
-                    )
+                )
             session.commit()
-        return ClaimBatch(tuple(to_send), len(items), +outcomes)
+        return tally.batch(len(items))
 
     # settling ------------------------------------------------------------------------------
 

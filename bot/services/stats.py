@@ -7,23 +7,22 @@ from dataclasses import dataclass
 
 from bot.db.repositories import stats as repo
 from bot.db.session import SessionFactory
-from bot.domain.stats import HISTORY_DAYS, StudentStats, compute_stats, local_day
+from bot.domain.stats import (
+    HISTORY_DAYS,
+    QuestionErrorRate,
+    StudentStats,
+    compute_stats,
+    local_day,
+)
 
 WEAKEST_COUNT = 3
 WEAKEST_MIN_ANSWERS = 2
 
 
 @dataclass(frozen=True, slots=True)
-class WeakQuestion:
-    prompt: str
-    answers: int
-    wrong: int
-
-
-@dataclass(frozen=True, slots=True)
 class StatsReport:
     figures: StudentStats
-    weakest: tuple[WeakQuestion, ...]
+    weakest: tuple[QuestionErrorRate, ...]
 
 
 class StatsService:
@@ -47,8 +46,7 @@ class StatsService:
                 now=now,
             )
             weakest = tuple(
-                WeakQuestion(row.prompt, row.answers, row.wrong)
-                for row in repo.error_rates(
+                repo.error_rates(
                     session,
                     user_id=user_id,
                     min_answers=WEAKEST_MIN_ANSWERS,

@@ -43,6 +43,7 @@ from dataclasses import dataclass, replace
 from bot.db.errors import IntegrityError
 from bot.db.repositories.study import (
     Candidate,
+    DayCounts,
     NewReview,
     Run,
     Showing,
@@ -452,12 +453,13 @@ class StudyService:
         dont_know = not again.accepted and is_dont_know(review.given_answer)
         result = Grade(Verdict(review.verdict), again.reason, dont_know=dont_know)
         current = not review.practice and card.state.last_review == review.reviewed_at
+        run = store.run(review.session_id) if review.session_id is not None else None
         outcome = _outcome(
             AnswerStatus.DUPLICATE,
             result,
             review.given_answer,
             question,
-            store.run_counts(review.session_id),
+            (run.answered, run.correct) if run is not None else (0, 0),
             leech=current and card.suspended_at == review.reviewed_at,
             practice=review.practice,
             next_due=card.state.due if current else None,
@@ -466,7 +468,6 @@ class StudyService:
             return outcome, None
         settings = store.settings(user_id)
         assert settings is not None  # the review is theirs
-        run = store.run(review.session_id) if review.session_id is not None else None
         if run is not None and run.ended_at is not None:
             run = None
         session.commit()  # end the read transaction: the showing is a new one
@@ -632,26 +633,24 @@ def _pick(store: StudyStore, user_id: int, now: dt.datetime, where: _Next) -> Ca
         if where.deck_id is None:  # « réviser en avance »
             return store.next_ahead(user_id, run_id)
         return store.next_practice(user_id, where.deck_id, run_id)
-    due = store.next_due(user_id, now, where.deck_id)
-    if due is not None:
-        return due
-    if _new_left(store, user_id, now, where.timezone, where.new_cards_per_day) > 0:
+    # One statement: the due card, else the learning card due first within LEARN_AHEAD.
+    card = store.next_card(user_id, now, now + LEARN_AHEAD, where.deck_id)
+    if card is not None and card.due is not None and card.due <= now:
+        return card  # due
+    day = store.day_counts(user_id, _local_day(now, where.timezone))
+    if _new_left(day, where.new_cards_per_day) > 0:
         new = store.next_new(user_id, where.deck_id)
         if new is not None:
             return new
-    return store.next_learning(user_id, now + LEARN_AHEAD, where.deck_id)
+    return card  # a learning card due within LEARN_AHEAD, or None: nothing now
 
 
-def _new_left(
-    store: StudyStore, user_id: int, now: dt.datetime, tz_name: str, per_day: int
-) -> int:
+def _new_left(day: DayCounts, per_day: int) -> int:
     """New cards still allowed today: the daily limit plus the extra ones asked for, less the
     first answers of the student's local day."""
-    start, end = _local_day(now, tz_name)
-    first = store.first_reviews_between(user_id, start, end)
-    if first < per_day:
-        return per_day - first
-    return per_day + store.granted_between(user_id, start, end) - first
+    if day.first_reviews < per_day:
+        return per_day - day.first_reviews
+    return per_day + day.granted - day.first_reviews
 
 
 def _check(
@@ -771,14 +770,14 @@ def _close_run(store: StudyStore, user_id: int, now: dt.datetime) -> SessionSumm
     student = store.student_and_open_run(user_id)
     if student is None:
         raise UserNotFound(user_id)
-    next_due, more_new = _whats_next(store, user_id, student, now)
-    ahead = next_due is not None and next_due > now and store.earliest_due(user_id) is not None
+    next_due, more_new, studied = _whats_next(store, user_id, student, now)
+    ahead = next_due is not None and next_due > now and studied
     run = student.run
     if run is None:
         return SessionSummary(
             answered=0, correct=0, next_due=next_due, more_new=more_new, review_ahead=ahead
         )
-    deck_slug = store.deck_slug(run.deck_id) if run.deck_id is not None else None
+    deck_slug = student.run_deck_slug
     ended_at = max(now, run.started_at)
     store.close_run(run.id, ended_at)
     return SessionSummary(
@@ -796,24 +795,28 @@ def _close_run(store: StudyStore, user_id: int, now: dt.datetime) -> SessionSumm
 
 def _whats_next(
     store: StudyStore, user_id: int, student: StudentRun, now: dt.datetime
-) -> tuple[dt.datetime | None, bool]:
-    """When ``next_question`` will next have something (``now`` if it has now), and whether
-    new questions wait behind today's limit (« Encore 10 nouvelles ? » would show them)."""
+) -> tuple[dt.datetime | None, bool, bool]:
+    """When ``next_question`` will next have something (``now`` if it has now), whether new
+    questions wait behind today's limit (« Encore 10 nouvelles ? » would show them), and
+    whether the student has a started card (« Réviser en avance » has something); one
+    statement."""
+    day = _local_day(now, student.timezone)
+    outlook = store.outlook(user_id, day)
     candidates: list[dt.datetime] = []
-    due = store.earliest_due(user_id)
-    if due is not None:
-        candidates.append(due)
+    if outlook.earliest_due is not None:
+        candidates.append(outlook.earliest_due)
     more_new = False
-    if store.has_new_question(user_id):
-        if _new_left(store, user_id, now, student.timezone, student.new_cards_per_day) > 0:
+    if outlook.has_new:
+        if _new_left(outlook.day, student.new_cards_per_day) > 0:
             candidates.append(now)
         else:
             more_new = True
             if student.new_cards_per_day > 0:
-                candidates.append(_local_day(now, student.timezone)[1])
+                candidates.append(day[1])
+    studied = outlook.earliest_due is not None
     if not candidates:
-        return None, more_new
-    return max(min(candidates), now), more_new
+        return None, more_new, studied
+    return max(min(candidates), now), more_new, studied
 
 
 def _view(

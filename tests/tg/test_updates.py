@@ -8,8 +8,12 @@ import asyncio
 import logging
 
 import pytest
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, TypeHandler
 
+from bot.tg.app import running
 from bot.tg.context import BotApplication
+from bot.tg.updater import IN_HAND_POLL_INTERVAL
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.tg.harness import JSON
 
@@ -70,3 +74,30 @@ async def test_a_batch_with_an_unreadable_update_serves_the_rest_of_the_batch(
     for user in users:
         await user.wait_for_message("Voici ce que je sais faire")
     assert len([r for r in caplog.records if "cannot read it" in r.getMessage()]) == 2
+
+
+async def test_while_updates_are_in_hand_polls_are_spaced_not_one_per_update_done(
+    app: BotApplication, tg: FakeTelegram
+) -> None:
+    # Every poll brings back all the updates in hand (not confirmed yet): a busy bot that
+    # polled again after each update it finished would fetch them all once per update.
+    finished: list[float] = []
+
+    async def slow(update: object, _context: object) -> None:
+        # 20 updates in hand at once, done one after the other over about 0.4 s.
+        assert isinstance(update, Update) and update.effective_user is not None
+        await asyncio.sleep(0.02 * (update.effective_user.id - 8200))
+        finished.append(asyncio.get_running_loop().time())
+        raise ApplicationHandlerStop
+
+    app.add_handler(TypeHandler(Update, slow), group=-2)
+    async with running(app):
+        await asyncio.sleep(0.3)  # settled: the bot is long-polling
+        polls = tg.stats.requests["getUpdates"]
+        for n in range(1, 21):
+            tg.user(8200 + n, f"Élève {n}").send_command("/aide")
+        await tg.wait_for(lambda: len(finished) == 20 and tg.pending_updates == 0, timeout=10)
+        spent = max(finished) - min(finished)
+        during = tg.stats.requests["getUpdates"] - polls
+    # One poll per update done would be 20 or more; spaced, about spent / interval + 2.
+    assert during <= spent / IN_HAND_POLL_INTERVAL + 4 < 20, (during, spent)

@@ -33,7 +33,7 @@ from bot.db.models import (
     SchoolClass,
     User,
 )
-from bot.db.repositories.exports import student_deck_rows
+from bot.db.repositories.exports import StudentDeckRow, student_deck_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,20 +65,6 @@ class StoredClassDeck:
     slug: str
     title: str
     questions: int
-
-
-@dataclass(frozen=True, slots=True)
-class MemberDeckRow:
-    """One student × deck they hold cards in, for the class export."""
-
-    user_id: int
-    student: str
-    deck_slug: str
-    cards: int
-    answers: int
-    correct: int
-    answers_7d: int
-    last_answer_at: dt.datetime | None
 
 
 def _students_of(class_id: int) -> Select[int]:
@@ -356,24 +342,9 @@ class ClassStore:
 
     # --- the export -----------------------------------------------------------------------
 
-    def member_deck_rows(self, class_id: int, week_start: dt.datetime) -> list[MemberDeckRow]:
+    def member_deck_rows(self, class_id: int, week_start: dt.datetime) -> list[StudentDeckRow]:
         """One row per (student of the class, deck they hold cards in): the export's one
         statement (:func:`bot.db.repositories.exports.student_deck_rows`; practice answers
         are not study), for the class's students, by student."""
         rows = student_deck_rows(self._session, week_start, members=_students_of(class_id))
-        return sorted(
-            (
-                MemberDeckRow(
-                    r.user_id,
-                    r.student,
-                    r.deck_slug,
-                    r.cards,
-                    r.answers,
-                    r.correct,
-                    r.answers_7d,
-                    r.last_answer_at,
-                )
-                for r in rows
-            ),
-            key=lambda m: (m.student, m.user_id, m.deck_slug),
-        )
+        return sorted(rows, key=lambda m: (m.student, m.user_id, m.deck_slug))

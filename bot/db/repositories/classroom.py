@@ -10,6 +10,8 @@ from sqlalchemy import Select, case, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import AnswerOverride, ClassDeck, ClassMember, Deck, Question, Review
+from bot.db.repositories.stats import error_rates
+from bot.domain.stats import QuestionErrorRate
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,15 +20,6 @@ class ActivityRow:
     active_students: int
     answers: int
     correct: int
-
-
-@dataclass(frozen=True, slots=True)
-class HardQuestionRow:
-    deck_slug: str
-    question_key: str
-    prompt: str
-    answers: int
-    wrong: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,27 +88,16 @@ def deck_activity(session: Session, since: dt.datetime, *, class_id: int) -> lis
 
 def hardest_questions(
     session: Session, *, class_id: int, min_answers: int, limit: int
-) -> list[HardQuestionRow]:
+) -> list[QuestionErrorRate]:
     """Live questions with the highest share of wrong answers among the class's students
     (ties: more answers first)."""
-    wrong = func.sum(case((Review.correct.is_(False), 1), else_=0))
-    answers = func.count(Review.id)
-    query = (
-        select(Deck.slug, Question.key, Question.prompt, answers, wrong)
-        .select_from(Review)
-        .join(Question, Question.id == Review.question_id)
-        .join(Deck, Deck.id == Question.deck_id)
-        .where(
-            Question.retired_at.is_(None),
-            Deck.retired_at.is_(None),
-            Review.user_id.in_(_students(class_id).scalar_subquery()),
-        )
-        .group_by(Question.id, Deck.slug, Question.key, Question.prompt)
-        .having(answers >= min_answers, wrong > 0)
-        .order_by((wrong * 1.0 / answers).desc(), answers.desc(), Question.id)
-        .limit(limit)
+    return error_rates(
+        session,
+        students=_students(class_id),
+        live_only=True,
+        min_answers=min_answers,
+        limit=limit,
     )
-    return [HardQuestionRow(*row) for row in session.execute(query)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,8 @@ from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Deck, DeckDraft, DraftItem, SchoolClass
-from bot.domain.deck import Question, QuestionKind
+from bot.db.repositories.study import question_of
+from bot.domain.deck import Question
 
 PENDING = "pending"
 KEPT = "kept"
@@ -50,21 +51,6 @@ class StoredItem:
 
 def _count(state: str) -> Any:
     return func.coalesce(func.sum(case((DraftItem.state == state, 1), else_=0)), 0)
-
-
-def _question(row: Any) -> Question:
-    return Question(
-        key=row.key,
-        kind=QuestionKind(row.kind),
-        prompt=row.prompt,
-        answer=row.answer,
-        accept=tuple(row.accept or ()),
-        distractors=tuple(row.distractors or ()),
-        explanation=row.explanation,
-        source=row.source_sentence,
-        tags=tuple(row.tags or ()),
-        confidence=row.confidence,
-    )
 
 
 def question_values(question: Question) -> dict[str, Any]:
@@ -212,7 +198,7 @@ class DraftStore:
         if limit is not None:
             query = query.limit(limit)
         return [
-            StoredItem(row.id, row.draft_id, row.position, row.state, _question(row))
+            StoredItem(row.id, row.draft_id, row.position, row.state, question_of(row))
             for row in self._session.scalars(query)
         ]
 

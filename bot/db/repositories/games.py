@@ -22,8 +22,8 @@ from sqlalchemy import Table, and_, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Card, Deck, Game, GameAnswer, GameQuestion, Question, User
+from bot.db.repositories.study import question_of
 from bot.domain.deck import Question as DomainQuestion
-from bot.domain.deck import QuestionKind
 from bot.domain.game import Answer
 
 _games = cast(Table, Game.__table__)
@@ -106,9 +106,12 @@ _GQ_COLUMNS = (
     _questions.c.kind,
     _questions.c.prompt,
     _questions.c.answer,
+    _questions.c.accept,
     _questions.c.distractors,
     _questions.c.explanation,
     _questions.c.source_sentence,
+    _questions.c.tags,
+    _questions.c.confidence,
 )
 _GQ_FROM = _gq.join(_questions, _questions.c.id == _gq.c.question_id)
 
@@ -131,25 +134,13 @@ def _game(row: Any) -> StoredGame:
     )
 
 
-def _domain_question(row: Any) -> DomainQuestion:
-    return DomainQuestion(
-        key=row.key,
-        kind=QuestionKind(row.kind),
-        prompt=row.prompt,
-        answer=row.answer,
-        distractors=tuple(row.distractors or ()),
-        explanation=row.explanation,
-        source=row.source_sentence,
-    )
-
-
 def _game_question(row: Any) -> StoredGameQuestion:
     return StoredGameQuestion(
         id=row.id,
         game_id=row.game_id,
         position=row.position,
         question_id=row.question_id,
-        question=_domain_question(row),
+        question=question_of(row),
         options=tuple(row.options or ()),
         correct_option=row.correct_option,
         poll_id=row.poll_id,
@@ -200,7 +191,7 @@ class GameStore:
                 slug=d.slug,
                 title=d.title,
                 question_ids=tuple(r.id for r in by_deck.get(d.id, [])),
-                questions=tuple(_domain_question(r) for r in by_deck.get(d.id, [])),
+                questions=tuple(question_of(r) for r in by_deck.get(d.id, [])),
             )
             for d in decks
         ]

@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, not_, select
+from sqlalchemy import Select, and_, case, exists, func, literal, not_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Card, Deck, Question, Review, User
 from bot.db.repositories import rules
-from bot.domain.stats import CardRecord, ReviewRecord
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionErrorRate:
-    question_id: int
-    deck_slug: str
-    prompt: str
-    answers: int
-    wrong: int
-
-    @property
-    def error_rate(self) -> float:
-        return self.wrong / self.answers if self.answers else 0.0
+from bot.domain.stats import CardRecord, QuestionErrorRate, ReviewRecord
 
 
 def reviews_since(session: Session, user_id: int, since: dt.datetime) -> list[ReviewRecord]:
@@ -70,24 +57,33 @@ def error_rates(
     session: Session,
     *,
     user_id: int | None = None,
+    students: Select[Any] | None = None,
+    live_only: bool = False,
     since: dt.datetime | None = None,
     min_answers: int = 1,
     limit: int = 10,
 ) -> list[QuestionErrorRate]:
-    """Questions with the highest share of wrong answers (practice answers included)."""
+    """Questions with the highest share of wrong answers (practice answers included; ties:
+    more answers first), among the answers of ``user_id``, or of the ``students`` (a query of
+    user ids), or of everybody; ``live_only``: retired questions and decks left out."""
     wrong = func.sum(case((Review.correct.is_(False), 1), else_=0))
     answers = func.count(Review.id)
     query = (
-        select(Question.id, Deck.slug, Question.prompt, answers, wrong)
+        select(Deck.slug, Question.key, Question.prompt, answers, wrong)
+        .select_from(Review)
         .join(Question, Question.id == Review.question_id)
         .join(Deck, Deck.id == Question.deck_id)
-        .group_by(Question.id, Deck.slug, Question.prompt)
+        .group_by(Question.id, Deck.slug, Question.key, Question.prompt)
         .having(and_(answers >= min_answers, wrong > 0))
         .order_by((wrong * 1.0 / answers).desc(), answers.desc(), Question.id)
         .limit(limit)
     )
     if user_id is not None:
         query = query.where(Review.user_id == user_id)
+    if students is not None:
+        query = query.where(Review.user_id.in_(students.scalar_subquery()))
+    if live_only:
+        query = query.where(Question.retired_at.is_(None), Deck.retired_at.is_(None))
     if since is not None:
         query = query.where(Review.reviewed_at >= since)
     return [QuestionErrorRate(*row) for row in session.execute(query)]

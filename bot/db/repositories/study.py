@@ -4,13 +4,20 @@
 :class:`StudentRun`, …) and domain objects (:class:`~bot.domain.deck.Question`,
 :class:`~bot.domain.scheduling.CardState`); no row leaves this module.
 
-Speed. A quiz update runs about ten statements; built on every call, with ORM entities, the
-Python around them cost ten times the database work (docs/performance.md). The statements
-below are built once at import, with bind parameters, on the tables themselves (no ORM entity
-loading), so SQLAlchemy compiles each once and every call is a cache hit. The two « what
-next » reads are built for large tables (millions of cards): the due card is one walk of the
-``cards(user_id, due)`` index that stops at the first studyable row, and the next new question
-is one anti-join on ``cards(user_id, question_id)`` with ``LIMIT 1``.
+Speed. An answer followed by a due card runs 7 statements (a test holds the counts): the
+showing with everything it needs, four writes, « what next », the new showing; with nothing
+due, one more for the day's new-card counts, and for a new question its read and its card.
+Built on every call, with ORM entities, the Python around them cost ten times the database
+work (docs/performance.md); so the statements below are built once at import, with bind
+parameters, on the tables themselves (no ORM entity loading): SQLAlchemy compiles each once
+and every call is a cache hit. A read a step always needs rides in the statement that already
+runs (the FSRS parameters in the showing, the learn-ahead card in « what next »), since on
+SQLite every statement costs its Python overhead on the one service thread; a read needed
+only sometimes (the day's counts) stays apart, as a column costs about what a statement
+does. The « what next » reads are built for large tables (millions of cards): the next card
+is one walk of the ``cards(user_id, due)`` index that stops at the first studyable row, and
+the next new question is one anti-join on
+``cards(user_id, question_id)`` with ``LIMIT 1``.
 
 Engine differences live here and nowhere else: on PostgreSQL the statement that finds the
 next question also turns ``synchronous_commit`` off for its transaction (a showing lost in a
@@ -40,6 +47,7 @@ from sqlalchemy import (
     func,
     insert,
     not_,
+    or_,
     select,
     update,
 )
@@ -117,6 +125,8 @@ class StudentRun:
     new_cards_per_day: int
     run: Run | None
     last_answer: dt.datetime | None
+    #: The open run's deck (None: no run, or a run over every deck).
+    run_deck_slug: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +136,27 @@ class Candidate:
     question: StoredQuestion
     card_id: int | None
     reps: int
+    #: When the card is due (None: a question without a started card).
+    due: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DayCounts:
+    """New cards of the student's local day: first answers (outside practice), and the extra
+    new cards granted (« Encore 10 nouvelles ? »)."""
+
+    first_reviews: int
+    granted: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outlook:
+    """When something is next to study, in one statement: the first studyable card's due
+    time (None: none), whether a new question is left, and the day's counts."""
+
+    earliest_due: dt.datetime | None
+    has_new: bool
+    day: DayCounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +291,18 @@ NEW_ORDER = (
 _IN_DECK = (_DECK_ID.is_(None)) | (_questions.c.deck_id == _DECK_ID)
 
 
-def _next_due() -> Select[Any]:
+_HORIZON = bindparam("horizon", type_=UtcDateTime())
+
+
+def _next_card() -> Select[Any]:
+    """The card due first among the cards due by ``:now`` and the learning or relearning
+    cards due by ``:horizon`` (a later instant: learn-ahead), most overdue first: every due
+    card comes before the learn-ahead ones, so a row due after ``:now`` is the learn-ahead
+    card. One walk of ``cards(user_id, due)`` that stops at the first such row."""
+    soon = or_(
+        _cards.c.due <= _NOW,
+        and_(_cards.c.state != _REVIEW_STATE, _cards.c.due <= _HORIZON),
+    )
     return (
         select(*_CARD_COLUMNS, *_QUESTION_COLUMNS)
         .select_from(
@@ -268,16 +310,10 @@ def _next_due() -> Select[Any]:
                 _decks, _decks.c.id == _questions.c.deck_id
             )
         )
-        .where(due_card(_USER_ID, _NOW), _IN_DECK)
+        .where(due_card(_USER_ID, _HORIZON), soon, _IN_DECK)
         .order_by(_cards.c.due, _cards.c.id)
         .limit(1)
     )
-
-
-def _next_learning() -> Select[Any]:
-    """The learning or relearning card due first, by ``:now`` (a later instant than the real
-    now: learn-ahead)."""
-    return _next_due().where(_cards.c.state != _REVIEW_STATE)
 
 
 def _next_new() -> Select[Any]:
@@ -352,39 +388,54 @@ def _fast_commit(query: Select[Any]) -> Select[Any]:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _NextStatements:
-    """The four « what next » reads of one engine."""
-
-    due: Select[Any]
-    new: Select[Any]
-    practice: Select[Any]
-    learning: Select[Any]
-
-
-_PORTABLE = _NextStatements(_next_due(), _next_new(), _next_practice(), _next_learning())
-_POSTGRESQL = _NextStatements(
-    _fast_commit(_PORTABLE.due),
-    _fast_commit(_PORTABLE.new),
-    _fast_commit(_PORTABLE.practice),
-    _fast_commit(_PORTABLE.learning),
+_START = bindparam("start", type_=UtcDateTime())
+_END = bindparam("end", type_=UtcDateTime())
+#: New cards studied in ``[start, end)``: scheduled first answers (undone ones are gone).
+_FIRST_REVIEWS = (
+    select(func.count(_reviews.c.id))
+    .where(
+        _reviews.c.user_id == _USER_ID,
+        _reviews.c.reviewed_at >= _START,
+        _reviews.c.reviewed_at < _END,
+        _reviews.c.prev_reps == 0,
+        _reviews.c.practice.is_(False),
+    )
+    .scalar_subquery()
 )
-
-FIRST_REVIEWS_BETWEEN = select(func.count(_reviews.c.id)).where(
-    _reviews.c.user_id == _USER_ID,
-    _reviews.c.reviewed_at >= bindparam("start", type_=UtcDateTime()),
-    _reviews.c.reviewed_at < bindparam("end", type_=UtcDateTime()),
-    _reviews.c.prev_reps == 0,
-    _reviews.c.practice.is_(False),
-)
-
 #: Extra new cards granted in ``[start, end)`` (« Encore 10 nouvelles ? »).
-GRANTED_BETWEEN = select(func.coalesce(func.sum(_grants.c.amount), 0)).where(
-    _grants.c.user_id == _USER_ID,
-    _grants.c.granted_at >= bindparam("start", type_=UtcDateTime()),
-    _grants.c.granted_at < bindparam("end", type_=UtcDateTime()),
+_GRANTED = (
+    select(func.coalesce(func.sum(_grants.c.amount), 0))
+    .where(
+        _grants.c.user_id == _USER_ID,
+        _grants.c.granted_at >= _START,
+        _grants.c.granted_at < _END,
+    )
+    .scalar_subquery()
 )
 INSERT_GRANT = insert(_grants)
+
+
+#: The day's counts (:class:`DayCounts`), one statement. Read only when no card is due: as
+#: columns of « what next » they cost as much as a statement of their own (0.035 ms on the
+#: benchmark's dataset, docs/performance.md) on every answer, while a due card needs none.
+DAY_COUNTS = select(_FIRST_REVIEWS.label("first_reviews"), _GRANTED.label("granted"))
+
+
+@dataclass(frozen=True, slots=True)
+class _NextStatements:
+    """The « what next » reads of one engine."""
+
+    card: Select[Any]
+    new: Select[Any]
+    practice: Select[Any]
+
+
+_PORTABLE = _NextStatements(_next_card(), _next_new(), _next_practice())
+_POSTGRESQL = _NextStatements(
+    _fast_commit(_PORTABLE.card),
+    _fast_commit(_PORTABLE.new),
+    _fast_commit(_PORTABLE.practice),
+)
 
 _last_answer = (
     select(func.max(_reviews.c.reviewed_at))
@@ -392,12 +443,22 @@ _last_answer = (
     .scalar_subquery()
     .label("last_answer")
 )
-#: The student's settings with their open run (NULL columns: none) and last answer's time
-#: (one probe of ``reviews(user_id, reviewed_at)``, however long the history).
+_run_deck = _decks.alias("run_deck")
+#: The student's settings with their open run (NULL columns: none), its deck's slug and the
+#: last answer's time (one probe of ``reviews(user_id, reviewed_at)``, however long the
+#: history).
 STUDENT_AND_OPEN_RUN: Select[Any] = (
-    select(_users.c.timezone, _users.c.new_cards_per_day, *_RUN_COLUMNS, _last_answer)
+    select(
+        _users.c.timezone,
+        _users.c.new_cards_per_day,
+        *_RUN_COLUMNS,
+        _run_deck.c.slug.label("run_deck_slug"),
+        _last_answer,
+    )
     .select_from(
-        _users.outerjoin(_runs, and_(_runs.c.user_id == _users.c.id, _runs.c.ended_at.is_(None)))
+        _users.outerjoin(
+            _runs, and_(_runs.c.user_id == _users.c.id, _runs.c.ended_at.is_(None))
+        ).outerjoin(_run_deck, _run_deck.c.id == _runs.c.deck_id)
     )
     .where(_users.c.id == _USER_ID)
     .order_by(_runs.c.id.desc())
@@ -524,7 +585,7 @@ QUESTION_BY_ID = (
 )
 CARD_BY_ID = select(*_CARD_COLUMNS).where(_cards.c.id == bindparam("card_id"))
 SETTINGS = select(_users.c.timezone, _users.c.new_cards_per_day).where(_users.c.id == _USER_ID)
-EARLIEST_DUE = (
+_EARLIEST_DUE = (
     select(_cards.c.due)
     .select_from(
         _cards.join(_questions, _questions.c.id == _cards.c.question_id).join(
@@ -541,10 +602,17 @@ HAS_NEW_QUESTION = (
     .where(studyable(_USER_ID), not_started(_USER_ID))
     .limit(1)
 )
+#: When something is next: the first card's due time, whether a new question is left, and
+#: the day's counts (:class:`Outlook`), in one statement.
+OUTLOOK = select(
+    _EARLIEST_DUE.scalar_subquery().label("earliest_due"),
+    exists(HAS_NEW_QUESTION).label("has_new"),
+    _FIRST_REVIEWS.label("first_reviews"),
+    _GRANTED.label("granted"),
+)
 LIVE_DECK_ID = select(_decks.c.id).where(
     _decks.c.slug == bindparam("slug"), _decks.c.retired_at.is_(None)
 )
-DECK_SLUG = select(_decks.c.slug).where(_decks.c.id == bindparam("deck_id"))
 _LATER_SHOWING = bindparam("presentation_id", type_=Integer)
 SHOWN_AFTER = (
     select(_shown.c.id).where(_shown.c.user_id == _USER_ID, _shown.c.id > _LATER_SHOWING).limit(1)
@@ -582,21 +650,27 @@ SHOWING_CHOICES = select(_shown.c.choices).where(_shown.c.id == bindparam("prese
 # -- rows to values --------------------------------------------------------------------------
 
 
+def question_of(row: Any) -> Question:
+    """The question held in a row with the columns of ``questions`` (or of a draft's items,
+    which have the same names)."""
+    return Question(
+        key=row.key,
+        kind=QuestionKind(row.kind),
+        prompt=row.prompt,
+        answer=row.answer,
+        accept=tuple(row.accept or ()),
+        distractors=tuple(row.distractors or ()),
+        explanation=row.explanation,
+        source=row.source_sentence,
+        tags=tuple(row.tags or ()),
+        confidence=row.confidence,
+    )
+
+
 def _question(row: Row[Any]) -> StoredQuestion:
     return StoredQuestion(
         question_id=row.question_id,
-        question=Question(
-            key=row.key,
-            kind=QuestionKind(row.kind),
-            prompt=row.prompt,
-            answer=row.answer,
-            accept=tuple(row.accept or ()),
-            distractors=tuple(row.distractors or ()),
-            explanation=row.explanation,
-            source=row.source_sentence,
-            tags=tuple(row.tags or ()),
-            confidence=row.confidence,
-        ),
+        question=question_of(row),
         deck_id=row.deck_id,
         deck_slug=row.deck_slug,
         deck_title=row.deck_title,
@@ -696,7 +770,9 @@ class StudyStore:
         row = self._execute(STUDENT_AND_OPEN_RUN, {"user_id": user_id}).first()
         if row is None:
             return None
-        return StudentRun(row.timezone, row.new_cards_per_day, _run(row), row.last_answer)
+        return StudentRun(
+            row.timezone, row.new_cards_per_day, _run(row), row.last_answer, row.run_deck_slug
+        )
 
     def settings(self, user_id: int) -> StudentSettings | None:
         row = self._execute(SETTINGS, {"user_id": user_id}).first()
@@ -704,9 +780,6 @@ class StudyStore:
 
     def live_deck_id(self, slug: str) -> int | None:
         return cast(int | None, self._execute(LIVE_DECK_ID, {"slug": slug}).scalar())
-
-    def deck_slug(self, deck_id: int) -> str | None:
-        return cast(str | None, self._execute(DECK_SLUG, {"deck_id": deck_id}).scalar())
 
     def run(self, run_id: int) -> Run | None:
         row = self._execute(RUN_BY_ID, {"run_id": run_id}).first()
@@ -741,11 +814,21 @@ class StudyStore:
 
     # -- what comes next
 
-    def next_due(self, user_id: int, now: dt.datetime, deck_id: int | None) -> Candidate | None:
-        """The most overdue due card (:func:`~bot.db.repositories.rules.due_card`)."""
-        params = {"user_id": user_id, "now": now, "deck_id": deck_id}
-        row = self._execute(self._next.due, params).first()
-        return None if row is None else Candidate(_question(row), row.card_id, row.reps)
+    def next_card(
+        self, user_id: int, now: dt.datetime, horizon: dt.datetime, deck_id: int | None
+    ) -> Candidate | None:
+        """The most overdue due card (:func:`~bot.db.repositories.rules.due_card`), else the
+        learning or relearning card due first by ``horizon`` (learn-ahead): one statement.
+        ``Candidate.due`` tells which."""
+        params = {"user_id": user_id, "now": now, "horizon": horizon, "deck_id": deck_id}
+        row = self._execute(self._next.card, params).first()
+        return None if row is None else Candidate(_question(row), row.card_id, row.reps, row.due)
+
+    def day_counts(self, user_id: int, day: tuple[dt.datetime, dt.datetime]) -> DayCounts:
+        """New cards of the day ``[start, end)``: first answers and extra ones granted."""
+        params = {"user_id": user_id, "start": day[0], "end": day[1]}
+        row = self._execute(DAY_COUNTS, params).one()
+        return DayCounts(int(row.first_reviews), int(row.granted))
 
     def next_new(self, user_id: int, deck_id: int | None) -> Candidate | None:
         """The first new question (no card, or a card never answered outside practice),
@@ -761,36 +844,21 @@ class StudyStore:
             return None
         return Candidate(_question(row), row.card_id, row.reps or 0)
 
-    def first_reviews_between(self, user_id: int, start: dt.datetime, end: dt.datetime) -> int:
-        """New cards studied in ``[start, end)``: scheduled first answers (undone ones are
-        gone)."""
-        params = {"user_id": user_id, "start": start, "end": end}
-        return int(self._execute(FIRST_REVIEWS_BETWEEN, params).scalar_one())
-
-    def next_learning(
-        self, user_id: int, horizon: dt.datetime, deck_id: int | None
-    ) -> Candidate | None:
-        """The learning or relearning card due first, if due by ``horizon`` (learn-ahead)."""
-        params = {"user_id": user_id, "now": horizon, "deck_id": deck_id}
-        row = self._execute(self._next.learning, params).first()
-        return None if row is None else Candidate(_question(row), row.card_id, row.reps)
-
     def next_ahead(self, user_id: int, run_id: int | None) -> Candidate | None:
         """The started card due soonest not yet answered in the run (« réviser en avance »)."""
         row = self._execute(NEXT_AHEAD, {"user_id": user_id, "run_id": run_id}).first()
         return None if row is None else Candidate(_question(row), row.card_id, row.reps)
 
-    def granted_between(self, user_id: int, start: dt.datetime, end: dt.datetime) -> int:
-        """Extra new cards the student asked for in ``[start, end)``."""
-        params = {"user_id": user_id, "start": start, "end": end}
-        return int(self._execute(GRANTED_BETWEEN, params).scalar_one())
-
     def add_grant(self, user_id: int, amount: int, at: dt.datetime) -> None:
         self._execute(INSERT_GRANT, {"user_id": user_id, "amount": amount, "granted_at": at})
 
-    def earliest_due(self, user_id: int) -> dt.datetime | None:
-        """When the first studyable, unsuspended card comes due (possibly in the past)."""
-        return cast(dt.datetime | None, self._execute(EARLIEST_DUE, {"user_id": user_id}).scalar())
+    def outlook(self, user_id: int, day: tuple[dt.datetime, dt.datetime]) -> Outlook:
+        """When the first studyable, unsuspended card comes due (possibly in the past),
+        whether a new question is left, and the counts of the day ``[start, end)``."""
+        params = {"user_id": user_id, "start": day[0], "end": day[1]}
+        row = self._execute(OUTLOOK, params).one()
+        counts = DayCounts(int(row.first_reviews), int(row.granted))
+        return Outlook(row.earliest_due, bool(row.has_new), counts)
 
     def has_new_question(self, user_id: int) -> bool:
         return self._execute(HAS_NEW_QUESTION, {"user_id": user_id}).first() is not None
