@@ -12,6 +12,7 @@ from bot.content.generator import (
     checker,
     distractors,
     enrich,
+    explain,
     extract,
     normalise,
     rank,
@@ -157,6 +158,7 @@ def drafts_for(
             pool.extend(cands)
     ctx = checker.text_context(text, pool)
     period = distractors.period_of(pool)  # « Moscou » is the USSR in a text about 1947
+    persons = {rank.fold(c.text) for c in pool if c.type is AnswerType.PERSON}
     for index, (sent, cands) in enumerate(sentences):
         alone = checker.standalone(sent, _antecedent(sent, previous))
         for cand in cands:
@@ -174,6 +176,7 @@ def drafts_for(
                     owner[id(draft)] = cand
         drafts.extend(_inherited(sent, cands, antecedents))
         drafts.extend(enrich.drafts_for(sent, index, antecedents, set(ctx.subjects)))
+        drafts.extend(explain.drafts_for(sent, index, persons))
         if index > 0:
             prev_sent, before = sentences[index - 1]
             drafts.extend(
@@ -443,7 +446,25 @@ def generate_drafts(
             and len(d.distractors) < 2
         )
     ]
+    kept = _one_definition_form(kept)
     return [d for d in ranker.order(kept, ctx) if d.confidence >= MIN_CONFIDENCE]
+
+
+def _one_definition_form(kept: list[Draft]) -> list[Draft]:
+    """A term the text defines is asked once: « Qu'est-ce qu'un affluent ? » (a choice, kept
+    when it found its options) rather than « Comment appelle-t-on un cours d'eau … ? »."""
+    chosen = [d for d in kept if d.pattern == "definition-choice"]
+    if not chosen:
+        return kept
+
+    def asked(d: Draft) -> bool:
+        term = rank.fold(checker.strip_article(d.answer))
+        return any(
+            c.sentence == d.sentence and rank.fold(c.prompt).endswith(f"{term} ?")
+            for c in chosen
+        )
+
+    return [d for d in kept if not (d.pattern == "definition" and asked(d))]
 
 
 def to_question(draft: Draft) -> Question:
