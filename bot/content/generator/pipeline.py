@@ -355,9 +355,18 @@ def _enrich_distractors(
         first = re.match(r"^(?:parce que|parce qu'|car|grâce à)\s*([A-ZÀ-Ý][\w-]*)", opt)
         if first and first[1] not in names:
             continue  # « parce qu'Autour du noyau … »: a sentence's first word, not a name
+        if rank.fold(opt) == rank.fold(d.answer):
+            continue  # the answer itself, from « Comment appelle-t-on <it> ? »
         if opt not in picked and rank.fold(opt) not in rank.fold(d.prompt) and len(picked) < 3:
             picked.append(opt)
     return tuple(picked)
+
+
+#: An indefinite noun phrase with its relative clause, up to the next punctuation.
+_DESCRIBED = re.compile(
+    r"(?<![\w'])(?:un|une) [a-zà-ÿœ'-]+(?: [a-zà-ÿœ'-]+){0,2} "
+    r"(?:qui|dont|où|par lequel|par laquelle|dans lequel|dans laquelle) [^,.;:()«»]{8,80}(?=[,.;:])"
+)
 
 
 def generate_drafts(
@@ -432,6 +441,12 @@ def generate_drafts(
                 m[1]
                 for m in re.finditer(r", ((?:un|une) [^,.;:()«»]{6,70})(?=[,.])", text)
                 if not checker.vague(m[1]) and not re.search(r"\b(?:il|elle|ils|elles)\b", m[1])
+            ]
+            + [  # gen5: « un N qui / par lequel … » anywhere in the text: what a thing is
+                m[0]
+                for m in _DESCRIBED.finditer(text)
+                if not checker.vague(m[0])
+                and not re.search(r"\b(?:il|elle|ils|elles|y|en|se|s')\b", m[0].lower())
             ]
         )
     )
