@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
 MAX_PREDICATE_WORDS = 26
-#: A definition offered among options: short enough to read on a button.
-MAX_CHOICE_DEFINITION_WORDS = 16
 _INDEF = {"un", "une", "des"}
 _DEF = {"le", "la", "les", "l'"}
 _VOWEL = re.compile(r"^[aeiouyhàâéèêëîïôöûüœ]", re.IGNORECASE)
@@ -440,22 +438,6 @@ def definitions(sent: Span, index: int, subjects: set[str]) -> list[Draft]:  # n
                 )
             )
         elif subj.pos_ == "NOUN" and len(predicate.split()) >= 3:
-            if len(predicate.split()) <= MAX_CHOICE_DEFINITION_WORDS:
-                # gen5: « Qu'est-ce qu'un affluent ? » among the text's other descriptions;
-                # the pipeline keeps it instead of « Comment appelle-t-on … ? » when it has
-                # its options
-                que = "qu'" if _VOWEL.match(subject) else "que "
-                drafts.append(
-                    _draft(
-                        sent,
-                        index,
-                        f"Qu'est-ce {que}{subject}",
-                        predicate,
-                        AnswerType.CONCEPT,
-                        "definition-choice",
-                        0.6,
-                    )
-                )
             drafts.append(
                 _draft(
                     sent,

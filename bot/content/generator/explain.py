@@ -21,7 +21,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.content.generator import syntax
-from bot.content.generator.enrich import _draft, _text
+from bot.content.generator.enrich import _VOWEL, _draft, _text, definitions
 from bot.content.generator.model import AnswerType, Draft
 from bot.content.generator.rank import fold
 
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 #: A meaning graded by string: a few words.
 MAX_MEANING_WORDS = 8
+#: A definition offered among options: short enough to read on a button.
+MAX_CHOICE_DEFINITION_WORDS = 16
 _PRONOUNS = {"il", "elle", "ils", "elles", "on", "cela", "ce", "ceci", "celui", "celle"}
 _DEMONSTRATIVE_OR_POSSESSIVE = re.compile(
     r"^(?:ce|cet|cette|ces|son|sa|ses|leur|leurs|notre|nos|votre|vos)\b", re.IGNORECASE
@@ -173,9 +175,42 @@ def agents(sent: Span, index: int, persons: set[str]) -> list[Draft]:
     return drafts
 
 
-def drafts_for(sent: Span, index: int, persons: set[str]) -> list[Draft]:
+def term_questions(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
+    """« Un affluent est un cours d'eau qui … » → « Qu'est-ce qu'un affluent ? », the definition
+    among options (the pipeline keeps it only when it finds two, and then drops the
+    « Comment appelle-t-on … ? » of the same term)."""
+    drafts: list[Draft] = []
+    for d in definitions(sent, index, subjects):
+        if d.pattern != "definition" or not d.prompt.startswith("Comment appelle-t-on "):
+            continue
+        predicate = d.prompt.removeprefix("Comment appelle-t-on ").removesuffix(" ?")
+        term = d.answer
+        if len(predicate.split()) > MAX_CHOICE_DEFINITION_WORDS or not re.match(
+            r"^(?:un|une|le|la|les|l')\b", term, re.IGNORECASE
+        ):
+            continue
+        que = "qu'" if _VOWEL.match(term) else "que "
+        drafts.append(
+            _draft(
+                sent,
+                index,
+                f"Qu'est-ce {que}{term}",
+                predicate,
+                AnswerType.CONCEPT,
+                "definition-choice",
+                0.6,
+            )
+        )
+    return drafts
+
+
+def drafts_for(sent: Span, index: int, persons: set[str], subjects: set[str]) -> list[Draft]:
     found: list[Draft] = []
-    for make in (lambda: meanings(sent, index), lambda: agents(sent, index, persons)):
+    for make in (
+        lambda: meanings(sent, index),
+        lambda: agents(sent, index, persons),
+        lambda: term_questions(sent, index, subjects),
+    ):
         try:
             found.extend(make())
         except (IndexError, ValueError):  # an odd parse: skip the pattern, not the text

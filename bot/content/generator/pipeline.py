@@ -176,7 +176,7 @@ def drafts_for(
                     owner[id(draft)] = cand
         drafts.extend(_inherited(sent, cands, antecedents))
         drafts.extend(enrich.drafts_for(sent, index, antecedents, set(ctx.subjects)))
-        drafts.extend(explain.drafts_for(sent, index, persons))
+        drafts.extend(explain.drafts_for(sent, index, persons, set(ctx.subjects)))
         if index > 0:
             prev_sent, before = sentences[index - 1]
             drafts.extend(
