@@ -123,3 +123,27 @@ def test_a_demonstrative_cause_reads_with_the_definite_article() -> None:
     )
     assert enrich._because("cette armée est puissante") == "parce que l'armée est puissante"
     assert enrich._because("ce roi est faible") == "parce que le roi est faible"
+
+
+# --- « N, appelé ainsi parce que … » → « Pourquoi N est-il appelé ainsi ? » -----------------
+
+NAMED_FOR = (
+    "Les pèlerins marchaient vers la cité de Compostelle. Le plus grand temple de la ville "
+    "est le temple des Vents, appelé ainsi parce que ses murs sont percés de huit fenêtres. "
+    "Les rois aimaient la ville parce que la chasse était abondante. Les marchands partaient "
+    "car les routes étaient sûres."
+)
+
+
+def test_a_name_explained_is_asked_as_a_cause(nlp: Language) -> None:
+    drafts = generate_drafts(NAMED_FOR, nlp)
+    why = next(d for d in drafts if d.prompt == "Pourquoi le temple des Vents est-il appelé ainsi ?")
+    assert why.answer == "parce que ses murs sont percés de huit fenêtres"
+    assert len(why.distractors) >= 2
+
+
+def test_a_cause_with_another_sentence_s_possessive_is_not_an_option(nlp: Language) -> None:
+    drafts = generate_drafts(NAMED_FOR, nlp)
+    for d in drafts:
+        if d.prompt.startswith("Pourquoi") and "temple" not in d.prompt:
+            assert all("ses murs" not in x for x in d.distractors)

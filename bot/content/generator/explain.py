@@ -55,7 +55,13 @@ def _np_before(comma: Token) -> str | None:
         head = head.head
     if head.pos_ not in {"NOUN", "PROPN"}:
         return None
-    toks = [t for t in doc[head.left_edge.i : comma.i]]
+    # the noun phrase itself: the head's own left words (a determiner, an adjective, its
+    # preposition), never a clause the parser hung on it (« Le chef-d'œuvre … est la Bible »)
+    left = min(
+        [head.i]
+        + [c.left_edge.i for c in head.lefts if c.dep_ in {"det", "amod", "nummod", "case"}]
+    )
+    toks = list(doc[left : comma.i])
     if any(t.is_punct and t.text not in {"'", "-"} for t in toks):
         return None
     case = {t.i for t in toks if t.dep_ == "case" and t.head.i == head.i}
@@ -175,6 +181,45 @@ def agents(sent: Span, index: int, persons: set[str]) -> list[Draft]:
     return drafts
 
 
+_SO_NAMED = re.compile(
+    r", (?P<part>appelée?s?|nommée?s?|surnommée?s?) ainsi (?P<cause>(?:parce que|parce qu'|car) "
+    r"[^;:]+?)\.?$"
+)
+
+
+def name_causes(sent: Span, index: int) -> list[Draft]:
+    """« la Bible à 42 lignes, appelée ainsi parce que … » → « Pourquoi la Bible à 42 lignes
+    est-elle appelée ainsi ? » (a cause, offered among the text's other causes; « ce nom »
+    would read as a demonstrative without its referent)."""
+    m = _SO_NAMED.search(sent.text)
+    if m is None:
+        return []
+    comma = next((t for t in sent if t.idx - sent.start_char == m.start()), None)
+    if comma is None or comma.text != ",":
+        return []
+    np = _np_before(comma)
+    if np is None or np.lower() in _PRONOUNS or len(m["cause"].split()) > 22:
+        return []
+    part = m["part"]
+    plural, fem = part.endswith("s"), part.rstrip("s").endswith("ée")
+    pron = ("elles" if fem else "ils") if plural else ("elle" if fem else "il")
+    aux = "sont" if plural else "est"
+    cause = m["cause"]
+    if cause.startswith("car "):
+        cause = "parce que " + cause[4:]
+    return [
+        _draft(
+            sent,
+            index,
+            f"Pourquoi {np} {aux}-{pron} {part} ainsi",
+            cause,
+            AnswerType.CAUSE,
+            "cause",
+            0.6,
+        )
+    ]
+
+
 def term_questions(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
     """« Un affluent est un cours d'eau qui … » → « Qu'est-ce qu'un affluent ? », the definition
     among options (the pipeline keeps it only when it finds two, and then drops the
@@ -210,6 +255,7 @@ def drafts_for(sent: Span, index: int, persons: set[str], subjects: set[str]) ->
         lambda: meanings(sent, index),
         lambda: agents(sent, index, persons),
         lambda: term_questions(sent, index, subjects),
+        lambda: name_causes(sent, index),
     ):
         try:
             found.extend(make())

@@ -357,11 +357,18 @@ def _enrich_distractors(
             continue  # « parce qu'Autour du noyau … »: a sentence's first word, not a name
         if rank.fold(opt) == rank.fold(d.answer):
             continue  # the answer itself, from « Comment appelle-t-on <it> ? »
+        if _OTHER_OWNER.match(opt):
+            continue  # gen5: « parce que ses murs … » under another question: whose walls?
         if opt not in picked and rank.fold(opt) not in rank.fold(d.prompt) and len(picked) < 3:
             picked.append(opt)
     return tuple(picked)
 
 
+#: A clause offered as another cause whose pronoun or possessive points to its own sentence.
+_OTHER_OWNER = re.compile(
+    r"^(?:parce que|car) (?:son|sa|ses|leur|leurs|il|elle|ils|elles)\b|^parce qu'(?:il|elle)",
+    re.IGNORECASE,
+)
 #: An indefinite noun phrase with its relative clause, up to the next punctuation.
 _DESCRIBED = re.compile(
     r"(?<![\w'])(?:un|une) [a-zà-ÿœ'-]+(?: [a-zà-ÿœ'-]+){0,2} "
