@@ -147,15 +147,3 @@ def test_a_cause_with_another_sentence_s_possessive_is_not_an_option(nlp: Langua
     for d in drafts:
         if d.prompt.startswith("Pourquoi") and "temple" not in d.prompt:
             assert all("ses murs" not in x for x in d.distractors)
-
-
-def test_on_appelle_gives_the_term_its_own_gender(nlp: Language) -> None:
-    drafts = generate_drafts(
-        "On appelle bol alimentaire la boule de nourriture que la langue pousse vers la gorge. "
-        + DEFINED,
-        nlp,
-    )
-    prompts = [d.prompt for d in drafts]
-    assert "Qu'est-ce que le bol alimentaire ?" in prompts
-    assert "Qu'est-ce que la bol alimentaire ?" not in prompts
-    assert not any(p.startswith("Comment appelle-t-on la boule") for p in prompts)

@@ -21,7 +21,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.content.generator import syntax
-from bot.content.generator.enrich import _VOWEL, _draft, _text, definitions, named
+from bot.content.generator.enrich import _VOWEL, _draft, _text, definitions
 from bot.content.generator.model import AnswerType, Draft
 from bot.content.generator.rank import fold
 
@@ -225,29 +225,11 @@ def term_questions(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
     among options (the pipeline keeps it only when it finds two, and then drops the
     « Comment appelle-t-on … ? » of the same term)."""
     drafts: list[Draft] = []
-    made = [d for d in definitions(sent, index, subjects) if d.pattern == "definition"]
-    if re.match(r"^On appelle ", sent.text):  # « On appelle X un petit bloc … »
-        made += [d for d in named(sent, index, subjects) if d.pattern == "named"]
-    for d in made:
-        if not d.prompt.startswith("Comment appelle-t-on "):
+    for d in definitions(sent, index, subjects):
+        if d.pattern != "definition" or not d.prompt.startswith("Comment appelle-t-on "):
             continue
         predicate = d.prompt.removeprefix("Comment appelle-t-on ").removesuffix(" ?")
         term = d.answer
-        det = predicate.split(" ", 1)[0].lower()
-        if d.pattern == "named" and not re.match(r"^(?:un|une|le|la|les|l')\b", term, re.I):
-            # the term has no article of its own: the description's tells definite or not,
-            # the term's own noun its gender (« la boule … » is « le bol alimentaire »)
-            head = next((t for t in sent if t.text == term.split(" ", 1)[0]), None)
-            gender = syntax.gender(head) if head is not None else None
-            if gender is None or det not in {"un", "une", "le", "la", "l'"}:
-                continue
-            definite = det in {"le", "la", "l'"}
-            art = ("la " if gender == "Fem" else "le ") if definite else (
-                "une " if gender == "Fem" else "un "
-            )
-            if art in {"le ", "la "} and _VOWEL.match(term):
-                art = "l'"
-            term = art + term
         if len(predicate.split()) > MAX_CHOICE_DEFINITION_WORDS or not re.match(
             r"^(?:un|une|le|la|les|l')\b", term, re.IGNORECASE
         ):

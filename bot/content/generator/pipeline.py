@@ -486,7 +486,7 @@ def _one_definition_form(kept: list[Draft]) -> list[Draft]:
             for c in chosen
         )
 
-    return [d for d in kept if not (d.pattern in {"definition", "named"} and asked(d))]
+    return [d for d in kept if not (d.pattern == "definition" and asked(d))]
 
 
 def to_question(draft: Draft) -> Question:
