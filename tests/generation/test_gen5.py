@@ -91,7 +91,8 @@ def test_a_defined_term_with_options_is_asked_as_a_choice(nlp: Language) -> None
 
 def test_a_defined_term_without_options_keeps_its_term_question(nlp: Language) -> None:
     items = _items(nlp, "Un volcan est une montagne qui rejette de la lave et des gaz.")
-    assert ("Comment appelle-t-on une montagne qui rejette de la lave et des gaz ?", "un volcan") in items
+    term = ("Comment appelle-t-on une montagne qui rejette de la lave et des gaz ?", "un volcan")
+    assert term in items
     assert not any(p == "Qu'est-ce qu'un volcan ?" for p, _ in items)
 
 
@@ -137,7 +138,8 @@ NAMED_FOR = (
 
 def test_a_name_explained_is_asked_as_a_cause(nlp: Language) -> None:
     drafts = generate_drafts(NAMED_FOR, nlp)
-    why = next(d for d in drafts if d.prompt == "Pourquoi le temple des Vents est-il appelé ainsi ?")
+    prompt = "Pourquoi le temple des Vents est-il appelé ainsi ?"
+    why = next(d for d in drafts if d.prompt == prompt)
     assert why.answer == "parce que ses murs sont percés de huit fenêtres"
     assert len(why.distractors) >= 2
 

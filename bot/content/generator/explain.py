@@ -18,6 +18,7 @@ each read from the spaCy parse and the sentence's surface, never from a list of 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.content.generator import syntax
@@ -36,7 +37,7 @@ _PRONOUNS = {"il", "elle", "ils", "elles", "on", "cela", "ce", "ceci", "celui", 
 _DEMONSTRATIVE_OR_POSSESSIVE = re.compile(
     r"^(?:ce|cet|cette|ces|son|sa|ses|leur|leurs|notre|nos|votre|vos)\b", re.IGNORECASE
 )
-_DE_TO_DEF = (("du ", "le "), ("des ", "les "), ("de la ", "la "), ("de l'", "l'"))
+_DE = ("du ", "des ", "de la ", "de l'")
 
 
 def _np_before(comma: Token) -> str | None:
@@ -67,7 +68,7 @@ def _np_before(comma: Token) -> str | None:
     case = {t.i for t in toks if t.dep_ == "case" and t.head.i == head.i}
     np = _text([t for t in toks if t.i not in case or t.lower_ in {"du", "des"}])
     low = np.lower()
-    for de, le in _DE_TO_DEF:
+    for de in _DE:
         if low.startswith(de) or any(doc[c].lower_ == de.strip() for c in case):
             # « vient du grec atomos »: an origin, not the word itself; the word is its name
             if last.pos_ == "PROPN" and last.i != head.i:
@@ -80,7 +81,9 @@ def _np_before(comma: Token) -> str | None:
     return np
 
 
-_MEANING = re.compile(r", qui (?P<verb>signifie|signifient|signifiait|signifiaient) « (?P<q>[^»]+) »")
+_MEANING = re.compile(
+    r", qui (?P<verb>signifie|signifient|signifiait|signifiaient) « (?P<q>[^»]+) »"
+)
 
 
 def meanings(sent: Span, index: int) -> list[Draft]:
@@ -162,8 +165,10 @@ def agents(sent: Span, index: int, persons: set[str]) -> list[Draft]:
         who = agent.ent_type_ == "PER" or fold(answer) in persons
         gender = syntax.gender(noun)
         plural = syntax.plural(noun)
-        pron = ("elles" if gender == "Fem" else "ils") if plural else (
-            "elle" if gender == "Fem" else "il"
+        pron = (
+            ("elles" if gender == "Fem" else "ils")
+            if plural
+            else ("elle" if gender == "Fem" else "il")
         )
         aux = "sont" if plural else "est"
         drafts.append(
@@ -250,13 +255,15 @@ def term_questions(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
 
 
 def drafts_for(sent: Span, index: int, persons: set[str], subjects: set[str]) -> list[Draft]:
+    """Every gen5 draft of one sentence."""
     found: list[Draft] = []
-    for make in (
+    makers: list[Callable[[], list[Draft]]] = [
         lambda: meanings(sent, index),
         lambda: agents(sent, index, persons),
         lambda: term_questions(sent, index, subjects),
         lambda: name_causes(sent, index),
-    ):
+    ]
+    for make in makers:
         try:
             found.extend(make())
         except (IndexError, ValueError):  # an odd parse: skip the pattern, not the text

@@ -372,7 +372,8 @@ _OTHER_OWNER = re.compile(
 #: An indefinite noun phrase with its relative clause, up to the next punctuation.
 _DESCRIBED = re.compile(
     r"(?<![\w'])(?:un|une) [a-zà-ÿœ'-]+(?: [a-zà-ÿœ'-]+){0,2} "
-    r"(?:qui|dont|où|par lequel|par laquelle|dans lequel|dans laquelle) [^,.;:()«»]{8,80}(?=[,.;:])"
+    r"(?:qui|dont|où|par lequel|par laquelle|dans lequel|dans laquelle) "
+    r"[^,.;:()«»]{8,80}(?=[,.;:])"
 )
 
 
@@ -482,8 +483,7 @@ def _one_definition_form(kept: list[Draft]) -> list[Draft]:
     def asked(d: Draft) -> bool:
         term = rank.fold(checker.strip_article(d.answer))
         return any(
-            c.sentence == d.sentence and rank.fold(c.prompt).endswith(f"{term} ?")
-            for c in chosen
+            c.sentence == d.sentence and rank.fold(c.prompt).endswith(f"{term} ?") for c in chosen
         )
 
     return [d for d in kept if not (d.pattern == "definition" and asked(d))]
