@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.content.generator import syntax
-from bot.content.generator.enrich import _VOWEL, _draft, _text, definitions
+from bot.content.generator.enrich import _HUMAN, _VOWEL, _draft, _text, definitions
 from bot.content.generator.model import AnswerType, Draft
 from bot.content.generator.rank import fold
 
@@ -37,6 +37,8 @@ _PRONOUNS = {"il", "elle", "ils", "elles", "on", "cela", "ce", "ceci", "celui", 
 _DEMONSTRATIVE_OR_POSSESSIVE = re.compile(
     r"^(?:ce|cet|cette|ces|son|sa|ses|leur|leurs|notre|nos|votre|vos)\b", re.IGNORECASE
 )
+#: Suffixes of nouns that often name people (« électeur », « chimiste », « ouvrier »).
+_AGENTIVE = re.compile(r"(?:eur|euse|ien|ienne|iste|ier|ière|ant|ante|ain|aine|ais|aise)$")
 _DE = ("du ", "des ", "de la ", "de l'")
 
 
@@ -162,7 +164,13 @@ def agents(sent: Span, index: int, persons: set[str]) -> list[Draft]:
             continue
         if _DEMONSTRATIVE_OR_POSSESSIVE.match(answer) or answer.lower() in _PRONOUNS:
             continue
-        who = agent.ent_type_ == "PER" or fold(answer) in persons
+        who = (
+            agent.ent_type_ in {"PER", "ORG"}
+            or fold(answer) in persons
+            or agent.lemma_.lower() in _HUMAN
+        )
+        if not who and (syntax.plural(agent) or _AGENTIVE.search(agent.lemma_.lower())):
+            continue  # « les électeurs », « l'ouvrier »: perhaps people, « Par quoi » unsure
         gender = syntax.gender(noun)
         plural = syntax.plural(noun)
         pron = (
