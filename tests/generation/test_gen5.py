@@ -33,7 +33,7 @@ def test_a_quoted_meaning_is_asked(nlp: Language) -> None:
 
 def test_a_meaning_of_a_word_from_another_language_names_the_word(nlp: Language) -> None:
     items = _items(nlp, "Le mot « démocratie » vient du grec demos, qui signifie « le peuple ».")
-    assert ("Que signifie demos ?", "le peuple") in items
+    assert ("Que signifie le mot demos ?", "le peuple") in items
 
 
 def test_a_long_meaning_is_not_asked(nlp: Language) -> None:

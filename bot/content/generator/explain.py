@@ -44,7 +44,7 @@ _DE = ("du ", "des ", "de la ", "de l'")
 
 def _np_before(comma: Token) -> str | None:
     """The noun phrase that ends right before ``comma``, as a subject (« par les initiales
-    SPQR » → « les initiales SPQR »; « du grec atomos » → « atomos »)."""
+    SPQR » → « les initiales SPQR »; « du grec atomos » → « le mot atomos »)."""
     doc = comma.doc
     if comma.i == 0:
         return None
@@ -74,7 +74,7 @@ def _np_before(comma: Token) -> str | None:
         if low.startswith(de) or any(doc[c].lower_ == de.strip() for c in case):
             # « vient du grec atomos »: an origin, not the word itself; the word is its name
             if last.pos_ == "PROPN" and last.i != head.i:
-                return last.text
+                return f"le mot {last.text}"
             return None
     if not low.startswith(("le ", "la ", "les ", "l'")):
         return last.text if last.i == head.i and last.pos_ == "PROPN" and len(toks) == 1 else None
