@@ -699,6 +699,15 @@ def _because(clause_text: str) -> str:
         "nos",
     } or first.startswith(("L'", "D'")):
         clause_text = clause_text[0].lower() + clause_text[1:]
+    # gen5: « ces conquêtes enrichissent … » offered alone: the demonstrative pointed back
+    # to the sentence before; as a cause of the question it is the definite article
+    m = re.match(r"^(ces|cette|cet|ce) (?=[a-zà-ÿœ])", clause_text)
+    if m:
+        art = {"ces": "les ", "cette": "la ", "cet": "l'", "ce": "le "}[m[1]]
+        rest = clause_text[m.end() :]
+        if art in {"la ", "le "} and _VOWEL.match(rest):
+            art = "l'"
+        clause_text = art + rest
     return (
         syntax.elide("que", clause_text).replace("que ", "parce que ", 1)
         if not _VOWEL.match(clause_text)

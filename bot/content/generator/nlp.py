@@ -31,10 +31,22 @@ def _register() -> None:
                 continue
             prev = doc[i - 1]
             ends = prev.text in {".", "!", "?", "..."} and not (
-                i >= 2 and _ABBREVIATION.match(doc[i - 2].text) and not doc[i - 2].whitespace_
+                i >= 2
+                and _ABBREVIATION.match(doc[i - 2].text)
+                and not doc[i - 2].whitespace_
+                # « 37 °C. La … »: a unit glued to a symbol is not an initial (gen5)
+                and not (i >= 3 and doc[i - 3].text == "°" and not doc[i - 3].whitespace_)
+            )
+            # « … en 146 av. J.-C. Ces conquêtes … »: the era's full stop ends the sentence
+            # when a capitalised word follows (gen5)
+            era = (
+                i >= 2
+                and prev.text == "-C."
+                and doc[i - 2].text == "J."
+                and token.text[:1].isupper()
             )
             # A closing guillemet or parenthesis after the full stop belongs to the sentence.
-            token.is_sent_start = bool(ends) and token.text not in {"»", ")", '"'}
+            token.is_sent_start = (bool(ends) or era) and token.text not in {"»", ")", '"'}
         return doc
 
     _registered = True

@@ -12,6 +12,7 @@ from bot.content.generator import (
     checker,
     distractors,
     enrich,
+    explain,
     extract,
     normalise,
     rank,
@@ -157,6 +158,7 @@ def drafts_for(
             pool.extend(cands)
     ctx = checker.text_context(text, pool)
     period = distractors.period_of(pool)  # « Moscou » is the USSR in a text about 1947
+    persons = {rank.fold(c.text) for c in pool if c.type is AnswerType.PERSON}
     for index, (sent, cands) in enumerate(sentences):
         alone = checker.standalone(sent, _antecedent(sent, previous))
         for cand in cands:
@@ -174,6 +176,7 @@ def drafts_for(
                     owner[id(draft)] = cand
         drafts.extend(_inherited(sent, cands, antecedents))
         drafts.extend(enrich.drafts_for(sent, index, antecedents, set(ctx.subjects)))
+        drafts.extend(explain.drafts_for(sent, index, persons, set(ctx.subjects)))
         if index > 0:
             prev_sent, before = sentences[index - 1]
             drafts.extend(
@@ -352,9 +355,26 @@ def _enrich_distractors(
         first = re.match(r"^(?:parce que|parce qu'|car|grâce à)\s*([A-ZÀ-Ý][\w-]*)", opt)
         if first and first[1] not in names:
             continue  # « parce qu'Autour du noyau … »: a sentence's first word, not a name
+        if rank.fold(opt) == rank.fold(d.answer):
+            continue  # the answer itself, from « Comment appelle-t-on <it> ? »
+        if _OTHER_OWNER.match(opt):
+            continue  # gen5: « parce que ses murs … » under another question: whose walls?
         if opt not in picked and rank.fold(opt) not in rank.fold(d.prompt) and len(picked) < 3:
             picked.append(opt)
     return tuple(picked)
+
+
+#: A clause offered as another cause whose pronoun or possessive points to its own sentence.
+_OTHER_OWNER = re.compile(
+    r"^(?:parce que|car) (?:son|sa|ses|leur|leurs|il|elle|ils|elles)\b|^parce qu'(?:il|elle)",
+    re.IGNORECASE,
+)
+#: An indefinite noun phrase with its relative clause, up to the next punctuation.
+_DESCRIBED = re.compile(
+    r"(?<![\w'])(?:un|une) [a-zà-ÿœ'-]+(?: [a-zà-ÿœ'-]+){0,2} "
+    r"(?:qui|dont|où|par lequel|par laquelle|dans lequel|dans laquelle) "
+    r"[^,.;:()«»]{8,80}(?=[,.;:])"
+)
 
 
 def generate_drafts(
@@ -430,6 +450,12 @@ def generate_drafts(
                 for m in re.finditer(r", ((?:un|une) [^,.;:()«»]{6,70})(?=[,.])", text)
                 if not checker.vague(m[1]) and not re.search(r"\b(?:il|elle|ils|elles)\b", m[1])
             ]
+            + [  # gen5: « un N qui / par lequel … » anywhere in the text: what a thing is
+                m[0]
+                for m in _DESCRIBED.finditer(text)
+                if not checker.vague(m[0])
+                and not re.search(r"\b(?:il|elle|ils|elles|y|en|se|s')\b", m[0].lower())
+            ]
         )
     )
     for d in kept:
@@ -443,7 +469,24 @@ def generate_drafts(
             and len(d.distractors) < 2
         )
     ]
+    kept = _one_definition_form(kept)
     return [d for d in ranker.order(kept, ctx) if d.confidence >= MIN_CONFIDENCE]
+
+
+def _one_definition_form(kept: list[Draft]) -> list[Draft]:
+    """A term the text defines is asked once: « Qu'est-ce qu'un affluent ? » (a choice, kept
+    when it found its options) rather than « Comment appelle-t-on un cours d'eau … ? »."""
+    chosen = [d for d in kept if d.pattern == "definition-choice"]
+    if not chosen:
+        return kept
+
+    def asked(d: Draft) -> bool:
+        term = rank.fold(checker.strip_article(d.answer))
+        return any(
+            c.sentence == d.sentence and rank.fold(c.prompt).endswith(f"{term} ?") for c in chosen
+        )
+
+    return [d for d in kept if not (d.pattern == "definition" and asked(d))]
 
 
 def to_question(draft: Draft) -> Question:

@@ -26,7 +26,9 @@ def problems(draft: Draft) -> list[str]:
     found: list[str] = []
     prompt = draft.prompt
     words = len(prompt.split())
-    if words < MIN_WORDS:
+    # « Qu'est-ce qu'un affluent ? », « Que signifie atomos ? »: the term is the whole question
+    short_ok = draft.pattern in {"definition-choice", "meaning"} and words >= 3
+    if words < MIN_WORDS and not short_ok:
         found.append("trop court")
     if draft.cloze:
         shown = re.sub(r"\{\{.*?\}\}", " ", prompt)
