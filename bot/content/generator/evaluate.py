@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -204,7 +205,10 @@ def generate(names: list[str], decks: Path = DECKS) -> None:
         text = (CORPUS / "texts" / f"{name}.txt").read_text(encoding="utf-8")
         deck = generate_deck(text, deck_id=name, title=text.split("\n", 1)[0].strip(), nlp=nlp)
         write_deck_yaml(
-            deck, decks / f"{name}.yaml", source=f"../../corpus/texts/{name}.txt", force=True
+            deck,
+            decks / f"{name}.yaml",
+            source=os.path.relpath(CORPUS / "texts" / f"{name}.txt", decks.resolve()),
+            force=True,
         )
         print(f"{name}: {len(deck.questions)} items → {decks / f'{name}.yaml'}")
 
