@@ -88,6 +88,8 @@ class ConsoleChat:
         self._earlier = (0, 0)
         #: « Réviser en avance »: the run goes over studied cards as practice.
         self._ahead = False
+        #: The student's language (French until the student is known).
+        self._t = texts.FR
 
     def say(self, text: str = "") -> None:
         print(text, file=self._out, flush=True)
@@ -95,21 +97,22 @@ class ConsoleChat:
     def run(self, name: str, deck: str | None) -> int:
         self._import_questions()
         user = self._users.register_console(name, self._now())
+        self._t = texts.for_language(user.language)
         decks = self._users.decks(user.id)
         if not decks:
-            self.say(texts.NO_QUESTIONS.format(folder=self._settings.questions_dir))
+            self.say(self._t.no_questions.format(folder=self._settings.questions_dir))
             return 1
         title = None
         if deck is not None:
             title = next((d.title for d in decks if d.slug == deck), None)
             if title is None:
-                available = ", ".join(d.slug for d in decks) or texts.NO_DECK_AVAILABLE
-                self.say(texts.UNKNOWN_DECK.format(slug=deck, available=available))
+                available = ", ".join(d.slug for d in decks) or self._t.no_deck_available
+                self.say(self._t.unknown_deck.format(slug=deck, available=available))
                 return 1
-        self.say(texts.GREETING.format(name=user.display_name))
+        self.say(self._t.greeting.format(name=user.display_name))
         if title is not None:
-            self.say(texts.GREETING_PRACTICE.format(title=title))
-        self.say(texts.HOW_TO)
+            self.say(self._t.greeting_practice.format(title=title))
+        self.say(self._t.how_to)
         code = 0
         try:
             self._loop(user, deck)
@@ -124,10 +127,10 @@ class ConsoleChat:
         try:
             self._imports.import_paths([self._settings.questions_dir], self._now())
         except DeckFormatError as exc:
-            self.say(texts.IMPORT_FAILED)
+            self.say(self._t.import_failed)
             for problem in exc.problems:
                 self.say(f"  {problem}")
-            self.say(texts.IMPORT_CONTINUE)
+            self.say(self._t.import_continue)
             self.say()
 
     def _loop(self, user: UserView, deck: str | None) -> None:
@@ -162,18 +165,22 @@ class ConsoleChat:
         self._ended = summary
         self.say()
         if practice:
-            self.say(texts.PRACTICE_DONE)
+            self.say(self._t.practice_done)
             return False
         answered = self._earlier[0] + summary.answered
         self.say(
-            texts.AHEAD_DONE if self._ahead else texts.ALL_DONE if answered else texts.NOTHING_NOW
+            self._t.ahead_done
+            if self._ahead
+            else self._t.all_done
+            if answered
+            else self._t.nothing_now
         )
         if summary.more_new:
-            self.say(texts.MORE_NEW_QUESTION)
+            self.say(self._t.more_new_question)
             if self._input(texts.PROMPT).strip().lower() in YES:
                 return self._more_new(user)
         elif summary.review_ahead and not self._ahead:
-            self.say(texts.AHEAD_QUESTION)
+            self.say(self._t.ahead_question)
             if self._input(texts.PROMPT).strip().lower() in YES:
                 return self._review_ahead()
         return False
@@ -182,7 +189,7 @@ class ConsoleChat:
         """« Réviser en avance »: the next run goes over studied cards, as practice."""
         self._carry_over()
         self._ahead = True
-        self.say(texts.AHEAD_START)
+        self.say(self._t.ahead_start)
         return True
 
     def _carry_over(self) -> None:
@@ -199,11 +206,11 @@ class ConsoleChat:
         """« Encore 10 nouvelles » : True when granted (the run just closed is counted)."""
         granted = self._study.more_new_cards(user.id, self._now())
         if not granted:
-            self.say(texts.NO_MORE_NEW)
+            self.say(self._t.no_more_new)
             return False
         self._carry_over()
         self._ahead = False
-        self.say(texts.MORE_NEW_GRANTED.format(count=granted))
+        self.say(self._t.more_new_granted.format(count=granted))
         return True
 
     def _left_open(self, user: UserView, deck: str | None) -> ShownQuestion | None:
@@ -221,7 +228,7 @@ class ConsoleChat:
         be asked for (after an undo, or a refused answer), False to read another line."""
         line = self._input(texts.PROMPT).strip()
         if not line:
-            self.say(texts.EMPTY_ANSWER)
+            self.say(self._t.empty_answer)
             return False
         if line.startswith("/"):
             return self._command(user, line, shown)
@@ -240,7 +247,7 @@ class ConsoleChat:
         if command in QUIT_COMMANDS:
             raise _Quit
         if command in HELP_COMMANDS:
-            self.say(texts.help_text())
+            self.say(self._t.help_text())
         elif command in STATS_COMMANDS:
             self._stats(user)
         elif command in DECKS_COMMANDS:
@@ -255,14 +262,16 @@ class ConsoleChat:
         elif command in UNDO_COMMANDS:
             undo = self._study.undo_last(user.id, self._now())
             if undo.status is UndoStatus.UNDONE:
-                self.say(texts.UNDONE.format(given=undo.given_answer))
+                self.say(self._t.undone.format(given=undo.given_answer))
                 return True  # ask again: the undone question comes back first
             self.say(
-                texts.UNDO_TOO_LATE if undo.status is UndoStatus.TOO_LATE else texts.UNDO_NOTHING
+                self._t.undo_too_late
+                if undo.status is UndoStatus.TOO_LATE
+                else self._t.undo_nothing
             )
             return False
         else:
-            self.say(texts.UNKNOWN_COMMAND.format(command=command))
+            self.say(self._t.unknown_command.format(command=command))
             return False
         self._show(shown, again=True)
         return False
@@ -270,7 +279,7 @@ class ConsoleChat:
     def _override(self, user: UserView) -> None:
         """/jaiRaison: the last typed answer graded wrong counts as right."""
         outcome = self._study.override(user.id, self._now())
-        self.say(texts.OVERRIDE[outcome.status].format(given=outcome.given_answer or ""))
+        self.say(self._t.override[outcome.status].format(given=outcome.given_answer or ""))
 
     def _decks(self, user: UserView, args: list[str]) -> None:
         """/decks: the decks, numbered; « /decks 2 » switches the second one on or off."""
@@ -278,54 +287,60 @@ class ConsoleChat:
         if args:
             number = int(args[0]) if args[0].isdigit() else 0
             if not 1 <= number <= len(decks):
-                self.say(texts.DECK_NUMBER.format(count=len(decks)))
+                self.say(self._t.deck_number.format(count=len(decks)))
                 return
             chosen = decks[number - 1]
             self._users.set_deck_enabled(user.id, chosen.slug, not chosen.enabled)
             decks = self._users.decks(user.id)
-        self.say(texts.DECKS_TITLE)
+        self.say(self._t.decks_title)
         for number, deck in enumerate(decks, start=1):
             self.say(
-                texts.DECK_LINE.format(
+                self._t.deck_line.format(
                     number=number,
                     mark=texts.DECK_ON if deck.enabled else texts.DECK_OFF,
                     title=deck.title,
                     slug=deck.slug,
-                    questions=texts.questions(deck.question_count),
+                    questions=self._t.questions(deck.question_count),
                 )
             )
-        self.say(texts.DECKS_HOW_TO)
+        self.say(self._t.decks_how_to)
 
     def _settings_command(self, user: UserView, args: list[str]) -> None:
-        """/reglages: the settings; « /reglages nouvelles 15 » sets the new cards a day."""
+        """/reglages: the settings; « /reglages nouvelles 15 » sets the new cards a day,
+        « /reglages langue en » the language."""
         if args:
-            if len(args) == 2 and args[0].lower() in texts.NEW_CARDS_WORDS and args[1].isdigit():
-                try:
+            word = args[0].lower()
+            try:
+                if len(args) == 2 and word in texts.NEW_CARDS_WORDS and args[1].isdigit():
                     self._users.update(user.id, self._now(), new_cards_per_day=int(args[1]))
-                except InvalidSetting:
-                    self.say(texts.SETTINGS_BAD)
+                elif len(args) == 2 and word in texts.LANGUAGE_WORDS:
+                    self._users.update(user.id, self._now(), language=args[1].lower())
+                else:
+                    self.say(self._t.settings_bad)
                     return
-            else:
-                self.say(texts.SETTINGS_BAD)
+            except InvalidSetting:
+                self.say(self._t.settings_bad)
                 return
         current = self._users.get(user.id)
+        self._t = texts.for_language(current.language)
         self.say(
-            texts.SETTINGS.format(
-                new_cards=texts.new_questions(current.new_cards_per_day),
+            self._t.settings.format(
+                new_cards=self._t.new_questions(current.new_cards_per_day),
                 timezone=current.timezone,
+                language=current.language,
             )
         )
 
     def _show(self, shown: ShownQuestion, *, again: bool = False) -> None:
-        badge = f" · {texts.NEW_BADGE}" if shown.is_new else ""
+        badge = f" · {self._t.new_badge}" if shown.is_new else ""
         self.say()
         if again:
-            self.say(texts.QUESTION_AGAIN)
-        self.say(texts.QUESTION_HEADER.format(title=shown.deck_title, badge=badge))
+            self.say(self._t.question_again)
+        self.say(self._t.question_header.format(title=shown.deck_title, badge=badge))
         self.say(shown.prompt)
         for number, choice in enumerate(shown.choices, start=1):
             label = choice.capitalize() if shown.kind is QuestionKind.TRUE_FALSE else choice
-            self.say(texts.CHOICE_LINE.format(number=number, choice=label))
+            self.say(self._t.choice_line.format(number=number, choice=label))
 
     def _answer(
         self, user: UserView, shown: ShownQuestion, line: str, shown_at: dt.datetime
@@ -342,7 +357,7 @@ class ConsoleChat:
                 )
             # « 1996 » is an option's text, graded as typed; « 7 » of four is a slip.
             if len(line) <= 2 and line not in shown.choices:
-                self.say(texts.CHOOSE_NUMBER.format(count=len(shown.choices)))
+                self.say(self._t.choose_number.format(count=len(shown.choices)))
                 return None
         return self._study.answer_open_and_next(
             user.id, line, now, token=shown.token, idempotency_key=key, response_ms=response_ms
@@ -350,27 +365,29 @@ class ConsoleChat:
 
     def _report(self, outcome: AnswerOutcome) -> None:
         if outcome.verdict is None:
-            self.say(texts.REFUSED)
+            self.say(self._t.refused)
             return
         if outcome.dont_know:
-            self.say(texts.DONT_KNOW)
+            self.say(self._t.dont_know)
         else:
-            verdict = texts.VERDICTS[outcome.verdict]
-            self.say(f"{verdict} {texts.reason(outcome.reason)}" if outcome.reason else verdict)
+            verdict = self._t.verdicts[outcome.verdict]
+            self.say(f"{verdict} {self._t.reason(outcome.reason)}" if outcome.reason else verdict)
         if outcome.correct_answer is not None:
-            self.say(texts.EXPECTED.format(answer=outcome.correct_answer))
+            self.say(self._t.expected.format(answer=outcome.correct_answer))
         if outcome.source_sentence:
-            self.say(texts.SOURCE.format(sentence=outcome.source_sentence))
+            self.say(self._t.source.format(sentence=outcome.source_sentence))
         if outcome.explanation:
-            self.say(texts.EXPLANATION.format(text=outcome.explanation))
+            self.say(self._t.explanation.format(text=outcome.explanation))
         if outcome.leech_suspended:
-            self.say(texts.leech(LEECH_LAPSES))
+            self.say(self._t.leech(LEECH_LAPSES))
         if outcome.practice:
-            self.say(texts.PRACTICE_NOTE)
+            self.say(self._t.practice_note)
         if outcome.can_override:
-            self.say(texts.OVERRIDE_HINT)
+            self.say(self._t.override_hint)
         self.say(
-            texts.counts(texts.SESSION_COUNTS, outcome.session_answered, outcome.session_correct)
+            self._t.counts(
+                self._t.session_counts, outcome.session_answered, outcome.session_correct
+            )
         )
 
     def _stats(self, user: UserView) -> None:
@@ -385,13 +402,15 @@ class ConsoleChat:
         correct = self._earlier[1] + summary.correct
         self.say()
         if answered:
-            self.say(texts.summary(answered, correct))
+            self.say(self._t.session_summary(answered, correct))
         if summary.next_due is None:
-            self.say(texts.NOTHING_LEFT)
+            self.say(self._t.nothing_left)
         elif summary.next_due <= now:
-            self.say(texts.NEXT_DUE_AFTER_PRACTICE if summary.practice else texts.NEXT_DUE_NOW)
+            self.say(self._t.next_due_after_practice if summary.practice else self._t.next_due_now)
         else:
-            self.say(texts.NEXT_DUE.format(when=texts.when(summary.next_due, now, user.timezone)))
+            self.say(
+                self._t.next_due.format(when=self._t.when(summary.next_due, now, user.timezone))
+            )
         if summary.more_new and not summary.practice:
-            self.say(texts.MORE_NEW_HINT)
-        self.say(texts.BYE)
+            self.say(self._t.more_new_hint)
+        self.say(self._t.bye)

@@ -1,7 +1,8 @@
 """What the terminal quiz says, in one place: the ``console.*`` keys of the catalogues.
 
-The terminal speaks French (tutoiement), read from ``bot/locale/fr/LC_MESSAGES/messages.po``
-at start-up; the English catalogue holds the same keys. The Telegram front end has its own
+The terminal speaks the student's language (French by default, tutoiement; English after
+« /reglages langue en »), read from ``bot/locale/<language>/LC_MESSAGES/messages.po``:
+:func:`for_language` gives one language's :class:`ConsoleTexts`. The Telegram front end has its own
 texts (:mod:`bot.tg.texts`); the two share only the services and the grading reasons
 (:meth:`bot.i18n.Catalogue.reason`).
 """
@@ -9,131 +10,154 @@ texts (:mod:`bot.tg.texts`); the two share only the services and the grading rea
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from bot.domain.grading import Reason, Verdict
-from bot.i18n import catalogue
+from bot.i18n import Catalogue, catalogue, fill
 from bot.services.views import OverrideStatus
 
-_T = catalogue("fr")
-
-#: The terminal's commands, in the order /aide lists them.
-COMMANDS: tuple[tuple[str, str], ...] = tuple(
-    (name, _T.text(f"console.command.{name.lstrip('/').lower()}"))
-    for name in (
-        "/stats", "/decks", "/reglages", "/encore", "/jaiRaison", "/annuler", "/aide", "/quitter"
-    )
-)  # fmt: skip
 #: English names, as on Telegram (the README's promise): the same commands.
 ENGLISH_NAMES = "/settings, /more, /right, /undo, /help, /quit"
+#: The terminal's commands, in the order /aide lists them.
+COMMAND_NAMES = (
+    "/stats", "/decks", "/reglages", "/encore", "/jaiRaison", "/annuler", "/aide", "/quitter"
+)  # fmt: skip
 
 PROMPT = "> "
-
-GREETING = _T.text("console.greeting")
-GREETING_PRACTICE = _T.text("console.greeting_practice")
-HOW_TO = _T.text("console.how_to")
-IMPORT_FAILED = _T.text("console.import_failed")
-IMPORT_CONTINUE = _T.text("console.import_continue")
-NO_QUESTIONS = _T.text("console.no_questions")
-UNKNOWN_DECK = _T.text("console.unknown_deck")
-NO_DECK_AVAILABLE = _T.text("console.no_deck_available")
-NEW_BADGE = _T.text("console.new_badge")
-QUESTION_HEADER = _T.text("console.question_header")
-CHOICE_LINE = _T.text("console.choice_line")
-EMPTY_ANSWER = _T.text("console.empty_answer")
-CHOOSE_NUMBER = _T.text("console.choose_number")
-UNKNOWN_COMMAND = _T.text("console.unknown_command")
-DONT_KNOW = _T.text("console.dont_know")
-EXPECTED = _T.text("console.expected")
-SOURCE = _T.text("console.source")
-EXPLANATION = _T.text("console.explanation")
-PRACTICE_NOTE = _T.text("console.practice_note")
-REFUSED = _T.text("console.refused")
-UNDONE = _T.text("console.undone")
-UNDO_NOTHING = _T.text("console.undo_nothing")
-UNDO_TOO_LATE = _T.text("console.undo_too_late")
-ALL_DONE = _T.text("console.all_done")
-NOTHING_NOW = _T.text("console.nothing_now")
-PRACTICE_DONE = _T.text("console.practice_done")
-NEXT_DUE = _T.text("console.next_due")
-NEXT_DUE_NOW = _T.text("console.next_due_now")
-NEXT_DUE_AFTER_PRACTICE = _T.text("console.next_due_after_practice")
-MORE_NEW_QUESTION = _T.text("console.more_new_question")
-MORE_NEW_GRANTED = _T.text("console.more_new_granted")
-NO_MORE_NEW = _T.text("console.no_more_new")
-MORE_NEW_HINT = _T.text("console.more_new_hint")
-QUESTION_AGAIN = _T.text("console.question_again")
-AHEAD_QUESTION = _T.text("console.ahead_question")
-AHEAD_START = _T.text("console.ahead_start")
-AHEAD_DONE = _T.text("console.ahead_done")
-OVERRIDE_HINT = _T.text("console.override_hint")
-DECKS_TITLE = _T.text("console.decks_title")
-DECK_LINE = _T.text("console.deck_line")
-DECKS_HOW_TO = _T.text("console.decks_how_to")
-DECK_NUMBER = _T.text("console.deck_number")
-SETTINGS = _T.text("console.settings")
-SETTINGS_BAD = _T.text("console.settings_bad")
-NOTHING_LEFT = _T.text("console.nothing_left")
-BYE = _T.text("console.bye")
-SESSION_COUNTS = _T.text("console.session_counts")
-SUMMARY = _T.text("console.summary")
 DECK_ON = "x"
 DECK_OFF = " "
 NEW_CARDS_WORDS = frozenset({"nouvelles", "nouvelle", "new", "cartes", "questions"})
-
-VERDICTS = {verdict: _T.text(f"console.verdict.{verdict.value}") for verdict in Verdict}
-OVERRIDE = {status: _T.text(f"console.override.{status.value}") for status in OverrideStatus}
+LANGUAGE_WORDS = frozenset({"langue", "language", "lang"})
 
 
-def help_text() -> str:
-    lines = [_T.text("console.help_title")]
-    lines += [f"  {name:<10} {what}" for name, what in COMMANDS]
-    lines.append(_T.text("console.help_english", names=ENGLISH_NAMES))
-    lines.append(_T.text("console.help_answer"))
-    return "\n".join(lines)
+@dataclass(frozen=True, slots=True)
+class ConsoleTexts:
+    """What the terminal says in one language: each ``str`` field is the ``console.<field>``
+    text of its catalogue (:func:`bot.i18n.fill`)."""
+
+    language: str
+    _t: Catalogue
+    #: (command, what it does), in the order /aide lists them.
+    commands: tuple[tuple[str, str], ...]
+    verdicts: Mapping[Verdict, str]
+    override: Mapping[OverrideStatus, str]
+    greeting: str
+    greeting_practice: str
+    how_to: str
+    import_failed: str
+    import_continue: str
+    no_questions: str
+    unknown_deck: str
+    no_deck_available: str
+    new_badge: str
+    question_header: str
+    choice_line: str
+    empty_answer: str
+    choose_number: str
+    unknown_command: str
+    dont_know: str
+    expected: str
+    source: str
+    explanation: str
+    practice_note: str
+    refused: str
+    undone: str
+    undo_nothing: str
+    undo_too_late: str
+    all_done: str
+    nothing_now: str
+    practice_done: str
+    next_due: str
+    next_due_now: str
+    next_due_after_practice: str
+    more_new_question: str
+    more_new_granted: str
+    no_more_new: str
+    more_new_hint: str
+    question_again: str
+    ahead_question: str
+    ahead_start: str
+    ahead_done: str
+    override_hint: str
+    decks_title: str
+    deck_line: str
+    decks_how_to: str
+    deck_number: str
+    settings: str
+    settings_bad: str
+    nothing_left: str
+    bye: str
+    session_counts: str
+    summary: str
+
+    def help_text(self) -> str:
+        lines = [self._t.text("console.help_title")]
+        lines += [f"  {name:<10} {what}" for name, what in self.commands]
+        lines.append(self._t.text("console.help_english", names=ENGLISH_NAMES))
+        lines.append(self._t.text("console.help_answer"))
+        return "\n".join(lines)
+
+    def leech(self, lapses: int) -> str:
+        return self._t.plural("console.leech", lapses)
+
+    def reason(self, why: Reason) -> str:
+        """A grading reason, said in the terminal's language."""
+        return self._t.reason(why)
+
+    def questions(self, n: int) -> str:
+        return self._t.plural("console.questions", n)
+
+    def new_questions(self, n: int) -> str:
+        """« 1 nouvelle question », « 15 nouvelles questions »."""
+        return self._t.plural("console.new_questions", n)
+
+    def session_summary(self, answered: int, correct: int) -> str:
+        return self.counts(self.summary, answered, correct)
+
+    def counts(self, template: str, answered: int, correct: int) -> str:
+        """« Session : 1 réponse, 0 juste. » (each count agrees with its own noun)."""
+        return template.format(
+            answered=self._t.plural("console.answers", answered),
+            correct=self._t.plural("console.right", correct),
+        )
+
+    def when(self, moment: dt.datetime, now: dt.datetime, tz_name: str) -> str:
+        """« maintenant », « aujourd'hui à 18 h 05 », « demain à 9 h 00 », « mardi 3 mars à … »."""
+        t = self._t
+        if moment <= now:
+            return t.text("console.when_now")
+        zone = ZoneInfo(tz_name)
+        local, today = moment.astimezone(zone), now.astimezone(zone).date()
+        clock = t.time(local, "format.time_spoken")
+        days = (local.date() - today).days
+        if days == 0:
+            return t.text("console.when_today", time=clock)
+        if days == 1:
+            return t.text("console.when_tomorrow", time=clock)
+        style = "format.day" if local.year == today.year else "format.day_year"
+        return t.text("console.when_day", day=t.date(local.date(), style), time=clock)
 
 
-def leech(lapses: int) -> str:
-    return _T.plural("console.leech", lapses)
-
-
-def reason(why: Reason) -> str:
-    """A grading reason, said in the terminal's language."""
-    return _T.reason(why)
-
-
-def questions(n: int) -> str:
-    return _T.plural("console.questions", n)
-
-
-def new_questions(n: int) -> str:
-    """« 1 nouvelle question », « 15 nouvelles questions »."""
-    return _T.plural("console.new_questions", n)
-
-
-def summary(answered: int, correct: int) -> str:
-    return counts(SUMMARY, answered, correct)
-
-
-def counts(template: str, answered: int, correct: int) -> str:
-    """« Session : 1 réponse, 0 juste. » (each count agrees with its own noun)."""
-    return template.format(
-        answered=_T.plural("console.answers", answered),
-        correct=_T.plural("console.right", correct),
+@cache
+def for_language(language: str) -> ConsoleTexts:
+    """The terminal's texts in ``language`` (fr or en; French for anything else)."""
+    t = catalogue(language if language in ("fr", "en") else "fr")
+    return fill(
+        ConsoleTexts,
+        t,
+        "console",
+        language=t.language,
+        _t=t,
+        commands=tuple(
+            (name, t.text(f"console.command.{name.lstrip('/').lower()}")) for name in COMMAND_NAMES
+        ),
+        verdicts={v: t.text(f"console.verdict.{v.value}") for v in Verdict},
+        override={s: t.text(f"console.override.{s.value}") for s in OverrideStatus},
     )
 
 
-def when(moment: dt.datetime, now: dt.datetime, tz_name: str) -> str:
-    """« maintenant », « aujourd'hui à 18 h 05 », « demain à 9 h 00 », « mardi 3 mars à … »."""
-    if moment <= now:
-        return _T.text("console.when_now")
-    zone = ZoneInfo(tz_name)
-    local, today = moment.astimezone(zone), now.astimezone(zone).date()
-    clock = _T.time(local, "format.time_spoken")
-    days = (local.date() - today).days
-    if days == 0:
-        return _T.text("console.when_today", time=clock)
-    if days == 1:
-        return _T.text("console.when_tomorrow", time=clock)
-    style = "format.day" if local.year == today.year else "format.day_year"
-    return _T.text("console.when_day", day=_T.date(local.date(), style), time=clock)
+#: French, the terminal's default.
+FR = for_language("fr")

@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.console import texts
 from bot.console.chat import run_chat
 from bot.db.models import Card, Presentation, Review, StudySession, User
+from bot.domain.grading import Verdict
 from bot.services.container import build_services
 
 DATA = Path(__file__).parent / "data" / "questions"
@@ -185,7 +186,7 @@ def test_everything_answered_then_a_second_visit(settings: Settings, engine: Eng
     out = script.out.getvalue()
     assert "Juste, bravo !" in out and "Raté." in out
     assert "  1. Vrai\n  2. Faux" in out
-    assert texts.ALL_DONE in out
+    assert texts.FR.all_done in out
     assert out.count("Quel pays est le principal allié de la Biélorussie ?") >= 3
     assert script.steps, "the session should end before the answers run out"
     assert "Bilan :" in out and "Prochaine révision : " in out
@@ -195,7 +196,7 @@ def test_everything_answered_then_a_second_visit(settings: Settings, engine: Eng
     again = Script()
     assert chat(settings, engine, again) == 0
     printed = again.out.getvalue()
-    assert "Salut léa !" in printed and texts.NOTHING_NOW in printed
+    assert "Salut léa !" in printed and texts.FR.nothing_now in printed
     assert "Bilan" not in printed and "0 réponse" not in printed
 
 
@@ -209,9 +210,9 @@ def test_a_session_with_a_limit_offers_more_new_questions(
     )
     out = script.out.getvalue()
     assert "Tes réglages : 1 nouvelle question par jour" in out
-    assert texts.MORE_NEW_QUESTION in out
-    assert texts.MORE_NEW_GRANTED.format(count=10) in out
-    assert texts.ALL_DONE in out
+    assert texts.FR.more_new_question in out
+    assert texts.FR.more_new_granted.format(count=10) in out
+    assert texts.FR.all_done in out
     # The three questions were studied, one in the day's limit, two as extra ones.
     for prompt in RIGHT:
         assert prompt in out
@@ -228,20 +229,20 @@ def test_decks_and_english_command_names_in_the_terminal(
     assert "  1. [ ] Biélorussie (test)" in out  # switched off, then on again
     assert out.count("[x] Biélorussie") == 2
     assert "Tes réglages : 10 nouvelles questions par jour" in out
-    assert "Les commandes :" in out and texts.UNDO_NOTHING in out
-    assert texts.DECK_NUMBER.format(count=1) in out
+    assert "Les commandes :" in out and texts.FR.undo_nothing in out
+    assert texts.FR.deck_number.format(count=1) in out
     assert "Je ne connais pas" not in out
     # After each command the question waiting is shown again.
-    assert out.count(texts.QUESTION_AGAIN) == 6
+    assert out.count(texts.FR.question_again) == 6
 
 
 def test_typing_mistakes_and_commands(settings: Settings, engine: Engine) -> None:
     script = Script("", "/bof", "2006", "7", "0", "la russie")
     assert chat(settings, engine, script) == 0
     out = script.out.getvalue()
-    assert texts.EMPTY_ANSWER in out
+    assert texts.FR.empty_answer in out
     assert "Je ne connais pas /bof." in out
-    assert out.count(texts.CHOOSE_NUMBER.format(count=4)) == 2
+    assert out.count(texts.FR.choose_number.format(count=4)) == 2
     # The choice typed out in full counts like its number.
     assert out.count("Juste, bravo !") == 2
     assert "Bilan : 2 réponses, 2 justes." in out
@@ -254,7 +255,7 @@ def test_undo_with_nothing_to_undo_and_ctrl_c(settings: Settings, engine: Engine
     script = Script("/annuler", interrupt)
     assert chat(settings, engine, script) == 130
     out = script.out.getvalue()
-    assert texts.UNDO_NOTHING in out
+    assert texts.FR.undo_nothing in out
     # No answer: no « Bilan : 0 réponse », only what comes next.
     assert out.endswith("\nIl reste des questions : relance-moi quand tu veux.\nÀ bientôt !\n")
     assert "Bilan" not in out
@@ -284,8 +285,8 @@ def test_practice_one_deck(settings: Settings, engine: Engine) -> None:
     assert chat(settings, engine, script, deck="bielorussie-test") == 0
     out = script.out.getvalue()
     assert "Mode entraînement sur « Biélorussie (test) »" in out
-    assert out.count(texts.PRACTICE_NOTE) == 3
-    assert texts.PRACTICE_DONE in out
+    assert out.count(texts.FR.practice_note) == 3
+    assert texts.FR.practice_done in out
 
     unknown = Script()
     assert chat(settings, engine, unknown, deck="histoire") == 1
@@ -305,8 +306,8 @@ def test_invalid_files_are_listed_and_the_quiz_goes_on(
     script = Script("2006")
     assert chat(settings, engine, script) == 0
     out = script.out.getvalue()
-    assert out.startswith(texts.IMPORT_FAILED)
-    assert "casse.yaml" in out and texts.IMPORT_CONTINUE in out
+    assert out.startswith(texts.FR.import_failed)
+    assert "casse.yaml" in out and texts.FR.import_continue in out
     assert "Juste, bravo !" in out
 
 
@@ -319,9 +320,9 @@ def test_no_questions_at_all(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_help_lists_every_command() -> None:
-    helped = texts.help_text()
-    assert all(name in helped for name, _ in texts.COMMANDS)
-    assert [name for name, _ in texts.COMMANDS] == [
+    helped = texts.FR.help_text()
+    assert all(name in helped for name, _ in texts.FR.commands)
+    assert [name for name, _ in texts.FR.commands] == [
         "/stats",
         "/decks",
         "/reglages",
@@ -366,7 +367,7 @@ def test_i_dont_know_is_answered_kindly(settings: Settings, engine: Engine) -> N
     script = Script("je ne sais pas", "/quitter")
     assert chat(settings, engine, script) == 0
     out = script.out.getvalue()
-    assert texts.DONT_KNOW in out and "Raté" not in out
+    assert texts.FR.dont_know in out and "Raté" not in out
     assert "Réponse : 2006" in out
 
 
@@ -376,7 +377,7 @@ def test_i_was_right_in_the_terminal(
     script = Script("MMVI", "/jaiRaison", "/right", "/quitter")
     assert chat(settings, engine, script) == 0
     out = script.out.getvalue()
-    assert texts.OVERRIDE_HINT in out
+    assert texts.FR.override_hint in out
     assert "C'est noté : ta réponse « MMVI » compte juste." in out
     assert "C'est déjà noté pour cette réponse." in out
     with session_factory() as s:
@@ -387,13 +388,13 @@ def test_i_was_right_in_the_terminal(
 def test_review_ahead_when_nothing_is_due(settings: Settings, engine: Engine) -> None:
     first = Script(*[right] * 10)
     assert chat(settings, engine, first) == 0
-    assert texts.ALL_DONE in first.out.getvalue()
+    assert texts.FR.all_done in first.out.getvalue()
 
     later = Script("o", right, right, right)
     assert chat(settings, engine, later) == 0
     out = later.out.getvalue()
-    assert texts.AHEAD_QUESTION in out and texts.AHEAD_START in out
-    assert out.count(texts.PRACTICE_NOTE) == 3 and texts.AHEAD_DONE in out
+    assert texts.FR.ahead_question in out and texts.FR.ahead_start in out
+    assert out.count(texts.FR.practice_note) == 3 and texts.FR.ahead_done in out
 
 
 def test_the_grading_reason_is_said_in_french(settings: Settings, engine: Engine) -> None:
@@ -466,10 +467,10 @@ def test_twenty_minutes_on_a_fresh_install_have_no_dead_end(
         if clock.now >= end:
             raise EOFError  # the student leaves after 20 minutes
         lines = printed.splitlines()
-        if lines[-1] == texts.MORE_NEW_QUESTION:
+        if lines[-1] == texts.FR.more_new_question:
             more_taken += 1
             line = "o" if more_taken == 1 else "n"
-        elif lines[-1] == texts.AHEAD_QUESTION:
+        elif lines[-1] == texts.FR.ahead_question:
             line = "n"
         else:
             header = max(i for i, text in enumerate(lines) if re.fullmatch(r"— .* —", text))
@@ -495,3 +496,26 @@ def test_twenty_minutes_on_a_fresh_install_have_no_dead_end(
     printed = out.getvalue()
     assert len(asked) > 40 and more_taken >= 1 and runs >= 2
     assert re.search(r"(?<!\d)0 réponse", printed) is None
+
+
+def test_the_terminal_speaks_the_students_language(settings: Settings, engine: Engine) -> None:
+    """« /reglages langue en »: from then on the terminal (verdicts, reasons, settings) speaks
+    English, and the next run starts in English; « /settings language fr » goes back."""
+    script = Script("/reglages langue en", "2007", "/quitter")
+    assert chat(settings, engine, script) == 0
+    out = script.out.getvalue()
+    assert "Your settings: " in out and "language en" in out
+    assert "Ce n'est pas la bonne année" not in out
+    english = texts.for_language("en")
+    assert english.verdicts[Verdict.WRONG] in out and "Answer: 2006" in out
+    again = Script("/settings language fr", "/quitter")
+    assert chat(settings, engine, again) == 0
+    back = again.out.getvalue()
+    assert back.index(english.how_to) < back.index("Tes réglages : ")
+
+
+def test_a_bad_language_is_refused_and_nothing_changes(settings: Settings, engine: Engine) -> None:
+    script = Script("/reglages langue de", "/reglages", "/quitter")
+    assert chat(settings, engine, script) == 0
+    out = script.out.getvalue()
+    assert texts.FR.settings_bad in out and "langue fr" in out
