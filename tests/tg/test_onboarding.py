@@ -111,10 +111,12 @@ async def test_a_time_typed_as_a_plain_message_while_the_bot_asks_for_one(
     saved = await student.wait_for_message("C'est noté", after=mark)
     assert "19:30" in saved["text"]
 
-    # Nothing asked any more: a time is just a message the bot was not waiting for.
+    # Nothing asked any more (or the question lost in a restart): a time is pointed to
+    # /reglages, and nothing is changed.
     mark = last_id(tg, student)
     student.send_text("7h")
-    await student.wait_for_message("Je n'attends pas de réponse", after=mark)
+    pointed = await student.wait_for_message("Je n'attends pas de réponse", after=mark)
+    assert "rappel à 07:00" in pointed["text"] and "/reglages" in pointed["text"]
     user = get_user(db, student.id)
     assert user is not None and user.reminder_time == dt.time(19, 30)
 

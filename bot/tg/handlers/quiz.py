@@ -33,6 +33,7 @@ from bot.services.views import (
 from bot.tg import commands, keyboards, render
 from bot.tg.concurrency import run_sync
 from bot.tg.context import BotApplication, BotContext, OpenQuestion, Student
+from bot.tg.handlers.preferences import parse_time
 from bot.tg.messaging import (
     answer_query,
     edit_markup,
@@ -41,7 +42,7 @@ from bot.tg.messaging import (
     remove_buttons,
     send,
 )
-from bot.tg.texts import all_texts
+from bot.tg.texts import Texts, all_texts
 
 
 def register(app: BotApplication) -> None:
@@ -117,6 +118,18 @@ async def choice(update: Update, context: BotContext) -> None:
     await _present(context, student, step, message.message_id if message else None)
 
 
+def _hint(t: Texts, text: str) -> str:
+    """What to do instead; a typed time (the setting's question lost in a restart) is pointed
+    to /reglages (« 11h08 », « 7 h », « 19:30 »; a bare number is more likely a late answer)."""
+    try:
+        when = parse_time(text)
+    except ValueError:
+        return t.hint
+    if not any(mark in text for mark in "hH:"):
+        return t.hint
+    return t.hint_time.format(time=when.strftime("%H:%M"))
+
+
 async def typed(update: Update, context: BotContext) -> None:
     """Text outside a command: the answer to the open question, or a hint.
 
@@ -136,7 +149,7 @@ async def typed(update: Update, context: BotContext) -> None:
     )
     status, t = step.outcome.status, student.texts
     if status is AnswerStatus.NO_QUESTION:
-        await send(context, student.chat_id, t.hint)
+        await send(context, student.chat_id, _hint(t, message.text))
     elif status is AnswerStatus.NEEDS_CHOICE:
         await send(context, student.chat_id, t.pick_answer)
     elif not step.outcome.accepted:

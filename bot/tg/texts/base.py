@@ -27,6 +27,7 @@ class Texts:
     help_footer: str
     unknown_command: str
     hint: str
+    hint_time: str  # a time typed when nothing was asked (e.g. after a restart): {time}
     teacher_only: str
     error: str
     answer_not_saved: str
