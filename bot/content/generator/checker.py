@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.content.generator import lexicon, normalise, review
+from bot.content.generator import lexicon, normalise, review, transfer
 from bot.content.generator.model import AnswerType, Candidate, Draft
 from bot.content.generator.rank import fold, problems
 from bot.content.generator.realise import antecedents_of
@@ -94,6 +94,9 @@ class TextContext:
     text: str
     #: « le fleuve » → « la Loire » when the title says « La Loire, le plus long fleuve … »
     aliases: tuple[tuple[str, str], ...] = ()
+    #: third round: the one year of an event's title, the stems of the text's main actors
+    years: frozenset[str] = frozenset()
+    actors: frozenset[str] = frozenset()
 
 
 def title_aliases(title: str) -> tuple[tuple[str, str], ...]:
@@ -140,7 +143,7 @@ def resolve_aliases(text: str, ctx: TextContext) -> str:
 def _title_parts(title: str) -> set[str]:
     parts: set[str] = set()
     for chunk in re.split(
-        r",|:|\bet\b|\bchez\b|\bà\b|\bde la\b|\bde l'|\bdu\b|\bdes\b|\bde\b", title
+        r",|:|\bet\b|\ben\b|\bchez\b|\bà\b|\bde la\b|\bde l'|\bdu\b|\bdes\b|\bde\b", title
     ):
         f = fold(re.sub(r"^(?:de |De )", "", chunk.strip()))
         if f and len(f) > 2 and f not in {"une pionniere", "un", "une"}:
@@ -160,8 +163,10 @@ def text_context(text: str, pool: Sequence[Candidate]) -> TextContext:
     blocks = normalise.split_blocks(text)
     subjects: set[str] = set()
     if blocks and blocks[0].heading:
-        subjects |= _title_parts(blocks[0].text)
-        subjects.add(fold(blocks[0].text.split(",")[0]))  # « La Constitution de la Ve République »
+        # « Louis Pasteur (1822-1895) »: the dates in brackets are not part of the name
+        bare = re.sub(r"\s*\([^)]*\)", "", blocks[0].text).strip()
+        subjects |= _title_parts(bare)
+        subjects.add(fold(bare.split(",")[0]))  # « La Constitution de la Ve République »
     persons = Counter(c.value for c in pool if c.type is AnswerType.PERSON)
     if persons:
         value, n = persons.most_common(1)[0]
@@ -182,7 +187,13 @@ def text_context(text: str, pool: Sequence[Candidate]) -> TextContext:
         if n >= 4:
             subjects.add(fold(value))
     title = blocks[0].text if blocks and blocks[0].heading else ""
-    return TextContext(frozenset(subjects), text, title_aliases(title))
+    return TextContext(
+        frozenset(subjects),
+        text,
+        title_aliases(title),
+        transfer.title_years(title),
+        transfer.main_actors(text),
+    )
 
 
 def strip_article(text: str) -> str:
@@ -859,6 +870,7 @@ def refusals(draft: Draft, doc: Doc | None, ctx: TextContext) -> list[str]:  # n
         ):
             found.append("distractor: also in the prompt or equal to the answer")
     found += review.problems(draft, ctx.subjects)
+    found += transfer.problems(draft, doc, ctx.text, ctx.years, ctx.actors)
     return found
 
 
