@@ -142,7 +142,12 @@ def main_actors(text: str) -> frozenset[str]:
 
 
 def _head_word(answer: str) -> str:
-    core = re.sub(r"^(?:les |le |la |l'|un |une |des |au |aux |à l'|à la |à |en |dans (?:le |la |les |l')?)", "", answer.strip())
+    core = re.sub(
+        r"^(?:les |le |la |l'|un |une |des |au |aux |à l'|à la |à |en |dans (?:le |la |les |l')?)",
+        "",
+        answer.strip(),
+        flags=re.IGNORECASE,
+    )
     return core.split()[0].lower() if core.split() else ""
 
 
@@ -190,7 +195,9 @@ def _broken_coordination(doc: Doc) -> bool:
         if t.dep_ != "nsubj" or t.pos_ not in {"NOUN", "PROPN"}:
             continue
         head = t.head
-        if head.pos_ not in {"VERB", "AUX"} or "Fin" not in head.morph.get("VerbForm", []):
+        if head.pos_ not in {"VERB", "AUX"} or not (
+            "Fin" in head.morph.get("VerbForm", []) or head.morph.get("Mood")
+        ):
             continue
         left = t.left_edge.i
         if left == 0 or doc[left - 1].text != "," or head.i < t.i:
@@ -222,6 +229,18 @@ def _repeated_kinds(noun: str, text: str) -> bool:
     return len(names) >= 2
 
 
+def _relative_object_lost(prompt: str, source: str) -> bool:
+    """« le Grand barrage de la Renaissance, que l'Éthiopie a commencé à bâtir en 2011 » →
+    « Quel pays a commencé à bâtir en 2011 ? »: the verb's object was the relative pronoun's
+    antecedent, and the question left the verb without it."""
+    if re.search(r"\bque\b|\bqu'", prompt.split(" ", 2)[-1]):
+        return False
+    for m in re.finditer(r"\b([a-zà-ÿ]{4,}(?:er|ir|re|é|ée|és|ées|i|ie|u|ue|it|ite))(?= (?:sur|en|dans|à|au|aux|vers|pendant|depuis)\b| \?)", prompt):
+        if re.search(rf"\bqu(?:e |')[^,.;:«»]{{0,40}}?\b{re.escape(m[1])}\b", source):
+            return True
+    return False
+
+
 def problems(
     d: Draft,
     doc: Doc | None,
@@ -243,7 +262,7 @@ def problems(
         head = fold(_head_word(answer))
         if len(head) >= 5 and head[:5] in set(actors):
             found.append("trivial: one of the text's main actors")
-    if question and d.type is AnswerType.COUNT and fold(answer) in _NUMBER_WORDS_SMALL:
+    if not d.true_false and d.type is AnswerType.COUNT and fold(answer) in _NUMBER_WORDS_SMALL:
         found.append("trivial: a bare count")
     # --- wrong: « Où » on a time or a state -------------------------------------------------
     if question and d.prompt.startswith("Où ") and _head_word(answer) in _NOT_PLACE:
@@ -273,6 +292,13 @@ def problems(
         and _head_word(answer) in lexicon.ROLE_NOUNS | {"électeur", "électrice", "citoyen"}
     ):
         found.append("ungrammatical: « Qu'est-ce qui » for a person")
+    if question and _relative_object_lost(d.prompt, d.source):
+        found.append("vague: the verb's object was the antecedent of a relative « que »")
+    bare = re.fullmatch(r"(?:[Ll]e |[Ll]a |[Ll]')([A-ZÀ-Ý][a-zà-ÿ-]+)", answer.strip())
+    if bare and not d.true_false and re.search(
+        rf"\b{re.escape(bare[1])} (?:de |du |d')(?:la |l')?(?:[A-ZÀ-Ý]|\d{{3,4}}\b)", text
+    ):
+        found.append("ambiguous: the text names several things with this noun")
     # --- giveaway ----------------------------------------------------------------------------
     if d.cloze and re.search(
         r"\}\},? (?:la |sa )?capitale d|capitale (?:du|de la|de l'|des|d') ?\{\{", d.prompt
