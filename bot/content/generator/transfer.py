@@ -195,10 +195,8 @@ def _broken_coordination(doc: Doc) -> bool:
         if t.dep_ != "nsubj" or t.pos_ not in {"NOUN", "PROPN"}:
             continue
         head = t.head
-        if head.pos_ not in {"VERB", "AUX"} or not (
-            "Fin" in head.morph.get("VerbForm", []) or head.morph.get("Mood")
-        ):
-            continue
+        if head.pos_ not in {"VERB", "AUX"} or head.dep_ in {"acl", "acl:relcl"}:
+            continue  # the tagger reads « instaure » as a participle: the position decides
         left = t.left_edge.i
         if left == 0 or doc[left - 1].text != "," or head.i < t.i:
             continue
@@ -235,7 +233,7 @@ def _relative_object_lost(prompt: str, source: str) -> bool:
     antecedent, and the question left the verb without it."""
     if re.search(r"\bque\b|\bqu'", prompt.split(" ", 2)[-1]):
         return False
-    for m in re.finditer(r"\b([a-zà-ÿ]{4,}(?:er|ir|re|é|ée|és|ées|i|ie|u|ue|it|ite))(?= (?:sur|en|dans|à|au|aux|vers|pendant|depuis)\b| \?)", prompt):
+    for m in re.finditer(r"\b([a-zà-ÿ]{2,}(?:er|ir|re|é|ée|és|ées|i|ie|u|ue|it|ite))(?= (?:sur|en|dans|à|au|aux|vers|pendant|depuis)\b| \?)", prompt):
         if re.search(rf"\bqu(?:e |')[^,.;:«»]{{0,40}}?\b{re.escape(m[1])}\b", source):
             return True
     return False
