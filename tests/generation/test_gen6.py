@@ -66,7 +66,9 @@ def test_the_one_year_of_an_event_title_is_not_an_answer() -> None:
     text = "Le siège de Brest (1944)\n\nAu début de 1944, la ville est encerclée."
     assert transfer.title_years("Le siège de Brest (1944)") == {"1944"}
     assert transfer.title_years("Jeanne Martin (1801-1870)") == frozenset()
-    d = _draft("Au début de {{1944}}, la ville est encerclée.", "1944", AnswerType.YEAR, cloze=True)
+    d = _draft(
+        "Au début de {{1944}}, la ville est encerclée.", "1944", AnswerType.YEAR, cloze=True
+    )
     assert "trivial: the year of the title's event" in _why(d, text)
 
 
@@ -90,7 +92,7 @@ def test_a_small_spelled_count_is_trivial_but_not_in_a_statement() -> None:
     assert "trivial: a bare count" not in _why(tf)
 
 
-# --- wrong -----------------------------------------------------------------------------------
+# --- wrong -----
 
 
 def test_where_is_not_asked_of_a_time_or_a_state() -> None:
@@ -102,14 +104,16 @@ def test_where_is_not_asked_of_a_time_or_a_state() -> None:
 
 
 def test_a_question_whose_verb_has_another_subject_in_the_text() -> None:
-    source = "Son toit est fait d'une tuile, l'ardoise, c'est pourquoi la maison peut durer cent ans."
+    source = (
+        "Son toit est fait d'une tuile, l'ardoise, c'est pourquoi la maison peut durer cent ans."
+    )
     d = _draft("Qu'est-ce qui peut durer cent ans ?", "l'ardoise", AnswerType.CONCEPT, source)
     assert "wrong: the text gives the verb another subject" in _why(d)
     ok = _draft("Qu'est-ce qui peut durer cent ans ?", "la maison", AnswerType.CONCEPT, source)
     assert not any("another subject" in r for r in _why(ok))
 
 
-# --- vague / ambiguous ----------------------------------------------------------------------------
+# --- vague / ambiguous -----
 
 
 def test_an_object_pronoun_without_referent_in_a_cloze() -> None:
@@ -157,7 +161,7 @@ def test_what_for_a_person_is_ungrammatical() -> None:
     assert "ungrammatical: « Qu'est-ce qui » for a person" in _why(d)
 
 
-# --- giveaway -------------------------------------------------------------------------------
+# --- giveaway -----
 
 
 def test_a_country_beside_its_capital() -> None:
@@ -189,7 +193,7 @@ def test_the_answers_year_elsewhere_in_the_cloze() -> None:
     assert "giveaway: the answer's year stands in the prompt" in _why(d)
 
 
-# --- ungrammatical ----------------------------------------------------------------------------------
+# --- ungrammatical -----
 
 
 def test_a_second_clause_after_a_comma_in_a_question(nlp: Language) -> None:

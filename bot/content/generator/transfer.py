@@ -114,7 +114,8 @@ _NUMBER_WORDS_SMALL = frozenset({"deux", "trois", "quatre"})
 
 _OBJECT_CLITIC_VERB = re.compile(
     r"(?<![\wÀ-ÿ'])(?:la|le|les) (?:ne )?[a-zà-ÿ]+(?:èrent|irent|urent|aient)\b"
-    r"|(?<![\wÀ-ÿ'])(?:l'|les )(?:a|ont|avait|avaient|eut|eurent) [a-zà-ÿ]+(?:é|ée|és|ées|i|ie|is|u|ue|us)\b",
+    r"|(?<![\wÀ-ÿ'])(?:l'|les )(?:a|ont|avait|avaient|eut|eurent) "
+    r"[a-zà-ÿ]+(?:é|ée|és|ées|i|ie|is|u|ue|us)\b",
 )
 
 
@@ -164,9 +165,7 @@ def _subject_mismatch(d: Draft) -> bool:
     m = re.match(r"(?:Qu'est-ce qui|Qui) (\S+ \S+)", d.prompt)
     subject = d.answer
     if m is None:
-        m2 = re.match(
-            r"Pourquoi (.+?) (\S+?)-(?:t-)?(?:il|elle|ils|elles) (\S+)", d.prompt
-        )
+        m2 = re.match(r"Pourquoi (.+?) (\S+?)-(?:t-)?(?:il|elle|ils|elles) (\S+)", d.prompt)
         if m2 is None:
             return False
         subject = m2[1]
@@ -205,7 +204,9 @@ def _broken_coordination(doc: Doc) -> bool:
             for v in doc[:left]
             if v.pos_ in {"VERB", "AUX"} and "Fin" in v.morph.get("VerbForm", [])
         ]
-        if earlier and not any(x.lower_ in {"qui", "que", "qu'", "dont", "où"} for x in doc[:left]):
+        if earlier and not any(
+            x.lower_ in {"qui", "que", "qu'", "dont", "où"} for x in doc[:left]
+        ):
             return True
     return False
 
@@ -233,13 +234,17 @@ def _relative_object_lost(prompt: str, source: str) -> bool:
     antecedent, and the question left the verb without it."""
     if re.search(r"\bque\b|\bqu'", prompt.split(" ", 2)[-1]):
         return False
-    for m in re.finditer(r"\b([a-zà-ÿ]{2,}(?:er|ir|re|é|ée|és|ées|i|ie|u|ue|it|ite))(?= (?:sur|en|dans|à|au|aux|vers|pendant|depuis)\b| \?)", prompt):
+    for m in re.finditer(
+        r"\b([a-zà-ÿ]{2,}(?:er|ir|re|é|ée|és|ées|i|ie|u|ue|it|ite))"
+        r"(?= (?:sur|en|dans|à|au|aux|vers|pendant|depuis)\b| \?)",
+        prompt,
+    ):
         if re.search(rf"\bqu(?:e |')[^,.;:«»]{{0,40}}?\b{re.escape(m[1])}\b", source):
             return True
     return False
 
 
-def problems(
+def problems(  # noqa: PLR0912, PLR0915 - one independent check per reader's finding
     d: Draft,
     doc: Doc | None,
     text: str,
@@ -293,8 +298,12 @@ def problems(
     if question and _relative_object_lost(d.prompt, d.source):
         found.append("vague: the verb's object was the antecedent of a relative « que »")
     bare = re.fullmatch(r"(?:[Ll]e |[Ll]a |[Ll]')([A-ZÀ-Ý][a-zà-ÿ-]+)", answer.strip())
-    if bare and not d.true_false and re.search(
-        rf"\b{re.escape(bare[1])} (?:de |du |d')(?:la |l')?(?:[A-ZÀ-Ý]|\d{{3,4}}\b)", text
+    if (
+        bare
+        and not d.true_false
+        and re.search(
+            rf"\b{re.escape(bare[1])} (?:de |du |d')(?:la |l')?(?:[A-ZÀ-Ý]|\d{{3,4}}\b)", text
+        )
     ):
         found.append("ambiguous: the text names several things with this noun")
     # --- giveaway ----------------------------------------------------------------------------
@@ -318,8 +327,12 @@ def problems(
     # --- ungrammatical -------------------------------------------------------------------------
     if question and doc is not None and _broken_coordination(doc):
         found.append("ungrammatical: a second clause left in the question")
-    if question and re.search(
-        r"\b(?:nettement|bien|beaucoup|largement|deux fois) [a-zà-ÿ]+ que\b", d.prompt
-    ) and not re.search(r"\b(?:plus|moins|aussi|autant)\b", d.prompt):
+    if (
+        question
+        and re.search(
+            r"\b(?:nettement|bien|beaucoup|largement|deux fois) [a-zà-ÿ]+ que\b", d.prompt
+        )
+        and not re.search(r"\b(?:plus|moins|aussi|autant)\b", d.prompt)
+    ):
         found.append("ungrammatical: a comparison without « plus »")
     return found
