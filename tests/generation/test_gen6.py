@@ -213,3 +213,24 @@ def test_a_comparison_without_plus() -> None:
         AnswerType.CAUSE,
     )
     assert "ungrammatical: a comparison without « plus »" in _why(d)
+
+
+# --- cause distractors -------------------------------------------------------------------------
+
+
+def test_a_clause_with_a_contrast_remark_is_no_cause_option() -> None:
+    from bot.content.generator.pipeline import _enrich_distractors
+
+    d = _draft(
+        "Pourquoi la rivière déborde-t-elle au printemps ?",
+        "parce que la neige fond",
+        AnswerType.CAUSE,
+    )
+    d.pattern = "cause"
+    clauses = [
+        "le lac, lui, reste calme toute l'année",
+        "la rivière traverse trois villes",
+        "les digues protègent les champs",
+    ]
+    options = _enrich_distractors(d, [d], clauses)
+    assert options and not any(", lui," in o for o in options)
