@@ -234,3 +234,9 @@ def test_a_clause_with_a_contrast_remark_is_no_cause_option() -> None:
     ]
     options = _enrich_distractors(d, [d], clauses)
     assert options and not any(", lui," in o for o in options)
+
+
+def test_a_question_that_drops_a_coordinated_member() -> None:
+    source = "Environ 2 000 marins ont été blessés ou faits prisonniers."
+    d = _draft("Combien de marins ont été blessés ?", "2 000", AnswerType.COUNT, source)
+    assert "wrong: the question keeps one member of a coordination" in _why(d)

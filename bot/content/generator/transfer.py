@@ -244,6 +244,16 @@ def _relative_object_lost(prompt: str, source: str) -> bool:
     return False
 
 
+def _coordination_cut(prompt: str, source: str) -> bool:
+    """« Combien de soldats ont été tués ? » when the text says « tués ou portés disparus »:
+    the question's last word is the first member of a coordination it drops."""
+    m = re.search(r"([a-zà-ÿ]{3,}) \?$", prompt)
+    if m is None:
+        return False
+    nxt = re.search(rf"\b{re.escape(m[1])} (ou|et) ([a-zà-ÿ]+)", source)
+    return nxt is not None and nxt[2] not in prompt and nxt[2] not in {"le", "la", "les", "de"}
+
+
 def problems(  # noqa: PLR0912, PLR0915 - one independent check per reader's finding
     d: Draft,
     doc: Doc | None,
@@ -324,6 +334,8 @@ def problems(  # noqa: PLR0912, PLR0915 - one independent check per reader's fin
             ):
                 found.append("giveaway: a derived adjective in the prompt")
                 break
+    if question and _coordination_cut(d.prompt, d.source):
+        found.append("wrong: the question keeps one member of a coordination")
     # --- ungrammatical -------------------------------------------------------------------------
     if question and doc is not None and _broken_coordination(doc):
         found.append("ungrammatical: a second clause left in the question")
