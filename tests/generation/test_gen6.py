@@ -240,3 +240,23 @@ def test_a_question_that_drops_a_coordinated_member() -> None:
     source = "Environ 2 000 marins ont été blessés ou faits prisonniers."
     d = _draft("Combien de marins ont été blessés ?", "2 000", AnswerType.COUNT, source)
     assert "wrong: the question keeps one member of a coordination" in _why(d)
+
+
+def test_a_cloze_with_a_clitic_is_parsed_and_refused(nlp: Language) -> None:
+    from bot.content.generator import checker
+
+    text = "La comète de Roux\n\nEn 1850, Paul Roux la découvre dans le ciel de Nice."
+    d = _draft(
+        "En 1850, {{Paul Roux}} la découvre dans le ciel de Nice.",
+        "Paul Roux",
+        AnswerType.PERSON,
+        cloze=True,
+    )
+    ok = _draft(
+        "En 1850, {{Paul Roux}} observe le ciel de Nice.",
+        "Paul Roux",
+        AnswerType.PERSON,
+        cloze=True,
+    )
+    kept = checker.check([d, ok], nlp, text_context(text, []))
+    assert d not in kept and ok in kept

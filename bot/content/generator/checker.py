@@ -227,7 +227,9 @@ _EN_CLITIC = re.compile(
 def vague_tokens(sent: Span | Doc) -> bool:
     """Clitics « y », « en », « la » standing for something the sentence does not name."""
     return any(
-        t.pos_ == "PRON"
+        # gen6: the tagger reads « la » of « Roux la découvre » as a determiner, but its
+        # relation (obj) tells the clitic
+        (t.pos_ == "PRON" or (t.pos_ == "DET" and t.dep_ in {"obj", "iobj"}))
         and (
             t.lower_ in {"y", "en"}
             or (t.lower_ in _OBJECT_CLITICS and t.dep_ in {"obj", "iobj", "obl:arg"})
@@ -887,10 +889,22 @@ def check(drafts: list[Draft], nlp: Language, ctx: TextContext) -> list[Draft]:
             strict=True,
         )
     )
+    # gen6: a cloze is its sentence read alone: a clitic (« la mesurèrent », « y », « en »)
+    # standing for something it does not name makes it vague
+    sources = list(
+        dict.fromkeys(re.sub(r"\{\{(.*?)\}\}", r"\1", d.prompt) for d in drafts if d.cloze)
+    )
+    clitic = {
+        text
+        for text, doc in zip(sources, nlp.pipe(sources, batch_size=64), strict=True)
+        if vague_tokens(doc)
+    }
     kept: list[Draft] = []
     debug = bool(os.environ.get("QUIZBOT_GEN_DEBUG"))
     for d in drafts:
         reasons = refusals(d, docs.get(id(d)), ctx)
+        if d.cloze and re.sub(r"\{\{(.*?)\}\}", r"\1", d.prompt) in clitic:
+            reasons.append("vague: a clitic whose referent the sentence does not give")
         if not reasons:
             kept.append(d)
         elif debug:
