@@ -260,3 +260,21 @@ def test_a_cloze_with_a_clitic_is_parsed_and_refused(nlp: Language) -> None:
     )
     kept = checker.check([d, ok], nlp, text_context(text, []))
     assert d not in kept and ok in kept
+
+
+def test_a_year_asked_of_the_other_clause_of_the_sentence() -> None:
+    source = (
+        "Le village redoute le grand mur, que le voisin a bâti en 2015 : "
+        "le maire craint que son ombre ne couvre le jardin public."
+    )
+    d = _draft(
+        "En quelle année le maire craint-il que son ombre ne couvre le jardin public ?",
+        "2015",
+        AnswerType.YEAR,
+        source,
+    )
+    assert "wrong: the number or date belongs to another clause of the sentence" in _why(d)
+    ok = _draft(
+        "En quelle année le voisin a-t-il bâti le grand mur ?", "2015", AnswerType.YEAR, source
+    )
+    assert not any("another clause" in r for r in _why(ok))

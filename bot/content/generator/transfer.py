@@ -244,6 +244,28 @@ def _relative_object_lost(prompt: str, source: str) -> bool:
     return False
 
 
+def _other_segment(prompt: str, answer: str, source: str) -> bool:
+    """« …, que l'Éthiopie a commencé à bâtir en 2011 … : l'Égypte craint que … » asked as
+    « En quelle année l'Égypte craint-elle … ? »: the question's words stand in another part of
+    the sentence (cut at « : » or « ; ») than its answer."""
+    parts = re.split(r"\s[:;]\s", source)
+    if len(parts) < 2 or not answer:
+        return False
+    home = next((p for p in parts if answer in p), None)
+    if home is None:
+        return False
+    words = [
+        w
+        for w in re.findall(r"[a-zà-ÿœ]{5,}", prompt.lower())
+        if w not in {"quelle", "combien", "année", "date", "depuis", "pendant"}
+    ]
+    if len(words) < 2:
+        return False
+    here = sum(w in home.lower() for w in words)
+    elsewhere = sum(any(w in p.lower() for p in parts if p is not home) for w in words)
+    return here < len(words) / 2 and elsewhere > here
+
+
 def _coordination_cut(prompt: str, source: str) -> bool:
     """« Combien de soldats ont été tués ? » when the text says « tués ou portés disparus »:
     the question's last word is the first member of a coordination it drops."""
@@ -334,6 +356,8 @@ def problems(  # noqa: PLR0912, PLR0915 - one independent check per reader's fin
             ):
                 found.append("giveaway: a derived adjective in the prompt")
                 break
+    if question and d.type.is_numeric and _other_segment(d.prompt, d.answer, d.source):
+        found.append("wrong: the number or date belongs to another clause of the sentence")
     if question and _coordination_cut(d.prompt, d.source):
         found.append("wrong: the question keeps one member of a coordination")
     # --- ungrammatical -------------------------------------------------------------------------
