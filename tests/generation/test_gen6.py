@@ -278,3 +278,23 @@ def test_a_year_asked_of_the_other_clause_of_the_sentence() -> None:
         "En quelle année le voisin a-t-il bâti le grand mur ?", "2015", AnswerType.YEAR, source
     )
     assert not any("another clause" in r for r in _why(ok))
+
+
+def test_the_answers_own_noun_in_the_prompt() -> None:
+    d = _draft(
+        "En 1800, {{la Grande Famine}} est devenue une famine de longue durée.",
+        "la Grande Famine",
+        AnswerType.OTHER,
+        cloze=True,
+    )
+    assert "giveaway: the answer's own noun stands in the prompt" in _why(d)
+
+
+def test_the_noun_of_a_superlative_is_ambiguous() -> None:
+    d = _draft(
+        "La rivière sort du lac Bleu, le plus profond {{lac d'Europe}}, au nord.",
+        "lac d'Europe",
+        AnswerType.OTHER,
+        cloze=True,
+    )
+    assert "ambiguous: the noun of a superlative (« le plus vaste {{lac d'…}} »)" in _why(d)

@@ -360,6 +360,22 @@ def problems(  # noqa: PLR0912, PLR0915 - one independent check per reader's fin
         found.append("wrong: the number or date belongs to another clause of the sentence")
     if question and _coordination_cut(d.prompt, d.source):
         found.append("wrong: the question keeps one member of a coordination")
+    if not d.true_false and d.type not in {AnswerType.CAUSE, AnswerType.LIST}:
+        head_noun = fold(_head_word(answer))
+        if (
+            len(head_noun) >= 5
+            and not d.type.is_numeric
+            and re.search(rf"(?<![\w-]){re.escape(head_noun)}s?(?![\w-])", fold(shown))
+        ):
+            found.append("giveaway: the answer's own noun stands in the prompt")
+    if (
+        d.cloze
+        and answer[:1].islower()
+        and re.search(
+            rf"\b(?:le|la|les) (?:plus|moins) [a-zà-ÿ]+ \{{{{{re.escape(answer)}\}}}}", d.prompt
+        )
+    ):
+        found.append("ambiguous: the noun of a superlative (« le plus vaste {{lac d'…}} »)")
     # --- ungrammatical -------------------------------------------------------------------------
     if question and doc is not None and _broken_coordination(doc):
         found.append("ungrammatical: a second clause left in the question")
