@@ -360,14 +360,16 @@ def problems(  # noqa: PLR0912, PLR0915 - one independent check per reader's fin
         found.append("wrong: the number or date belongs to another clause of the sentence")
     if question and _coordination_cut(d.prompt, d.source):
         found.append("wrong: the question keeps one member of a coordination")
-    if not d.true_false and d.type not in {AnswerType.CAUSE, AnswerType.LIST}:
-        head_noun = fold(_head_word(answer))
-        if (
-            len(head_noun) >= 5
-            and not d.type.is_numeric
-            and re.search(rf"(?<![\w-]){re.escape(head_noun)}s?(?![\w-])", fold(shown))
-        ):
-            found.append("giveaway: the answer's own noun stands in the prompt")
+    if (
+        not d.true_false
+        and not d.type.is_numeric
+        and d.type not in {AnswerType.CAUSE, AnswerType.LIST}
+    ):
+        # « {{la Première Guerre mondiale}} est devenue une guerre de position »
+        for w in re.findall(r"[\wÀ-ÿœ-]{5,}", strip_article_words(answer)):
+            if re.search(rf"(?<![\w-]){re.escape(fold(w))}s?(?![\w-])", fold(shown)):
+                found.append("giveaway: the answer's own noun stands in the prompt")
+                break
     if (
         d.cloze
         and answer[:1].islower()
@@ -388,3 +390,7 @@ def problems(  # noqa: PLR0912, PLR0915 - one independent check per reader's fin
     ):
         found.append("ungrammatical: a comparison without « plus »")
     return found
+
+
+def strip_article_words(answer: str) -> str:
+    return re.sub(r"^(?:les |le |la |l')", "", answer.strip(), flags=re.IGNORECASE)
