@@ -298,3 +298,12 @@ def test_the_noun_of_a_superlative_is_ambiguous() -> None:
         cloze=True,
     )
     assert "ambiguous: the noun of a superlative (« le plus vaste {{lac d'…}} »)" in _why(d)
+
+
+def test_the_question_words_noun_is_no_giveaway() -> None:
+    d = _draft(
+        "Quelle organisation les pays fondent-ils en 1950 ?",
+        "l'Organisation des ports du Nord",
+        AnswerType.ORG,
+    )
+    assert "giveaway: the answer's own noun stands in the prompt" not in _why(d)

@@ -366,8 +366,15 @@ def problems(  # noqa: PLR0912, PLR0915 - one independent check per reader's fin
         and d.type not in {AnswerType.CAUSE, AnswerType.LIST}
     ):
         # « {{la Première Guerre mondiale}} est devenue une guerre de position »
+        # the question word's own noun (« Quelle organisation … ? ») names the type, not it
+        asked = re.sub(
+            r"^(?:Dans |De |À |Par |Pour |Avec |Sur )?(?:quel|quelle|quels|quelles) \S+",
+            "",
+            shown,
+            flags=re.IGNORECASE,
+        )
         for w in re.findall(r"[\wÀ-ÿœ-]{5,}", strip_article_words(answer)):
-            if re.search(rf"(?<![\w-]){re.escape(fold(w))}s?(?![\w-])", fold(shown)):
+            if re.search(rf"(?<![\w-]){re.escape(fold(w))}s?(?![\w-])", fold(asked)):
                 found.append("giveaway: the answer's own noun stands in the prompt")
                 break
     if (
