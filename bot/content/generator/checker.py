@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.content.generator import lexicon, normalise, review
+from bot.content.generator import lexicon, normalise, review, transfer
 from bot.content.generator.model import AnswerType, Candidate, Draft
 from bot.content.generator.rank import fold, problems
 from bot.content.generator.realise import antecedents_of
@@ -94,6 +94,9 @@ class TextContext:
     text: str
     #: « le fleuve » → « la Loire » when the title says « La Loire, le plus long fleuve … »
     aliases: tuple[tuple[str, str], ...] = ()
+    #: third round: the one year of an event's title, the stems of the text's main actors
+    years: frozenset[str] = frozenset()
+    actors: frozenset[str] = frozenset()
 
 
 def title_aliases(title: str) -> tuple[tuple[str, str], ...]:
@@ -140,7 +143,7 @@ def resolve_aliases(text: str, ctx: TextContext) -> str:
 def _title_parts(title: str) -> set[str]:
     parts: set[str] = set()
     for chunk in re.split(
-        r",|:|\bet\b|\bchez\b|\bà\b|\bde la\b|\bde l'|\bdu\b|\bdes\b|\bde\b", title
+        r",|:|\bet\b|\ben\b|\bchez\b|\bà\b|\bde la\b|\bde l'|\bdu\b|\bdes\b|\bde\b", title
     ):
         f = fold(re.sub(r"^(?:de |De )", "", chunk.strip()))
         if f and len(f) > 2 and f not in {"une pionniere", "un", "une"}:
@@ -160,8 +163,10 @@ def text_context(text: str, pool: Sequence[Candidate]) -> TextContext:
     blocks = normalise.split_blocks(text)
     subjects: set[str] = set()
     if blocks and blocks[0].heading:
-        subjects |= _title_parts(blocks[0].text)
-        subjects.add(fold(blocks[0].text.split(",")[0]))  # « La Constitution de la Ve République »
+        # « Louis Pasteur (1822-1895) »: the dates in brackets are not part of the name
+        bare = re.sub(r"\s*\([^)]*\)", "", blocks[0].text).strip()
+        subjects |= _title_parts(bare)
+        subjects.add(fold(bare.split(",")[0]))  # « La Constitution de la Ve République »
     persons = Counter(c.value for c in pool if c.type is AnswerType.PERSON)
     if persons:
         value, n = persons.most_common(1)[0]
@@ -182,7 +187,13 @@ def text_context(text: str, pool: Sequence[Candidate]) -> TextContext:
         if n >= 4:
             subjects.add(fold(value))
     title = blocks[0].text if blocks and blocks[0].heading else ""
-    return TextContext(frozenset(subjects), text, title_aliases(title))
+    return TextContext(
+        frozenset(subjects),
+        text,
+        title_aliases(title),
+        transfer.title_years(title),
+        transfer.main_actors(text),
+    )
 
 
 def strip_article(text: str) -> str:
@@ -216,7 +227,9 @@ _EN_CLITIC = re.compile(
 def vague_tokens(sent: Span | Doc) -> bool:
     """Clitics « y », « en », « la » standing for something the sentence does not name."""
     return any(
-        t.pos_ == "PRON"
+        # gen6: the tagger reads « la » of « Roux la découvre » as a determiner, but its
+        # relation (obj) tells the clitic
+        (t.pos_ == "PRON" or (t.pos_ == "DET" and t.dep_ in {"obj", "iobj"}))
         and (
             t.lower_ in {"y", "en"}
             or (t.lower_ in _OBJECT_CLITICS and t.dep_ in {"obj", "iobj", "obl:arg"})
@@ -859,6 +872,7 @@ def refusals(draft: Draft, doc: Doc | None, ctx: TextContext) -> list[str]:  # n
         ):
             found.append("distractor: also in the prompt or equal to the answer")
     found += review.problems(draft, ctx.subjects)
+    found += transfer.problems(draft, doc, ctx.text, ctx.years, ctx.actors)
     return found
 
 
@@ -875,10 +889,22 @@ def check(drafts: list[Draft], nlp: Language, ctx: TextContext) -> list[Draft]:
             strict=True,
         )
     )
+    # gen6: a cloze is its sentence read alone: a clitic (« la mesurèrent », « y », « en »)
+    # standing for something it does not name makes it vague
+    sources = list(
+        dict.fromkeys(re.sub(r"\{\{(.*?)\}\}", r"\1", d.prompt) for d in drafts if d.cloze)
+    )
+    clitic = {
+        text
+        for text, doc in zip(sources, nlp.pipe(sources, batch_size=64), strict=True)
+        if vague_tokens(doc)
+    }
     kept: list[Draft] = []
     debug = bool(os.environ.get("QUIZBOT_GEN_DEBUG"))
     for d in drafts:
         reasons = refusals(d, docs.get(id(d)), ctx)
+        if d.cloze and re.sub(r"\{\{(.*?)\}\}", r"\1", d.prompt) in clitic:
+            reasons.append("vague: a clitic whose referent the sentence does not give")
         if not reasons:
             kept.append(d)
         elif debug:

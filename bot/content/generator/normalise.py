@@ -41,6 +41,8 @@ def is_heading(line: str) -> bool:
     if _MD_HEADING.match(line):
         return True
     words = line.split()
+    if 0 < len(words) <= 14 and re.search(r"\(\s*\d[\d\s–-]*\)$", line):
+        return True  # « Louis Pasteur (1822-1895) », « La bataille de Verdun (1916) »
     return 0 < len(words) <= 14 and not line.endswith(_END_PUNCT)
 
 

@@ -359,6 +359,8 @@ def _enrich_distractors(
             continue  # the answer itself, from « Comment appelle-t-on <it> ? »
         if _OTHER_OWNER.match(opt):
             continue  # gen5: « parce que ses murs … » under another question: whose walls?
+        if re.search(r", (?:lui|elle|eux|elles),", opt):
+            continue  # gen6: « le Nil Bleu, lui, prend … »: a contrast left from its sentence
         if opt not in picked and rank.fold(opt) not in rank.fold(d.prompt) and len(picked) < 3:
             picked.append(opt)
     return tuple(picked)
