@@ -234,9 +234,9 @@ def choose(draft: Draft, answer: Candidate | None, pool: Sequence[Candidate]) ->
         target = _time_key(draft.value)
         if target is None:
             return ()
-        others = sorted(
+        others = sorted(  # ties (as near before as after) in time order: never set order
             {c.value for c in same if c.value != draft.value},
-            key=lambda v: abs((_time_key(v) or 0) - target),
+            key=lambda v: (abs((_time_key(v) or 0) - target), _time_key(v) or 0, v),
         )
         # The nearest dates of the text are the most plausible; keep them in time order.
         add(o for o in others if abs((_time_key(o) or 0) - target) <= 12)

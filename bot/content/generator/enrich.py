@@ -1322,11 +1322,22 @@ def demonstrative_subject(
     return [_draft(sent, index, f"{wh} {text}", answer, found[0].type, "subject", 0.6)]
 
 
+def run_patterns(makers: list[Callable[[], list[Draft]]]) -> list[Draft]:
+    """The drafts of each pattern of one sentence; a pattern the parse trips up (an odd
+    tree) gives nothing, the others still run."""
+    found: list[Draft] = []
+    for make in makers:
+        try:
+            found.extend(make())
+        except (IndexError, ValueError):
+            continue
+    return found
+
+
 def drafts_for(
     sent: Span, index: int, antecedents: list[realise.Antecedent], subjects: set[str]
 ) -> list[Draft]:
     """Every enriched draft of one sentence."""
-    found: list[Draft] = []
     makers: list[Callable[[], list[Draft]]] = [
         lambda: named(sent, index, subjects),
         lambda: apposition(sent, index, subjects),
@@ -1338,9 +1349,4 @@ def drafts_for(
         lambda: where_questions(sent, index, antecedents, subjects),
         lambda: works(sent, index, antecedents),
     ]
-    for make in makers:
-        try:
-            found.extend(make())
-        except (IndexError, ValueError):  # an odd parse: skip the pattern, not the text
-            continue
-    return found
+    return run_patterns(makers)

@@ -39,6 +39,7 @@ from typing import Any
 import yaml
 
 from bot.content.generator.rank import fold
+from bot.content.generator.split import HELD_OUT, UNSEEN, UNSEEN_2
 from bot.domain.deck import Deck, Question, QuestionKind
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -59,36 +60,6 @@ COLUMNS = (
     "gold",
     "note",
 )
-#: Texts kept out of rule writing (docs/generation.md): figures are also given for them alone.
-HELD_OUT = (
-    "sciences-terre-tectonique",
-    "histoire-xxe-crise-1929",
-    "litterature-romantisme",
-    "economie-inflation",
-)
-#: Texts written for the third round by a session that saw no code and no generated item
-#: (``tests/data/corpus/README.md``): no generator author opened them before their decks were
-#: frozen and rated.
-UNSEEN = (
-    "biologie-coeur",
-    "physique-son",
-    "histoire-bataille-verdun",
-    "geographie-nil",
-    "biographie-louis-pasteur",
-    "civique-droit-de-vote",
-)
-#: The fourth round's unseen texts, written the same way once the third round's unseen texts
-#: had been rated and released for development (``docs/generation.md``).
-UNSEEN_2 = (
-    "svt-photosynthese",
-    "chimie-combustion",
-    "histoire-revolution-francaise",
-    "geographie-alpes",
-    "biographie-jules-verne",
-    "litterature-fables-la-fontaine",
-)
-
-
 # --- the older gold lists (tests/data/gold) ---------------------------------------------------
 
 

@@ -22,7 +22,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.content.generator import syntax
-from bot.content.generator.enrich import _HUMAN, _VOWEL, _draft, _text, definitions
+from bot.content.generator.enrich import (
+    _HUMAN,
+    _VOWEL,
+    _draft,
+    _text,
+    definitions,
+    run_patterns,
+)
 from bot.content.generator.model import AnswerType, Draft
 from bot.content.generator.rank import fold
 
@@ -264,16 +271,10 @@ def term_questions(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
 
 def drafts_for(sent: Span, index: int, persons: set[str], subjects: set[str]) -> list[Draft]:
     """Every gen5 draft of one sentence."""
-    found: list[Draft] = []
     makers: list[Callable[[], list[Draft]]] = [
         lambda: meanings(sent, index),
         lambda: agents(sent, index, persons),
         lambda: term_questions(sent, index, subjects),
         lambda: name_causes(sent, index),
     ]
-    for make in makers:
-        try:
-            found.extend(make())
-        except (IndexError, ValueError):  # an odd parse: skip the pattern, not the text
-            continue
-    return found
+    return run_patterns(makers)

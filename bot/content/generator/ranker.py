@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from bot.content.generator.checker import TextContext, vague
 from bot.content.generator.model import TYPE_TAGS, Draft
 from bot.content.generator.rank import fold
+from bot.content.generator.split import NOT_FOR_TRAINING
 
 if TYPE_CHECKING:
     from bot.content.generator.checker import TextContext as _Ctx  # noqa: F401
@@ -43,28 +44,6 @@ V2 = ROOT / "tests" / "data" / "ratings"
 V2_DECKS = V2 / "decks"
 READERS = ("reader-3", "reader-4")
 L2 = 1.0
-#: Texts kept out of rule writing and of training (their figures stay honest).
-HELD_OUT = (
-    "sciences-terre-tectonique",
-    "histoire-xxe-crise-1929",
-    "litterature-romantisme",
-    "economie-inflation",
-    # the third round's unseen texts (evaluate.UNSEEN)
-    "biologie-coeur",
-    "physique-son",
-    "histoire-bataille-verdun",
-    "geographie-nil",
-    "biographie-louis-pasteur",
-    "civique-droit-de-vote",
-    # the fourth round's unseen texts (evaluate.UNSEEN_2)
-    "svt-photosynthese",
-    "chimie-combustion",
-    "histoire-revolution-francaise",
-    "geographie-alpes",
-    "biographie-jules-verne",
-    "litterature-fables-la-fontaine",
-)
-
 _NUMERIC = {"date", "montant", "pourcentage", "nombre"}
 _NAMES = {"personne", "organisation", "pays", "lieu"}
 _PATTERNS = (
@@ -296,7 +275,7 @@ def training_sets(
     held-out texts are never read."""
     sets: dict[str, list[tuple[list[float], int]]] = {}
     for tsv, deck in sources() if pairs is None else pairs:
-        if not deck.exists() or tsv.stem in HELD_OUT:
+        if not deck.exists() or tsv.stem in NOT_FOR_TRAINING:
             continue
         text_file = CORPUS / "texts" / f"{tsv.stem}.txt"
         text = text_file.read_text(encoding="utf-8") if text_file.exists() else ""
