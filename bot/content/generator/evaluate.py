@@ -39,7 +39,7 @@ from typing import Any
 import yaml
 
 from bot.content.generator.rank import fold
-from bot.content.generator.split import HELD_OUT, UNSEEN, UNSEEN_2
+from bot.content.generator.split import HELD_OUT, UNSEEN, UNSEEN_2, UNSEEN_3
 from bot.domain.deck import Deck, Question, QuestionKind
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -366,7 +366,8 @@ HEADER = (
 
 def report(ratings_dir: Path, names: list[str], decks: Path = DECKS) -> str:
     lines = [f"Ratings: {ratings_dir} (decks: {decks})", "", HEADER]
-    total, dev, held, unseen, unseen_2 = Tally(), Tally(), Tally(), Tally(), Tally()
+    total, dev, held = Tally(), Tally(), Tally()
+    unseen, unseen_2, unseen_3 = Tally(), Tally(), Tally()
     for name in names:
         if not (decks / f"{name}.yaml").exists():
             continue  # a text added after these decks were frozen
@@ -375,7 +376,9 @@ def report(ratings_dir: Path, names: list[str], decks: Path = DECKS) -> str:
         lines.append(row_of(f"{name} ({genre})", t))
         total.add(t)
         group = (
-            unseen_2
+            unseen_3
+            if name in UNSEEN_3
+            else unseen_2
             if name in UNSEEN_2
             else unseen
             if name in UNSEEN
@@ -390,6 +393,8 @@ def report(ratings_dir: Path, names: list[str], decks: Path = DECKS) -> str:
         lines.append(row_of("**unseen texts (third round)**", unseen))
     if unseen_2.items:
         lines.append(row_of("**unseen texts (fourth round)**", unseen_2))
+    if unseen_3.items:
+        lines.append(row_of("**unseen texts (fifth round)**", unseen_3))
     lines.append(row_of("**all**", total))
     lines.append("")
     lines.append(

@@ -23,7 +23,8 @@ UNSEEN = (
     "civique-droit-de-vote",
 )
 #: The fourth round's unseen texts, written the same way once the third round's had been
-#: rated and released: never opened by a rule author before the v3.1 decks were frozen.
+#: rated and released: never opened by a rule author before the v3.1 decks were frozen
+#: (then released for v3.2).
 UNSEEN_2 = (
     "svt-photosynthese",
     "chimie-combustion",
@@ -32,5 +33,14 @@ UNSEEN_2 = (
     "biographie-jules-verne",
     "litterature-fables-la-fontaine",
 )
+#: The fifth round's unseen texts, written once the fourth round's had been rated and released.
+UNSEEN_3 = (
+    "biologie-respiration",
+    "physique-electricite",
+    "histoire-charlemagne",
+    "geographie-sahara",
+    "biographie-victor-hugo",
+    "civique-union-europeenne",
+)
 #: Never read to train the ranker (their figures stay honest).
-NOT_FOR_TRAINING = HELD_OUT + UNSEEN + UNSEEN_2
+NOT_FOR_TRAINING = HELD_OUT + UNSEEN + UNSEEN_2 + UNSEEN_3
