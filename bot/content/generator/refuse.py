@@ -20,7 +20,8 @@ _SPLICE = re.compile(r"c'est-à-dire|\(|\)|;|:| – | — ")
 #: An unnamed description standing for a person.
 _PERSON_DESCRIPTION = re.compile(
     r"\b(?:[Ll]e|[Ll]a|[Ll]'|[Cc]e|[Cc]ette|[Cc]et)\s*"
-    r"(?:jeune homme|jeune femme|jeune fille|écrivain|écrivaine|savant|savante|chercheur|chercheuse|romancier|romancière|poète|poétesse|"
+    r"(?:jeune homme|jeune femme|jeune fille|écrivain|écrivaine|"
+    r"savant|savante|chercheur|chercheuse|romancier|romancière|poète|poétesse|"
     r"auteur|autrice|scientifique|physicien|physicienne|chimiste|biologiste|"
     r"vieil homme|vieillard)\b"
     r"(?!\s+(?:[a-zà-ÿ]+\s+)?[A-ZÀ-Ý])",
