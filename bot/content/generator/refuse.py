@@ -29,12 +29,12 @@ _PERSON_DESCRIPTION = re.compile(
 #: « De quelle année date la mauvaise récolte ? »: a definite noun with nothing to identify it.
 _BARE_DEFINITE = re.compile(
     rf"^(?:De quelle année|De quand|En quelle année) date(?:nt)? "
-    rf"(?:le|la|l'|les) ?(?:{_W}+ ){{0,1}}{_W}+ \?$"
+    r"(?:le|la|l'|les) ?[a-zà-ÿœ'-]+ [a-zà-ÿœ'-]+ \?$"
 )
 #: Conditions: dropped from a « Qu'est-ce qui … ? », they leave a false general statement.
 _CONDITION = re.compile(
     r"\b(?:si|s'il|s'ils|lorsque|lorsqu'|quand|en cas d'|en cas de|chaque fois que|"
-    r"chaque fois qu'|dès que|dès qu'|faute d'|faute de|à condition que|pourvu que|sans)\b",
+    r"chaque fois qu'|dès que|dès qu'|faute d'|faute de|à condition que|pourvu que)\b",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = (
@@ -86,7 +86,7 @@ def spliced_question(d: Draft) -> str | None:
     if inverted is not None and _SPLICE.search(d.prompt[: inverted.start()]):
         return "ungrammatical: a parenthetical inside the inverted clause"
     # the sentence has two clauses: the question must stay inside the one holding the answer
-    parts = re.split(r"\s*;\s*|,\s+(?:et|puis|mais|tandis que|alors que)\s+", d.source)
+    parts = re.split(r"\s*;\s*|,\s+puis\s+", d.source)
     if len(parts) < 2:
         return None
     answer = fold(d.answer)
