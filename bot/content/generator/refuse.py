@@ -28,7 +28,7 @@ _PERSON_DESCRIPTION = re.compile(
 )
 #: « De quelle année date la mauvaise récolte ? »: a definite noun with nothing to identify it.
 _BARE_DEFINITE = re.compile(
-    rf"^(?:De quelle année|De quand|En quelle année) date(?:nt)? "
+    r"^(?:De quelle année|De quand|En quelle année) date(?:nt)? "
     r"(?:le|la|l'|les) ?[a-zà-ÿœ'-]+ [a-zà-ÿœ'-]+ \?$"
 )
 #: Conditions: dropped from a « Qu'est-ce qui … ? », they leave a false general statement.
