@@ -17,6 +17,7 @@ from bot.content.generator import (
     normalise,
     rank,
     realise,
+    refuse,
     review,
 )
 from bot.content.generator import cloze as cloze_mod
@@ -472,7 +473,19 @@ def generate_drafts(
         )
     ]
     kept = _one_definition_form(kept)
+    kept = _general_refusals(kept)
     return [d for d in ranker.order(kept, ctx) if d.confidence >= MIN_CONFIDENCE]
+
+
+def _general_refusals(kept: list[Draft]) -> list[Draft]:
+    """gen7: refuse the shapes that go wrong on any text (``refuse.py``)."""
+    out: list[Draft] = []
+    for d in kept:
+        if refuse.refusal(d):
+            continue
+        d.distractors = refuse.foreign_options(d)
+        out.append(d)
+    return out
 
 
 def _one_definition_form(kept: list[Draft]) -> list[Draft]:
