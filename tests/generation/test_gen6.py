@@ -9,33 +9,13 @@ from bot.content.generator import normalise, transfer
 from bot.content.generator.checker import text_context
 from bot.content.generator.model import AnswerType, Draft
 from bot.content.generator.pipeline import generate_drafts
+from tests.generation.drafts import make_draft
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 
-def _draft(
-    prompt: str,
-    answer: str,
-    type_: AnswerType,
-    source: str = "",
-    *,
-    cloze: bool = False,
-    truth: bool | None = None,
-    notes: list[str] | None = None,
-) -> Draft:
-    return Draft(
-        cloze=cloze,
-        prompt=prompt,
-        answer=answer,
-        type=type_,
-        source=source or prompt,
-        sentence=0,
-        value=answer,
-        confidence=0.8,
-        truth=truth,
-        notes=notes or [],
-    )
+_draft = make_draft
 
 
 def _why(d: Draft, text: str = "", doc: object = None) -> list[str]:

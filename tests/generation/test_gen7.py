@@ -4,31 +4,10 @@ invented sentence (never a corpus passage), with the near miss each must keep.""
 from __future__ import annotations
 
 from bot.content.generator import refuse
-from bot.content.generator.model import AnswerType, Draft
+from bot.content.generator.model import AnswerType
+from tests.generation.drafts import make_draft
 
-
-def _draft(
-    prompt: str,
-    answer: str,
-    type_: AnswerType,
-    source: str = "",
-    *,
-    cloze: bool = False,
-    truth: bool | None = None,
-    distractors: tuple[str, ...] = (),
-) -> Draft:
-    return Draft(
-        cloze=cloze,
-        prompt=prompt,
-        answer=answer,
-        type=type_,
-        source=source or prompt,
-        sentence=0,
-        value=answer,
-        confidence=0.8,
-        truth=truth,
-        distractors=distractors,
-    )
+_draft = make_draft
 
 
 def test_parenthetical_inside_the_inverted_clause_is_refused() -> None:

@@ -49,18 +49,6 @@ _NOT_PLACE = frozenset(
         "heure",
         "instant",
         "mois",
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
         "fois",
         "naissance",
         "mort",
@@ -69,6 +57,7 @@ _NOT_PLACE = frozenset(
         "hasard",
         "secret",
         "besoin",
+        *lexicon.MONTHS,
     }
 )
 
