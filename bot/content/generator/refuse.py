@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from bot.content.generator import lexicon
 from bot.content.generator.model import AnswerType, Draft
 from bot.content.generator.rank import fold
 
@@ -36,10 +37,6 @@ _CONDITION = re.compile(
     r"\b(?:si|s'il|s'ils|lorsque|lorsqu'|quand|en cas d'|en cas de|chaque fois que|"
     r"chaque fois qu'|dès que|dès qu'|faute d'|faute de|à condition que|pourvu que)\b",
     re.IGNORECASE,
-)
-_NUMBER_WORDS = (
-    "deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|"
-    "seize|vingt|cent|mille"
 )
 #: « Plusieurs causes expliquent … »: a sentence that only announces what follows.
 _ANNOUNCEMENT = re.compile(
@@ -159,7 +156,7 @@ def counted_list(d: Draft) -> str | None:
     if d.truth is False and d.type is AnswerType.COUNT:
         shown = set(_words(d.prompt))
         for w in set(_words(d.source)) - shown:
-            if re.fullmatch(rf"(?:{_NUMBER_WORDS}|\d+)", w) and re.search(
+            if (w in lexicon.NUMBER_WORDS or w.isdigit()) and re.search(
                 rf"\b{re.escape(w)}\b[^.:;,]*:", fold(d.source)
             ):
                 return "wrong: the count of a listed enumeration changed"

@@ -362,7 +362,7 @@ def problems(  # noqa: PLR0912, PLR0915 - one independent check per reader's fin
             shown,
             flags=re.IGNORECASE,
         )
-        for w in re.findall(r"[\wÀ-ÿœ-]{5,}", strip_article_words(answer)):
+        for w in re.findall(r"[\wÀ-ÿœ-]{5,}", answer):  # words of 5+: never an article
             if re.search(rf"(?<![\w-]){re.escape(fold(w))}s?(?![\w-])", fold(asked)):
                 found.append("giveaway: the answer's own noun stands in the prompt")
                 break
@@ -386,7 +386,3 @@ def problems(  # noqa: PLR0912, PLR0915 - one independent check per reader's fin
     ):
         found.append("ungrammatical: a comparison without « plus »")
     return found
-
-
-def strip_article_words(answer: str) -> str:
-    return re.sub(r"^(?:les |le |la |l')", "", answer.strip(), flags=re.IGNORECASE)

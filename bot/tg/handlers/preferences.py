@@ -64,12 +64,10 @@ async def menu(update: Update, context: BotContext) -> None:
     await answer_query(update)
     t = student.texts
     which = _arg(update, 1)
-    if which == "rem":
-        text, markup = t.ask_reminder, keyboards.reminder_times(t, onboarding=False)
-        context.state.awaiting = AwaitedSetting("time", onboarding=False)
-    elif which == "tz":
-        text, markup = t.ask_timezone, keyboards.zones(t, onboarding=False)
-        context.state.awaiting = AwaitedSetting("zone", onboarding=False)
+    if which in ("rem", "tz"):
+        kind = "time" if which == "rem" else "zone"
+        text, markup = _setting_question(t, kind)
+        context.state.awaiting = AwaitedSetting(kind, onboarding=False)
     elif which == "nc":
         text, markup = t.ask_cards, keyboards.new_cards(t)
     elif which == "lg":
@@ -191,7 +189,6 @@ async def typed_value(update: Update, context: BotContext) -> None:
 
 async def ask_again(context: BotContext, student: Student, awaited: AwaitedSetting) -> None:
     """The question of ``awaited`` again: its typed prompt, or its buttons."""
-    t = student.texts
     if awaited.prompt:
         await send_prompt(context, student, awaited.kind, onboarding=awaited.onboarding)
     elif awaited.onboarding and awaited.kind == "time":
@@ -199,12 +196,17 @@ async def ask_again(context: BotContext, student: Student, awaited: AwaitedSetti
     elif awaited.onboarding:
         await start.send_zone_step(context, student, None)
     else:
-        if awaited.kind == "time":
-            text, markup = t.ask_reminder, keyboards.reminder_times(t, onboarding=False)
-        else:
-            text, markup = t.ask_timezone, keyboards.zones(t, onboarding=False)
+        text, markup = _setting_question(student.texts, awaited.kind)
         await send(context, student.chat_id, text, markup)
         context.state.awaiting = awaited
+
+
+def _setting_question(t: Texts, kind: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The settings menu's question for the reminder time (``time``) or the zone, with its
+    buttons."""
+    if kind == "time":
+        return t.ask_reminder, keyboards.reminder_times(t, onboarding=False)
+    return t.ask_timezone, keyboards.zones(t, onboarding=False)
 
 
 async def _take(
