@@ -368,6 +368,12 @@ def report(ratings_dir: Path, names: list[str], decks: Path = DECKS) -> str:
     lines = [f"Ratings: {ratings_dir} (decks: {decks})", "", HEADER]
     total, dev, held = Tally(), Tally(), Tally()
     unseen, unseen_2, unseen_3 = Tally(), Tally(), Tally()
+    group_of = {
+        **dict.fromkeys(HELD_OUT, held),
+        **dict.fromkeys(UNSEEN, unseen),
+        **dict.fromkeys(UNSEEN_2, unseen_2),
+        **dict.fromkeys(UNSEEN_3, unseen_3),
+    }
     for name in names:
         if not (decks / f"{name}.yaml").exists():
             continue  # a text added after these decks were frozen
@@ -375,18 +381,7 @@ def report(ratings_dir: Path, names: list[str], decks: Path = DECKS) -> str:
         t = tally(name, read_ratings(ratings_dir / f"{name}.tsv"), decks)
         lines.append(row_of(f"{name} ({genre})", t))
         total.add(t)
-        group = (
-            unseen_3
-            if name in UNSEEN_3
-            else unseen_2
-            if name in UNSEEN_2
-            else unseen
-            if name in UNSEEN
-            else held
-            if name in HELD_OUT
-            else dev
-        )
-        group.add(t)
+        group_of.get(name, dev).add(t)
     lines.append(row_of("**development texts**", dev))
     lines.append(row_of("**held-out texts**", held))
     if unseen.items:
