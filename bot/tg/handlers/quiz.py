@@ -361,11 +361,12 @@ async def _present(
         markup = keyboards.after_summary(t, step.summary)
         if step.outcome.can_override and step.outcome.showing_token is not None:
             markup = keyboards.with_override(t, markup, step.outcome.showing_token)
-        if answered_message is None and state.question is not None:
-            await remove_buttons(context, student.chat_id, state.question.message_id)
+        shown = state.question
         await edit_or_send(context, student.chat_id, answered_message, text, markup)
         state.question = None
         state.question_known = True
+        if answered_message is None and shown is not None:
+            await remove_buttons(context, student.chat_id, shown.message_id)  # as below
         return
     letters = keyboards.uses_letters(question)
     text = render.next_step_text(
@@ -377,13 +378,15 @@ async def _present(
         override = step.outcome.showing_token
         markup = keyboards.with_override(t, markup, override)
     shown = state.question
-    if answered_message is None and shown is not None:
-        # A typed answer: the next question comes as a new message; the answered one's
-        # « Stop » goes, so old buttons do not pile up in the chat.
-        await remove_buttons(context, student.chat_id, shown.message_id)
     message_id = await edit_or_send(context, student.chat_id, answered_message, text, markup)
     state.question = OpenQuestion(question.token, message_id, override=override)
     state.question_known = True
+    if answered_message is None and shown is not None and shown.message_id != message_id:
+        # A typed answer: the next question came as a new message; the answered one's
+        # « Stop » goes, so old buttons do not pile up in the chat. After the new message,
+        # so that the student's reply does not wait for this request (one more per typed
+        # answer: tests/tg/test_answer_cost.py).
+        await remove_buttons(context, student.chat_id, shown.message_id)
 
 
 async def _shows_open_question(context: BotContext, student: Student, message: Message) -> bool:
