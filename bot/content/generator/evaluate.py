@@ -8,6 +8,7 @@
     python -m bot.content.generator.evaluate --template DIR   # unrated TSVs for a new reader
     python -m bot.content.generator.evaluate --decks tests/data/ratings/v1/decks \
         --ratings tests/data/ratings/v1/reader-2              # the first round's decks
+    python -m bot.content.generator.evaluate --by-form        # v3.3: acceptance per form
 
 The decks rated are frozen in ``tests/data/ratings/decks/<text>.yaml`` (so that readers rate
 exactly what is measured); ``--generate`` rewrites them from ``tests/data/corpus/texts``. A
@@ -409,6 +410,10 @@ def report(ratings_dir: Path, names: list[str], decks: Path = DECKS) -> str:
 def main(argv: list[str]) -> int:
     names = texts()
     args = list(argv)
+    if "--by-form" in args:  # v3.3: acceptance per form, on text unseen at the time
+        from bot.content.generator import rounds
+
+        return rounds.main([])
     decks = DECKS
     if "--decks" in args:
         i = args.index("--decks")

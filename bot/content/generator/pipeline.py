@@ -481,8 +481,10 @@ def generate_drafts(
 def _expected_kind(d: Draft) -> str:
     """The kind a draft will be written as once the options of causes and definitions are
     chosen (they are kept only as multiple choices)."""
-    if not d.cloze and not d.true_false and (
-        d.type is AnswerType.CAUSE or d.pattern == "definition-choice"
+    if (
+        not d.cloze
+        and not d.true_false
+        and (d.type is AnswerType.CAUSE or d.pattern == "definition-choice")
     ):
         return "choice"
     return forms.kind_of(d)

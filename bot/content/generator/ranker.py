@@ -500,6 +500,7 @@ def main(argv: list[str]) -> int:
     old_auc, _, _ = leave_one_text_out(training_sets(with_rounds=False), base)
     pooled_auc, per_text, pooled = leave_one_text_out(sets)
     mine = [(p, y) for p, y, where in pooled if where != "old"]
+    base_mine = [(p, y) for p, y, where in base_pooled if where != "old"]
     still = [(p, y) for p, y, where in pooled if where == "kept"]
     print(f"{n} rated items from {len(sets)} texts ({ours} of the v3 rounds)")
     print(f"leave-one-text-out AUC: {pooled_auc:.3f} (all features)")
@@ -508,7 +509,7 @@ def main(argv: list[str]) -> int:
     print(
         "  on the v3 rounds' items only: "
         f"{auc([p for p, _ in mine], [y for _, y in mine]):.3f} (all features), "
-        f"{auc([p for p, _, w in base_pooled if w != 'old'], [y for _, y, w in base_pooled if w != 'old']):.3f}"
+        f"{auc([p for p, _ in base_mine], [y for _, y in base_mine]):.3f}"
         " (without the form features); on the items of forms still written: "
         f"{auc([p for p, _ in still], [y for _, y in still]):.3f}"
     )

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from bot.content.generator.forms import form_of, shape_refusal
+from bot.content.generator.forms import form_of, gate, shape_refusal
 from bot.content.generator.split import UNSEEN, UNSEEN_2, UNSEEN_3
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -299,6 +299,17 @@ def main(argv: list[str]) -> int:
     for shape, a, n in shape_rows(items):
         print(f"  {shape}: {a}/{n} A")
     print("Forms to turn off:", ", ".join(f"{f} {a}/{n}" for f, (a, n) in decide(items).items()))
+    print("Record of what v3.3 still writes (the same ratings that chose it: optimistic):")
+    honest = evidence(items)
+    kinds_of = {
+        "questions": {"open", "choice"},
+        "clozes": {"cloze"},
+        "true/false": {"true_false"},
+    }
+    for label, kinds in kinds_of.items():
+        rows = [i for i in honest if i.kind in kinds]
+        still = [i for i in rows if gate(i.kind, i.tag, i.prompt, i.answer) is None]
+        print(f"  {label}: all forms {_share(rows)}, forms kept {_share(still)}")
     return 0
 
 
