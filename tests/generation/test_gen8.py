@@ -4,13 +4,17 @@ gates above the floor; ratings carry from round to round. Invented sentences onl
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from bot.content.generator import carry, forms, ranker, rounds
 from bot.content.generator.model import AnswerType, Draft
-from bot.content.generator.pipeline import _earned, one_per_fact
+from bot.content.generator.pipeline import _earned, generate_drafts, one_per_fact
 from tests.generation.drafts import make_draft
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 SOURCE = "En 1907, le chimiste Paul Verrier fonde à Lyon la société des teinturiers."
 
@@ -194,3 +198,20 @@ def test_identical_items_carry_their_rating_and_the_rest_is_to_rate(tmp_path: Pa
     assert carry.assemble(new / "decks", new) == {}
     assembled = rounds.read_tsv(new / "reader-b" / "pont.tsv")
     assert [(k, r["rating"]) for k, r in assembled.items()] == [("a", "A"), ("b", "A")]
+
+
+# --- end to end -------------------------------------------------------------------------------
+
+STORY = (
+    "Le chimiste Paul Verrier fonde en 1907 à Lyon la société des teinturiers du Rhône. "
+    "En 1912, Paul Verrier ouvre un second atelier à Valence, où travaillent 45 ouvriers. "
+    "Son associée Jeanne Morel dirige l'atelier de Valence jusqu'en 1931."
+)
+
+
+def test_the_generator_writes_no_form_turned_off(nlp: Language) -> None:
+    raw = generate_drafts(STORY, nlp, raw=True)
+    gated = generate_drafts(STORY, nlp)
+    assert any(forms.draft_form(d) in forms.OFF for d in raw)  # the story does offer them
+    assert not [d.prompt for d in gated if forms.draft_gate(d)]
+    assert {d.prompt for d in gated} <= {d.prompt for d in raw}

@@ -382,9 +382,17 @@ _DESCRIBED = re.compile(
 
 
 def generate_drafts(
-    text: str, nlp: Language, progress: Callable[[int], None] | None = None
+    text: str,
+    nlp: Language,
+    progress: Callable[[int], None] | None = None,
+    *,
+    raw: bool = False,
 ) -> list[Draft]:
-    """Checked, ranked drafts with distractors — the generator's raw output, best first."""
+    """Checked, ranked drafts with distractors — the generator's output, best first.
+
+    ``raw``: every realisation path, the forms turned off (``forms.OFF``) and the items under
+    the ranker's threshold included — for the tests of a path (a form is turned off, not
+    deleted: it can come back once it earns its place) and for collecting its next record."""
     from bot.content.generator import ranker
 
     drafts, pool, owner, ctx = drafts_for(parse(text, nlp, progress), text)
@@ -406,7 +414,7 @@ def generate_drafts(
         if term and not d.cloze and len(term.split()) <= 3:
             d.prompt = _name_demonstrative(d.prompt, term)
     checked = checker.check(drafts, nlp, ctx)
-    kept = one_per_fact(_earned(checked, expected=True))
+    kept = one_per_fact(checked if raw else _earned(checked, expected=True))
     for d in kept:
         if (
             d.type is AnswerType.PERSON
@@ -474,8 +482,10 @@ def generate_drafts(
         )
     ]
     kept = _one_definition_form(kept)
-    kept = _earned(_general_refusals(kept))
-    return ranker.gate(ranker.order(kept, ctx), len(text.split()))
+    kept = _general_refusals(kept)
+    if raw:
+        return ranker.order(kept, ctx)
+    return ranker.gate(ranker.order(_earned(kept), ctx), len(text.split()))
 
 
 def _expected_kind(d: Draft) -> str:
