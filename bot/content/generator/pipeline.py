@@ -482,10 +482,10 @@ def generate_drafts(
         )
     ]
     kept = _one_definition_form(kept)
-    kept = _general_refusals(kept)
-    if raw:
-        return ranker.order(kept, ctx)
-    return ranker.gate(ranker.order(_earned(kept), ctx), len(text.split()))
+    ranked = ranker.order(
+        _general_refusals(kept) if raw else _earned(_general_refusals(kept)), ctx
+    )
+    return ranked if raw else ranker.gate(ranked, len(text.split()))
 
 
 def _expected_kind(d: Draft) -> str:
