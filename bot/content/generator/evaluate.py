@@ -186,6 +186,10 @@ def generate(names: list[str], decks: Path = DECKS) -> None:
     for name in names:
         text = (CORPUS / "texts" / f"{name}.txt").read_text(encoding="utf-8")
         deck = generate_deck(text, deck_id=name, title=text.split("\n", 1)[0].strip(), nlp=nlp)
+        if not deck.questions:  # an empty deck is no valid file: the text is left out
+            (decks / f"{name}.yaml").unlink(missing_ok=True)
+            print(f"{name}: no item, no deck written")
+            continue
         write_deck_yaml(
             deck,
             decks / f"{name}.yaml",
@@ -214,6 +218,8 @@ def _answer_of(q: Question) -> str:
 def write_template(out: Path, names: list[str], decks: Path = DECKS) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for name in names:
+        if not (decks / f"{name}.yaml").exists():
+            continue  # no deck for this text (none frozen, or no item)
         deck = load_frozen(name, decks)
         with (out / f"{name}.tsv").open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
