@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 import yaml
 
 from bot.content.generator import carry, forms, ranker, rounds
+from bot.content.generator.cli import generate_command
 from bot.content.generator.model import AnswerType, Draft
 from bot.content.generator.pipeline import _earned, generate_drafts, one_per_fact
 from tests.generation.drafts import make_draft
@@ -215,3 +217,14 @@ def test_the_generator_writes_no_form_turned_off(nlp: Language) -> None:
     assert any(forms.draft_form(d) in forms.OFF for d in raw)  # the story does offer them
     assert not [d.prompt for d in gated if forms.draft_gate(d)]
     assert {d.prompt for d in gated} <= {d.prompt for d in raw}
+
+
+def test_the_command_writes_no_empty_deck(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "matin.txt"
+    source.write_text("Il fait beau ce matin et le vent souffle doucement.\n", encoding="utf-8")
+    out = tmp_path / "matin.yaml"
+    assert generate_command(source, out, None, None, progress=False) == 1
+    assert not out.exists()
+    assert "aucune question" in capsys.readouterr().err

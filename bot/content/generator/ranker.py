@@ -9,8 +9,12 @@ so that any rated deck can be used to train it. Weights are trained offline and 
     python -m bot.content.generator.ranker --validate   # LOTO AUC only
 
 Training data: every ``*.tsv`` of ``tests/data/corpus/ratings`` (the first generator's items,
-rated by outside readers, with their ``.deck.yaml``) and of ``tests/data/ratings/author``
-(this generator's items, decks in ``tests/data/ratings/decks``).
+rated by outside readers, with their ``.deck.yaml``), the v1 author's and the v2 readers'
+ratings, and (v3.3) every rated item of the v3, v3.1 and v3.2 decks, both readers, the released
+unseen texts included; ``split.NOT_FOR_TRAINING`` (the held-out texts and the next round's)
+is never read. ``confidence`` is the model's probability calibrated on this generator's items
+(Platt scaling on the leave-one-text-out predictions); :func:`gate` leaves out what falls under
+``THRESHOLD``, above the floor of non-cloze items.
 """
 
 from __future__ import annotations
