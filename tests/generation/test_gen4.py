@@ -23,7 +23,8 @@ def _sent(nlp: Language, text: str):  # type: ignore[no-untyped-def]
 
 
 def _items(nlp: Language, text: str) -> list[tuple[str, str]]:
-    return [(d.prompt, d.answer) for d in generate_drafts(text, nlp)]
+    # raw: the path itself, forms v3.3 turned off included (test_gen8 tests the gate)
+    return [(d.prompt, d.answer) for d in generate_drafts(text, nlp, raw=True)]
 
 
 # --- a relative pronoun after its noun is not a dangling pronoun ------------------------------

@@ -21,13 +21,18 @@ if TYPE_CHECKING:
 # Floors at the measured values (docs/generation.md): a regression fails the test. Since the
 # second generation, a fact asked by a question has no cloze any more (one item per fact), and
 # the checks refuse what the first generator kept: recall by any item is lower, by a question
-# higher on the three passages.
+# higher on the three passages. v3.3 turned off the forms that failed on unseen text
+# (``forms.OFF``: « Qui », « Où », « Qu'est-ce qui », clozes of persons, dates and countries, …):
+# recall fell from 76–83 % to 54–78 % by any item, 41–80 % to 38–78 % by a non-cloze item.
 RECALL_FLOORS = {
-    "bielorussie-relations-exterieures": (0.76, 0.41),
-    "crise-de-suez": (0.80, 0.75),
-    "plan-marshall": (0.80, 0.80),
-    "traite-de-rome": (0.83, 0.77),
+    "bielorussie-relations-exterieures": (0.53, 0.38),
+    "crise-de-suez": (0.62, 0.56),
+    "plan-marshall": (0.65, 0.50),
+    "traite-de-rome": (0.77, 0.77),
 }
+#: Non-cloze items per 1,000 words: the target is 20; v3.3 leaves the sample text at 16.8
+#: (reported in docs/generation.md, not repaired by turning a failed form back on).
+NON_CLOZE_FLOORS = {"bielorussie-relations-exterieures": 16.0}
 
 _decks: dict[str, Deck] = {}
 
@@ -74,7 +79,7 @@ def test_generated_file_passes_validation(nlp: Language, name: str, tmp_path: Pa
     assert [q.key for q in loaded.questions] == [q.key for q in deck.questions]
     n_questions = sum(q.kind is not QuestionKind.CLOZE for q in deck.questions)
     words = len((ROOT / load_gold(GOLD / f"{name}.yaml")[0]).read_text().split())
-    assert n_questions * 1000 / words >= 20
+    assert n_questions * 1000 / words >= NON_CLOZE_FLOORS.get(name, 20.0)
     assert len(deck.questions) * 1000 / words >= 30
 
 

@@ -117,6 +117,13 @@ def generate_command(
     )
     if bar is not None:
         bar.close()
+    if not deck.questions:  # v3.3: every form the text offered is turned off
+        print(
+            "Erreur : aucune question n'a pu être rédigée à partir de ce texte (les seules "
+            "formes possibles sont désactivées, voir docs/generation.md) ; aucun fichier écrit.",
+            file=sys.stderr,
+        )
+        return 1
     try:
         rel = os.path.relpath(source.resolve(), output.resolve().parent)
     except ValueError:

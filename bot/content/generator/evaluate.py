@@ -8,6 +8,7 @@
     python -m bot.content.generator.evaluate --template DIR   # unrated TSVs for a new reader
     python -m bot.content.generator.evaluate --decks tests/data/ratings/v1/decks \
         --ratings tests/data/ratings/v1/reader-2              # the first round's decks
+    python -m bot.content.generator.evaluate --by-form        # v3.3: acceptance per form
 
 The decks rated are frozen in ``tests/data/ratings/decks/<text>.yaml`` (so that readers rate
 exactly what is measured); ``--generate`` rewrites them from ``tests/data/corpus/texts``. A
@@ -185,6 +186,10 @@ def generate(names: list[str], decks: Path = DECKS) -> None:
     for name in names:
         text = (CORPUS / "texts" / f"{name}.txt").read_text(encoding="utf-8")
         deck = generate_deck(text, deck_id=name, title=text.split("\n", 1)[0].strip(), nlp=nlp)
+        if not deck.questions:  # an empty deck is no valid file: the text is left out
+            (decks / f"{name}.yaml").unlink(missing_ok=True)
+            print(f"{name}: no item, no deck written")
+            continue
         write_deck_yaml(
             deck,
             decks / f"{name}.yaml",
@@ -213,6 +218,8 @@ def _answer_of(q: Question) -> str:
 def write_template(out: Path, names: list[str], decks: Path = DECKS) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for name in names:
+        if not (decks / f"{name}.yaml").exists():
+            continue  # no deck for this text (none frozen, or no item)
         deck = load_frozen(name, decks)
         with (out / f"{name}.tsv").open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
@@ -409,6 +416,10 @@ def report(ratings_dir: Path, names: list[str], decks: Path = DECKS) -> str:
 def main(argv: list[str]) -> int:
     names = texts()
     args = list(argv)
+    if "--by-form" in args:  # v3.3: acceptance per form, on text unseen at the time
+        from bot.content.generator import rounds
+
+        return rounds.main([])
     decks = DECKS
     if "--decks" in args:
         i = args.index("--decks")

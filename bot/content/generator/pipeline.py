@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -14,6 +16,7 @@ from bot.content.generator import (
     enrich,
     explain,
     extract,
+    forms,
     normalise,
     rank,
     realise,
@@ -31,8 +34,6 @@ if TYPE_CHECKING:
 
 #: Inherited dates are less certain than a date written in the clause itself.
 INHERITED_CONFIDENCE = 0.55
-#: Items the ranker gives less than this are left out (a teacher would delete them).
-MIN_CONFIDENCE = 0.12
 
 
 def parse(
@@ -381,9 +382,17 @@ _DESCRIBED = re.compile(
 
 
 def generate_drafts(
-    text: str, nlp: Language, progress: Callable[[int], None] | None = None
+    text: str,
+    nlp: Language,
+    progress: Callable[[int], None] | None = None,
+    *,
+    raw: bool = False,
 ) -> list[Draft]:
-    """Checked, ranked drafts with distractors — the generator's raw output, best first."""
+    """Checked, ranked drafts with distractors — the generator's output, best first.
+
+    ``raw``: every realisation path, the forms turned off (``forms.OFF``) and the items under
+    the ranker's threshold included — for the tests of a path (a form is turned off, not
+    deleted: it can come back once it earns its place) and for collecting its next record."""
     from bot.content.generator import ranker
 
     drafts, pool, owner, ctx = drafts_for(parse(text, nlp, progress), text)
@@ -405,7 +414,7 @@ def generate_drafts(
         if term and not d.cloze and len(term.split()) <= 3:
             d.prompt = _name_demonstrative(d.prompt, term)
     checked = checker.check(drafts, nlp, ctx)
-    kept = one_per_fact(checked)
+    kept = one_per_fact(checked if raw else _earned(checked, expected=True))
     for d in kept:
         if (
             d.type is AnswerType.PERSON
@@ -473,8 +482,38 @@ def generate_drafts(
         )
     ]
     kept = _one_definition_form(kept)
-    kept = _general_refusals(kept)
-    return [d for d in ranker.order(kept, ctx) if d.confidence >= MIN_CONFIDENCE]
+    ranked = ranker.order(
+        _general_refusals(kept) if raw else _earned(_general_refusals(kept)), ctx
+    )
+    return ranked if raw else ranker.gate(ranked, len(text.split()))
+
+
+def _expected_kind(d: Draft) -> str:
+    """The kind a draft will be written as once the options of causes and definitions are
+    chosen (they are kept only as multiple choices)."""
+    if (
+        not d.cloze
+        and not d.true_false
+        and (d.type is AnswerType.CAUSE or d.pattern == "definition-choice")
+    ):
+        return "choice"
+    return forms.kind_of(d)
+
+
+def _earned(drafts: list[Draft], *, expected: bool = False) -> list[Draft]:
+    """v3.3: only the forms that earned their place on unseen text (``forms.gate``). Before
+    one item per fact is chosen (``expected``), so that a fact whose question form is off
+    keeps its next form (a true/false statement, a cloze); again at the end, on the kind
+    each item is written as."""
+    out: list[Draft] = []
+    debug = bool(os.environ.get("QUIZBOT_GEN_DEBUG"))
+    for d in drafts:
+        reason = forms.draft_gate(d, _expected_kind(d) if expected else None)
+        if reason is None:
+            out.append(d)
+        elif debug:
+            print(f"OFF [{d.pattern}] {d.prompt} -> {d.answer}: {reason}", file=sys.stderr)
+    return out
 
 
 def _general_refusals(kept: list[Draft]) -> list[Draft]:

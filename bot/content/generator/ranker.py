@@ -9,8 +9,12 @@ so that any rated deck can be used to train it. Weights are trained offline and 
     python -m bot.content.generator.ranker --validate   # LOTO AUC only
 
 Training data: every ``*.tsv`` of ``tests/data/corpus/ratings`` (the first generator's items,
-rated by outside readers, with their ``.deck.yaml``) and of ``tests/data/ratings/author``
-(this generator's items, decks in ``tests/data/ratings/decks``).
+rated by outside readers, with their ``.deck.yaml``), the v1 author's and the v2 readers'
+ratings, and (v3.3) every rated item of the v3, v3.1 and v3.2 decks, both readers, the released
+unseen texts included; ``split.NOT_FOR_TRAINING`` (the held-out texts and the next round's)
+is never read. ``confidence`` is the model's probability calibrated on this generator's items
+(Platt scaling on the leave-one-text-out predictions); :func:`gate` leaves out what falls under
+``THRESHOLD``, above the floor of non-cloze items.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.content.generator import forms
 from bot.content.generator.checker import TextContext, vague
 from bot.content.generator.model import TYPE_TAGS, Draft
 from bot.content.generator.rank import fold
@@ -44,6 +49,12 @@ V2 = ROOT / "tests" / "data" / "ratings"
 V2_DECKS = V2 / "decks"
 READERS = ("reader-3", "reader-4")
 L2 = 1.0
+#: v3.3: the ranker's gate. Items whose calibrated probability is under ``THRESHOLD`` are left
+#: out (chosen on leave-one-text-out predictions, ``docs/generation.md``), except non-cloze
+#: items a text needs to keep ``FLOOR`` of them per 1,000 words.
+THRESHOLD = 0.8
+FLOOR = 20
+GATE_STEPS = (0.0, 0.5, 0.7, 0.8)
 _NUMERIC = {"date", "montant", "pourcentage", "nombre"}
 _NAMES = {"personne", "organisation", "pays", "lieu"}
 _PATTERNS = (
@@ -79,11 +90,23 @@ def item_of(draft: Draft) -> Item:
         if draft.true_false
         else ("cloze" if draft.cloze else ("choice" if len(draft.distractors) >= 2 else "open"))
     )
-    answer = draft.notes[0] if draft.true_false and draft.notes else draft.answer
+    # a statement's answer as the rating files show it (« vrai » / « faux »): the ranker is
+    # trained on those rows, so it reads drafts the same way
+    answer = ("vrai" if draft.truth else "faux") if draft.true_false else draft.answer
     return Item(kind, draft.prompt, answer, draft.source, TYPE_TAGS[draft.type], draft.pattern)
 
 
-FEATURES = (
+#: Openings of a question grouped by what they ask (a feature each).
+FORM_GROUPS: dict[str, frozenset[str]] = {
+    "date": frozenset({"a-quelle-date", "en-quelle-annee", "de-quelle-annee"}),
+    "define": frozenset({"comment-appelle-t-on", "qu-est-ce-que", "que-signifie"}),
+    "subject": frozenset({"qu-est-ce-qui", "qui"}),
+    "where": frozenset({"ou"}),
+    "cause": frozenset({"pourquoi", "grace-a-quoi", "par-quoi"}),
+    "count": frozenset({"combien", "quel-pourcentage"}),
+}
+
+BASE_FEATURES = (
     "bias",
     "cloze",
     "open",
@@ -111,6 +134,16 @@ FEATURES = (
     "gap_first",
     "parentheses",
     "answer_in_source",
+)
+FEATURES = (
+    *BASE_FEATURES,
+    # v3.3: the item's form (``forms.py``)
+    *(f"form_{g}" for g in FORM_GROUPS),
+    "tf_false",
+    "question_comma",
+    "short_statement",
+    "spelled_count",
+    "gap_in_quotation",
 )
 
 
@@ -148,7 +181,25 @@ def features(item: Item, text: str, ctx: TextContext | None) -> list[float]:
         float(prompt.startswith("{{")),
         float("(" in prompt),
         float(fold(item.answer) in fold(item.source)),
+        *_form_features(item),
     ]
+
+
+def _form_features(item: Item) -> list[float]:
+    question = item.kind in {"open", "choice"}
+    word = forms.opening(item.prompt) if question else ""
+    return [
+        *(float(word in group) for group in FORM_GROUPS.values()),
+        float(item.kind == "true_false" and item.answer == "faux"),
+        float(question and forms.shape_refusal(item.kind, item.prompt) is not None),
+        # « La ventilation se fait en deux temps. »: a short statement says little
+        float(item.kind == "true_false" and len(item.prompt.split()) <= 9),
+        float(bool(_SPELLED.search(item.source)) and item.tag == "nombre"),
+        float(item.kind == "cloze" and bool(re.search(r"«[^»]*\{\{", item.prompt))),
+    ]
+
+
+_SPELLED = re.compile(r"\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\b", re.IGNORECASE)
 
 
 def _sigmoid(z: float) -> float:
@@ -206,11 +257,14 @@ def weights() -> list[float] | None:
 
 
 def order(drafts: list[Draft], ctx: TextContext) -> list[Draft]:
-    """Set each draft's ``confidence`` to the model's probability; best first (stable)."""
+    """Set each draft's ``confidence`` to the model's calibrated probability; best first
+    (stable)."""
     w = weights()
     if w is not None:
+        scale = _shipped().get("calibration", (0.0, 1.0))
         for d in drafts:
-            d.confidence = round(predict(w, features(item_of(d), ctx.text, ctx)), 2)
+            p = predict(w, features(item_of(d), ctx.text, ctx))
+            d.confidence = round(calibrated(p, scale), 2)
     return sorted(drafts, key=lambda d: -d.confidence)
 
 
@@ -268,20 +322,61 @@ def sources(readers: Sequence[str] = READERS) -> list[tuple[Path, Path]]:
     return found
 
 
+def round_items() -> dict[str, list[tuple[Item, int]]]:
+    """v3.3: per text, every rated item of the v3 rounds (both readers; an item carried
+    unchanged to a later round is one verdict), the texts kept out of training left out
+    before anything of theirs is read."""
+    from bot.content.generator import rounds
+
+    out: dict[str, list[tuple[Item, int]]] = {}
+    items = [
+        item
+        for name, _unseen in rounds.ROUNDS
+        for reader in rounds.READERS
+        for item in rounds.rated(rounds.RATINGS / name, reader, name, skip=NOT_FOR_TRAINING)
+    ]
+    for r in rounds.unique_rows(items):
+        pattern = "truefalse" if r.kind == "true_false" else _TAG_PATTERN.get(r.tag, "entity")
+        item = Item(r.kind, r.prompt, r.answer, r.source, r.tag, pattern)
+        out.setdefault(r.text, []).append((item, int(r.ok)))
+    return out
+
+
+#: A training row: features, label, and where it comes from: ``old`` (an older generator's
+#: items), ``kept`` (a v3-round item whose form v3.3 still writes: the gate and the calibration
+#: are chosen on these) or ``off`` (a v3-round item of a form turned off).
+Row = tuple[list[float], int, str]
+
+
 def training_sets(
-    pairs: Sequence[tuple[Path, Path]] | None = None,
-) -> dict[str, list[tuple[list[float], int]]]:
-    """Per text: feature vectors and labels of every rated item (outside and author). The
-    held-out texts are never read."""
-    sets: dict[str, list[tuple[list[float], int]]] = {}
+    pairs: Sequence[tuple[Path, Path]] | None = None, *, with_rounds: bool = True
+) -> dict[str, list[Row]]:
+    """Per text: feature vectors and labels of every rated item (older generators' outside
+    and author ratings, and the v3 rounds). The texts of ``split.NOT_FOR_TRAINING`` are never
+    read."""
+    sets: dict[str, list[Row]] = {}
+    contexts: dict[str, tuple[str, TextContext]] = {}
+
+    def context(name: str) -> tuple[str, TextContext]:
+        if name not in contexts:
+            text_file = CORPUS / "texts" / f"{name}.txt"
+            text = text_file.read_text(encoding="utf-8") if text_file.exists() else ""
+            contexts[name] = (text, _context(text))
+        return contexts[name]
+
     for tsv, deck in sources() if pairs is None else pairs:
         if not deck.exists() or tsv.stem in NOT_FOR_TRAINING:
             continue
-        text_file = CORPUS / "texts" / f"{tsv.stem}.txt"
-        text = text_file.read_text(encoding="utf-8") if text_file.exists() else ""
-        ctx = _context(text)
+        text, ctx = context(tsv.stem)
         for item, label in rated_items(tsv, deck):
-            sets.setdefault(tsv.stem, []).append((features(item, text, ctx), label))
+            sets.setdefault(tsv.stem, []).append((features(item, text, ctx), label, "old"))
+    if with_rounds and pairs is None:
+        for name, rows in round_items().items():
+            text, ctx = context(name)
+            for item, label in rows:
+                off = forms.gate(item.kind, item.tag, item.prompt, item.answer)
+                where = "off" if off else "kept"
+                sets.setdefault(name, []).append((features(item, text, ctx), label, where))
     return sets
 
 
@@ -294,22 +389,48 @@ def _context(text: str) -> TextContext:
     return TextContext(frozenset(subjects), text)
 
 
+def held_out_rows() -> list[tuple[list[float], int]]:
+    """Features and labels of the latest round's items on the held-out texts whose form the
+    generator still writes: a test of the trained model, never a training set."""
+    from bot.content.generator import rounds
+    from bot.content.generator.split import HELD_OUT
+
+    latest = rounds.ROUNDS[-1][0]
+    out: list[tuple[list[float], int]] = []
+    for reader in rounds.READERS:
+        for r in rounds.rated(rounds.RATINGS / latest, reader, latest):
+            if r.text not in HELD_OUT or forms.gate(r.kind, r.tag, r.prompt, r.answer):
+                continue
+            text = (CORPUS / "texts" / f"{r.text}.txt").read_text(encoding="utf-8")
+            pattern = "truefalse" if r.kind == "true_false" else _TAG_PATTERN.get(r.tag, "entity")
+            item = Item(r.kind, r.prompt, r.answer, r.source, r.tag, pattern)
+            out.append((features(item, text, _context(text)), int(r.ok)))
+    return out
+
+
 def leave_one_text_out(
-    sets: dict[str, list[tuple[list[float], int]]],
-) -> tuple[float, dict[str, float], list[tuple[float, int]]]:
-    """Pooled AUC, AUC per text, and every held-out (probability, label)."""
-    pooled: list[tuple[float, int]] = []
+    sets: dict[str, list[Row]], columns: Sequence[int] | None = None
+) -> tuple[float, dict[str, float], list[tuple[float, int, str]]]:
+    """Pooled AUC, AUC per text, and every held-out (probability, label, origin of the row);
+    ``columns``: the features used (all when None)."""
+
+    def cut(f: list[float]) -> list[float]:
+        return f if columns is None else [f[c] for c in columns]
+
+    pooled: list[tuple[float, int, str]] = []
     per_text: dict[str, float] = {}
     for name, rows in sets.items():
         train = [r for other, rs in sets.items() if other != name for r in rs]
-        w = fit([f for f, _ in train], [y for _, y in train])
-        preds = [(predict(w, f), y) for f, y in rows]
-        per_text[name] = auc([p for p, _ in preds], [y for _, y in preds])
+        w = fit([cut(f) for f, _, _ in train], [y for _, y, _ in train])
+        preds = [(predict(w, cut(f)), y, mine) for f, y, mine in rows]
+        per_text[name] = auc([p for p, _, _ in preds], [y for _, y, _ in preds])
         pooled.extend(preds)
-    return auc([p for p, _ in pooled], [y for _, y in pooled]), per_text, pooled
+    return auc([p for p, _, _ in pooled], [y for _, y, _ in pooled]), per_text, pooled
 
 
-def calibration(pooled: list[tuple[float, int]], bins: int = 5) -> list[tuple[str, int, float]]:
+def calibration(
+    pooled: Sequence[tuple[float, int]], bins: int = 5
+) -> list[tuple[str, int, float]]:
     rows = []
     for b in range(bins):
         lo, hi = b / bins, (b + 1) / bins
@@ -319,24 +440,118 @@ def calibration(pooled: list[tuple[float, int]], bins: int = 5) -> list[tuple[st
     return rows
 
 
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def platt(pooled: Sequence[tuple[float, int]]) -> tuple[float, float]:
+    """(a, b) with P(A) = sigmoid(a + b · logit(p)), fitted on held-out predictions: the
+    older generators' items (33 % A) pull the raw model low; this maps it onto the rate at
+    which readers accepted this generator's items."""
+    a, b = fit([[1.0, _logit(p)] for p, _ in pooled], [y for _, y in pooled], l2=1e-3)
+    return a, b
+
+
+def calibrated(p: float, scale: Sequence[float]) -> float:
+    return _sigmoid(scale[0] + scale[1] * _logit(p))
+
+
+def gate_table(
+    pooled: Sequence[tuple[float, int]], thresholds: Sequence[float] = GATE_STEPS
+) -> list[tuple[float, int, int, int]]:
+    """Per threshold: (threshold, items kept, of them rated A, items in all)."""
+    return [
+        (t, sum(p >= t for p, _ in pooled), sum(y for p, y in pooled if p >= t), len(pooled))
+        for t in thresholds
+    ]
+
+
+@functools.cache
+def _shipped() -> dict[str, Any]:
+    if not WEIGHTS.exists():
+        return {}
+    data: dict[str, Any] = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+    return data
+
+
+def threshold() -> float:
+    """The gate's threshold on the calibrated probability (0 without shipped weights)."""
+    return float(_shipped().get("threshold", 0.0))
+
+
+def gate(drafts: list[Draft], words: int) -> list[Draft]:
+    """Drop the drafts whose probability is under the shipped threshold, best first; a
+    non-cloze item under it is still kept while the text has fewer than ``FLOOR`` non-cloze
+    items per 1,000 words (the floor wins over the gate)."""
+    cut = threshold()
+    floor = math.ceil(FLOOR * words / 1000)
+    kept: list[Draft] = []
+    non_cloze = 0
+    for d in drafts:
+        if d.confidence >= cut or (not d.cloze and non_cloze < floor):
+            kept.append(d)
+            non_cloze += not d.cloze
+    return kept
+
+
 def main(argv: list[str]) -> int:
     sets = training_sets()
     n = sum(len(r) for r in sets.values())
+    ours = sum(where != "old" for rs in sets.values() for _, _, where in rs)
+    base = [i for i, name in enumerate(FEATURES) if name in BASE_FEATURES]
+    base_auc, _, base_pooled = leave_one_text_out(sets, base)
+    old_auc, _, _ = leave_one_text_out(training_sets(with_rounds=False), base)
     pooled_auc, per_text, pooled = leave_one_text_out(sets)
-    print(f"{n} rated items from {len(sets)} texts; leave-one-text-out AUC {pooled_auc:.3f}")
+    mine = [(p, y) for p, y, where in pooled if where != "old"]
+    base_mine = [(p, y) for p, y, where in base_pooled if where != "old"]
+    still = [(p, y) for p, y, where in pooled if where == "kept"]
+    print(f"{n} rated items from {len(sets)} texts ({ours} of the v3 rounds)")
+    print(f"leave-one-text-out AUC: {pooled_auc:.3f} (all features)")
+    print(f"  without the form features: {base_auc:.3f}")
+    print(f"  v2 training set (no v3 round), old features: {old_auc:.3f}")
+    print(
+        "  on the v3 rounds' items only: "
+        f"{auc([p for p, _ in mine], [y for _, y in mine]):.3f} (all features), "
+        f"{auc([p for p, _ in base_mine], [y for _, y in base_mine]):.3f}"
+        " (without the form features); on the items of forms still written: "
+        f"{auc([p for p, _ in still], [y for _, y in still]):.3f}"
+    )
     for name, value in sorted(per_text.items()):
         print(f"  {name}: AUC {value:.3f} ({len(sets[name])} items)")
-    print("calibration (held-out probability bin: items, share rated A):")
-    for label, count, share in calibration(pooled):
+    scale = platt(still)
+    cal = [(calibrated(p, scale), y) for p, y in still]
+    print(
+        f"calibration on the v3 rounds' items of forms still written (a={scale[0]:.3f}, "
+        f"b={scale[1]:.3f}):"
+    )
+    for label, count, share in calibration(cal):
         print(f"  {label}: {count} items, {share:.0%} A")
+    print("gate (calibrated held-out probability ≥ t: items kept, share rated A):")
+    ranked = sorted((p for p, _ in cal), reverse=True)
+    steps = sorted(
+        {*GATE_STEPS, *(ranked[int(len(ranked) * k) - 1] for k in (0.9, 0.8, 0.7, 0.6, 0.5))}
+    )
+    for t, kept, good, total in gate_table(cal, steps):
+        print(f"  t={t:.2f}: {kept}/{total} kept ({kept / total:.0%}), {_share(good, kept)} A")
+    rows = [r for rs in sets.values() for r in rs]
+    w = fit([f for f, _, _ in rows], [y for _, y, _ in rows])
+    held = [(calibrated(predict(w, f), scale), y) for f, y in held_out_rows()]
+    if held:
+        print(
+            f"held-out texts (latest round, never trained on): {len(held)} items, AUC "
+            f"{auc([p for p, _ in held], [y for _, y in held]):.3f}"
+        )
+        for t, kept, good, total in gate_table(held, (0.0, THRESHOLD)):
+            print(f"  t={t:.2f}: {kept}/{total} kept, {_share(good, kept)} A")
     if "--train" in argv:
-        rows = [r for rs in sets.values() for r in rs]
-        w = fit([f for f, _ in rows], [y for _, y in rows])
         WEIGHTS.write_text(
             json.dumps(
                 {
                     "features": list(FEATURES),
                     "weights": [round(v, 4) for v in w],
+                    "calibration": [round(scale[0], 4), round(scale[1], 4)],
+                    "threshold": THRESHOLD,
                     "items": n,
                     "loto_auc": round(pooled_auc, 3),
                 },
@@ -347,6 +562,10 @@ def main(argv: list[str]) -> int:
         )
         print(f"weights written to {WEIGHTS}")
     return 0
+
+
+def _share(a: int, b: int) -> str:
+    return f"{a}/{b} ({a / b:.0%})" if b else "-"
 
 
 if __name__ == "__main__":

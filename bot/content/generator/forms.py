@@ -1,0 +1,149 @@
+"""v3.3: the form of an item — its kind and the realisation path that made it — read the same
+way from a draft and from a rated deck, so that a form's record on text no rule author had seen
+decides whether the generator still writes it (« a form earns its place on unseen text, or is
+turned off », ``docs/generation.md``).
+
+A question's form is its opening (« Qu'est-ce qui », « Comment appelle-t-on », « Où », « À
+quelle date », « En quelle année », « Combien », « Qui », « Pourquoi », « Grâce à quoi », …) and
+whether it offers options; a list question is « list »; a true/false statement is its fact's
+answer type and whether it is true or made false by a swap; a cloze is its answer type.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.content.generator.model import TYPE_TAGS, Draft
+
+#: Openings of a question-word question, most specific first (the first match names it).
+_OPENINGS: tuple[tuple[str, str], ...] = (
+    ("comment-appelle-t-on", r"Comment appelle-t-on\b"),
+    ("qu-est-ce-qui", r"Qu'est-ce qui\b"),
+    ("qu-est-ce-que", r"Qu'est-ce qu(?:e\b|')"),
+    ("que-signifie", r"Que signifient?\b"),
+    ("grace-a-quoi", r"Grâce à quoi\b"),
+    ("par-quoi", r"Par (?:quoi|qui)\b"),
+    ("pourquoi", r"Pourquoi\b"),
+    ("a-quelle-date", r"À quelle date\b"),
+    ("en-quelle-annee", r"En quelle année\b"),
+    ("de-quelle-annee", r"De (?:quelle année|quand)\b"),
+    ("combien", r"Combien\b"),
+    ("quel-pourcentage", r"Quel pourcentage\b"),
+    ("ou", r"Où\b"),
+    ("dans-quel", r"(?:Dans|De|Sur|À|En|Par|Pour|Avec) (?:quel|quelle|quels|quelles)\b"),
+    ("quel-est", r"(?:Quel|Quelle|Quels|Quelles) (?:est|sont|était|étaient|fut|furent)\b"),
+    ("quel-nom", r"(?:Quel|Quelle|Quels|Quelles) \w"),
+    ("qui", r"Qui\b"),
+)
+_COMPILED = tuple((name, re.compile(rf"^{pattern}")) for name, pattern in _OPENINGS)
+
+
+def opening(prompt: str) -> str:
+    """The question word that opens ``prompt`` (« other » when none of ours)."""
+    for name, pattern in _COMPILED:
+        if pattern.match(prompt):
+            return name
+    return "other"
+
+
+def form_of(kind: str, tag: str, prompt: str, answer: str = "") -> str:
+    """``kind``: cloze | open | choice | true_false; ``tag``: the answer type's tag (date,
+    personne, notion, …); ``answer``: « vrai » / « faux » for a statement.
+
+    >>> form_of("choice", "date", "En quelle année Rome est-elle fondée ?")
+    'choice en-quelle-annee'
+    >>> form_of("true_false", "nombre", "Le pont a 12 arches.", "faux")
+    'true_false nombre faux'
+    """
+    if kind == "cloze":
+        return f"cloze {tag}"
+    if kind == "true_false":
+        return f"true_false {tag} {'vrai' if answer == 'vrai' else 'faux'}"
+    if tag == "liste":
+        return f"{kind} list"
+    return f"{kind} {opening(prompt)}"
+
+
+def kind_of(draft: Draft) -> str:
+    """The kind a draft will be written as (the rule of ``pipeline.to_question``)."""
+    if draft.true_false:
+        return "true_false"
+    if draft.cloze:
+        return "cloze"
+    return "choice" if len(draft.distractors) >= 2 else "open"
+
+
+def draft_form(draft: Draft) -> str:
+    """The form of a draft, as :func:`form_of` reads it from the written item."""
+    answer = "vrai" if draft.truth else "faux"
+    return form_of(kind_of(draft), TYPE_TAGS[draft.type], draft.prompt, answer)
+
+
+# --- v3.3: which forms the generator still writes ------------------------------------------
+
+#: A capitalised word or a quotation after the question word: a name that identifies what the
+#: question is about (« En quelle année Volta invente-t-il … ? », « … « René » … »).
+_NAMED = re.compile(r"(?:^|[\s'’(])[A-ZÀ-Ý][\wÀ-ÿ-]*|«")
+_QUOTED = re.compile(r"«[^»]*»")
+
+
+def shape_refusal(kind: str, prompt: str) -> str | None:
+    """General shapes of a question-word question that readers refused on unseen text,
+    whatever its form (``rounds.shape_rows`` gives their record):
+
+    - a comma outside a quotation: a remark or a second clause spliced into the question
+      (« En quelle année le tunnel du Mont-Blanc, long de 11,6 kilomètres a-t-il été … ? »);
+    - « En quelle année » without a name after it, or with « est-ce que »: the question lost
+      the context that made it answerable (« En quelle année un roman est-il publié ? »).
+    """
+    if kind not in {"open", "choice"}:
+        return None
+    if "," in _QUOTED.sub("", prompt):
+        return "virgule dans la question"
+    if opening(prompt) == "en-quelle-annee":
+        rest = prompt.removeprefix("En quelle année")
+        if "est-ce qu" in rest or not _NAMED.search(rest):
+            return "année sans nom qui la situe"
+    return None
+
+
+#: Forms turned off in v3.3: their record on text no rule author had seen (unseen at the
+#: time, and the held-out texts; both readers; after :func:`shape_refusal`) is under 75 %
+#: with 8 ratings or more, or so low that even 4 ratings rule 75 % out
+#: (``rounds.decide``; ``tests/generation/test_gen8.py`` checks this set against the ratings).
+OFF: frozenset[str] = frozenset(
+    {
+        "choice combien",
+        "choice de-quelle-annee",
+        "choice pourquoi",
+        "choice quel-nom",
+        "choice quel-pourcentage",
+        "choice qui",
+        "cloze date",
+        "cloze pays",
+        "cloze personne",
+        "open comment-appelle-t-on",
+        "open list",
+        "open ou",
+        "open qu-est-ce-qui",
+        "open qui",
+        "true_false personne faux",
+        "true_false personne vrai",
+    }
+)
+
+
+def gate(kind: str, tag: str, prompt: str, answer: str = "") -> str | None:
+    """Why the generator no longer writes this item (None when its form earned its place or
+    has no record yet)."""
+    refusal = shape_refusal(kind, prompt)
+    if refusal:
+        return refusal
+    form = form_of(kind, tag, prompt, answer)
+    return f"forme désactivée ({form})" if form in OFF else None
+
+
+def draft_gate(draft: Draft, kind: str | None = None) -> str | None:
+    """:func:`gate` of a draft; ``kind`` when the draft's options are not chosen yet."""
+    answer = "vrai" if draft.truth else "faux"
+    return gate(kind or kind_of(draft), TYPE_TAGS[draft.type], draft.prompt, answer)

@@ -1,0 +1,317 @@
+"""The rated rounds of the v3 series, read item by item (deck item + one reader's row).
+
+Each round froze its decks in ``tests/data/ratings/<round>/decks`` and had two fresh readers
+rate them (``reader-a``, ``reader-b``; items unchanged since the round before carry their old
+rating). A round's *unseen* group is the one no rule author had opened when its decks were
+frozen: how a form fared there is the honest evidence of how it generalises. An item carried
+unchanged from one round to the next is the same judgement, counted once
+(:func:`unique_rows`).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.content.generator.forms import form_of, gate, shape_refusal
+from bot.content.generator.split import UNSEEN, UNSEEN_2, UNSEEN_3
+
+ROOT = Path(__file__).resolve().parents[3]
+RATINGS = ROOT / "tests" / "data" / "ratings"
+READERS = ("reader-a", "reader-b")
+#: (round, the texts first rated unseen in it), oldest first.
+ROUNDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("v3", UNSEEN),
+    ("v3.1", UNSEEN_2),
+    ("v3.2", UNSEEN_3),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RatedItem:
+    """One reader's verdict on one item of a frozen deck."""
+
+    round: str
+    reader: str
+    text: str
+    id: str
+    kind: str
+    prompt: str
+    answer: str  # the gap of a cloze, « vrai » / « faux » of a statement
+    options: str  # « a | b | c » or « - »
+    source: str
+    tag: str
+    rating: str  # A | M | N
+    reason: str
+
+    @property
+    def ok(self) -> bool:
+        return self.rating == "A"
+
+    @property
+    def form(self) -> str:
+        return form_of(self.kind, self.tag, self.prompt, self.answer)
+
+    @property
+    def identity(self) -> tuple[str, str, str, str, str]:
+        """What makes two items the same item (a rating carries over between them)."""
+        return (self.id, self.kind, self.prompt, self.answer, self.options)
+
+
+def cell(text: object) -> str:
+    """A TSV cell: one line, single spaces."""
+    return " ".join(str(text).split())
+
+
+def answer_of(q: dict[str, Any]) -> str:
+    """The answer as the rating files show it: a cloze's gap, else the answer."""
+    prompt, answer = str(q["prompt"]), str(q.get("answer", ""))
+    if q["kind"] == "cloze" and "{{" in prompt:
+        return prompt.split("{{", 1)[1].split("}}", 1)[0]
+    return answer
+
+
+def options_of(q: dict[str, Any]) -> str:
+    distractors = q.get("distractors") or []
+    return " | ".join(str(x) for x in distractors) if distractors else "-"
+
+
+def deck_items(path: Path) -> list[dict[str, Any]]:
+    """The items of a frozen deck file, in file order."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return list(data.get("questions") or [])
+
+
+def read_tsv(path: Path) -> dict[str, dict[str, str]]:
+    """A rating file by item id (empty when there is none)."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {
+            row["id"]: {k: (v or "").strip() for k, v in row.items() if k}
+            for row in csv.DictReader(fh, delimiter="\t")
+        }
+
+
+def rated(
+    round_dir: Path, reader: str, round_name: str = "", skip: tuple[str, ...] = ()
+) -> Iterator[RatedItem]:
+    """Every rated item of ``round_dir/decks`` by ``reader`` (rows without A/M/N skipped);
+    the texts of ``skip`` are not read at all."""
+    for deck in sorted((round_dir / "decks").glob("*.yaml")):
+        if deck.stem in skip:
+            continue
+        rows = read_tsv(round_dir / reader / f"{deck.stem}.tsv")
+        for q in deck_items(deck):
+            row = rows.get(str(q["id"]))
+            if row is None or row.get("rating") not in {"A", "M", "N"}:
+                continue
+            tags = [str(t) for t in q.get("tags", [])]
+            yield RatedItem(
+                round=round_name or round_dir.name,
+                reader=reader,
+                text=deck.stem,
+                id=str(q["id"]),
+                kind=str(q["kind"]),
+                prompt=cell(q["prompt"]),
+                answer=cell(answer_of(q)),
+                options=cell(options_of(q)),
+                source=str(q.get("source", "")),
+                tag=tags[0] if tags else "autre",
+                rating=row["rating"],
+                reason=row.get("reason", ""),
+            )
+
+
+def all_rated(ratings: Path = RATINGS) -> list[RatedItem]:
+    """Every rated item of the v3 rounds, both readers, oldest round first."""
+    return [
+        item
+        for name, _unseen in ROUNDS
+        for reader in READERS
+        for item in rated(ratings / name, reader, name)
+    ]
+
+
+def unique_rows(items: list[RatedItem]) -> list[RatedItem]:
+    """One verdict per reader and item: a rating carried unchanged to a later round is the
+    same judgement (the first round that rated it keeps it)."""
+    seen: set[tuple[str, str, tuple[str, str, str, str, str]]] = set()
+    out: list[RatedItem] = []
+    for item in items:
+        key = (item.reader, item.text, item.identity)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(item)
+    return out
+
+
+def unseen_at_the_time(items: list[RatedItem]) -> list[RatedItem]:
+    """The items rated on the round whose unseen group their text belonged to."""
+    group = dict(ROUNDS)
+    return [i for i in items if i.text in group.get(i.round, ())]
+
+
+def _share(items: list[RatedItem]) -> str:
+    if not items:
+        return "-"
+    a = sum(i.ok for i in items)
+    return f"{a}/{len(items)} ({a / len(items):.0%})"
+
+
+def tuned(items: list[RatedItem], latest: str = ROUNDS[-1][0]) -> list[RatedItem]:
+    """The latest round's items on texts rules were written on (development and released)."""
+    from bot.content.generator.split import HELD_OUT
+
+    fresh = dict(ROUNDS)[latest]
+    return [i for i in items if i.round == latest and i.text not in HELD_OUT + fresh]
+
+
+def held_out(items: list[RatedItem], latest: str = ROUNDS[-1][0]) -> list[RatedItem]:
+    """The latest round's items on the held-out texts."""
+    from bot.content.generator.split import HELD_OUT
+
+    return [i for i in items if i.round == latest and i.text in HELD_OUT]
+
+
+def form_rows(
+    items: list[RatedItem] | None = None,
+) -> list[tuple[str, list[RatedItem], list[RatedItem], list[RatedItem]]]:
+    """Per form: its items rated unseen at the time, on the held-out texts (the latest round's
+    decks: never opened by a rule author, and what the generator writes now) and on the tuned
+    texts of the latest round; most unseen and held-out items first."""
+    items = all_rated() if items is None else items
+    unseen = unseen_at_the_time(items)
+    held = held_out(items)
+    dev = tuned(items)
+    forms = sorted({i.form for i in unseen + held + dev})
+
+    def of(rows: list[RatedItem], form: str) -> list[RatedItem]:
+        return [i for i in rows if i.form == form]
+
+    table = [(f, of(unseen, f), of(held, f), of(dev, f)) for f in forms]
+    return sorted(table, key=lambda r: (-len(r[1]) - len(r[2]), r[0]))
+
+
+def form_table(items: list[RatedItem] | None = None) -> str:
+    """The per-form acceptance table of ``docs/generation.md`` (both readers pooled)."""
+    lines = [
+        "| form | unseen at the time (A) | held-out texts (A) | tuned texts, latest round (A) |",
+        "|---|---|---|---|",
+    ]
+    for form, unseen, held, dev in form_rows(items):
+        lines.append(f"| {form} | {_share(unseen)} | {_share(held)} | {_share(dev)} |")
+    return "\n".join(lines)
+
+
+#: A form is kept when text no rule author had seen accepted at least this share of it.
+BAR = 0.75
+#: Ratings needed before a share under the bar turns a form off.
+ENOUGH = 8
+#: Fewer ratings turn a form off only when even the upper end of its 95 % interval is under
+#: the bar (0 of 4, 2 of 6): a handful of verdicts cannot keep a form nobody accepted.
+FEW = 4
+
+
+def wilson_upper(accepted: int, n: int, z: float = 1.96) -> float:
+    """Upper end of the Wilson 95 % interval of a share."""
+    if n == 0:
+        return 1.0
+    p = accepted / n
+    centre = p + z * z / (2 * n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre + half) / (1 + z * z / n)
+
+
+def evidence(items: list[RatedItem]) -> list[RatedItem]:
+    """The honest record: unseen at the time, and the held-out texts (latest round)."""
+    return unseen_at_the_time(items) + held_out(items)
+
+
+def decide(items: list[RatedItem] | None = None) -> dict[str, tuple[int, int]]:
+    """The forms to turn off, with their record (accepted, rated), from the items that pass
+    the general shape refusals."""
+    items = all_rated() if items is None else items
+    record: dict[str, list[int]] = {}
+    for i in evidence(items):
+        if shape_refusal(i.kind, i.prompt):
+            continue
+        r = record.setdefault(i.form, [0, 0])
+        r[0] += i.ok
+        r[1] += 1
+    return {
+        form: (a, n)
+        for form, (a, n) in sorted(record.items())
+        if (n >= ENOUGH and a / n < BAR) or (n >= FEW and wilson_upper(a, n) < BAR)
+    }
+
+
+def shape_rows(items: list[RatedItem] | None = None) -> list[tuple[str, int, int]]:
+    """(shape refused, accepted, rated) on the honest record, and what is left."""
+    items = all_rated() if items is None else items
+    questions = [i for i in evidence(items) if i.kind in {"open", "choice"}]
+    rows: dict[str, list[int]] = {}
+    for i in questions:
+        r = rows.setdefault(shape_refusal(i.kind, i.prompt) or "kept", [0, 0])
+        r[0] += i.ok
+        r[1] += 1
+    return [(k, a, n) for k, (a, n) in sorted(rows.items())]
+
+
+def form_table_with_decision(items: list[RatedItem] | None = None) -> str:
+    """:func:`form_table` with the record the decision used and the decision."""
+    items = all_rated() if items is None else items
+    off = decide(items)
+    honest = [i for i in evidence(items) if not shape_refusal(i.kind, i.prompt)]
+    lines = [
+        "| form | unseen at the time | held-out (latest round) | tuned (latest round) | "
+        "record after the shape refusals | v3.3 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for form, unseen, held, dev in form_rows(items):
+        kept = [i for i in honest if i.form == form]
+        if form in off:
+            verdict = "**off**"
+        elif len(kept) < ENOUGH:
+            verdict = "kept (too few to judge)"
+        else:
+            verdict = "kept"
+        lines.append(
+            f"| {form} | {_share(unseen)} | {_share(held)} | {_share(dev)} | "
+            f"{_share(kept)} | {verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    items = all_rated()
+    print(form_table_with_decision(items))
+    print()
+    print("Question shapes refused (unseen at the time + held-out):")
+    for shape, a, n in shape_rows(items):
+        print(f"  {shape}: {a}/{n} A")
+    print("Forms to turn off:", ", ".join(f"{f} {a}/{n}" for f, (a, n) in decide(items).items()))
+    print("Record of what v3.3 still writes (the same ratings that chose it: optimistic):")
+    honest = evidence(items)
+    kinds_of = {
+        "questions": {"open", "choice"},
+        "clozes": {"cloze"},
+        "true/false": {"true_false"},
+    }
+    for label, kinds in kinds_of.items():
+        rows = [i for i in honest if i.kind in kinds]
+        still = [i for i in rows if gate(i.kind, i.tag, i.prompt, i.answer) is None]
+        print(f"  {label}: all forms {_share(rows)}, forms kept {_share(still)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
