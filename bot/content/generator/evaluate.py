@@ -40,7 +40,7 @@ from typing import Any
 import yaml
 
 from bot.content.generator.rank import fold
-from bot.content.generator.split import HELD_OUT, UNSEEN, UNSEEN_2, UNSEEN_3
+from bot.content.generator.split import HELD_OUT, UNSEEN, UNSEEN_2, UNSEEN_3, UNSEEN_4
 from bot.domain.deck import Deck, Question, QuestionKind
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -374,12 +374,13 @@ HEADER = (
 def report(ratings_dir: Path, names: list[str], decks: Path = DECKS) -> str:
     lines = [f"Ratings: {ratings_dir} (decks: {decks})", "", HEADER]
     total, dev, held = Tally(), Tally(), Tally()
-    unseen, unseen_2, unseen_3 = Tally(), Tally(), Tally()
+    unseen, unseen_2, unseen_3, unseen_4 = Tally(), Tally(), Tally(), Tally()
     group_of = {
         **dict.fromkeys(HELD_OUT, held),
         **dict.fromkeys(UNSEEN, unseen),
         **dict.fromkeys(UNSEEN_2, unseen_2),
         **dict.fromkeys(UNSEEN_3, unseen_3),
+        **dict.fromkeys(UNSEEN_4, unseen_4),
     }
     for name in names:
         if not (decks / f"{name}.yaml").exists():
@@ -397,6 +398,8 @@ def report(ratings_dir: Path, names: list[str], decks: Path = DECKS) -> str:
         lines.append(row_of("**unseen texts (fourth round)**", unseen_2))
     if unseen_3.items:
         lines.append(row_of("**unseen texts (fifth round)**", unseen_3))
+    if unseen_4.items:
+        lines.append(row_of("**unseen texts (sixth round)**", unseen_4))
     lines.append(row_of("**all**", total))
     lines.append("")
     lines.append(
