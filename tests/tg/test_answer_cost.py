@@ -184,17 +184,12 @@ async def _measure(
     return calls / ANSWERS, {k: v / ANSWERS for k, v in sent.items()}
 
 
-async def test_a_typed_answer_costs_two_requests_and_its_budget_of_calls(
-    tg: FakeTelegram, bot_settings: Settings, bot_engine: Engine
+@pytest.mark.parametrize("way", ["typed", "button"])
+async def test_an_answer_costs_two_requests_and_its_budget_of_calls(
+    way: str, tg: FakeTelegram, bot_settings: Settings, bot_engine: Engine
 ) -> None:
-    calls, sent = await _measure(tg, bot_settings, bot_engine, typed=True)
-    assert sent == TYPED_REQUESTS
-    assert calls <= TYPED_CALLS[_engine(bot_settings)], calls
-
-
-async def test_a_button_answer_costs_two_requests_and_its_budget_of_calls(
-    tg: FakeTelegram, bot_settings: Settings, bot_engine: Engine
-) -> None:
-    calls, sent = await _measure(tg, bot_settings, bot_engine, typed=False)
-    assert sent == BUTTON_REQUESTS
-    assert calls <= BUTTON_CALLS[_engine(bot_settings)], calls
+    typed = way == "typed"
+    calls, sent = await _measure(tg, bot_settings, bot_engine, typed=typed)
+    assert sent == (TYPED_REQUESTS if typed else BUTTON_REQUESTS)
+    budget = TYPED_CALLS if typed else BUTTON_CALLS
+    assert calls <= budget[_engine(bot_settings)], calls
