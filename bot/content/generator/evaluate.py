@@ -9,6 +9,7 @@
     python -m bot.content.generator.evaluate --decks tests/data/ratings/v1/decks \
         --ratings tests/data/ratings/v1/reader-2              # the first round's decks
     python -m bot.content.generator.evaluate --by-form        # v3.3: acceptance per form
+    python -m bot.content.generator.evaluate --recall [--decks DIR]   # v3.4: gold left out
 
 The decks rated are frozen in ``tests/data/ratings/decks/<text>.yaml`` (so that readers rate
 exactly what is measured); ``--generate`` rewrites them from ``tests/data/corpus/texts``. A
@@ -420,6 +421,11 @@ def main(argv: list[str]) -> int:
         from bot.content.generator import rounds
 
         return rounds.main([])
+    if "--recall" in args:  # v3.4: what each deck leaves out, and why
+        from bot.content.generator import coverage
+
+        at = args.index("--decks") + 1 if "--decks" in args else 0
+        return coverage.main(names, Path(args[at]) if at else None)
     decks = DECKS
     if "--decks" in args:
         i = args.index("--decks")

@@ -32,6 +32,10 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
+#: v3.4: the tag of an item of a turned-off form written only to fill a text that would
+#: otherwise get too few items (``fill``): written last, reported apart.
+FALLBACK_TAG = "repli"
+
 #: Inherited dates are less certain than a date written in the clause itself.
 INHERITED_CONFIDENCE = 0.55
 
