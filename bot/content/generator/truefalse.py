@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.content.generator import distractors
@@ -114,6 +115,24 @@ def _near_number(gap: str) -> str | None:
     return f"{new:,}".replace(",", " ") if new >= 1000 else str(new)
 
 
+#: Words elided before a vowel: « qu' » ↔ « que », « d' » ↔ « de », « lorsqu' » ↔ « lorsque ».
+_ELIDED = re.compile(r"(?<![\w-])(qu|lorsqu|puisqu|jusqu|d)'$", re.IGNORECASE)
+_FULL = re.compile(r"(?<![\w-])(que|lorsque|puisque|jusque|de) $", re.IGNORECASE)
+
+
+def elide(before: str, word: str) -> str:
+    """The text before a swapped word, its last word elided or not as the new word wants:
+    « tandis qu' » + « François-René » → « tandis que », « que » + « Albert » → « qu' »."""
+    vowel = word[:1].lower() in "aeéèêëiîïoôuûyh"
+    m = _ELIDED.search(before)
+    if m and not vowel:
+        return before[: m.start()] + m[1] + "e "
+    m = _FULL.search(before)
+    if m and vowel:
+        return before[: m.start()] + m[1][:-1] + "'"
+    return before
+
+
 def truth_of(source: str, value: str) -> bool:
     """Half of the statements are true: decided by the fact, so it is stable across runs."""
     return hashlib.sha1(f"{source}|{value}".encode()).digest()[0] % 2 == 0
@@ -162,7 +181,8 @@ def statement(  # noqa: PLR0912 - one branch per kind of swap
             swap = swap.lower()
         if swap[:1].islower() and text.startswith(cand.gap):
             swap = swap[0].upper() + swap[1:]
-        prompt = text.replace(cand.gap, swap, 1)
+        at = text.index(cand.gap)
+        prompt = elide(text[:at], swap) + swap + text[at + len(cand.gap) :]
     prompt = prompt.rstrip()
     if not prompt.endswith((".", "!", "»")):
         prompt += "."
@@ -181,3 +201,219 @@ def statement(  # noqa: PLR0912 - one branch per kind of swap
         pattern="truefalse",
         truth=truth,
     )
+
+
+# --- v3.4: statements on the terms of any sentence that reads alone ---------------------------
+
+#: Nouns too general to be the fact a statement is about (« le rôle », « la plupart »).
+_GENERIC = frozenset(
+    {
+        "plupart",
+        "rôle",
+        "partie",
+        "fois",
+        "cas",
+        "moment",
+        "façon",
+        "manière",
+        "reste",
+        "ensemble",
+        "fin",
+        "début",
+        "suite",
+        "lieu",
+        "nom",
+        "exemple",
+        "type",
+        "forme",
+        "place",
+        "moitié",
+        "nombre",
+        "chose",
+        "côté",
+        "an",
+        "année",
+        "jour",
+        "siècle",
+        "mois",
+        "temps",
+        "époque",
+    }
+)
+_DEFINITE = {"le", "la", "les", "l'"}
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A definite noun phrase of the text (« la bile », « les villosités intestinales »):
+    what a statement is about, and what another such term can be swapped with."""
+
+    text: str  # as written in its sentence, article included
+    lemma: str  # the head noun's lemma, folded
+    article: str  # le | la | les | l' (lower case)
+    gender: str
+    plural: bool
+    sentence: int
+    dep: str  # the head noun's relation: a subject is swapped for a subject first
+
+
+def terms_of(sent: Span, index: int) -> list[Term]:
+    """« le/la/les/l' + NOUN (+ ADJ) » of a sentence, with the noun's gender and number."""
+    found: list[Term] = []
+    for tok in sent:
+        if tok.pos_ != "NOUN" or tok.i == sent.start:
+            continue
+        det = tok.doc[tok.i - 1]
+        if det.lower_ not in _DEFINITE or det.pos_ != "DET" or det.head.i != tok.i:
+            continue
+        if det.i > sent.start and tok.doc[det.i - 1].lower_ in {"de", "à", "tout", "tous", "pour", "sans"}:
+            continue  # « de la bile » reads as a partitive, « tous les … » as a quantifier
+        gender = tok.morph.get("Gender")
+        number = tok.morph.get("Number")
+        if not gender or not number or tok.lemma_.lower() in _GENERIC or len(tok.text) < 4:
+            continue
+        end = tok.i + 1
+        doc = tok.doc
+        if end + 1 < sent.end and doc[end].lower_ == "de" and doc[end + 1].pos_ == "NOUN":
+            end += 2  # « le dioxyde de carbone » is one term
+        elif end < sent.end and doc[end].pos_ == "ADJ" and doc[end].head.i == tok.i:
+            end += 1
+        if end + 1 < sent.end and doc[end].text in {"et", ","} and doc[end + 1].pos_ == "ADJ":
+            continue  # « les lumières rouge et bleue »: the term does not end at its adjective
+        text = tok.doc[det.i : end].text
+        found.append(
+            Term(
+                text,
+                fold_word(tok.lemma_),
+                det.lower_,
+                gender[0],
+                number[0] == "Plur",
+                index,
+                tok.dep_.split(":")[0],
+            )
+        )
+    return found
+
+
+def fold_word(word: str) -> str:
+    from bot.content.generator.rank import fold
+
+    return fold(word)
+
+
+def _occurrences(text: str, term: str) -> int:
+    return len(re.findall(rf"(?<![\w'-]){re.escape(term)}(?![\w'-])", text, re.IGNORECASE))
+
+
+def term_statements(
+    sentences: Sequence[tuple[Span, str | None]],
+    taken: set[int],
+    asked: set[tuple[int, str]],
+    subjects: set[str],
+) -> list[Draft]:
+    """v3.4: a true/false statement for a sentence that reads alone and has none yet
+    (``taken``: sentences with a date, number or term statement): about one of its terms,
+    true as written or made false by another term of the text with the same article, gender
+    and number (so that the grammar does not give the swap away), a subject for a subject
+    first, the nearest sentence first; half true, half false by :func:`truth_of`. ``asked``:
+    (sentence, folded answer) of the clozes already drafted, whose blank is left to them
+    (one item per fact, and no rated cloze churned)."""
+    every = [t for i, (sent, _) in enumerate(sentences) for t in terms_of(sent, i)]
+    counts: dict[str, int] = {}
+    for t in every:
+        counts[t.lemma] = counts.get(t.lemma, 0) + 1
+    # a swap is another term the text comes back to (twice or more), never its own subject
+    usable = [t for t in every if counts[t.lemma] >= 2 and not _is_subject(t, subjects)]
+    out: list[Draft] = []
+    for index, (sent, alone) in enumerate(sentences):
+        if alone is None or index in taken or not MIN_WORDS <= len(alone.split()) <= MAX_WORDS:
+            continue
+        if re.search(r"\d", alone) or alone.rstrip().endswith(("?", ":")):
+            continue  # numbers and dates have their own statements; a question is no fact
+        mine = sorted(
+            (
+                t
+                for t in terms_of(sent, index)
+                if not _is_subject(t, subjects)
+                and not _blank_taken(index, t, asked)
+                and _occurrences(alone, t.text) == 1
+            ),
+            key=lambda t: -counts[t.lemma],
+        )
+        if not mine:
+            continue
+        truth = truth_of(sent.text, "terme")
+        prompt = alone.strip()
+        swap: Term | None = None
+        if truth:
+            term = mine[0]
+        else:
+            pairs = [(t, _swap_term(t, usable, alone)) for t in mine]
+            found = next(((t, o) for t, o in pairs if o is not None), None)
+            if found is None:
+                continue
+            term, swap = found
+        value = fold_word(term.text)
+        if swap is not None:
+            pattern = re.compile(rf"(?<![\w'-]){re.escape(term.text)}(?![\w'-])", re.IGNORECASE)
+            m = pattern.search(prompt)
+            if m is None:
+                continue
+            new = swap.text
+            new = new[0].upper() + new[1:] if m.group(0)[:1].isupper() else new[0].lower() + new[1:]
+            prompt = prompt[: m.start()] + new + prompt[m.end() :]
+        if not prompt.endswith((".", "!", "»")):
+            prompt += "."
+        out.append(
+            Draft(
+                False,
+                prompt,
+                TRUE_ANSWER if truth else FALSE_ANSWER,
+                AnswerType.CONCEPT,
+                sent.text,
+                index,
+                value,
+                0.45,
+                notes=[term.text],
+                pattern="truefalse-term",
+                truth=truth,
+            )
+        )
+    return out
+
+
+def _is_subject(term: Term, subjects: set[str]) -> bool:
+    """The text's own subject (« la digestion » in a text on digestion): no fact, no swap."""
+    return any(term.lemma in s.split() or term.lemma == s for s in subjects)
+
+
+def _blank_taken(index: int, term: Term, asked: set[tuple[int, str]]) -> bool:
+    """A cloze of this sentence already blanks (part of) the term."""
+    mine = fold_word(term.text)
+    return any(i == index and len(a) > 2 and a in mine for i, a in asked)
+
+
+def _swap_term(term: Term, every: Sequence[Term], alone: str) -> Term | None:
+    """Another term of the same article, gender and number, from another sentence, not in this
+    one; a term with the same relation first, then the nearest sentence (ties: the hash)."""
+    low = alone.lower()
+    options = {
+        t.lemma: t
+        for t in sorted(every, key=lambda t: abs(t.sentence - term.sentence))
+        if t.lemma != term.lemma
+        and t.sentence != term.sentence
+        and (t.article, t.gender, t.plural) == (term.article, term.gender, term.plural)
+        and t.lemma not in fold_word(low)
+        and t.text.lower().split(" ", 1)[-1] not in low
+    }
+    if not options:
+        return None
+    ranked = sorted(
+        options.values(),
+        key=lambda t: (
+            t.dep != term.dep,
+            abs(t.sentence - term.sentence),
+            hashlib.sha1(f"{term.text}|{t.text}".encode()).digest()[0],
+        ),
+    )
+    return ranked[0]
