@@ -142,8 +142,11 @@ def test_fill_never_adds_a_second_form_of_a_kept_fact() -> None:
     kept = [
         make_draft("Qui fonde Dole ?", "Anselme Berthier", AnswerType.PERSON),
     ]
-    spare = [make_draft("{{Anselme Berthier}} fonde Dole.", "Anselme Berthier",
-                        AnswerType.PERSON, cloze=True)]
+    spare = [
+        make_draft(
+            "{{Anselme Berthier}} fonde Dole.", "Anselme Berthier", AnswerType.PERSON, cloze=True
+        )
+    ]
     assert fill(kept, spare, need=5) == []
 
 

@@ -565,8 +565,6 @@ def fill(kept: list[Draft], spare: list[Draft], need: int) -> list[Draft]:
     return out
 
 
-
-
 def _expected_kind(d: Draft) -> str:
     """The kind a draft will be written as once the options of causes and definitions are
     chosen (they are kept only as multiple choices)."""

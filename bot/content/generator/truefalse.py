@@ -241,6 +241,8 @@ _GENERIC = frozenset(
     }
 )
 _DEFINITE = {"le", "la", "les", "l'"}
+#: Words before the article that make it no term's: a partitive, a quantifier, an infinitive.
+_BEFORE_TERM = frozenset({"de", "à", "tout", "tous", "pour", "sans"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,10 +268,17 @@ def terms_of(sent: Span, index: int) -> list[Term]:
         det = tok.doc[tok.i - 1]
         if det.lower_ not in _DEFINITE or det.pos_ != "DET" or det.head.i != tok.i:
             continue
-        if det.i > sent.start and tok.doc[det.i - 1].lower_ in {"de", "à", "tout", "tous", "pour", "sans"}:
+        if det.i > sent.start and tok.doc[det.i - 1].lower_ in {
+            "de",
+            "à",
+            "tout",
+            "tous",
+            "pour",
+            "sans",
+        }:
             continue  # « de la bile » reads as a partitive, « tous les … » as a quantifier
-        gender = tok.morph.get("Gender")
-        number = tok.morph.get("Number")
+        gender = tok.morph.get("Gender", [])
+        number = tok.morph.get("Number", [])
         if not gender or not number or tok.lemma_.lower() in _GENERIC or len(tok.text) < 4:
             continue
         end = tok.i + 1
@@ -360,7 +369,9 @@ def term_statements(
             if m is None:
                 continue
             new = swap.text
-            new = new[0].upper() + new[1:] if m.group(0)[:1].isupper() else new[0].lower() + new[1:]
+            new = (
+                new[0].upper() + new[1:] if m.group(0)[:1].isupper() else new[0].lower() + new[1:]
+            )
             prompt = prompt[: m.start()] + new + prompt[m.end() :]
         if not prompt.endswith((".", "!", "»")):
             prompt += "."
