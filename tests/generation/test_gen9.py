@@ -15,6 +15,7 @@ from bot.content.generator.pipeline import (
     UNPROVEN_TAG,
     fill,
     generate_drafts,
+    one_per_fact,
     to_question,
 )
 from tests.generation.drafts import make_draft
@@ -82,10 +83,18 @@ def test_a_blank_already_asked_by_a_cloze_is_left_to_it(nlp: Language) -> None:
     assert all(not (d.sentence == 1 and "membrane" in d.notes[0]) for d in made)
 
 
-def test_a_sentence_with_a_number_or_a_question_gets_no_term_statement(nlp: Language) -> None:
-    text = "La glande verte produit 12 litres de liquide. La membrane protège-t-elle la glande ?"
+def test_a_question_gets_no_term_statement(nlp: Language) -> None:
+    text = "La membrane protège-t-elle la glande verte contre les chocs du canal ?"
     made = tf.term_statements(_sentences(nlp, text), set(), set(), set())  # type: ignore[arg-type]
     assert made == []
+
+
+def test_a_dates_statement_keeps_the_sentences_one_statement() -> None:
+    date = make_draft("La glande grossit en 1907.", "vrai", AnswerType.YEAR, truth=True)
+    date.notes, date.confidence = ["1907"], 0.6
+    term = make_draft("La membrane grossit en 1907.", "faux", AnswerType.CONCEPT, truth=False)
+    term.notes, term.confidence, term.pattern = ["la glande"], 0.45, "truefalse-term"
+    assert one_per_fact([term, date]) == [date]
 
 
 def test_elision_follows_the_swapped_word() -> None:

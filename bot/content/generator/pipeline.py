@@ -199,7 +199,9 @@ def drafts_for(
             )
         previous = realise.antecedents_of(sent)
         antecedents = (previous + antecedents)[:8]
-    taken = {d.sentence for d in drafts if d.true_false}
+    # a sentence's date or number statement is preferred by one item per fact (its one
+    # statement); a person's, turned off, leaves the sentence to its term
+    taken: set[int] = set()
     asked = {(d.sentence, rank.fold(checker.strip_article(d.answer))) for d in drafts if d.cloze}
     drafts.extend(tf_mod.term_statements(read_alone, taken, asked, set(ctx.subjects)))
     return drafts, pool, owner, ctx

@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+import functools
+import math
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.content.generator import distractors
@@ -257,16 +259,21 @@ class Term:
     plural: bool
     sentence: int
     dep: str  # the head noun's relation: a subject is swapped for a subject first
+    #: a person's noun (« le chimiste », « les députés », a noun before a name): swapped only
+    #: for another person's, never for a thing's
+    human: bool = False
+    #: the head noun's word vector (the model's): a swap is of the same kind when near
+    vector: tuple[float, ...] = field(default=(), compare=False, repr=False)
 
 
 def terms_of(sent: Span, index: int) -> list[Term]:
     """« le/la/les/l' + NOUN (+ ADJ) » of a sentence, with the noun's gender and number."""
     found: list[Term] = []
     for tok in sent:
-        if tok.pos_ != "NOUN" or tok.i == sent.start:
-            continue
+        if tok.pos_ != "NOUN" or tok.i == sent.start or not tok.text.islower():
+            continue  # a capitalised noun is a name (« la Terre », « Le Tour du monde … »)
         det = tok.doc[tok.i - 1]
-        if det.lower_ not in _DEFINITE or det.pos_ != "DET" or det.head.i != tok.i:
+        if det.lower_ not in _DEFINITE or det.dep_ != "det" or det.head.i != tok.i:
             continue
         if det.i > sent.start and tok.doc[det.i - 1].lower_ in {
             "de",
@@ -285,11 +292,18 @@ def terms_of(sent: Span, index: int) -> list[Term]:
         doc = tok.doc
         if end + 1 < sent.end and doc[end].lower_ == "de" and doc[end + 1].pos_ == "NOUN":
             end += 2  # « le dioxyde de carbone » is one term
-        elif end < sent.end and doc[end].pos_ == "ADJ" and doc[end].head.i == tok.i:
-            end += 1
+        if end < sent.end and doc[end].pos_ == "ADJ" and doc[end].head.i in {tok.i, end - 1}:
+            end += 1  # « le sulfate de cuivre anhydre », « la vésicule biliaire »
+        if end < sent.end and doc[end].pos_ in {"ADJ", "VERB"} and doc[end].head.i == tok.i:
+            continue  # a second adjective, or a participle the parser hangs on the noun
         if end + 1 < sent.end and doc[end].text in {"et", ","} and doc[end + 1].pos_ == "ADJ":
             continue  # « les lumières rouge et bleue »: the term does not end at its adjective
         text = tok.doc[det.i : end].text
+        human = (
+            tok.lemma_.lower() in _human_nouns()
+            or tok.lower_ in _human_nouns()
+            or (end < sent.end and doc[end].pos_ == "PROPN")
+        )
         found.append(
             Term(
                 text,
@@ -299,9 +313,27 @@ def terms_of(sent: Span, index: int) -> list[Term]:
                 number[0] == "Plur",
                 index,
                 tok.dep_.split(":")[0],
+                human,
+                tuple(float(x) for x in tok.vector) if tok.has_vector else (),
             )
         )
     return found
+
+
+@functools.cache
+def _human_nouns() -> frozenset[str]:
+    from bot.content.generator import enrich, lexicon
+
+    return frozenset(enrich._HUMAN | lexicon.PERSON_TITLES)
+
+
+def similarity(a: Term, b: Term) -> float:
+    """Cosine of the two head nouns' vectors (0 without vectors)."""
+    if not a.vector or not b.vector:
+        return 0.0
+    dot = sum(x * y for x, y in zip(a.vector, b.vector, strict=True))
+    norm = math.sqrt(sum(x * x for x in a.vector)) * math.sqrt(sum(y * y for y in b.vector))
+    return dot / norm if norm else 0.0
 
 
 def fold_word(word: str) -> str:
@@ -337,8 +369,8 @@ def term_statements(
     for index, (sent, alone) in enumerate(sentences):
         if alone is None or index in taken or not MIN_WORDS <= len(alone.split()) <= MAX_WORDS:
             continue
-        if re.search(r"\d", alone) or alone.rstrip().endswith(("?", ":")):
-            continue  # numbers and dates have their own statements; a question is no fact
+        if alone.rstrip().endswith(("?", ":")):
+            continue  # a question or an announcement is no fact
         mine = sorted(
             (
                 t
@@ -351,19 +383,17 @@ def term_statements(
         )
         if not mine:
             continue
+        # a statement that could not have been false teaches nothing: the term must have a
+        # swap of its kind, whether this statement is the true or the false one
+        pairs = [(t, _swap_term(t, usable, alone)) for t in mine]
+        found = next(((t, o) for t, o in pairs if o is not None), None)
+        if found is None:
+            continue
+        term, swap = found
         truth = truth_of(sent.text, "terme")
         prompt = alone.strip()
-        swap: Term | None = None
-        if truth:
-            term = mine[0]
-        else:
-            pairs = [(t, _swap_term(t, usable, alone)) for t in mine]
-            found = next(((t, o) for t, o in pairs if o is not None), None)
-            if found is None:
-                continue
-            term, swap = found
         value = fold_word(term.text)
-        if swap is not None:
+        if not truth:
             pattern = re.compile(rf"(?<![\w'-]){re.escape(term.text)}(?![\w'-])", re.IGNORECASE)
             m = pattern.search(prompt)
             if m is None:
@@ -404,27 +434,27 @@ def _blank_taken(index: int, term: Term, asked: set[tuple[int, str]]) -> bool:
     return any(i == index and len(a) > 2 and a in mine for i, a in asked)
 
 
+#: A swap is of the same kind as the term (an organ for an organ, a gas for a gas) when their
+#: head nouns' vectors are this near (the model's pruned table gives words of one kind the
+#: same row: « foie » and « pancréas » are at 1.0, « sang » and « diaphragme » at 0.11).
+NEAR = 0.35
+
+
 def _swap_term(term: Term, every: Sequence[Term], alone: str) -> Term | None:
-    """Another term of the same article, gender and number, from another sentence, not in this
-    one; a term with the same relation first, then the nearest sentence (ties: the hash)."""
+    """Another term of the same article, gender, number and humanness, from another sentence,
+    not in this one, of the same kind (:data:`NEAR`); the nearest in meaning first."""
     low = alone.lower()
     options = {
         t.lemma: t
-        for t in sorted(every, key=lambda t: abs(t.sentence - term.sentence))
+        for t in every
         if t.lemma != term.lemma
         and t.sentence != term.sentence
-        and (t.article, t.gender, t.plural) == (term.article, term.gender, term.plural)
+        and (t.article, t.gender, t.plural, t.human)
+        == (term.article, term.gender, term.plural, term.human)
         and t.lemma not in fold_word(low)
         and t.text.lower().split(" ", 1)[-1] not in low
+        and similarity(term, t) >= NEAR
     }
     if not options:
         return None
-    ranked = sorted(
-        options.values(),
-        key=lambda t: (
-            t.dep != term.dep,
-            abs(t.sentence - term.sentence),
-            hashlib.sha1(f"{term.text}|{t.text}".encode()).digest()[0],
-        ),
-    )
-    return ranked[0]
+    return max(options.values(), key=lambda t: (similarity(term, t), t.text))
