@@ -166,3 +166,25 @@ def test_an_unproven_path_is_tagged_for_the_next_unseen_set() -> None:
     assert UNPROVEN_TAG in to_question(d).tags
     d.pattern = "truefalse"
     assert UNPROVEN_TAG not in to_question(d).tags
+
+
+def test_a_term_is_swapped_for_one_of_its_kind(nlp: Language) -> None:
+    text = (
+        "Le chapeau du jardinier reste accroché au mur de la cabane. "
+        "Le pancréas déverse un suc dans le tube digestif. "
+        "Le foie fabrique une substance verte chaque jour."
+    )
+    sentences = _sentences(nlp, text)
+    every = [t for i, (s, _) in enumerate(sentences) for t in tf.terms_of(s, i)]  # type: ignore[arg-type]
+    liver = next(t for t in every if t.text == "Le foie")
+    swap = tf._swap_term(liver, every, "Le foie fabrique une substance verte chaque jour.")
+    assert swap is not None and swap.text == "Le pancréas"  # an organ for an organ
+
+
+def test_a_swap_never_brings_a_second_complement(nlp: Language) -> None:
+    doc = nlp("La bataille d'Hernani reste célèbre. La révolution de juillet éclate.")
+    sents = list(doc.sents)
+    battle = next(t for t in tf.terms_of(sents[0], 0) if t.lemma == "bataille")
+    revolution = next(t for t in tf.terms_of(sents[1], 1) if t.lemma == "revolution")
+    assert revolution.complement
+    assert not tf._fits("La bataille d'Hernani reste célèbre.", battle, revolution)

@@ -3,11 +3,11 @@ swapping one date, number or name for a distractor of the same type (never a co-
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import math
 import re
 from collections.abc import Sequence
-import functools
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -262,6 +262,8 @@ class Term:
     #: a person's noun (« le chimiste », « les députés », a noun before a name): swapped only
     #: for another person's, never for a thing's
     human: bool = False
+    #: the term carries its own « de N » (« le dioxyde de carbone »)
+    complement: bool = False
     #: the head noun's word vector (the model's): a swap is of the same kind when near
     vector: tuple[float, ...] = field(default=(), compare=False, repr=False)
 
@@ -290,7 +292,8 @@ def terms_of(sent: Span, index: int) -> list[Term]:
             continue
         end = tok.i + 1
         doc = tok.doc
-        if end + 1 < sent.end and doc[end].lower_ == "de" and doc[end + 1].pos_ == "NOUN":
+        complement = end + 1 < sent.end and doc[end].lower_ == "de" and doc[end + 1].pos_ == "NOUN"
+        if complement:
             end += 2  # « le dioxyde de carbone » is one term
         if end < sent.end and doc[end].pos_ == "ADJ" and doc[end].head.i in {tok.i, end - 1}:
             end += 1  # « le sulfate de cuivre anhydre », « la vésicule biliaire »
@@ -314,6 +317,7 @@ def terms_of(sent: Span, index: int) -> list[Term]:
                 index,
                 tok.dep_.split(":")[0],
                 human,
+                complement,
                 tuple(float(x) for x in tok.vector) if tok.has_vector else (),
             )
         )
@@ -364,7 +368,7 @@ def term_statements(
     for t in every:
         counts[t.lemma] = counts.get(t.lemma, 0) + 1
     # a swap is another term the text comes back to (twice or more), never its own subject
-    usable = [t for t in every if counts[t.lemma] >= 2 and not _is_subject(t, subjects)]
+    usable = [t for t in every if not _is_subject(t, subjects)]
     out: list[Draft] = []
     for index, (sent, alone) in enumerate(sentences):
         if alone is None or index in taken or not MIN_WORDS <= len(alone.split()) <= MAX_WORDS:
@@ -386,7 +390,7 @@ def term_statements(
         # a statement that could not have been false teaches nothing: the term must have a
         # swap of its kind, whether this statement is the true or the false one
         pairs = [(t, _swap_term(t, usable, alone)) for t in mine]
-        found = next(((t, o) for t, o in pairs if o is not None), None)
+        found = next(((t, o) for t, o in pairs if o is not None and _fits(alone, t, o)), None)
         if found is None:
             continue
         term, swap = found
@@ -421,6 +425,14 @@ def term_statements(
             )
         )
     return out
+
+
+def _fits(alone: str, term: Term, swap: Term) -> bool:
+    """A swap that brings its own « de N » does not go before the term's: « la bataille
+    d'Hernani » never becomes « la révolution de Juillet d'Hernani »."""
+    at = alone.lower().find(term.text.lower())
+    after = alone[at + len(term.text) :] if at >= 0 else ""
+    return not (swap.complement and re.match(r"\s*(?:de|d'|du|des)\b", after))
 
 
 def _is_subject(term: Term, subjects: set[str]) -> bool:
