@@ -188,3 +188,9 @@ def test_a_swap_never_brings_a_second_complement(nlp: Language) -> None:
     revolution = next(t for t in tf.terms_of(sents[1], 1) if t.lemma == "revolution")
     assert revolution.complement
     assert not tf._fits("La bataille d'Hernani reste célèbre.", battle, revolution)
+
+
+def test_no_term_statement_on_an_indefinite_subject(nlp: Language) -> None:
+    text = "La plupart se concentrent dans la glande verte près de la membrane externe."
+    made = tf.term_statements(_sentences(nlp, text), set(), set(), set())  # type: ignore[arg-type]
+    assert made == []

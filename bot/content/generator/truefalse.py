@@ -373,8 +373,8 @@ def term_statements(
     for index, (sent, alone) in enumerate(sentences):
         if alone is None or index in taken or not MIN_WORDS <= len(alone.split()) <= MAX_WORDS:
             continue
-        if alone.rstrip().endswith(("?", ":")):
-            continue  # a question or an announcement is no fact
+        if alone.rstrip().endswith(("?", ":")) or _INDEFINITE.match(alone):
+            continue  # a question or an announcement is no fact; « Quelques-unes … »: which?
         mine = sorted(
             (
                 t
@@ -425,6 +425,12 @@ def term_statements(
             )
         )
     return out
+
+
+#: An indefinite pronoun as the sentence's subject: read alone, nobody knows of what.
+_INDEFINITE = re.compile(
+    r"^(?:Quelques-une?s|Certaine?s|Plusieurs|La plupart|Beaucoup|D'autres|Aucune?|Chacune?)\b"
+)
 
 
 def _fits(alone: str, term: Term, swap: Term) -> bool:
