@@ -194,3 +194,19 @@ def test_no_term_statement_on_an_indefinite_subject(nlp: Language) -> None:
     text = "La plupart se concentrent dans la glande verte près de la membrane externe."
     made = tf.term_statements(_sentences(nlp, text), set(), set(), set())  # type: ignore[arg-type]
     assert made == []
+
+
+def test_the_evaluation_reports_fallback_and_unproven_items_apart() -> None:
+    from bot.content.generator import evaluate
+
+    decks = evaluate.RATINGS / "v3.4" / "decks"
+    name = "litterature-fables-la-fontaine"
+    deck = evaluate.load_frozen(name, decks)
+    tagged = [q for q in deck.questions if FALLBACK_TAG in q.tags]
+    assert tagged, "the frozen deck of a short text has fallback items"
+    assert deck.questions[-len(tagged) :] == tuple(tagged)  # written last
+    ratings = {q.key: {"rating": "A" if FALLBACK_TAG in q.tags else "N"} for q in deck.questions}
+    t = evaluate.tally(name, ratings, decks)
+    assert t.tagged[FALLBACK_TAG] == [len(tagged), len(tagged)]
+    kept = [q.confidence or 0 for q in deck.questions if FALLBACK_TAG not in q.tags]
+    assert all((q.confidence or 0) < min(kept) for q in tagged)

@@ -38,13 +38,11 @@ def _why(fact: GoldFact, raw: list[tuple[Question, str | None]]) -> str:
 
 def measure(name: str, deck: Deck | None, raw: list[tuple[Question, str | None]]) -> list[str]:
     """The report's lines for one text."""
-    from bot.content.generator.pipeline import FALLBACK_TAG
-
     text = (CORPUS / "texts" / f"{name}.txt").read_text(encoding="utf-8")
     words = len(text.split())
     questions = deck.questions if deck is not None else ()
     non_cloze = sum(q.kind is not QuestionKind.CLOZE for q in questions)
-    fallback = sum(FALLBACK_TAG in q.tags for q in questions)
+    fallback = sum(forms.FALLBACK_TAG in q.tags for q in questions)
     _, facts = load_corpus_gold(CORPUS / "gold" / f"{name}.yaml")
     missed = [f for f in facts if not any(covers(q, f) for q in questions)]
     lines = [

@@ -40,6 +40,7 @@ from typing import Any
 
 import yaml
 
+from bot.content.generator.forms import FALLBACK_TAG, UNPROVEN_TAG
 from bot.content.generator.rank import fold
 from bot.content.generator.split import HELD_OUT, UNSEEN, UNSEEN_2, UNSEEN_3
 from bot.domain.deck import Deck, Question, QuestionKind
@@ -273,6 +274,9 @@ class Tally:
     reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     examples: dict[str, str] = field(default_factory=dict)
     by_kind: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    #: v3.4: [A, rated] of the items tagged ``repli`` (fallback) and ``non-prouve`` (a path
+    #: with no record yet), reported apart
+    tagged: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
 
     def add(self, other: Tally) -> None:
         """Sum ``other`` in; an unrated text adds its size and density only."""
@@ -294,6 +298,9 @@ class Tally:
         for k, (a, b) in other.by_kind.items():
             self.by_kind[k][0] += a
             self.by_kind[k][1] += b
+        for k, (a, b) in other.tagged.items():
+            self.tagged[k][0] += a
+            self.tagged[k][1] += b
 
 
 def tally(name: str, ratings: dict[str, dict[str, str]], decks: Path = DECKS) -> Tally:
@@ -315,6 +322,9 @@ def tally(name: str, ratings: dict[str, dict[str, str]], decks: Path = DECKS) ->
         )
         bucket[0] += ok
         bucket[1] += 1
+        for tag in {FALLBACK_TAG, UNPROVEN_TAG} & set(q.tags):
+            t.tagged[tag][0] += ok
+            t.tagged[tag][1] += 1
         if q.confidence is not None:
             (t.conf_a if ok else t.conf_other).append(q.confidence)
         if ok:
@@ -404,6 +414,11 @@ def report(ratings_dir: Path, names: list[str], decks: Path = DECKS) -> str:
         "Gold facts covered by an A item, by kind: "
         + ", ".join(f"{k} {a}/{b}" for k, (a, b) in sorted(total.by_kind.items()))
     )
+    if total.tagged:
+        lines.append(
+            "Reported apart (v3.4): "
+            + ", ".join(f"{k} {_pct(a, b)} A" for k, (a, b) in sorted(total.tagged.items()))
+        )
     lines.append(
         "Reasons for M/N: "
         + "; ".join(

@@ -149,6 +149,12 @@ def draft_gate(draft: Draft, kind: str | None = None) -> str | None:
     return gate(kind or kind_of(draft), TYPE_TAGS[draft.type], draft.prompt, answer)
 
 
+#: v3.4: the tag of an item of a turned-off form written only to fill a text that would
+#: otherwise get too few items (``pipeline.fill``): written last, reported apart.
+FALLBACK_TAG = "repli"
+#: v3.4: the tag of an item made by a path with no record on unseen text yet (:data:`UNPROVEN`).
+UNPROVEN_TAG = "non-prouve"
+
 #: v3.4: realisation paths with no record on unseen text yet, by ``Draft.pattern``: their items
 #: carry the tag ``non-prouve`` so that the next unseen set judges them apart
 #: (``docs/generation.md``, « Recall back »).

@@ -34,14 +34,12 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
-#: v3.4: the tag of an item of a turned-off form written only to fill a text that would
-#: otherwise get too few items (``fill``): written last, reported apart.
-FALLBACK_TAG = "repli"
+#: v3.4: the tags of a fallback item (``fill``) and of an unproven path (``forms.UNPROVEN``).
+FALLBACK_TAG = forms.FALLBACK_TAG
+UNPROVEN_TAG = forms.UNPROVEN_TAG
 #: v3.4: a text gets at least 8 items per 400 words (« a teacher who sends a 400-word text
 #: and gets 3 items is badly served»), filled from turned-off forms when the gates leave fewer.
 MIN_ITEMS_PER_400 = 8
-#: v3.4: tag of an item made by a path with no record on unseen text yet (``forms.UNPROVEN``).
-UNPROVEN_TAG = "non-prouve"
 
 #: Inherited dates are less certain than a date written in the clause itself.
 INHERITED_CONFIDENCE = 0.55
