@@ -9,6 +9,7 @@
     python -m bot.content.generator.evaluate --decks tests/data/ratings/v1/decks \
         --ratings tests/data/ratings/v1/reader-2              # the first round's decks
     python -m bot.content.generator.evaluate --by-form        # v3.3: acceptance per form
+    python -m bot.content.generator.evaluate --recall [--decks DIR]   # v3.4: gold left out
 
 The decks rated are frozen in ``tests/data/ratings/decks/<text>.yaml`` (so that readers rate
 exactly what is measured); ``--generate`` rewrites them from ``tests/data/corpus/texts``. A
@@ -39,6 +40,7 @@ from typing import Any
 
 import yaml
 
+from bot.content.generator.forms import FALLBACK_TAG, UNPROVEN_TAG
 from bot.content.generator.rank import fold
 from bot.content.generator.split import HELD_OUT, UNSEEN, UNSEEN_2, UNSEEN_3, UNSEEN_4
 from bot.domain.deck import Deck, Question, QuestionKind
@@ -272,6 +274,9 @@ class Tally:
     reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     examples: dict[str, str] = field(default_factory=dict)
     by_kind: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    #: v3.4: [A, rated] of the items tagged ``repli`` (fallback) and ``non-prouve`` (a path
+    #: with no record yet), reported apart
+    tagged: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
 
     def add(self, other: Tally) -> None:
         """Sum ``other`` in; an unrated text adds its size and density only."""
@@ -293,6 +298,9 @@ class Tally:
         for k, (a, b) in other.by_kind.items():
             self.by_kind[k][0] += a
             self.by_kind[k][1] += b
+        for k, (a, b) in other.tagged.items():
+            self.tagged[k][0] += a
+            self.tagged[k][1] += b
 
 
 def tally(name: str, ratings: dict[str, dict[str, str]], decks: Path = DECKS) -> Tally:
@@ -314,6 +322,9 @@ def tally(name: str, ratings: dict[str, dict[str, str]], decks: Path = DECKS) ->
         )
         bucket[0] += ok
         bucket[1] += 1
+        for tag in {FALLBACK_TAG, UNPROVEN_TAG} & set(q.tags):
+            t.tagged[tag][0] += ok
+            t.tagged[tag][1] += 1
         if q.confidence is not None:
             (t.conf_a if ok else t.conf_other).append(q.confidence)
         if ok:
@@ -406,6 +417,11 @@ def report(ratings_dir: Path, names: list[str], decks: Path = DECKS) -> str:
         "Gold facts covered by an A item, by kind: "
         + ", ".join(f"{k} {a}/{b}" for k, (a, b) in sorted(total.by_kind.items()))
     )
+    if total.tagged:
+        lines.append(
+            "Reported apart (v3.4): "
+            + ", ".join(f"{k} {_pct(a, b)} A" for k, (a, b) in sorted(total.tagged.items()))
+        )
     lines.append(
         "Reasons for M/N: "
         + "; ".join(
@@ -423,6 +439,11 @@ def main(argv: list[str]) -> int:
         from bot.content.generator import rounds
 
         return rounds.main([])
+    if "--recall" in args:  # v3.4: what each deck leaves out, and why
+        from bot.content.generator import coverage
+
+        at = args.index("--decks") + 1 if "--decks" in args else 0
+        return coverage.main(names, Path(args[at]) if at else None)
     decks = DECKS
     if "--decks" in args:
         i = args.index("--decks")

@@ -147,3 +147,21 @@ def draft_gate(draft: Draft, kind: str | None = None) -> str | None:
     """:func:`gate` of a draft; ``kind`` when the draft's options are not chosen yet."""
     answer = "vrai" if draft.truth else "faux"
     return gate(kind or kind_of(draft), TYPE_TAGS[draft.type], draft.prompt, answer)
+
+
+#: v3.4: the tag of an item of a turned-off form written only to fill a text that would
+#: otherwise get too few items (``pipeline.fill``): written last, reported apart.
+FALLBACK_TAG = "repli"
+#: v3.4: the tag of an item made by a path with no record on unseen text yet (:data:`UNPROVEN`).
+UNPROVEN_TAG = "non-prouve"
+
+#: v3.4: realisation paths with no record on unseen text yet, by ``Draft.pattern``: their items
+#: carry the tag ``non-prouve`` so that the next unseen set judges them apart
+#: (``docs/generation.md``, « Recall back »).
+UNPROVEN: dict[str, str] = {
+    "truefalse-term": (
+        "true/false on a term of any sentence read alone, swapped for another term of the text "
+        "with the same article, gender and number: the shape of the number and date statements "
+        "(one element swapped for one of its type), on a new kind of element"
+    ),
+}

@@ -107,6 +107,9 @@ class Draft:
     pattern: str = "entity"
     #: A true/false statement: True or False (None for every other item).
     truth: bool | None = None
+    #: v3.4: an item of a turned-off form, written last only to fill a text that would get
+    #: too few items (``pipeline.fill``).
+    fallback: bool = False
 
     @property
     def true_false(self) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import functools
+import math
 import os
 import re
 import sys
@@ -31,6 +33,13 @@ from bot.domain.deck import Deck, Question, QuestionKind
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
+
+#: v3.4: the tags of a fallback item (``fill``) and of an unproven path (``forms.UNPROVEN``).
+FALLBACK_TAG = forms.FALLBACK_TAG
+UNPROVEN_TAG = forms.UNPROVEN_TAG
+#: v3.4: a text gets at least 8 items per 400 words (« a teacher who sends a 400-word text
+#: and gets 3 items is badly served»), filled from turned-off forms when the gates leave fewer.
+MIN_ITEMS_PER_400 = 8
 
 #: Inherited dates are less certain than a date written in the clause itself.
 INHERITED_CONFIDENCE = 0.55
@@ -153,6 +162,7 @@ def drafts_for(
     antecedents: list[realise.Antecedent] = []
     previous: list[realise.Antecedent] = []
     sentences: list[tuple[Span, list[Candidate]]] = []
+    read_alone: list[tuple[Span, str | None]] = []
     for doc in docs:
         for sent in doc.sents:
             cands = extract.candidates(sent, len(sentences))
@@ -163,6 +173,7 @@ def drafts_for(
     persons = {rank.fold(c.text) for c in pool if c.type is AnswerType.PERSON}
     for index, (sent, cands) in enumerate(sentences):
         alone = checker.standalone(sent, _antecedent(sent, previous))
+        read_alone.append((sent, alone))
         for cand in cands:
             made: list[Draft | None] = [
                 realise.question(cand, sent, antecedents, period),
@@ -186,6 +197,11 @@ def drafts_for(
             )
         previous = realise.antecedents_of(sent)
         antecedents = (previous + antecedents)[:8]
+    # a sentence's date or number statement is preferred by one item per fact (its one
+    # statement); a person's, turned off, leaves the sentence to its term
+    taken: set[int] = set()
+    asked = {(d.sentence, rank.fold(checker.strip_article(d.answer))) for d in drafts if d.cloze}
+    drafts.extend(tf_mod.term_statements(read_alone, taken, asked, set(ctx.subjects)))
     return drafts, pool, owner, ctx
 
 
@@ -408,13 +424,41 @@ def generate_drafts(
     )
     for d in drafts:
         d.prompt = checker.resolve_aliases(d.prompt, ctx)
-        d.prompt = review.tidy(d.prompt, () if d.cloze else full_names, text, d.source)
+        # v3.4: no name completed inside a statement (« une Vie de Charlemagne empereur … »
+        # rewrote a true sentence into a wrong one); questions keep it
+        names = () if d.cloze or d.true_false else full_names
+        d.prompt = review.tidy(d.prompt, names, text, d.source)
         d.prompt = review.resolve_roles(d.prompt, text, d.source)
         term = terms.get(d.sentence - 1)
         if term and not d.cloze and len(term.split()) <= 3:
             d.prompt = _name_demonstrative(d.prompt, term)
     checked = checker.check(drafts, nlp, ctx)
-    kept = one_per_fact(checked if raw else _earned(checked, expected=True))
+    if raw:
+        return _finish(checked, pool, full_names, text, ctx, earned=False)
+    untouched = copy.deepcopy(checked)  # _finish edits drafts (options, full names)
+    words = len(text.split())
+    kept = ranker.gate(_finish(checked, pool, full_names, text, ctx, earned=True), words)
+    need = math.ceil(MIN_ITEMS_PER_400 * words / 400)
+    if len(kept) >= need:
+        return kept
+    spare = _finish(untouched, pool, full_names, text, ctx, earned=False)
+    return kept + fill(kept, spare, need)
+
+
+def _finish(
+    checked: list[Draft],
+    pool: list[Candidate],
+    full_names: list[str],
+    text: str,
+    ctx: checker.TextContext,
+    *,
+    earned: bool,
+) -> list[Draft]:
+    """From checked drafts to ranked items: one per fact, options, the general refusals;
+    ``earned``: only the forms that earned their place (``forms.OFF`` left out)."""
+    from bot.content.generator import ranker
+
+    kept = one_per_fact(_earned(checked, expected=True) if earned else checked)
     for d in kept:
         if (
             d.type is AnswerType.PERSON
@@ -482,10 +526,43 @@ def generate_drafts(
         )
     ]
     kept = _one_definition_form(kept)
-    ranked = ranker.order(
-        _general_refusals(kept) if raw else _earned(_general_refusals(kept)), ctx
+    return ranker.order(
+        _earned(_general_refusals(kept)) if earned else _general_refusals(kept), ctx
     )
-    return ranked if raw else ranker.gate(ranked, len(text.split()))
+
+
+def fill(kept: list[Draft], spare: list[Draft], need: int) -> list[Draft]:
+    """v3.4: never an empty or near-empty deck. When a text has fewer than ``need`` items
+    after the gates, the best-ranked items of turned-off forms (``spare``: every path, ranked)
+    that ask a fact no kept item asks are written after the others, tagged
+    :data:`FALLBACK_TAG`, their confidence kept under the lowest kept item's so that the top
+    of the deck stays what earned its place (a teacher reviews drafts: a weak item to edit is
+    better than nothing)."""
+    facts = {_fact_key(d) for d in kept}
+    prompts = {d.prompt for d in kept}
+    tf_sentences = {d.sentence for d in kept if d.true_false}
+    floor = min((d.confidence for d in kept), default=1.0)
+    out: list[Draft] = []
+    for d in sorted(spare, key=lambda d: -d.confidence):
+        if len(kept) + len(out) >= need:
+            break
+        if forms.draft_gate(d) is None or _fact_key(d) in facts or d.prompt in prompts:
+            continue  # a form that earned its place was already offered to the gates
+        if d.true_false and d.sentence in tf_sentences:
+            continue  # one statement per sentence
+        answer = rank.fold(checker.strip_article(d.notes[0] if d.true_false else d.answer))
+        if any(
+            k.sentence == d.sentence and len(answer) > 2 and answer in rank.fold(k.answer)
+            for k in (*kept, *out)
+        ):
+            continue  # the same fact in another form
+        d.fallback = True
+        d.confidence = round(max(0.01, min(d.confidence, floor - 0.01)), 2)
+        facts.add(_fact_key(d))
+        prompts.add(d.prompt)
+        tf_sentences |= {d.sentence} if d.true_false else set()
+        out.append(d)
+    return out
 
 
 def _expected_kind(d: Draft) -> str:
@@ -563,6 +640,8 @@ def to_question(draft: Draft) -> Question:
         tags=(
             TYPE_TAGS[draft.type],
             "vrai-faux" if draft.true_false else ("texte-a-trous" if draft.cloze else "question"),
+            *((FALLBACK_TAG,) if draft.fallback else ()),
+            *((UNPROVEN_TAG,) if draft.pattern in forms.UNPROVEN else ()),
         ),
         confidence=draft.confidence,
     )
@@ -586,7 +665,8 @@ def generate_deck(
 ) -> Deck:
     """Generate a deck from French text. ``nlp``: a loaded model (loaded here if None)."""
     model = nlp if nlp is not None else load_model()
-    questions = tuple(to_question(d) for d in generate_drafts(text, model, progress))
+    drafts = generate_drafts(text, model, progress)
+    questions = tuple(to_question(d) for d in drafts)
     seen: set[str] = set()
     unique: list[Question] = []
     for q in questions:
@@ -595,4 +675,7 @@ def generate_deck(
             key, n = f"{q.key}-{n}", n + 1
         seen.add(key)
         unique.append(q if key == q.key else replace(q, key=key))
-    return Deck(slug=deck_id, title=title, questions=tuple(rank.best_first(unique)), language="fr")
+    # the fallback items stay last, whatever their order among themselves
+    main = rank.best_first([q for q in unique if FALLBACK_TAG not in q.tags])
+    spare = rank.best_first([q for q in unique if FALLBACK_TAG in q.tags])
+    return Deck(slug=deck_id, title=title, questions=tuple(main + spare), language="fr")
