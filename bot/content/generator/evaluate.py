@@ -42,6 +42,7 @@ import yaml
 
 from bot.content.generator.forms import FALLBACK_TAG, UNPROVEN_TAG
 from bot.content.generator.rank import fold
+from bot.content.generator.rounds import read_tsv
 from bot.content.generator.split import HELD_OUT, UNSEEN, UNSEEN_2, UNSEEN_3, UNSEEN_4
 from bot.domain.deck import Deck, Question, QuestionKind
 
@@ -245,16 +246,6 @@ def write_template(out: Path, names: list[str], decks: Path = DECKS) -> None:
         print(f"{out / f'{name}.tsv'}: {len(deck.questions)} items")
 
 
-def read_ratings(path: Path) -> dict[str, dict[str, str]]:
-    if not path.exists():
-        return {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {
-            row["id"]: {k: (v or "").strip() for k, v in row.items() if k}
-            for row in csv.DictReader(fh, delimiter="\t")
-        }
-
-
 @dataclass
 class Tally:
     """Counts for one text or one group of texts."""
@@ -397,7 +388,7 @@ def report(ratings_dir: Path, names: list[str], decks: Path = DECKS) -> str:
         if not (decks / f"{name}.yaml").exists():
             continue  # a text added after these decks were frozen
         genre, _facts = load_corpus_gold(CORPUS / "gold" / f"{name}.yaml")
-        t = tally(name, read_ratings(ratings_dir / f"{name}.tsv"), decks)
+        t = tally(name, read_tsv(ratings_dir / f"{name}.tsv"), decks)
         lines.append(row_of(f"{name} ({genre})", t))
         total.add(t)
         group_of.get(name, dev).add(t)
