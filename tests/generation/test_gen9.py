@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import pytest
+
 from bot.content.generator import forms
 from bot.content.generator import truefalse as tf
 from bot.content.generator.model import AnswerType
@@ -159,10 +161,12 @@ def test_fill_never_adds_a_second_form_of_a_kept_fact() -> None:
     assert fill(kept, spare, need=5) == []
 
 
-def test_an_unproven_path_is_tagged_for_the_next_unseen_set() -> None:
+def test_an_unproven_path_is_tagged_for_the_next_unseen_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     d = make_draft("La membrane protège la glande.", "vrai", AnswerType.CONCEPT, truth=True)
     d.pattern = "truefalse-term"
-    assert "truefalse-term" in forms.UNPROVEN
+    monkeypatch.setitem(forms.UNPROVEN, "truefalse-term", "an unproven path")
     assert UNPROVEN_TAG in to_question(d).tags
     d.pattern = "truefalse"
     assert UNPROVEN_TAG not in to_question(d).tags
@@ -210,3 +214,12 @@ def test_the_evaluation_reports_fallback_and_unproven_items_apart() -> None:
     assert t.tagged[FALLBACK_TAG] == [len(tagged), len(tagged)]
     kept = [q.confidence or 0 for q in deck.questions if FALLBACK_TAG not in q.tags]
     assert all((q.confidence or 0) < min(kept) for q in tagged)
+
+
+def test_a_path_turned_off_by_its_record_is_not_written(nlp: Language) -> None:
+    """« truefalse-term » was rated once (``forms.PATTERNS_OFF``): the generator drops it, even
+    where a thin text would take a fallback item; ``raw`` still writes it, for these tests."""
+    raw = generate_drafts(TEXT, nlp, raw=True)
+    assert any(d.pattern == "truefalse-term" for d in raw)  # the text does offer them
+    assert "truefalse-term" in forms.PATTERNS_OFF
+    assert not [d.prompt for d in generate_drafts(TEXT, nlp) if d.pattern in forms.PATTERNS_OFF]

@@ -412,6 +412,8 @@ def generate_drafts(
     from bot.content.generator import ranker
 
     drafts, pool, owner, ctx = drafts_for(parse(text, nlp, progress), text)
+    if not raw:  # a path whose record ruled it out is not written, not even as a fallback
+        drafts = [d for d in drafts if d.pattern not in forms.PATTERNS_OFF]
     for d in drafts:
         if not d.cloze and not d.true_false and not d.distractors and d.pattern == "entity":
             d.distractors = distractors.choose(d, owner.get(id(d)), pool)
