@@ -43,8 +43,25 @@ import yaml
 from bot.content.generator.forms import FALLBACK_TAG, UNPROVEN_TAG
 from bot.content.generator.rank import fold
 from bot.content.generator.rounds import read_tsv
-from bot.content.generator.split import HELD_OUT, UNSEEN, UNSEEN_2, UNSEEN_3, UNSEEN_4
+from bot.content.generator.split import (
+    HELD_OUT,
+    UNSEEN,
+    UNSEEN_2,
+    UNSEEN_3,
+    UNSEEN_4,
+    UNSEEN_5,
+)
 from bot.domain.deck import Deck, Question, QuestionKind
+
+#: The groups the evaluation reports apart from the development texts, in this order.
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("held-out texts", HELD_OUT),
+    ("unseen texts (third round)", UNSEEN),
+    ("unseen texts (fourth round)", UNSEEN_2),
+    ("unseen texts (fifth round)", UNSEEN_3),
+    ("unseen texts (sixth round)", UNSEEN_4),
+    ("unseen texts (seventh round)", UNSEEN_5),
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 CORPUS = ROOT / "tests" / "data" / "corpus"
@@ -375,15 +392,9 @@ HEADER = (
 
 def report(ratings_dir: Path, names: list[str], decks: Path = DECKS) -> str:
     lines = [f"Ratings: {ratings_dir} (decks: {decks})", "", HEADER]
-    total, dev, held = Tally(), Tally(), Tally()
-    unseen, unseen_2, unseen_3, unseen_4 = Tally(), Tally(), Tally(), Tally()
-    group_of = {
-        **dict.fromkeys(HELD_OUT, held),
-        **dict.fromkeys(UNSEEN, unseen),
-        **dict.fromkeys(UNSEEN_2, unseen_2),
-        **dict.fromkeys(UNSEEN_3, unseen_3),
-        **dict.fromkeys(UNSEEN_4, unseen_4),
-    }
+    total, dev = Tally(), Tally()
+    groups = [(label, texts, Tally()) for label, texts in GROUPS]
+    group_of = {name: tally_ for _, texts, tally_ in groups for name in texts}
     for name in names:
         if not (decks / f"{name}.yaml").exists():
             continue  # a text added after these decks were frozen
@@ -393,15 +404,9 @@ def report(ratings_dir: Path, names: list[str], decks: Path = DECKS) -> str:
         total.add(t)
         group_of.get(name, dev).add(t)
     lines.append(row_of("**development texts**", dev))
-    lines.append(row_of("**held-out texts**", held))
-    if unseen.items:
-        lines.append(row_of("**unseen texts (third round)**", unseen))
-    if unseen_2.items:
-        lines.append(row_of("**unseen texts (fourth round)**", unseen_2))
-    if unseen_3.items:
-        lines.append(row_of("**unseen texts (fifth round)**", unseen_3))
-    if unseen_4.items:
-        lines.append(row_of("**unseen texts (sixth round)**", unseen_4))
+    for label, _texts, group in groups:
+        if group.items or label == "held-out texts":
+            lines.append(row_of(f"**{label}**", group))
     lines.append(row_of("**all**", total))
     lines.append("")
     lines.append(

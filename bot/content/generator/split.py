@@ -52,9 +52,19 @@ UNSEEN_4 = (
     "litterature-moliere",
     "histoire-egypte-ancienne",
 )
+#: The seventh round's unseen texts, written (the same way) once v3.5 was rated, while v3.6 was
+#: being written by a session that never saw them; first rated on the v3.5 and v3.6 decks.
+UNSEEN_5 = (
+    "biologie-immunite",
+    "physique-gravitation",
+    "geographie-amazonie",
+    "histoire-guerre-froide",
+    "biographie-simone-veil",
+    "civique-laicite",
+)
 #: The next round's unseen texts: list them here as soon as they exist, before anything reads
 #: their ratings (the ranker and the form gate never train on them).
-FUTURE_UNSEEN: tuple[str, ...] = UNSEEN_4
+FUTURE_UNSEEN: tuple[str, ...] = UNSEEN_5
 #: Never read to train the ranker (their figures stay honest). v3.3: the three released unseen
 #: groups (``UNSEEN``, ``UNSEEN_2``, ``UNSEEN_3``) now train it; the held-out texts and the
 #: next round's never do.
