@@ -126,17 +126,17 @@ def _recent(earlier: str, n: int = 3) -> str:
     return " ".join(parts[-n:])
 
 
-def anaphoric_np(  # noqa: PLR0911 - one return per shape
+def anaphoric_np(
     doc: Doc, gap: str = "", earlier: str = "", source: str = "", text: str = ""
 ) -> str | None:
     """« le même traité », « ce procédé » (a demonstrative or « même » without a relative);
     « la troupe parcourt … » two sentences after « … fonde une troupe »: a bare definite
-    subject whose noun one of the two sentences before introduced with an indefinite article
-    (not as a predicate: « est une monarchie »; only once in the text: a noun introduced again
-    and again, « une solution », is a kind, not one thing) refers back to that one thing; « Dans quelle
-    ville le siège se trouve-t-il ? » from « …, dont le siège se trouve à Genève »: the
-    question lost the owner « dont » gave its subject. ``earlier``: the text before the
-    item's sentence; ``source``: that sentence; ``text``: the whole text."""
+    subject whose noun one of the three sentences before introduced with an indefinite
+    article refers back to that one thing — not a predicate (« est une monarchie »), not a
+    noun the text introduces again and again (« une solution »: a kind, not one thing);
+    « Dans quelle ville le siège se trouve-t-il ? » from « …, dont le siège se trouve à
+    Genève »: the question lost the owner « dont » gave its subject. ``earlier``: the text
+    before the item's sentence; ``source``: that sentence; ``text``: the whole text."""
     recent = fold(_recent(earlier))
     for t in doc:
         if t.pos_ != "NOUN" or (gap and fold(t.text) in fold(gap)):
@@ -175,7 +175,7 @@ RULES: dict[str, Rule] = {
 ON: frozenset[str] = frozenset({*RULES, "connector", "statement-span"})
 
 
-def problems(  # noqa: PLR0913 - what the checks read of the item and of its text
+def problems(
     doc: Doc,
     gap: str = "",
     earlier: str = "",
