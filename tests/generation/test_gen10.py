@@ -68,6 +68,7 @@ def test_a_subject_with_its_noun_reads_alone(nlp: Language) -> None:
     for sentence in (
         "Les navires les plus rapides atteignent la côte en deux jours.",
         "Certains de ces navires longent la côte.",
+        "La géologie des volcans est la science qui explique les éruptions.",
     ):
         assert not any("[substantivised]" in p for p in _problems(nlp, sentence))
 
@@ -105,6 +106,11 @@ def test_a_question_that_lost_the_owner_of_dont_is_vague(nlp: Language) -> None:
     source = "La ligue, dont le siège se trouve à Lyon, réunit douze villes."
     found = alone.problems(nlp("Dans quelle ville le siège se trouve-t-il ?"), "", "", source)
     assert any("[anaphoric-np]" in p for p in found)
+
+
+def test_an_item_that_keeps_dont_with_its_owner_reads_alone(nlp: Language) -> None:
+    source = "La ligue, dont le siège se trouve à Lyon, réunit douze villes."
+    assert not any("[anaphoric-np]" in p for p in alone.problems(nlp(source), "", "", source))
 
 
 def test_a_demonstrative_or_le_meme_without_referent_is_vague(nlp: Language) -> None:

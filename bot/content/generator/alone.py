@@ -98,7 +98,16 @@ def substantivised(doc: Doc, gap: str = "") -> str | None:
         if t.dep_ not in _SUBJECT_DEPS or (gap and fold(t.text) in fold(gap)):
             continue
         kids = {c.dep_ for c in t.children}
-        if t.pos_ == "ADJ" and any(c.lower_ in _DEFINITE for c in t.children):
+        nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
+        if (
+            t.pos_ == "ADJ"
+            and any(c.lower_ in _DEFINITE for c in t.children)
+            and (
+                any(c.lower_ in {"plus", "moins"} for c in t.children)
+                or ("Plur" in t.morph.get("Number", []) and t.lower_ != "autres")
+            )
+            and (nxt is None or nxt.pos_ not in {"NOUN", "PROPN"})
+        ):  # « Les plus dangereuses … », not a noun the tagger misread (« la tectonique »)
             return "vague: adjectif substantivé sans son nom"
         if (
             t.pos_ in {"PRON", "ADJ", "DET"}
@@ -151,7 +160,11 @@ def anaphoric_np(
         noun = fold(t.text)
         if len(noun) < 4:
             continue
-        if source and re.search(rf"\bdont (?:le|la|les|l') ?{re.escape(t.text)}\b", source):
+        if (
+            source
+            and "dont" not in doc.text
+            and re.search(rf"\bdont (?:le|la|les|l') ?{re.escape(t.text)}\b", source)
+        ):
             return "vague: le possesseur que « dont » donnait manque"
         if len(re.findall(rf"\bune? {re.escape(noun)}\b", fold(text or earlier))) != 1:
             continue  # « forme une solution », « dilue une solution »: a kind, not one thing
