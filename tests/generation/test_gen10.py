@@ -39,6 +39,7 @@ def test_a_clitic_en_or_y_before_a_verb_is_vague(nlp: Language, sentence: str) -
     [
         "Le vieux moulin fut bâti en 1720 en Bretagne.",
         "Il y a trois moulins sur la rivière, y compris celui du village.",
+        "Combien de moulins y a-t-il sur la rivière en 1720 ?",
         "En traversant la rivière, le meunier perdit son chapeau.",
     ],
 )

@@ -49,7 +49,7 @@ def adverbial_pronoun(doc: Doc, gap: str = "") -> str | None:
     """« … en est le modèle le plus célèbre », « Les deux poumons en renferment … », « on y
     trouve … »: the clitic « en » / « y » before a verb stands for something the item does not
     name. Not the preposition (« en 1670 », « en France »: a noun or number follows), not a
-    gerund (« en comparant »), not « il y a », « y compris »."""
+    gerund (« en comparant »), not « il y a », « y a-t-il », « y compris »."""
     del gap
     for t in doc:
         if t.lower_ not in {"en", "y"} or t.i + 1 >= len(doc):
@@ -57,9 +57,11 @@ def adverbial_pronoun(doc: Doc, gap: str = "") -> str | None:
         nxt = doc[t.i + 1]
         after = doc[t.i + 2] if t.i + 2 < len(doc) else None
         if t.lower_ == "y" and (
-            nxt.lower_ == "compris" or (t.i > 0 and doc[t.i - 1].lower_ in {"il", "n'"})
+            nxt.lower_ == "compris"
+            or (t.i > 0 and doc[t.i - 1].lower_ in {"il", "n'"})
+            or re.match(r"y (?:a|avait|eut|aura)-t?-?il\b", doc[t.i :].text.lower())
         ):
-            continue  # « il y a », « il n'y a », « y compris »
+            continue  # « il y a », « il n'y a », « y a-t-il », « y compris »
         if nxt.lower_ in {"ne", "n'"} and after is not None:
             nxt = after
         if not _verbal(nxt) or nxt.text.lower().endswith("ant"):
