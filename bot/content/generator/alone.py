@@ -77,10 +77,8 @@ def gerund_clitic(doc: Doc, gap: str = "") -> str | None:
     whose object clitic points to the sentence before."""
     del gap
     for t in doc:
-        if "Part" not in t.morph.get("VerbForm", []) and not t.lower_.endswith("ant"):
-            continue
         if not t.lower_.endswith("ant"):
-            continue
+            continue  # « comparant », « la voyant »: the form in -ant, whatever its tag
         before = doc[t.i - 1] if t.i > 0 else None
         if (
             before is not None
