@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.content.generator import lexicon, normalise, review, transfer
+from bot.content.generator import alone, lexicon, normalise, review, transfer
 from bot.content.generator.model import AnswerType, Candidate, Draft
 from bot.content.generator.rank import fold, problems
 from bot.content.generator.realise import antecedents_of
@@ -894,17 +894,26 @@ def check(drafts: list[Draft], nlp: Language, ctx: TextContext) -> list[Draft]:
     sources = list(
         dict.fromkeys(re.sub(r"\{\{(.*?)\}\}", r"\1", d.prompt) for d in drafts if d.cloze)
     )
-    clitic = {
-        text
-        for text, doc in zip(sources, nlp.pipe(sources, batch_size=64), strict=True)
-        if vague_tokens(doc)
-    }
+    cloze_docs = dict(zip(sources, nlp.pipe(sources, batch_size=64), strict=True))
+    clitic = {text for text, doc in cloze_docs.items() if vague_tokens(doc)}
     kept: list[Draft] = []
     debug = bool(os.environ.get("QUIZBOT_GEN_DEBUG"))
     for d in drafts:
         reasons = refusals(d, docs.get(id(d)), ctx)
-        if d.cloze and re.sub(r"\{\{(.*?)\}\}", r"\1", d.prompt) in clitic:
+        plain = re.sub(r"\{\{(.*?)\}\}", r"\1", d.prompt)
+        if d.cloze and plain in clitic:
             reasons.append("vague: a clitic whose referent the sentence does not give")
+        # v3.6: the item reads alone (``alone.py``: « en est », « la troupe », « En la … »)
+        doc = cloze_docs.get(plain) if d.cloze else docs.get(id(d))
+        if doc is not None and not reasons:
+            gap = re.search(r"\{\{(.*?)\}\}", d.prompt)
+            reasons += alone.problems(
+                doc,
+                gap[1] if gap else "",
+                alone.earlier_text(ctx.text, d.source),
+                d.source,
+                ctx.text,
+            )
         if not reasons:
             kept.append(d)
         elif debug:

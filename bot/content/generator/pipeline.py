@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.content.generator import (
+    alone,
     checker,
     distractors,
     enrich,
@@ -258,9 +259,24 @@ def one_per_fact(drafts: list[Draft]) -> list[Draft]:
             for k in kept
         ):
             continue  # the same fact as a question of this sentence
+        if d.cloze and "statement-span" in alone.ON and _tested_by_statement(d, answer, kept):
+            continue  # v3.6: the same span as a kept statement of this sentence
         prompts.add(d.prompt)
         kept.append(d)
     return kept
+
+
+def _tested_by_statement(d: Draft, answer: str, kept: list[Draft]) -> bool:
+    """v3.6: a cloze whose gap is (or overlaps) the span a kept true/false statement of the
+    same sentence tests — « {{25 %}} » beside the statement on « 25 % » — asks that fact
+    twice; the statement, the better form, stays."""
+    for k in kept:
+        if not k.true_false or k.sentence != d.sentence or not k.notes:
+            continue
+        tested = rank.fold(checker.strip_article(k.notes[0]))
+        if len(answer) > 2 and len(tested) > 2 and (answer in tested or tested in answer):
+            return True
+    return False
 
 
 def _name_demonstrative(prompt: str, term: str) -> str:
@@ -431,6 +447,8 @@ def generate_drafts(
         names = () if d.cloze or d.true_false else full_names
         d.prompt = review.tidy(d.prompt, names, text, d.source)
         d.prompt = review.resolve_roles(d.prompt, text, d.source)
+        if d.cloze or d.true_false:  # v3.6: « Ensuite, … », « Mais … » read alone
+            d.prompt = alone.strip_connector(d.prompt)
         term = terms.get(d.sentence - 1)
         if term and not d.cloze and len(term.split()) <= 3:
             d.prompt = _name_demonstrative(d.prompt, term)
