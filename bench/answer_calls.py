@@ -25,6 +25,9 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+# The tree's own test helpers; appended, so that PYTHONPATH=<other tree> still wins (A/B).
+sys.path.append(str(Path(__file__).resolve().parents[1]))
+
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.models import Base
 from bot.services.container import build_services
