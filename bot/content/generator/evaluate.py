@@ -50,6 +50,7 @@ from bot.content.generator.split import (
     UNSEEN_3,
     UNSEEN_4,
     UNSEEN_5,
+    UNSEEN_6,
 )
 from bot.domain.deck import Deck, Question, QuestionKind
 
@@ -61,6 +62,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("unseen texts (fifth round)", UNSEEN_3),
     ("unseen texts (sixth round)", UNSEEN_4),
     ("unseen texts (seventh round)", UNSEEN_5),
+    ("unseen texts (eighth round)", UNSEEN_6),
 )
 
 ROOT = Path(__file__).resolve().parents[3]
