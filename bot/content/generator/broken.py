@@ -215,7 +215,9 @@ def _gap_span(item: Item) -> tuple[str, int, int] | None:
 
 
 def verb_in_answer(item: Item, parse: Parse) -> str | None:
-    """« {{Edward Jenner inocula}} »: a gap or answer that takes a finite verb with its name."""
+    """« {{Edward Jenner inocula}} »: a gap or answer that takes a finite verb with its name
+    (its subject); not a clause the answer introduces (« parce que la demande dépasse … »), nor
+    a relative inside a noun phrase (« une institution qui émet … »)."""
     found = _gap_span(item)
     if found is None:
         return None
@@ -232,6 +234,7 @@ def verb_in_answer(item: Item, parse: Parse) -> str | None:
             and "Fin" in t.morph.get("VerbForm", [])
             and (t.head is t or not start <= t.head.idx < end)  # not « une institution qui émet »
             and any(c in named for c in t.children if c.dep_ in {"nsubj", "nsubj:pass"})
+            and not any(c.dep_ == "mark" and start <= c.idx for c in t.children)
         ):
             return "ungrammatical: la réponse contient un verbe conjugué"
     return None
