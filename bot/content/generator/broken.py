@@ -105,11 +105,13 @@ def core_arguments(item: Item, parse: Parse) -> str | None:
     if not item.question or not item.source:
         return None
     q = parse(item.prompt)
-    root = next((t for t in q if t.dep_ == "ROOT"), None)
-    if root is None or root.pos_ not in {"VERB", "AUX"}:
+    # the source's main verb, found again in the question by its lemma or its form (a broken
+    # question is often misparsed: its verb read as a modifier of the subject)
+    src = next((t for t in parse(item.source) if t.dep_ == "ROOT"), None)
+    if src is None or src.pos_ not in {"VERB", "AUX"}:
         return None
-    src = _verb_of(parse(item.source), root.lemma_)
-    if src is None:
+    root = next((t for t in q if t.lemma_ == src.lemma_ or t.lower_ == src.lower_), None)
+    if root is None:
         return None
     q_lemmas = {t.lemma_.lower() for t in q} | _words(item.prompt)
     answer = _words(item.answer)
@@ -125,6 +127,9 @@ def core_arguments(item: Item, parse: Parse) -> str | None:
             return f"ungrammatical: un argument du verbe source manque (« {child.text} »)"
         if child.lemma_.lower() in q_lemmas or fold(child.text) in q_lemmas:
             continue
+        names = {fold(t.text) for t in child.subtree if t.pos_ == "PROPN"}
+        if names & q_lemmas:
+            continue  # « le chimiste Paul Morel » asked as « Paul Morel »
         return f"ungrammatical: un argument du verbe source manque (« {child.text} »)"
     return None
 
@@ -226,15 +231,17 @@ def verb_in_answer(item: Item, parse: Parse) -> str | None:
     inside = [t for t in doc if start <= t.idx < end]
     named = [t for t in inside if t.pos_ in {"NOUN", "PROPN"}]
     for t in inside:
+        if not named or named[0].i > t.i or any(c.dep_ == "mark" for c in t.children):
+            continue  # no name before it, or a clause the answer introduces (« parce que »)
         main = t.dep_ == "ROOT" and t.pos_ not in {"NOUN", "PROPN", "NUM"}
-        if main and named and named[0].i < t.i:  # « {{Edward Jenner inocula}} » (read ADJ)
+        if main:  # « {{Edward Jenner inocula}} » (the verb read as an adjective)
             return "ungrammatical: la réponse contient le verbe de la phrase"
         if (
             t.pos_ in {"VERB", "AUX"}
-            and "Fin" in t.morph.get("VerbForm", [])
-            and (t.head is t or not start <= t.head.idx < end)  # not « une institution qui émet »
-            and any(c in named for c in t.children if c.dep_ in {"nsubj", "nsubj:pass"})
-            and not any(c.dep_ == "mark" and start <= c.idx for c in t.children)
+            # a participle too: the tagger reads « Lavigne découvrit » as one (« Lavigne
+            # découvert » is no French either); not an infinitive
+            and "Inf" not in t.morph.get("VerbForm", [])
+            and not start <= t.head.idx < end  # not « une institution qui émet »
         ):
             return "ungrammatical: la réponse contient un verbe conjugué"
     return None
@@ -276,8 +283,10 @@ def decade(item: Item, parse: Parse) -> str | None:
 _NAME = r"((?:(?:[Ll]a |[Ll]e |[Ll]es |[Ll]')?[A-ZÀ-Ý][\w'-]*)(?: (?:de |d')?[A-ZÀ-Ý][\w-]*)*)"
 _NP = (
     r"(?:le |la |l'|les |une? )(?:plus |moins )?"
-    r"(?:(?:grande?|vaste|longue?|jeune|petite?|vieille?|ancienne?) )?"
+    r"(?:(?:grande|grand|vaste|longue|long|jeune|petite|petit|vieille|vieux|ancienne|ancien) )?"
 )
+_ADJ = r"(?:plus|moins|grandes?|grands?|vaste|longues?|longs?|jeune|petites?|petits?|vieilles?|vieux|anciennes?|anciens?)\b"
+_CLASS = rf"(?!{_ADJ})([a-zà-ÿ]{{4,}})\b"
 _COPULA = r" (?:est|était|fut|devient|reste) (?:le |la |l')(?:plus |moins )?(?:\w+ )?"
 
 
@@ -285,8 +294,8 @@ _COPULA = r" (?:est|était|fut|devient|reste) (?:le |la |l')(?:plus |moins )?(?:
 def _class_nouns(text: str) -> tuple[tuple[str, str], ...]:
     """(class noun, proper noun) the text states by apposition or copula: « l'Amazone, le plus
     grand fleuve », « Rome, la cité », « Berlin-Ouest, ville … », « X est une ville »."""
-    pairs = [(m[2], m[1]) for m in re.finditer(rf"{_NAME}, (?:{_NP})?([a-zà-ÿ]{{4,}})\b", text)]
-    pairs += [(m[2], m[1]) for m in re.finditer(rf"{_NAME}{_COPULA}([a-zà-ÿ]{{4,}})\b", text)]
+    pairs = [(m[2], m[1]) for m in re.finditer(rf"{_NAME}, (?:{_NP})?{_CLASS}", text)]
+    pairs += [(m[2], m[1]) for m in re.finditer(rf"{_NAME}{_COPULA}{_CLASS}", text)]
     return tuple(pairs)
 
 
