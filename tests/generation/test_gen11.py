@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 
-def _item(kind: str, prompt: str, answer: str = "", source: str = "", text: str = ""):
+def _item(
+    kind: str, prompt: str, answer: str = "", source: str = "", text: str = ""
+) -> broken.Item:
     return broken.Item(kind, prompt, answer, source, text or source)
 
 
@@ -124,14 +126,19 @@ def test_qui_est_ce_is_no_stray_determiner(nlp: Language) -> None:
 
 def test_a_gap_that_takes_the_verb_with_the_name_is_refused(nlp: Language) -> None:
     prompt = "En 1805, le botaniste {{Henri Lavigne découvrit}} à Nantes un cèdre venu du Liban."
-    item = _item("cloze", prompt, "Henri Lavigne découvrit", prompt.replace("{{", "").replace("}}", ""))
+    item = _item(
+        "cloze", prompt, "Henri Lavigne découvrit", prompt.replace("{{", "").replace("}}", "")
+    )
     assert "verb-in-answer" in _rules(nlp, item)
 
 
 @pytest.mark.parametrize(
     ("prompt", "answer"),
     [
-        ("Une banque est {{une institution qui prête de l'argent}}.", "une institution qui prête de l'argent"),
+        (
+            "Une banque est {{une institution qui prête de l'argent}}.",
+            "une institution qui prête de l'argent",
+        ),
         ("En 1805, le botaniste {{Henri Lavigne}} planta à Nantes un cèdre.", "Henri Lavigne"),
     ],
 )
@@ -191,9 +198,7 @@ _RIVER = (
 
 
 def test_the_class_noun_of_an_apposition_is_repaired_by_the_name(nlp: Language) -> None:
-    item = broken.Item(
-        "true_false", "Le fleuve traverse ensuite trois vallées.", "", "", _RIVER
-    )
+    item = broken.Item("true_false", "Le fleuve traverse ensuite trois vallées.", "", "", _RIVER)
     assert broken.repair(item, broken.cached(nlp)) == "La Vanoise traverse ensuite trois vallées."
 
 
@@ -205,7 +210,9 @@ def test_a_class_noun_the_text_gives_two_names_is_refused(nlp: Language) -> None
 
 
 def test_a_noun_the_text_gives_no_name_is_left_alone(nlp: Language) -> None:
-    item = broken.Item("true_false", "Le fleuve traverse trois vallées.", "", "", "Le fleuve coule.")
+    item = broken.Item(
+        "true_false", "Le fleuve traverse trois vallées.", "", "", "Le fleuve coule."
+    )
     assert broken.repair(item, broken.cached(nlp)) == item.prompt
     assert "main-entity-np" not in _rules(nlp, item)
 
@@ -236,7 +243,5 @@ def test_no_generated_item_keeps_a_broken_shape(nlp: Language) -> None:
 
 
 def test_the_checks_are_deterministic(nlp: Language) -> None:
-    item = _item(
-        "question", "Qui découvrit en 1852 grâce à un prisme ?", "Paul Morel", _SOURCE
-    )
+    item = _item("question", "Qui découvrit en 1852 grâce à un prisme ?", "Paul Morel", _SOURCE)
     assert _rules(nlp, item) == _rules(nlp, item)

@@ -285,7 +285,10 @@ _NP = (
     r"(?:le |la |l'|les |une? )(?:plus |moins )?"
     r"(?:(?:grande|grand|vaste|longue|long|jeune|petite|petit|vieille|vieux|ancienne|ancien) )?"
 )
-_ADJ = r"(?:plus|moins|grandes?|grands?|vaste|longues?|longs?|jeune|petites?|petits?|vieilles?|vieux|anciennes?|anciens?)\b"
+_ADJ = (
+    r"(?:plus|moins|grandes?|grands?|vaste|longues?|longs?|jeune|petites?|petits?|vieilles?"
+    r"|vieux|anciennes?|anciens?)\b"
+)
 _CLASS = rf"(?!{_ADJ})([a-zà-ÿ]{{4,}})\b"
 _COPULA = r" (?:est|était|fut|devient|reste) (?:le |la |l')(?:plus |moins )?(?:\w+ )?"
 
