@@ -217,6 +217,20 @@ def test_a_noun_the_text_gives_no_name_is_left_alone(nlp: Language) -> None:
     assert "main-entity-np" not in _rules(nlp, item)
 
 
+@pytest.mark.parametrize(
+    ("prompt", "refused"),
+    [
+        ("Le chimiste Paul Morel la mit en évidence en 1852 grâce à un prisme.", True),
+        ("Le chimiste Paul Morel mit le gaz en évidence en 1852.", False),
+        ("La pièce est retirée de l'affiche après dix représentations.", False),
+    ],
+)
+def test_an_object_clitic_before_its_verb_is_vague(
+    nlp: Language, prompt: str, refused: bool
+) -> None:
+    assert ("object-clitic" in _rules(nlp, _item("true_false", prompt))) is refused
+
+
 def test_the_first_mention_rule_is_measured_but_off() -> None:
     assert "first-mention-np" in broken.RULES
     assert "first-mention-np" not in broken.ON
