@@ -35,7 +35,7 @@ from bot.content.generator.rounds import (
 )
 
 #: Earlier rounds whose ratings carry over, newest first.
-EARLIER = ("v3.5", "v3.4", "v3.3", "v3.2", "v3.1", "v3")
+EARLIER = ("v3.6", "v3.5", "v3.4", "v3.3", "v3.2", "v3.1", "v3")
 Identity = tuple[str, str, str, str, str]
 
 

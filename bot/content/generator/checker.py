@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.content.generator import alone, lexicon, normalise, review, transfer
+from bot.content.generator import alone, broken, lexicon, normalise, review, transfer
 from bot.content.generator.model import AnswerType, Candidate, Draft
 from bot.content.generator.rank import fold, problems
 from bot.content.generator.realise import antecedents_of
@@ -876,11 +876,22 @@ def refusals(draft: Draft, doc: Doc | None, ctx: TextContext) -> list[str]:  # n
     return found
 
 
+def _broken_item(d: Draft, ctx: TextContext) -> broken.Item:
+    """What ``broken.py`` reads of a draft (a statement's answer is its truth, not a span)."""
+    kind = "cloze" if d.cloze else ("true_false" if d.true_false else "question")
+    gap = re.search(r"\{\{(.*?)\}\}", d.prompt)
+    answer = gap[1] if gap else ("" if d.true_false else d.answer)
+    return broken.Item(kind, d.prompt, answer, d.source, ctx.text)
+
+
 def check(drafts: list[Draft], nlp: Language, ctx: TextContext) -> list[Draft]:
     """The drafts that pass every check, in the order given."""
+    parse = broken.cached(nlp)
     for d in drafts:
         if not d.cloze and not d.true_false:
             d.prompt = repair(d.prompt)
+        if "main-entity-np" in broken.ON:  # v3.7: « le fleuve » → « l'Amazone » (one name)
+            d.prompt = broken.repair(_broken_item(d, ctx), parse)
     to_parse = [d for d in drafts if not d.cloze]
     docs = dict(
         zip(
@@ -914,6 +925,8 @@ def check(drafts: list[Draft], nlp: Language, ctx: TextContext) -> list[Draft]:
                 d.source,
                 ctx.text,
             )
+        if not reasons:  # v3.7: the item is not broken (``broken.py``: lost argument, …)
+            reasons += broken.problems(_broken_item(d, ctx), parse)
         if not reasons:
             kept.append(d)
         elif debug:
