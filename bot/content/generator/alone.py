@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.content.generator.rank import fold
 
@@ -261,41 +261,27 @@ def measure(round_dir: str = "tests/data/ratings/v3.5") -> dict[str, list[int]]:
     from bot.content.generator import pipeline, rounds
 
     nlp = pipeline.load_model()
-    base = rounds.ROOT / round_dir
-    corpus = rounds.ROOT / "tests" / "data" / "corpus" / "texts"
-    table: dict[str, list[int]] = {}
-    for deck in sorted((base / "decks").glob("*.yaml")):
-        text = (corpus / f"{deck.stem}.txt").read_text(encoding="utf-8")
-        rows = [rounds.read_tsv(base / r / f"{deck.stem}.tsv") for r in rounds.READERS]
-        for q in rounds.deck_items(deck):
-            prompt, source = str(q["prompt"]), str(q.get("source", ""))
-            gap = re.search(r"\{\{(.*?)\}\}", prompt)
-            doc = nlp(re.sub(r"\{\{(.*?)\}\}", r"\1", prompt))
-            found = {
-                p.rsplit("[", 1)[1].rstrip("]")
-                for p in problems(
-                    doc, gap[1] if gap else "", earlier_text(text, source), source, text
-                )
-            }
-            if q["kind"] in {"cloze", "true_false"} and strip_connector(prompt) != prompt:
-                found.add("connector")
-            for rule in found:
-                counts = table.setdefault(rule, [0] * (1 + 2 * len(rows)))
-                counts[0] += 1
-                for i, reader_rows in enumerate(rows):
-                    rating = reader_rows.get(str(q["id"]), {}).get("rating", "")
-                    counts[1 + 2 * i] += rating == "A"
-                    counts[2 + 2 * i] += rating in {"M", "N"}
-    return table
+
+    def rules_of(q: dict[str, Any], text: str) -> set[str]:
+        prompt, source = str(q["prompt"]), str(q.get("source", ""))
+        gap = re.search(r"\{\{(.*?)\}\}", prompt)
+        doc = nlp(re.sub(r"\{\{(.*?)\}\}", r"\1", prompt))
+        found = {
+            p.rsplit("[", 1)[1].rstrip("]")
+            for p in problems(doc, gap[1] if gap else "", earlier_text(text, source), source, text)
+        }
+        if q["kind"] in {"cloze", "true_false"} and strip_connector(prompt) != prompt:
+            found.add("connector")
+        return found
+
+    return rounds.rule_table(round_dir, rules_of)
 
 
 def main(argv: list[str]) -> int:
     """``python -m bot.content.generator.alone [ROUND_DIR]``: the table of step 7i."""
-    table = measure(*argv[:1])
-    print("| rule | items | reader-a: A / not A | reader-b: A / not A |")
-    print("|---|---|---|---|")
-    for rule, c in sorted(table.items()):
-        print(f"| {rule} | {c[0]} | {c[1]} / {c[2]} | {c[3]} / {c[4]} |")
+    from bot.content.generator import rounds
+
+    rounds.print_rule_table(measure(*argv[:1]))
     return 0
 
 

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.content.generator import lexicon
 from bot.content.generator.rank import fold
@@ -448,42 +448,24 @@ def measure(round_dir: str = "tests/data/ratings/v3.6") -> dict[str, list[int]]:
     from bot.content.generator import pipeline, rounds
 
     parse = cached(pipeline.load_model())
-    base = rounds.ROOT / round_dir
-    corpus = rounds.ROOT / "tests" / "data" / "corpus" / "texts"
-    table: dict[str, list[int]] = {}
-    for deck in sorted((base / "decks").glob("*.yaml")):
-        text = (corpus / f"{deck.stem}.txt").read_text(encoding="utf-8")
-        rows = [rounds.read_tsv(base / r / f"{deck.stem}.tsv") for r in rounds.READERS]
-        for q in rounds.deck_items(deck):
-            item = Item(
-                str(q["kind"]),
-                str(q["prompt"]),
-                rounds.answer_of(q),
-                str(q.get("source", "")),
-                text,
-            )
-            found = {
-                p.rsplit("[", 1)[1].rstrip("]") for p in problems(item, parse, frozenset(RULES))
-            }
-            if repair(item, parse) != item.prompt:
-                found.add("main-entity-np (repair)")
-            for rule in found:
-                counts = table.setdefault(rule, [0] * (1 + 2 * len(rows)))
-                counts[0] += 1
-                for i, reader_rows in enumerate(rows):
-                    rating = reader_rows.get(str(q["id"]), {}).get("rating", "")
-                    counts[1 + 2 * i] += rating == "A"
-                    counts[2 + 2 * i] += rating in {"M", "N"}
-    return table
+
+    def rules_of(q: dict[str, Any], text: str) -> set[str]:
+        item = Item(
+            str(q["kind"]), str(q["prompt"]), rounds.answer_of(q), str(q.get("source", "")), text
+        )
+        found = {p.rsplit("[", 1)[1].rstrip("]") for p in problems(item, parse, frozenset(RULES))}
+        if repair(item, parse) != item.prompt:
+            found.add("main-entity-np (repair)")
+        return found
+
+    return rounds.rule_table(round_dir, rules_of)
 
 
 def main(argv: list[str]) -> int:
     """``python -m bot.content.generator.broken [ROUND_DIR]``: the table of step 7j."""
-    table = measure(*argv[:1])
-    print("| rule | items | reader-a: A / not A | reader-b: A / not A |")
-    print("|---|---|---|---|")
-    for rule, c in sorted(table.items()):
-        print(f"| {rule} | {c[0]} | {c[1]} / {c[2]} | {c[3]} / {c[4]} |")
+    from bot.content.generator import rounds
+
+    rounds.print_rule_table(measure(*argv[:1]))
     return 0
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -328,3 +328,36 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
+
+
+# --- the cost and gain of a rule, on a round's rated items -----------------------------------
+
+
+def rule_table(
+    round_dir: str, rules_of: Callable[[dict[str, Any], str], set[str]]
+) -> dict[str, list[int]]:
+    """Per rule: [items it refuses or repairs, then per reader how many of those were rated
+    A (the cost) and M/N (the gain)], on a round's frozen decks and ratings. ``rules_of(item,
+    text)`` names the rules that fire on one frozen item of a deck whose text is ``text``."""
+    base = ROOT / round_dir
+    corpus = ROOT / "tests" / "data" / "corpus" / "texts"
+    table: dict[str, list[int]] = {}
+    for deck in sorted((base / "decks").glob("*.yaml")):
+        text = (corpus / f"{deck.stem}.txt").read_text(encoding="utf-8")
+        rows = [read_tsv(base / r / f"{deck.stem}.tsv") for r in READERS]
+        for q in deck_items(deck):
+            for rule in rules_of(q, text):
+                counts = table.setdefault(rule, [0] * (1 + 2 * len(rows)))
+                counts[0] += 1
+                for i, reader_rows in enumerate(rows):
+                    rating = reader_rows.get(str(q["id"]), {}).get("rating", "")
+                    counts[1 + 2 * i] += rating == "A"
+                    counts[2 + 2 * i] += rating in {"M", "N"}
+    return table
+
+
+def print_rule_table(table: dict[str, list[int]]) -> None:
+    print("| rule | items | reader-a: A / not A | reader-b: A / not A |")
+    print("|---|---|---|---|")
+    for rule, c in sorted(table.items()):
+        print(f"| {rule} | {c[0]} | {c[1]} / {c[2]} | {c[3]} / {c[4]} |")
