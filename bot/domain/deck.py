@@ -25,6 +25,11 @@ def blank_gaps(prompt: str) -> str:
     return CLOZE_GAP.sub(CLOZE_BLANK, prompt)
 
 
+def fill_gaps(prompt: str) -> str:
+    """A prompt with each ``{{gap}}`` filled by its answer: the sentence as the text has it."""
+    return CLOZE_GAP.sub(r"\1", prompt)
+
+
 class QuestionKind(StrEnum):
     CHOICE = "choice"
     OPEN = "open"

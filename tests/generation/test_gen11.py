@@ -11,6 +11,7 @@ import pytest
 
 from bot.content.generator import broken
 from bot.content.generator.pipeline import generate_drafts
+from bot.domain.deck import CLOZE_GAP, fill_gaps
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -20,6 +21,13 @@ def _item(
     kind: str, prompt: str, answer: str = "", source: str = "", text: str = ""
 ) -> broken.Item:
     return broken.Item(kind, prompt, answer, source, text or source)
+
+
+def _cloze(prompt: str) -> broken.Item:
+    """A cloze item whose source is its own sentence, gap filled."""
+    gap = CLOZE_GAP.search(prompt)
+    assert gap is not None
+    return _item("cloze", prompt, gap[1], fill_gaps(prompt))
 
 
 def _rules(nlp: Language, item: broken.Item) -> set[str]:
@@ -159,9 +167,7 @@ def test_a_relative_inside_the_answer_or_a_bare_name_passes(
     ],
 )
 def test_a_gap_on_one_bound_of_a_range_is_refused(nlp: Language, prompt: str) -> None:
-    gap = prompt.split("{{")[1].split("}}")[0]
-    source = prompt.replace("{{", "").replace("}}", "")
-    assert "range-bound" in _rules(nlp, _item("cloze", prompt, gap, source))
+    assert "range-bound" in _rules(nlp, _cloze(prompt))
 
 
 @pytest.mark.parametrize(
@@ -173,9 +179,7 @@ def test_a_gap_on_one_bound_of_a_range_is_refused(nlp: Language, prompt: str) ->
     ],
 )
 def test_a_whole_range_or_a_lone_number_passes(nlp: Language, prompt: str) -> None:
-    gap = prompt.split("{{")[1].split("}}")[0]
-    source = prompt.replace("{{", "").replace("}}", "")
-    assert "range-bound" not in _rules(nlp, _item("cloze", prompt, gap, source))
+    assert "range-bound" not in _rules(nlp, _cloze(prompt))
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.content.generator.rank import fold
+from bot.domain.deck import CLOZE_GAP, fill_gaps
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -264,8 +265,8 @@ def measure(round_dir: str = "tests/data/ratings/v3.5") -> dict[str, list[int]]:
 
     def rules_of(q: dict[str, Any], text: str) -> set[str]:
         prompt, source = str(q["prompt"]), str(q.get("source", ""))
-        gap = re.search(r"\{\{(.*?)\}\}", prompt)
-        doc = nlp(re.sub(r"\{\{(.*?)\}\}", r"\1", prompt))
+        gap = CLOZE_GAP.search(prompt)
+        doc = nlp(fill_gaps(prompt))
         found = {
             p.rsplit("[", 1)[1].rstrip("]")
             for p in problems(doc, gap[1] if gap else "", earlier_text(text, source), source, text)

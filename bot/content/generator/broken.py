@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.content.generator import lexicon
 from bot.content.generator.rank import fold
+from bot.domain.deck import CLOZE_GAP, fill_gaps
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -208,7 +209,7 @@ def stray_end(item: Item, parse: Parse) -> str | None:
 def _gap_span(item: Item) -> tuple[str, int, int] | None:
     """The sentence with the answer in it, and the answer's character span."""
     if item.kind == "cloze":
-        m = re.search(r"\{\{(.*?)\}\}", item.prompt)
+        m = CLOZE_GAP.search(item.prompt)
         if m is None:
             return None
         plain = item.prompt[: m.start()] + m[1] + item.prompt[m.end() :]
@@ -321,7 +322,7 @@ def _definite_nps(doc: Doc) -> list[Token]:
 def _np_to_name(item: Item, parse: Parse) -> tuple[Token, str | None] | None:
     """The definite NP of the item whose noun is the class the text gives a proper noun, and
     that name (None when the text gives the class to more than one name)."""
-    plain = re.sub(r"\{\{(.*?)\}\}", r"\1", item.prompt)
+    plain = fill_gaps(item.prompt)
     pairs = _class_nouns(item.text)
     for t in _definite_nps(parse(plain)):
         if item.answer and fold(t.text) in fold(item.answer):
@@ -353,7 +354,7 @@ def first_mention_np(item: Item, parse: Parse) -> str | None:
     if here <= 0:
         return None
     before = fold(item.text[:here])
-    plain = re.sub(r"\{\{(.*?)\}\}", r"\1", item.prompt)
+    plain = fill_gaps(item.prompt)
     for t in _definite_nps(parse(plain)):
         if t.dep_ not in {"nsubj", "nsubj:pass"} or len(t.text) < 4:
             continue
@@ -372,7 +373,7 @@ def repair(item: Item, parse: Parse) -> str:
         return item.prompt
     noun, name = found[0], str(found[1])
     det = next(c for c in noun.children if c.dep_ == "det")
-    plain = re.sub(r"\{\{(.*?)\}\}", r"\1", item.prompt)
+    plain = fill_gaps(item.prompt)
     np = plain[det.idx : noun.idx + len(noun.text)]
     at = item.prompt.find(np)
     if at < 0 or item.prompt.count(np) != 1:
@@ -388,7 +389,7 @@ def object_clitic(item: Item, parse: Parse) -> str | None:
     """« Le Britannique Henry Cavendish la mit en évidence en 1798 … »: an object clitic right
     before its verb (« la mit », « ne l'a »), the tagger often reading it as a determiner,
     stands for something the sentence before named."""
-    plain = re.sub(r"\{\{(.*?)\}\}", r"\1", item.prompt)
+    plain = fill_gaps(item.prompt)
     doc = parse(plain)
     for t in doc:
         if t.lower_ not in {"le", "la", "les", "l'"} or t.i + 1 >= len(doc):

@@ -27,6 +27,7 @@ from bot.content.generator import alone, broken, lexicon, normalise, review, tra
 from bot.content.generator.model import AnswerType, Candidate, Draft
 from bot.content.generator.rank import fold, problems
 from bot.content.generator.realise import antecedents_of
+from bot.domain.deck import CLOZE_GAP, fill_gaps
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -833,7 +834,7 @@ def refusals(draft: Draft, doc: Doc | None, ctx: TextContext) -> list[str]:  # n
             if p.startswith(("vague", "ungrammatical: stray"))
         ]
     if draft.cloze:
-        filled = re.sub(r"\{\{(.*?)\}\}", r"\1", draft.prompt)
+        filled = fill_gaps(draft.prompt)
         if vague(filled):
             found.append("vague")
         if "« {{" in draft.prompt and draft.type not in {AnswerType.TITLE, AnswerType.OTHER}:
@@ -879,7 +880,7 @@ def refusals(draft: Draft, doc: Doc | None, ctx: TextContext) -> list[str]:  # n
 def _broken_item(d: Draft, ctx: TextContext) -> broken.Item:
     """What ``broken.py`` reads of a draft (a statement's answer is its truth, not a span)."""
     kind = "cloze" if d.cloze else ("true_false" if d.true_false else "question")
-    gap = re.search(r"\{\{(.*?)\}\}", d.prompt)
+    gap = CLOZE_GAP.search(d.prompt)
     answer = gap[1] if gap else ("" if d.true_false else d.answer)
     return broken.Item(kind, d.prompt, answer, d.source, ctx.text)
 
@@ -902,22 +903,20 @@ def check(drafts: list[Draft], nlp: Language, ctx: TextContext) -> list[Draft]:
     )
     # gen6: a cloze is its sentence read alone: a clitic (« la mesurèrent », « y », « en »)
     # standing for something it does not name makes it vague
-    sources = list(
-        dict.fromkeys(re.sub(r"\{\{(.*?)\}\}", r"\1", d.prompt) for d in drafts if d.cloze)
-    )
+    sources = list(dict.fromkeys(fill_gaps(d.prompt) for d in drafts if d.cloze))
     cloze_docs = dict(zip(sources, nlp.pipe(sources, batch_size=64), strict=True))
     clitic = {text for text, doc in cloze_docs.items() if vague_tokens(doc)}
     kept: list[Draft] = []
     debug = bool(os.environ.get("QUIZBOT_GEN_DEBUG"))
     for d in drafts:
         reasons = refusals(d, docs.get(id(d)), ctx)
-        plain = re.sub(r"\{\{(.*?)\}\}", r"\1", d.prompt)
+        plain = fill_gaps(d.prompt)
         if d.cloze and plain in clitic:
             reasons.append("vague: a clitic whose referent the sentence does not give")
         # v3.6: the item reads alone (``alone.py``: « en est », « la troupe », « En la … »)
         doc = cloze_docs.get(plain) if d.cloze else docs.get(id(d))
         if doc is not None and not reasons:
-            gap = re.search(r"\{\{(.*?)\}\}", d.prompt)
+            gap = CLOZE_GAP.search(d.prompt)
             reasons += alone.problems(
                 doc,
                 gap[1] if gap else "",

@@ -35,6 +35,7 @@ from bot.content.generator.checker import TextContext, vague
 from bot.content.generator.model import TYPE_TAGS, Draft
 from bot.content.generator.rank import fold
 from bot.content.generator.split import NOT_FOR_TRAINING
+from bot.domain.deck import CLOZE_GAP
 
 if TYPE_CHECKING:
     from bot.content.generator.checker import TextContext as _Ctx  # noqa: F401
@@ -297,7 +298,7 @@ def rated_items(tsv: Path, deck_path: Path) -> list[tuple[Item, int]]:
             pattern = "truefalse" if kind == "true_false" else _TAG_PATTERN.get(tag, "entity")
             answer = row.get("answer") or str(q.get("answer", ""))
             if kind == "cloze":
-                m = re.search(r"\{\{(.*?)\}\}", str(q["prompt"]))
+                m = CLOZE_GAP.search(str(q["prompt"]))
                 answer = m[1] if m else answer
             out.append(
                 (

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from bot.content.generator.model import AnswerType, Draft
 from bot.content.generator.rank import fold
+from bot.domain.deck import fill_gaps
 
 _W = r"[\wÀ-ÿœ'-]"
 #: « plus de 250 », « environ 8 mètres »: a bound or an estimate, never an exact answer.
@@ -149,7 +150,7 @@ def problems(d: Draft, subject_words: Iterable[str] = ()) -> list[str]:  # noqa:
     """The second round's reasons to refuse ``d`` (empty when none applies)."""
     found: list[str] = []
     prompt = d.prompt
-    filled = re.sub(r"\{\{(.*?)\}\}", r"\1", prompt)
+    filled = fill_gaps(prompt)
     answer = d.notes[0] if d.true_false and d.notes else d.answer
     # giveaway: « à Varsovie, en {{Pologne}} », « Mayence, en {{Allemagne}} »
     if d.cloze and re.search(r"\b(?:à|de|d') ?[A-ZÀ-Ý][\wÀ-ÿ'-]+, en \{\{", prompt):

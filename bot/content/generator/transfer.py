@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from bot.content.generator import lexicon
 from bot.content.generator.model import AnswerType, Draft
 from bot.content.generator.rank import fold
+from bot.domain.deck import fill_gaps
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -276,7 +277,7 @@ def problems(  # noqa: PLR0912, PLR0915 - one independent check per reader's fin
     found: list[str] = []
     answer = d.notes[0] if d.true_false and d.notes else d.answer
     shown = _gap_free(d.prompt)
-    filled = re.sub(r"\{\{(.*?)\}\}", r"\1", d.prompt)
+    filled = fill_gaps(d.prompt)
     question = not d.cloze and not d.true_false
     # --- trivial: the deck's own subject --------------------------------------------------
     if d.type is AnswerType.YEAR and answer.strip() in set(years):
