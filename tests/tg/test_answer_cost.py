@@ -74,12 +74,7 @@ class CallCounter:
         if self._on and event == "call":
             path = frame.f_code.co_filename
             if _counted(path):
-                package = (
-                    path.split("site-packages/")[1].split("/")[0]
-                    if "site-packages/" in path
-                    else "bot"
-                )
-                self.counts[package] += 1
+                self.counts[_package(path)] += 1
 
     @contextmanager
     def installed(self) -> Iterator[CallCounter]:
