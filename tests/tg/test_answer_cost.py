@@ -18,6 +18,7 @@ grows, fails here first.
 from __future__ import annotations
 
 import collections
+import re
 import sys
 import threading
 from collections.abc import Iterator
@@ -31,7 +32,7 @@ from sqlalchemy import Engine
 from bot.config import Settings
 from bot.services.container import build_services
 from bot.tg.app import build_application, running
-from tests.reliability.support import open_deck
+from tests.reliability.support import choice_deck, open_deck
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.tg.harness import FAST, STUDENT_ID, buttons, last_id
 
@@ -95,19 +96,6 @@ class CallCounter:
         return sum(self.counts.values())
 
 
-def choice_deck(count: int) -> str:
-    lines = ["version: 1", "deck:", "  id: pays", '  title: "Pays"', "questions:"]
-    for n in range(1, count + 1):
-        lines += [
-            f"  - id: p{n}",
-            "    kind: choice",
-            f'    prompt: "Quel pays est le voisin n° {n} ?"',
-            '    answer: "la Pologne"',
-            '    distractors: ["la Chine", "l\'Ukraine", "la Lettonie"]',
-        ]
-    return "\n".join(lines) + "\n"
-
-
 @pytest.fixture
 def deck_yaml(request: pytest.FixtureRequest) -> str:
     return choice_deck(60) if "button" in request.node.name else open_deck(60)
@@ -134,11 +122,15 @@ async def _answer_typed(tg: FakeTelegram, student: FakeUser, n: int) -> None:
 
 async def _answer_button(tg: FakeTelegram, student: FakeUser, n: int) -> None:
     question = student.messages()[-1]
-    choice = "la Pologne" if n % 3 else "la Chine"
-    student.press(question, buttons(question)[choice])
+    found = re.search(r"combien font (\d+) \+", question["text"])
+    assert found is not None
+    right = 2 * int(found[1])
+    student.press(
+        question, buttons(question)[str(right if n % 3 else right + 1)]
+    )  # now and then wrong
     await tg.wait_for_message(
         student.chat_id,
-        "voisin",
+        "combien",
         where=lambda m: (
             m["message_id"] == question["message_id"] and m["text"] != question["text"]
         ),
@@ -157,7 +149,7 @@ async def _measure(
         async with running(app):
             mark = last_id(tg, student)
             student.send_command("/quiz")
-            await student.wait_for_message("événement" if typed else "voisin", after=mark)
+            await student.wait_for_message("événement" if typed else "combien", after=mark)
             for n in range(4):
                 await answer(tg, student, n)
             before = _requests(tg)
