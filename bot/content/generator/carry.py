@@ -9,11 +9,11 @@ answer and options) keeps that rating, the rest goes to fresh readers::
         --out tests/data/ratings/v3.3                   # reader-X/ = carried + new-reader-X
 
 ``carry`` writes, for each reader, ``carried-reader-X/<text>.tsv`` (the earlier round's row,
-word for word, of each item found in it: the newest round first, ``--from`` to change the
-list) and ``to-rate/<text>.tsv`` (the items some reader has no rating for, same columns,
-rating empty). Readers write ``new-reader-X/<text>.tsv``; ``assemble`` merges them into
-``reader-X/<text>.tsv`` in deck order, so that ``evaluate --decks … --ratings …/reader-X``
-reads the round.
+word for word, of each item found in it: every rated round before ``--out``, the newest first,
+:func:`earlier_rounds`; ``--from`` to change the list) and ``to-rate/<text>.tsv`` (the items
+some reader has no rating for, same columns, rating empty). Readers write
+``new-reader-X/<text>.tsv``; ``assemble`` merges them into ``reader-X/<text>.tsv`` in deck
+order, so that ``evaluate --decks … --ratings …/reader-X`` reads the round.
 """
 
 from __future__ import annotations
@@ -34,8 +34,21 @@ from bot.content.generator.rounds import (
     read_tsv,
 )
 
-#: Earlier rounds whose ratings carry over, newest first.
-EARLIER = ("v3.6", "v3.5", "v3.4", "v3.3", "v3.2", "v3.1", "v3")
+
+def earlier_rounds(out: Path, ratings: Path = RATINGS) -> tuple[str, ...]:
+    """The rated rounds before ``out`` (folders ``v3…`` of ``ratings`` with a ``reader-a``),
+    newest first: each new round carries from every earlier one without a list to keep."""
+
+    def version(name: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in name[1:].split("."))
+
+    mine = version(out.name) if out.name.startswith("v3") else (99,)
+    rated = [
+        d.name for d in ratings.glob("v3*") if (d / READERS[0]).is_dir() and version(d.name) < mine
+    ]
+    return tuple(sorted(rated, key=version, reverse=True))
+
+
 Identity = tuple[str, str, str, str, str]
 
 
@@ -80,9 +93,12 @@ def write_rows(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 def carry(
-    decks: Path, out: Path, rounds: tuple[str, ...] = EARLIER, ratings: Path = RATINGS
+    decks: Path, out: Path, rounds: tuple[str, ...] | None = None, ratings: Path = RATINGS
 ) -> dict[str, tuple[int, int]]:
-    """Write carried-reader-X/ and to-rate/; per text, (items, items to rate)."""
+    """Write carried-reader-X/ and to-rate/; per text, (items, items to rate). ``rounds``:
+    where ratings carry from, newest first (default :func:`earlier_rounds`)."""
+    if rounds is None:
+        rounds = earlier_rounds(out, ratings)
     summary: dict[str, tuple[int, int]] = {}
     for deck in sorted(decks.glob("*.yaml")):
         items = deck_items(deck)
@@ -143,7 +159,7 @@ def main(argv: list[str]) -> int:
         print(f"assembled {', '.join(READERS)} in {out}")
         return 1 if left else 0
     earlier = _arg(argv, "--from")
-    rounds = tuple(str(earlier).split(",")) if earlier else EARLIER
+    rounds = tuple(str(earlier).split(",")) if earlier else None
     summary = carry(decks, out, rounds)
     for text, (items, new) in summary.items():
         print(f"{text}: {items} items, {new} to rate")
