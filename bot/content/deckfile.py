@@ -133,6 +133,12 @@ _KIND_ALIASES = {
     "a_trous": "cloze",
     "texte_a_trous": "cloze",
     "vrai_faux": "true_false",
+    "auto": "self_rated",
+    "auto_evaluation": "self_rated",
+    "autoevaluation": "self_rated",
+    "carte": "self_rated",
+    "flashcard": "self_rated",
+    "self": "self_rated",
     "vrai-faux": "true_false",
     "vrai/faux": "true_false",
     "vf": "true_false",
@@ -147,7 +153,7 @@ _MISSING_HINTS = {
     "deck.id": "il manque « id » du paquet (ex. « id: bielorussie-relations-exterieures »)",
     "deck.title": "il manque « title » (le titre du paquet)",
     "id": "il manque « id » (identifiant stable de la question, ex. « ue-gel-avoirs-2006 »)",
-    "kind": "il manque « kind » (choice, open, cloze ou true_false)",
+    "kind": "il manque « kind » (choice, open, cloze, true_false ou self_rated)",
     "prompt": "il manque « prompt » (l'énoncé de la question)",
     "answer": "il manque « answer » (la bonne réponse)",
 }
@@ -263,6 +269,7 @@ _KIND_LABELS = {
     QuestionKind.CHOICE: ("à choix", "à choix"),
     QuestionKind.CLOZE: ("à trous", "à trous"),
     QuestionKind.TRUE_FALSE: ("vrai/faux", "vrai/faux"),
+    QuestionKind.SELF_RATED: ("à auto-évaluer", "à auto-évaluer"),
 }
 
 
@@ -883,6 +890,13 @@ class _Checker:
                 qid,
                 "« accept » est inutile pour une question vrai/faux (réponse par boutons)",
             )
+        if kind is QuestionKind.SELF_RATED and accept:
+            self.add(
+                fields["accept"],
+                qid,
+                "« accept » est inutile pour une carte à auto-évaluer (kind: self_rated) :"
+                " l'élève voit la réponse et dit lui-même s'il la savait",
+            )
         if len(self.problems) > before:
             return None
         # No new problem, so every check passed and none of these is None.
@@ -1382,6 +1396,8 @@ MAX_LIST_ENTRIES = 50
 MAX_ANSWER_ITEMS = 20
 #: Characters of an expected answer or alternative.
 MAX_ANSWER_CHARS = 300
+#: A self-rated card's answer is read, not typed: it may be a sentence or two.
+MAX_REVEALED_CHARS = 600
 #: Numbers and dates in one expected answer or alternative (each is compared to the answer's).
 MAX_ANSWER_NUMBERS = 10
 #: What grading one answer reads over the answer and all its alternatives together: the
@@ -1420,6 +1436,17 @@ def _check_grading_limits(
     if kind is QuestionKind.TRUE_FALSE:
         return
     answer = fields.get("answer")
+    if kind is QuestionKind.SELF_RATED:
+        # Shown, never graded: only its length is bounded (it must fit on a screen).
+        if isinstance(answer, ScalarNode) and len(str(answer.value).strip()) > MAX_REVEALED_CHARS:
+            checker.add(
+                answer,
+                qid,
+                f"réponse de {len(str(answer.value).strip())} caractères :"
+                f" {MAX_REVEALED_CHARS} au maximum pour une carte à auto-évaluer"
+                " (mettez le reste dans « explanation »)",
+            )
+        return
     texts = [(str(answer.value).strip(), answer)] if isinstance(answer, ScalarNode) else []
     chars = items = numbers = 0
     for text, node in texts + _scalar_items(fields.get("accept")):

@@ -35,10 +35,18 @@ class QuestionKind(StrEnum):
     OPEN = "open"
     CLOZE = "cloze"
     TRUE_FALSE = "true_false"
+    #: A card the student grades: the answer is shown, the student says whether they knew it
+    #: (as in Anki). For what string matching cannot grade: a cause, a process, a definition.
+    SELF_RATED = "self_rated"
 
     @property
     def uses_buttons(self) -> bool:
         return self in (QuestionKind.CHOICE, QuestionKind.TRUE_FALSE)
+
+    @property
+    def self_graded(self) -> bool:
+        """The student, not the grader, says whether the answer was known."""
+        return self is QuestionKind.SELF_RATED
 
 
 TRUE_ANSWER = "vrai"
@@ -50,7 +58,8 @@ class Question:
     """One question of a deck. ``key`` is the teacher's stable ``id``, unique in its deck.
 
     For a cloze, ``prompt`` keeps its ``{{gap}}`` and ``answer`` is the gap's text.
-    For a true/false question, ``answer`` is ``"vrai"`` or ``"faux"``.
+    For a true/false question, ``answer`` is ``"vrai"`` or ``"faux"``. For a self-rated card,
+    ``answer`` is what is revealed (never compared with what the student types).
     """
 
     key: str
