@@ -780,6 +780,9 @@ def _revealed(shown: Showing, attempt: str) -> AnswerOutcome:
         session_correct=run.correct if run is not None else 0,
         showing_token=shown.token,
         self_rated=True,
+        card=_view(
+            shown.token, shown.question, shown.card.state.reps == 0, run, (), shown.shown_at
+        ),
     )
 
 

@@ -178,6 +178,8 @@ class AnswerOutcome:
     can_override: bool = False
     #: A self-rated card: the verdict is the student's own (no « J'avais raison »).
     self_rated: bool = False
+    #: ``revealed``: the self-rated card, still open (its verdict is still to come).
+    card: ShownQuestion | None = None
 
     @property
     def accepted(self) -> bool:
