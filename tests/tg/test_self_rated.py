@@ -9,9 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Card, Review
+from bot.domain.deck import Deck, Question, QuestionKind
+from bot.services.clock import utcnow
 from bot.tg.context import BotApplication
 from tests.support.fake_telegram import FakeTelegram, FakeUser
-from tests.tg.harness import buttons, count_reviews, has_buttons, last_id
+from tests.tg.harness import (
+    TEACHER_ID,
+    buttons,
+    count_reviews,
+    get_user,
+    has_buttons,
+    last_id,
+)
 
 #: Two self-rated cards, then an open question.
 CARDS = """\
@@ -150,3 +159,45 @@ async def test_a_verdict_for_a_card_no_longer_shown_records_nothing(
     late = student.press(shown, stale, strict=False)
     assert (await tg.wait_for_callback_answer(late)).text == "Déjà répondu 😉"
     assert reviews(db) == [("correct", 3, "")]
+
+
+async def test_a_teacher_reviews_a_self_rated_card_of_a_draft(
+    bot: BotApplication, tg: FakeTelegram, teacher: FakeUser, db: sessionmaker[Session]
+) -> None:
+    from tests.services.test_classes import TEXT
+
+    services = bot.bot_data.services
+    teacher.send_command("/aide")
+    await teacher.wait_for_message("Voici ce que je sais faire")
+    prof = get_user(db, TEACHER_ID)
+    assert prof is not None
+    draft = services.drafts.create(prof.id, TEXT, utcnow(), file_name="essai.txt")
+    card = Question(
+        "pourquoi-1991",
+        QuestionKind.SELF_RATED,
+        "Pourquoi la Biélorussie devient-elle indépendante en 1991 ?",
+        "L'URSS se disloque.",
+    )
+    services.drafts.fill(draft.id, Deck(slug="x", title="x", questions=(card,)), utcnow())
+    teacher.send_command("/brouillons")
+    listed = await teacher.wait_for_message("Tes brouillons")
+    teacher.press(listed, button="essai — 0/1 relues")
+    item = await teacher.wait_for_message("question 1 sur 1")
+    assert (
+        "❓ Pourquoi la Biélorussie devient-elle indépendante en 1991 ?\n"
+        "🃏 Carte à auto-évaluer : l'élève voit cette réponse et dit lui-même s'il la savait.\n"
+        "💬 Réponse montrée : L'URSS se disloque."
+    ) in item["text"]
+    assert "Réponse attendue" not in item["text"]
+
+    teacher.press(item, button="✏️ Corriger")
+    what = await teacher.wait_for_message("Que veux-tu corriger")
+    teacher.press(what, button=next(b for b in buttons(what) if "réponse" in b.lower()))
+    prompt = await teacher.wait_for_message("élément")
+    teacher.send_text("L'URSS se disloque en 1991.", reply_to=prompt)
+    done = await teacher.wait_for_message("1 corrigée")
+    assert "0 supprimée" in done["text"]
+    deck = services.drafts.deck(draft.id, prof.id)
+    assert [(q.kind, q.answer) for q in deck.questions] == [
+        (QuestionKind.SELF_RATED, "L'URSS se disloque en 1991.")
+    ]
