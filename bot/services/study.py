@@ -742,27 +742,33 @@ def _check(
         return _refused(AnswerStatus.STALE, counts)
     self_graded = shown.question.question.kind.self_graded
     if self_graded and given.choice_index is not None:
-        return _refused(AnswerStatus.UNKNOWN, counts)  # a self-rated card has no options
+        return _refused(AnswerStatus.UNKNOWN, counts)  # a self-rated card has no buttons
     if given.self_rating is not None and not self_graded:
+        return _refused(AnswerStatus.UNKNOWN, counts)  # a self-rating of another kind
+    text = _given_text(shown, given)
+    if text is None:
         return _refused(AnswerStatus.UNKNOWN, counts)
-    if given.choice_index is not None:
-        if not 0 <= given.choice_index < len(shown.choices):
-            return _refused(AnswerStatus.UNKNOWN, counts)
-        text = shown.choices[given.choice_index]
-    else:
-        # NUL and lone surrogates cannot be stored; they mean nothing in an answer anyway.
-        text = storable(given.text or "")
     if self_graded and given.self_rating is None:
         # A text typed to a self-rated card is the student's attempt: the answer is revealed
         # beside it, nothing is recorded; the student rates themself next.
         return _revealed(shown, text)
-    if self_graded:
-        text = text.strip()
     response_ms = given.response_ms
     if given.sent_at is not None:
         # Telegram dates have whole seconds: compare like with like.
         response_ms = elapsed_ms(shown.shown_at.replace(microsecond=0), given.sent_at)
     return _Checked(shown, text, response_ms, given.choice_index, given.self_rating)
+
+
+def _given_text(shown: Showing, given: _Answer) -> str | None:
+    """The option pressed (None: an index never shown), or the text typed; a self-rated
+    card's attempt without its surrounding spaces."""
+    if given.choice_index is not None:
+        if not 0 <= given.choice_index < len(shown.choices):
+            return None
+        return shown.choices[given.choice_index]
+    # NUL and lone surrogates cannot be stored; they mean nothing in an answer anyway.
+    text = storable(given.text or "")
+    return text.strip() if shown.question.question.kind.self_graded else text
 
 
 def _revealed(shown: Showing, attempt: str) -> AnswerOutcome:
@@ -771,7 +777,7 @@ def _revealed(shown: Showing, attempt: str) -> AnswerOutcome:
     run = shown.run
     return AnswerOutcome(
         AnswerStatus.REVEALED,
-        given=attempt.strip() or None,
+        given=attempt or None,
         correct_answer=question.answer,
         source_sentence=_source_worth_showing(question),
         explanation=question.explanation,

@@ -164,8 +164,7 @@ def test_folder_scan_loads_the_samples_in_order_and_summarizes_them() -> None:
         "bielorussie-economie",
     ]
     assert summarize(decks) == (
-        "2 paquets, 13 questions : 3 ouvertes, 3 à choix, 3 à trous, 3 vrai/faux,"
-        " 1 à auto-évaluer"
+        "2 paquets, 13 questions : 3 ouvertes, 3 à choix, 3 à trous, 3 vrai/faux, 1 à auto-évaluer"
     )
 
 
@@ -339,7 +338,9 @@ EXPECTED: dict[str, list[tuple[int | None, str | None, str]]] = {
         (1, None, "il manque la section « deck »"),
         (2, None, "la liste « questions » est vide"),
     ],
-    "missing-kind.yaml": [(6, "q1", "il manque « kind » (choice, open, cloze, true_false ou self_rated)")],
+    "missing-kind.yaml": [
+        (6, "q1", "il manque « kind » (choice, open, cloze, true_false ou self_rated)")
+    ],
     "missing-version.yaml": [(2, None, "il manque « version: 1 » en tête du fichier")],
     "multiple-documents.yaml": [(10, None, "plusieurs documents YAML (séparateur « --- »)")],
     "non-utf8.yaml": [

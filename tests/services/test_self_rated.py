@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from fsrs import Rating
 from sqlalchemy import select
 
 from bot.db.models import Card, Review
 from bot.domain.grading import SelfRating, Verdict
-from fsrs import Rating
-
 from bot.domain.scheduling import rating_for
 from bot.services.study import StudyService
 from bot.services.views import AnswerStatus, OverrideStatus
@@ -188,8 +187,12 @@ def test_a_repeated_verdict_is_counted_once(
     self_rated_deck(session_factory)
     shown = study.next_question(user, NOW)
     assert shown is not None
-    first = study.rate_self_and_next(user, shown.token, SelfRating.PARTLY, NOW, idempotency_key="k")
-    again = study.rate_self_and_next(user, shown.token, SelfRating.PARTLY, NOW, idempotency_key="k")
+    first = study.rate_self_and_next(
+        user, shown.token, SelfRating.PARTLY, NOW, idempotency_key="k"
+    )
+    again = study.rate_self_and_next(
+        user, shown.token, SelfRating.PARTLY, NOW, idempotency_key="k"
+    )
     assert first.outcome.status is AnswerStatus.RECORDED
     assert again.outcome.status is AnswerStatus.DUPLICATE and again.followed
     assert again.outcome.verdict is Verdict.PARTIAL and again.outcome.self_rated

@@ -73,7 +73,9 @@ async def test_reveal_then_rate_then_the_next_card(
     assert "Pourquoi l'UE sanctionne-t-elle" in text
     assert "📖 Dans le texte : « Après l'élection de mars 2006" in text
     assert "💡 Les sanctions visent les dirigeants" in text
-    assert text.endswith("👇 Tu la savais ? Sois honnête : c'est ce qui décide quand elle revient.")
+    assert text.endswith(
+        "👇 Tu la savais ? Sois honnête : c'est ce qui décide quand elle revient."
+    )
     assert list(buttons(revealed)) == [
         "✅ Je savais",
         "🤏 En partie",
