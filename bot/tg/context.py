@@ -99,6 +99,8 @@ class OpenQuestion:
     #: A self-rated card revealed after the student typed this (their attempt, recorded
     #: with their verdict).
     attempt: str | None = None
+    #: A self-rated card whose answer the message shows (its buttons are the self-ratings).
+    revealed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -203,3 +203,47 @@ async def test_a_teacher_reviews_a_self_rated_card_of_a_draft(
     assert [(q.kind, q.answer) for q in deck.questions] == [
         (QuestionKind.SELF_RATED, "L'URSS se disloque en 1991.")
     ]
+
+
+OPEN_THEN_CARD = """\
+version: 1
+deck:
+  id: melange
+  title: "Mélange"
+questions:
+  - id: ue-gel-avoirs-2006
+    kind: open
+    prompt: "En quelle année l'UE gèle-t-elle les avoirs des dirigeants biélorusses ?"
+    answer: "2006"
+  - id: sanctions-pourquoi
+    kind: self_rated
+    prompt: "Pourquoi l'UE sanctionne-t-elle la Biélorussie en 2006 ?"
+    answer: "Elle juge l'élection présidentielle truquée."
+"""
+
+
+@pytest.mark.parametrize("deck_yaml", [OPEN_THEN_CARD])
+async def test_revealing_keeps_the_override_of_the_answer_above(
+    bot: BotApplication, tg: FakeTelegram, student: FakeUser, db: sessionmaker[Session]
+) -> None:
+    student.send_command("/quiz")
+    await student.wait_for_message("En quelle année")
+    typed = student.send_text("en 2007")
+    card = await student.wait_for_message("Pourquoi l'UE sanctionne", after=typed)
+    assert list(buttons(card)) == ["✋ J'avais raison", "👀 Voir la réponse", "⏹ Stop"]
+
+    student.press(card, button="👀 Voir la réponse")
+    revealed = await student.wait_for_message("La réponse : Elle juge")
+    assert list(buttons(revealed))[:2] == ["✋ J'avais raison", "✅ Je savais"]
+    student.press(revealed, button="✋ J'avais raison")
+    await student.wait_for_message("compte")
+
+    def override_gone() -> bool:
+        now = next(m for m in student.messages() if m["message_id"] == card["message_id"])
+        return "✋ J'avais raison" not in buttons(now)
+
+    await tg.wait_for(override_gone, what="the override button gone")
+    now = next(m for m in student.messages() if m["message_id"] == card["message_id"])
+    assert list(buttons(now)) == ["✅ Je savais", "🤏 En partie", "❌ Je ne savais pas", "⏹ Stop"]
+    with db() as s:  # overruled: counted right, rated Good; the card still to rate
+        assert [(r.correct, r.rating) for r in s.scalars(select(Review))] == [(True, 3)]

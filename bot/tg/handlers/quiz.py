@@ -190,8 +190,16 @@ async def _show_revealed(
     text = render.revealed_text(t, outcome.card, outcome)
     markup = keyboards.self_rating_keyboard(t, outcome.card.token)
     shown = state.question
+    # The card came below a verdict with « J'avais raison »: edited, it keeps that button.
+    override = None
+    if shown is not None and message_id is not None and shown.message_id == message_id:
+        override = shown.override
+    if override is not None:
+        markup = keyboards.with_override(t, markup, override)
     new_id = await edit_or_send(context, student.chat_id, message_id, text, markup)
-    state.question = OpenQuestion(outcome.card.token, new_id, attempt=outcome.given)
+    state.question = OpenQuestion(
+        outcome.card.token, new_id, override=override, attempt=outcome.given, revealed=True
+    )
     state.question_known = True
     if shown is not None and shown.message_id != new_id:
         await remove_buttons(context, student.chat_id, shown.message_id)  # one live card
@@ -304,6 +312,8 @@ async def override_button(update: Update, context: BotContext) -> None:
         state = context.state.question
         if shown is not None and state is not None and state.message_id == message.message_id:
             markup = keyboards.question_keyboard(student.texts, shown)
+            if state.revealed and state.token == shown.token:  # its answer is on screen
+                markup = keyboards.self_rating_keyboard(student.texts, shown.token)
             await edit_markup(context, student.chat_id, message.message_id, markup)
         else:
             await remove_buttons(context, student.chat_id, message.message_id)
