@@ -15,6 +15,7 @@ from typing import TextIO
 
 from bot.console import texts
 from bot.domain.deck import QuestionKind
+from bot.domain.grading import SelfRating
 from bot.domain.scheduling import LEECH_LAPSES
 from bot.render.stats_text import render_stats
 from bot.services.clock import elapsed_ms, utcnow
@@ -22,6 +23,7 @@ from bot.services.container import Services
 from bot.services.errors import DeckFormatError
 from bot.services.views import (
     AnswerOutcome,
+    AnswerStatus,
     AnswerStep,
     InvalidSetting,
     SessionSummary,
@@ -40,6 +42,28 @@ SETTINGS_COMMANDS = frozenset({"/reglages", "/settings"})
 MORE_COMMANDS = frozenset({"/encore", "/more"})
 OVERRIDE_COMMANDS = frozenset({"/jairaison", "/right"})
 YES = frozenset({"o", "oui", "y", "yes", "ok", "d'accord"})
+#: What the student may answer to « Tu la savais ? » (a self-rated card), lower-cased, without
+#: the final punctuation.
+SELF_RATINGS: dict[str, SelfRating] = {
+    **dict.fromkeys(
+        ("o", "oui", "ouais", "y", "yes", "savais", "je savais", "je la savais", "1"),
+        SelfRating.KNEW,
+    ),
+    **dict.fromkeys(
+        ("p", "partie", "en partie", "un peu", "partiellement", "bof", "moyen", "partly", "2"),
+        SelfRating.PARTLY,
+    ),
+    **dict.fromkeys(
+        ("n", "non", "no", "nope", "pas du tout", "je ne savais pas", "je savais pas", "3"),
+        SelfRating.DID_NOT,
+    ),
+}
+
+
+def self_rating(line: str) -> SelfRating | None:
+    """« o », « Oui ! », « en partie », « n »… as a self-rating; None when it says none."""
+    folded = " ".join(line.casefold().replace("’", "'").split()).rstrip(" .!")
+    return SELF_RATINGS.get(folded)
 
 
 class _Quit(Exception):
@@ -227,6 +251,8 @@ class ConsoleChat:
         """Read one line and act on it: the answer's step, True when the next question must
         be asked for (after an undo, or a refused answer), False to read another line."""
         line = self._input(texts.PROMPT).strip()
+        if shown.self_rated and not line.startswith("/"):
+            return self._self_rated(user, shown, line, shown_at)
         if not line:
             self.say(self._t.empty_answer)
             return False
@@ -235,6 +261,45 @@ class ConsoleChat:
         step = self._answer(user, shown, line, shown_at)
         if step is None:
             return False
+        self._report(step.outcome)
+        return step if step.outcome.accepted else True
+
+    def _self_rated(
+        self, user: UserView, shown: ShownQuestion, attempt: str, shown_at: dt.datetime
+    ) -> AnswerStep | bool:
+        """A self-rated card: Entrée (or an attempt typed) shows the answer, nothing recorded;
+        then « Tu la savais ? » until o, p or n (or a variant), and the verdict is recorded
+        with the next question (True: ask for the next question, the card was refused)."""
+        revealed = self._study.reveal(user.id, shown.token, attempt=attempt or None)
+        if revealed.status is not AnswerStatus.REVEALED:
+            self.say(self._t.refused)
+            return True
+        self.say(self._t.expected.format(answer=revealed.correct_answer))
+        if revealed.given:
+            self.say(self._t.your_attempt.format(given=revealed.given))
+        if revealed.source_sentence:
+            self.say(self._t.source.format(sentence=revealed.source_sentence))
+        if revealed.explanation:
+            self.say(self._t.explanation.format(text=revealed.explanation))
+        while True:
+            self.say(self._t.rate_question)
+            line = self._input(texts.PROMPT).strip()
+            if line.lower() in QUIT_COMMANDS:
+                raise _Quit
+            rating = self_rating(line)
+            if rating is not None:
+                break
+            self.say(self._t.rate_again)
+        now = self._now()
+        step = self._study.rate_self_and_next(
+            user.id,
+            shown.token,
+            rating,
+            now,
+            idempotency_key=f"console:{shown.token}",
+            attempt=revealed.given,
+            response_ms=elapsed_ms(shown_at, now),
+        )
         self._report(step.outcome)
         return step if step.outcome.accepted else True
 
@@ -341,6 +406,8 @@ class ConsoleChat:
         for number, choice in enumerate(shown.choices, start=1):
             label = choice.capitalize() if shown.kind is QuestionKind.TRUE_FALSE else choice
             self.say(self._t.choice_line.format(number=number, choice=label))
+        if shown.self_rated:
+            self.say(self._t.reveal_how_to)
 
     def _answer(
         self, user: UserView, shown: ShownQuestion, line: str, shown_at: dt.datetime
@@ -367,17 +434,21 @@ class ConsoleChat:
         if outcome.verdict is None:
             self.say(self._t.refused)
             return
-        if outcome.dont_know:
+        if outcome.self_rated:
+            # The answer, its source and explanation were shown before the student rated.
+            self.say(self._t.self_verdicts[outcome.verdict])
+        elif outcome.dont_know:
             self.say(self._t.dont_know)
         else:
             verdict = self._t.verdicts[outcome.verdict]
             self.say(f"{verdict} {self._t.reason(outcome.reason)}" if outcome.reason else verdict)
-        if outcome.correct_answer is not None:
-            self.say(self._t.expected.format(answer=outcome.correct_answer))
-        if outcome.source_sentence:
-            self.say(self._t.source.format(sentence=outcome.source_sentence))
-        if outcome.explanation:
-            self.say(self._t.explanation.format(text=outcome.explanation))
+        if not outcome.self_rated:
+            if outcome.correct_answer is not None:
+                self.say(self._t.expected.format(answer=outcome.correct_answer))
+            if outcome.source_sentence:
+                self.say(self._t.source.format(sentence=outcome.source_sentence))
+            if outcome.explanation:
+                self.say(self._t.explanation.format(text=outcome.explanation))
         if outcome.leech_suspended:
             self.say(self._t.leech(LEECH_LAPSES))
         if outcome.practice:

@@ -43,6 +43,8 @@ class ConsoleTexts:
     #: (command, what it does), in the order /aide lists them.
     commands: tuple[tuple[str, str], ...]
     verdicts: Mapping[Verdict, str]
+    #: A self-rated card's verdict, said back (correct, partial, wrong).
+    self_verdicts: Mapping[Verdict, str]
     override: Mapping[OverrideStatus, str]
     greeting: str
     greeting_practice: str
@@ -92,6 +94,10 @@ class ConsoleTexts:
     bye: str
     session_counts: str
     summary: str
+    reveal_how_to: str
+    your_attempt: str
+    rate_question: str
+    rate_again: str
 
     def help_text(self) -> str:
         lines = [self._t.text("console.help_title")]
@@ -155,6 +161,10 @@ def for_language(language: str) -> ConsoleTexts:
             (name, t.text(f"console.command.{name.lstrip('/').lower()}")) for name in COMMAND_NAMES
         ),
         verdicts={v: t.text(f"console.verdict.{v.value}") for v in Verdict},
+        self_verdicts={
+            v: t.text(f"console.self_verdict.{v.value}")
+            for v in (Verdict.CORRECT, Verdict.PARTIAL, Verdict.WRONG)
+        },
         override={s: t.text(f"console.override.{s.value}") for s in OverrideStatus},
     )
 

@@ -52,6 +52,8 @@ def _clean(text: str) -> str:
 
 def _candidates(question: Question) -> list[str] | None:
     """The answer then the other options a question offers, or None when it offers none."""
+    if question.kind.self_graded:
+        return None  # a self-rated card: an answer to read, nothing to tap
     if question.kind is QuestionKind.TRUE_FALSE:
         return [question.answer, FALSE_ANSWER if question.answer == TRUE_ANSWER else TRUE_ANSWER]
     answer = _clean(question.answer)
@@ -74,7 +76,8 @@ def explanation_for(question: Question) -> str | None:
 
 def playable(question: Question) -> bool:
     """Whether the question can be a quiz poll: a choice or true/false question, or a cloze
-    or open question with distractors; its prompt and options within Telegram's lengths."""
+    or open question with distractors; its prompt and options within Telegram's lengths.
+    Never a self-rated card (the student rates themself: nothing a poll can score)."""
     options = _candidates(question)
     if options is None:
         return False

@@ -61,6 +61,13 @@ option. The file checker refuses options with the same key: a typed answer could
 apart. A ``true_false`` answer accepts vrai/v/oui/o/true/t/yes/juste/exact and
 faux/f/non/n/false/no/inexact. An answer that is only punctuation (« + », « ? ») is right when
 the expected answer is that very punctuation.
+
+A ``self_rated`` card (a cause, a process: what string matching cannot grade) is never
+compared with anything: its answer is revealed and the student grades themself, as in Anki
+(:class:`SelfRating`, :func:`grade_self`): « Je savais » is correct, « En partie » partial,
+« Je ne savais pas » wrong; the service maps the verdict to an FSRS rating like any other
+(Good, Hard, Again). A text the student types to such a card is their attempt, shown beside
+the answer, not graded; :func:`grade_answer` refuses the kind.
 """
 
 from __future__ import annotations
@@ -84,12 +91,14 @@ __all__ = [
     "Quantity",
     "Reason",
     "ReasonCode",
+    "SelfRating",
     "Verdict",
     "answer_items",
     "answer_numbers",
     "grade",
     "grade_answer",
     "grade_option",
+    "grade_self",
     "grade_typed_choice",
     "is_dont_know",
     "normalize",
@@ -109,6 +118,36 @@ class Verdict(StrEnum):
     def accepted(self) -> bool:
         """True when the answer counts as right (correct, or close enough)."""
         return self in (Verdict.CORRECT, Verdict.CLOSE)
+
+
+class SelfRating(StrEnum):
+    """What a student says of a self-rated card once its answer is shown."""
+
+    KNEW = "knew"  # « Je savais »
+    PARTLY = "partly"  # « En partie »
+    DID_NOT = "did_not"  # « Je ne savais pas »
+
+    @property
+    def verdict(self) -> Verdict:
+        return _SELF_VERDICTS[self]
+
+
+_SELF_VERDICTS = {
+    SelfRating.KNEW: Verdict.CORRECT,
+    SelfRating.PARTLY: Verdict.PARTIAL,
+    SelfRating.DID_NOT: Verdict.WRONG,
+}
+
+
+def grade_self(rating: SelfRating, question: Question) -> Grade:
+    """A self-rated card: the student's own verdict, with the answer they were shown.
+
+    Raises:
+        ValueError: If ``question`` is not a self-rated card (those are graded by the bot).
+    """
+    if not question.kind.self_graded:
+        raise ValueError(f"a {question.kind.value} question is graded, not self-rated")
+    return Grade(rating.verdict, None, question.answer)
 
 
 _RANK = {Verdict.CORRECT: 0, Verdict.CLOSE: 1, Verdict.PARTIAL: 2, Verdict.WRONG: 3}
@@ -1054,10 +1093,13 @@ def grade_answer(
         comes from ``answer``.
 
     Raises:
-        ValueError: If a true/false question's answer is neither vrai nor faux.
+        ValueError: If a true/false question's answer is neither vrai nor faux, or for a
+            self-rated card (the student grades it: :func:`grade_self`).
     """
     given = given[:_MAX_ANSWER_CHARS]
     kind = QuestionKind(kind)
+    if kind.self_graded:
+        raise ValueError("a self-rated card is graded by the student (grade_self)")
     if kind is QuestionKind.TRUE_FALSE:
         return _grade_true_false(given, answer)
     forms = [answer, *accept]

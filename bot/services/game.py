@@ -119,6 +119,14 @@ class GameDeck:
     slug: str
     title: str
     playable: int
+    #: Its self-rated cards (never in a game) and all its questions.
+    self_rated: int = 0
+    questions: int = 0
+
+    @property
+    def only_self_rated(self) -> bool:
+        """Nothing but self-rated cards: a game cannot use it, and the teacher is told why."""
+        return self.questions > 0 and self.self_rated == self.questions
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,15 +301,23 @@ class GameService:
         """Whether this user may start or stop a game in this group."""
         return self.access.may_run(chat_id, telegram_id)
 
-    def decks(self, chat_id: int) -> tuple[GameDeck, ...]:
+    def decks(self, chat_id: int, *, every: bool = False) -> tuple[GameDeck, ...]:
         """The decks a game in this group can use (the class's, else every live deck) that
-        have at least one question a quiz poll can ask."""
+        have at least one question a quiz poll can ask; ``every``: the others too (playable
+        0), so the teacher can be told why a deck is not offered (only self-rated cards)."""
         with self._sessions() as session:
             decks = GameStore(session).live_decks(self.access.deck_slugs(chat_id))
         found = (
-            GameDeck(d.slug, d.title, sum(rules.playable(q) for q in d.questions)) for d in decks
+            GameDeck(
+                d.slug,
+                d.title,
+                sum(rules.playable(q) for q in d.questions),
+                self_rated=sum(q.kind.self_graded for q in d.questions),
+                questions=len(d.questions),
+            )
+            for d in decks
         )
-        return tuple(d for d in found if d.playable)
+        return tuple(d for d in found if every or d.playable)
 
     def start(
         self,

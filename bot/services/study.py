@@ -17,6 +17,13 @@ reads it back, so any process knows which question a typed answer is for):
 * a token already answered, or superseded by a newer showing → ``stale``;
 * an idempotency key already recorded → ``duplicate`` with the first verdict, counted once.
 
+A self-rated card (``kind: self_rated``) is answered in two steps: :meth:`StudyService.reveal`
+(or a text typed to it: the student's attempt) shows the answer and records nothing, status
+``revealed``; :meth:`StudyService.rate_self_and_next` then records the student's own verdict
+(« Je savais » → correct, « En partie » → partial, « Je ne savais pas » → wrong, rated by
+:func:`~bot.domain.scheduling.rating_for` like any answer), with the attempt as the answer
+given. Its token is checked like a button's: a verdict for a card no longer shown is ``stale``.
+
 Refused answers change nothing. A recorded answer writes the review (with the card's previous
 state, for an exact undo), the card's new state and the showing's ``answered_at`` in one
 transaction, committed before the method returns.
@@ -55,9 +62,11 @@ from bot.db.session import Session, sessionmaker
 from bot.domain.deck import FALSE_ANSWER, TRUE_ANSWER, Question, QuestionKind
 from bot.domain.grading import (
     Grade,
+    SelfRating,
     Verdict,
     grade,
     grade_option,
+    grade_self,
     grade_typed_choice,
     is_dont_know,
 )
@@ -138,6 +147,8 @@ class _Answer:
     sent_at: dt.datetime | None = None
     response_ms: int | None = None
     easy: bool = False
+    #: A self-rated card: the student's own verdict (``text`` is then their attempt, if any).
+    self_rating: SelfRating | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +171,8 @@ class _Checked:
     response_ms: int | None
     #: The button pressed (an index into the showing's choices); None: a typed answer.
     choice_index: int | None = None
+    #: A self-rated card: the student's own verdict.
+    self_rating: SelfRating | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,6 +336,45 @@ class StudyService:
         given = _Answer(text=text, sent_at=sent_at, response_ms=response_ms, easy=easy)
         return self._answer(user_id, token, given, now, idempotency_key)
 
+    def reveal(
+        self, user_id: int, token: str | None = None, *, attempt: str | None = None
+    ) -> AnswerOutcome:
+        """« Voir la réponse »: the answer of the self-rated card ``token`` (None: the open
+        question), status ``revealed``, with its source and explanation, and ``attempt`` (what
+        the student typed, if anything) as ``given``. Records nothing: the verdict comes with
+        :meth:`rate_self_and_next`. ``stale`` or ``unknown`` as for an answer (a question
+        that is not self-rated is ``unknown``)."""
+        with self._sessions() as session:
+            store = StudyStore(session)
+            shown = store.latest_showing(user_id) if token is None else store.showing(token)
+            given = _Answer(text=attempt)
+            checked = _check(store, shown, user_id, token, given, None)
+            if isinstance(checked, AnswerOutcome):
+                return checked  # revealed, or refused
+            if isinstance(checked, int):  # pragma: no cover - no key, no earlier answer
+                raise AssertionError("reveal has no idempotency key")
+            # A question graded by the bot: its answer is not given away before an answer.
+            return _refused(AnswerStatus.UNKNOWN, (0, 0))
+
+    def rate_self_and_next(
+        self,
+        user_id: int,
+        token: str,
+        rating: SelfRating,
+        now: dt.datetime,
+        *,
+        idempotency_key: str,
+        attempt: str | None = None,
+        response_ms: int | None = None,
+    ) -> AnswerStep:
+        """The student's verdict on the self-rated card ``token`` (« Je savais », « En
+        partie », « Je ne savais pas »), then the next question, as ``answer_choice_and_next``:
+        the verdict committed first. ``attempt``: what they typed before the answer was
+        revealed (recorded as the answer given). A token of a card no longer shown is
+        ``stale`` (nothing recorded); of a card that is not self-rated, ``unknown``."""
+        given = _Answer(text=attempt, response_ms=response_ms, self_rating=rating)
+        return self._answer(user_id, token, given, now, idempotency_key)
+
     def _answer(
         self, user_id: int, token: str | None, given: _Answer, now: dt.datetime, key: str
     ) -> AnswerStep:
@@ -448,10 +500,13 @@ class StudyService:
         if stored is None or card is None:  # pragma: no cover - cascades make this impossible
             return AnswerOutcome(AnswerStatus.DUPLICATE, verdict=Verdict(review.verdict)), None
         question = stored.question
-        # The reason is not stored: grading is deterministic, so grade again for it.
-        again = grade(review.given_answer, question)
-        dont_know = not again.accepted and is_dont_know(review.given_answer)
-        result = Grade(Verdict(review.verdict), again.reason, dont_know=dont_know)
+        if question.kind.self_graded:  # the student's own verdict: no reason to give
+            result = Grade(Verdict(review.verdict), None, question.answer)
+        else:
+            # The reason is not stored: grading is deterministic, so grade again for it.
+            again = grade(review.given_answer, question)
+            dont_know = not again.accepted and is_dont_know(review.given_answer)
+            result = Grade(Verdict(review.verdict), again.reason, dont_know=dont_know)
         current = not review.practice and card.state.last_review == review.reviewed_at
         run = store.run(review.session_id) if review.session_id is not None else None
         outcome = _outcome(
@@ -537,6 +592,8 @@ class StudyService:
                 return OverrideOutcome(OverrideStatus.NOTHING)  # a button: the option chosen
             question = store.question(review.question_id)
             if question is None or is_dont_know(review.given_answer):
+                return OverrideOutcome(OverrideStatus.NOTHING)
+            if question.question.kind.self_graded:  # the student's own verdict already
                 return OverrideOutcome(OverrideStatus.NOTHING)
             prompt = question.question.display_prompt
             if now - review.reviewed_at > OVERRIDE_WINDOW:
@@ -659,7 +716,7 @@ def _check(
     user_id: int,
     token: str | None,
     given: _Answer,
-    key: str,
+    key: str | None,
 ) -> _Checked | AnswerOutcome | int:
     """Whether the answer can be recorded: the showing and the text given, or the refusal,
     or the id of the same answer committed meanwhile by a concurrent delivery."""
@@ -675,7 +732,7 @@ def _check(
     if shown.answered_at is not None or shown.superseded:
         # A concurrent delivery of this very answer may have committed since the key was
         # looked up (each statement sees the latest commits): then it is a duplicate.
-        earlier = store.review_id_by_key(key)
+        earlier = store.review_id_by_key(key) if key is not None else None
         return earlier if earlier is not None else _refused(AnswerStatus.STALE, counts)
     if shown.question.retired:  # removed from its file since it was shown
         return _refused(AnswerStatus.UNKNOWN, counts)
@@ -683,18 +740,56 @@ def _check(
         # Changed since it was shown (another kind, other options): grading the answer
         # against what the student never saw would be wrong, and a lapse would count.
         return _refused(AnswerStatus.STALE, counts)
-    if given.choice_index is not None:
-        if not 0 <= given.choice_index < len(shown.choices):
-            return _refused(AnswerStatus.UNKNOWN, counts)
-        text = shown.choices[given.choice_index]
-    else:
-        # NUL and lone surrogates cannot be stored; they mean nothing in an answer anyway.
-        text = storable(given.text or "")
+    self_graded = shown.question.question.kind.self_graded
+    if self_graded and given.choice_index is not None:
+        return _refused(AnswerStatus.UNKNOWN, counts)  # a self-rated card has no buttons
+    if given.self_rating is not None and not self_graded:
+        return _refused(AnswerStatus.UNKNOWN, counts)  # a self-rating of another kind
+    text = _given_text(shown, given)
+    if text is None:
+        return _refused(AnswerStatus.UNKNOWN, counts)
+    if self_graded and given.self_rating is None:
+        # A text typed to a self-rated card is the student's attempt: the answer is revealed
+        # beside it, nothing is recorded; the student rates themself next.
+        return _revealed(shown, text)
     response_ms = given.response_ms
     if given.sent_at is not None:
         # Telegram dates have whole seconds: compare like with like.
         response_ms = elapsed_ms(shown.shown_at.replace(microsecond=0), given.sent_at)
-    return _Checked(shown, text, response_ms, given.choice_index)
+    return _Checked(shown, text, response_ms, given.choice_index, given.self_rating)
+
+
+def _given_text(shown: Showing, given: _Answer) -> str | None:
+    """The option pressed (None: an index never shown), or the text typed; a self-rated
+    card's attempt without its surrounding spaces."""
+    if given.choice_index is not None:
+        if not 0 <= given.choice_index < len(shown.choices):
+            return None
+        return shown.choices[given.choice_index]
+    # NUL and lone surrogates cannot be stored; they mean nothing in an answer anyway.
+    text = storable(given.text or "")
+    return text.strip() if shown.question.question.kind.self_graded else text
+
+
+def _revealed(shown: Showing, attempt: str) -> AnswerOutcome:
+    """A self-rated card's answer, shown (nothing recorded)."""
+    question = shown.question.question
+    run = shown.run
+    return AnswerOutcome(
+        AnswerStatus.REVEALED,
+        given=attempt or None,
+        correct_answer=question.answer,
+        source_sentence=_source_worth_showing(question),
+        explanation=question.explanation,
+        practice=run.practice if run is not None else False,
+        session_answered=run.answered if run is not None else 0,
+        session_correct=run.correct if run is not None else 0,
+        showing_token=shown.token,
+        self_rated=True,
+        card=_view(
+            shown.token, shown.question, shown.card.state.reps == 0, run, (), shown.shown_at
+        ),
+    )
 
 
 def _same_choices(shown: Showing) -> bool:
@@ -710,6 +805,8 @@ def _grade_answer(checked: _Checked) -> Grade:
     tolerant grader (pure: :mod:`bot.domain.grading`)."""
     shown = checked.showing
     question = shown.question.question
+    if checked.self_rating is not None:
+        return grade_self(checked.self_rating, question)
     if checked.choice_index is not None:
         return grade_option(shown.choices[checked.choice_index], question)
     if shown.choices:
@@ -750,7 +847,8 @@ def _recorded(shown: Showing, graded: _Graded, counts: tuple[int, int]) -> _Reco
         practice=practice,
         next_due=graded.after.due if graded.after is not None else None,
     )
-    typed_wrong = not shown.choices and not graded.result.accepted
+    self_rated = shown.question.question.kind.self_graded
+    typed_wrong = not shown.choices and not graded.result.accepted and not self_rated
     outcome = replace(
         outcome,
         showing_token=shown.token,
@@ -880,4 +978,5 @@ def _outcome(
         next_due=next_due,
         session_answered=counts[0],
         session_correct=counts[1],
+        self_rated=question.kind.self_graded,
     )

@@ -81,6 +81,9 @@ class AnswerStatus(StrEnum):
     NO_QUESTION = "no_question"
     #: A typed answer to a question answered with its buttons (nothing recorded).
     NEEDS_CHOICE = "needs_choice"
+    #: A self-rated card's answer shown (nothing recorded): the student rates themself next
+    #: (``StudyService.rate_self_and_next``); ``given`` holds the attempt typed, if any.
+    REVEALED = "revealed"
 
 
 class UndoStatus(StrEnum):
@@ -141,6 +144,12 @@ class ShownQuestion:
     session_correct: int
     shown_at: dt.datetime | None = None
 
+    @property
+    def self_rated(self) -> bool:
+        """A card whose answer is revealed and the student rates themself (no typing
+        needed: « Voir la réponse », then « Je savais », « En partie », « Je ne savais pas »)."""
+        return self.kind.self_graded
+
 
 @dataclass(frozen=True, slots=True)
 class AnswerOutcome:
@@ -167,6 +176,10 @@ class AnswerOutcome:
     showing_token: str | None = None
     #: A typed answer graded wrong: the student may overrule the grader.
     can_override: bool = False
+    #: A self-rated card: the verdict is the student's own (no « J'avais raison »).
+    self_rated: bool = False
+    #: ``revealed``: the self-rated card, still open (its verdict is still to come).
+    card: ShownQuestion | None = None
 
     @property
     def accepted(self) -> bool:

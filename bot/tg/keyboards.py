@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit
 
 from bot.domain.deck import QuestionKind
+from bot.domain.grading import SelfRating
 from bot.services.optimizer import RetentionChoices
 from bot.services.views import DeckChoiceView, SessionSummary, ShownQuestion
 from bot.tg.render import LETTERS, fit_label
@@ -44,6 +45,8 @@ RETENTION = "rr"  # rr:<desired retention in percent>
 MORE_NEW = "more"  # « Encore 10 nouvelles » at the end of a run
 OVERRIDE = "ok"  # ok:<token of the showing answered>: « J'avais raison »
 AHEAD = "ahead"  # « Réviser en avance » at the end of a run
+REVEAL = "rv"  # rv:<token>: « Voir la réponse » of a self-rated card
+RATE = "sr"  # sr:<token>:<k | p | n>: « Je savais », « En partie », « Je ne savais pas »
 
 #: Handler patterns (anchored: « tz » must not catch « tzo »).
 PATTERNS = {
@@ -67,6 +70,15 @@ PATTERNS = {
     MORE_NEW: r"^more$",
     OVERRIDE: r"^ok:[A-Za-z0-9_-]{1,16}$",
     AHEAD: r"^ahead$",
+    REVEAL: r"^rv:[A-Za-z0-9_-]{1,16}$",
+    RATE: r"^sr:[A-Za-z0-9_-]{1,16}:[kpn]$",
+}
+
+#: The self-ratings' codes in ``sr:<token>:<code>``, in the order of their buttons.
+SELF_RATINGS: dict[str, SelfRating] = {
+    "k": SelfRating.KNEW,
+    "p": SelfRating.PARTLY,
+    "n": SelfRating.DID_NOT,
 }
 
 #: Time zones offered as buttons (French-speaking places first); any IANA zone can be typed.
@@ -154,6 +166,8 @@ def uses_letters(question: ShownQuestion) -> bool:
 def question_keyboard(texts: Texts, question: ShownQuestion) -> InlineKeyboardMarkup:
     token = question.token
     stop = [_button(texts.btn_stop, data(STOP, token))]
+    if question.self_rated:
+        return InlineKeyboardMarkup([[_button(texts.btn_reveal, data(REVEAL, token))], stop])
     choices = question.choices[: len(LETTERS)]
     if uses_letters(question):
         letters = [_button(LETTERS[i], data(ANSWER, token, i)) for i in range(len(choices))]
@@ -166,6 +180,13 @@ def question_keyboard(texts: Texts, question: ShownQuestion) -> InlineKeyboardMa
         return InlineKeyboardMarkup([row, stop])
     rows = [[_button(c, data(ANSWER, token, i))] for i, c in enumerate(choices)]
     return InlineKeyboardMarkup([*rows, stop])
+
+
+def self_rating_keyboard(texts: Texts, token: str) -> InlineKeyboardMarkup:
+    """Under a self-rated card's answer: the student says whether they knew it."""
+    labels = {"k": texts.btn_knew, "p": texts.btn_partly, "n": texts.btn_did_not_know}
+    rows = [[_button(labels[code], data(RATE, token, code))] for code in SELF_RATINGS]
+    return InlineKeyboardMarkup([*rows, [_button(texts.btn_stop, data(STOP, token))]])
 
 
 # --- Onboarding, settings, decks ---------------------------------------------------------

@@ -96,14 +96,33 @@ def question_body(texts: Texts, question: ShownQuestion, *, letters: bool) -> st
 
 
 def question_text(texts: Texts, question: ShownQuestion, *, letters: bool) -> str:
-    instruction = texts.pick_answer if question.choices else texts.type_answer
+    if question.self_rated:
+        instruction = texts.think_answer
+    else:
+        instruction = texts.pick_answer if question.choices else texts.type_answer
     return fit(f"{question_body(texts, question, letters=letters)}\n\n{instruction}")
+
+
+def revealed_text(texts: Texts, question: ShownQuestion, outcome: AnswerOutcome) -> str:
+    """A self-rated card with its answer revealed (``outcome`` is ``revealed``): the question,
+    the answer, the student's attempt if they typed one, the source and the explanation, then
+    « Tu la savais ? » above the three self-rating buttons."""
+    lines = [texts.revealed_answer.format(answer=fit(outcome.correct_answer or "", 700))]
+    if outcome.given:
+        lines.append(texts.your_answer.format(given=fit(outcome.given, 600)))
+    if outcome.source_sentence:
+        source = around(outcome.source_sentence, outcome.correct_answer or "")
+        lines.append(texts.source_line.format(source=source))
+    if outcome.explanation:
+        lines.append(texts.explanation_line.format(explanation=fit(outcome.explanation, 800)))
+    body = question_body(texts, question, letters=False)
+    return fit(f"{body}\n\n" + "\n".join(lines) + f"\n\n{texts.rate_yourself}")
 
 
 def strip_instruction(text: str, all_texts: Iterable[Texts]) -> str:
     """The question body from a sent question message (its last line is the instruction)."""
     for t in all_texts:
-        for instruction in (t.pick_answer, t.type_answer):
+        for instruction in (t.pick_answer, t.type_answer, t.think_answer, t.rate_yourself):
             if text.endswith(instruction):
                 return text.removesuffix(instruction).rstrip()
     return text
@@ -113,6 +132,17 @@ def verdict_text(texts: Texts, outcome: AnswerOutcome, *, show_given: bool) -> s
     """The verdict block: right or wrong, the expected answer, the sentence of the text."""
     answer = fit(outcome.correct_answer or "", 500)
     verdict = outcome.verdict
+    if outcome.self_rated:
+        # The student's own verdict on an answer they have read: said back, the answer kept
+        # in the chat (the message showing it becomes this one).
+        said = {
+            Verdict.CORRECT: texts.self_knew,
+            Verdict.PARTIAL: texts.self_partly,
+        }.get(verdict or Verdict.WRONG, texts.self_did_not_know)
+        lines = [said, texts.revealed_answer.format(answer=answer)]
+        if outcome.leech_suspended:
+            lines.append(texts.leech)
+        return "\n".join(lines)
     if outcome.dont_know:
         lines = [texts.verdict_dont_know.format(answer=answer)]
     elif verdict is Verdict.CORRECT:

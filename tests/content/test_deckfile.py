@@ -88,10 +88,19 @@ def test_small_sample_gives_exact_values(parser: str) -> None:
                 prompt="Les réformes structurelles ont déjà été menées.",
                 answer="faux",
             ),
+            Question(
+                key="dependance.pourquoi",
+                kind=QuestionKind.SELF_RATED,
+                prompt="Pourquoi l'économie biélorusse dépend-elle autant de la Russie ?",
+                answer="Elle achète son gaz et son pétrole russes à bas prix, revend des"
+                " produits pétroliers raffinés, et vit de crédits russes.",
+                explanation="Sans ces subventions, la croissance des années 2000 n'aurait"
+                " pas tenu.",
+            ),
         ),
     )
     assert deck.path == str(path)
-    assert [q.line for q in deck.questions] == [6, 12, 15, 22]
+    assert [q.line for q in deck.questions] == [6, 12, 15, 22, 26]
 
 
 def test_full_sample_covers_every_key(parser: str) -> None:
@@ -155,7 +164,7 @@ def test_folder_scan_loads_the_samples_in_order_and_summarizes_them() -> None:
         "bielorussie-economie",
     ]
     assert summarize(decks) == (
-        "2 paquets, 12 questions : 3 ouvertes, 3 à choix, 3 à trous, 3 vrai/faux"
+        "2 paquets, 13 questions : 3 ouvertes, 3 à choix, 3 à trous, 3 vrai/faux, 1 à auto-évaluer"
     )
 
 
@@ -329,7 +338,9 @@ EXPECTED: dict[str, list[tuple[int | None, str | None, str]]] = {
         (1, None, "il manque la section « deck »"),
         (2, None, "la liste « questions » est vide"),
     ],
-    "missing-kind.yaml": [(6, "q1", "il manque « kind » (choice, open, cloze ou true_false)")],
+    "missing-kind.yaml": [
+        (6, "q1", "il manque « kind » (choice, open, cloze, true_false ou self_rated)")
+    ],
     "missing-version.yaml": [(2, None, "il manque « version: 1 » en tête du fichier")],
     "multiple-documents.yaml": [(10, None, "plusieurs documents YAML (séparateur « --- »)")],
     "non-utf8.yaml": [

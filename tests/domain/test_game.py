@@ -26,6 +26,10 @@ def q(kind: QuestionKind, answer: str, *distractors: str, prompt: str = "Questio
         (q(QuestionKind.CHOICE, "A", "a"), False),  # the only distractor is the answer
         (q(QuestionKind.CHOICE, "A", "B", prompt="x" * 301), False),
         (q(QuestionKind.CHOICE, "A", "B" * 101), False),
+        # The loader refuses distractors on a self-rated card; even built with some, the
+        # student's own verdict is nothing a poll can score.
+        (q(QuestionKind.SELF_RATED, "Parce que…", "Non", "Peut-être"), False),
+        (q(QuestionKind.SELF_RATED, "Parce que…"), False),
     ],
 )
 def test_which_questions_can_be_a_quiz_poll(question: Question, expected: bool) -> None:

@@ -12,9 +12,11 @@ from bot.domain.grading import (
     Quantity,
     Reason,
     ReasonCode,
+    SelfRating,
     Verdict,
     grade,
     grade_answer,
+    grade_self,
     normalize,
 )
 from bot.i18n import catalogue
@@ -503,3 +505,31 @@ def test_long_answers_are_cut() -> None:
 )
 def test_normalize(text: str, normal: str) -> None:
     assert normalize(text) == normal
+
+
+# --- self-rated cards: the student's own verdict ---------------------------------------------
+
+SELF_RATED_CARD = Question(
+    "pourquoi", QuestionKind.SELF_RATED, "Pourquoi ?", "Parce que l'élection est truquée."
+)
+
+
+@pytest.mark.parametrize(
+    ("rating", "verdict"),
+    [
+        (SelfRating.KNEW, Verdict.CORRECT),
+        (SelfRating.PARTLY, Verdict.PARTIAL),
+        (SelfRating.DID_NOT, Verdict.WRONG),
+    ],
+)
+def test_a_self_rated_card_gets_the_students_own_verdict(
+    rating: SelfRating, verdict: Verdict
+) -> None:
+    assert grade_self(rating, SELF_RATED_CARD) == Grade(verdict, None, SELF_RATED_CARD.answer)
+
+
+def test_a_self_rated_card_is_never_compared_and_others_are_never_self_rated() -> None:
+    with pytest.raises(ValueError, match="graded by the student"):
+        grade(SELF_RATED_CARD.answer, SELF_RATED_CARD)
+    with pytest.raises(ValueError, match="graded, not self-rated"):
+        grade_self(SelfRating.KNEW, Question("q", QuestionKind.OPEN, "Quand ?", "2006"))

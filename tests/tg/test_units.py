@@ -12,6 +12,7 @@ import pytest
 from telegram import Chat, Message, Update, User
 
 from bot.domain.deck import QuestionKind
+from bot.domain.grading import SelfRating
 from bot.services.views import ShownQuestion
 from bot.tg import commands, keyboards, render
 from bot.tg.concurrency import PerUserUpdateProcessor
@@ -99,6 +100,9 @@ def test_every_callback_data_fits_and_matches_one_pattern() -> None:
         keyboards.question_keyboard(FR, shown(QuestionKind.CHOICE, ("a", "b", "c", "d"))),
         keyboards.question_keyboard(FR, shown(QuestionKind.TRUE_FALSE, ("vrai", "faux"))),
         keyboards.question_keyboard(EN, shown(QuestionKind.OPEN, ())),
+        keyboards.question_keyboard(FR, shown(QuestionKind.SELF_RATED, ())),
+        keyboards.self_rating_keyboard(FR, "T" * 16),
+        keyboards.self_rating_keyboard(EN, "T" * 16),
         keyboards.start_quiz(FR),
         keyboards.reminder_prompt(FR),
         keyboards.decks(FR, [deck], onboarding=True),
@@ -135,6 +139,25 @@ def test_true_false_buttons_are_translated() -> None:
     question = shown(QuestionKind.TRUE_FALSE, ("vrai", "faux"))
     labels = [label for label, _ in all_buttons(keyboards.question_keyboard(EN, question))]
     assert labels == ["True", "False", "⏹ Stop"]
+
+
+def test_a_self_rated_card_shows_the_answer_button_then_three_ratings() -> None:
+    question = shown(QuestionKind.SELF_RATED, ())
+    labels = [label for label, _ in all_buttons(keyboards.question_keyboard(EN, question))]
+    assert labels == ["👀 Show the answer", "⏹ Stop"]
+    rating = all_buttons(keyboards.self_rating_keyboard(FR, question.token))
+    assert [label for label, _ in rating] == [
+        "✅ Je savais",
+        "🤏 En partie",
+        "❌ Je ne savais pas",
+        "⏹ Stop",
+    ]
+    assert {keyboards.SELF_RATINGS[data[-1]] for _, data in rating[:3]} == set(SelfRating)
+    text = render.question_text(FR, question, letters=False)
+    assert text.endswith("puis touche « Voir la réponse ».")
+    assert render.strip_instruction(text, all_texts()) == render.question_body(
+        FR, question, letters=False
+    )
 
 
 def test_when_in_the_students_zone() -> None:

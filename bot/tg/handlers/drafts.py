@@ -339,8 +339,11 @@ def item_text(t: ClassTexts, draft: DraftView, item: DraftItemView) -> str:
         ),
         "",
         t.item_prompt.format(prompt=q.prompt),  # a cloze keeps its {{gap}}: the answer shows
-        t.item_answer.format(answer=q.answer),
     ]
+    if q.kind.self_graded:  # shown to the student, never compared: say so
+        lines += [t.item_self_rated, t.item_revealed.format(answer=render.fit(q.answer, 700))]
+    else:
+        lines.append(t.item_answer.format(answer=q.answer))
     if q.kind is QuestionKind.CHOICE:
         lines.append(t.item_choices.format(choices=" · ".join([q.answer, *q.distractors])))
     if q.source:

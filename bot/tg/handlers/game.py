@@ -168,12 +168,19 @@ class GamePlay:
             return
         if not await self.can_play(context, chat, user.id):
             return
-        decks = await run_sync(context.games.decks, chat.id)
+        found = await run_sync(context.games.decks, chat.id, every=True)
+        decks = [d for d in found if d.playable]
+        # Decks of self-rated cards only are not offered: say so, or the teacher looks for
+        # them in vain.
+        self_rated = ", ".join(f"« {d.title} »" for d in found if d.only_self_rated)
+        left_out = self.t.self_rated_left_out.format(decks=self_rated) if self_rated else ""
         if not decks:
-            await self.say(context.application, chat.id, self.t.no_decks)
+            text = self.t.no_decks if not left_out else f"{self.t.no_decks}\n\n{left_out}"
+            await self.say(context.application, chat.id, text)
             return
         markup = _rows([_button(d.title, "g", "d", deck_key(d.slug)) for d in decks], 1)
-        await self.say(context.application, chat.id, self.t.pick_deck, markup)
+        text = self.t.pick_deck if not left_out else f"{self.t.pick_deck}\n\n{left_out}"
+        await self.say(context.application, chat.id, text, markup)
 
     async def stop_command(self, update: Update, context: BotContext) -> None:
         """/stop in the group: the teacher ends the game now, with the scores so far."""

@@ -5,6 +5,13 @@ open question as the database has it) and an idempotency key taken from Telegram
 (``tg:cq:<callback query id>`` for a button, ``tg:m:<chat>:<message>`` for a typed message): a
 re-delivered update is counted once, a second tap on the same button is ``stale``.
 
+A self-rated card shows « 👀 Voir la réponse » (``rv:<token>``): the press edits the card into
+its answer, with three buttons, « Je savais », « En partie », « Je ne savais pas »
+(``sr:<token>:<k|p|n>``), and records nothing. A text typed to such a card is the student's
+attempt: the answer comes as a new message with « Ta réponse : … » and the same buttons. The
+press records the student's verdict (with the attempt) and goes on as for any answer below; a
+press for a card no longer shown is ``stale`` and changes nothing.
+
 One service call records the answer (committed first) and shows the next question; one
 message shows the verdict above that next question (or above the run's summary when nothing
 is left). For a button, that message *replaces* the answered question, buttons included, so
@@ -51,6 +58,10 @@ def register(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(start_button, pattern=keyboards.PATTERNS[keyboards.QUIZ]))
     app.add_handler(CallbackQueryHandler(choice, pattern=keyboards.PATTERNS[keyboards.ANSWER]))
     app.add_handler(CallbackQueryHandler(stop, pattern=keyboards.PATTERNS[keyboards.STOP]))
+    app.add_handler(
+        CallbackQueryHandler(reveal_button, pattern=keyboards.PATTERNS[keyboards.REVEAL])
+    )
+    app.add_handler(CallbackQueryHandler(rate_button, pattern=keyboards.PATTERNS[keyboards.RATE]))
     app.add_handler(CommandHandler(commands.MORE.names, more_new))
     app.add_handler(CommandHandler(commands.OVERRIDE.names, override))
     app.add_handler(
@@ -118,6 +129,82 @@ async def choice(update: Update, context: BotContext) -> None:
     await _present(context, student, step, message.message_id if message else None)
 
 
+async def reveal_button(update: Update, context: BotContext) -> None:
+    """« 👀 Voir la réponse » under a self-rated card: ``rv:<token>``. Records nothing."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    token = query.data.partition(":")[2]
+    student = await context.quiz_student(update)
+    message = _message(update)
+    outcome = await run_sync(context.study.reveal, student.id, token)
+    await answer_query(update, _toast(student, outcome))
+    if outcome.status is not AnswerStatus.REVEALED or outcome.card is None:
+        if message is not None and not await _shows_open_question(context, student, message):
+            await remove_buttons(context, student.chat_id, message.message_id)
+        return
+    await _show_revealed(context, student, outcome, message.message_id if message else None)
+
+
+async def rate_button(update: Update, context: BotContext) -> None:
+    """« Je savais » / « En partie » / « Je ne savais pas »: ``sr:<token>:<k|p|n>``; the
+    verdict is recorded (committed first), then the next question replaces the card."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _, token, code = query.data.split(":")
+    student = await context.quiz_student(update)
+    message = _message(update)
+    shown = context.state.question
+    attempt = shown.attempt if shown is not None and shown.token == token else None
+    now = utcnow()
+    step = await run_sync(
+        context.study.rate_self_and_next,
+        student.id,
+        token,
+        keyboards.SELF_RATINGS[code],
+        now,
+        idempotency_key=f"tg:cq:{query.id}",
+        attempt=attempt,
+        response_ms=_elapsed_ms(message.date if message else None, now),
+    )
+    outcome = step.outcome
+    await answer_query(update, _toast(student, outcome))
+    if not outcome.accepted:
+        if message is not None and not await _shows_open_question(context, student, message):
+            await remove_buttons(context, student.chat_id, message.message_id)
+        return
+    if step.followed:  # a re-delivered press: show what follows again (as for a choice)
+        current = await run_sync(context.study.current, student.id)
+        if current is None or message is None:
+            return
+        step = AnswerStep(outcome, next=current)
+    await _present(context, student, step, message.message_id if message else None)
+
+
+async def _show_revealed(
+    context: BotContext, student: Student, outcome: AnswerOutcome, message_id: int | None
+) -> None:
+    """The self-rated card with its answer: the card's message edited (« Voir la réponse »)
+    or a new message (``message_id`` None: a typed attempt, below the student's own)."""
+    assert outcome.card is not None
+    t, state = student.texts, context.state
+    text = render.revealed_text(t, outcome.card, outcome)
+    markup = keyboards.self_rating_keyboard(t, outcome.card.token)
+    shown = state.question
+    # The card came below a verdict with « J'avais raison »: edited, it keeps that button.
+    override = None
+    if shown is not None and message_id is not None and shown.message_id == message_id:
+        override = shown.override
+    if override is not None:
+        markup = keyboards.with_override(t, markup, override)
+    new_id = await edit_or_send(context, student.chat_id, message_id, text, markup)
+    state.question = OpenQuestion(
+        outcome.card.token, new_id, override=override, attempt=outcome.given, revealed=True
+    )
+    state.question_known = True
+    if shown is not None and shown.message_id != new_id:
+        await remove_buttons(context, student.chat_id, shown.message_id)  # one live card
+
+
 def _hint(t: Texts, text: str) -> str:
     """What to do instead; a typed time (the setting's question lost in a restart) is pointed
     to /reglages (« 11h08 », « 7 h », « 19:30 »; a bare number is more likely a late answer)."""
@@ -152,6 +239,8 @@ async def typed(update: Update, context: BotContext) -> None:
         await send(context, student.chat_id, _hint(t, message.text))
     elif status is AnswerStatus.NEEDS_CHOICE:
         await send(context, student.chat_id, t.pick_answer)
+    elif status is AnswerStatus.REVEALED:  # an attempt at a self-rated card: rate it now
+        await _show_revealed(context, student, step.outcome, None)
     elif not step.outcome.accepted:
         context.state.question = None
         stale = status is AnswerStatus.STALE
@@ -223,6 +312,8 @@ async def override_button(update: Update, context: BotContext) -> None:
         state = context.state.question
         if shown is not None and state is not None and state.message_id == message.message_id:
             markup = keyboards.question_keyboard(student.texts, shown)
+            if state.revealed and state.token == shown.token:  # its answer is on screen
+                markup = keyboards.self_rating_keyboard(student.texts, shown.token)
             await edit_markup(context, student.chat_id, message.message_id, markup)
         else:
             await remove_buttons(context, student.chat_id, message.message_id)
@@ -319,6 +410,8 @@ async def show_again(context: BotContext, student: Student, *, media: bool = Fal
     hint = t.question_again
     if media:  # what is expected instead: a tap, or a typed answer
         hint = t.media_pick if question.choices else t.media_type
+        if question.self_rated:
+            hint = t.media_reveal
     if (old := state.question) is not None:
         # The question's buttons go; a verdict's « J'avais raison » above it stays.
         if old.override is not None:
@@ -400,8 +493,9 @@ async def _shows_open_question(context: BotContext, student: Student, message: M
 
 
 def _toast(student: Student, outcome: AnswerOutcome) -> str | None:
-    """Nothing for a counted answer; why a refused one changed nothing."""
-    if outcome.accepted:
+    """Nothing for a counted answer (or an answer revealed); why a refused one changed
+    nothing."""
+    if outcome.accepted or outcome.status is AnswerStatus.REVEALED:
         return None
     t = student.texts
     return t.already_answered if outcome.status is AnswerStatus.STALE else t.unknown_question

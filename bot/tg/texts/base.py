@@ -186,6 +186,18 @@ class Texts:
     reminder_prompt_mixed: str  # {reviews} (reminder_reviews) and {new} (reminder_new)
     reminder_reviews: Plural
     reminder_new: Plural
+    # Self-rated cards: the answer revealed, the student rates themself
+    btn_reveal: str
+    btn_knew: str
+    btn_partly: str
+    btn_did_not_know: str
+    think_answer: str  # the instruction under a self-rated card
+    revealed_answer: str  # {answer}
+    rate_yourself: str  # the instruction under the revealed answer
+    self_knew: str
+    self_partly: str
+    self_did_not_know: str
+    media_reveal: str  # a sticker, a photo… sent to a self-rated card
 
 
 def texts_in(language: str) -> Texts:

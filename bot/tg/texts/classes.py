@@ -66,6 +66,8 @@ class ClassTexts:
     draft_header: str
     item_prompt: str
     item_answer: str
+    item_self_rated: str  # the kind of a self-rated card, for the teacher
+    item_revealed: str  # {answer}: what a self-rated card shows
     item_choices: str
     item_source: str
     item_confidence: str

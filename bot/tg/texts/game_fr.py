@@ -23,6 +23,7 @@ class GameTexts:
     need_rights: str
     need_rights_private: str
     no_decks: str
+    self_rated_left_out: str  # {decks}: titles of decks made only of self-rated cards
     already_running: str
     no_game: str
     deck_gone: str
