@@ -195,6 +195,9 @@ class Presentation(Base):
     choices: Mapped[list[str]] = mapped_column(default=list)
     shown_at: Mapped[dt.datetime]
     answered_at: Mapped[dt.datetime | None]
+    #: A self-rated card: what the student typed before its answer was revealed (their
+    #: attempt, recorded with their verdict); the latest one typed. None: nothing typed.
+    attempt: Mapped[str | None] = mapped_column(Text)
 
 
 class Review(Base):

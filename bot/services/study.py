@@ -18,11 +18,14 @@ reads it back, so any process knows which question a typed answer is for):
 * an idempotency key already recorded → ``duplicate`` with the first verdict, counted once.
 
 A self-rated card (``kind: self_rated``) is answered in two steps: :meth:`StudyService.reveal`
-(or a text typed to it: the student's attempt) shows the answer and records nothing, status
-``revealed``; :meth:`StudyService.rate_self_and_next` then records the student's own verdict
+(or a text typed to it: the student's attempt) shows the answer and records no answer, status
+``revealed``; the attempt is kept on the showing (``presentations.attempt``, the latest one
+typed, committed before the answer is shown), so it survives a restart and reaches any
+instance. :meth:`StudyService.rate_self_and_next` then records the student's own verdict
 (« Je savais » → correct, « En partie » → partial, « Je ne savais pas » → wrong, rated by
 :func:`~bot.domain.scheduling.rating_for` like any answer), with the attempt as the answer
-given. Its token is checked like a button's: a verdict for a card no longer shown is ``stale``.
+given (the caller's, else the one kept). Its token is checked like a button's: a verdict for
+a card no longer shown is ``stale``.
 
 Refused answers change nothing. A recorded answer writes the review (with the card's previous
 state, for an exact undo), the card's new state and the showing's ``answered_at`` in one
@@ -341,15 +344,17 @@ class StudyService:
     ) -> AnswerOutcome:
         """« Voir la réponse »: the answer of the self-rated card ``token`` (None: the open
         question), status ``revealed``, with its source and explanation, and ``attempt`` (what
-        the student typed, if anything) as ``given``. Records nothing: the verdict comes with
-        :meth:`rate_self_and_next`. ``stale`` or ``unknown`` as for an answer (a question
-        that is not self-rated is ``unknown``)."""
+        the student typed, if anything) as ``given``. Records no answer: the verdict comes
+        with :meth:`rate_self_and_next`; the attempt is kept on the showing for it (committed
+        first). ``stale`` or ``unknown`` as for an answer (a question that is not self-rated
+        is ``unknown``)."""
         with self._sessions() as session:
             store = StudyStore(session)
             shown = store.latest_showing(user_id) if token is None else store.showing(token)
             given = _Answer(text=attempt)
             checked = _check(store, shown, user_id, token, given, None)
             if isinstance(checked, AnswerOutcome):
+                _keep_attempt(session, store, shown, checked)
                 return checked  # revealed, or refused
             if isinstance(checked, int):  # pragma: no cover - no key, no earlier answer
                 raise AssertionError("reveal has no idempotency key")
@@ -370,7 +375,8 @@ class StudyService:
         """The student's verdict on the self-rated card ``token`` (« Je savais », « En
         partie », « Je ne savais pas »), then the next question, as ``answer_choice_and_next``:
         the verdict committed first. ``attempt``: what they typed before the answer was
-        revealed (recorded as the answer given). A token of a card no longer shown is
+        revealed (recorded as the answer given); None: the attempt kept on the showing when
+        it was revealed, if any (else ""). A token of a card no longer shown is
         ``stale`` (nothing recorded); of a card that is not self-rated, ``unknown``."""
         given = _Answer(text=attempt, response_ms=response_ms, self_rating=rating)
         return self._answer(user_id, token, given, now, idempotency_key)
@@ -428,6 +434,7 @@ class StudyService:
         if isinstance(checked, int):  # a duplicate committed meanwhile
             return self._earlier_outcome(session, store, checked, user_id)
         if isinstance(checked, AnswerOutcome):
+            _keep_attempt(session, store, shown, checked)
             return checked, None
         graded = self._grade(checked, user_id, now, key, given.easy)
         counts = _write(store, checked.showing, graded, now)
@@ -761,14 +768,30 @@ def _check(
 
 def _given_text(shown: Showing, given: _Answer) -> str | None:
     """The option pressed (None: an index never shown), or the text typed; a self-rated
-    card's attempt without its surrounding spaces."""
+    card's attempt without its surrounding spaces; a self-rating without one, the attempt
+    kept on the showing when its answer was revealed ("" when none was typed)."""
     if given.choice_index is not None:
         if not 0 <= given.choice_index < len(shown.choices):
             return None
         return shown.choices[given.choice_index]
+    if given.self_rating is not None and given.text is None:
+        return shown.attempt or ""  # stored as made below: storable, stripped
     # NUL and lone surrogates cannot be stored; they mean nothing in an answer anyway.
     text = storable(given.text or "")
     return text.strip() if shown.question.question.kind.self_graded else text
+
+
+def _keep_attempt(
+    session: Session, store: StudyStore, shown: Showing | None, outcome: AnswerOutcome
+) -> None:
+    """A self-rated card revealed by an attempt (``outcome.given``, storable and stripped as
+    any answer given): kept on its showing in place of an earlier one, committed before the
+    answer is shown, for the verdict to record it whichever process receives it. A reveal
+    without an attempt, or a refusal, keeps nothing (an earlier attempt stays)."""
+    if outcome.status is not AnswerStatus.REVEALED or outcome.given is None or shown is None:
+        return
+    store.save_attempt(shown.shown_id, outcome.given)
+    session.commit()
 
 
 def _revealed(shown: Showing, attempt: str) -> AnswerOutcome:

@@ -10,7 +10,7 @@ import pytest
 from fsrs import Rating
 from sqlalchemy import select
 
-from bot.db.models import Card, Review
+from bot.db.models import Card, Presentation, Review
 from bot.domain.grading import SelfRating, Verdict
 from bot.domain.scheduling import rating_for
 from bot.services.study import StudyService
@@ -246,3 +246,113 @@ def test_no_override_of_the_students_own_verdict(
     )
     assert study.override(user, NOW).status is OverrideStatus.NOTHING
     assert study.override(user, NOW, token=shown.token).status is OverrideStatus.NOTHING
+
+
+def given_answers(sf: SessionFactory) -> list[str]:
+    with sf() as s:
+        return list(s.scalars(select(Review.given_answer).order_by(Review.id)))
+
+
+def kept_attempt(sf: SessionFactory, token: str) -> str | None:
+    with sf() as s:
+        return s.scalars(select(Presentation.attempt).where(Presentation.token == token)).one()
+
+
+def test_a_typed_attempt_survives_a_new_service_until_the_verdict(
+    session_factory: SessionFactory,
+) -> None:
+    """Revealed by one process, rated by another (a restart in between): the attempt typed
+    is the answer recorded with the verdict."""
+    user = add_user(session_factory)
+    self_rated_deck(session_factory)
+    before_restart = StudyService(session_factory, enable_fuzzing=False)
+    shown = before_restart.next_question(user, NOW)
+    assert shown is not None
+    step = before_restart.answer_open_and_next(
+        user, " la répression\x00 de 2006 ", NOW, idempotency_key="m1"
+    )
+    assert step.outcome.status is AnswerStatus.REVEALED
+    # Committed before the reveal is answered: another connection reads it.
+    assert kept_attempt(session_factory, shown.token) == "la répression de 2006"
+
+    after_restart = StudyService(session_factory, enable_fuzzing=False)
+    rated = after_restart.rate_self_and_next(
+        user, shown.token, SelfRating.PARTLY, NOW, idempotency_key="v"
+    )
+
+    assert rated.outcome.status is AnswerStatus.RECORDED
+    assert rated.outcome.given == "la répression de 2006"
+    assert given_answers(session_factory) == ["la répression de 2006"]
+
+
+def test_the_reveal_keeps_the_attempt_and_a_later_one_replaces_it(
+    study: StudyService, session_factory: SessionFactory
+) -> None:
+    user = add_user(session_factory)
+    self_rated_deck(session_factory)
+    shown = study.next_question(user, NOW)
+    assert shown is not None
+
+    assert study.reveal(user, shown.token, attempt="les élections").given == "les élections"
+    assert kept_attempt(session_factory, shown.token) == "les élections"
+    study.answer_open_and_next(user, "la répression", NOW, idempotency_key="m2")
+    assert kept_attempt(session_factory, shown.token) == "la répression"
+    # « Voir la réponse » pressed again (no attempt), a blank text: the attempt stays.
+    assert study.reveal(user, shown.token).given is None
+    study.answer_open_and_next(user, "   ", NOW, idempotency_key="m3")
+    assert kept_attempt(session_factory, shown.token) == "la répression"
+    assert count(session_factory, Review) == 0  # revealing still records no answer
+
+    fresh = StudyService(session_factory, enable_fuzzing=False)
+    fresh.rate_self_and_next(user, shown.token, SelfRating.KNEW, NOW, idempotency_key="v")
+    assert given_answers(session_factory) == ["la répression"]
+
+
+def test_the_callers_attempt_wins_over_the_one_kept(
+    study: StudyService, session_factory: SessionFactory
+) -> None:
+    user = add_user(session_factory)
+    self_rated_deck(session_factory)
+    shown = study.next_question(user, NOW)
+    assert shown is not None
+    study.answer_open_and_next(user, "les élections", NOW, idempotency_key="m1")
+
+    study.rate_self_and_next(
+        user, shown.token, SelfRating.DID_NOT, NOW, idempotency_key="v", attempt="autre chose"
+    )
+
+    assert given_answers(session_factory) == ["autre chose"]
+
+
+def test_a_verdict_without_any_attempt_records_an_empty_answer(
+    study: StudyService, session_factory: SessionFactory
+) -> None:
+    user = add_user(session_factory)
+    self_rated_deck(session_factory)
+    shown = study.next_question(user, NOW)
+    assert shown is not None
+    assert study.reveal(user, shown.token).status is AnswerStatus.REVEALED
+    assert kept_attempt(session_factory, shown.token) is None
+
+    study.rate_self_and_next(user, shown.token, SelfRating.KNEW, NOW, idempotency_key="v")
+
+    assert given_answers(session_factory) == [""]
+
+
+def test_an_attempt_is_not_kept_on_a_card_refused_or_of_another_kind(
+    study: StudyService, session_factory: SessionFactory
+) -> None:
+    user = add_user(session_factory)
+    self_rated_deck(session_factory)
+    first = study.next_question(user, NOW)
+    assert first is not None
+    study.rate_self_and_next(user, first.token, SelfRating.KNEW, NOW, idempotency_key="a")
+    # The card answered: an attempt for it is stale, and nothing is kept on it.
+    assert study.reveal(user, first.token, attempt="trop tard").status is AnswerStatus.STALE
+    assert kept_attempt(session_factory, first.token) is None
+    add_deck(session_factory, "open", [("o", 0)])
+    other = add_user(session_factory)
+    shown = study.next_question(other, NOW, deck_slug="open")
+    assert shown is not None and not shown.self_rated
+    assert study.reveal(other, shown.token, attempt="2006").status is AnswerStatus.UNKNOWN
+    assert kept_attempt(session_factory, shown.token) is None

@@ -182,6 +182,8 @@ class Showing:
     new_cards_per_day: int
     #: The student's own FSRS weights (``bot.services.optimizer``), None: the defaults.
     parameters: tuple[float, ...] | None = None
+    #: A self-rated card: the attempt typed before its answer was revealed (None: none).
+    attempt: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -505,6 +507,7 @@ def _showing() -> Select[Any]:
         _shown.c.choices,
         _shown.c.shown_at,
         _shown.c.answered_at,
+        _shown.c.attempt,
         _newer_exists.label("superseded"),
         _earlier_review.label("earlier_review_id"),
         *_CARD_COLUMNS,
@@ -543,6 +546,13 @@ CLAIM_SHOWING = (
         not_(exists().where(_newer.c.user_id == _shown.c.user_id, _newer.c.id > _shown.c.id)),
     )
     .values(answered_at=_NOW)
+)
+#: Keep a self-rated card's attempt on its showing, while the showing is unanswered (a
+#: verdict claimed it meanwhile: too late, and the verdict has the attempt it was given).
+SAVE_ATTEMPT = (
+    update(_shown)
+    .where(_shown.c.id == bindparam("shown_id"), _shown.c.answered_at.is_(None))
+    .values(attempt=bindparam("new_attempt"))
 )
 REVIEW_BY_KEY = select(_reviews.c.id).where(_reviews.c.idempotency_key == bindparam("key"))
 _REVIEW_COLUMNS = (
@@ -919,7 +929,12 @@ class StudyStore:
             timezone=row.timezone,
             new_cards_per_day=row.new_cards_per_day,
             parameters=None if row.fsrs_parameters is None else tuple(row.fsrs_parameters),
+            attempt=row.attempt,
         )
+
+    def save_attempt(self, shown_id: int, attempt: str) -> None:
+        """Keep ``attempt`` on the showing (replacing an earlier one) while it is unanswered."""
+        self._execute(SAVE_ATTEMPT, {"shown_id": shown_id, "new_attempt": attempt})
 
     def shown_after(self, user_id: int, presentation_id: int) -> bool:
         """A later showing exists (the question after this one was shown)."""
