@@ -96,9 +96,6 @@ class OpenQuestion:
     message_id: int
     #: The showing whose « J'avais raison » that message also carries (a verdict above it).
     override: str | None = None
-    #: A self-rated card revealed after the student typed this (their attempt, recorded
-    #: with their verdict).
-    attempt: str | None = None
     #: A self-rated card whose answer the message shows (its buttons are the self-ratings).
     revealed: bool = False
 

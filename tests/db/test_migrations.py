@@ -388,3 +388,33 @@ def test_reminder_new_count_revision_keeps_the_outbox_and_downgrades(db_url: str
         assert migrations.schema_status(engine).up_to_date
     finally:
         engine.dispose()
+
+
+def test_presentation_attempt_revision_keeps_the_showings_and_downgrades(db_url: str) -> None:
+    """0009 on 0008: every showing and answer stays, with no attempt (NULL) for those already
+    there; an attempt written after the upgrade goes with the column on the way down, its
+    showing stays."""
+    engine = make_engine(db_url)
+    try:
+        migrations.upgrade(engine, "0008")
+        with engine.begin() as conn:
+            _seed_at_0001(conn)
+            before = _counts(conn)
+        migrations.upgrade(engine, "0009")
+        with engine.begin() as conn:
+            assert _counts(conn) == before
+            rows = conn.execute(text("SELECT token, attempt FROM presentations ORDER BY id"))
+            assert [tuple(r) for r in rows] == [("tok1", None), ("tok2", None)]
+            conn.execute(text("UPDATE presentations SET attempt = 'la répression' WHERE id = 2"))
+            assert conn.execute(text("SELECT given_answer FROM reviews")).scalar_one() == "2006"
+        migrations.downgrade(engine, "0008")
+        columns = {c["name"] for c in inspect(engine).get_columns("presentations")}
+        assert "attempt" not in columns and {"token", "answered_at"} <= columns
+        with engine.connect() as conn:
+            assert _counts(conn) == before
+            tokens = conn.execute(text("SELECT token FROM presentations ORDER BY id"))
+            assert list(tokens.scalars()) == ["tok1", "tok2"]
+        migrations.upgrade(engine)
+        assert migrations.schema_status(engine).up_to_date
+    finally:
+        engine.dispose()

@@ -5,15 +5,20 @@ verdict buttons change nothing."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
 
 from bot.db.models import Card, Review
 from bot.domain.deck import Deck, Question, QuestionKind
 from bot.services.clock import utcnow
+from bot.services.container import build_services
+from bot.tg.app import build_application, running
 from bot.tg.context import BotApplication
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.tg.harness import (
+    FAST,
     TEACHER_ID,
     buttons,
     count_reviews,
@@ -126,6 +131,33 @@ async def test_a_typed_attempt_reveals_the_answer_beside_it(
     with db() as s:
         card_row = s.scalars(select(Card).where(Card.lapses == 0, Card.reps == 1)).one()
         assert card_row.due is not None
+
+
+async def test_a_typed_attempt_survives_a_restart_before_the_verdict(
+    tg: FakeTelegram,
+    bot_settings: Settings,
+    bot_engine: Engine,
+    student: FakeUser,
+    db: sessionmaker[Session],
+) -> None:
+    """The attempt is revealed by one process, the verdict pressed in the next one (its chat
+    state knows nothing of the attempt): the attempt is recorded with the verdict."""
+    async with running(
+        build_application(bot_settings, build_services(bot_settings, bot_engine), tuning=FAST)
+    ):
+        student.send_command("/quiz")
+        await student.wait_for_message("sanctionne")
+        typed = student.send_text("à cause des élections")
+        revealed = await student.wait_for_message("La réponse : Elle juge", after=typed)
+        assert "Ta réponse : à cause des élections" in revealed["text"]
+
+    async with running(
+        build_application(bot_settings, build_services(bot_settings, bot_engine), tuning=FAST)
+    ):
+        student.press(revealed, button="🤏 En partie")
+        after = await student.wait_for_message("dépend-elle de la Russie")
+        assert after["text"].startswith("🤏 En partie")
+    assert reviews(db) == [("partial", 2, "à cause des élections")]
 
 
 async def test_a_verdict_for_a_card_no_longer_shown_records_nothing(

@@ -8,9 +8,10 @@ re-delivered update is counted once, a second tap on the same button is ``stale`
 A self-rated card shows « 👀 Voir la réponse » (``rv:<token>``): the press edits the card into
 its answer, with three buttons, « Je savais », « En partie », « Je ne savais pas »
 (``sr:<token>:<k|p|n>``), and records nothing. A text typed to such a card is the student's
-attempt: the answer comes as a new message with « Ta réponse : … » and the same buttons. The
-press records the student's verdict (with the attempt) and goes on as for any answer below; a
-press for a card no longer shown is ``stale`` and changes nothing.
+attempt: the answer comes as a new message with « Ta réponse : … » and the same buttons (the
+service keeps the attempt on the showing, so a restart in between loses nothing). The press
+records the student's verdict (with the attempt) and goes on as for any answer below; a press
+for a card no longer shown is ``stale`` and changes nothing.
 
 One service call records the answer (committed first) and shows the next question; one
 message shows the verdict above that next question (or above the run's summary when nothing
@@ -147,14 +148,13 @@ async def reveal_button(update: Update, context: BotContext) -> None:
 
 async def rate_button(update: Update, context: BotContext) -> None:
     """« Je savais » / « En partie » / « Je ne savais pas »: ``sr:<token>:<k|p|n>``; the
-    verdict is recorded (committed first), then the next question replaces the card."""
+    verdict is recorded (committed first) with the attempt the service kept, if one was
+    typed, then the next question replaces the card."""
     query = update.callback_query
     assert query is not None and query.data is not None
     _, token, code = query.data.split(":")
     student = await context.quiz_student(update)
     message = _message(update)
-    shown = context.state.question
-    attempt = shown.attempt if shown is not None and shown.token == token else None
     now = utcnow()
     step = await run_sync(
         context.study.rate_self_and_next,
@@ -163,7 +163,6 @@ async def rate_button(update: Update, context: BotContext) -> None:
         keyboards.SELF_RATINGS[code],
         now,
         idempotency_key=f"tg:cq:{query.id}",
-        attempt=attempt,
         response_ms=_elapsed_ms(message.date if message else None, now),
     )
     outcome = step.outcome
@@ -197,9 +196,7 @@ async def _show_revealed(
     if override is not None:
         markup = keyboards.with_override(t, markup, override)
     new_id = await edit_or_send(context, student.chat_id, message_id, text, markup)
-    state.question = OpenQuestion(
-        outcome.card.token, new_id, override=override, attempt=outcome.given, revealed=True
-    )
+    state.question = OpenQuestion(outcome.card.token, new_id, override=override, revealed=True)
     state.question_known = True
     if shown is not None and shown.message_id != new_id:
         await remove_buttons(context, student.chat_id, shown.message_id)  # one live card
