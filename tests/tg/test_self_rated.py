@@ -9,7 +9,6 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-
 from bot.db.models import Card, Review
 from bot.domain.deck import Deck, Question, QuestionKind
 from bot.services.clock import utcnow
