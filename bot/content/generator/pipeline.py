@@ -25,6 +25,7 @@ from bot.content.generator import (
     realise,
     refuse,
     review,
+    selfrated,
 )
 from bot.content.generator import cloze as cloze_mod
 from bot.content.generator import truefalse as tf_mod
@@ -191,6 +192,7 @@ def drafts_for(
         drafts.extend(_inherited(sent, cands, antecedents))
         drafts.extend(enrich.drafts_for(sent, index, antecedents, set(ctx.subjects)))
         drafts.extend(explain.drafts_for(sent, index, persons, set(ctx.subjects)))
+        drafts.extend(enrich.run_patterns([lambda: selfrated.processes(sent, index, antecedents)]))
         if index > 0:
             prev_sent, before = sentences[index - 1]
             drafts.extend(
@@ -261,9 +263,25 @@ def one_per_fact(drafts: list[Draft]) -> list[Draft]:
             continue  # the same fact as a question of this sentence
         if d.cloze and "statement-span" in alone.ON and _tested_by_statement(d, answer, kept):
             continue  # v3.6: the same span as a kept statement of this sentence
+        if _form_rank(d) > 0 and _asked_by_card(answer, d.sentence, kept):
+            continue  # v3.8: the term a card of this sentence defines
         prompts.add(d.prompt)
         kept.append(d)
     return kept
+
+
+def _asked_by_card(answer: str, sentence: int, kept: list[Draft]) -> bool:
+    """v3.8: a cloze or a statement on the term a definition card of the same sentence asks
+    (« … appelée {{amylase}} » beside « Que désigne le mot « amylase » ? ») is the same fact:
+    the card, which asks what the term means, is kept."""
+    return any(
+        k.self_rated
+        and k.sentence == sentence
+        and k.type is AnswerType.CONCEPT
+        and len(answer) > 2
+        and answer in rank.fold(k.prompt)
+        for k in kept
+    )
 
 
 def _tested_by_statement(d: Draft, answer: str, kept: list[Draft]) -> bool:
@@ -428,6 +446,7 @@ def generate_drafts(
     from bot.content.generator import ranker
 
     drafts, pool, owner, ctx = drafts_for(parse(text, nlp, progress), text)
+    drafts = selfrated.convert(drafts)  # v3.8: causes and definitions as self-rated cards
     if not raw:  # a path whose record ruled it out is not written, not even as a fallback
         drafts = [d for d in drafts if d.pattern not in forms.PATTERNS_OFF]
     for d in drafts:
@@ -535,12 +554,15 @@ def _finish(
         )
     )
     for d in kept:
+        if d.self_rated:
+            continue  # v3.8: a card has no options
         if d.type in {AnswerType.CAUSE} or d.pattern == "definition-choice":
             d.distractors = _enrich_distractors(d, kept, clauses, descriptions)
     kept = [
         d
         for d in kept
-        if not (
+        if d.self_rated
+        or not (
             (d.type is AnswerType.CAUSE or d.pattern == "definition-choice")
             and len(d.distractors) < 2
         )
@@ -557,7 +579,8 @@ def fill(kept: list[Draft], spare: list[Draft], need: int) -> list[Draft]:
     that ask a fact no kept item asks are written after the others, tagged
     :data:`FALLBACK_TAG`, their confidence kept under the lowest kept item's so that the top
     of the deck stays what earned its place (a teacher reviews drafts: a weak item to edit is
-    better than nothing)."""
+    better than nothing). v3.8: only the forms of ``forms.FALLBACK_FORMS`` (a pooled record
+    of 70 % A or more) fill a text."""
     facts = {_fact_key(d) for d in kept}
     prompts = {d.prompt for d in kept}
     tf_sentences = {d.sentence for d in kept if d.true_false}
@@ -568,6 +591,8 @@ def fill(kept: list[Draft], spare: list[Draft], need: int) -> list[Draft]:
             break
         if forms.draft_gate(d) is None or _fact_key(d) in facts or d.prompt in prompts:
             continue  # a form that earned its place was already offered to the gates
+        if not forms.fallback_allowed(d):
+            continue  # v3.8: a form whose pooled record is under 70 % A never fills a text
         if d.true_false and d.sentence in tf_sentences:
             continue  # one statement per sentence
         answer = rank.fold(checker.strip_article(d.notes[0] if d.true_false else d.answer))
@@ -591,6 +616,7 @@ def _expected_kind(d: Draft) -> str:
     if (
         not d.cloze
         and not d.true_false
+        and not d.self_rated
         and (d.type is AnswerType.CAUSE or d.pattern == "definition-choice")
     ):
         return "choice"
@@ -641,7 +667,9 @@ def _one_definition_form(kept: list[Draft]) -> list[Draft]:
 
 
 def to_question(draft: Draft) -> Question:
-    if draft.true_false:
+    if draft.self_rated:
+        kind = QuestionKind.SELF_RATED
+    elif draft.true_false:
         kind = QuestionKind.TRUE_FALSE
     else:
         kind = (
@@ -654,12 +682,20 @@ def to_question(draft: Draft) -> Question:
         kind=kind,
         prompt=draft.prompt,
         answer=draft.answer,
-        accept=() if draft.true_false else draft.accept,
+        accept=() if draft.true_false or draft.self_rated else draft.accept,
         distractors=draft.distractors if kind is QuestionKind.CHOICE else (),
         source=draft.source,
         tags=(
             TYPE_TAGS[draft.type],
-            "vrai-faux" if draft.true_false else ("texte-a-trous" if draft.cloze else "question"),
+            (
+                "auto-evaluation"
+                if draft.self_rated
+                else (
+                    "vrai-faux"
+                    if draft.true_false
+                    else ("texte-a-trous" if draft.cloze else "question")
+                )
+            ),
             *((FALLBACK_TAG,) if draft.fallback else ()),
             *((UNPROVEN_TAG,) if draft.pattern in forms.UNPROVEN else ()),
         ),
