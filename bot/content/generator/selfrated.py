@@ -75,13 +75,31 @@ def card_text(answer: str) -> str:
     return text if text.endswith((".", "!", "?", "»")) else f"{text}."
 
 
-def _why_not(answer: str) -> str | None:
-    """Why an answer cannot be shown on a card (None when it can)."""
+#: The subject pronoun of an inverted question (« … est-il … ? ») and the words an answer may
+#: open with that stand for that subject (« Parce qu'il renferme … », « Parce que ses murs … »).
+_SAME_SUBJECT = {
+    "il": ("il", "son", "sa", "ses"),
+    "elle": ("elle", "son", "sa", "ses"),
+    "ils": ("ils", "leur", "leurs"),
+    "elles": ("elles", "leur", "leurs"),
+}
+
+
+def _why_not(answer: str, prompt: str = "") -> str | None:
+    """Why an answer cannot be shown on a card (None when it can). A leading pronoun or
+    possessive is read as the question's subject when the question is inverted on a pronoun
+    of the same person (« Pourquoi le suc gastrique est-il … ? » → « Parce qu'il … »)."""
     if len(answer) > MAX_ANSWER_CHARS:
         return "réponse trop longue pour une carte"
+    clause = answer.removeprefix("parce que ").removeprefix("parce qu'")
+    first = clause.split(" ", 1)[0].lower()
+    inverted = re.search(r"-(?:t-)?(il|elle|ils|elles)\b", prompt)
+    if inverted and first in _SAME_SUBJECT[inverted[1]]:
+        clause = clause.split(" ", 1)[1] if " " in clause else ""
+        answer = answer.replace(f" {first} ", " ", 1)
     if _DANGLING.search(answer):
         return "réponse avec un possessif ou un démonstratif sans référent"
-    if checker.vague(answer.removeprefix("parce que ").removeprefix("parce qu'")):
+    if checker.vague(clause):
         return "réponse vague"
     if re.search(r"[;:]", answer):
         return "réponse de deux propositions"
@@ -143,7 +161,7 @@ def convert(drafts: list[Draft]) -> list[Draft]:
         if d.cloze or d.true_false:
             out.append(d)
         elif d.pattern in CAUSE_PATTERNS and d.type is AnswerType.CAUSE:
-            if _why_not(d.answer) is None:
+            if _why_not(d.answer, d.prompt) is None:
                 out.append(_card(d, d.prompt, d.answer, "cause-card"))
         elif d.pattern in DEFINITION_PATTERNS:
             if _is_definition(d.answer) and _why_not(d.answer) is None:
@@ -216,7 +234,7 @@ def processes(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> 
             or "," in prompt
             or not answer.lower().startswith("en ")
             or not 3 <= len(answer.split()) <= 35
-            or _why_not(answer) is not None
+            or _why_not(answer, prompt) is not None
         ):
             continue
         draft = enrich._draft(sent, index, prompt, answer, AnswerType.PROCESS, PROCESS_PATTERN, 0.6)
