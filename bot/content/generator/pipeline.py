@@ -256,6 +256,7 @@ def one_per_fact(drafts: list[Draft]) -> list[Draft]:
         if _form_rank(d) > 0 and any(
             k.sentence == d.sentence
             and _form_rank(k) == 0
+            and not k.self_rated  # v3.8: a card and an item of its fact: ``_card_or_item``
             and len(answer) > 2
             and (answer in rank.fold(k.answer) or rank.fold(k.answer) in answer)
             for k in kept
@@ -263,25 +264,37 @@ def one_per_fact(drafts: list[Draft]) -> list[Draft]:
             continue  # the same fact as a question of this sentence
         if d.cloze and "statement-span" in alone.ON and _tested_by_statement(d, answer, kept):
             continue  # v3.6: the same span as a kept statement of this sentence
-        if _form_rank(d) > 0 and _asked_by_card(answer, d.sentence, kept):
-            continue  # v3.8: the term a card of this sentence defines
         prompts.add(d.prompt)
         kept.append(d)
     return kept
 
 
-def _asked_by_card(answer: str, sentence: int, kept: list[Draft]) -> bool:
-    """v3.8: a cloze or a statement on the term a definition card of the same sentence asks
-    (« … appelée {{amylase}} » beside « Que désigne le mot « amylase » ? ») is the same fact:
-    the card, which asks what the term means, is kept."""
-    return any(
-        k.self_rated
-        and k.sentence == sentence
-        and k.type is AnswerType.CONCEPT
-        and len(answer) > 2
-        and answer in rank.fold(k.prompt)
-        for k in kept
+def _same_fact_as_card(d: Draft, card: Draft) -> bool:
+    """v3.8: a cloze or a statement of the card's sentence asks the card's fact when its answer
+    is part of the card's answer (a word of the cause: « {{150}} millions de kilomètres »), or
+    the term a definition card asks (« … appelée {{amylase}} » beside « Que désigne le mot
+    « amylase » ? »)."""
+    if d.self_rated or card.sentence != d.sentence or not (d.cloze or d.true_false):
+        return False
+    answer = rank.fold(checker.strip_article(d.notes[0] if d.true_false and d.notes else d.answer))
+    if len(answer) <= 2:
+        return False
+    return answer in rank.fold(card.answer) or (
+        card.type is AnswerType.CONCEPT and answer in rank.fold(card.prompt)
     )
+
+
+def _card_or_item(ranked: list[Draft]) -> list[Draft]:
+    """v3.8: one item per fact between a self-rated card and a cloze or statement of the same
+    fact: the one the ranker gives the higher confidence is kept (the card on a tie)."""
+    dropped: set[int] = set()
+    for card in (d for d in ranked if d.self_rated):
+        rivals = [d for d in ranked if id(d) not in dropped and _same_fact_as_card(d, card)]
+        if any(r.confidence > card.confidence for r in rivals):
+            dropped.add(id(card))
+        else:
+            dropped |= {id(r) for r in rivals}
+    return [d for d in ranked if id(d) not in dropped]
 
 
 def _tested_by_statement(d: Draft, answer: str, kept: list[Draft]) -> bool:
@@ -568,8 +581,8 @@ def _finish(
         )
     ]
     kept = _one_definition_form(kept)
-    return ranker.order(
-        _earned(_general_refusals(kept)) if earned else _general_refusals(kept), ctx
+    return _card_or_item(
+        ranker.order(_earned(_general_refusals(kept)) if earned else _general_refusals(kept), ctx)
     )
 
 
@@ -601,6 +614,8 @@ def fill(kept: list[Draft], spare: list[Draft], need: int) -> list[Draft]:
             for k in (*kept, *out)
         ):
             continue  # the same fact in another form
+        if any(k.self_rated and _same_fact_as_card(d, k) for k in kept):
+            continue  # v3.8: the fact of a card
         d.fallback = True
         d.confidence = round(max(0.01, min(d.confidence, floor - 0.01)), 2)
         facts.add(_fact_key(d))
