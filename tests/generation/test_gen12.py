@@ -211,3 +211,28 @@ def test_the_report_has_a_self_rated_column() -> None:
     t.self_rated = [1, 2]
     assert "1/2 (50%)" in evaluate.row_of("x", t)
     assert "self-rated A" in evaluate.HEADER
+
+
+# --- core arguments of a subordinate clause ------------------------------------------------------
+
+
+def test_a_question_from_a_subordinate_clause_keeps_its_arguments(nlp: Language) -> None:
+    from bot.content.generator import broken
+
+    parse = broken.cached(nlp)
+    source = "Les pêcheurs savent que le courant emporte les barques vers le large."
+
+    def item(prompt: str) -> broken.Item:
+        return broken.Item("open", prompt, "le courant", source, source)
+
+    assert broken.core_arguments_subordinate(item("Qu'est-ce qui emporte vers le large ?"), parse)
+    assert (
+        broken.core_arguments_subordinate(
+            item("Qu'est-ce qui emporte les barques vers le large ?"), parse
+        )
+        is None
+    )
+    # the main verb's clause is ``core-args``'s, not this rule's
+    main = broken.Item("open", "Qui savent que le courant emporte ?", "Les pêcheurs", source, "")
+    assert broken.core_arguments_subordinate(main, parse) is None
+    assert "core-args-sub" in broken.ON
