@@ -114,7 +114,9 @@ def _missing_core(
             renamed
             and new_names
             and child.pos_ == "NOUN"
-            and any(d.dep_ == "det" and d.lower_ in {"le", "la", "les", "l'"} for d in child.children)
+            and any(
+                d.dep_ == "det" and d.lower_ in {"le", "la", "les", "l'"} for d in child.children
+            )
         ):
             continue
         span = _words(" ".join(t.text for t in child.subtree))

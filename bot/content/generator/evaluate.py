@@ -417,7 +417,8 @@ def row_of(label: str, t: Tally) -> str:
     density = 1000 * t.non_cloze / t.words if t.words else 0.0
     return (
         f"| {label} | {t.rated}/{t.items} | {_pct(*t.questions)} | {_pct(*t.clozes)} | "
-        f"{_pct(*t.true_false)} | {_pct(*t.self_rated)} | {_pct(*t.distractors)} | {_pct(t.gold[1], t.gold[0])} | "
+        f"{_pct(*t.true_false)} | {_pct(*t.self_rated)} | {_pct(*t.distractors)} | "
+        f"{_pct(t.gold[1], t.gold[0])} | "
         f"{_pct(t.gold[2], t.gold[0])} | {_pct(*t.top_half)} | {_mean(t.conf_a)} / "
         f"{_mean(t.conf_other)} | {density:.0f} |"
     )

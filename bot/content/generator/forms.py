@@ -47,8 +47,8 @@ def opening(prompt: str) -> str:
 
 
 def form_of(kind: str, tag: str, prompt: str, answer: str = "") -> str:
-    """``kind``: cloze | open | choice | true_false | self_rated; ``tag``: the answer type's tag (date,
-    personne, notion, …); ``answer``: « vrai » / « faux » for a statement.
+    """``kind``: cloze | open | choice | true_false | self_rated; ``tag``: the answer type's
+    tag (date, personne, notion, …); ``answer``: « vrai » / « faux » for a statement.
 
     >>> form_of("choice", "date", "En quelle année Rome est-elle fondée ?")
     'choice en-quelle-annee'

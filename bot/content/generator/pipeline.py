@@ -192,7 +192,9 @@ def drafts_for(
         drafts.extend(_inherited(sent, cands, antecedents))
         drafts.extend(enrich.drafts_for(sent, index, antecedents, set(ctx.subjects)))
         drafts.extend(explain.drafts_for(sent, index, persons, set(ctx.subjects)))
-        drafts.extend(enrich.run_patterns([lambda: selfrated.processes(sent, index, antecedents)]))
+        drafts.extend(
+            enrich.run_patterns([functools.partial(selfrated.processes, sent, index, antecedents)])
+        )
         if index > 0:
             prev_sent, before = sentences[index - 1]
             drafts.extend(

@@ -114,7 +114,9 @@ def _is_definition(description: str) -> bool:
         and not re.search(r"[;:]", description)
         and not re.search(r"\b(?:il|elle|ils|elles|lui|eux)\b", description.lower())
         # « ceux qui y ramènent »: a clitic standing for something the card does not name
-        and not re.search(r"\b(?:y|en) (?:ne |n')?[a-zà-ÿ]+(?:e|es|ent|ont|a|ait|aient)\b", description)
+        and not re.search(
+            r"\b(?:y|en) (?:ne |n')?[a-zà-ÿ]+(?:e|es|ent|ont|a|ait|aient)\b", description
+        )
         and ", et " not in description
         # « une vaste étendue de dunes, reg une plaine … »: an enumeration of terms
         and not re.search(
@@ -237,7 +239,9 @@ def processes(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> 
             or _why_not(answer, prompt) is not None
         ):
             continue
-        draft = enrich._draft(sent, index, prompt, answer, AnswerType.PROCESS, PROCESS_PATTERN, 0.6)
+        draft = enrich._draft(
+            sent, index, prompt, answer, AnswerType.PROCESS, PROCESS_PATTERN, 0.6
+        )
         draft.answer = card_text(answer)
         draft.value = fold(draft.answer)
         draft.self_rated = True
