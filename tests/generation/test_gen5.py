@@ -88,21 +88,24 @@ DEFINED = (
 )
 
 
-def test_a_defined_term_with_options_is_asked_as_a_choice(nlp: Language) -> None:
+def test_a_defined_term_is_asked_as_a_self_rated_card(nlp: Language) -> None:
+    # v3.8 (was a multiple choice whose options were other definitions of the text): the
+    # definition is shown whole, the student says whether they knew it
     drafts = generate_drafts(DEFINED, nlp, raw=True)
-    choice = next(d for d in drafts if d.prompt == "Qu'est-ce qu'un volcan ?")
-    assert choice.answer == "une montagne qui rejette de la lave et des gaz"
-    assert len(choice.distractors) >= 2
-    assert choice.answer not in choice.distractors
+    card = next(d for d in drafts if d.prompt == "Qu'est-ce qu'un volcan ?")
+    assert card.self_rated
+    assert card.answer == "Une montagne qui rejette de la lave et des gaz."
+    assert card.distractors == () and card.accept == ()
     # one form per term: the « Comment appelle-t-on … ? » of the same sentence is dropped
     assert not any(d.prompt.startswith("Comment appelle-t-on une montagne") for d in drafts)
 
 
-def test_a_defined_term_without_options_keeps_its_term_question(nlp: Language) -> None:
+def test_a_defined_term_needs_no_options_as_a_card(nlp: Language) -> None:
+    # v3.8 (was: without options, only its « Comment appelle-t-on … ? » question): a card
+    # needs no distractors, so a text with one definition gets it
     items = _items(nlp, "Un volcan est une montagne qui rejette de la lave et des gaz.")
-    term = ("Comment appelle-t-on une montagne qui rejette de la lave et des gaz ?", "un volcan")
-    assert term in items
-    assert not any(p == "Qu'est-ce qu'un volcan ?" for p, _ in items)
+    assert ("Qu'est-ce qu'un volcan ?", "Une montagne qui rejette de la lave et des gaz.") in items
+    assert not any(p.startswith("Comment appelle-t-on une montagne") for p, _ in items)
 
 
 # --- sentences split after an era or a unit --------------------------------------------------
@@ -149,8 +152,10 @@ def test_a_name_explained_is_asked_as_a_cause(nlp: Language) -> None:
     drafts = generate_drafts(NAMED_FOR, nlp, raw=True)
     prompt = "Pourquoi le temple des Vents est-il appelé ainsi ?"
     why = next(d for d in drafts if d.prompt == prompt)
-    assert why.answer == "parce que ses murs sont percés de huit fenêtres"
-    assert len(why.distractors) >= 2
+    # v3.8: a self-rated card with the whole cause (was a choice among other clauses)
+    assert why.self_rated
+    assert why.answer == "Parce que ses murs sont percés de huit fenêtres."
+    assert why.distractors == ()
 
 
 def test_a_cause_with_another_sentence_s_possessive_is_not_an_option(nlp: Language) -> None:

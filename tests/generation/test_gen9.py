@@ -123,14 +123,24 @@ def test_fill_adds_turned_off_forms_last_and_below_the_kept_items() -> None:
         replace(make_draft("En {{1820}}, le peintre naît.", "1820", AnswerType.YEAR, cloze=True))
     ]
     kept[0].confidence = 0.7
+    # v3.8: a fallback form needs a pooled record of 70 % A (« choice qui » 77 %); « open
+    # qui » (50 %) no longer fills a text (test_gen12)
+    options = ("Louis Pasteur", "Victor Hugo")
     spare = [
         replace(
-            make_draft("Qui naît à Dole ?", "Anselme Berthier", AnswerType.PERSON),
+            make_draft(
+                "Qui naît à Dole ?", "Anselme Berthier", AnswerType.PERSON, distractors=options
+            ),
             sentence=1,
             confidence=0.9,
         ),
         replace(
-            make_draft("Qui peint des paysages ?", "Anselme Berthier", AnswerType.PERSON),
+            make_draft(
+                "Qui peint des paysages ?",
+                "Anselme Berthier",
+                AnswerType.PERSON,
+                distractors=options,
+            ),
             sentence=2,
             confidence=0.5,
         ),

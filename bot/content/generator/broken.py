@@ -98,6 +98,74 @@ def _stands_in(pronoun: Token, root: Token, src: Token) -> bool:
     )
 
 
+def _missing_core(
+    item: Item, q: Doc, root: Token, src: Token, *, renamed: bool = False
+) -> str | None:
+    """The first core dependent of the source verb ``src`` the question (verb ``root``) lost.
+    ``renamed``: a definite class noun (« le fleuve ») counts as kept when the question names
+    something the source does not (the generator's alias resolution: « la Loire »)."""
+    q_lemmas = {t.lemma_.lower() for t in q} | _words(item.prompt)
+    answer = _words(item.answer)
+    new_names = {fold(t.text) for t in q if t.pos_ == "PROPN"} - _words(item.source)
+    for child in src.children:
+        if child.dep_ not in _CORE:
+            continue
+        if (
+            renamed
+            and new_names
+            and child.pos_ == "NOUN"
+            and any(
+                d.dep_ == "det" and d.lower_ in {"le", "la", "les", "l'"} for d in child.children
+            )
+        ):
+            continue
+        span = _words(" ".join(t.text for t in child.subtree))
+        if answer and span & answer:
+            continue  # the part the question asks about
+        if child.pos_ == "PRON" or (child.pos_ == "DET" and child.dep_ in _CORE):
+            if "Rel" in child.morph.get("PronType", []) or _stands_in(child, root, src):
+                continue
+            return f"ungrammatical: un argument du verbe source manque (« {child.text} »)"
+        if child.lemma_.lower() in q_lemmas or fold(child.text) in q_lemmas:
+            continue
+        names = {fold(t.text) for t in child.subtree if t.pos_ == "PROPN"}
+        if names & q_lemmas:
+            continue  # « le chimiste Paul Morel » asked as « Paul Morel »
+        return f"ungrammatical: un argument du verbe source manque (« {child.text} »)"
+    return None
+
+
+#: v3.8: the relations of a subordinate or coordinated clause's verb to the word it hangs on.
+_SUBORDINATE = {"advcl", "acl:relcl", "acl", "ccomp", "conj", "parataxis"}
+
+
+def core_arguments_subordinate(item: Item, parse: Parse) -> str | None:
+    """v3.8: :func:`core_arguments` for a question made from a subordinate or coordinated
+    clause of the source (« Pourquoi la surface … atteint-elle … ? » from « …, c'est pourquoi
+    sa surface atteint … »): the source's main verb is not in the question, so the verb the
+    question keeps is found among the source's other finite verbs, by lemma, and its core
+    dependents must be in the question."""
+    if not item.question or not item.source:
+        return None
+    q = parse(item.prompt)
+    source = parse(item.source)
+    main = next((t for t in source if t.dep_ == "ROOT"), None)
+    if main is None or any(t.lemma_ == main.lemma_ or t.lower_ == main.lower_ for t in q):
+        return None  # the main verb's clause: ``core_arguments``
+    for src in source:
+        if src.dep_ not in _SUBORDINATE or src.pos_ not in {"VERB", "AUX"}:
+            continue
+        if "Fin" not in src.morph.get("VerbForm", []) and not any(
+            c.dep_ in {"aux", "aux:pass"} for c in src.children
+        ):
+            continue
+        root = next((t for t in q if t.lemma_ == src.lemma_ or t.lower_ == src.lower_), None)
+        if root is None or root.pos_ not in {"VERB", "AUX"}:
+            continue
+        return _missing_core(item, q, root, src, renamed=True)
+    return None
+
+
 def core_arguments(item: Item, parse: Parse) -> str | None:
     """« Qui mit en évidence en 1798 grâce à une balance de torsion ? » from « … Cavendish mit
     en évidence l'attraction … »: every core dependent of the source verb the question keeps
@@ -114,25 +182,7 @@ def core_arguments(item: Item, parse: Parse) -> str | None:
     root = next((t for t in q if t.lemma_ == src.lemma_ or t.lower_ == src.lower_), None)
     if root is None:
         return None
-    q_lemmas = {t.lemma_.lower() for t in q} | _words(item.prompt)
-    answer = _words(item.answer)
-    for child in src.children:
-        if child.dep_ not in _CORE:
-            continue
-        span = _words(" ".join(t.text for t in child.subtree))
-        if answer and span & answer:
-            continue  # the part the question asks about
-        if child.pos_ == "PRON" or (child.pos_ == "DET" and child.dep_ in _CORE):
-            if "Rel" in child.morph.get("PronType", []) or _stands_in(child, root, src):
-                continue
-            return f"ungrammatical: un argument du verbe source manque (« {child.text} »)"
-        if child.lemma_.lower() in q_lemmas or fold(child.text) in q_lemmas:
-            continue
-        names = {fold(t.text) for t in child.subtree if t.pos_ == "PROPN"}
-        if names & q_lemmas:
-            continue  # « le chimiste Paul Morel » asked as « Paul Morel »
-        return f"ungrammatical: un argument du verbe source manque (« {child.text} »)"
-    return None
+    return _missing_core(item, q, root, src)
 
 
 @lru_cache(maxsize=64)
@@ -409,6 +459,7 @@ def object_clitic(item: Item, parse: Parse) -> str | None:
 Rule = Callable[[Item, Parse], str | None]
 RULES: dict[str, Rule] = {
     "core-args": core_arguments,
+    "core-args-sub": core_arguments_subordinate,
     "inversion-gender": inversion_gender,
     "stray-end": stray_end,
     "verb-in-answer": verb_in_answer,

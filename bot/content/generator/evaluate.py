@@ -32,6 +32,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -180,7 +181,24 @@ def covers(q: Question, fact: GoldFact) -> bool:
     if q.kind is QuestionKind.CLOZE and "{{" in q.prompt:
         answer = q.prompt.split("{{", 1)[1].split("}}", 1)[0]
     mine = {_norm(a) for a in (answer, *q.accept)}
+    if q.kind is QuestionKind.SELF_RATED:
+        # v3.8: a card shows a sentence (« Parce qu'il renferme …. »); a definition card asks
+        # its term (« Que désigne le mot « amylase » ? »), the answer of « Comment appelle-t-on
+        # l'enzyme … ? »
+        mine = {_norm(answer.rstrip(". "))}
+        term = _CARD_TERM.match(q.prompt)
+        if term:
+            mine.add(_norm(next(g for g in term.groups() if g)))
     return _answers_match(mine, gold)
+
+
+#: v3.8: the term a definition card asks about.
+_CARD_TERM = re.compile(
+    r"^(?:Que désigne le mot « (.+) » \?|Qu'est-ce qu(?:e |')(.+) \?|Que sont (.+) \?)$"
+)
+#: v3.8: the gold kinds a self-rated card covers as a non-cloze item (what string matching
+#: cannot grade: a cause, a process, a definition).
+CARD_KINDS = frozenset({"cause", "process", "concept"})
 
 
 def recall(deck: Deck, facts: list[GoldFact]) -> Recall:
@@ -276,6 +294,8 @@ class Tally:
     questions: list[int] = field(default_factory=lambda: [0, 0])  # [A, rated]
     clozes: list[int] = field(default_factory=lambda: [0, 0])
     true_false: list[int] = field(default_factory=lambda: [0, 0])
+    #: v3.8: self-rated cards, their own row (not question-word questions)
+    self_rated: list[int] = field(default_factory=lambda: [0, 0])
     distractors: list[int] = field(default_factory=lambda: [0, 0])  # [good, judged]
     gold: list[int] = field(default_factory=lambda: [0, 0, 0])  # [facts, by A, by A non-cloze]
     top_half: list[int] = field(default_factory=lambda: [0, 0])
@@ -296,7 +316,15 @@ class Tally:
         self.non_cloze += other.non_cloze
         if not other.rated:
             return
-        for name in ("questions", "clozes", "true_false", "distractors", "gold", "top_half"):
+        for name in (
+            "questions",
+            "clozes",
+            "true_false",
+            "self_rated",
+            "distractors",
+            "gold",
+            "top_half",
+        ):
             mine, theirs = getattr(self, name), getattr(other, name)
             for i, v in enumerate(theirs):
                 mine[i] += v
@@ -327,9 +355,11 @@ def tally(name: str, ratings: dict[str, dict[str, str]], decks: Path = DECKS) ->
             continue
         t.rated += 1
         ok = row["rating"] == "A"
-        bucket = {QuestionKind.CLOZE: t.clozes, QuestionKind.TRUE_FALSE: t.true_false}.get(
-            q.kind, t.questions
-        )
+        bucket = {
+            QuestionKind.CLOZE: t.clozes,
+            QuestionKind.TRUE_FALSE: t.true_false,
+            QuestionKind.SELF_RATED: t.self_rated,
+        }.get(q.kind, t.questions)
         bucket[0] += ok
         bucket[1] += 1
         for tag in {FALLBACK_TAG, UNPROVEN_TAG} & set(q.tags):
@@ -361,10 +391,18 @@ def tally(name: str, ratings: dict[str, dict[str, str]], decks: Path = DECKS) ->
         if hits or by_rater:
             t.gold[1] += 1
             t.by_kind[fact.kind][0] += 1
-        if any(q.kind is not QuestionKind.CLOZE for q in hits + rater_hits):
+        if any(_non_cloze_for(q, fact) for q in hits + rater_hits):
             t.gold[2] += 1
         t.by_kind[fact.kind][1] += 1
     return t
+
+
+def _non_cloze_for(q: Question, fact: GoldFact) -> bool:
+    """The item covers ``fact`` as a non-cloze item: any question or statement; a self-rated
+    card only for a cause, a process or a concept (v3.8, :data:`CARD_KINDS`)."""
+    if q.kind is QuestionKind.SELF_RATED:
+        return fact.kind in CARD_KINDS
+    return q.kind is not QuestionKind.CLOZE
 
 
 def _pct(a: int | float, b: int | float) -> str:
@@ -379,16 +417,18 @@ def row_of(label: str, t: Tally) -> str:
     density = 1000 * t.non_cloze / t.words if t.words else 0.0
     return (
         f"| {label} | {t.rated}/{t.items} | {_pct(*t.questions)} | {_pct(*t.clozes)} | "
-        f"{_pct(*t.true_false)} | {_pct(*t.distractors)} | {_pct(t.gold[1], t.gold[0])} | "
+        f"{_pct(*t.true_false)} | {_pct(*t.self_rated)} | {_pct(*t.distractors)} | "
+        f"{_pct(t.gold[1], t.gold[0])} | "
         f"{_pct(t.gold[2], t.gold[0])} | {_pct(*t.top_half)} | {_mean(t.conf_a)} / "
         f"{_mean(t.conf_other)} | {density:.0f} |"
     )
 
 
 HEADER = (
-    "| text (genre) | rated | questions A | clozes A | true/false A | distractors good | "
-    "gold by an A item | gold by an A non-cloze | top half A | confidence A / other | "
-    "non-cloze per 1,000 words |\n|---|---|---|---|---|---|---|---|---|---|---|"
+    "| text (genre) | rated | questions A | clozes A | true/false A | self-rated A | "
+    "distractors good | gold by an A item | gold by an A non-cloze | top half A | "
+    "confidence A / other | non-cloze per 1,000 words |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 

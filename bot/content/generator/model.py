@@ -25,6 +25,7 @@ class AnswerType(StrEnum):
     CAUSE = "cause"  # « parce que … », « grâce à … »: offered as a multiple choice
     LIST = "list"  # an enumeration asked as one answer (graded item by item)
     TITLE = "title"  # a work (« Les Regrets »)
+    PROCESS = "process"  # v3.8: how something is done (« en affaiblissant les microbes »)
 
     @property
     def is_numeric(self) -> bool:
@@ -60,6 +61,7 @@ TYPE_TAGS: dict[AnswerType, str] = {
     AnswerType.CAUSE: "cause",
     AnswerType.LIST: "liste",
     AnswerType.TITLE: "titre",
+    AnswerType.PROCESS: "processus",
 }
 
 
@@ -110,6 +112,9 @@ class Draft:
     #: v3.4: an item of a turned-off form, written last only to fill a text that would get
     #: too few items (``pipeline.fill``).
     fallback: bool = False
+    #: v3.8: a self-rated card (``QuestionKind.SELF_RATED``, ``selfrated.py``): the answer is
+    #: shown, the student says whether they knew it; no distractor, no ``accept``.
+    self_rated: bool = False
 
     @property
     def true_false(self) -> bool:

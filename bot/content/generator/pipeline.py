@@ -25,6 +25,7 @@ from bot.content.generator import (
     realise,
     refuse,
     review,
+    selfrated,
 )
 from bot.content.generator import cloze as cloze_mod
 from bot.content.generator import truefalse as tf_mod
@@ -191,6 +192,9 @@ def drafts_for(
         drafts.extend(_inherited(sent, cands, antecedents))
         drafts.extend(enrich.drafts_for(sent, index, antecedents, set(ctx.subjects)))
         drafts.extend(explain.drafts_for(sent, index, persons, set(ctx.subjects)))
+        drafts.extend(
+            enrich.run_patterns([functools.partial(selfrated.processes, sent, index, antecedents)])
+        )
         if index > 0:
             prev_sent, before = sentences[index - 1]
             drafts.extend(
@@ -254,6 +258,7 @@ def one_per_fact(drafts: list[Draft]) -> list[Draft]:
         if _form_rank(d) > 0 and any(
             k.sentence == d.sentence
             and _form_rank(k) == 0
+            and not k.self_rated  # v3.8: a card and an item of its fact: ``_card_or_item``
             and len(answer) > 2
             and (answer in rank.fold(k.answer) or rank.fold(k.answer) in answer)
             for k in kept
@@ -264,6 +269,34 @@ def one_per_fact(drafts: list[Draft]) -> list[Draft]:
         prompts.add(d.prompt)
         kept.append(d)
     return kept
+
+
+def _same_fact_as_card(d: Draft, card: Draft) -> bool:
+    """v3.8: a cloze or a statement of the card's sentence asks the card's fact when its answer
+    is part of the card's answer (a word of the cause: « {{150}} millions de kilomètres »), or
+    the term a definition card asks (« … appelée {{amylase}} » beside « Que désigne le mot
+    « amylase » ? »)."""
+    if d.self_rated or card.sentence != d.sentence or not (d.cloze or d.true_false):
+        return False
+    answer = rank.fold(checker.strip_article(d.notes[0] if d.true_false and d.notes else d.answer))
+    if len(answer) <= 2:
+        return False
+    return answer in rank.fold(card.answer) or (
+        card.type is AnswerType.CONCEPT and answer in rank.fold(card.prompt)
+    )
+
+
+def _card_or_item(ranked: list[Draft]) -> list[Draft]:
+    """v3.8: one item per fact between a self-rated card and a cloze or statement of the same
+    fact: the one the ranker gives the higher confidence is kept (the card on a tie)."""
+    dropped: set[int] = set()
+    for card in (d for d in ranked if d.self_rated):
+        rivals = [d for d in ranked if id(d) not in dropped and _same_fact_as_card(d, card)]
+        if any(r.confidence > card.confidence for r in rivals):
+            dropped.add(id(card))
+        else:
+            dropped |= {id(r) for r in rivals}
+    return [d for d in ranked if id(d) not in dropped]
 
 
 def _tested_by_statement(d: Draft, answer: str, kept: list[Draft]) -> bool:
@@ -428,6 +461,7 @@ def generate_drafts(
     from bot.content.generator import ranker
 
     drafts, pool, owner, ctx = drafts_for(parse(text, nlp, progress), text)
+    drafts = selfrated.convert(drafts)  # v3.8: causes and definitions as self-rated cards
     if not raw:  # a path whose record ruled it out is not written, not even as a fallback
         drafts = [d for d in drafts if d.pattern not in forms.PATTERNS_OFF]
     for d in drafts:
@@ -535,19 +569,22 @@ def _finish(
         )
     )
     for d in kept:
+        if d.self_rated:
+            continue  # v3.8: a card has no options
         if d.type in {AnswerType.CAUSE} or d.pattern == "definition-choice":
             d.distractors = _enrich_distractors(d, kept, clauses, descriptions)
     kept = [
         d
         for d in kept
-        if not (
+        if d.self_rated
+        or not (
             (d.type is AnswerType.CAUSE or d.pattern == "definition-choice")
             and len(d.distractors) < 2
         )
     ]
     kept = _one_definition_form(kept)
-    return ranker.order(
-        _earned(_general_refusals(kept)) if earned else _general_refusals(kept), ctx
+    return _card_or_item(
+        ranker.order(_earned(_general_refusals(kept)) if earned else _general_refusals(kept), ctx)
     )
 
 
@@ -557,7 +594,8 @@ def fill(kept: list[Draft], spare: list[Draft], need: int) -> list[Draft]:
     that ask a fact no kept item asks are written after the others, tagged
     :data:`FALLBACK_TAG`, their confidence kept under the lowest kept item's so that the top
     of the deck stays what earned its place (a teacher reviews drafts: a weak item to edit is
-    better than nothing)."""
+    better than nothing). v3.8: only the forms of ``forms.FALLBACK_FORMS`` (a pooled record
+    of 70 % A or more) fill a text."""
     facts = {_fact_key(d) for d in kept}
     prompts = {d.prompt for d in kept}
     tf_sentences = {d.sentence for d in kept if d.true_false}
@@ -568,6 +606,8 @@ def fill(kept: list[Draft], spare: list[Draft], need: int) -> list[Draft]:
             break
         if forms.draft_gate(d) is None or _fact_key(d) in facts or d.prompt in prompts:
             continue  # a form that earned its place was already offered to the gates
+        if not forms.fallback_allowed(d):
+            continue  # v3.8: a form whose pooled record is under 70 % A never fills a text
         if d.true_false and d.sentence in tf_sentences:
             continue  # one statement per sentence
         answer = rank.fold(checker.strip_article(d.notes[0] if d.true_false else d.answer))
@@ -576,6 +616,8 @@ def fill(kept: list[Draft], spare: list[Draft], need: int) -> list[Draft]:
             for k in (*kept, *out)
         ):
             continue  # the same fact in another form
+        if any(k.self_rated and _same_fact_as_card(d, k) for k in kept):
+            continue  # v3.8: the fact of a card
         d.fallback = True
         d.confidence = round(max(0.01, min(d.confidence, floor - 0.01)), 2)
         facts.add(_fact_key(d))
@@ -591,6 +633,7 @@ def _expected_kind(d: Draft) -> str:
     if (
         not d.cloze
         and not d.true_false
+        and not d.self_rated
         and (d.type is AnswerType.CAUSE or d.pattern == "definition-choice")
     ):
         return "choice"
@@ -641,7 +684,9 @@ def _one_definition_form(kept: list[Draft]) -> list[Draft]:
 
 
 def to_question(draft: Draft) -> Question:
-    if draft.true_false:
+    if draft.self_rated:
+        kind = QuestionKind.SELF_RATED
+    elif draft.true_false:
         kind = QuestionKind.TRUE_FALSE
     else:
         kind = (
@@ -654,12 +699,20 @@ def to_question(draft: Draft) -> Question:
         kind=kind,
         prompt=draft.prompt,
         answer=draft.answer,
-        accept=() if draft.true_false else draft.accept,
+        accept=() if draft.true_false or draft.self_rated else draft.accept,
         distractors=draft.distractors if kind is QuestionKind.CHOICE else (),
         source=draft.source,
         tags=(
             TYPE_TAGS[draft.type],
-            "vrai-faux" if draft.true_false else ("texte-a-trous" if draft.cloze else "question"),
+            (
+                "auto-evaluation"
+                if draft.self_rated
+                else (
+                    "vrai-faux"
+                    if draft.true_false
+                    else ("texte-a-trous" if draft.cloze else "question")
+                )
+            ),
             *((FALLBACK_TAG,) if draft.fallback else ()),
             *((UNPROVEN_TAG,) if draft.pattern in forms.UNPROVEN else ()),
         ),

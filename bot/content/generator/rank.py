@@ -27,7 +27,10 @@ def problems(draft: Draft) -> list[str]:
     prompt = draft.prompt
     words = len(prompt.split())
     # « Qu'est-ce qu'un affluent ? », « Que signifie atomos ? »: the term is the whole question
-    short_ok = draft.pattern in {"definition-choice", "meaning"} and words >= 3
+    short_ok = (
+        draft.pattern in {"definition-choice", "meaning", "definition-card", "named-card"}
+        and words >= 3
+    )
     if words < MIN_WORDS and not short_ok:
         found.append("trop court")
     if draft.cloze:
@@ -83,6 +86,8 @@ def stable_id(draft: Draft) -> str:
     Rewording a prompt or inserting a paragraph elsewhere does not change the id.
     """
     kind = "vf" if draft.truth is not None else ("cloze" if draft.cloze else "q")
+    if draft.self_rated:  # v3.8: a card is not the question it replaces (no rating carried)
+        kind = "carte"
     digest = hashlib.sha1(f"{kind}|{draft.source}|{draft.value}".encode()).hexdigest()[:6]
     answer = draft.notes[0] if draft.truth is not None and draft.notes else draft.answer
     return f"{TYPE_TAGS[draft.type]}-{_slug(answer)}-{kind}-{digest}"

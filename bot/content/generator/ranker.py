@@ -91,6 +91,10 @@ def item_of(draft: Draft) -> Item:
         if draft.true_false
         else ("cloze" if draft.cloze else ("choice" if len(draft.distractors) >= 2 else "open"))
     )
+    if draft.self_rated:
+        # v3.8: a card has no record yet; it is read as the multiple choice it replaces (the
+        # same prompt and answer, without the clause distractors)
+        kind = "choice"
     # a statement's answer as the rating files show it (« vrai » / « faux »): the ranker is
     # trained on those rows, so it reads drafts the same way
     answer = ("vrai" if draft.truth else "faux") if draft.true_false else draft.answer

@@ -21,7 +21,14 @@ from typing import Any
 import yaml
 
 from bot.content.generator.forms import form_of, gate, shape_refusal
-from bot.content.generator.split import UNSEEN, UNSEEN_2, UNSEEN_3, UNSEEN_4, UNSEEN_5
+from bot.content.generator.split import (
+    UNSEEN,
+    UNSEEN_2,
+    UNSEEN_3,
+    UNSEEN_4,
+    UNSEEN_5,
+    UNSEEN_6,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 RATINGS = ROOT / "tests" / "data" / "ratings"
@@ -37,6 +44,8 @@ ROUNDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # v3.7: the seventh round, first rated on the v3.5 decks (released: it is read for the
     # record; ``DECIDED_ON`` stays the first three rounds)
     ("v3.5", UNSEEN_5),
+    # v3.8: the eighth round, first rated on the v3.6 decks (released for v3.8)
+    ("v3.6", UNSEEN_6),
 )
 #: The rounds whose record chose ``forms.OFF`` (v3.3's decision, kept by v3.6: adding the sixth
 #: round would turn « cloze autre » and « true_false nombre faux » off and five forms back on,

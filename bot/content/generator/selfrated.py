@@ -1,0 +1,249 @@
+"""v3.8: self-rated cards (``QuestionKind.SELF_RATED``) for what string matching cannot grade.
+
+A cause, a process and a definition are a clause or a description: asked as a multiple choice,
+their options were other clauses of the text (rated « weak » by every reader); asked as an open
+question, no student types them word for word. A self-rated card shows the whole answer and
+the student says whether they knew it (as in Anki): no distractor, no ``accept``.
+
+- **Causes** (« Pourquoi … ? ») are the drafts of ``enrich.causes`` (pattern ``cause``): the
+  card's answer is the complete cause (« Parce qu'il renferme de l'acide chlorhydrique. »).
+- **Definitions** (« Qu'est-ce que X ? ») are the copula definitions of ``explain`` and
+  ``enrich.definitions`` (pattern ``definition-choice``), and the terms the text names
+  (« … appelés villosités », « On appelle X … », appositions: patterns ``named``,
+  ``definition``, ``apposition``), asked the other way round: the term in the prompt, its
+  description as the answer (« Que désigne le mot « amylase » ? » → « L'enzyme qui … »).
+- **Processes** (« Comment … ? ») are the manner gerunds of a clause (« Pasteur met au point
+  des vaccins en affaiblissant les microbes … » → « Comment Pasteur met-il au point des
+  vaccins ? » → « En affaiblissant les microbes … »), with their « puis en … » steps.
+
+Each card goes through the same checks as any question (``checker.check``: well formed,
+reads alone, not broken) and one item per fact (``pipeline.one_per_fact``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from bot.content.generator import checker, enrich, realise
+from bot.content.generator.model import AnswerType, Draft
+from bot.content.generator.rank import fold
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+#: The longest answer a card shows (``bot.content.deckfile.MAX_REVEALED_CHARS`` is 600): a
+#: card is read at a glance.
+MAX_ANSWER_CHARS = 300
+#: Patterns turned into cards, by ``Draft.pattern``.
+CAUSE_PATTERNS = frozenset({"cause"})
+DEFINITION_PATTERNS = frozenset({"definition-choice"})
+#: (``apposition`` is left out: its one draft on the 48 texts was a misparse, « Que désigne le
+#: mot « île » ? » → « Un quartier de négociants … »)
+NAMED_PATTERNS = frozenset({"named", "definition"})
+#: A description shorter than this is a restatement, not a definition (« La cloison
+#: étanche. », « L'affrontement resté célèbre. », « La réaction chimique. »).
+MIN_DESCRIPTION_WORDS = 4
+PROCESS_PATTERN = "process"
+
+#: A possessive or a demonstrative whose owner the card does not give (« leurs dangers »,
+#: « c'est ce jour-là »): the answer would not read alone.
+_DANGLING = re.compile(
+    r"\b(?:leur|leurs|lui|eux|celui-ci|celle-ci|ceux-ci|celles-ci|cela|ceci|ce jour-là|c'est ce)\b"
+    r"|^(?:parce que|parce qu'|en)\s*(?:c'|ce |cet |cette |ces )",
+    re.IGNORECASE,
+)
+#: A description that ranks or contrasts rather than defines (« la principale cause de … »,
+#: « l'ennemi principal des poumons », « le phénomène inverse », « aussi un axe … »): what the
+#: text says of the term, not what the term is.
+_NOT_A_DEFINITION = re.compile(
+    r"\b(?:principale?s?|premi(?:er|ère)s?|seule?s?|inverse|aussi|également|surtout"
+    r"|au contraire|notamment|plus|moins)\b",
+    re.IGNORECASE,
+)
+#: A term worth asking: one to four words, letters only (no « l' » left alone, no « ce … »).
+_TERM = re.compile(r"^[A-Za-zÀ-ÿœŒ'’-]+(?: [A-Za-zÀ-ÿœŒ'’-]+){0,3}$")
+_VOWEL = re.compile(r"^[aeiouyhàâéèêëîïôûùœ]", re.IGNORECASE)
+
+
+def card_text(answer: str) -> str:
+    """« parce qu'il renferme … » → « Parce qu'il renferme …. » (a sentence, as shown)."""
+    text = " ".join(answer.split()).strip(" ,;:")
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", "»")) else f"{text}."
+
+
+#: The subject pronoun of an inverted question (« … est-il … ? ») and the words an answer may
+#: open with that stand for that subject (« Parce qu'il renferme … », « Parce que ses murs … »).
+_SAME_SUBJECT = {
+    "il": ("il", "son", "sa", "ses"),
+    "elle": ("elle", "son", "sa", "ses"),
+    "ils": ("ils", "leur", "leurs"),
+    "elles": ("elles", "leur", "leurs"),
+}
+
+
+def _why_not(answer: str, prompt: str = "") -> str | None:
+    """Why an answer cannot be shown on a card (None when it can). A leading pronoun or
+    possessive is read as the question's subject when the question is inverted on a pronoun
+    of the same person (« Pourquoi le suc gastrique est-il … ? » → « Parce qu'il … »)."""
+    if len(answer) > MAX_ANSWER_CHARS:
+        return "réponse trop longue pour une carte"
+    clause = answer.removeprefix("parce que ").removeprefix("parce qu'")
+    first = clause.split(" ", 1)[0].lower()
+    inverted = re.search(r"-(?:t-)?(il|elle|ils|elles)\b", prompt)
+    if inverted and first in _SAME_SUBJECT[inverted[1]]:
+        clause = clause.split(" ", 1)[1] if " " in clause else ""
+        answer = answer.replace(f" {first} ", " ", 1)
+    if _DANGLING.search(answer):
+        return "réponse avec un possessif ou un démonstratif sans référent"
+    if checker.vague(clause):
+        return "réponse vague"
+    if re.search(r"[;:]", answer):
+        return "réponse de deux propositions"
+    return None
+
+
+def _is_definition(description: str) -> bool:
+    words = description.split()
+    return (
+        2 <= len(words) <= 30
+        and not _NOT_A_DEFINITION.search(description)
+        and not re.search(r"[;:]", description)
+        and not re.search(r"\b(?:il|elle|ils|elles|lui|eux)\b", description.lower())
+        # « ceux qui y ramènent »: a clitic standing for something the card does not name
+        and not re.search(
+            r"\b(?:y|en) (?:ne |n')?[a-zà-ÿ]+(?:e|es|ent|ont|a|ait|aient)\b", description
+        )
+        and ", et " not in description
+        # « une vaste étendue de dunes, reg une plaine … »: an enumeration of terms
+        and not re.search(
+            r", (?!(?:de|du|des|à|au|aux|en|par|pour|avec|dans|sur|sans|entre)\b)[a-zà-ÿ]+"
+            r" (?:un|une|le|la|les|des) ",
+            description,
+        )
+    )
+
+
+def _card(d: Draft, prompt: str, answer: str, pattern: str) -> Draft:
+    d.prompt = prompt
+    d.answer = card_text(answer)
+    d.value = fold(d.answer)
+    d.accept = ()
+    d.distractors = ()
+    d.self_rated = True
+    d.pattern = pattern
+    return d
+
+
+def _what_is(term: str) -> str:
+    """« la digestion » → « Qu'est-ce que la digestion ? », « amylase » → « Que désigne le mot
+    « amylase » ? » (a bare term has no article to ask it with)."""
+    low = term.lower()
+    if low.startswith(("les ", "des ")):
+        return f"Que sont {term} ?"
+    if low.startswith(("le ", "la ", "l'", "un ", "une ")):
+        return f"Qu'est-ce qu'{term} ?" if _VOWEL.match(term) else f"Qu'est-ce que {term} ?"
+    return f"Que désigne le mot « {term} » ?"
+
+
+def convert(drafts: list[Draft]) -> list[Draft]:
+    """The drafts with causes and definitions made into cards; a cause whose answer cannot be
+    shown is dropped (its multiple choice is off since v3.3: its options were the weak part);
+    a definition that is no definition stays as it was (its choice form has its own record)."""
+    out: list[Draft] = []
+    defined = {
+        (d.sentence, fold(checker.strip_article(d.prompt.removeprefix("Qu'est-ce que "))))
+        for d in drafts
+        if d.pattern in DEFINITION_PATTERNS
+    }
+    for d in drafts:
+        if d.cloze or d.true_false:
+            out.append(d)
+        elif d.pattern in CAUSE_PATTERNS and d.type is AnswerType.CAUSE:
+            if _why_not(d.answer, d.prompt) is None:
+                out.append(_card(d, d.prompt, d.answer, "cause-card"))
+        elif d.pattern in DEFINITION_PATTERNS:
+            if _is_definition(d.answer) and _why_not(d.answer) is None:
+                d.type = AnswerType.CONCEPT
+                prompt = re.sub(r"^Qu'est-ce que (les|des) ", r"Que sont \1 ", d.prompt)
+                out.append(_card(d, prompt, d.answer, "definition-card"))
+            else:
+                out.append(d)
+        elif d.pattern in NAMED_PATTERNS and d.prompt.startswith("Comment appelle-t-on "):
+            description = d.prompt.removeprefix("Comment appelle-t-on ").rstrip(" ?").strip()
+            term = d.answer.strip(" ,")
+            if (
+                _TERM.match(term)
+                and not term.lower().startswith(("ce ", "cet ", "cette ", "ces "))
+                and len(checker.strip_article(term)) > 2
+                and not _NOT_A_DEFINITION.search(term)
+                and len(description.split()) >= MIN_DESCRIPTION_WORDS
+                and _is_definition(description)
+                and _why_not(description) is None
+                and (d.sentence, fold(checker.strip_article(term))) not in defined
+            ):
+                d.type = AnswerType.CONCEPT
+                out.append(_card(d, _what_is(term), description, "named-card"))
+            else:
+                out.append(d)
+        else:
+            out.append(d)
+    return out
+
+
+# --- processes --------------------------------------------------------------------------------
+
+
+def processes(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> list[Draft]:
+    """« X fait Y en V-ant …(, puis en V-ant …) » → « Comment X fait-il Y ? » → « En V-ant … »."""
+    drafts: list[Draft] = []
+    for tok in sent:
+        if not (
+            tok.pos_ == "VERB"
+            and tok.dep_ == "advcl"
+            and "Part" in tok.morph.get("VerbForm", [])
+            and "Pres" in tok.morph.get("Tense", [])
+        ):
+            continue
+        en = tok.doc[tok.left_edge.i] if tok.left_edge.i >= sent.start else None
+        if en is None or en.lower_ != "en" or en.i >= tok.i:
+            continue
+        main = tok.head
+        if main.pos_ not in {"VERB", "AUX"} or main.i > en.i:
+            continue  # the gerund before its verb: a circumstance, not how it is done
+        if "Fin" not in realise.top_verb(main).morph.get("VerbForm", []):
+            continue
+        steps = list(tok.subtree)
+        # « en comptant …, puis en divisant … »: the following steps belong to the answer
+        for conj in (c for c in tok.children if c.dep_ == "conj"):
+            steps += [t for t in conj.subtree if t not in steps]
+        steps = sorted({t.i: t for t in steps}.values(), key=lambda t: t.i)
+        while steps and steps[-1].is_punct:
+            steps.pop()
+        if not steps or any(t.text in {";", ":"} for t in steps):
+            continue
+        remove = {t.i for t in steps}
+        # a comma left before the gerund belongs to it
+        if en.i - 1 >= sent.start and tok.doc[en.i - 1].text == ",":
+            remove.add(en.i - 1)
+        prompt = enrich._question_on(main, remove, "Comment", antecedents)
+        answer = enrich._text(steps)
+        if (
+            prompt is None
+            or "," in prompt
+            or not answer.lower().startswith("en ")
+            or not 3 <= len(answer.split()) <= 35
+            or _why_not(answer, prompt) is not None
+        ):
+            continue
+        draft = enrich._draft(
+            sent, index, prompt, answer, AnswerType.PROCESS, PROCESS_PATTERN, 0.6
+        )
+        draft.answer = card_text(answer)
+        draft.value = fold(draft.answer)
+        draft.self_rated = True
+        drafts.append(draft)
+    return drafts
