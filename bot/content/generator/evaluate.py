@@ -52,6 +52,7 @@ from bot.content.generator.split import (
     UNSEEN_4,
     UNSEEN_5,
     UNSEEN_6,
+    UNSEEN_7,
 )
 from bot.domain.deck import Deck, Question, QuestionKind
 
@@ -64,6 +65,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("unseen texts (sixth round)", UNSEEN_4),
     ("unseen texts (seventh round)", UNSEEN_5),
     ("unseen texts (eighth round)", UNSEEN_6),
+    ("unseen texts (ninth round)", UNSEEN_7),
 )
 
 ROOT = Path(__file__).resolve().parents[3]

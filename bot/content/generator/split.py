@@ -73,16 +73,30 @@ UNSEEN_6 = (
     "litterature-zola",
     "histoire-athenes",
 )
-#: The ninth round's unseen texts, rated on the v3.7 and v3.8 decks: someone else lists their
-#: slugs here (``UNSEEN_7 = (…)``) and in :data:`FUTURE_UNSEEN` once they exist; no v3.8 rule
-#: was written on them.
+#: The ninth round's unseen texts, twelve this time (one per subject, two writers blind to the
+#: code), written while v3.8 was being written by a session that never saw them; first rated on
+#: the v3.7 and v3.8 decks. No v3.8 rule was written on them.
+UNSEEN_7 = (
+    "biologie-cellule",
+    "physique-energie",
+    "chimie-metaux",
+    "sciences-terre-cycle-eau",
+    "geographie-rhone",
+    "biographie-louis-braille",
+    "histoire-gaule",
+    "histoire-decolonisation",
+    "economie-chomage",
+    "litterature-camus",
+    "civique-justice",
+    "technologie-automobile",
+)
 #: The next round's unseen texts: list them here as soon as they exist, before anything reads
 #: their ratings (the ranker and the form gate never train on them). The sixth round
 #: (``UNSEEN_4``) is released since v3.6; the seventh (``UNSEEN_5``) since v3.7, whose checks
 #: (``broken.py``) were written on its texts and ratings; the eighth (``UNSEEN_6``, rated on
 #: the v3.6 and v3.7 decks) since v3.8, whose self-rated cards and fallback rule were measured
-#: on its ratings with the other 42 texts'. Empty until the ninth round's slugs are added.
-FUTURE_UNSEEN: tuple[str, ...] = ()
+#: on its ratings with the other 42 texts'.
+FUTURE_UNSEEN: tuple[str, ...] = UNSEEN_7
 #: Never read to train the ranker (their figures stay honest). v3.3: the three released unseen
 #: groups (``UNSEEN``, ``UNSEEN_2``, ``UNSEEN_3``) now train it; the held-out texts and the
 #: next round's never do. v3.6: the sixth round (``UNSEEN_4``) trains it too.
