@@ -111,6 +111,18 @@ async def choice(update: Update, context: BotContext) -> None:
         idempotency_key=f"tg:cq:{query.id}",
         response_ms=_elapsed_ms(message.date if message else None, now),
     )
+    await _after_press(update, context, student, message, step)
+
+
+async def _after_press(
+    update: Update,
+    context: BotContext,
+    student: Student,
+    message: Message | None,
+    step: AnswerStep,
+) -> None:
+    """What follows an answer button or a self-rating button: the toast, then the verdict
+    and the next question on the pressed message (or its buttons removed when refused)."""
     outcome = step.outcome
     await answer_query(update, _toast(student, outcome))
     if not outcome.accepted:
@@ -165,18 +177,7 @@ async def rate_button(update: Update, context: BotContext) -> None:
         idempotency_key=f"tg:cq:{query.id}",
         response_ms=_elapsed_ms(message.date if message else None, now),
     )
-    outcome = step.outcome
-    await answer_query(update, _toast(student, outcome))
-    if not outcome.accepted:
-        if message is not None and not await _shows_open_question(context, student, message):
-            await remove_buttons(context, student.chat_id, message.message_id)
-        return
-    if step.followed:  # a re-delivered press: show what follows again (as for a choice)
-        current = await run_sync(context.study.current, student.id)
-        if current is None or message is None:
-            return
-        step = AnswerStep(outcome, next=current)
-    await _present(context, student, step, message.message_id if message else None)
+    await _after_press(update, context, student, message, step)
 
 
 async def _show_revealed(
