@@ -77,3 +77,67 @@ def test_the_gap_an_item_that_names_it_and_another_gender_are_left_alone(
 def test_a_plural_or_common_title_has_no_main_entity() -> None:
     assert broken.main_entity("Les Alpes, une montagne\n\nLes Alpes sont hautes.") is None
     assert broken.main_entity("La digestion\n\nLa digestion est un processus.") is None
+
+
+# --- v3.9: definition cards that are real definitions ----------------------------------------
+
+
+def test_an_evaluation_is_no_definition() -> None:
+    from bot.content.generator.selfrated import refused_definition
+
+    source = "La lutte contre la rouille est un enjeu économique important."
+    assert refused_definition("la lutte contre la rouille", "un enjeu économique important", source)
+    source = "La vallée du Lot est un axe de communication majeur entre deux régions."
+    assert refused_definition(
+        "la vallée du Lot", "un axe de communication majeur entre deux régions", source
+    )
+
+
+def test_a_broken_or_undefined_term_is_refused_but_not_the_title() -> None:
+    from bot.content.generator.selfrated import refused_definition
+
+    source = "On appelle cycle du sel l'ensemble des échanges de sel entre les mers."
+    assert refused_definition("cycle du sel l'ensemble", "des échanges de sel entre les mers", source)
+    source = "La conquête du reste du pays fut menée par un proconsul venu de Rome."
+    assert refused_definition("la conquête du reste du pays", "une campagne de huit ans", source)
+    source = "La Charte de la Ve Région est le texte qui organise les pouvoirs."
+    assert (
+        refused_definition(
+            "la Charte de la Ve Région",
+            "le texte qui organise les pouvoirs",
+            source,
+            "La Charte de la Ve Région",
+        )
+        is None
+    )
+
+
+def test_a_past_reported_or_cut_definition_is_refused() -> None:
+    from bot.content.generator.selfrated import refused_definition
+
+    past = "Sous l'Ancien Régime, le gallicanisme était la doctrine du royaume."
+    assert refused_definition("le gallicanisme", "la doctrine du royaume", past)
+    reported = "Un savant montra que le feu est une réaction avec l'oxygène de l'air."
+    assert refused_definition("le feu", "une réaction avec l'oxygène de l'air", reported)
+    cut = "Les deux siècles de l'Empire forment une longue période de calme, appelée la Pax Nova."
+    assert refused_definition("la Pax Nova", "la longue période de calme", cut)
+
+
+def test_a_real_definition_passes() -> None:
+    from bot.content.generator.selfrated import refused_definition
+
+    for term, description, source in (
+        ("la corrosion", "la dégradation d'un métal", "La corrosion est la dégradation d'un métal."),
+        ("rendement", "le rapport entre deux énergies", "On appelle rendement le rapport entre deux énergies."),
+        (
+            "galvanisation",
+            "le dépôt d'une couche de zinc",
+            "On dispose de la peinture, le dépôt d'une couche de zinc, appelé galvanisation.",
+        ),
+        (
+            "un séisme ou tremblement de terre",
+            "une série de secousses du sol",
+            "Un séisme, ou tremblement de terre, est une série de secousses du sol.",
+        ),
+    ):
+        assert refused_definition(term, description, source) is None, term

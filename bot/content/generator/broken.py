@@ -596,6 +596,8 @@ def _possessive(item: Item, plain: str, noun: Token, det: Token, entity: MainEnt
     np = plain[det.idx : end.idx + len(end.text)]
     if item.answer and fold(np) in fold(item.answer):
         return None
+    if item.source and np not in item.source:
+        return None  # a possessive the question wrote for a pronoun (its owner may be another)
     at = _outside_gap(item.prompt, np)
     if at is None:
         return None
