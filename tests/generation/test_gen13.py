@@ -141,3 +141,34 @@ def test_a_real_definition_passes() -> None:
         ),
     ):
         assert refused_definition(term, description, source) is None, term
+
+
+# --- v3.9: « si bien que » --------------------------------------------------------------------
+
+
+def _cards(nlp: Language, text: str) -> list[tuple[str, str]]:
+    from bot.content.generator.pipeline import generate_drafts
+
+    return [(d.prompt, d.answer) for d in generate_drafts(text, nlp, raw=True) if d.self_rated]
+
+
+def test_a_consequence_is_asked_and_its_cause_is_the_card(nlp: Language) -> None:
+    text = (
+        "Le lac de Vassière\n\n"
+        "Le lac de Vassière est un lac de montagne. La vieille digue céda brusquement, si bien que le "
+        "village de Lornay fut inondé pendant trois semaines."
+    )
+    cards = _cards(nlp, text)
+    assert any(
+        p.startswith("Pourquoi le village de Lornay fut-il inondé pendant trois semaines")
+        for p, _ in cards
+    ), cards
+
+
+def test_a_consequence_that_goes_on_or_a_possessive_cause_is_no_card(nlp: Language) -> None:
+    text = (
+        "Le lac de Vassière\n\n"
+        "Le lac de Vassière est un lac de montagne. Ses eaux gèlent en hiver, si bien que les "
+        "pêcheurs du village de Lornay restent chez eux pendant trois mois."
+    )
+    assert not any("pêcheurs" in p for p, _ in _cards(nlp, text))
