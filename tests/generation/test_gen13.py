@@ -172,3 +172,24 @@ def test_a_consequence_that_goes_on_or_a_possessive_cause_is_no_card(nlp: Langua
         "pêcheurs du village de Lornay restent chez eux pendant trois mois."
     )
     assert not any("pêcheurs" in p for p, _ in _cards(nlp, text))
+
+
+# --- v3.9: a clause that lost its subject ------------------------------------------------------
+
+
+def test_a_clause_with_no_subject_after_its_opening_phrase_is_refused(nlp: Language) -> None:
+    parse = broken.cached(nlp)
+    lost = "À Lunel coule vers le sud dans une longue vallée, entre {{les Vosges}} et le Jura."
+    item = broken.Item("cloze", lost, "les Vosges", "", lost)
+    assert broken.lost_subject(item, parse)
+    for kept in (
+        "En 1933 fut créée la Compagnie nationale de la Dorve.",
+        "À Lunel, la Dorve coule vers le sud entre les Vosges et le Jura.",
+    ):
+        assert broken.lost_subject(broken.Item("true_false", kept, "", "", kept), parse) is None
+
+
+def test_a_place_opening_the_sentence_is_not_the_name_of_its_class_noun(nlp: Language) -> None:
+    text = _RIVER + " À Lunel, le fleuve voisin reçoit la Brume."
+    item = broken.Item("true_false", "Le fleuve coule alors vers le sud.", "", "", text)
+    assert broken.repair(item, broken.cached(nlp)) == item.prompt
