@@ -86,7 +86,9 @@ def test_an_evaluation_is_no_definition() -> None:
     from bot.content.generator.selfrated import refused_definition
 
     source = "La lutte contre la rouille est un enjeu économique important."
-    assert refused_definition("la lutte contre la rouille", "un enjeu économique important", source)
+    assert refused_definition(
+        "la lutte contre la rouille", "un enjeu économique important", source
+    )
     source = "La vallée du Lot est un axe de communication majeur entre deux régions."
     assert refused_definition(
         "la vallée du Lot", "un axe de communication majeur entre deux régions", source
@@ -97,7 +99,9 @@ def test_a_broken_or_undefined_term_is_refused_but_not_the_title() -> None:
     from bot.content.generator.selfrated import refused_definition
 
     source = "On appelle cycle du sel l'ensemble des échanges de sel entre les mers."
-    assert refused_definition("cycle du sel l'ensemble", "des échanges de sel entre les mers", source)
+    assert refused_definition(
+        "cycle du sel l'ensemble", "des échanges de sel entre les mers", source
+    )
     source = "La conquête du reste du pays fut menée par un proconsul venu de Rome."
     assert refused_definition("la conquête du reste du pays", "une campagne de huit ans", source)
     source = "La Charte de la Ve Région est le texte qui organise les pouvoirs."
@@ -127,8 +131,16 @@ def test_a_real_definition_passes() -> None:
     from bot.content.generator.selfrated import refused_definition
 
     for term, description, source in (
-        ("la corrosion", "la dégradation d'un métal", "La corrosion est la dégradation d'un métal."),
-        ("rendement", "le rapport entre deux énergies", "On appelle rendement le rapport entre deux énergies."),
+        (
+            "la corrosion",
+            "la dégradation d'un métal",
+            "La corrosion est la dégradation d'un métal.",
+        ),
+        (
+            "rendement",
+            "le rapport entre deux énergies",
+            "On appelle rendement le rapport entre deux énergies.",
+        ),
         (
             "galvanisation",
             "le dépôt d'une couche de zinc",
@@ -155,8 +167,8 @@ def _cards(nlp: Language, text: str) -> list[tuple[str, str]]:
 def test_a_consequence_is_asked_and_its_cause_is_the_card(nlp: Language) -> None:
     text = (
         "Le lac de Vassière\n\n"
-        "Le lac de Vassière est un lac de montagne. La vieille digue céda brusquement, si bien que le "
-        "village de Lornay fut inondé pendant trois semaines."
+        "Le lac de Vassière est un lac de montagne. La vieille digue céda brusquement, si bien "
+        "que le village de Lornay fut inondé pendant trois semaines."
     )
     cards = _cards(nlp, text)
     assert any(

@@ -857,7 +857,11 @@ def _so_that(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> l
     if re.match(r"(?i)(?:son|sa|ses|leur|leurs|celui-ci|celle-ci|il|elle|ils|elles)\b", cause):
         return []
     que = next(
-        (t for t in sent if t.lower_ in {"que", "qu'"} and t.i > 0 and sent.doc[t.i - 1].lower_ == "bien"),
+        (
+            t
+            for t in sent
+            if t.lower_ in {"que", "qu'"} and t.i > 0 and sent.doc[t.i - 1].lower_ == "bien"
+        ),
         None,
     )
     if que is None:

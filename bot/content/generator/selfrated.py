@@ -178,20 +178,29 @@ def refused_definition(term: str, description: str, source: str, title: str = ""
         clause = re.search(rf"{re.escape(fold(bare))} (?:etait|etaient|fut|furent)\b", folded)
         if clause:
             return "définition au passé"
-    if re.search(rf"\bque (?:l'|le |la |les |un |une )?{re.escape(fold(bare))} (?:est|sont)\b", folded):
+    if re.search(
+        rf"\bque (?:l'|le |la |les |un |une )?{re.escape(fold(bare))} (?:est|sont)\b", folded
+    ):
         return _REPORTED
     if at > 0:
         words = re.findall(r"[a-z'-]+", before)
         last = [w for w in words if w not in {"un", "une", "le", "la", "les", "l'", "des"}][-1:]
-        if last and last[0] != fold(bare).split()[-1] and re.search(r"(?:ent|ont|ait|aient|it|a)$", last[0]) and last[0] not in {
-            "est",
-            "sont",
-            "etait",
-            "appelait",
-            "appelle",
-            "designe",
-            "comme",
-        } and not re.match(rf"^{_PREPOSITIONS}$", last[0]):
+        if (
+            last
+            and last[0] != fold(bare).split()[-1]
+            and re.search(r"(?:ent|ont|ait|aient|it|a)$", last[0])
+            and last[0]
+            not in {
+                "est",
+                "sont",
+                "etait",
+                "appelait",
+                "appelle",
+                "designe",
+                "comme",
+            }
+            and not re.match(rf"^{_PREPOSITIONS}$", last[0])
+        ):
             return "définition coupée de son sujet"
     return None
 
@@ -218,7 +227,7 @@ def _what_is(term: str) -> str:
     return f"Que désigne le mot « {term} » ?"
 
 
-def convert(drafts: list[Draft], title: str = "") -> list[Draft]:
+def convert(drafts: list[Draft], title: str = "") -> list[Draft]:  # noqa: PLR0912 - one branch per kind of card
     """The drafts with causes and definitions made into cards; a cause whose answer cannot be
     shown is dropped (its multiple choice is off since v3.3: its options were the weak part);
     a definition that is no definition stays as it was (its choice form has its own record).
