@@ -893,6 +893,8 @@ def check(drafts: list[Draft], nlp: Language, ctx: TextContext) -> list[Draft]:
             d.prompt = repair(d.prompt)
         if "main-entity-np" in broken.ON:  # v3.7: « le fleuve » → « l'Amazone » (one name)
             d.prompt = broken.repair(_broken_item(d, ctx), parse)
+        # v3.9: « l'enfant » → « Louis Braille », « au fleuve » → « au Rhône »
+        d.prompt = broken.name_main_entity(_broken_item(d, ctx), parse)
     to_parse = [d for d in drafts if not d.cloze]
     docs = dict(
         zip(

@@ -840,7 +840,44 @@ def causes(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> lis
                     drafts.append(
                         _draft(sent, index, prompt, answer, AnswerType.CAUSE, "cause", 0.6)
                     )
+    drafts += _so_that(sent, index, antecedents)
     return drafts
+
+
+def _so_that(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> list[Draft]:
+    """v3.9: « A, si bien que B » → « Pourquoi B ? » → « Parce que A » (the consequence asked,
+    its cause the answer, as « c'est pourquoi »). The cause is cut after a colon or a semicolon
+    (« … la noria : les divisions sont relevées … »); not when the consequence goes on with
+    another clause (« …, et le delta recule »), nor when the cause opens on a possessive
+    whose owner the question may not be (« ses goudrons … » for « le fumeur »)."""
+    m = re.search(r"^(.+?), si bien que (.+?)\.?$", sent.text)
+    if m is None or re.search(r", et |;|:", m[2]):
+        return []
+    cause = re.split(r"\s*[;:]\s*", m[1])[-1].strip()
+    if re.match(r"(?i)(?:son|sa|ses|leur|leurs|celui-ci|celle-ci|il|elle|ils|elles)\b", cause):
+        return []
+    que = next(
+        (
+            t
+            for t in sent
+            if t.lower_ in {"que", "qu'"} and t.i > 0 and sent.doc[t.i - 1].lower_ == "bien"
+        ),
+        None,
+    )
+    if que is None:
+        return []
+    verb = sent.doc[que.i - 2].head  # « si » marks the consequence's verb
+    if sent.doc[que.i - 2].lower_ != "si" or verb.pos_ not in {"VERB", "AUX"} or verb.i < que.i:
+        return []
+    before = {t.i for t in sent if t.i <= que.i}
+    prompt = _question_on(verb, before, "Pourquoi", antecedents)
+    answer = _because(cause[0].lower() + cause[1:])
+    if prompt is None or not 4 <= len(answer.split()) <= 22:
+        return []
+    kept = set(re.findall(r"\w+", prompt.lower()))
+    if not set(re.findall(r"\w+", m[2].lower())) <= kept | {"de", "des", "du", "d", "se", "s"}:
+        return []  # « plus des deux tiers des soldats » asked as « les deux tiers »: not the fact
+    return [_draft(sent, index, prompt, answer, AnswerType.CAUSE, "cause", 0.6)]
 
 
 # --- enumerations ----------------------------------------------------------------------------

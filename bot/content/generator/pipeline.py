@@ -461,7 +461,8 @@ def generate_drafts(
     from bot.content.generator import ranker
 
     drafts, pool, owner, ctx = drafts_for(parse(text, nlp, progress), text)
-    drafts = selfrated.convert(drafts)  # v3.8: causes and definitions as self-rated cards
+    # v3.8: causes and definitions as self-rated cards (v3.9: the title exempts its own term)
+    drafts = selfrated.convert(drafts, text.strip().split("\n", 1)[0])
     if not raw:  # a path whose record ruled it out is not written, not even as a fallback
         drafts = [d for d in drafts if d.pattern not in forms.PATTERNS_OFF]
     for d in drafts:

@@ -28,6 +28,7 @@ from bot.content.generator.split import (
     UNSEEN_4,
     UNSEEN_5,
     UNSEEN_6,
+    UNSEEN_7,
 )
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -46,6 +47,8 @@ ROUNDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("v3.5", UNSEEN_5),
     # v3.8: the eighth round, first rated on the v3.6 decks (released for v3.8)
     ("v3.6", UNSEEN_6),
+    # v3.9: the ninth round, first rated on the v3.7 decks (released for v3.9)
+    ("v3.7", UNSEEN_7),
 )
 #: The rounds whose record chose ``forms.OFF`` (v3.3's decision, kept by v3.6: adding the sixth
 #: round would turn « cloze autre » and « true_false nombre faux » off and five forms back on,

@@ -127,6 +127,84 @@ def _is_definition(description: str) -> bool:
     )
 
 
+#: v3.9: what the text says of a term, not what it is (judged on the rated cards: « Un enjeu
+#: économique important », « Un axe de communication majeur … », « L'œuvre de Jules César »).
+_EVALUATION = re.compile(
+    r"\b(?:importante?s?|majeure?s?|essentiel(?:le)?s?|célèbres?|fondamenta(?:le?s?|ux)"
+    r"|considérables?|décisi(?:f|ve)s?|remarquables?|exceptionnel(?:le)?s?"
+    r"|immenses?|énormes?|enjeu|œuvre|symbole|exemple|rôle)\b",
+    re.IGNORECASE,
+)
+#: A copula in the past or reported by someone (« le catholicisme était la religion du
+#: royaume », « Lavoisier montra que l'air est un mélange … »): true then, or a finding.
+_NOT_NOW = re.compile(r"\b(?:était|étaient|fut|furent)\b")
+_REPORTED = "définition rapportée"
+_PREPOSITIONS = r"(?:de|du|des|d'|à|au|aux|contre|pour|par|sur|sous|entre|avec|dans|en)"
+
+
+def refused_definition(term: str, description: str, source: str, title: str = "") -> str | None:
+    """v3.9: why a definition card (term → description) is not a real definition, or None.
+
+    - an evaluation or a single trait (« important », « majeur », « l'œuvre de … »);
+    - a term that is not a noun phrase the text defines: a word after a determiner inside it
+      (« cycle de l'eau l'ensemble »), or a complement (« la conquête du reste du pays »,
+      « la lutte contre la corrosion ») unless the title names it (« la Constitution de la Ve
+      République »);
+    - a definition true only then or reported (« était », « fut », « montra que … est »);
+    - a definition cut from its subject: « Les deux premiers siècles de l'Empire forment une
+      longue période de paix, appelée la Pax Romana » gives « La longue période de paix »."""
+    if _EVALUATION.search(description):
+        return "une évaluation, pas une définition"
+    bare = checker.strip_article(term)
+    words = re.sub(r"\b([dl])'", r"\1' ", bare.lower()).split()
+    if any(
+        w in {"l'", "le", "la", "les", "un", "une", "des"}
+        and not re.fullmatch(_PREPOSITIONS, words[i - 1])
+        for i, w in enumerate(words)
+        if i > 0
+    ):
+        return "terme coupé"
+    complement = re.search(
+        r"\b(?:du|des|au|aux|(?:de|à|contre|pour|par|sur|sous|entre|avec|dans) (?:la|le|les|l'))\b"
+        r"|\b(?:de|à|contre|pour|par|sur|sous|entre|avec|dans) l'",
+        bare.lower(),
+    )
+    if complement and fold(bare) not in fold(title):
+        return "terme qui n'est pas une notion définie"
+    folded, core = fold(source), fold(checker.strip_article(description.rstrip(" .")))
+    at = folded.find(core)
+    before = folded[:at] if at >= 0 else ""
+    if _NOT_NOW.search(source) and re.search(rf"\b{re.escape(fold(bare))}\b", folded):
+        clause = re.search(rf"{re.escape(fold(bare))} (?:etait|etaient|fut|furent)\b", folded)
+        if clause:
+            return "définition au passé"
+    if re.search(
+        rf"\bque (?:l'|le |la |les |un |une )?{re.escape(fold(bare))} (?:est|sont)\b", folded
+    ):
+        return _REPORTED
+    if at > 0:
+        words = re.findall(r"[a-z'-]+", before)
+        last = [w for w in words if w not in {"un", "une", "le", "la", "les", "l'", "des"}][-1:]
+        if (
+            last
+            and last[0] != fold(bare).split()[-1]
+            and re.search(r"(?:ent|ont|ait|aient|it|a)$", last[0])
+            and last[0]
+            not in {
+                "est",
+                "sont",
+                "etait",
+                "appelait",
+                "appelle",
+                "designe",
+                "comme",
+            }
+            and not re.match(rf"^{_PREPOSITIONS}$", last[0])
+        ):
+            return "définition coupée de son sujet"
+    return None
+
+
 def _card(d: Draft, prompt: str, answer: str, pattern: str) -> Draft:
     d.prompt = prompt
     d.answer = card_text(answer)
@@ -149,10 +227,12 @@ def _what_is(term: str) -> str:
     return f"Que désigne le mot « {term} » ?"
 
 
-def convert(drafts: list[Draft]) -> list[Draft]:
+def convert(drafts: list[Draft], title: str = "") -> list[Draft]:  # noqa: PLR0912 - one branch per kind of card
     """The drafts with causes and definitions made into cards; a cause whose answer cannot be
     shown is dropped (its multiple choice is off since v3.3: its options were the weak part);
-    a definition that is no definition stays as it was (its choice form has its own record)."""
+    a definition that is no definition stays as it was (its choice form has its own record).
+    v3.9: a definition :func:`refused_definition` refuses is dropped, but for a reported one
+    (« Lavoisier montra que l'air est … »: its two choices were A by both readers)."""
     out: list[Draft] = []
     defined = {
         (d.sentence, fold(checker.strip_article(d.prompt.removeprefix("Qu'est-ce que "))))
@@ -166,7 +246,12 @@ def convert(drafts: list[Draft]) -> list[Draft]:
             if _why_not(d.answer, d.prompt) is None:
                 out.append(_card(d, d.prompt, d.answer, "cause-card"))
         elif d.pattern in DEFINITION_PATTERNS:
-            if _is_definition(d.answer) and _why_not(d.answer) is None:
+            term = d.prompt.removeprefix("Qu'est-ce que ").removeprefix("Qu'est-ce qu'")
+            why = refused_definition(term.rstrip(" ?"), d.answer, d.source, title)
+            if why is not None:
+                if why == _REPORTED:
+                    out.append(d)
+            elif _is_definition(d.answer) and _why_not(d.answer) is None:
                 d.type = AnswerType.CONCEPT
                 prompt = re.sub(r"^Qu'est-ce que (les|des) ", r"Que sont \1 ", d.prompt)
                 out.append(_card(d, prompt, d.answer, "definition-card"))
@@ -184,6 +269,7 @@ def convert(drafts: list[Draft]) -> list[Draft]:
                 and _is_definition(description)
                 and _why_not(description) is None
                 and (d.sentence, fold(checker.strip_article(term))) not in defined
+                and refused_definition(term, description, d.source, title) is None
             ):
                 d.type = AnswerType.CONCEPT
                 out.append(_card(d, _what_is(term), description, "named-card"))

@@ -229,7 +229,8 @@ def _relative_object_lost(prompt: str, source: str) -> bool:
         r"(?= (?:sur|en|dans|à|au|aux|vers|pendant|depuis)\b| \?)",
         prompt,
     ):
-        if re.search(rf"\bqu(?:e |')[^,.;:«»]{{0,40}}?\b{re.escape(m[1])}\b", source):
+        # v3.9: « si bien que », « bien que » are conjunctions, not a relative pronoun
+        if re.search(rf"(?<!bien )\bqu(?:e |')[^,.;:«»]{{0,40}}?\b{re.escape(m[1])}\b", source):
             return True
     return False
 
