@@ -53,6 +53,7 @@ from bot.content.generator.split import (
     UNSEEN_5,
     UNSEEN_6,
     UNSEEN_7,
+    UNSEEN_8,
 )
 from bot.domain.deck import Deck, Question, QuestionKind
 
@@ -66,6 +67,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("unseen texts (seventh round)", UNSEEN_5),
     ("unseen texts (eighth round)", UNSEEN_6),
     ("unseen texts (ninth round)", UNSEEN_7),
+    ("unseen texts (tenth round)", UNSEEN_8),
 )
 
 ROOT = Path(__file__).resolve().parents[3]

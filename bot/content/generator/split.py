@@ -90,6 +90,23 @@ UNSEEN_7 = (
     "civique-justice",
     "technologie-automobile",
 )
+#: The tenth round's unseen texts, twelve again (one per subject, two writers blind to the
+#: code), written while v3.9 was being written by a session that never saw them; first rated on
+#: the v3.8 and v3.9 decks.
+UNSEEN_8 = (
+    "biologie-plantes-fleurs",
+    "physique-magnetisme",
+    "chimie-plastiques",
+    "sciences-terre-atmosphere",
+    "geographie-mediterranee",
+    "biographie-leonard-de-vinci",
+    "histoire-alexandre",
+    "histoire-seconde-guerre",
+    "economie-entreprise",
+    "litterature-theatre-classique",
+    "civique-parlement",
+    "technologie-internet",
+)
 #: The next round's unseen texts: list them here as soon as they exist, before anything reads
 #: their ratings (the ranker and the form gate never train on them). The sixth round
 #: (``UNSEEN_4``) is released since v3.6; the seventh (``UNSEEN_5``) since v3.7, whose checks
@@ -98,9 +115,7 @@ UNSEEN_7 = (
 #: on its ratings with the other 42 texts'; the ninth (``UNSEEN_7``, rated on the v3.7 and v3.8
 #: decks) since v3.9, whose subject naming and card rules were measured on its ratings with the
 #: other 48 texts'.
-# UNSEEN_8: the tenth round's unseen texts (listed here, and in ``FUTURE_UNSEEN``, by whoever
-# writes them down, before anything reads their ratings).
-FUTURE_UNSEEN: tuple[str, ...] = ()
+FUTURE_UNSEEN: tuple[str, ...] = UNSEEN_8
 #: Never read to train the ranker (their figures stay honest). v3.3: the three released unseen
 #: groups (``UNSEEN``, ``UNSEEN_2``, ``UNSEEN_3``) now train it; the held-out texts and the
 #: next round's never do. v3.6: the sixth round (``UNSEEN_4``) trains it too.
