@@ -112,6 +112,24 @@ def test_a_false_statement_that_moves_a_bound_is_refused() -> None:
     assert "ambiguous" not in _reasons(moved)
 
 
+def test_a_bound_written_in_words_is_a_bound_too() -> None:
+    src = "Aujourd'hui, plus de cinq milliards de personnes utilisent Internet."
+    lower = src.replace("cinq", "quatre")  # true, not false: more than five is more than four
+    false = _draft(lower, "faux", src, AnswerType.COUNT, truth=False, notes=["cinq"])
+    assert "ambiguous" in _reasons(false)
+    # a value in words, not a bound, may still be moved
+    exact = "Le cœur humain compte quatre cavités."
+    moved = _draft(
+        exact.replace("quatre", "six"),
+        "faux",
+        exact,
+        AnswerType.COUNT,
+        truth=False,
+        notes=["quatre"],
+    )
+    assert "ambiguous" not in _reasons(moved)
+
+
 def test_the_subject_inside_the_answer_is_trivial_but_not_a_name_that_contains_it() -> None:
     src = "En 2000, le Val de Loire a été inscrit au patrimoine mondial de l'UNESCO."
     val = _draft(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.content.generator.lexicon import NUMBER_WORDS
 from bot.content.generator.model import AnswerType, Draft
 from bot.content.generator.rank import fold
 from bot.domain.deck import fill_gaps
@@ -21,9 +22,12 @@ BOUND = re.compile(
     r"plus d'|moins d'|près d')\s*$",
     re.IGNORECASE,
 )
-#: A bound (not an estimate): a false statement that moves it is not clearly false.
+#: A bound (not an estimate): a false statement that moves it is not clearly false. The
+#: number in digits or in words (v3.9: « plus de deux millions » → « plus de trois millions »
+#: is not said by the text, « plus de cinq milliards » → « plus de quatre » is even true).
 _BOUND_NUMBER = re.compile(
-    r"\b(?:plus de|moins de|plus d'|moins d'|au moins|au plus|jusqu'à)\s*(\d[\d\s ,.]*)",
+    r"\b(?:plus de|moins de|plus d'|moins d'|au moins|au plus|jusqu'à)\s*"
+    rf"(\d[\d\s ,.]*|(?:{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))})\b)",
     re.IGNORECASE,
 )
 #: Nouns that need a complement or an earlier sentence to be understood (« le projet »,

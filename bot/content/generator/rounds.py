@@ -29,6 +29,7 @@ from bot.content.generator.split import (
     UNSEEN_5,
     UNSEEN_6,
     UNSEEN_7,
+    UNSEEN_8,
 )
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -49,6 +50,9 @@ ROUNDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("v3.6", UNSEEN_6),
     # v3.9: the ninth round, first rated on the v3.7 decks (released for v3.9)
     ("v3.7", UNSEEN_7),
+    # v3.9 (its bound fix): the tenth round, first rated on the v3.8 decks; released once a
+    # rule (``review._BOUND_NUMBER`` in words) was written from its readers' notes
+    ("v3.8", UNSEEN_8),
 )
 #: The rounds whose record chose ``forms.OFF`` (v3.3's decision, kept by v3.6: adding the sixth
 #: round would turn « cloze autre » and « true_false nombre faux » off and five forms back on,

@@ -115,7 +115,10 @@ UNSEEN_8 = (
 #: on its ratings with the other 42 texts'; the ninth (``UNSEEN_7``, rated on the v3.7 and v3.8
 #: decks) since v3.9, whose subject naming and card rules were measured on its ratings with the
 #: other 48 texts'.
-FUTURE_UNSEEN: tuple[str, ...] = UNSEEN_8
+#: The tenth (``UNSEEN_8``, rated on the v3.8 decks, to which v3.9's rules changed nothing) is
+#: released too: v3.9's bound fix (a bound in words, ``review._BOUND_NUMBER``) was written after
+#: its readers' notes were read. Empty until the eleventh round's slugs are added.
+FUTURE_UNSEEN: tuple[str, ...] = ()
 #: Never read to train the ranker (their figures stay honest). v3.3: the three released unseen
 #: groups (``UNSEEN``, ``UNSEEN_2``, ``UNSEEN_3``) now train it; the held-out texts and the
 #: next round's never do. v3.6: the sixth round (``UNSEEN_4``) trains it too.
