@@ -14,7 +14,7 @@ from bot.db.models import Card, Presentation, Review
 from bot.domain.grading import SelfRating, Verdict
 from bot.domain.scheduling import rating_for
 from bot.services.study import StudyService
-from bot.services.views import AnswerStatus, OverrideStatus
+from bot.services.views import AnswerStatus, OverrideStatus, ShownQuestion
 from tests.services.test_study import (
     NOW,
     SessionFactory,
@@ -35,6 +35,15 @@ def study(session_factory: SessionFactory) -> StudyService:
 
 def self_rated_deck(sf: SessionFactory, keys: int = 2) -> dict[str, int]:
     return add_deck(sf, "d", [(f"q{i}", i) for i in range(keys)], kind="self_rated", answer=ANSWER)
+
+
+def first_card(study: StudyService, sf: SessionFactory) -> tuple[int, ShownQuestion]:
+    """A student and the first card of a two-card self-rated deck, shown to them."""
+    user = add_user(sf)
+    self_rated_deck(sf)
+    shown = study.next_question(user, NOW)
+    assert shown is not None
+    return user, shown
 
 
 def test_a_self_rated_card_is_shown_without_buttons(
@@ -70,10 +79,7 @@ def test_revealing_shows_the_answer_and_records_nothing(
 def test_a_typed_text_is_an_attempt_that_reveals_the_answer_and_records_nothing(
     study: StudyService, session_factory: SessionFactory
 ) -> None:
-    user = add_user(session_factory)
-    self_rated_deck(session_factory)
-    shown = study.next_question(user, NOW)
-    assert shown is not None
+    user, shown = first_card(study, session_factory)
 
     step = study.answer_open_and_next(user, " la répression de 2006 ", NOW, idempotency_key="m1")
 
@@ -183,10 +189,7 @@ def test_a_verdict_for_a_card_no_longer_shown_records_nothing(
 def test_a_repeated_verdict_is_counted_once(
     study: StudyService, session_factory: SessionFactory
 ) -> None:
-    user = add_user(session_factory)
-    self_rated_deck(session_factory)
-    shown = study.next_question(user, NOW)
-    assert shown is not None
+    user, shown = first_card(study, session_factory)
     first = study.rate_self_and_next(
         user, shown.token, SelfRating.PARTLY, NOW, idempotency_key="k"
     )
@@ -216,10 +219,7 @@ def test_verdicts_and_answers_do_not_cross_kinds(
 def test_the_verdict_is_committed_before_the_next_question_is_picked(
     study: StudyService, session_factory: SessionFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    user = add_user(session_factory)
-    self_rated_deck(session_factory)
-    shown = study.next_question(user, NOW)
-    assert shown is not None
+    user, shown = first_card(study, session_factory)
 
     def broken(*args: object) -> None:
         raise RuntimeError("the next question failed")
@@ -237,10 +237,7 @@ def test_the_verdict_is_committed_before_the_next_question_is_picked(
 def test_no_override_of_the_students_own_verdict(
     study: StudyService, session_factory: SessionFactory
 ) -> None:
-    user = add_user(session_factory)
-    self_rated_deck(session_factory)
-    shown = study.next_question(user, NOW)
-    assert shown is not None
+    user, shown = first_card(study, session_factory)
     study.rate_self_and_next(
         user, shown.token, SelfRating.DID_NOT, NOW, idempotency_key="k", attempt="aucune idée"
     )
@@ -288,10 +285,7 @@ def test_a_typed_attempt_survives_a_new_service_until_the_verdict(
 def test_the_reveal_keeps_the_attempt_and_a_later_one_replaces_it(
     study: StudyService, session_factory: SessionFactory
 ) -> None:
-    user = add_user(session_factory)
-    self_rated_deck(session_factory)
-    shown = study.next_question(user, NOW)
-    assert shown is not None
+    user, shown = first_card(study, session_factory)
 
     assert study.reveal(user, shown.token, attempt="les élections").given == "les élections"
     assert kept_attempt(session_factory, shown.token) == "les élections"
@@ -311,10 +305,7 @@ def test_the_reveal_keeps_the_attempt_and_a_later_one_replaces_it(
 def test_the_callers_attempt_wins_over_the_one_kept(
     study: StudyService, session_factory: SessionFactory
 ) -> None:
-    user = add_user(session_factory)
-    self_rated_deck(session_factory)
-    shown = study.next_question(user, NOW)
-    assert shown is not None
+    user, shown = first_card(study, session_factory)
     study.answer_open_and_next(user, "les élections", NOW, idempotency_key="m1")
 
     study.rate_self_and_next(
@@ -327,10 +318,7 @@ def test_the_callers_attempt_wins_over_the_one_kept(
 def test_a_verdict_without_any_attempt_records_an_empty_answer(
     study: StudyService, session_factory: SessionFactory
 ) -> None:
-    user = add_user(session_factory)
-    self_rated_deck(session_factory)
-    shown = study.next_question(user, NOW)
-    assert shown is not None
+    user, shown = first_card(study, session_factory)
     assert study.reveal(user, shown.token).status is AnswerStatus.REVEALED
     assert kept_attempt(session_factory, shown.token) is None
 
