@@ -92,9 +92,9 @@ def item_of(draft: Draft) -> Item:
         else ("cloze" if draft.cloze else ("choice" if len(draft.distractors) >= 2 else "open"))
     )
     if draft.self_rated:
-        # v3.8: a card has no record yet; it is read as the multiple choice it replaces (the
-        # same prompt and answer, without the clause distractors)
-        kind = "choice"
+        # v3.8: a card is read as the multiple choice it replaces (the same prompt and answer,
+        # without the clause distractors); v3.9: and as a card (``card_*`` features)
+        kind = "self_rated"
     # a statement's answer as the rating files show it (« vrai » / « faux »): the ranker is
     # trained on those rows, so it reads drafts the same way
     answer = ("vrai" if draft.truth else "faux") if draft.true_false else draft.answer
@@ -149,10 +149,33 @@ FEATURES = (
     "short_statement",
     "spelled_count",
     "gap_in_quotation",
+    # v3.9: the self-rated cards (read as the choice they replace by every feature above) and
+    # how a card opens
+    *(f"card_{name}" for name in ("self_rated", "pourquoi", "qu_est_ce_que", "que_designe")),
+)
+#: The features of the weights trained at v3.3 (a weights file may list a prefix of
+#: :data:`FEATURES`: the features it does not list weigh nothing).
+FEATURES_V33 = FEATURES[:-4]
+_CARD_OPENINGS = (
+    re.compile(r"Pourquoi\b"),
+    re.compile(r"Qu'est-ce qu(?:e\b|')"),
+    re.compile(r"Que désignen?t?\b"),
 )
 
 
 def features(item: Item, text: str, ctx: TextContext | None) -> list[float]:
+    card = item.kind == "self_rated"
+    if card:
+        # a card is read as the multiple choice it replaces, then as a card
+        item = Item("choice", item.prompt, item.answer, item.source, item.tag, item.pattern)
+    return [
+        *_item_features(item, text, ctx),
+        float(card),
+        *(float(card and bool(p.match(item.prompt))) for p in _CARD_OPENINGS),
+    ]
+
+
+def _item_features(item: Item, text: str, ctx: TextContext | None) -> list[float]:
     f_text = fold(text)
     f_answer = fold(item.answer)
     occurrences = f_text.count(f_answer) if len(f_answer) > 2 else 0
@@ -256,9 +279,15 @@ def weights() -> list[float] | None:
     if not WEIGHTS.exists():
         return None
     data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-    if list(data["features"]) != list(FEATURES):
+    return aligned(list(data["features"]), [float(v) for v in data["weights"]])
+
+
+def aligned(names: Sequence[str], values: Sequence[float]) -> list[float] | None:
+    """Weights of :data:`FEATURES` from a file's (``names`` a prefix of them: the features
+    it does not list weigh nothing; None when it was made for other features)."""
+    if list(names) != list(FEATURES[: len(names)]) or len(values) != len(names):
         return None
-    return [float(v) for v in data["weights"]]
+    return [*values, *([0.0] * (len(FEATURES) - len(names)))]
 
 
 def order(drafts: list[Draft], ctx: TextContext) -> list[Draft]:
@@ -327,6 +356,52 @@ def sources(readers: Sequence[str] = READERS) -> list[tuple[Path, Path]]:
     return found
 
 
+def _version(name: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in name.removeprefix("v").split("."))
+
+
+def round_dirs(before: str | None = None) -> list[str]:
+    """v3.9: every rated round of the v3 series (``tests/data/ratings/v3*`` with decks and
+    both readers), oldest first; ``before``: only the rounds rated before that one."""
+    from bot.content.generator import rounds
+
+    found = [
+        d.name
+        for d in rounds.RATINGS.glob("v3*")
+        if (d / "decks").is_dir() and all((d / r).is_dir() for r in rounds.READERS)
+    ]
+    found.sort(key=_version)
+    return [n for n in found if before is None or _version(n) < _version(before)]
+
+
+def _rated_item(r: Any) -> Item:
+    pattern = "truefalse" if r.kind == "true_false" else _TAG_PATTERN.get(r.tag, "entity")
+    return Item(r.kind, r.prompt, r.answer, r.source, r.tag, pattern)
+
+
+def every_round_items(
+    names: Sequence[str], skip: Sequence[str] = ()
+) -> dict[str, list[tuple[Item, int]]]:
+    """v3.9: per text, every rated item of the rounds ``names`` (oldest first), one example
+    per item and reader; an item (id and prompt) rated in several rounds counts once per
+    reader (its first rating). The texts of ``split.NOT_FOR_TRAINING`` and of ``skip`` are
+    not read at all."""
+    from bot.content.generator import rounds
+
+    left_out = (*NOT_FOR_TRAINING, *skip)
+    seen: set[tuple[str, str, str, str]] = set()
+    out: dict[str, list[tuple[Item, int]]] = {}
+    for name in names:
+        for reader in rounds.READERS:
+            for r in rounds.rated(rounds.RATINGS / name, reader, name, skip=left_out):
+                key = (reader, r.text, r.id, r.prompt)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.setdefault(r.text, []).append((_rated_item(r), int(r.ok)))
+    return out
+
+
 def round_items() -> dict[str, list[tuple[Item, int]]]:
     """v3.3: per text, every rated item of the v3 rounds (both readers; an item carried
     unchanged to a later round is one verdict), the texts kept out of training left out
@@ -354,11 +429,14 @@ Row = tuple[list[float], int, str]
 
 
 def training_sets(
-    pairs: Sequence[tuple[Path, Path]] | None = None, *, with_rounds: bool = True
+    pairs: Sequence[tuple[Path, Path]] | None = None,
+    *,
+    with_rounds: bool = True,
+    rounds_of: dict[str, list[tuple[Item, int]]] | None = None,
 ) -> dict[str, list[Row]]:
     """Per text: feature vectors and labels of every rated item (older generators' outside
-    and author ratings, and the v3 rounds). The texts of ``split.NOT_FOR_TRAINING`` are never
-    read."""
+    and author ratings, and the v3 rounds: ``rounds_of``, by default v3.3's
+    :func:`round_items`). The texts of ``split.NOT_FOR_TRAINING`` are never read."""
     sets: dict[str, list[Row]] = {}
     contexts: dict[str, tuple[str, TextContext]] = {}
 
@@ -376,7 +454,7 @@ def training_sets(
         for item, label in rated_items(tsv, deck):
             sets.setdefault(tsv.stem, []).append((features(item, text, ctx), label, "old"))
     if with_rounds and pairs is None:
-        for name, rows in round_items().items():
+        for name, rows in (round_items() if rounds_of is None else rounds_of).items():
             text, ctx = context(name)
             for item, label in rows:
                 off = forms.gate(item.kind, item.tag, item.prompt, item.answer)
@@ -500,7 +578,212 @@ def gate(drafts: list[Draft], words: int) -> list[Draft]:
     return kept
 
 
+# --- v3.9: the retrain on every round, validated text by text and forward by round ---------
+
+#: (round whose decks first rated them, the ``split`` group): the forward test's rounds.
+FORWARD = (("v3.6", "UNSEEN_6"), ("v3.7", "UNSEEN_7"), ("v3.8", "UNSEEN_8"))
+
+
+@dataclass(frozen=True, slots=True)
+class Rated:
+    """One reader's verdict on one item of a test round, with what ranks it in its deck."""
+
+    text: str
+    reader: str
+    index: int  # the item's place in its frozen deck
+    fallback: bool  # tagged ``repli``: written after every kept item whatever its score
+    stored: float  # the confidence written in the frozen deck
+    features: list[float]
+    label: int
+
+
+def first_rated(round_name: str, texts: Sequence[str]) -> list[Rated]:
+    """Every rated item of ``texts`` on the decks of ``round_name``, both readers."""
+    from bot.content.generator import rounds
+    from bot.content.generator.forms import FALLBACK_TAG
+
+    base = rounds.RATINGS / round_name
+    others = tuple(d.stem for d in (base / "decks").glob("*.yaml") if d.stem not in texts)
+    out: list[Rated] = []
+    for reader in rounds.READERS:
+        for r in rounds.rated(base, reader, round_name, skip=others):
+            deck = rounds.deck_items(base / "decks" / f"{r.text}.yaml")
+            index, q = next((i, q) for i, q in enumerate(deck) if str(q["id"]) == r.id)
+            text = (CORPUS / "texts" / f"{r.text}.txt").read_text(encoding="utf-8")
+            out.append(
+                Rated(
+                    r.text,
+                    reader,
+                    index,
+                    FALLBACK_TAG in [str(t) for t in q.get("tags", [])],
+                    float(q.get("confidence") or 0.0),
+                    features(_rated_item(r), text, _context(text)),
+                    int(r.ok),
+                )
+            )
+    return out
+
+
+def top_half(rows: Sequence[Rated], scores: Sequence[float]) -> tuple[int, int]:
+    """(rated A, rated) in the top half of each text's items by score, pooled over texts and
+    readers; fallback items after the others (as the generator writes them), ties in deck
+    order."""
+    groups: dict[tuple[str, str], list[tuple[Rated, float]]] = {}
+    for row, score in zip(rows, scores, strict=True):
+        groups.setdefault((row.text, row.reader), []).append((row, score))
+    good = total = 0
+    for group in groups.values():
+        group.sort(key=lambda rs: (rs[0].fallback, -rs[1], rs[0].index))
+        top = group[: math.ceil(len(group) / 2)]
+        good += sum(r.label for r, _ in top)
+        total += len(top)
+    return good, total
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    weights: list[float]
+    calibration: tuple[float, float]
+    columns: list[int] | None  # the features used (all when None)
+
+    def raw(self, feats: Sequence[float]) -> float:
+        cut = feats if self.columns is None else [feats[c] for c in self.columns]
+        return predict(self.weights, cut)
+
+    def confidence(self, feats: Sequence[float]) -> float:
+        return calibrated(self.raw(feats), self.calibration)
+
+
+def shipped_model() -> Model:
+    w = weights()
+    if w is None:
+        raise SystemExit("ranker_weights.json: weights made for other features")
+    scale = _shipped().get("calibration", (0.0, 1.0))
+    return Model(w, (float(scale[0]), float(scale[1])), None)
+
+
+def train(sets: dict[str, list[Row]], columns: Sequence[int] | None = None) -> tuple[Model, float]:
+    """A model fitted on every row of ``sets``, calibrated (Platt) on its leave-one-text-out
+    predictions of the v3 rounds' items whose form is still written; and that LOTO AUC."""
+    loto, _, pooled = leave_one_text_out(sets, columns)
+    still = [(p, y) for p, y, where in pooled if where == "kept"]
+    cols = None if columns is None else list(columns)
+    rows = [r for rs in sets.values() for r in rs]
+    x = [f if cols is None else [f[c] for c in cols] for f, _, _ in rows]
+    w = fit(x, [y for _, y, _ in rows])
+    return Model(w, platt(still), cols), loto
+
+
+def _v33_columns() -> list[int]:
+    return list(range(len(FEATURES_V33)))
+
+
+def forward_table() -> list[tuple[str, str, int, dict[str, tuple[float, int, int, float]]]]:
+    """Per forward round: (round, group, training items, per model: (AUC, top-half A, top-half
+    rated, mean confidence)); the models are trained on every rated item of the rounds before
+    (and the older generators' items), never on the round's texts."""
+    from bot.content.generator import split
+
+    shipped = shipped_model()
+    out = []
+    for name, group in FORWARD:
+        texts = getattr(split, group)
+        sets = training_sets(rounds_of=every_round_items(round_dirs(before=name), skip=texts))
+        assert not set(sets) & set(texts), "a forward test text was trained on"
+        rows = first_rated(name, texts)
+        labels = [r.label for r in rows]
+        models = {"shipped (v3.3)": shipped}
+        models["retrained, v3.3 features"] = train(sets, _v33_columns())[0]
+        models["retrained, v3.9 features"] = train(sets)[0]
+        result: dict[str, tuple[float, int, int, float]] = {}
+        for label, model in models.items():
+            scores = [model.confidence(r.features) for r in rows]
+            good, total = top_half(rows, scores)
+            result[label] = (auc(scores, labels), good, total, sum(scores) / len(scores))
+        stored = [r.stored for r in rows]
+        good, total = top_half(rows, stored)
+        result["deck as frozen"] = (auc(stored, labels), good, total, sum(stored) / len(rows))
+        result["A share"] = (float("nan"), sum(labels), len(labels), float("nan"))
+        out.append((name, group, sum(len(r) for r in sets.values()), result))
+    return out
+
+
+def retrain_report(write: bool = False) -> int:
+    """v3.9: the retrain on every round (LOTO and forward by round); ``write``: ship it."""
+    from bot.content.generator import split
+
+    sets = training_sets(rounds_of=every_round_items(round_dirs()))
+    n = sum(len(r) for r in sets.values())
+    ours = [(t, f, y, w) for t, rs in sets.items() for f, y, w in rs if w != "old"]
+    print(f"{n} rated items × readers from {len(sets)} texts ({len(ours)} of the v3 rounds)")
+    shipped = shipped_model()
+    later = {t for g in ("UNSEEN_4", "UNSEEN_5", *(g for _, g in FORWARD)) for t in getattr(split, g)}
+    for label, columns in (("v3.3 features", _v33_columns()), ("v3.9 features", None)):
+        model, loto = train(sets, columns)
+        _, _, pooled = leave_one_text_out(sets, columns)
+        mine = [(calibrated(p, model.calibration), y) for p, y, w in pooled if w != "old"]
+        texts_of = [t for t, _, _, _ in ours]
+        new = [py for py, t in zip(mine, texts_of, strict=True) if t in later]
+        print(f"LOTO, retrained with the {label}: AUC {loto:.3f} (all items)")
+        print(
+            f"  v3 rounds' items: {auc([p for p, _ in mine], [y for _, y in mine]):.3f};"
+            f" texts released after v3.3 ({len(new)}): "
+            f"{auc([p for p, _ in new], [y for _, y in new]):.3f}"
+        )
+        print(f"  calibration (Platt a={model.calibration[0]:.3f}, b={model.calibration[1]:.3f}):")
+        for band, count, share in calibration(mine):
+            mean = [p for p, _ in mine if band.startswith(f"{min(p, 0.999) // 0.2 * 0.2:.1f}")]
+            print(f"    {band}: {count} items, {share:.0%} A (mean confidence {sum(mean) / len(mean):.2f})")
+    ship = [(shipped.confidence(f), y) for t, f, y, _ in ours if t in later]
+    print(
+        f"shipped weights on the same texts released after v3.3 (never trained on): AUC "
+        f"{auc([p for p, _ in ship], [y for _, y in ship]):.3f}"
+    )
+    print()
+    print("| round (texts first rated) | training items | model | AUC | top half A | mean confidence / A share |")
+    print("|---|---|---|---|---|---|")
+    wins = 0
+    for name, group, size, result in forward_table():
+        share = result["A share"][1] / result["A share"][2]
+        for label, (a, good, total, mean) in result.items():
+            if label == "A share":
+                continue
+            print(
+                f"| {name} ({group}) | {size} | {label} | {a:.3f} | {_share(good, total)} | "
+                f"{mean:.2f} / {share:.0%} |"
+            )
+        s, r = result["shipped (v3.3)"], result["retrained, v3.9 features"]
+        better = r[1] / r[2] > s[1] / s[2] and r[0] > s[0]
+        wins += better
+        print(f"|  |  | retrained better (top half and AUC) | {'yes' if better else 'no'} |  |  |")
+    print(f"forward: the retrained model is better on {wins} of {len(FORWARD)} rounds")
+    if write:
+        if wins < 2:
+            print("not shipped: fewer than two rounds better")
+            return 1
+        model, loto = train(sets)
+        WEIGHTS.write_text(
+            json.dumps(
+                {
+                    "features": list(FEATURES),
+                    "weights": [round(v, 4) for v in model.weights],
+                    "calibration": [round(model.calibration[0], 4), round(model.calibration[1], 4)],
+                    "threshold": THRESHOLD,
+                    "items": n,
+                    "loto_auc": round(loto, 3),
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        print(f"weights written to {WEIGHTS}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if "--v39" in argv:
+        return retrain_report(write="--ship" in argv)
     sets = training_sets()
     n = sum(len(r) for r in sets.values())
     ours = sum(where != "old" for rs in sets.values() for _, _, where in rs)
