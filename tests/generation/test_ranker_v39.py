@@ -67,7 +67,9 @@ def test_an_item_rated_in_several_rounds_counts_once_per_reader() -> None:
     keys: dict[tuple[str, str, str, str], int] = {}
     for name in ("v3.8", "v3.9"):
         for reader in rounds.READERS:
-            for r in rounds.rated(rounds.RATINGS / name, reader, name, skip=split.NOT_FOR_TRAINING):
+            for r in rounds.rated(
+                rounds.RATINGS / name, reader, name, skip=split.NOT_FOR_TRAINING
+            ):
                 keys.setdefault((reader, r.text, r.id, r.prompt), 0)
                 keys[(reader, r.text, r.id, r.prompt)] += 1
     assert sum(len(rows) for rows in both.values()) == len(keys)

@@ -708,82 +708,145 @@ def forward_table() -> list[tuple[str, str, int, dict[str, tuple[float, int, int
     return out
 
 
-def retrain_report(write: bool = False) -> int:
-    """v3.9: the retrain on every round (LOTO and forward by round); ``write``: ship it."""
+def calibration_means(
+    pooled: Sequence[tuple[float, int]], bins: int = 5
+) -> list[tuple[str, int, float, float]]:
+    """Per band of confidence: (band, items, share rated A, mean confidence)."""
+    rows = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        sel = [(p, y) for p, y in pooled if lo <= p < hi or (b == bins - 1 and p == 1.0)]
+        if sel:
+            share = sum(y for _, y in sel) / len(sel)
+            rows.append((f"{lo:.1f}-{hi:.1f}", len(sel), share, sum(p for p, _ in sel) / len(sel)))
+    return rows
+
+
+def candidate(sets: dict[str, list[Row]]) -> dict[str, Any]:
+    """The retrained weights as a weights file would hold them (v3.3 features: the card
+    features change nothing, ``docs/generation.md``), with the threshold that leaves out, on
+    the leave-one-text-out predictions, the share the shipped gate leaves out of the same items
+    (0.80 on the new calibration would leave out most of them)."""
+    columns = _v33_columns()
+    model, loto = train(sets, columns)
+    _, _, pooled = leave_one_text_out(sets, columns)
+    still = sorted(calibrated(p, model.calibration) for p, _, where in pooled if where == "kept")
+    old = shipped_model()
+    kept = [f for rs in sets.values() for f, _, where in rs if where == "kept"]
+    share = sum(old.confidence(f) < threshold() for f in kept) / len(kept)
+    return {
+        "features": list(FEATURES_V33),
+        "weights": [round(v, 4) for v in model.weights],
+        "calibration": [round(model.calibration[0], 4), round(model.calibration[1], 4)],
+        "threshold": round(still[int(share * len(still))], 2),
+        "items": sum(len(rs) for rs in sets.values()),
+        "loto_auc": round(loto, 3),
+    }
+
+
+def retrain_report(candidate_file: Path | None = None) -> int:
+    """v3.9: the retrain on every round, validated text by text and forward by round;
+    ``candidate_file``: where to write the retrained weights (never ``ranker_weights.json``:
+    they are not shipped, ``docs/generation.md``, « Ranker v3.9 »)."""
     from bot.content.generator import split
 
     sets = training_sets(rounds_of=every_round_items(round_dirs()))
     n = sum(len(r) for r in sets.values())
-    ours = [(t, f, y, w) for t, rs in sets.items() for f, y, w in rs if w != "old"]
+    ours = [(t, f, y) for t, rs in sets.items() for f, y, w in rs if w != "old"]
     print(f"{n} rated items × readers from {len(sets)} texts ({len(ours)} of the v3 rounds)")
     shipped = shipped_model()
-    later = {t for g in ("UNSEEN_4", "UNSEEN_5", *(g for _, g in FORWARD)) for t in getattr(split, g)}
+    groups = ("UNSEEN_4", "UNSEEN_5", *(g for _, g in FORWARD))
+    later = {t for g in groups for t in getattr(split, g)}
     for label, columns in (("v3.3 features", _v33_columns()), ("v3.9 features", None)):
         model, loto = train(sets, columns)
         _, _, pooled = leave_one_text_out(sets, columns)
         mine = [(calibrated(p, model.calibration), y) for p, y, w in pooled if w != "old"]
-        texts_of = [t for t, _, _, _ in ours]
-        new = [py for py, t in zip(mine, texts_of, strict=True) if t in later]
+        new = [py for py, (t, _, _) in zip(mine, ours, strict=True) if t in later]
         print(f"LOTO, retrained with the {label}: AUC {loto:.3f} (all items)")
         print(
             f"  v3 rounds' items: {auc([p for p, _ in mine], [y for _, y in mine]):.3f};"
             f" texts released after v3.3 ({len(new)}): "
             f"{auc([p for p, _ in new], [y for _, y in new]):.3f}"
         )
-        print(f"  calibration (Platt a={model.calibration[0]:.3f}, b={model.calibration[1]:.3f}):")
-        for band, count, share in calibration(mine):
-            mean = [p for p, _ in mine if band.startswith(f"{min(p, 0.999) // 0.2 * 0.2:.1f}")]
-            print(f"    {band}: {count} items, {share:.0%} A (mean confidence {sum(mean) / len(mean):.2f})")
-    ship = [(shipped.confidence(f), y) for t, f, y, _ in ours if t in later]
+        a, b = model.calibration
+        print(f"  calibration of the v3 rounds' items (Platt a={a:.3f}, b={b:.3f}):")
+        for band, count, rate, mean in calibration_means(mine):
+            print(f"    {band}: {count} items, {rate:.0%} A, mean confidence {mean:.2f}")
+    ship = [(shipped.confidence(f), y) for t, f, y in ours if t in later]
     print(
-        f"shipped weights on the same texts released after v3.3 (never trained on): AUC "
+        "shipped weights on the same texts released after v3.3 (never trained on): AUC "
         f"{auc([p for p, _ in ship], [y for _, y in ship]):.3f}"
     )
+    for band, count, rate, mean in calibration_means(ship):
+        print(f"    {band}: {count} items, {rate:.0%} A, mean confidence {mean:.2f}")
     print()
-    print("| round (texts first rated) | training items | model | AUC | top half A | mean confidence / A share |")
+    print("| round (texts) | trained on | model | AUC | top half A | mean confidence / A |")
     print("|---|---|---|---|---|---|")
     wins = 0
     for name, group, size, result in forward_table():
-        share = result["A share"][1] / result["A share"][2]
-        for label, (a, good, total, mean) in result.items():
-            if label == "A share":
-                continue
-            print(
-                f"| {name} ({group}) | {size} | {label} | {a:.3f} | {_share(good, total)} | "
-                f"{mean:.2f} / {share:.0%} |"
-            )
+        rate = result["A share"][1] / result["A share"][2]
+        for label, (value, good, total, mean) in result.items():
+            if label != "A share":
+                print(
+                    f"| {name} ({group}) | {size} | {label} | {value:.3f} | "
+                    f"{_share(good, total)} | {mean:.2f} / {rate:.0%} |"
+                )
         s, r = result["shipped (v3.3)"], result["retrained, v3.9 features"]
         better = r[1] / r[2] > s[1] / s[2] and r[0] > s[0]
         wins += better
-        print(f"|  |  | retrained better (top half and AUC) | {'yes' if better else 'no'} |  |  |")
-    print(f"forward: the retrained model is better on {wins} of {len(FORWARD)} rounds")
-    if write:
-        if wins < 2:
-            print("not shipped: fewer than two rounds better")
-            return 1
-        model, loto = train(sets)
-        WEIGHTS.write_text(
-            json.dumps(
-                {
-                    "features": list(FEATURES),
-                    "weights": [round(v, 4) for v in model.weights],
-                    "calibration": [round(model.calibration[0], 4), round(model.calibration[1], 4)],
-                    "threshold": THRESHOLD,
-                    "items": n,
-                    "loto_auc": round(loto, 3),
-                },
-                indent=2,
-            )
-            + "\n",
-            encoding="utf-8",
+        print(
+            f"| {name} | | retrained better (top half and AUC) | {'yes' if better else 'no'} | | |"
         )
-        print(f"weights written to {WEIGHTS}")
+    print(
+        f"forward: the retrained model has the better top half and AUC on {wins} of {len(FORWARD)}"
+    )
+    if candidate_file is not None:
+        if candidate_file.resolve() == WEIGHTS.resolve():
+            print("the candidate is never written over the shipped weights", file=sys.stderr)
+            return 2
+        candidate_file.write_text(json.dumps(candidate(sets), indent=2) + "\n", encoding="utf-8")
+        print(f"candidate weights written to {candidate_file}")
     return 0
+
+
+def compare_decks(frozen: Path, other: Path) -> tuple[int, int, int, int]:
+    """(items, texts whose item set differs, texts reordered, items at another place) of the
+    decks of ``other`` against the frozen decks (an item is its id and prompt)."""
+    from bot.content.generator import rounds
+
+    items = sets = reordered = moved = 0
+    for deck in sorted(frozen.glob("*.yaml")):
+        mine = [f"{q['id']}|{q['prompt']}" for q in rounds.deck_items(deck)]
+        theirs_path = other / deck.name
+        theirs = (
+            [f"{q['id']}|{q['prompt']}" for q in rounds.deck_items(theirs_path)]
+            if theirs_path.exists()
+            else []
+        )
+        items += len(mine)
+        if set(mine) != set(theirs):
+            sets += 1
+        elif mine != theirs:
+            reordered += 1
+            moved += sum(a != b for a, b in zip(mine, theirs, strict=True))
+    return items, sets, reordered, moved
 
 
 def main(argv: list[str]) -> int:
     if "--v39" in argv:
-        return retrain_report(write="--ship" in argv)
+        at = argv.index("--candidate") + 1 if "--candidate" in argv else 0
+        return retrain_report(Path(argv[at]) if 0 < at < len(argv) else None)
+    if "--compare-decks" in argv:
+        at = argv.index("--compare-decks")
+        if len(argv) < at + 3:
+            print("--compare-decks FROZEN OTHER: two folders of decks", file=sys.stderr)
+            return 2
+        items, changed, reordered, moved = compare_decks(Path(argv[at + 1]), Path(argv[at + 2]))
+        print(
+            f"{items} items; texts with another item set: {changed}; texts reordered: "
+            f"{reordered}; items at another place: {moved}"
+        )
+        return 0
     sets = training_sets()
     n = sum(len(r) for r in sets.values())
     ours = sum(where != "old" for rs in sets.values() for _, _, where in rs)
