@@ -7,6 +7,9 @@ so that any rated deck can be used to train it. Weights are trained offline and 
 
     python -m bot.content.generator.ranker --train      # train, print the LOTO AUC, write weights
     python -m bot.content.generator.ranker --validate   # LOTO AUC only
+    python -m bot.content.generator.ranker --v39 [--candidate FILE]  # v3.9: every round,
+                                                        # LOTO and forward by round
+    python -m bot.content.generator.ranker --compare-decks FROZEN OTHER  # item sets, order
 
 Training data: every ``*.tsv`` of ``tests/data/corpus/ratings`` (the first generator's items,
 rated by outside readers, with their ``.deck.yaml``), the v1 author's and the v2 readers'
