@@ -7,6 +7,9 @@ so that any rated deck can be used to train it. Weights are trained offline and 
 
     python -m bot.content.generator.ranker --train      # train, print the LOTO AUC, write weights
     python -m bot.content.generator.ranker --validate   # LOTO AUC only
+    python -m bot.content.generator.ranker --v39 [--candidate FILE]  # v3.9: every round,
+                                                        # LOTO and forward by round
+    python -m bot.content.generator.ranker --compare-decks FROZEN OTHER  # item sets, order
 
 Training data: every ``*.tsv`` of ``tests/data/corpus/ratings`` (the first generator's items,
 rated by outside readers, with their ``.deck.yaml``), the v1 author's and the v2 readers'
@@ -92,9 +95,9 @@ def item_of(draft: Draft) -> Item:
         else ("cloze" if draft.cloze else ("choice" if len(draft.distractors) >= 2 else "open"))
     )
     if draft.self_rated:
-        # v3.8: a card has no record yet; it is read as the multiple choice it replaces (the
-        # same prompt and answer, without the clause distractors)
-        kind = "choice"
+        # v3.8: a card is read as the multiple choice it replaces (the same prompt and answer,
+        # without the clause distractors); v3.9: and as a card (``card_*`` features)
+        kind = "self_rated"
     # a statement's answer as the rating files show it (« vrai » / « faux »): the ranker is
     # trained on those rows, so it reads drafts the same way
     answer = ("vrai" if draft.truth else "faux") if draft.true_false else draft.answer
@@ -149,10 +152,33 @@ FEATURES = (
     "short_statement",
     "spelled_count",
     "gap_in_quotation",
+    # v3.9: the self-rated cards (read as the choice they replace by every feature above) and
+    # how a card opens
+    *(f"card_{name}" for name in ("self_rated", "pourquoi", "qu_est_ce_que", "que_designe")),
+)
+#: The features of the weights trained at v3.3 (a weights file may list a prefix of
+#: :data:`FEATURES`: the features it does not list weigh nothing).
+FEATURES_V33 = FEATURES[:-4]
+_CARD_OPENINGS = (
+    re.compile(r"Pourquoi\b"),
+    re.compile(r"Qu'est-ce qu(?:e\b|')"),
+    re.compile(r"Que désignen?t?\b"),
 )
 
 
 def features(item: Item, text: str, ctx: TextContext | None) -> list[float]:
+    card = item.kind == "self_rated"
+    if card:
+        # a card is read as the multiple choice it replaces, then as a card
+        item = Item("choice", item.prompt, item.answer, item.source, item.tag, item.pattern)
+    return [
+        *_item_features(item, text, ctx),
+        float(card),
+        *(float(card and bool(p.match(item.prompt))) for p in _CARD_OPENINGS),
+    ]
+
+
+def _item_features(item: Item, text: str, ctx: TextContext | None) -> list[float]:
     f_text = fold(text)
     f_answer = fold(item.answer)
     occurrences = f_text.count(f_answer) if len(f_answer) > 2 else 0
@@ -256,9 +282,15 @@ def weights() -> list[float] | None:
     if not WEIGHTS.exists():
         return None
     data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-    if list(data["features"]) != list(FEATURES):
+    return aligned(list(data["features"]), [float(v) for v in data["weights"]])
+
+
+def aligned(names: Sequence[str], values: Sequence[float]) -> list[float] | None:
+    """Weights of :data:`FEATURES` from a file's (``names`` a prefix of them: the features
+    it does not list weigh nothing; None when it was made for other features)."""
+    if list(names) != list(FEATURES[: len(names)]) or len(values) != len(names):
         return None
-    return [float(v) for v in data["weights"]]
+    return [*values, *([0.0] * (len(FEATURES) - len(names)))]
 
 
 def order(drafts: list[Draft], ctx: TextContext) -> list[Draft]:
@@ -327,6 +359,52 @@ def sources(readers: Sequence[str] = READERS) -> list[tuple[Path, Path]]:
     return found
 
 
+def _version(name: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in name.removeprefix("v").split("."))
+
+
+def round_dirs(before: str | None = None) -> list[str]:
+    """v3.9: every rated round of the v3 series (``tests/data/ratings/v3*`` with decks and
+    both readers), oldest first; ``before``: only the rounds rated before that one."""
+    from bot.content.generator import rounds
+
+    found = [
+        d.name
+        for d in rounds.RATINGS.glob("v3*")
+        if (d / "decks").is_dir() and all((d / r).is_dir() for r in rounds.READERS)
+    ]
+    found.sort(key=_version)
+    return [n for n in found if before is None or _version(n) < _version(before)]
+
+
+def _rated_item(r: Any) -> Item:
+    pattern = "truefalse" if r.kind == "true_false" else _TAG_PATTERN.get(r.tag, "entity")
+    return Item(r.kind, r.prompt, r.answer, r.source, r.tag, pattern)
+
+
+def every_round_items(
+    names: Sequence[str], skip: Sequence[str] = ()
+) -> dict[str, list[tuple[Item, int]]]:
+    """v3.9: per text, every rated item of the rounds ``names`` (oldest first), one example
+    per item and reader; an item (id and prompt) rated in several rounds counts once per
+    reader (its first rating). The texts of ``split.NOT_FOR_TRAINING`` and of ``skip`` are
+    not read at all."""
+    from bot.content.generator import rounds
+
+    left_out = (*NOT_FOR_TRAINING, *skip)
+    seen: set[tuple[str, str, str, str]] = set()
+    out: dict[str, list[tuple[Item, int]]] = {}
+    for name in names:
+        for reader in rounds.READERS:
+            for r in rounds.rated(rounds.RATINGS / name, reader, name, skip=left_out):
+                key = (reader, r.text, r.id, r.prompt)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.setdefault(r.text, []).append((_rated_item(r), int(r.ok)))
+    return out
+
+
 def round_items() -> dict[str, list[tuple[Item, int]]]:
     """v3.3: per text, every rated item of the v3 rounds (both readers; an item carried
     unchanged to a later round is one verdict), the texts kept out of training left out
@@ -354,11 +432,14 @@ Row = tuple[list[float], int, str]
 
 
 def training_sets(
-    pairs: Sequence[tuple[Path, Path]] | None = None, *, with_rounds: bool = True
+    pairs: Sequence[tuple[Path, Path]] | None = None,
+    *,
+    with_rounds: bool = True,
+    rounds_of: dict[str, list[tuple[Item, int]]] | None = None,
 ) -> dict[str, list[Row]]:
     """Per text: feature vectors and labels of every rated item (older generators' outside
-    and author ratings, and the v3 rounds). The texts of ``split.NOT_FOR_TRAINING`` are never
-    read."""
+    and author ratings, and the v3 rounds: ``rounds_of``, by default v3.3's
+    :func:`round_items`). The texts of ``split.NOT_FOR_TRAINING`` are never read."""
     sets: dict[str, list[Row]] = {}
     contexts: dict[str, tuple[str, TextContext]] = {}
 
@@ -376,7 +457,7 @@ def training_sets(
         for item, label in rated_items(tsv, deck):
             sets.setdefault(tsv.stem, []).append((features(item, text, ctx), label, "old"))
     if with_rounds and pairs is None:
-        for name, rows in round_items().items():
+        for name, rows in (round_items() if rounds_of is None else rounds_of).items():
             text, ctx = context(name)
             for item, label in rows:
                 off = forms.gate(item.kind, item.tag, item.prompt, item.answer)
@@ -500,7 +581,275 @@ def gate(drafts: list[Draft], words: int) -> list[Draft]:
     return kept
 
 
+# --- v3.9: the retrain on every round, validated text by text and forward by round ---------
+
+#: (round whose decks first rated them, the ``split`` group): the forward test's rounds.
+FORWARD = (("v3.6", "UNSEEN_6"), ("v3.7", "UNSEEN_7"), ("v3.8", "UNSEEN_8"))
+
+
+@dataclass(frozen=True, slots=True)
+class Rated:
+    """One reader's verdict on one item of a test round, with what ranks it in its deck."""
+
+    text: str
+    reader: str
+    index: int  # the item's place in its frozen deck
+    fallback: bool  # tagged ``repli``: written after every kept item whatever its score
+    stored: float  # the confidence written in the frozen deck
+    features: list[float]
+    label: int
+
+
+def first_rated(round_name: str, texts: Sequence[str]) -> list[Rated]:
+    """Every rated item of ``texts`` on the decks of ``round_name``, both readers."""
+    from bot.content.generator import rounds
+    from bot.content.generator.forms import FALLBACK_TAG
+
+    base = rounds.RATINGS / round_name
+    others = tuple(d.stem for d in (base / "decks").glob("*.yaml") if d.stem not in texts)
+    out: list[Rated] = []
+    for reader in rounds.READERS:
+        for r in rounds.rated(base, reader, round_name, skip=others):
+            deck = rounds.deck_items(base / "decks" / f"{r.text}.yaml")
+            index, q = next((i, q) for i, q in enumerate(deck) if str(q["id"]) == r.id)
+            text = (CORPUS / "texts" / f"{r.text}.txt").read_text(encoding="utf-8")
+            out.append(
+                Rated(
+                    r.text,
+                    reader,
+                    index,
+                    FALLBACK_TAG in [str(t) for t in q.get("tags", [])],
+                    float(q.get("confidence") or 0.0),
+                    features(_rated_item(r), text, _context(text)),
+                    int(r.ok),
+                )
+            )
+    return out
+
+
+def top_half(rows: Sequence[Rated], scores: Sequence[float]) -> tuple[int, int]:
+    """(rated A, rated) in the top half of each text's items by score, pooled over texts and
+    readers; fallback items after the others (as the generator writes them), ties in deck
+    order."""
+    groups: dict[tuple[str, str], list[tuple[Rated, float]]] = {}
+    for row, score in zip(rows, scores, strict=True):
+        groups.setdefault((row.text, row.reader), []).append((row, score))
+    good = total = 0
+    for group in groups.values():
+        group.sort(key=lambda rs: (rs[0].fallback, -rs[1], rs[0].index))
+        top = group[: math.ceil(len(group) / 2)]
+        good += sum(r.label for r, _ in top)
+        total += len(top)
+    return good, total
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    weights: list[float]
+    calibration: tuple[float, float]
+    columns: list[int] | None  # the features used (all when None)
+
+    def raw(self, feats: Sequence[float]) -> float:
+        cut = feats if self.columns is None else [feats[c] for c in self.columns]
+        return predict(self.weights, cut)
+
+    def confidence(self, feats: Sequence[float]) -> float:
+        return calibrated(self.raw(feats), self.calibration)
+
+
+def shipped_model() -> Model:
+    w = weights()
+    if w is None:
+        raise SystemExit("ranker_weights.json: weights made for other features")
+    scale = _shipped().get("calibration", (0.0, 1.0))
+    return Model(w, (float(scale[0]), float(scale[1])), None)
+
+
+def train(sets: dict[str, list[Row]], columns: Sequence[int] | None = None) -> tuple[Model, float]:
+    """A model fitted on every row of ``sets``, calibrated (Platt) on its leave-one-text-out
+    predictions of the v3 rounds' items whose form is still written; and that LOTO AUC."""
+    loto, _, pooled = leave_one_text_out(sets, columns)
+    still = [(p, y) for p, y, where in pooled if where == "kept"]
+    cols = None if columns is None else list(columns)
+    rows = [r for rs in sets.values() for r in rs]
+    x = [f if cols is None else [f[c] for c in cols] for f, _, _ in rows]
+    w = fit(x, [y for _, y, _ in rows])
+    return Model(w, platt(still), cols), loto
+
+
+def _v33_columns() -> list[int]:
+    return list(range(len(FEATURES_V33)))
+
+
+def forward_table() -> list[tuple[str, str, int, dict[str, tuple[float, int, int, float]]]]:
+    """Per forward round: (round, group, training items, per model: (AUC, top-half A, top-half
+    rated, mean confidence)); the models are trained on every rated item of the rounds before
+    (and the older generators' items), never on the round's texts."""
+    from bot.content.generator import split
+
+    shipped = shipped_model()
+    out = []
+    for name, group in FORWARD:
+        texts = getattr(split, group)
+        sets = training_sets(rounds_of=every_round_items(round_dirs(before=name), skip=texts))
+        assert not set(sets) & set(texts), "a forward test text was trained on"
+        rows = first_rated(name, texts)
+        labels = [r.label for r in rows]
+        models = {"shipped (v3.3)": shipped}
+        models["retrained, v3.3 features"] = train(sets, _v33_columns())[0]
+        models["retrained, v3.9 features"] = train(sets)[0]
+        result: dict[str, tuple[float, int, int, float]] = {}
+        for label, model in models.items():
+            scores = [model.confidence(r.features) for r in rows]
+            good, total = top_half(rows, scores)
+            result[label] = (auc(scores, labels), good, total, sum(scores) / len(scores))
+        stored = [r.stored for r in rows]
+        good, total = top_half(rows, stored)
+        result["deck as frozen"] = (auc(stored, labels), good, total, sum(stored) / len(rows))
+        result["A share"] = (float("nan"), sum(labels), len(labels), float("nan"))
+        out.append((name, group, sum(len(r) for r in sets.values()), result))
+    return out
+
+
+def calibration_means(
+    pooled: Sequence[tuple[float, int]], bins: int = 5
+) -> list[tuple[str, int, float, float]]:
+    """Per band of confidence: (band, items, share rated A, mean confidence)."""
+    rows = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        sel = [(p, y) for p, y in pooled if lo <= p < hi or (b == bins - 1 and p == 1.0)]
+        if sel:
+            share = sum(y for _, y in sel) / len(sel)
+            rows.append((f"{lo:.1f}-{hi:.1f}", len(sel), share, sum(p for p, _ in sel) / len(sel)))
+    return rows
+
+
+def candidate(sets: dict[str, list[Row]]) -> dict[str, Any]:
+    """The retrained weights as a weights file would hold them (v3.3 features: the card
+    features change nothing, ``docs/generation.md``), with the threshold that leaves out, on
+    the leave-one-text-out predictions, the share the shipped gate leaves out of the same items
+    (0.80 on the new calibration would leave out most of them)."""
+    columns = _v33_columns()
+    model, loto = train(sets, columns)
+    _, _, pooled = leave_one_text_out(sets, columns)
+    still = sorted(calibrated(p, model.calibration) for p, _, where in pooled if where == "kept")
+    old = shipped_model()
+    kept = [f for rs in sets.values() for f, _, where in rs if where == "kept"]
+    share = sum(old.confidence(f) < threshold() for f in kept) / len(kept)
+    return {
+        "features": list(FEATURES_V33),
+        "weights": [round(v, 4) for v in model.weights],
+        "calibration": [round(model.calibration[0], 4), round(model.calibration[1], 4)],
+        "threshold": round(still[int(share * len(still))], 2),
+        "items": sum(len(rs) for rs in sets.values()),
+        "loto_auc": round(loto, 3),
+    }
+
+
+def retrain_report(candidate_file: Path | None = None) -> int:
+    """v3.9: the retrain on every round, validated text by text and forward by round;
+    ``candidate_file``: where to write the retrained weights (never ``ranker_weights.json``:
+    they are not shipped, ``docs/generation.md``, « Ranker v3.9 »)."""
+    from bot.content.generator import split
+
+    sets = training_sets(rounds_of=every_round_items(round_dirs()))
+    n = sum(len(r) for r in sets.values())
+    ours = [(t, f, y) for t, rs in sets.items() for f, y, w in rs if w != "old"]
+    print(f"{n} rated items × readers from {len(sets)} texts ({len(ours)} of the v3 rounds)")
+    shipped = shipped_model()
+    groups = ("UNSEEN_4", "UNSEEN_5", *(g for _, g in FORWARD))
+    later = {t for g in groups for t in getattr(split, g)}
+    for label, columns in (("v3.3 features", _v33_columns()), ("v3.9 features", None)):
+        model, loto = train(sets, columns)
+        _, _, pooled = leave_one_text_out(sets, columns)
+        mine = [(calibrated(p, model.calibration), y) for p, y, w in pooled if w != "old"]
+        new = [py for py, (t, _, _) in zip(mine, ours, strict=True) if t in later]
+        print(f"LOTO, retrained with the {label}: AUC {loto:.3f} (all items)")
+        print(
+            f"  v3 rounds' items: {auc([p for p, _ in mine], [y for _, y in mine]):.3f};"
+            f" texts released after v3.3 ({len(new)}): "
+            f"{auc([p for p, _ in new], [y for _, y in new]):.3f}"
+        )
+        a, b = model.calibration
+        print(f"  calibration of the v3 rounds' items (Platt a={a:.3f}, b={b:.3f}):")
+        for band, count, rate, mean in calibration_means(mine):
+            print(f"    {band}: {count} items, {rate:.0%} A, mean confidence {mean:.2f}")
+    ship = [(shipped.confidence(f), y) for t, f, y in ours if t in later]
+    print(
+        "shipped weights on the same texts released after v3.3 (never trained on): AUC "
+        f"{auc([p for p, _ in ship], [y for _, y in ship]):.3f}"
+    )
+    for band, count, rate, mean in calibration_means(ship):
+        print(f"    {band}: {count} items, {rate:.0%} A, mean confidence {mean:.2f}")
+    print()
+    print("| round (texts) | trained on | model | AUC | top half A | mean confidence / A |")
+    print("|---|---|---|---|---|---|")
+    wins = 0
+    for name, group, size, result in forward_table():
+        rate = result["A share"][1] / result["A share"][2]
+        for label, (value, good, total, mean) in result.items():
+            if label != "A share":
+                print(
+                    f"| {name} ({group}) | {size} | {label} | {value:.3f} | "
+                    f"{_share(good, total)} | {mean:.2f} / {rate:.0%} |"
+                )
+        s, r = result["shipped (v3.3)"], result["retrained, v3.9 features"]
+        better = r[1] / r[2] > s[1] / s[2] and r[0] > s[0]
+        wins += better
+        print(
+            f"| {name} | | retrained better (top half and AUC) | {'yes' if better else 'no'} | | |"
+        )
+    print(
+        f"forward: the retrained model has the better top half and AUC on {wins} of {len(FORWARD)}"
+    )
+    if candidate_file is not None:
+        if candidate_file.resolve() == WEIGHTS.resolve():
+            print("the candidate is never written over the shipped weights", file=sys.stderr)
+            return 2
+        candidate_file.write_text(json.dumps(candidate(sets), indent=2) + "\n", encoding="utf-8")
+        print(f"candidate weights written to {candidate_file}")
+    return 0
+
+
+def compare_decks(frozen: Path, other: Path) -> tuple[int, int, int, int]:
+    """(items, texts whose item set differs, texts reordered, items at another place) of the
+    decks of ``other`` against the frozen decks (an item is its id and prompt)."""
+    from bot.content.generator import rounds
+
+    items = sets = reordered = moved = 0
+    for deck in sorted(frozen.glob("*.yaml")):
+        mine = [f"{q['id']}|{q['prompt']}" for q in rounds.deck_items(deck)]
+        theirs_path = other / deck.name
+        theirs = (
+            [f"{q['id']}|{q['prompt']}" for q in rounds.deck_items(theirs_path)]
+            if theirs_path.exists()
+            else []
+        )
+        items += len(mine)
+        if set(mine) != set(theirs):
+            sets += 1
+        elif mine != theirs:
+            reordered += 1
+            moved += sum(a != b for a, b in zip(mine, theirs, strict=True))
+    return items, sets, reordered, moved
+
+
 def main(argv: list[str]) -> int:
+    if "--v39" in argv:
+        at = argv.index("--candidate") + 1 if "--candidate" in argv else 0
+        return retrain_report(Path(argv[at]) if 0 < at < len(argv) else None)
+    if "--compare-decks" in argv:
+        at = argv.index("--compare-decks")
+        if len(argv) < at + 3:
+            print("--compare-decks FROZEN OTHER: two folders of decks", file=sys.stderr)
+            return 2
+        items, changed, reordered, moved = compare_decks(Path(argv[at + 1]), Path(argv[at + 2]))
+        print(
+            f"{items} items; texts with another item set: {changed}; texts reordered: "
+            f"{reordered}; items at another place: {moved}"
+        )
+        return 0
     sets = training_sets()
     n = sum(len(r) for r in sets.values())
     ours = sum(where != "old" for rs in sets.values() for _, _, where in rs)
