@@ -54,6 +54,7 @@ from bot.content.generator.split import (
     UNSEEN_6,
     UNSEEN_7,
     UNSEEN_8,
+    UNSEEN_9,
 )
 from bot.domain.deck import Deck, Question, QuestionKind
 
@@ -68,6 +69,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("unseen texts (eighth round)", UNSEEN_6),
     ("unseen texts (ninth round)", UNSEEN_7),
     ("unseen texts (tenth round)", UNSEEN_8),
+    ("unseen texts (eleventh round)", UNSEEN_9),
 )
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -107,6 +107,23 @@ UNSEEN_8 = (
     "civique-parlement",
     "technologie-internet",
 )
+#: The eleventh round's unseen texts (one per subject, two writers blind to the code), written
+#: while v3.10 was being written by a session that never saw them; first rated on the v3.9
+#: and v3.10 decks.
+UNSEEN_9 = (
+    "biologie-systeme-nerveux",
+    "physique-chaleur",
+    "chimie-piles",
+    "sciences-terre-roches",
+    "geographie-japon",
+    "biographie-isaac-newton",
+    "histoire-mesopotamie",
+    "histoire-revolution-russe",
+    "economie-banque",
+    "litterature-maupassant",
+    "civique-droits-enfant",
+    "technologie-centrales",
+)
 #: The next round's unseen texts: list them here as soon as they exist, before anything reads
 #: their ratings (the ranker and the form gate never train on them). The sixth round
 #: (``UNSEEN_4``) is released since v3.6; the seventh (``UNSEEN_5``) since v3.7, whose checks
@@ -117,8 +134,8 @@ UNSEEN_8 = (
 #: other 48 texts'.
 #: The tenth (``UNSEEN_8``, rated on the v3.8 decks, to which v3.9's rules changed nothing) is
 #: released too: v3.9's bound fix (a bound in words, ``review._BOUND_NUMBER``) was written after
-#: its readers' notes were read. Empty until the eleventh round's slugs are added.
-FUTURE_UNSEEN: tuple[str, ...] = ()
+#: its readers' notes were read.
+FUTURE_UNSEEN: tuple[str, ...] = UNSEEN_9
 #: Never read to train the ranker (their figures stay honest). v3.3: the three released unseen
 #: groups (``UNSEEN``, ``UNSEEN_2``, ``UNSEEN_3``) now train it; the held-out texts and the
 #: next round's never do. v3.6: the sixth round (``UNSEEN_4``) trains it too.
