@@ -474,9 +474,7 @@ V33_OFF: frozenset[str] = frozenset(
 def decide_pooled(items: list[RatedItem] | None = None) -> dict[str, tuple[int, int]]:
     """v3.10: the forms to turn off, with their pooled record."""
     record = pooled_record(items)
-    off = {
-        f: r for f, r in record.items() if pooled_verdict(f, r[0], r[1], was_off=f in V33_OFF)
-    }
+    off = {f: r for f, r in record.items() if pooled_verdict(f, r[0], r[1], was_off=f in V33_OFF)}
     off.update({f: (0, 0) for f in V33_OFF if f not in record})  # no record: stays off
     return dict(sorted(off.items()))
 
@@ -509,8 +507,10 @@ def pooled_table(items: list[RatedItem] | None = None) -> str:
         ids = {(i.text, i.identity) for i in rows}
         by = [_share([i for i in rows if i.reader == r]) for r in READERS]
         old = "off" if form in V33_OFF else "on"
-        new = ("**off**" if form not in V33_OFF else "off") if form in off else (
-            "**on**" if form in V33_OFF else "on"
+        new = (
+            ("**off**" if form not in V33_OFF else "off")
+            if form in off
+            else ("**on**" if form in V33_OFF else "on")
         )
         if form in fallback:
             new += " (fallback)"
