@@ -502,7 +502,7 @@ def pooled_table(items: list[RatedItem] | None = None) -> str:
         "| form | items | reader-a A | reader-b A | both readers A | v3.3 | v3.10 |",
         "|---|---|---|---|---|---|---|",
     ]
-    for form, (a, n) in sorted(record.items(), key=lambda kv: (-kv[1][1], kv[0])):
+    for form, _record in sorted(record.items(), key=lambda kv: (-kv[1][1], kv[0])):
         rows = [i for i in kept if i.form == form]
         ids = {(i.text, i.identity) for i in rows}
         by = [_share([i for i in rows if i.reader == r]) for r in READERS]
