@@ -44,7 +44,7 @@ ROUNDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # statements of a path turned off since, ``forms.PATTERNS_OFF``)
     ("v3.3", UNSEEN_4),
     # v3.7: the seventh round, first rated on the v3.5 decks (released: it is read for the
-    # record; ``DECIDED_ON`` stays the first three rounds)
+    # record; v3.10: ``DECIDED_ON`` is every round)
     ("v3.5", UNSEEN_5),
     # v3.8: the eighth round, first rated on the v3.6 decks (released for v3.8)
     ("v3.6", UNSEEN_6),
