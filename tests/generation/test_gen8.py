@@ -3,6 +3,7 @@ gates above the floor; ratings carry from round to round. Invented sentences onl
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,17 +83,20 @@ def test_a_year_question_needs_a_name_that_places_it() -> None:
 
 def test_forms_turned_off_are_not_written() -> None:
     assert forms.gate("open", "notion", "Qu'est-ce qui colore la laine rouge ?")
-    assert forms.gate("true_false", "personne", SOURCE, "faux")
+    assert forms.gate("true_false", "personne", SOURCE, "vrai")  # v3.10: « faux » is on again
     assert forms.gate("cloze", "personne", "En 1907, {{Paul Verrier}} fonde la société.")
     assert (
         forms.gate("choice", "date", "À quelle date Paul Verrier fonde-t-il l'atelier ?") is None
     )
-    assert forms.gate("true_false", "nombre", "Le pont a 12 arches.", "vrai") is None
+    # v3.10: « true_false nombre vrai » is off (pooled 61/84); a date statement is not
+    assert forms.gate("true_false", "date", "Le pont est achevé en 1907.", "vrai") is None
+    assert forms.gate("true_false", "nombre", "Le pont a 12 arches.", "vrai")
 
 
 def test_the_forms_turned_off_are_those_the_ratings_turn_off() -> None:
-    """The shipped list is the rule applied to the committed ratings (not a hand pick)."""
-    assert set(rounds.decide()) == set(forms.OFF)
+    """The shipped list is the rule applied to the committed ratings (not a hand pick); v3.10:
+    the pooled record of every rated round (``rounds.decide_pooled``)."""
+    assert set(rounds.decide_pooled()) == set(forms.OFF)
 
 
 def test_the_bar_needs_enough_ratings_or_a_hopeless_record() -> None:
@@ -104,12 +108,8 @@ def test_the_bar_needs_enough_ratings_or_a_hopeless_record() -> None:
 def test_a_fact_whose_question_is_off_keeps_its_statement() -> None:
     source = "Le chimiste Paul Verrier fonde la société en 1907."
     question = make_draft(
-        "Qui fonde la société en 1907 ?",
-        "Paul Verrier",
-        AnswerType.PERSON,
-        source,
-        distractors=("Jean Mars", "Louis Bel"),
-    )
+        "Qui fonde la société en 1907 ?", "Paul Verrier", AnswerType.PERSON, source
+    )  # « open qui » (v3.10: « choice qui » is on again)
     statement = make_draft(source, "vrai", AnswerType.YEAR, source, truth=True, notes=["1907"])
     kept = one_per_fact(_earned([question, statement], expected=True))
     assert [d.true_false for d in kept] == [True]
@@ -123,7 +123,11 @@ def test_a_cause_is_judged_as_the_choice_it_becomes() -> None:
         "La laine rougit parce que le bain contient de la garance.",
     )
     cause.pattern = "cause"
-    assert _earned([cause], expected=True) == []
+    # v3.10: « choice pourquoi » is on again (pooled 33/44), « open pourquoi » has no record
+    assert _earned([cause], expected=True) == [cause]
+    assert forms.draft_gate(cause, "choice") is None
+    card = replace(cause, self_rated=True)
+    assert forms.draft_gate(card) == "forme désactivée (self_rated pourquoi)"
 
 
 # --- the ranker's gate ------------------------------------------------------------------------
@@ -215,8 +219,15 @@ def test_the_generator_writes_no_form_turned_off(nlp: Language) -> None:
     raw = generate_drafts(STORY, nlp, raw=True)
     gated = generate_drafts(STORY, nlp)
     assert any(forms.draft_form(d) in forms.OFF for d in raw)  # the story does offer them
-    assert not [d.prompt for d in gated if forms.draft_gate(d)]
-    assert {d.prompt for d in gated} <= {d.prompt for d in raw}
+    # v3.10: a thin text is filled with fallback forms (``forms.FALLBACK_FORMS``) only
+    assert not [
+        d.prompt
+        for d in gated
+        if forms.draft_gate(d) and not (d.fallback and forms.fallback_allowed(d))
+    ]
+    # v3.10: the gate runs before one item per fact is chosen, so a fact whose first form is
+    # off keeps another (« 45 » as a cloze when its statement is off): the same sentences
+    assert {d.source for d in gated} <= {d.source for d in raw}
 
 
 def test_the_command_writes_no_empty_deck(

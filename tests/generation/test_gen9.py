@@ -123,23 +123,25 @@ def test_fill_adds_turned_off_forms_last_and_below_the_kept_items() -> None:
         replace(make_draft("En {{1820}}, le peintre naît.", "1820", AnswerType.YEAR, cloze=True))
     ]
     kept[0].confidence = 0.7
-    # v3.8: a fallback form needs a pooled record of 70 % A (« choice qui » 77 %); « open
-    # qui » (50 %) no longer fills a text (test_gen12)
-    options = ("Louis Pasteur", "Victor Hugo")
+    # v3.8: a fallback form needs a pooled record of 70 % A; v3.10: « choice qui » is on
+    # again (pooled 23/28), « cloze personne » (40/54) and « cloze autre » (164/232) fill
     spare = [
         replace(
             make_draft(
-                "Qui naît à Dole ?", "Anselme Berthier", AnswerType.PERSON, distractors=options
+                "{{Anselme Berthier}} naît à Dole.",
+                "Anselme Berthier",
+                AnswerType.PERSON,
+                cloze=True,
             ),
             sentence=1,
             confidence=0.9,
         ),
         replace(
             make_draft(
-                "Qui peint des paysages ?",
-                "Anselme Berthier",
-                AnswerType.PERSON,
-                distractors=options,
+                "Anselme Berthier peint des {{paysages}}.",
+                "paysages",
+                AnswerType.OTHER,
+                cloze=True,
             ),
             sentence=2,
             confidence=0.5,
@@ -153,7 +155,10 @@ def test_fill_adds_turned_off_forms_last_and_below_the_kept_items() -> None:
     ]
     assert forms.draft_gate(spare[0]) is not None
     out = fill(kept, spare, need=3)
-    assert [d.prompt for d in out] == ["Qui naît à Dole ?", "Qui peint des paysages ?"]
+    assert [d.prompt for d in out] == [
+        "{{Anselme Berthier}} naît à Dole.",
+        "Anselme Berthier peint des {{paysages}}.",
+    ]
     assert all(d.fallback and d.confidence < 0.7 for d in out)
     assert FALLBACK_TAG in to_question(out[0]).tags
     assert fill(kept, spare, need=1) == []

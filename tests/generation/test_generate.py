@@ -24,15 +24,19 @@ if TYPE_CHECKING:
 # higher on the three passages. v3.3 turned off the forms that failed on unseen text
 # (``forms.OFF``: « Qui », « Où », « Qu'est-ce qui », clozes of persons, dates and countries, …):
 # recall fell from 76–83 % to 54–78 % by any item, 41–80 % to 38–78 % by a non-cloze item.
+# v3.10 re-decided the gate on every round's record (« choice dans-quel », « En quel mois de
+# quelle année », 2/6, off; « cloze date » on again): by any item 54–78 % → 56–81 %, by a
+# non-cloze item 38–78 % → 21–67 % (docs/generation.md, « v3.10 »).
 RECALL_FLOORS = {
-    "bielorussie-relations-exterieures": (0.53, 0.38),
-    "crise-de-suez": (0.62, 0.56),
-    "plan-marshall": (0.65, 0.50),
-    "traite-de-rome": (0.77, 0.77),
+    "bielorussie-relations-exterieures": (0.55, 0.20),
+    "crise-de-suez": (0.80, 0.56),
+    "plan-marshall": (0.60, 0.50),
+    "traite-de-rome": (0.72, 0.66),
 }
-#: Non-cloze items per 1,000 words: the target is 20; v3.3 leaves the sample text at 16.8
-#: (reported in docs/generation.md, not repaired by turning a failed form back on).
-NON_CLOZE_FLOORS = {"bielorussie-relations-exterieures": 16.0}
+#: Non-cloze items per 1,000 words: the target is 20; v3.3 left the sample text at 16.8, v3.10
+#: at 8.4 (its month-and-year questions are « choice dans-quel », off; their facts are clozes
+#: now; reported in docs/generation.md, not repaired by turning a failed form back on).
+NON_CLOZE_FLOORS = {"bielorussie-relations-exterieures": 8.0}
 
 _decks: dict[str, Deck] = {}
 

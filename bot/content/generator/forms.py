@@ -109,30 +109,41 @@ def shape_refusal(kind: str, prompt: str) -> str | None:
     return None
 
 
-#: Forms turned off in v3.3: their record on text no rule author had seen (unseen at the
-#: time, and the held-out texts; both readers; after :func:`shape_refusal`) is under 75 %
-#: with 8 ratings or more, or so low that even 4 ratings rule 75 % out
-#: (``rounds.decide``; ``tests/generation/test_gen8.py`` checks this set against the ratings).
+#: Forms turned off. v3.3 decided on three rounds' record on text no rule author had seen;
+#: v3.10 re-decides on the pooled record of every rated round (v3 – v3.9, each reader's first
+#: verdict on each item, after :func:`shape_refusal`): off under 75 % A with 10 ratings or more,
+#: or so low that even 4 ratings rule 75 % out; a v3.3 form back on at 75 % or more with 10
+#: ratings; fewer ratings keep v3.3's decision (``rounds.decide``, pooled records in comments;
+#: ``tests/generation/test_gen8.py`` checks this set against the ratings).
 OFF: frozenset[str] = frozenset(
     {
-        "choice combien",
-        "choice de-quelle-annee",
-        "choice pourquoi",
-        "choice quel-nom",
-        "choice quel-pourcentage",
-        "choice qui",
-        "cloze date",
-        "cloze pays",
-        "cloze personne",
-        "open comment-appelle-t-on",
-        "open list",
-        "open ou",
-        "open qu-est-ce-qui",
-        "open qui",
-        "true_false personne faux",
-        "true_false personne vrai",
+        "choice combien",  # 10/16
+        "choice dans-quel",  # v3.10: 2/6
+        "choice de-quelle-annee",  # 0/6
+        "choice qu-est-ce-que",  # v3.10: 28/44 (64 %)
+        "choice quel-nom",  # 4/12
+        "choice quel-pourcentage",  # 0/4
+        "cloze autre",  # v3.10: 164/232 (71 %)
+        "cloze notion",  # v3.10: 15/22 (68 %)
+        "cloze pays",  # 23/34
+        "cloze personne",  # 40/54 (74 %)
+        "cloze pourcentage",  # v3.10: 6/14
+        "open comment-appelle-t-on",  # 24/38
+        "open dans-quel",  # v3.10: 10/16
+        "open list",  # 4/10
+        "open ou",  # 9/18
+        "open qu-est-ce-qui",  # 16/68
+        "open quel-nom",  # v3.10: 10/16
+        "open qui",  # 10/20
+        "self_rated pourquoi",  # v3.10: 27/50 (54 %)
+        "true_false nombre faux",  # v3.10: 40/66 (61 %)
+        "true_false nombre vrai",  # v3.10: 61/84 (73 %)
+        "true_false personne vrai",  # 31/44 (70 %)
+        "true_false pourcentage faux",  # v3.10: 10/14 (71 %)
     }
 )
+#: v3.10: on again (v3.3 had them off): « choice pourquoi » 33/44 (75 %), « choice qui » 23/28
+#: (82 %), « cloze date » 42/54 (78 %), « true_false personne faux » 20/26 (77 %).
 
 
 #: v3.8: the turned-off forms a thin text may still be filled with (``pipeline.fill``): those
@@ -144,12 +155,12 @@ OFF: frozenset[str] = frozenset(
 #: « cloze pays » 2/2 with a pooled 23/34).
 FALLBACK_FORMS: frozenset[str] = frozenset(
     {
-        "choice combien",  # pooled 10/14 (71 %)
-        "choice qui",  # 23/30 (77 %)
-        "cloze date",  # 34/44 (77 %)
-        "cloze personne",  # 32/44 (73 %)
-        "true_false personne faux",  # 20/24 (83 %)
-        "true_false personne vrai",  # 30/38 (79 %)
+        # v3.10: the same bar on the v3.10 record (``rounds.fallback_pooled``)
+        "cloze autre",  # 164/232 (71 %)
+        "cloze personne",  # 40/54 (74 %)
+        "true_false nombre vrai",  # 61/84 (73 %)
+        "true_false personne vrai",  # 31/44 (70 %)
+        "true_false pourcentage faux",  # 10/14 (71 %)
     }
 )
 

@@ -44,7 +44,7 @@ ROUNDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # statements of a path turned off since, ``forms.PATTERNS_OFF``)
     ("v3.3", UNSEEN_4),
     # v3.7: the seventh round, first rated on the v3.5 decks (released: it is read for the
-    # record; ``DECIDED_ON`` stays the first three rounds)
+    # record; v3.10: ``DECIDED_ON`` is every round)
     ("v3.5", UNSEEN_5),
     # v3.8: the eighth round, first rated on the v3.6 decks (released for v3.8)
     ("v3.6", UNSEEN_6),
@@ -54,10 +54,10 @@ ROUNDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # rule (``review._BOUND_NUMBER`` in words) was written from its readers' notes
     ("v3.8", UNSEEN_8),
 )
-#: The rounds whose record chose ``forms.OFF`` (v3.3's decision, kept by v3.6: adding the sixth
-#: round would turn « cloze autre » and « true_false nombre faux » off and five forms back on,
-#: a recall decision of its own, ``docs/generation.md``, « Known limits »).
-DECIDED_ON: tuple[tuple[str, tuple[str, ...]], ...] = ROUNDS[:3]
+#: The rounds the per-round tables read (v3.3 chose ``forms.OFF`` on ``ROUNDS[:3]``, kept by
+#: v3.6 – v3.9). v3.10: every round; the form gate itself is decided on the pooled record of
+#: every rated round directory (:func:`decide_pooled`, :data:`RATED_DIRS`).
+DECIDED_ON: tuple[tuple[str, tuple[str, ...]], ...] = ROUNDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +76,7 @@ class RatedItem:
     tag: str
     rating: str  # A | M | N
     reason: str
+    tags: tuple[str, ...] = ()  # v3.10: every tag of the deck item
 
     @property
     def ok(self) -> bool:
@@ -153,6 +154,7 @@ def rated(
                 tag=tags[0] if tags else "autre",
                 rating=row["rating"],
                 reason=row.get("reason", ""),
+                tags=tuple(tags),
             )
 
 
@@ -266,8 +268,9 @@ def evidence(items: list[RatedItem]) -> list[RatedItem]:
 
 
 def decide(items: list[RatedItem] | None = None) -> dict[str, tuple[int, int]]:
-    """The forms to turn off, with their record (accepted, rated), from the items that pass
-    the general shape refusals."""
+    """v3.3's rule: the forms to turn off, with their record (accepted, rated) on text unseen
+    at the time and the held-out texts, from the items that pass the general shape refusals
+    (v3.10 decides on the pooled record instead, :func:`decide_pooled`)."""
     items = all_rated() if items is None else items
     record: dict[str, list[int]] = {}
     for i in evidence(items):
@@ -321,6 +324,10 @@ def form_table_with_decision(items: list[RatedItem] | None = None) -> str:
 
 
 def main(argv: list[str]) -> int:
+    print("v3.10: the pooled record of every rated round (each reader's first verdict):")
+    print(pooled_table())
+    print()
+    print("v3.3's tables, every round (unseen at the time, held-out texts of the latest):")
     items = all_rated()
     print(form_table_with_decision(items))
     print()
@@ -377,3 +384,137 @@ def print_rule_table(table: dict[str, list[int]]) -> None:
     print("|---|---|---|---|")
     for rule, c in sorted(table.items()):
         print(f"| {rule} | {c[0]} | {c[1]} / {c[2]} | {c[3]} / {c[4]} |")
+
+
+# --- v3.10: the form gate re-decided on the pooled record of every rated round ---------------
+
+#: Every round directory that holds ratings, oldest first (v3.4's and v3.9's decks were rated
+#: too: their items new since the round before are read there, the others carry a verdict
+#: already counted).
+RATED_DIRS: tuple[str, ...] = (
+    "v3",
+    "v3.1",
+    "v3.2",
+    "v3.3",
+    "v3.4",
+    "v3.5",
+    "v3.6",
+    "v3.7",
+    "v3.8",
+    "v3.9",
+)
+#: v3.10's rule, stated before its effect was looked at (``docs/generation.md``, « v3.10 »):
+#: a form is off when its pooled share of A is under :data:`POOLED_BAR` with at least
+#: :data:`POOLED_ENOUGH` ratings (or, with fewer, when v3.3's hopeless-record clause rules the
+#: bar out); a form v3.3 turned off is on again when its pooled share is at least the bar with
+#: at least :data:`POOLED_ENOUGH` ratings; a form with fewer ratings keeps v3.3's decision.
+POOLED_BAR = 0.75
+POOLED_ENOUGH = 10
+#: The turned-off forms that may still fill a thin text (``forms.FALLBACK_FORMS``): a pooled
+#: share of at least this, with at least :data:`POOLED_ENOUGH` ratings (v3.8's bar).
+FALLBACK_BAR = 0.70
+
+
+def pooled(ratings: Path = RATINGS, dirs: tuple[str, ...] = RATED_DIRS) -> list[RatedItem]:
+    """Every item of every rated round as first rated: each reader's first verdict on each
+    item (:func:`unique_rows`), both readers; the term statements of a path turned off since
+    (``forms.PATTERNS_OFF``, tagged ``non-prouve`` in the v3.4 decks) left out."""
+    items = [
+        item for name in dirs for reader in READERS for item in rated(ratings / name, reader, name)
+    ]
+    return [i for i in unique_rows(items) if "non-prouve" not in i.tags]
+
+
+def pooled_record(items: list[RatedItem] | None = None) -> dict[str, tuple[int, int]]:
+    """Per form, (accepted, rated) on :func:`pooled`, the items the general shape refusals
+    refuse whatever their form left out (they are not written in any form)."""
+    items = pooled() if items is None else items
+    record: dict[str, list[int]] = {}
+    for i in items:
+        if shape_refusal(i.kind, i.prompt):
+            continue
+        r = record.setdefault(i.form, [0, 0])
+        r[0] += i.ok
+        r[1] += 1
+    return {form: (a, n) for form, (a, n) in sorted(record.items())}
+
+
+def pooled_verdict(form: str, a: int, n: int, was_off: bool) -> bool:
+    """v3.10: is ``form`` off, given its pooled record and v3.3's decision."""
+    if n >= POOLED_ENOUGH:
+        return a / n < POOLED_BAR
+    if n >= FEW and wilson_upper(a, n) < POOLED_BAR:
+        return True
+    return was_off  # too few ratings: v3.3's decision stands
+
+
+#: v3.3's turned-off forms (``forms.OFF`` until v3.10), the decision a thin record keeps.
+V33_OFF: frozenset[str] = frozenset(
+    {
+        "choice combien",
+        "choice de-quelle-annee",
+        "choice pourquoi",
+        "choice quel-nom",
+        "choice quel-pourcentage",
+        "choice qui",
+        "cloze date",
+        "cloze pays",
+        "cloze personne",
+        "open comment-appelle-t-on",
+        "open list",
+        "open ou",
+        "open qu-est-ce-qui",
+        "open qui",
+        "true_false personne faux",
+        "true_false personne vrai",
+    }
+)
+
+
+def decide_pooled(items: list[RatedItem] | None = None) -> dict[str, tuple[int, int]]:
+    """v3.10: the forms to turn off, with their pooled record."""
+    record = pooled_record(items)
+    off = {f: r for f, r in record.items() if pooled_verdict(f, r[0], r[1], was_off=f in V33_OFF)}
+    off.update({f: (0, 0) for f in V33_OFF if f not in record})  # no record: stays off
+    return dict(sorted(off.items()))
+
+
+def fallback_pooled(items: list[RatedItem] | None = None) -> set[str]:
+    """v3.10: the turned-off forms whose pooled record is :data:`FALLBACK_BAR` or more."""
+    record = pooled_record(items)
+    off = decide_pooled(items)
+    return {
+        f
+        for f in off
+        if record.get(f, (0, 0))[1] >= POOLED_ENOUGH
+        and record[f][0] / record[f][1] >= FALLBACK_BAR
+    }
+
+
+def pooled_table(items: list[RatedItem] | None = None) -> str:
+    """The v3.10 form table: pooled record per reader and both, v3.3's and v3.10's decision."""
+    items = pooled() if items is None else items
+    kept = [i for i in items if not shape_refusal(i.kind, i.prompt)]
+    record = pooled_record(items)
+    off = decide_pooled(items)
+    fallback = fallback_pooled(items)
+    lines = [
+        "| form | items | reader-a A | reader-b A | both readers A | v3.3 | v3.10 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for form, _record in sorted(record.items(), key=lambda kv: (-kv[1][1], kv[0])):
+        rows = [i for i in kept if i.form == form]
+        ids = {(i.text, i.identity) for i in rows}
+        by = [_share([i for i in rows if i.reader == r]) for r in READERS]
+        old = "off" if form in V33_OFF else "on"
+        new = (
+            ("**off**" if form not in V33_OFF else "off")
+            if form in off
+            else ("**on**" if form in V33_OFF else "on")
+        )
+        if form in fallback:
+            new += " (fallback)"
+        lines.append(
+            f"| {form} | {len(ids)} | {by[0]} | {by[1]} | {_share(rows)} | {old} | {new} |"
+        )
+    return "\n".join(lines)
