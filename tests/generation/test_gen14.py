@@ -67,3 +67,12 @@ def test_forms_back_on_and_turned_off_by_v310() -> None:
     assert forms.gate("choice", "personne", "Qui fonde la société en 1907 ?") is None
     assert forms.gate("cloze", "autre", "Le pont est construit en {{granit}}.")
     assert forms.gate("self_rated", "cause", "Pourquoi le pont est-il construit ?")
+
+
+def test_the_pooled_record_never_reads_the_next_rounds_texts() -> None:
+    # The next round's texts are rated on the decks before the version measured on them: the
+    # gate of that version must not have read their verdicts.
+    from bot.content.generator import split
+
+    read = {item.text for item in rounds.pooled()}
+    assert read and not read & set(split.FUTURE_UNSEEN)

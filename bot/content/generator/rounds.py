@@ -22,6 +22,7 @@ import yaml
 
 from bot.content.generator.forms import form_of, gate, shape_refusal
 from bot.content.generator.split import (
+    FUTURE_UNSEEN,
     UNSEEN,
     UNSEEN_2,
     UNSEEN_3,
@@ -417,10 +418,14 @@ FALLBACK_BAR = 0.70
 
 def pooled(ratings: Path = RATINGS, dirs: tuple[str, ...] = RATED_DIRS) -> list[RatedItem]:
     """Every item of every rated round as first rated: each reader's first verdict on each
-    item (:func:`unique_rows`), both readers; the term statements of a path turned off since
+    item (:func:`unique_rows`), both readers, the next round's texts (``split.FUTURE_UNSEEN``)
+    never read; the term statements of a path turned off since
     (``forms.PATTERNS_OFF``, tagged ``non-prouve`` in the v3.4 decks) left out."""
     items = [
-        item for name in dirs for reader in READERS for item in rated(ratings / name, reader, name)
+        item
+        for name in dirs
+        for reader in READERS
+        for item in rated(ratings / name, reader, name, skip=FUTURE_UNSEEN)
     ]
     return [i for i in unique_rows(items) if "non-prouve" not in i.tags]
 
