@@ -81,7 +81,7 @@ def test_the_forward_test_trains_only_on_the_rounds_before() -> None:
     assert ranker.round_dirs(before="v3.6") == ["v3", "v3.1", "v3.2", "v3.3", "v3.4", "v3.5"]
     # the newest rated round last (v3.10 after v3.9, not before it as a string sort would)
     rated = [d.name for d in rounds.RATINGS.glob("v3*") if (d / rounds.READERS[0]).is_dir()]
-    newest = max(rated, key=lambda name: tuple(int(p) for p in name[1:].split(".")))
+    newest = max(rated, key=rounds.round_version)
     assert ranker.round_dirs()[-1] == newest
     seen = ranker.every_round_items(ranker.round_dirs(before="v3.6"), skip=split.UNSEEN_6)
     assert not set(seen) & {*split.UNSEEN_6, *split.UNSEEN_7, *split.UNSEEN_8}

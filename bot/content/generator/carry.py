@@ -31,22 +31,18 @@ from bot.content.generator.rounds import (
     cell,
     deck_items,
     options_of,
+    rated_round_dirs,
     read_tsv,
+    round_version,
 )
 
 
 def earlier_rounds(out: Path, ratings: Path = RATINGS) -> tuple[str, ...]:
-    """The rated rounds before ``out`` (folders ``v3…`` of ``ratings`` with a ``reader-a``),
-    newest first: each new round carries from every earlier one without a list to keep."""
-
-    def version(name: str) -> tuple[int, ...]:
-        return tuple(int(part) for part in name[1:].split("."))
-
-    mine = version(out.name) if out.name.startswith("v3") else (99,)
-    rated = [
-        d.name for d in ratings.glob("v3*") if (d / READERS[0]).is_dir() and version(d.name) < mine
-    ]
-    return tuple(sorted(rated, key=version, reverse=True))
+    """The rated rounds before ``out`` (:func:`rounds.rated_round_dirs`), newest first: each
+    new round carries from every earlier one without a list to keep."""
+    mine = round_version(out.name) if out.name.startswith("v3") else (99,)
+    rated = [d for d in rated_round_dirs(ratings) if round_version(d) < mine]
+    return tuple(reversed(rated))
 
 
 Identity = tuple[str, str, str, str, str]

@@ -359,22 +359,15 @@ def sources(readers: Sequence[str] = READERS) -> list[tuple[Path, Path]]:
     return found
 
 
-def _version(name: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in name.removeprefix("v").split("."))
-
-
 def round_dirs(before: str | None = None) -> list[str]:
-    """v3.9: every rated round of the v3 series (``tests/data/ratings/v3*`` with decks and
-    both readers), oldest first; ``before``: only the rounds rated before that one."""
+    """v3.9: every rated round of the v3 series (:func:`rounds.rated_round_dirs`), oldest
+    first; ``before``: only the rounds rated before that one."""
     from bot.content.generator import rounds
 
-    found = [
-        d.name
-        for d in rounds.RATINGS.glob("v3*")
-        if (d / "decks").is_dir() and all((d / r).is_dir() for r in rounds.READERS)
-    ]
-    found.sort(key=_version)
-    return [n for n in found if before is None or _version(n) < _version(before)]
+    found = rounds.rated_round_dirs()
+    if before is None:
+        return found
+    return [n for n in found if rounds.round_version(n) < rounds.round_version(before)]
 
 
 def _rated_item(r: Any) -> Item:

@@ -36,6 +36,25 @@ from bot.content.generator.split import (
 ROOT = Path(__file__).resolve().parents[3]
 RATINGS = ROOT / "tests" / "data" / "ratings"
 READERS = ("reader-a", "reader-b")
+
+
+def round_version(name: str) -> tuple[int, ...]:
+    """A round folder's version, to sort by: « v3.10 » after « v3.9 » (a string sort would
+    not)."""
+    return tuple(int(part) for part in name.removeprefix("v").split("."))
+
+
+def rated_round_dirs(ratings: Path = RATINGS) -> list[str]:
+    """Every rated round of the v3 series: the folders ``v3…`` of ``ratings`` with frozen
+    decks and both readers' ratings, oldest first."""
+    found = [
+        d.name
+        for d in ratings.glob("v3*")
+        if (d / "decks").is_dir() and all((d / r).is_dir() for r in READERS)
+    ]
+    return sorted(found, key=round_version)
+
+
 #: (round, the texts first rated unseen in it), oldest first.
 ROUNDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("v3", UNSEEN),
