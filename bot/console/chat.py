@@ -274,13 +274,7 @@ class ConsoleChat:
         if revealed.status is not AnswerStatus.REVEALED:
             self.say(self._t.refused)
             return True
-        self.say(self._t.expected.format(answer=revealed.correct_answer))
-        if revealed.given:
-            self.say(self._t.your_attempt.format(given=revealed.given))
-        if revealed.source_sentence:
-            self.say(self._t.source.format(sentence=revealed.source_sentence))
-        if revealed.explanation:
-            self.say(self._t.explanation.format(text=revealed.explanation))
+        self._show_answer(revealed)
         while True:
             self.say(self._t.rate_question)
             line = self._input(texts.PROMPT).strip()
@@ -443,12 +437,7 @@ class ConsoleChat:
             verdict = self._t.verdicts[outcome.verdict]
             self.say(f"{verdict} {self._t.reason(outcome.reason)}" if outcome.reason else verdict)
         if not outcome.self_rated:
-            if outcome.correct_answer is not None:
-                self.say(self._t.expected.format(answer=outcome.correct_answer))
-            if outcome.source_sentence:
-                self.say(self._t.source.format(sentence=outcome.source_sentence))
-            if outcome.explanation:
-                self.say(self._t.explanation.format(text=outcome.explanation))
+            self._show_answer(outcome)
         if outcome.leech_suspended:
             self.say(self._t.leech(LEECH_LAPSES))
         if outcome.practice:
@@ -460,6 +449,18 @@ class ConsoleChat:
                 self._t.session_counts, outcome.session_answered, outcome.session_correct
             )
         )
+
+    def _show_answer(self, outcome: AnswerOutcome) -> None:
+        """The expected answer, the student's attempt at a self-rated card (only a revealed
+        card carries one), its source sentence and explanation."""
+        if outcome.correct_answer is not None:
+            self.say(self._t.expected.format(answer=outcome.correct_answer))
+        if outcome.status is AnswerStatus.REVEALED and outcome.given:
+            self.say(self._t.your_attempt.format(given=outcome.given))
+        if outcome.source_sentence:
+            self.say(self._t.source.format(sentence=outcome.source_sentence))
+        if outcome.explanation:
+            self.say(self._t.explanation.format(text=outcome.explanation))
 
     def _stats(self, user: UserView) -> None:
         """The figures of Telegram's /stats, as text (the chart is Telegram's only)."""
