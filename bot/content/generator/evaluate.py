@@ -55,6 +55,7 @@ from bot.content.generator.split import (
     UNSEEN_7,
     UNSEEN_8,
     UNSEEN_9,
+    UNSEEN_10,
 )
 from bot.domain.deck import Deck, Question, QuestionKind
 
@@ -70,6 +71,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("unseen texts (ninth round)", UNSEEN_7),
     ("unseen texts (tenth round)", UNSEEN_8),
     ("unseen texts (eleventh round)", UNSEEN_9),
+    ("unseen texts (twelfth round)", UNSEEN_10),
 )
 
 ROOT = Path(__file__).resolve().parents[3]

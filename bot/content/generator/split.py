@@ -124,6 +124,22 @@ UNSEEN_9 = (
     "civique-droits-enfant",
     "technologie-centrales",
 )
+#: The twelfth round's unseen texts (one per subject, two writers blind to the code), written
+#: before v3.11's rules; first rated on the v3.10 and v3.11 decks.
+UNSEEN_10 = (
+    "biologie-squelette",
+    "physique-mouvement",
+    "chimie-tableau-periodique",
+    "sciences-terre-glaciers",
+    "geographie-canada",
+    "biographie-gustave-eiffel",
+    "histoire-carthage",
+    "histoire-front-populaire",
+    "economie-impots",
+    "litterature-baudelaire",
+    "civique-commune",
+    "technologie-telephone",
+)
 #: The next round's unseen texts: list them here as soon as they exist, before anything reads
 #: their ratings (the ranker and the form gate never train on them). The sixth round
 #: (``UNSEEN_4``) is released since v3.6; the seventh (``UNSEEN_5``) since v3.7, whose checks
@@ -135,7 +151,9 @@ UNSEEN_9 = (
 #: The tenth (``UNSEEN_8``, rated on the v3.8 decks, to which v3.9's rules changed nothing) is
 #: released too: v3.9's bound fix (a bound in words, ``review._BOUND_NUMBER``) was written after
 #: its readers' notes were read.
-FUTURE_UNSEEN: tuple[str, ...] = UNSEEN_9
+#: The eleventh (``UNSEEN_9``, rated on the v3.9 and v3.10 decks) is released since v3.11, whose
+#: form record reads its ratings.
+FUTURE_UNSEEN: tuple[str, ...] = UNSEEN_10
 #: Never read to train the ranker (their figures stay honest). v3.3: the three released unseen
 #: groups (``UNSEEN``, ``UNSEEN_2``, ``UNSEEN_3``) now train it; the held-out texts and the
 #: next round's never do. v3.6: the sixth round (``UNSEEN_4``) trains it too.
