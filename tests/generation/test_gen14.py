@@ -64,11 +64,14 @@ def test_a_carried_verdict_counts_once_and_turned_off_paths_not_at_all(tmp_path:
     assert rounds.pooled_record(items) == {"cloze nombre": (2, 2)}
 
 
-def test_forms_back_on_and_turned_off_by_v310() -> None:
+def test_forms_back_on_and_turned_off_by_v310_and_v311() -> None:
     assert forms.gate("cloze", "date", "Le pont est achevé en {{1907}}.") is None
-    assert forms.gate("choice", "personne", "Qui fonde la société en 1907 ?") is None
+    assert forms.gate("choice", "cause", "Pourquoi le pont est-il construit ?") is None
     assert forms.gate("cloze", "autre", "Le pont est construit en {{granit}}.")
     assert forms.gate("self_rated", "cause", "Pourquoi le pont est-il construit ?")
+    # v3.11: v3.10's ratings turned these off again
+    assert forms.gate("choice", "personne", "Qui fonde la société en 1907 ?")
+    assert forms.gate("choice", "date", "En quelle année Paul Morin fonde-t-il la société ?")
 
 
 def test_the_pooled_record_never_reads_the_next_rounds_texts() -> None:

@@ -138,9 +138,9 @@ def test_fill_adds_turned_off_forms_last_and_below_the_kept_items() -> None:
         ),
         replace(
             make_draft(
-                "Anselme Berthier peint des {{paysages}}.",
-                "paysages",
-                AnswerType.OTHER,
+                "Anselme Berthier peint avec {{Lucie Morel}}.",
+                "Lucie Morel",
+                AnswerType.PERSON,
                 cloze=True,
             ),
             sentence=2,
@@ -157,7 +157,7 @@ def test_fill_adds_turned_off_forms_last_and_below_the_kept_items() -> None:
     out = fill(kept, spare, need=3)
     assert [d.prompt for d in out] == [
         "{{Anselme Berthier}} naît à Dole.",
-        "Anselme Berthier peint des {{paysages}}.",
+        "Anselme Berthier peint avec {{Lucie Morel}}.",
     ]
     assert all(d.fallback and d.confidence < 0.7 for d in out)
     assert FALLBACK_TAG in to_question(out[0]).tags

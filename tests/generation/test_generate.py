@@ -29,14 +29,17 @@ if TYPE_CHECKING:
 # non-cloze item 38–78 % → 21–67 % (docs/generation.md, « v3.10 »).
 RECALL_FLOORS = {
     "bielorussie-relations-exterieures": (0.55, 0.20),
-    "crise-de-suez": (0.80, 0.56),
-    "plan-marshall": (0.60, 0.50),
+    # v3.11: its gate turned « choice en-quelle-annee » and « choice qui » off on the pooled
+    # record (their facts in these date-and-name texts have no other form); on the 84 texts of
+    # the corpus, 31 more gold facts have an item than with v3.10 (docs/generation.md)
+    "crise-de-suez": (0.68, 0.50),
+    "plan-marshall": (0.50, 0.35),
     "traite-de-rome": (0.72, 0.66),
 }
 #: Non-cloze items per 1,000 words: the target is 20; v3.3 left the sample text at 16.8, v3.10
 #: at 8.4 (its month-and-year questions are « choice dans-quel », off; their facts are clozes
 #: now; reported in docs/generation.md, not repaired by turning a failed form back on).
-NON_CLOZE_FLOORS = {"bielorussie-relations-exterieures": 8.0}
+NON_CLOZE_FLOORS = {"bielorussie-relations-exterieures": 8.0, "plan-marshall": 19.0}
 
 _decks: dict[str, Deck] = {}
 
@@ -50,18 +53,28 @@ def _deck(nlp: Language, name: str) -> Deck:
 
 
 def test_the_specified_example_comes_out_right(nlp: Language) -> None:
-    deck = _deck(nlp, "bielorussie-relations-exterieures")
-    matches = [
-        q
-        for q in deck.questions
-        if q.prompt.startswith("En quelle année l'UE décide-t-elle")
-        and "geler" in q.prompt
-        and "avoirs" in q.prompt
+    """DESIGN.md's example: « En quelle année l'UE décide-t-elle de geler les avoirs … ? » → 2006.
+    v3.11's gate turned « choice en-quelle-annee » off (95/130 A, pooled, under the 75 % bar),
+    so the generator drafts it on every path but does not write it by default; the shipped,
+    reviewed deck keeps it."""
+    from bot.content.generator import forms
+    from bot.content.generator.pipeline import generate_drafts
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    drafted = [
+        d
+        for d in generate_drafts(text, nlp, raw=True)
+        if d.prompt.startswith("En quelle année l'UE décide-t-elle")
+        and "geler" in d.prompt
+        and "avoirs" in d.prompt
     ]
-    assert matches, [q.prompt for q in deck.questions if q.kind is not QuestionKind.CLOZE]
-    assert matches[0].answer == "2006"
-    assert matches[0].kind in {QuestionKind.CHOICE, QuestionKind.OPEN}
-    assert "2006" not in matches[0].distractors
+    assert drafted, "the example is no longer drafted"
+    assert drafted[0].answer == "2006"
+    assert "2006" not in drafted[0].distractors
+    assert forms.draft_form(drafted[0]) in forms.OFF
+    shipped = load_deck_file(ROOT / "questions" / "bielorussie-relations-exterieures.yaml")
+    kept = [q for q in shipped.questions if "geler" in q.prompt and q.answer == "2006"]
+    assert kept and kept[0].prompt.startswith("En quelle année l'UE décide-t-elle")
 
 
 @pytest.mark.parametrize("name", sorted(RECALL_FLOORS))

@@ -937,12 +937,160 @@ def object_list(sent: Span, index: int, antecedents: list[realise.Antecedent]) -
     return drafts
 
 
-def lists(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> list[Draft]:
-    """An enumeration after a colon that names its class before it (« trois régions : »)."""
+#: v3.11: the number words a class noun may announce an enumeration with (« trois familles : »).
+_COUNTS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8}
+#: The longest item a typed list asks for (a student types each one).
+MAX_ITEM_WORDS = 5
+
+
+def _count(cls: Token) -> int | None:
+    """« trois familles » → 3 (the number the class noun announces), else None."""
+    for c in cls.children:
+        if c.dep_ in {"det", "nummod"} and c.lower_ in _COUNTS:
+            return _COUNTS[c.lower_]
+    return None
+
+
+def _enumerated(after: list[Token]) -> list[list[Token]]:  # noqa: PLR0912 - one branch per kind of token
+    """v3.11: the items of an enumeration after a colon, each as its leading noun phrase: an item
+    opens after the colon, a comma, « et » or « ou » (determiners and adjectives between) on a
+    noun, and stops at the first comma, verb or pronoun (« une oreillette en haut, qui reçoit
+    le sang, et un ventricule en bas » → « une oreillette en haut », « un ventricule en bas »)."""
+    items: list[list[Token]] = []
+    current: list[Token] | None = None
+    opening: list[Token] = []
+    after_sep = True
+    for t in after:
+        if t.text in {",", ":"} or t.lower_ in {"et", "ou"}:
+            if current is not None:
+                items.append(current)
+                current = None
+            opening, after_sep = [], True
+            continue
+        if t.text in {";", "(", ")"}:
+            return []  # a second enumeration or an aside: not one list
+        if current is not None:
+            if t.text == "-" and not t.nbor(-1).whitespace_:  # « combustion-détente »
+                current.append(t)
+            elif t.is_punct or t.pos_ in {"VERB", "AUX", "PRON", "SCONJ"}:
+                items.append(current)
+                current, after_sep = None, False
+            else:
+                current.append(t)
+            continue
+        if not after_sep:
+            continue
+        if t.pos_ in {"DET", "ADJ", "NUM"}:
+            opening.append(t)
+        elif t.pos_ in {"NOUN", "PROPN"}:
+            current = [*opening, t]
+        else:
+            after_sep = False
+    if current is not None:
+        items.append(current)
+    return items
+
+
+def _counted_list(
+    sent: Span, index: int, antecedents: list[realise.Antecedent], colon: Token
+) -> list[Draft]:
+    """v3.11: « Le granite réunit trois minéraux visibles à l'œil nu : le quartz, le feldspath et
+    le mica. » → « Quels trois minéraux visibles à l'œil nu le granite réunit-il ? »: the class
+    noun announces a number, the enumeration after the colon holds exactly that many items (a
+    parse that cut or merged one is refused), the question keeps the number (the student knows
+    how many to give) and each item is asked as its noun phrase, without its side clauses."""
+    before = [t for t in sent if t.i < colon.i]
+    after = [t for t in sent if t.i > colon.i]
+    counted = [t for t in before if t.pos_ == "NOUN" and _count(t) is not None]
+    if not counted:
+        return []
+    cls = counted[-1]
+    items = _enumerated(after)
+    if len(items) != _count(cls) or any(len(i) > MAX_ITEM_WORDS for i in items):
+        return []
+    texts = [_text(i) for i in items]
+    answer = f"{', '.join(texts[:-1])} et {texts[-1]}"
+    gender = syntax.gender(cls)
+    if gender is None:
+        return []
+    wh = "Quelles" if gender == "Fem" else "Quels"
+    cls_np = _text(
+        [
+            t
+            for t in cls.subtree
+            if t.i < colon.i
+            and t.dep_ not in {"acl:relcl", "appos", "punct"}
+            and not (t.dep_ == "det" and t.head is cls)
+        ]
+    )
+    clitics = {t.i for t in before if t.lower_ in {"y", "en"} and t.pos_ == "PRON"}
+    verb = cls.head
+    # « Pour qu'un feu démarre …, trois éléments doivent être réunis »: a fronted clause or
+    # complement restricts the list, so it moves after the verb
+    fronted = [
+        c
+        for c in verb.children
+        if c.i < cls.left_edge.i
+        and c.dep_ in {"advcl", "obl", "obl:mod"}
+        and not realise.is_connector(c)
+        and c.i not in clitics
+    ]
+    moved = {t.i for c in fronted for t in c.subtree}
+    tail = " ".join(_text(list(c.subtree)).strip(" ,") for c in fronted)
+    if cls.dep_ in {"nsubj", "nsubj:pass"}:
+        rest = _text(
+            [
+                t
+                for t in before
+                if t.i not in {x.i for x in cls.subtree} | clitics | moved
+                and t.i > cls.right_edge.i
+                and not (t.is_punct and t.i == colon.i - 1)
+            ]
+        )
+        if re.search(r"\b(il|elle|ils|elles|leur|ce|cet|cette|ces)\b", rest):
+            return []  # « ce massif »: which one the question does not say
+        prompt = f"{wh} {cls_np} {rest} {tail}"
+    elif cls.dep_ == "obj" and verb.pos_ == "VERB":
+        # « Quels sont les trois minéraux … que le granite réunit ? » (no inversion to build)
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            return []
+        if subj.lower_ == "on":
+            subject = "on"
+        else:
+            found = realise.find_subject(verb, antecedents)
+            if found is None:
+                return []
+            subject = found.text
+        group = [
+            c
+            for c in verb.children
+            if c.i < verb.i
+            and c.i > subj.i
+            and c.i not in clitics
+            and (c.pos_ in {"AUX", "PRON"} or c.lower_ in {"ne", "n'", "pas"})
+        ]
+        rest = _text(
+            [t for t in before if t.i > cls.right_edge.i and t.i not in moved and not t.is_punct]
+        )
+        que = "qu'" if _VOWEL.match(subject) else "que "
+        verbs = syntax.join(sorted([*group, verb], key=lambda t: t.i))
+        prompt = f"{wh} sont les {cls_np} {que}{subject} {verbs} {rest} {tail}"
+    else:
+        return []
+    return [_draft(sent, index, prompt, answer, AnswerType.LIST, "list", 0.65)]
+
+
+def lists(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> list[Draft]:  # noqa: PLR0912 - the guards of one pattern
+    """An enumeration after a colon that names its class before it (« trois régions : »);
+    v3.11: a counted one first (:func:`_counted_list`)."""
     drafts: list[Draft] = []
     colon = next((t for t in sent if t.text == ":"), None)
     if colon is None:
         return object_list(sent, index, antecedents)
+    counted = _counted_list(sent, index, antecedents, colon)
+    if counted:
+        return counted
     after = [t for t in sent if t.i > colon.i]
     if not after:
         return drafts
@@ -951,14 +1099,6 @@ def lists(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> list
         return drafts
     items = _items(first)
     if len(items) < 2:
-        return drafts
-    end = after[-1].i if after[-1].is_punct else after[-1].i + 1
-    answer = syntax.tidy(sent.doc[after[0].i : end].text)
-    if (
-        len(answer.split()) > 20
-        or ";" in answer
-        or re.search(r"\b(qui|que|dont|il|elle)\b", answer)
-    ):
         return drafts
     before = [t for t in sent if t.i < colon.i]
     cls = next(
@@ -971,6 +1111,14 @@ def lists(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> list
         None,
     )
     if cls is None:
+        return drafts
+    end = after[-1].i if after[-1].is_punct else after[-1].i + 1
+    answer = syntax.tidy(sent.doc[after[0].i : end].text)
+    if (
+        len(answer.split()) > 20
+        or ";" in answer
+        or re.search(r"\b(qui|que|dont|il|elle)\b", answer)
+    ):
         return drafts
     gender = syntax.gender(cls)
     if gender is None:

@@ -35,6 +35,9 @@ _OPENINGS: tuple[tuple[str, str], ...] = (
     ("quel-nom", r"(?:Quel|Quelle|Quels|Quelles) \w"),
     ("qui", r"Qui\b"),
 )
+_COUNTED = re.compile(
+    r"^(?:Quels|Quelles) (?:sont les )?(?:deux|trois|quatre|cinq|six|sept|huit)\b"
+)
 _COMPILED = tuple((name, re.compile(rf"^{pattern}")) for name, pattern in _OPENINGS)
 
 
@@ -60,7 +63,9 @@ def form_of(kind: str, tag: str, prompt: str, answer: str = "") -> str:
     if kind == "true_false":
         return f"true_false {tag} {'vrai' if answer == 'vrai' else 'faux'}"
     if tag == "liste":
-        return f"{kind} list"
+        # v3.11: a list whose question gives how many items (« Quelles trois familles … ? »,
+        # ``enrich.lists``) is a form of its own, with no record yet
+        return f"{kind} list-counted" if _COUNTED.match(prompt) else f"{kind} list"
     return f"{kind} {opening(prompt)}"
 
 
@@ -110,40 +115,45 @@ def shape_refusal(kind: str, prompt: str) -> str | None:
 
 
 #: Forms turned off. v3.3 decided on three rounds' record on text no rule author had seen;
-#: v3.10 re-decides on the pooled record of every rated round (v3 – v3.9, each reader's first
-#: verdict on each item, after :func:`shape_refusal`): off under 75 % A with 10 ratings or more,
-#: or so low that even 4 ratings rule 75 % out; a v3.3 form back on at 75 % or more with 10
-#: ratings; fewer ratings keep v3.3's decision (``rounds.decide``, pooled records in comments;
-#: ``tests/generation/test_gen8.py`` checks this set against the ratings).
+#: v3.10 re-decided on the pooled record of every rated round (each reader's first verdict on
+#: each item, after :func:`shape_refusal`): off under 75 % A with 10 ratings or more, or so low
+#: that even 4 ratings rule 75 % out; a v3.3 form back on at 75 % or more with 10 ratings;
+#: fewer ratings keep v3.3's decision (``rounds.decide_pooled``). v3.11: the same rule on the
+#: same record with v3.10's ratings added (its new items and the eleventh round): pooled
+#: records in comments; ``tests/generation/test_gen8.py`` checks this set against the ratings.
 OFF: frozenset[str] = frozenset(
     {
         "choice combien",  # 10/16
-        "choice dans-quel",  # v3.10: 2/6
         "choice de-quelle-annee",  # 0/6
-        "choice qu-est-ce-que",  # v3.10: 28/44 (64 %)
+        "choice en-quelle-annee",  # v3.11: 95/130 (73 %)
+        "choice qu-est-ce-que",  # 28/44 (64 %)
         "choice quel-nom",  # 4/12
         "choice quel-pourcentage",  # 0/4
-        "cloze autre",  # v3.10: 164/232 (71 %)
-        "cloze notion",  # v3.10: 15/22 (68 %)
-        "cloze pays",  # 23/34
+        "choice qui",  # v3.11: 41/60 (68 %)
+        "cloze autre",  # 183/272 (67 %)
+        "cloze notion",  # 15/22 (68 %)
+        "cloze pays",  # 23/34 (68 %)
         "cloze personne",  # 40/54 (74 %)
-        "cloze pourcentage",  # v3.10: 6/14
-        "open comment-appelle-t-on",  # 24/38
-        "open dans-quel",  # v3.10: 10/16
+        "cloze pourcentage",  # 8/16 (50 %)
+        "open comment-appelle-t-on",  # 24/38 (63 %)
+        "open dans-quel",  # 10/18 (56 %)
         "open list",  # 4/10
         "open ou",  # 9/18
         "open qu-est-ce-qui",  # 16/68
-        "open quel-nom",  # v3.10: 10/16
+        "open quel-nom",  # 10/24 (42 %)
         "open qui",  # 10/20
-        "self_rated pourquoi",  # v3.10: 27/50 (54 %)
-        "true_false nombre faux",  # v3.10: 40/66 (61 %)
-        "true_false nombre vrai",  # v3.10: 61/84 (73 %)
+        "self_rated pourquoi",  # 33/66 (50 %)
+        "true_false nombre faux",  # 44/78 (56 %)
+        "true_false nombre vrai",  # 75/106 (71 %)
+        "true_false personne faux",  # v3.11: 33/54 (61 %)
         "true_false personne vrai",  # 31/44 (70 %)
-        "true_false pourcentage faux",  # v3.10: 10/14 (71 %)
+        "true_false pourcentage faux",  # 10/18 (56 %)
     }
 )
-#: v3.10: on again (v3.3 had them off): « choice pourquoi » 33/44 (75 %), « choice qui » 23/28
-#: (82 %), « cloze date » 42/54 (78 %), « true_false personne faux » 20/26 (77 %).
+#: v3.10: on again (v3.3 had them off): « choice pourquoi » (v3.11: 33/44, 75 %), « cloze
+#: date » 42/54 (78 %); « choice qui » and « true_false personne faux » were on in v3.10 and
+#: are off again in v3.11. v3.11: « choice dans-quel » is on again (4/8: too few ratings to
+#: rule 75 % out, and v3.3 had it on).
 
 
 #: v3.8: the turned-off forms a thin text may still be filled with (``pipeline.fill``): those
@@ -155,12 +165,11 @@ OFF: frozenset[str] = frozenset(
 #: « cloze pays » 2/2 with a pooled 23/34).
 FALLBACK_FORMS: frozenset[str] = frozenset(
     {
-        # v3.10: the same bar on the v3.10 record (``rounds.fallback_pooled``)
-        "cloze autre",  # 164/232 (71 %)
+        # v3.11: the same bar on the v3.11 record (``rounds.fallback_pooled``)
+        "choice en-quelle-annee",  # 95/130 (73 %)
         "cloze personne",  # 40/54 (74 %)
-        "true_false nombre vrai",  # 61/84 (73 %)
+        "true_false nombre vrai",  # 75/106 (71 %)
         "true_false personne vrai",  # 31/44 (70 %)
-        "true_false pourcentage faux",  # 10/14 (71 %)
     }
 )
 

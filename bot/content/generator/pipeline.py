@@ -173,6 +173,7 @@ def drafts_for(
     ctx = checker.text_context(text, pool)
     period = distractors.period_of(pool)  # « Moscou » is the USSR in a text about 1947
     persons = {rank.fold(c.text) for c in pool if c.type is AnswerType.PERSON}
+    title = text.strip().split("\n", 1)[0]
     for index, (sent, cands) in enumerate(sentences):
         alone = checker.standalone(sent, _antecedent(sent, previous))
         read_alone.append((sent, alone))
@@ -193,7 +194,12 @@ def drafts_for(
         drafts.extend(enrich.drafts_for(sent, index, antecedents, set(ctx.subjects)))
         drafts.extend(explain.drafts_for(sent, index, persons, set(ctx.subjects)))
         drafts.extend(
-            enrich.run_patterns([functools.partial(selfrated.processes, sent, index, antecedents)])
+            enrich.run_patterns(
+                [
+                    functools.partial(selfrated.processes, sent, index, antecedents),
+                    functools.partial(selfrated.restated, sent, index, title),
+                ]
+            )
         )
         if index > 0:
             prev_sent, before = sentences[index - 1]
@@ -462,7 +468,10 @@ def generate_drafts(
 
     drafts, pool, owner, ctx = drafts_for(parse(text, nlp, progress), text)
     # v3.8: causes and definitions as self-rated cards (v3.9: the title exempts its own term)
-    drafts = selfrated.convert(drafts, text.strip().split("\n", 1)[0])
+    # (v3.11: raw, every path: the cards of a form turned off too)
+    drafts = selfrated.convert(
+        drafts, text.strip().split("\n", 1)[0], frozenset() if raw else forms.OFF
+    )
     if not raw:  # a path whose record ruled it out is not written, not even as a fallback
         drafts = [d for d in drafts if d.pattern not in forms.PATTERNS_OFF]
     for d in drafts:

@@ -22,15 +22,16 @@ reads alone, not broken) and one item per fact (``pipeline.one_per_fact``).
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import TYPE_CHECKING
 
-from bot.content.generator import checker, enrich, realise
+from bot.content.generator import checker, enrich, forms, realise
 from bot.content.generator.model import AnswerType, Draft
 from bot.content.generator.rank import fold
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Span, Token
 
 #: The longest answer a card shows (``bot.content.deckfile.MAX_REVEALED_CHARS`` is 600): a
 #: card is read at a glance.
@@ -227,9 +228,15 @@ def _what_is(term: str) -> str:
     return f"Que désigne le mot « {term} » ?"
 
 
-def convert(drafts: list[Draft], title: str = "") -> list[Draft]:  # noqa: PLR0912 - one branch per kind of card
+def convert(  # noqa: PLR0912 - one branch per kind of card
+    drafts: list[Draft], title: str = "", off: frozenset[str] = forms.OFF
+) -> list[Draft]:
     """The drafts with causes and definitions made into cards; a cause whose answer cannot be
-    shown is dropped (its multiple choice is off since v3.3: its options were the weak part);
+    shown is dropped (its multiple choice was off from v3.3 to v3.9: its options were the weak
+    part). v3.11: a cause becomes a card only while the card's form is on (``off``: the forms
+    turned off, ``forms.OFF``); otherwise it stays the multiple choice it was drafted as, whose
+    form has its own record (v3.10 turned « self_rated pourquoi » off, 27/50, and « choice
+    pourquoi » back on, 33/44, so a cause was written in neither form);
     a definition that is no definition stays as it was (its choice form has its own record).
     v3.9: a definition :func:`refused_definition` refuses is dropped, but for a reported one
     (« Lavoisier montra que l'air est … »: its two choices were A by both readers)."""
@@ -244,7 +251,8 @@ def convert(drafts: list[Draft], title: str = "") -> list[Draft]:  # noqa: PLR09
             out.append(d)
         elif d.pattern in CAUSE_PATTERNS and d.type is AnswerType.CAUSE:
             if _why_not(d.answer, d.prompt) is None:
-                out.append(_card(d, d.prompt, d.answer, "cause-card"))
+                card = _card(copy.copy(d), d.prompt, d.answer, "cause-card")
+                out.append(d if forms.draft_form(card) in off else card)
         elif d.pattern in DEFINITION_PATTERNS:
             term = d.prompt.removeprefix("Qu'est-ce que ").removeprefix("Qu'est-ce qu'")
             why = refused_definition(term.rstrip(" ?"), d.answer, d.source, title)
@@ -329,6 +337,195 @@ def processes(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> 
             sent, index, prompt, answer, AnswerType.PROCESS, PROCESS_PATTERN, 0.6
         )
         draft.answer = card_text(answer)
+        draft.value = fold(draft.answer)
+        draft.self_rated = True
+        drafts.append(draft)
+    return drafts
+
+
+# --- v3.11: « X, c'est-à-dire Y » ---------------------------------------------------------------
+
+RESTATED_PATTERN = "that-is-card"
+_THAT_IS = re.compile(r",\s*c'est-à-dire\s+", re.IGNORECASE)
+#: The determiner a term is asked with, from the one it has in the sentence (« du système
+#: immunitaire » → « le système immunitaire », « Ce krach » → « le krach », « des oppida » →
+#: « les oppida »); None: the term is not asked (no determiner, « en écriture spéculaire »).
+_TERM_DET = {
+    "le": "le",
+    "la": "la",
+    "l'": "l'",
+    "les": "les",
+    "un": "un",
+    "une": "une",
+    "du": "le",
+    "des": "les",
+    "au": "le",
+    "aux": "les",
+    "ce": "le",
+    "cet": "l'",
+    "cette": "la",
+    "ces": "les",
+    "son": None,
+    "sa": "la",
+    "ses": "les",
+    "leur": None,
+    "leurs": "les",
+}
+#: What a definition may open with once « de » is taken off (« de l'ensemble des … »).
+_DEF_OPENING = re.compile(r"^(?:d'|de |du |des )?(?:un|une|le|la|les|l'|des|de|du|d')\b", re.I)
+
+
+def _asked_term(tokens: list[Token]) -> str | None:
+    """« du système immunitaire » → « le système immunitaire »; None when the noun phrase has
+    no determiner to ask it with, or its owner is elided (« son bassin » of what gender?)."""
+    words = [t.text for t in tokens]
+    if len(words) < 2:
+        return None
+    first = words[0].lower()
+    # « de la », « de l' », « à la »: the preposition goes, the article stays
+    if (first in {"de", "à", "d'"} or tokens[0].pos_ == "ADP") and words[1].lower() in {
+        "la",
+        "l'",
+        "les",
+        "un",
+        "une",
+    }:
+        words, first = words[1:], words[1].lower()
+    elif first in {"de", "d'"} and "Plur" in tokens[1].morph.get("Number", []):
+        words, first = ["les", *words[1:]], "les"  # « d'hydrocarbures » → « les hydrocarbures »
+    det = _TERM_DET.get(first, "")
+    if det == "" or det is None:
+        if (
+            first == "son"
+            and tokens[1].pos_ == "NOUN"
+            and "Masc" in tokens[1].morph.get("Gender", [])
+        ):
+            det = "le"
+        else:
+            return None
+    rest = " ".join(words[1:]).replace(" ' ", "'").replace("' ", "'")
+    if det in {"le", "la"} and _VOWEL.match(rest):
+        det = "l'"
+    if det == "l'":
+        return f"l'{rest}"
+    return f"{det} {rest}"
+
+
+def _definition_tokens(sent: Span, start: Token, head: Token) -> list[Token]:
+    """The definition after « c'est-à-dire »: the noun phrase of ``head`` up to a colon or a
+    semicolon, or a comma that closes it (the sentence goes on: « …, prennent … ») or opens a
+    side clause (« un homme condamné aux travaux forcés, qui avait volé un pain »: what the
+    character did, not what a « forçat » is); a phrase the parse cut short (« l'ensemble des
+    terres dont les eaux ») runs on to the next punctuation."""
+    inside = {t.i for t in head.subtree}
+    toks: list[Token] = []
+    i = start.i
+    while i < sent.end:
+        t = sent.doc[i]
+        if t.text in {":", ";", ".", "(", "!", "?"}:
+            break
+        if t.text == ",":
+            nxt = sent.doc[i + 1] if i + 1 < sent.end else None
+            if (
+                nxt is None
+                or nxt.i not in inside
+                or "Rel" in nxt.morph.get("PronType", [])
+                or nxt.pos_ in {"VERB", "AUX"}  # « …, ruine des milliers … »: the main verb
+            ):
+                segment = []
+                for x in sent.doc[i + 1 : sent.end]:
+                    if x.is_punct:
+                        break
+                    segment.append(x)
+                if (
+                    nxt is not None
+                    and (nxt.pos_ in {"ADP", "DET"} or nxt.lower_ in {"de", "d'"})
+                    and any(x.pos_ == "CCONJ" for x in segment)
+                ):
+                    return []  # « le droit de croire, de ne pas croire ou de … »: a list goes on
+                break
+        if t.i > head.right_edge.i and t.is_punct:
+            break
+        toks.append(t)
+        i += 1
+    return toks
+
+
+def restated(sent: Span, index: int, title: str = "") -> list[Draft]:  # noqa: PLR0912 - the guards of one pattern
+    """v3.11: « Celle-ci organisait un marché commun, c'est-à-dire un espace où les marchandises
+    circulent sans droits de douane. » → « Qu'est-ce qu'un marché commun ? » → « Un espace où
+    les marchandises circulent sans droits de douane. »: the text restates a term it uses with
+    « c'est-à-dire » followed by a noun phrase (a definition; not an adjective, « c'est-à-dire
+    chaud et humide », nor a clause, « c'est-à-dire qu'elle … »). The term is the noun phrase
+    before the comma, asked with a definite or indefinite article; the definition is the noun
+    phrase after « c'est-à-dire », up to where it ends in the parse (« …, prennent … » is the
+    sentence going on)."""
+    drafts: list[Draft] = []
+    for m in _THAT_IS.finditer(sent.text):
+        comma = sent.start_char + m.start()
+        opening = sent.start_char + m.end()
+        before = [t for t in sent if t.idx + len(t.text) <= comma]
+        after = [t for t in sent if t.idx >= opening]
+        if not before or not after:
+            continue
+        last = before[-1]
+        head = next(
+            (
+                t
+                for t in reversed(before)
+                if t.pos_ in {"NOUN", "PROPN"} and t.left_edge.i <= last.i
+            ),
+            None,
+        )
+        if head is None or last.i - head.i > 3:
+            continue
+        # the noun phrase opens at its determiner (« des pictogrammes », not the clause a
+        # misparse hangs on it: « Les premiers signes étaient des pictogrammes »)
+        start = head.i
+        while start > sent.start and head.i - start < 4:
+            prev = sent.doc[start - 1]
+            if prev.is_punct or prev.pos_ in {"VERB", "AUX", "PRON", "SCONJ", "CCONJ"}:
+                break
+            start -= 1
+            if prev.pos_ == "DET" or prev.lower_ in {"du", "des", "au", "aux"}:
+                if start > sent.start and sent.doc[start - 1].lower_ in {"de", "d'", "à"}:
+                    start -= 1
+                break
+        term_toks = [t for t in sent.doc[start : last.i + 1] if t.dep_ != "acl:relcl"]
+        if any(t.is_punct for t in term_toks) or (
+            start - 1 > sent.start
+            and sent.doc[start - 1].text == ","
+            and sent.doc[start - 2].pos_ in {"NOUN", "PROPN"}
+        ):
+            continue  # « les femmes, les métèques »: the noun phrase before is a list
+        term = _asked_term(term_toks)
+        if term is None or not _TERM.match(checker.strip_article(term)):
+            continue
+        if _NOT_A_DEFINITION.search(term) or len(checker.strip_article(term)) <= 2:
+            continue
+        def_head = next((t for t in after if t.pos_ in {"NOUN", "PROPN"}), None)
+        if def_head is None or def_head.i - after[0].i > 3:
+            continue
+        toks = _definition_tokens(sent, after[0], def_head)
+        description = enrich._text(toks)
+        if not _DEF_OPENING.match(description):
+            continue
+        description = re.sub(r"^(?:de |d')(?=(?:un|une|le|la|les|l'|des)\b)", "", description)
+        description = re.sub(r"^du ", "le ", description)
+        if toks[0].lower_ in {"de", "d'"} and len(toks) > 1 and toks[1].pos_ == "NOUN":
+            # « de molécules formées … » → « des molécules formées … »
+            description = re.sub(r"^(?:de |d')", "des ", description)
+        if (
+            not _is_definition(description)
+            or _why_not(description) is not None
+            or refused_definition(term, description, sent.text, title) is not None
+            or fold(checker.strip_article(term)) in fold(description)
+        ):
+            continue
+        draft = enrich._draft(
+            sent, index, _what_is(term), description, AnswerType.CONCEPT, RESTATED_PATTERN, 0.6
+        )
+        draft.answer = card_text(description)
         draft.value = fold(draft.answer)
         draft.self_rated = True
         drafts.append(draft)
