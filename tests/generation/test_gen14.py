@@ -19,9 +19,10 @@ def test_every_rated_round_directory_is_read() -> None:
 
 
 def test_the_gate_and_the_fallback_are_the_rule_on_the_committed_ratings() -> None:
+    # v3.12: the settled rule (``rounds.decide_settled``) from v3.11's decision
     items = rounds.pooled()
-    assert set(rounds.decide_pooled(items)) == set(forms.OFF)
-    assert rounds.fallback_pooled(items) == set(forms.FALLBACK_FORMS)
+    assert set(rounds.decide_settled(items)) == set(forms.OFF)
+    assert rounds.fallback_settled(items) == set(forms.FALLBACK_FORMS)
     assert forms.FALLBACK_FORMS <= forms.OFF
 
 
@@ -66,10 +67,10 @@ def test_a_carried_verdict_counts_once_and_turned_off_paths_not_at_all(tmp_path:
 
 def test_forms_back_on_and_turned_off_by_v310_and_v311() -> None:
     assert forms.gate("cloze", "date", "Le pont est achevé en {{1907}}.") is None
-    assert forms.gate("choice", "cause", "Pourquoi le pont est-il construit ?") is None
     assert forms.gate("cloze", "autre", "Le pont est construit en {{granit}}.")
     assert forms.gate("self_rated", "cause", "Pourquoi le pont est-il construit ?")
-    # v3.11: v3.10's ratings turned these off again
+    # v3.11: v3.10's ratings turned these off again; v3.12: the cause's choice too (57/88)
+    assert forms.gate("choice", "cause", "Pourquoi le pont est-il construit ?")
     assert forms.gate("choice", "personne", "Qui fonde la société en 1907 ?")
     assert forms.gate("choice", "date", "En quelle année Paul Morin fonde-t-il la société ?")
 

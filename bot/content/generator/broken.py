@@ -339,7 +339,12 @@ _PLACE_PREPOSITIONS = (
 #: river « À Lyon »)
 _NOT_A_NAME = (
     r"(?!(?:À|Au|Aux|En|Dans|Sur|Sous|Par|Pour|Vers|Selon|Après|Avant|Pendant|Depuis|Chez"
-    r"|Entre|Dès|Avec|Sans|Contre|Près|Comme|Outre)\b)"
+    r"|Entre|Dès|Avec|Sans|Contre|Près|Comme|Outre"
+    # v3.12: a capitalised adverb opening a sentence is no name (« Aujourd'hui, le tableau
+    # compte 118 éléments » named « le tableau » « Aujourd'hui » in every item)
+    r"|Aujourd'hui|Ainsi|Alors|Aussi|Autrefois|Bientôt|Cependant|Désormais|Donc|Enfin"
+    r"|Ensuite|Ici|Jadis|Longtemps|Mais|Néanmoins|Or|Parfois|Plus tard|Pourtant|Puis"
+    r"|Souvent|Toutefois|Également)(?![\w'’-]))"
 )
 _NAME = (
     rf"(?<![\w'-]){_NOT_A_NAME}"

@@ -569,6 +569,26 @@ def _acronym(words: Iterable[str]) -> str:
     return "".join(w[0] for w in words if w and w.lower() not in _SMALL and w[0].isupper())
 
 
+#: v3.12: the endings of a people's name (« les Canadiens », « les Japonais », « les Romains »).
+_DEMONYM = re.compile(
+    r"^[A-ZÀ-Ý][a-zà-ÿ]+(?:ais|aises|ois|oises|iens|iennes|ains|aines|éens|éennes|ins|ines)$"
+)
+
+
+def _demonym_of_subject(answer: str, subjects: Iterable[str]) -> bool:
+    """« les {{Canadiens}} » in a text about Canada: the answer names the people of the text's
+    own subject (the same stem: four letters, three for a shorter name)."""
+    if not _DEMONYM.match(answer):
+        return False
+    folded = fold(answer)
+    for subject in subjects:
+        for word in subject.split():
+            need = 4 if len(word) >= 5 else 3
+            if len(word) >= 3 and folded[:need] == word[:need]:
+                return True
+    return False
+
+
 def answer_problems(  # noqa: PLR0912, PLR0915 - one independent check per rule of the rubric
     answer: str, prompt: str, source: str, ctx: TextContext, type_: AnswerType
 ) -> list[str]:
@@ -576,6 +596,8 @@ def answer_problems(  # noqa: PLR0912, PLR0915 - one independent check per rule 
     core = fold(strip_article(answer))
     if core and (core in ctx.subjects or fold(answer) in ctx.subjects):
         found.append("trivial: the text's own subject")
+    elif _demonym_of_subject(strip_article(answer), ctx.subjects):
+        found.append("trivial: the people of the text's own subject")
     if (
         type_ is AnswerType.CAUSE
         and re.match(r"(?:parce que|parce qu'|car|grâce à)\s*(?:leur|leurs)\b", answer)
@@ -692,6 +714,23 @@ def answer_problems(  # noqa: PLR0912, PLR0915 - one independent check per rule 
         )
         if initials.endswith(answer.upper()) or answer.upper() in initials:
             found.append("giveaway: the acronym is spelled out before it")
+    # v3.12: « 10 {{000 euros}} », « {{10}} 000 euros »: a gap that cuts a number written with
+    # a space between its groups of digits
+    if re.search(r"\d[ \u00a0\u202f]?\{\{\s*\d{3}(?!\d)", prompt) or re.search(
+        r"\d\s*\}\}[ \u00a0\u202f]\d{3}(?!\d)", prompt
+    ):
+        found.append("fragment: part of a number")
+    # v3.12: « l'Union internationale de chimie pure et appliquée, {{l'UICPA}} »: the letters
+    # of the acronym are the initials of words of the prompt, capitalised or not
+    bare = strip_article(answer).strip()
+    if 3 <= len(bare) <= 8 and bare.isalpha() and bare.isupper():
+        content = [
+            w.split("'")[-1]
+            for w in re.findall(r"[\wÀ-ÿœ'’-]+", shown)
+            if w.lower() not in _SMALL | {"pour", "sur", "par", "avec"} and w.split("'")[-1]
+        ]
+        if bare in "".join(w[:1].upper() for w in content):
+            found.append("giveaway: the acronym's words are in the prompt")
     acro = _acronym(words)
     if len(acro) >= 2 and re.search(rf"\(\s*{re.escape(acro)}\s*\)", shown):
         found.append("giveaway: the acronym is in the prompt")

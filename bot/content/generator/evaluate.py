@@ -56,6 +56,7 @@ from bot.content.generator.split import (
     UNSEEN_8,
     UNSEEN_9,
     UNSEEN_10,
+    UNSEEN_11,
 )
 from bot.domain.deck import Deck, Question, QuestionKind
 
@@ -72,6 +73,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("unseen texts (tenth round)", UNSEEN_8),
     ("unseen texts (eleventh round)", UNSEEN_9),
     ("unseen texts (twelfth round)", UNSEEN_10),
+    ("unseen texts (thirteenth round)", UNSEEN_11),
 )
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -116,44 +116,48 @@ def shape_refusal(kind: str, prompt: str) -> str | None:
 
 #: Forms turned off. v3.3 decided on three rounds' record on text no rule author had seen;
 #: v3.10 re-decided on the pooled record of every rated round (each reader's first verdict on
-#: each item, after :func:`shape_refusal`): off under 75 % A with 10 ratings or more, or so low
-#: that even 4 ratings rule 75 % out; a v3.3 form back on at 75 % or more with 10 ratings;
-#: fewer ratings keep v3.3's decision (``rounds.decide_pooled``). v3.11: the same rule on the
-#: same record with v3.10's ratings added (its new items and the eleventh round): pooled
-#: records in comments; ``tests/generation/test_gen8.py`` checks this set against the ratings.
+#: each item, after :func:`shape_refusal`): off under 75 % A with 10 ratings or more; v3.11
+#: applied that rule with v3.10's ratings added. v3.12 (``rounds.decide_settled``): the record
+#: with v3.11's ratings (the twelfth round and v3.11's new items), and a decision changes only
+#: when the record settles it: off when even the upper end of the Wilson 95 % interval is
+#: under 75 %, on when even its lower end is at or above, v3.11's decision otherwise. Pooled
+#: records in comments; ``tests/generation/test_gen14.py`` checks this set against the ratings.
 OFF: frozenset[str] = frozenset(
     {
-        "choice combien",  # 10/16
-        "choice de-quelle-annee",  # 0/6
-        "choice en-quelle-annee",  # v3.11: 95/130 (73 %)
+        "choice combien",  # 10/16 (62 %)
+        "choice dans-quel",  # v3.12: 6/12 (50 %)
+        "choice de-quelle-annee",  # 0/6 (0 %)
+        "choice en-quelle-annee",  # 109/148 (74 %)
+        "choice pourquoi",  # v3.12: 57/88 (65 %)
         "choice qu-est-ce-que",  # 28/44 (64 %)
-        "choice quel-nom",  # 4/12
-        "choice quel-pourcentage",  # 0/4
-        "choice qui",  # v3.11: 41/60 (68 %)
-        "cloze autre",  # 183/272 (67 %)
+        "choice quel-nom",  # 4/12 (33 %)
+        "choice quel-pourcentage",  # 0/4 (0 %)
+        "choice qui",  # 47/70 (67 %)
+        "cloze autre",  # 185/278 (67 %)
         "cloze notion",  # 15/22 (68 %)
         "cloze pays",  # 23/34 (68 %)
-        "cloze personne",  # 40/54 (74 %)
+        "cloze personne",  # 45/60 (75 %)
         "cloze pourcentage",  # 8/16 (50 %)
         "open comment-appelle-t-on",  # 24/38 (63 %)
         "open dans-quel",  # 10/18 (56 %)
-        "open list",  # 4/10
-        "open ou",  # 9/18
-        "open qu-est-ce-qui",  # 16/68
+        "open list",  # 4/10 (40 %)
+        "open ou",  # 9/18 (50 %)
+        "open qu-est-ce-qui",  # 16/68 (24 %)
         "open quel-nom",  # 10/24 (42 %)
-        "open qui",  # 10/20
+        "open qui",  # 10/20 (50 %)
         "self_rated pourquoi",  # 33/66 (50 %)
+        "true_false montant faux",  # v3.12: 0/4 (0 %)
         "true_false nombre faux",  # 44/78 (56 %)
         "true_false nombre vrai",  # 75/106 (71 %)
-        "true_false personne faux",  # v3.11: 33/54 (61 %)
-        "true_false personne vrai",  # 31/44 (70 %)
+        "true_false personne faux",  # 37/60 (62 %)
+        "true_false personne vrai",  # 32/46 (70 %)
         "true_false pourcentage faux",  # 10/18 (56 %)
     }
 )
-#: v3.10: on again (v3.3 had them off): « choice pourquoi » (v3.11: 33/44, 75 %), « cloze
-#: date » 42/54 (78 %); « choice qui » and « true_false personne faux » were on in v3.10 and
-#: are off again in v3.11. v3.11: « choice dans-quel » is on again (4/8: too few ratings to
-#: rule 75 % out, and v3.3 had it on).
+#: v3.10 turned « choice pourquoi » and « cloze date » back on; v3.11 turned « choice qui »,
+#: « true_false personne faux » and « choice en-quelle-annee » off again and « choice
+#: dans-quel » on; v3.12's settled rule turns « choice pourquoi » (57/88: a cause is written in
+#: neither form again), « choice dans-quel » (6/12) and « true_false montant faux » (0/4) off.
 
 
 #: v3.8: the turned-off forms a thin text may still be filled with (``pipeline.fill``): those
@@ -165,11 +169,10 @@ OFF: frozenset[str] = frozenset(
 #: « cloze pays » 2/2 with a pooled 23/34).
 FALLBACK_FORMS: frozenset[str] = frozenset(
     {
-        # v3.11: the same bar on the v3.11 record (``rounds.fallback_pooled``)
-        "choice en-quelle-annee",  # 95/130 (73 %)
-        "cloze personne",  # 40/54 (74 %)
+        # v3.12: the same bar on the v3.12 record (``rounds.fallback_settled``)
+        "choice en-quelle-annee",  # 109/148 (74 %)
+        "cloze personne",  # 45/60 (75 %)
         "true_false nombre vrai",  # 75/106 (71 %)
-        "true_false personne vrai",  # 31/44 (70 %)
     }
 )
 

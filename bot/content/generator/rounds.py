@@ -272,6 +272,16 @@ ENOUGH = 8
 FEW = 4
 
 
+def wilson_lower(accepted: int, n: int, z: float = 1.96) -> float:
+    """Lower end of the Wilson 95 % interval of a share."""
+    if n == 0:
+        return 0.0
+    p = accepted / n
+    centre = p + z * z / (2 * n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre - half) / (1 + z * z / n)
+
+
 def wilson_upper(accepted: int, n: int, z: float = 1.96) -> float:
     """Upper end of the Wilson 95 % interval of a share."""
     if n == 0:
@@ -344,7 +354,9 @@ def form_table_with_decision(items: list[RatedItem] | None = None) -> str:
 
 
 def main(argv: list[str]) -> int:
-    print("v3.10: the pooled record of every rated round (each reader's first verdict):")
+    print(
+        "The pooled record of every rated round (each reader's first verdict), v3.12's decision:"
+    )
     print(pooled_table())
     print()
     print("v3.3's tables, every round (unseen at the time, held-out texts of the latest):")
@@ -425,8 +437,10 @@ RATED_DIRS: tuple[str, ...] = (
     # v3.11: v3.10's own decks (its new items on the released texts) and the eleventh round,
     # released once the twelfth was written (``split.FUTURE_UNSEEN``)
     "v3.10",
+    # v3.12: v3.11's decks (its new items on the released texts) and the twelfth round
+    "v3.11",
 )
-#: Rated after the last gate was decided: the next re-decision reads them (v3.11 read v3.10's).
+#: Rated after the last gate was decided: the next re-decision reads them (v3.12 read v3.11's).
 RATED_SINCE: tuple[str, ...] = ()
 #: v3.10's rule, stated before its effect was looked at (``docs/generation.md``, « v3.10 »):
 #: a form is off when its pooled share of A is under :data:`POOLED_BAR` with at least
@@ -521,29 +535,102 @@ def fallback_pooled(items: list[RatedItem] | None = None) -> set[str]:
 
 
 def pooled_table(items: list[RatedItem] | None = None) -> str:
-    """The v3.10 form table: pooled record per reader and both, v3.3's and v3.10's decision."""
+    """The form table: pooled record per reader and both, v3.3's, v3.11's and the shipped
+    (v3.12, :func:`decide_settled`) decision."""
     items = pooled() if items is None else items
     kept = [i for i in items if not shape_refusal(i.kind, i.prompt)]
     record = pooled_record(items)
-    off = decide_pooled(items)
-    fallback = fallback_pooled(items)
+    off = decide_settled(items)
+    fallback = fallback_settled(items)
     lines = [
-        "| form | items | reader-a A | reader-b A | both readers A | v3.3 | v3.10 |",
-        "|---|---|---|---|---|---|---|",
+        "| form | items | reader-a A | reader-b A | both readers A | v3.3 | v3.11 | v3.12 |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for form, _record in sorted(record.items(), key=lambda kv: (-kv[1][1], kv[0])):
         rows = [i for i in kept if i.form == form]
         ids = {(i.text, i.identity) for i in rows}
         by = [_share([i for i in rows if i.reader == r]) for r in READERS]
         old = "off" if form in V33_OFF else "on"
+        before = "off" if form in V311_OFF else "on"
         new = (
-            ("**off**" if form not in V33_OFF else "off")
+            ("**off**" if form not in V311_OFF else "off")
             if form in off
-            else ("**on**" if form in V33_OFF else "on")
+            else ("**on**" if form in V311_OFF else "on")
         )
         if form in fallback:
             new += " (fallback)"
         lines.append(
-            f"| {form} | {len(ids)} | {by[0]} | {by[1]} | {_share(rows)} | {old} | {new} |"
+            f"| {form} | {len(ids)} | {by[0]} | {by[1]} | {_share(rows)} | {old} | {before} "
+            f"| {new} |"
         )
     return "\n".join(lines)
+
+
+# --- v3.12: a decision the record settles, kept while it does not -----------------------------
+
+#: v3.11's turned-off forms (``forms.OFF`` of v3.11): the decision a record that settles
+#: neither way keeps.
+V311_OFF: frozenset[str] = frozenset(
+    {
+        "choice combien",
+        "choice de-quelle-annee",
+        "choice en-quelle-annee",
+        "choice qu-est-ce-que",
+        "choice quel-nom",
+        "choice quel-pourcentage",
+        "choice qui",
+        "cloze autre",
+        "cloze notion",
+        "cloze pays",
+        "cloze personne",
+        "cloze pourcentage",
+        "open comment-appelle-t-on",
+        "open dans-quel",
+        "open list",
+        "open ou",
+        "open qu-est-ce-qui",
+        "open quel-nom",
+        "open qui",
+        "self_rated pourquoi",
+        "true_false nombre faux",
+        "true_false nombre vrai",
+        "true_false personne faux",
+        "true_false personne vrai",
+        "true_false pourcentage faux",
+    }
+)
+
+
+def settled_verdict(a: int, n: int, was_off: bool) -> bool:
+    """v3.12: is a form off, given its pooled record and the decision before. Off when even the
+    upper end of the Wilson 95 % interval of its share is under :data:`POOLED_BAR`, on when
+    even the lower end is at or above it (with :data:`FEW` ratings or more); otherwise the
+    decision before stands. v3.10's point estimate turned forms near the bar on and off from
+    one round to the next (« choice qui » 23/28 on in v3.10, 41/60 off in v3.11; « choice
+    en-quelle-annee » 95/130 off in v3.11, then 14 of 18 acceptable on the twelfth round):
+    the readers' verdicts on a form move by more than the bar's distance to its share."""
+    if n >= FEW and wilson_upper(a, n) < POOLED_BAR:
+        return True
+    if n >= FEW and wilson_lower(a, n) >= POOLED_BAR:
+        return False
+    return was_off
+
+
+def decide_settled(items: list[RatedItem] | None = None) -> dict[str, tuple[int, int]]:
+    """v3.12: the forms to turn off (:func:`settled_verdict` from v3.11's decision), with
+    their pooled record."""
+    record = pooled_record(items)
+    off = {f: r for f, r in record.items() if settled_verdict(r[0], r[1], f in V311_OFF)}
+    off.update({f: (0, 0) for f in V311_OFF if f not in record})  # no record: stays off
+    return dict(sorted(off.items()))
+
+
+def fallback_settled(items: list[RatedItem] | None = None) -> set[str]:
+    """v3.12: the turned-off forms whose pooled record is :data:`FALLBACK_BAR` or more."""
+    record = pooled_record(items)
+    return {
+        f
+        for f in decide_settled(items)
+        if record.get(f, (0, 0))[1] >= POOLED_ENOUGH
+        and record[f][0] / record[f][1] >= FALLBACK_BAR
+    }
