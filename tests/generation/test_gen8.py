@@ -94,9 +94,9 @@ def test_forms_turned_off_are_not_written() -> None:
 
 
 def test_the_forms_turned_off_are_those_the_ratings_turn_off() -> None:
-    """The shipped list is the rule applied to the committed ratings (not a hand pick); v3.10:
-    the pooled record of every rated round (``rounds.decide_pooled``)."""
-    assert set(rounds.decide_pooled()) == set(forms.OFF)
+    """The shipped list is the rule applied to the committed ratings (not a hand pick); v3.12:
+    the settled rule on the pooled record of every rated round (``rounds.decide_settled``)."""
+    assert set(rounds.decide_settled()) == set(forms.OFF)
 
 
 def test_the_bar_needs_enough_ratings_or_a_hopeless_record() -> None:
@@ -115,7 +115,7 @@ def test_a_fact_whose_question_is_off_keeps_its_statement() -> None:
     assert [d.true_false for d in kept] == [True]
 
 
-def test_a_cause_is_judged_as_the_choice_it_becomes() -> None:
+def test_a_cause_is_judged_in_the_form_it_is_written() -> None:
     cause = make_draft(
         "Pourquoi la laine rougit-elle ?",
         "parce que le bain contient de la garance",
@@ -123,9 +123,10 @@ def test_a_cause_is_judged_as_the_choice_it_becomes() -> None:
         "La laine rougit parce que le bain contient de la garance.",
     )
     cause.pattern = "cause"
-    # v3.10: « choice pourquoi » is on again (pooled 33/44), « open pourquoi » has no record
-    assert _earned([cause], expected=True) == [cause]
-    assert forms.draft_gate(cause, "choice") is None
+    # v3.10 turned « choice pourquoi » on again (pooled 33/44); v3.12's settled rule turns it
+    # off (57/88: even the upper end of its interval is under 75 %), as the card (33/66)
+    assert _earned([cause], expected=True) == []
+    assert forms.draft_gate(cause, "choice") == "forme désactivée (choice pourquoi)"
     card = replace(cause, self_rated=True)
     assert forms.draft_gate(card) == "forme désactivée (self_rated pourquoi)"
 
