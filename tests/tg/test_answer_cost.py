@@ -152,21 +152,25 @@ async def _measure(
             await student.wait_for_message("événement" if typed else "combien", after=mark)
             for n in range(4):
                 await answer(tg, student, n)
-            before = _requests(tg)
-            counter.start()
-            for n in range(4, 4 + ANSWERS):
-                await answer(tg, student, n)
-            # The last answer's requests all made (a typed answer's « Stop » goes after the
-            # reply), so that the window holds exactly ANSWERS answers.
             expected = TYPED_REQUESTS if typed else BUTTON_REQUESTS
-            await tg.wait_for(
-                lambda: all(
-                    (_requests(tg) - before)[k] >= v * ANSWERS for k, v in expected.items()
-                ),
-                what="the last answer's requests",
-            )
-            calls = counter.stop()
-            sent = _requests(tg) - before
+            windows: list[tuple[int, collections.Counter[str]]] = []
+            # Two windows, the fewer calls kept: what runs beside the answers in other threads
+            # (the pool, the job queue) only ever adds calls, and now and then 10 % of them.
+            for start in (4, 4 + ANSWERS):
+                before = _requests(tg)
+                counter.start()
+                for n in range(start, start + ANSWERS):
+                    await answer(tg, student, n)
+                # The last answer's requests all made (a typed answer's « Stop » goes after
+                # the reply), so that the window holds exactly ANSWERS answers.
+                await tg.wait_for(
+                    lambda before=before: all(
+                        (_requests(tg) - before)[k] >= v * ANSWERS for k, v in expected.items()
+                    ),
+                    what="the last answer's requests",
+                )
+                windows.append((counter.stop(), _requests(tg) - before))
+            calls, sent = min(windows, key=lambda w: w[0])
     print(f"per answer: {calls / ANSWERS:.0f} calls; by package {dict(counter.counts)}")
     return calls / ANSWERS, {k: v / ANSWERS for k, v in sent.items()}
 
