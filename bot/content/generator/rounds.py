@@ -524,16 +524,23 @@ def decide_pooled(items: list[RatedItem] | None = None) -> dict[str, tuple[int, 
     return dict(sorted(off.items()))
 
 
-def fallback_pooled(items: list[RatedItem] | None = None) -> set[str]:
-    """v3.10: the turned-off forms whose pooled record is :data:`FALLBACK_BAR` or more."""
+def _fallback(
+    items: list[RatedItem] | None,
+    decide: Callable[[list[RatedItem] | None], dict[str, tuple[int, int]]],
+) -> set[str]:
+    """The forms ``decide`` turns off whose pooled record is :data:`FALLBACK_BAR` or more."""
     record = pooled_record(items)
-    off = decide_pooled(items)
     return {
         f
-        for f in off
+        for f in decide(items)
         if record.get(f, (0, 0))[1] >= POOLED_ENOUGH
         and record[f][0] / record[f][1] >= FALLBACK_BAR
     }
+
+
+def fallback_pooled(items: list[RatedItem] | None = None) -> set[str]:
+    """v3.10: the turned-off forms whose pooled record is :data:`FALLBACK_BAR` or more."""
+    return _fallback(items, decide_pooled)
 
 
 def pooled_table(items: list[RatedItem] | None = None) -> str:
@@ -629,10 +636,4 @@ def decide_settled(items: list[RatedItem] | None = None) -> dict[str, tuple[int,
 
 def fallback_settled(items: list[RatedItem] | None = None) -> set[str]:
     """v3.12: the turned-off forms whose pooled record is :data:`FALLBACK_BAR` or more."""
-    record = pooled_record(items)
-    return {
-        f
-        for f in decide_settled(items)
-        if record.get(f, (0, 0))[1] >= POOLED_ENOUGH
-        and record[f][0] / record[f][1] >= FALLBACK_BAR
-    }
+    return _fallback(items, decide_settled)
