@@ -57,6 +57,7 @@ from bot.content.generator.split import (
     UNSEEN_9,
     UNSEEN_10,
     UNSEEN_11,
+    UNSEEN_12,
 )
 from bot.domain.deck import Deck, Question, QuestionKind
 
@@ -74,6 +75,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("unseen texts (eleventh round)", UNSEEN_9),
     ("unseen texts (twelfth round)", UNSEEN_10),
     ("unseen texts (thirteenth round)", UNSEEN_11),
+    ("unseen texts (fourteenth round)", UNSEEN_12),
 )
 
 ROOT = Path(__file__).resolve().parents[3]

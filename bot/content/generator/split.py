@@ -156,6 +156,22 @@ UNSEEN_11 = (
     "civique-defense",
     "technologie-radio",
 )
+#: The fourteenth round's unseen texts (one per subject, two writers blind to the code),
+#: written on 2026-12-07 before any v3.13 rule; first rated on the v3.12 and v3.13 decks.
+UNSEEN_12 = (
+    "biologie-vision",
+    "physique-pression",
+    "chimie-corrosion",
+    "sciences-terre-oceans",
+    "geographie-inde",
+    "biographie-charles-darwin",
+    "histoire-perse",
+    "histoire-premiere-guerre",
+    "economie-commerce",
+    "litterature-racine",
+    "civique-ecole",
+    "technologie-cinema",
+)
 #: The next round's unseen texts: list them here as soon as they exist, before anything reads
 #: their ratings (the ranker and the form gate never train on them). The sixth round
 #: (``UNSEEN_4``) is released since v3.6; the seventh (``UNSEEN_5``) since v3.7, whose checks
@@ -169,8 +185,10 @@ UNSEEN_11 = (
 #: its readers' notes were read.
 #: The eleventh (``UNSEEN_9``, rated on the v3.9 and v3.10 decks) is released since v3.11, whose
 #: form record reads its ratings; the twelfth (``UNSEEN_10``, rated on the v3.10 and v3.11
-#: decks) since v3.12, whose checks were written after one of its items was read.
-FUTURE_UNSEEN: tuple[str, ...] = UNSEEN_11
+#: decks) since v3.12, whose checks were written after one of its items was read; the
+#: thirteenth (``UNSEEN_11``, rated on the v3.11 and v3.12 decks) since v3.13, whose gate and
+#: rules read its ratings.
+FUTURE_UNSEEN: tuple[str, ...] = UNSEEN_12
 #: Never read to train the ranker (their figures stay honest). v3.3: the three released unseen
 #: groups (``UNSEEN``, ``UNSEEN_2``, ``UNSEEN_3``) now train it; the held-out texts and the
 #: next round's never do. v3.6: the sixth round (``UNSEEN_4``) trains it too.
