@@ -19,7 +19,8 @@ def test_every_rated_round_directory_is_read() -> None:
 
 
 def test_the_gate_and_the_fallback_are_the_rule_on_the_committed_ratings() -> None:
-    # v3.12: the settled rule (``rounds.decide_settled``) from v3.11's decision
+    # v3.12: the settled rule (``rounds.decide_settled``) from the decision before (v3.13:
+    # v3.12's, which the thirteenth round's ratings left as it was)
     items = rounds.pooled()
     assert set(rounds.decide_settled(items)) == set(forms.OFF)
     assert rounds.fallback_settled(items) == set(forms.FALLBACK_FORMS)

@@ -117,6 +117,24 @@ def _draft(
     )
 
 
+#: v3.13: where a description stops being one: a semicolon, a bracket, or a comma that opens
+#: another clause (« …, tandis qu'un réducteur … », « …, et veines ceux qui … »). Not a colon:
+#: what follows it belongs to the definition (« … qui remplit trois conditions : … »).
+_CLAUSE_BREAK = re.compile(
+    r"\s*(?:[;(]|,\s*(?:tandis qu|alors qu|mais\b|car\b|et\b|si bien qu|c'est pourquoi"
+    r"|ce qui\b|d'où\b|puis\b|or\b))"
+)
+
+
+def clip_description(text: str) -> str:
+    """v3.13: a description up to the end of its own clause (« une espèce capable de capter des
+    électrons, tandis qu'un réducteur est capable d'en céder » → « une espèce capable de capter
+    des électrons »): a definition the text follows with a second clause is still a definition,
+    once the second clause is cut off."""
+    m = _CLAUSE_BREAK.search(text)
+    return (text[: m.start()] if m else text).strip(" ,")
+
+
 def _bare(answer: str) -> tuple[str, ...]:
     """The answer without its article, as an accepted form."""
     low = answer.lower()
@@ -155,13 +173,18 @@ def _named_term(part: Token) -> list[Token]:
 
 def named(sent: Span, index: int, subjects: set[str]) -> list[Draft]:  # noqa: PLR0912 - two patterns, each with its guards
     drafts: list[Draft] = []
-    m = re.match(r"^On appelle (.+?) ((?:l[ae]s?|l'|une?|des) .+?)\s*\.$", sent.text)
+    # (a term does not end on « de »: « On appelle cycle de l'eau l'ensemble … »)
+    m = re.match(
+        r"^On appelle (.+?)(?<!\bde)(?<!\bdu)(?<!\bdes)(?<!\bd') "
+        r"((?:(?:l[ae]s?|une?|des) |l')\S.+?)\s*\.$",
+        sent.text,
+    )
     if m and len(m[1].split()) <= 4:
         drafts.append(
             _draft(
                 sent,
                 index,
-                f"Comment appelle-t-on {m[2]}",
+                f"Comment appelle-t-on {clip_description(m[2])}",
                 m[1],
                 AnswerType.CONCEPT,
                 "named",
@@ -229,7 +252,7 @@ def named(sent: Span, index: int, subjects: set[str]) -> list[Draft]:  # noqa: P
             if not (t.text == "," and t.i == min((x.i for x in np_tokens), default=0))
         ]
         np_text = _text(np_tokens)
-        np_text = re.sub(r"\s*,\s*(qui|que|dont)\b", r" \1", np_text)
+        np_text = clip_description(re.sub(r"\s*,\s*(qui|que|dont)\b", r" \1", np_text))
         if len(np_text.split()) < 3 or np_text.lower().split()[0] in {
             "son",
             "sa",
@@ -338,7 +361,7 @@ def apposition(sent: Span, index: int, subjects: set[str]) -> list[Draft]:
     return drafts
 
 
-def definitions(sent: Span, index: int, subjects: set[str]) -> list[Draft]:  # noqa: PLR0912 - the guards of one pattern
+def definitions(sent: Span, index: int, subjects: set[str]) -> list[Draft]:  # noqa: PLR0912, PLR0915 - the guards of one pattern
     """« S est un/une/l'… N … » (a copula with a noun subject)."""
     drafts: list[Draft] = []
     for pred in sent:
@@ -372,13 +395,22 @@ def definitions(sent: Span, index: int, subjects: set[str]) -> list[Draft]:  # n
         p_toks = [t for t in pred.subtree if t.i not in drop and t.i > cop.i]
         while p_toks and p_toks[-1].is_punct:
             p_toks.pop()
-        predicate = _text(p_toks)
+        whole = _text(p_toks)
+        if any(c.lower_ in {"ne", "n'", "pas", "jamais", "plus"} for c in pred.children):
+            continue  # « Le pharaon n'est pas un souverain ordinaire »: not what it is
+        # v3.13: a definition ends with its clause (:func:`clip_description`); a name or a
+        # title asked from the predicate keeps v3's rule (no second clause at all)
+        predicate = clip_description(whole)
+        if not re.match(r"(?:un|une|des|le|la|les|l'|d')\b", predicate, re.IGNORECASE):
+            continue  # « est ainsi un alliage … »: the words do not open on the noun phrase
         n = len(predicate.split())
         if (
             n < 2
             or n > MAX_PREDICATE_WORDS
             or re.search(r"\b(il|elle|ils|elles|y)\b|[;:]", predicate)
         ):
+            continue
+        if predicate != whole and (pred.text[0].isupper() or subj.pos_ == "PROPN"):
             continue
         plural = syntax.plural(pred)
         if pred.text[0].isupper() and subj.pos_ == "NOUN" and subject.lower().split()[0] in _DEF:

@@ -154,6 +154,7 @@ OFF: frozenset[str] = frozenset(
         "true_false pourcentage faux",  # 10/18 (56 %)
     }
 )
+#: v3.13 re-decided with v3.12's ratings (the thirteenth round released): no form moved.
 #: v3.10 turned « choice pourquoi » and « cloze date » back on; v3.11 turned « choice qui »,
 #: « true_false personne faux » and « choice en-quelle-annee » off again and « choice
 #: dans-quel » on; v3.12's settled rule turns « choice pourquoi » (57/88: a cause is written in

@@ -198,6 +198,7 @@ def drafts_for(
                 [
                     functools.partial(selfrated.processes, sent, index, antecedents),
                     functools.partial(selfrated.restated, sent, index, title),
+                    functools.partial(selfrated.appositions, sent, index, title),
                 ]
             )
         )

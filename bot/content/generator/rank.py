@@ -28,7 +28,8 @@ def problems(draft: Draft) -> list[str]:
     words = len(prompt.split())
     # « Qu'est-ce qu'un affluent ? », « Que signifie atomos ? »: the term is the whole question
     short_ok = (
-        draft.pattern in {"definition-choice", "meaning", "definition-card", "named-card"}
+        draft.pattern
+        in {"definition-choice", "meaning", "definition-card", "named-card", "apposition-card"}
         and words >= 3
     )
     if words < MIN_WORDS and not short_ok:

@@ -439,11 +439,14 @@ RATED_DIRS: tuple[str, ...] = (
     "v3.10",
     # v3.12: v3.11's decks (its new items on the released texts) and the twelfth round
     "v3.11",
+    # v3.13: v3.12's decks (its new items on two released texts and the thirteenth round,
+    # released once the fourteenth was written; its fourteenth-round ratings stay unread)
+    "v3.12",
 )
-#: Rated after the last gate was decided: the next re-decision reads them (v3.12 read v3.11's;
-#: v3.12's own decks are its new items on two released texts and the thirteenth round, whose
-#: ratings the record skips while it is ``split.FUTURE_UNSEEN``).
-RATED_SINCE: tuple[str, ...] = ("v3.12",)
+#: Rated after the last gate was decided: the next re-decision reads them (v3.12 read v3.11's,
+#: v3.13 read v3.12's; v3.13's own decks are its new items on the released texts and the
+#: fourteenth round, whose ratings the record skips while it is ``split.FUTURE_UNSEEN``).
+RATED_SINCE: tuple[str, ...] = ("v3.13",)
 #: v3.10's rule, stated before its effect was looked at (``docs/generation.md``, « v3.10 »):
 #: a form is off when its pooled share of A is under :data:`POOLED_BAR` with at least
 #: :data:`POOLED_ENOUGH` ratings (or, with fewer, when v3.3's hopeless-record clause rules the
@@ -544,15 +547,15 @@ def fallback_pooled(items: list[RatedItem] | None = None) -> set[str]:
 
 
 def pooled_table(items: list[RatedItem] | None = None) -> str:
-    """The form table: pooled record per reader and both, v3.3's, v3.11's and the shipped
-    (v3.12, :func:`decide_settled`) decision."""
+    """The form table: pooled record per reader and both, v3.3's, the decision before
+    (v3.12's, :data:`DECIDED_BEFORE`) and the shipped one (v3.13, :func:`decide_settled`)."""
     items = pooled() if items is None else items
     kept = [i for i in items if not shape_refusal(i.kind, i.prompt)]
     record = pooled_record(items)
     off = decide_settled(items)
     fallback = fallback_settled(items)
     lines = [
-        "| form | items | reader-a A | reader-b A | both readers A | v3.3 | v3.11 | v3.12 |",
+        "| form | items | reader-a A | reader-b A | both readers A | v3.3 | v3.12 | v3.13 |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for form, _record in sorted(record.items(), key=lambda kv: (-kv[1][1], kv[0])):
@@ -560,11 +563,11 @@ def pooled_table(items: list[RatedItem] | None = None) -> str:
         ids = {(i.text, i.identity) for i in rows}
         by = [_share([i for i in rows if i.reader == r]) for r in READERS]
         old = "off" if form in V33_OFF else "on"
-        before = "off" if form in V311_OFF else "on"
+        before = "off" if form in DECIDED_BEFORE else "on"
         new = (
-            ("**off**" if form not in V311_OFF else "off")
+            ("**off**" if form not in DECIDED_BEFORE else "off")
             if form in off
-            else ("**on**" if form in V311_OFF else "on")
+            else ("**on**" if form in DECIDED_BEFORE else "on")
         )
         if form in fallback:
             new += " (fallback)"
@@ -610,6 +613,17 @@ V311_OFF: frozenset[str] = frozenset(
 )
 
 
+#: v3.12's turned-off forms (``forms.OFF`` of v3.12). v3.13 re-decided from them on the record
+#: with v3.12's ratings (the thirteenth round and v3.12's new items): no form moved.
+V312_OFF: frozenset[str] = V311_OFF | {
+    "choice dans-quel",
+    "choice pourquoi",
+    "true_false montant faux",
+}
+#: The decision the next settled rule starts from (the shipped version's).
+DECIDED_BEFORE: frozenset[str] = V312_OFF
+
+
 def settled_verdict(a: int, n: int, was_off: bool) -> bool:
     """v3.12: is a form off, given its pooled record and the decision before. Off when even the
     upper end of the Wilson 95 % interval of its share is under :data:`POOLED_BAR`, on when
@@ -625,12 +639,16 @@ def settled_verdict(a: int, n: int, was_off: bool) -> bool:
     return was_off
 
 
-def decide_settled(items: list[RatedItem] | None = None) -> dict[str, tuple[int, int]]:
-    """v3.12: the forms to turn off (:func:`settled_verdict` from v3.11's decision), with
-    their pooled record."""
+def decide_settled(
+    items: list[RatedItem] | None = None, before: frozenset[str] | None = None
+) -> dict[str, tuple[int, int]]:
+    """The forms to turn off (:func:`settled_verdict` from the decision ``before``: v3.12
+    decided from v3.11's, v3.13 from v3.12's, :data:`DECIDED_BEFORE`), with their pooled
+    record."""
+    before = DECIDED_BEFORE if before is None else before
     record = pooled_record(items)
-    off = {f: r for f, r in record.items() if settled_verdict(r[0], r[1], f in V311_OFF)}
-    off.update({f: (0, 0) for f in V311_OFF if f not in record})  # no record: stays off
+    off = {f: r for f, r in record.items() if settled_verdict(r[0], r[1], f in before)}
+    off.update({f: (0, 0) for f in before if f not in record})  # no record: stays off
     return dict(sorted(off.items()))
 
 

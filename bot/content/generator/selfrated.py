@@ -23,6 +23,7 @@ reads alone, not broken) and one item per fact (``pipeline.one_per_fact``).
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 from typing import TYPE_CHECKING
 
@@ -59,7 +60,10 @@ _DANGLING = re.compile(
 #: text says of the term, not what the term is.
 _NOT_A_DEFINITION = re.compile(
     r"\b(?:principale?s?|premi(?:er|ère)s?|seule?s?|inverse|aussi|également|surtout"
-    r"|au contraire|notamment|plus|moins)\b",
+    r"|au contraire|notamment|(?:le|la|les|l') ?(?:plus|moins))\b"
+    # v3.13: a superlative ranks (« le plus grand désert »); a comparative describes
+    # (« des champs plus vastes »)
+    r"|^(?:plus|moins)\b",
     re.IGNORECASE,
 )
 #: A term worth asking: one to four words, letters only (no « l' » left alone, no « ce … »).
@@ -119,6 +123,9 @@ def _is_definition(description: str) -> bool:
             r"\b(?:y|en) (?:ne |n')?[a-zà-ÿ]+(?:e|es|ent|ont|a|ait|aient)\b", description
         )
         and ", et " not in description
+        # v3.13: « une perte d'électrons et la réduction un gain … »: a second subject whose
+        # verb is left out (the definition of another term)
+        and not re.search(r"\bet (?:le |la |les |l')?[\w-]+ (?:un|une)\b", description)
         # « une vaste étendue de dunes, reg une plaine … »: an enumeration of terms
         and not re.search(
             r", (?!(?:de|du|des|à|au|aux|en|par|pour|avec|dans|sur|sans|entre)\b)[a-zà-ÿ]+"
@@ -524,6 +531,211 @@ def restated(sent: Span, index: int, title: str = "") -> list[Draft]:  # noqa: P
             continue
         draft = enrich._draft(
             sent, index, _what_is(term), description, AnswerType.CONCEPT, RESTATED_PATTERN, 0.6
+        )
+        draft.answer = card_text(description)
+        draft.value = fold(draft.answer)
+        draft.self_rated = True
+        drafts.append(draft)
+    return drafts
+
+
+# --- v3.13: « T, un N …, » ------------------------------------------------------------------
+
+APPOSITION_PATTERN = "apposition-card"
+#: « Le mistral, un vent froid …, s'engouffre … »: a term opening the sentence, a description
+#: between commas, then the sentence's verb.
+_SUBJECT_APPOSITION = re.compile(
+    r"^(?P<term>(?:Le |La |Les |L')[\wÀ-ÿœ'-]+(?: [\wÀ-ÿœ'-]+){0,2}), "
+    r"(?P<what>(?:un|une|des|de|d') ?[^,;:()«»]{6,140}?), (?=\S)"
+)
+#: « … s'étend le Bouclier canadien, un plateau de roches …. »: a description that closes the
+#: sentence after the noun phrase it describes.
+_CLOSING_APPOSITION = re.compile(r", (?P<what>(?:un|une) [^,;:()«»]{6,140})\.$")
+
+
+def _described(sent: Span, term_toks: list[Token]) -> bool:
+    """The term is a noun phrase of common nouns or a place, not a person (« le capitaine
+    Dreyfus »), not a noun phrase with a verb or a pronoun in it, and not the end of a name
+    the noun phrase cut (« Notre-Dame de {Paris} », « le Hameau de {la Reine} »)."""
+    if not term_toks:
+        return False
+    first = term_toks[0]
+    before = sent.doc[first.i - 1] if first.i > sent.start else None
+    if (
+        before is not None
+        and before.lower_ in {"de", "d'", "du", "des"}
+        and first.i - 1 > sent.start
+    ):
+        before = sent.doc[first.i - 2]
+    return not (
+        any(
+            t.ent_type_ == "PER"
+            or t.pos_ in {"VERB", "AUX", "PRON", "NUM"}
+            or t.lemma_.lower() in enrich._HUMAN
+            for t in term_toks
+        )
+        or any(  # « le capitaine Dreyfus », « le général de Gaulle »: a person
+            a.pos_ == "NOUN" and b.pos_ == "PROPN" for a, b in itertools.pairwise(term_toks)
+        )
+        or (before is not None and before.pos_ == "PROPN")
+        or (before is not None and before.text[:1].isupper() and before.i > sent.start)
+    )
+
+
+#: « un parachute, un char d'assaut ou encore un scaphandre », « une vacuole … et des
+#: chloroplastes »: an enumeration, not a description.
+_ENUMERATION = re.compile(r"\b(?:et|ou(?: encore)?) (?:un|une|des|le|la|les|l')\b", re.IGNORECASE)
+
+
+def _apposed(sent: Span, comma: int) -> bool:
+    """The noun phrase after ``comma`` is not the subject of a clause that starts there
+    (« À la sortie de la centrale, un transformateur élève la tension … »)."""
+    head = next((t for t in sent if t.idx > comma and t.pos_ in {"NOUN", "PROPN", "PRON"}), None)
+    if head is None or head.pos_ == "PRON":
+        return False
+    return not (head.dep_ in {"nsubj", "nsubj:pass"} and head.head.i > head.i)
+
+
+def _governed(sent: Span, start: int) -> bool:
+    """The noun phrase starting at ``start`` is a complement that the description after it
+    may not be about: after a preposition (« sur la BBC, un appel … », « pour l'orge, une tête
+    de bœuf … »), or after « de » that completes a noun (« autour d'un noyau de fer doux, un
+    fil … »); « par » (an agent) and « de » after a verb (« s'emparent de la Bastille ») are
+    not."""
+    if start <= sent.start:
+        return False
+    prev = sent.doc[start - 1]
+    if prev.pos_ != "ADP" and prev.lower_ not in {"de", "d'", "du", "des", "au", "aux"}:
+        return False
+    if prev.lower_ == "par":
+        return False
+    if prev.lower_ in {"de", "d'", "du", "des"} and start - 1 > sent.start:
+        return sent.doc[start - 2].pos_ not in {"VERB", "AUX"}
+    return True
+
+
+def _subject_apposed(sent: Span, text: str) -> tuple[str, str] | None:
+    """« Le mistral, un vent froid …, s'engouffre … » → (« le mistral », « un vent froid … »)."""
+    m = _SUBJECT_APPOSITION.match(text)
+    if not m:
+        return None
+    after = [t for t in sent if t.idx - sent.start_char >= m.end()]
+    term_toks = [t for t in sent if t.idx - sent.start_char < m.end("term")]
+    # the sentence goes on with its verb (« …, souffle sur … », « …, ne … », « …, s'… »), not
+    # with another noun phrase (« le fer, un métal, le cuivre … »: a list); the parse may tag
+    # a verb as a noun (« souffle »), so the test is on what the next word is not
+    if (
+        after
+        and after[0].text[:1].islower()
+        and after[0].pos_ not in {"DET", "ADP", "CCONJ", "PUNCT", "NUM", "PROPN", "ADJ"}
+        and _described(sent, term_toks[1:])
+    ):
+        return m["term"][0].lower() + m["term"][1:], m["what"]
+    return None
+
+
+def _noun_phrase_before(sent: Span, last: Token) -> tuple[list[Token], str]:
+    """The noun phrase that ends at ``last`` (its determiner and adjectives, four words at
+    most) and the term to ask it with (« de magnétite » → « la magnétite »; « » when the
+    gender is unknown)."""
+    start = last.i
+    while start > sent.start and last.i - start < 4:
+        prev = sent.doc[start - 1]
+        if prev.pos_ not in {"DET", "ADJ", "NOUN", "PROPN"} or prev.lower_ in _CONTRACTED:
+            break
+        start -= 1
+        if prev.pos_ == "DET":
+            break
+    toks = list(sent.doc[start : last.i + 1])
+    prev = sent.doc[start - 1] if start > sent.start else None
+    if toks[0].pos_ == "DET" or prev is None or prev.lower_ not in {"de", "d'"}:
+        return toks, _asked_term(toks) or ""
+    gender = toks[0].morph.get("Gender", [])
+    det = "l'" if _VOWEL.match(toks[0].text) else ("la " if "Fem" in gender else "le ")
+    if "Plur" in toks[0].morph.get("Number", []):
+        det = "les "
+    known = gender or det in {"les ", "l'"}
+    return toks, det + enrich._text(toks) if known else ""
+
+
+_CONTRACTED = frozenset({"du", "des", "au", "aux"})
+
+
+def _closing_apposed(sent: Span, text: str) -> tuple[str, str] | None:
+    """« … s'étend le Bouclier canadien, un plateau de roches …. » → (« le Bouclier
+    canadien », « un plateau de roches … »)."""
+    m = _CLOSING_APPOSITION.search(text)
+    if not m:
+        return None
+    comma = sent.start_char + m.start()
+    before = [t for t in sent if t.idx + len(t.text) <= comma]
+    if not before or not _apposed(sent, comma):
+        return None
+    last = before[-1]
+    if not (
+        last.pos_ in {"NOUN", "PROPN"}
+        or (
+            last.pos_ == "ADJ"
+            and last.i > sent.start
+            and sent.doc[last.i - 1].pos_ in {"NOUN", "PROPN"}
+        )
+    ):
+        return None
+    toks, term = _noun_phrase_before(sent, last)
+    start = toks[0].i
+    listed = start > sent.start and sent.doc[start - 1].text == ","
+    if (
+        term
+        and not listed
+        and not _governed(sent, start)
+        and toks[0].pos_ != "PROPN"
+        and _described(sent, toks if toks[0].pos_ != "DET" else toks[1:])
+    ):
+        return term, m["what"]
+    return None
+
+
+def _refused_apposition(term: str, description: str, source: str, title: str) -> bool:
+    """The guards of every definition card, and those an apposition needs: the term's number
+    is the description's (« les anciennes métropoles » is no « situation »), no enumeration,
+    no date range (« de 218 à 201 avant J.-C. »)."""
+    bare = checker.strip_article(term)
+    plural_term = term.lower().startswith(("les ", "des "))
+    plural_what = description.lower().startswith(("des ", "de ", "d'"))
+    return (
+        plural_term != plural_what
+        or bool(_ENUMERATION.search(description))
+        or bool(re.match(r"^(?:de|d')\s*\d", description))
+        or not _TERM.match(bare)
+        or len(bare) <= 2
+        or bool(_NOT_A_DEFINITION.search(term))
+        or len(description.split()) < MIN_DESCRIPTION_WORDS
+        or not _is_definition(description)
+        or _why_not(description) is not None
+        or refused_definition(term, description, source, title) is not None
+        or fold(bare) in fold(description)
+    )
+
+
+def appositions(sent: Span, index: int, title: str = "") -> list[Draft]:
+    """v3.13: a term the text describes in passing, in an apposition, as a definition card:
+    « Le mistral, un vent froid et violent venu du nord, s'engouffre dans ce couloir » →
+    « Qu'est-ce que le mistral ? » → « Un vent froid et violent venu du nord. », and « … s'étend
+    le Bouclier canadien, un plateau de roches très anciennes. » → « Qu'est-ce que le Bouclier
+    canadien ? ». The description must read as one (:func:`_refused_apposition`); the subject
+    form needs the sentence to go on with its verb after the second comma, so that a list
+    (« le fer, un métal, le cuivre, … ») is not read as a description."""
+    drafts: list[Draft] = []
+    text = sent.text.strip()
+    for found in (_subject_apposed(sent, text), _closing_apposed(sent, text)):
+        if found is None:
+            continue
+        term, what = found
+        description = enrich.clip_description(what)
+        if _refused_apposition(term, description, sent.text, title):
+            continue
+        draft = enrich._draft(
+            sent, index, _what_is(term), description, AnswerType.CONCEPT, APPOSITION_PATTERN, 0.6
         )
         draft.answer = card_text(description)
         draft.value = fold(draft.answer)
