@@ -135,3 +135,55 @@ def test_a_description_that_closes_the_sentence_is_a_card(nlp: Language) -> None
 )
 def test_what_only_looks_like_an_apposition_is_no_card(nlp: Language, sentence: str) -> None:
     assert _appositions(nlp, sentence) == []
+
+
+def _namings(nlp: Language, sentence: str) -> list[tuple[str, str]]:
+    sent = next(iter(nlp(sentence).sents))
+    return [(d.prompt, d.answer) for d in selfrated.namings(sent, 0, "Titre")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "card"),
+    [
+        (
+            "La sécheresse désigne une longue période sans pluie qui assèche les sols.",
+            (
+                "Qu'est-ce que la sécheresse ?",
+                "Une longue période sans pluie qui assèche les sols.",
+            ),
+        ),
+        (
+            "On parle de canicule lorsque la chaleur reste très forte plusieurs jours de suite.",
+            (
+                "Quand parle-t-on de canicule ?",
+                "Lorsque la chaleur reste très forte plusieurs jours de suite.",
+            ),
+        ),
+        (
+            "Lorsque deux plaques s'écartent l'une de l'autre, on parle de divergence.",
+            (
+                "Quand parle-t-on de divergence ?",
+                "Lorsque deux plaques s'écartent l'une de l'autre.",
+            ),
+        ),
+        (
+            "La couche de glace qui recouvre une région entière s'appelle l'inlandsis.",
+            ("Qu'est-ce que l'inlandsis ?", "La couche de glace qui recouvre une région entière."),
+        ),
+        (
+            "Les marins emportaient la boussole, que l'on appelle aussi compas, pour trouver le "
+            "nord.",
+            ("Comment appelle-t-on aussi la boussole ?", "Compas."),
+        ),
+    ],
+)
+def test_what_the_text_names_in_so_many_words_is_a_card(
+    nlp: Language, sentence: str, card: tuple[str, str]
+) -> None:
+    assert _namings(nlp, sentence) == [card]
+
+
+def test_a_name_given_to_a_demonstrative_is_no_card(nlp: Language) -> None:
+    # « ce phénomène » is the sentence before: the card would not say what is named
+    assert _namings(nlp, "Ce phénomène s'appelle la condensation de la vapeur.") == []
+    assert _namings(nlp, "On parle de gel lorsque cette eau se transforme en glace.") == []

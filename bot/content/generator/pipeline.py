@@ -199,6 +199,7 @@ def drafts_for(
                     functools.partial(selfrated.processes, sent, index, antecedents),
                     functools.partial(selfrated.restated, sent, index, title),
                     functools.partial(selfrated.appositions, sent, index, title),
+                    functools.partial(selfrated.namings, sent, index, title),
                 ]
             )
         )

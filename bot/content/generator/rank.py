@@ -29,7 +29,14 @@ def problems(draft: Draft) -> list[str]:
     # « Qu'est-ce qu'un affluent ? », « Que signifie atomos ? »: the term is the whole question
     short_ok = (
         draft.pattern
-        in {"definition-choice", "meaning", "definition-card", "named-card", "apposition-card"}
+        in {
+            "definition-choice",
+            "meaning",
+            "definition-card",
+            "named-card",
+            "apposition-card",
+            "naming-card",
+        }
         and words >= 3
     )
     if words < MIN_WORDS and not short_ok:

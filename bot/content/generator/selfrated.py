@@ -111,6 +111,13 @@ def _why_not(answer: str, prompt: str = "") -> str | None:
     return None
 
 
+#: v3.13: « une perte d'électrons et la réduction un gain … »: a second subject whose verb is
+#: left out (the definition of another term); not « … en un lieu et à un moment … ».
+_GAPPED = re.compile(
+    r"\bet (?:le |la |les |l')?(?!(?:à|de|en|par|pour|dans|sur|avec)\b)[\w-]{3,} (?:un|une)\b"
+)
+
+
 def _is_definition(description: str) -> bool:
     words = description.split()
     return (
@@ -123,9 +130,7 @@ def _is_definition(description: str) -> bool:
             r"\b(?:y|en) (?:ne |n')?[a-zà-ÿ]+(?:e|es|ent|ont|a|ait|aient)\b", description
         )
         and ", et " not in description
-        # v3.13: « une perte d'électrons et la réduction un gain … »: a second subject whose
-        # verb is left out (the definition of another term)
-        and not re.search(r"\bet (?:le |la |les |l')?[\w-]+ (?:un|une)\b", description)
+        and not _GAPPED.search(description)
         # « une vaste étendue de dunes, reg une plaine … »: an enumeration of terms
         and not re.search(
             r", (?!(?:de|du|des|à|au|aux|en|par|pour|avec|dans|sur|sans|entre)\b)[a-zà-ÿ]+"
@@ -738,6 +743,115 @@ def appositions(sent: Span, index: int, title: str = "") -> list[Draft]:
             sent, index, _what_is(term), description, AnswerType.CONCEPT, APPOSITION_PATTERN, 0.6
         )
         draft.answer = card_text(description)
+        draft.value = fold(draft.answer)
+        draft.self_rated = True
+        drafts.append(draft)
+    return drafts
+
+
+# --- v3.13: « X désigne Y », « on parle de X lorsque … », « X s'appelle Y », « …, que l'on
+# appelle Y » --------------------------------------------------------------------------------
+
+NAMING_PATTERN = "naming-card"
+_WORD = r"[\wÀ-ÿœŒ'’-]+"
+_DET = r"(?:[Ll]es |[Ll]a |[Ll]e |[Ll]'|[Uu]ne? |[Dd]es )"
+#: « Le chômage désigne la situation des personnes qui … »
+_DESIGNATES = re.compile(
+    rf"^(?P<term>{_DET}{_WORD}(?: {_WORD}){{0,3}}) désigne(?:nt)? (?P<what>{_DET}.+)\.$"
+)
+#: « On désigne par mondialisation l'intensification des échanges … »
+_DESIGNATED_BY = re.compile(
+    rf"^On désigne par (?P<term>{_WORD}(?: {_WORD}){{0,3}}?)(?<!\bde)(?<!\bdu)(?<!\bdes) "
+    rf"(?P<what>{_DET}.+)\.$"
+)
+#: « Lorsque le pollen provient d'une autre fleur …, on parle de pollinisation croisée. »
+_SPOKEN_AFTER = re.compile(
+    r"^(?P<cond>(?:Lorsqu|Quand)[^,;:]+), on parle (?P<de>de |d'|du |des )(?P<term>[^,;:]+)\.$"
+)
+#: « On parle de chômage de longue durée lorsqu'une personne cherche un emploi … »
+_SPOKEN_BEFORE = re.compile(
+    r"^On parle (?P<de>de |d'|du |des )(?P<term>[^,;:]+?) (?P<cond>(?:lorsqu|quand)[^;:]+)\.$"
+)
+#: « Le prix pour lequel les quantités … sont égales s'appelle le prix d'équilibre. »
+_CALLED = re.compile(
+    rf"^(?P<what>(?:Les |La |Le |L')[^,;:]+?) s'appelle(?:nt)? (?P<term>{_DET}[^,;:]+)\.$"
+)
+#: « …, les cellules sanguines, que l'on appelle aussi éléments figurés. »
+_ALSO_CALLED = re.compile(
+    rf"(?:^|\s)(?P<what>(?:les |la |le |l'){_WORD}(?: {_WORD}){{0,3}}), que l'on appell?e "
+    rf"(?P<when>aussi |aujourd'hui |parfois |souvent )?(?P<term>[^,;:.]+)[,.]"
+)
+
+
+def _naming_drafts(text: str) -> list[tuple[str, str, str | None]]:
+    """(prompt, answer, the term a definition card asks or None) of every naming pattern
+    that matches ``text``."""
+    found: list[tuple[str, str, str | None]] = []
+    for pattern in (_DESIGNATES, _DESIGNATED_BY):
+        m = pattern.match(text)
+        if m:
+            term = m["term"][0].lower() + m["term"][1:]
+            found.append((_what_is(term), enrich.clip_description(m["what"]), term))
+    for pattern in (_SPOKEN_AFTER, _SPOKEN_BEFORE):
+        m = pattern.match(text)
+        if m:
+            cond = enrich.clip_description(m["cond"])
+            found.append((f"Quand parle-t-on {m['de']}{m['term'].strip()} ?", cond, None))
+    m = _CALLED.match(text)
+    if m:
+        term = m["term"]
+        found.append((_what_is(term), m["what"][0].lower() + m["what"][1:], term))
+    m = _ALSO_CALLED.search(text)
+    if m:
+        when = (m["when"] or "").strip()
+        prompt = " ".join(x for x in ("Comment appelle-t-on", when, m["what"]) if x) + " ?"
+        found.append((prompt, m["term"], None))
+    return found
+
+
+def namings(sent: Span, index: int, title: str = "") -> list[Draft]:
+    """v3.13: what the text names in so many words, as a card: « Le chômage désigne la
+    situation des personnes qui … » → « Qu'est-ce que le chômage ? »; « Lorsque …, on parle de
+    pollinisation croisée » → « Quand parle-t-on de pollinisation croisée ? » → « Lorsque … »;
+    « Le prix pour lequel … s'appelle le prix d'équilibre » → « Qu'est-ce que le prix
+    d'équilibre ? »; « les cellules sanguines, que l'on appelle aussi éléments figurés » →
+    « Comment appelle-t-on aussi les cellules sanguines ? » → « Éléments figurés. ». A
+    description must read as one (:func:`_is_definition`, :func:`_why_not`,
+    :func:`refused_definition`); a demonstrative or a pronoun for the thing named (« Ce
+    phénomène s'appelle … ») leaves the card without its subject, so it is not matched."""
+    drafts: list[Draft] = []
+    text = sent.text.strip()
+    for prompt, answer, term in _naming_drafts(text):
+        asks_term = prompt.startswith("Comment appelle-t-on")
+        description = (
+            re.sub(
+                r"^(?:aussi|aujourd'hui|parfois|souvent) ",
+                "",
+                prompt.removeprefix("Comment appelle-t-on ").rstrip(" ?"),
+            )
+            if asks_term
+            else answer
+        )
+        if (
+            len(description.split()) < (2 if asks_term else MIN_DESCRIPTION_WORDS)
+            or not _is_definition(description)
+            or _why_not(description) is not None
+            or re.search(
+                r"\b(?:ce|cet|cette|ces|il|elle|ils|elles)\b",
+                f"{term or ''} {description}".lower(),
+            )
+            or len(answer.split()) > 30
+        ):
+            continue
+        if term is not None and (
+            refused_definition(term, description, sent.text, title) is not None
+            or fold(checker.strip_article(term)) in fold(description)
+        ):
+            continue
+        if asks_term and not _TERM.match(answer.strip()):
+            continue
+        draft = enrich._draft(sent, index, prompt, answer, AnswerType.CONCEPT, NAMING_PATTERN, 0.6)
+        draft.answer = card_text(answer)
         draft.value = fold(draft.answer)
         draft.self_rated = True
         drafts.append(draft)
