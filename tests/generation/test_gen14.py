@@ -19,10 +19,12 @@ def test_every_rated_round_directory_is_read() -> None:
 
 
 def test_the_gate_and_the_fallback_are_the_rule_on_the_committed_ratings() -> None:
-    # v3.12: the settled rule (``rounds.decide_settled``) from the decision before (v3.13:
-    # v3.12's, which the thirteenth round's ratings left as it was)
+    # v3.12: the settled rule (``rounds.decide_settled``); v3.13 ran it from v3.12's decision
+    # on the record with v3.12's ratings (the thirteenth round): no form moved
     items = rounds.pooled()
-    assert set(rounds.decide_settled(items)) == set(forms.OFF)
+    assert set(rounds.decide_settled(items, before=rounds.V312_OFF)) == set(forms.OFF)
+    # v3.13: each form split by whether the item names what it is about
+    assert rounds.decide_split(items) == (set(forms.SPLIT_ON), set(forms.SPLIT_OFF))
     assert rounds.fallback_settled(items) == set(forms.FALLBACK_FORMS)
     assert forms.FALLBACK_FORMS <= forms.OFF
 
@@ -67,7 +69,9 @@ def test_a_carried_verdict_counts_once_and_turned_off_paths_not_at_all(tmp_path:
 
 
 def test_forms_back_on_and_turned_off_by_v310_and_v311() -> None:
-    assert forms.gate("cloze", "date", "Le pont est achevé en {{1907}}.") is None
+    assert forms.gate("cloze", "date", "Le pont de Tancarville est achevé en {{1907}}.") is None
+    # v3.13: a date cloze that names nothing is off (« cloze date sans nom », 7/16)
+    assert forms.gate("cloze", "date", "Le pont est achevé en {{1907}}.")
     assert forms.gate("cloze", "autre", "Le pont est construit en {{granit}}.")
     assert forms.gate("self_rated", "cause", "Pourquoi le pont est-il construit ?")
     # v3.11: v3.10's ratings turned these off again; v3.12: the cause's choice too (57/88)

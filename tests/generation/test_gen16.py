@@ -23,7 +23,6 @@ def test_a_settled_record_decides_whatever_the_decision_before() -> None:
 
 
 def test_the_settled_rule_reads_the_decision_before_and_the_record() -> None:
-    # v3.13: the decision before is v3.12's (``rounds.DECIDED_BEFORE``)
     items = rounds.pooled()
     off = rounds.decide_settled(items)
     record = rounds.pooled_record(items)
@@ -33,7 +32,7 @@ def test_the_settled_rule_reads_the_decision_before_and_the_record() -> None:
         elif rounds.wilson_lower(a, n) >= rounds.POOLED_BAR and n >= rounds.FEW:
             assert form not in off
         else:
-            assert (form in off) == (form in rounds.DECIDED_BEFORE)
+            assert (form in off) == (form in rounds.V311_OFF)
 
 
 _CTX = checker.TextContext(subjects=frozenset({"canada"}), text="")

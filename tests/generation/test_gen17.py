@@ -187,3 +187,31 @@ def test_a_name_given_to_a_demonstrative_is_no_card(nlp: Language) -> None:
     # « ce phénomène » is the sentence before: the card would not say what is named
     assert _namings(nlp, "Ce phénomène s'appelle la condensation de la vapeur.") == []
     assert _namings(nlp, "On parle de gel lorsque cette eau se transforme en glace.") == []
+
+
+@pytest.mark.parametrize(
+    ("prompt", "context"),
+    [
+        ("Le pont de Normandie a 12 arches.", forms.NAMED),
+        ("Le pont a 12 arches.", forms.UNNAMED),
+        ("En quelle année Volta invente-t-il la pile ?", forms.NAMED),
+        ("À quelle date la famille royale fut-elle arrêtée ?", forms.UNNAMED),
+        # the gap of a cloze names nothing, nor does the capital that opens a sentence
+        ("{{Paris}} compte vingt arrondissements.", forms.UNNAMED),
+        ("La ville fut fondée en {{1642}}.", forms.UNNAMED),
+        ("La ville fut fondée par {{Maisonneuve}} sur l'île de Montréal.", forms.NAMED),
+        ("Que désigne le mot « estuaire » ?", forms.NAMED),
+        ("Les troupes entrent dans l'Allemagne vaincue.", forms.NAMED),
+    ],
+)
+def test_an_item_names_what_it_is_about_or_not(prompt: str, context: str) -> None:
+    assert forms.context_of(prompt) == context
+
+
+def test_the_split_gate_turns_a_half_of_a_form_on_or_off() -> None:
+    # « true_false nombre vrai » is off, but on when the statement names what it is about
+    assert forms.gate("true_false", "nombre", "Le pont a 12 arches.", "vrai")
+    assert forms.gate("true_false", "nombre", "Le pont de Normandie a 12 arches.", "vrai") is None
+    # « cloze lieu » is on, but off when the sentence names nothing beyond its gap
+    assert forms.gate("cloze", "lieu", "Le traité est signé à {{Rome}} en 1957 par six pays.")
+    assert forms.gate("cloze", "lieu", "Le traité de l'Élysée est signé à {{Paris}}.") is None

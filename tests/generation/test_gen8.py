@@ -95,8 +95,10 @@ def test_forms_turned_off_are_not_written() -> None:
 
 def test_the_forms_turned_off_are_those_the_ratings_turn_off() -> None:
     """The shipped list is the rule applied to the committed ratings (not a hand pick); v3.12:
-    the settled rule on the pooled record of every rated round (``rounds.decide_settled``)."""
-    assert set(rounds.decide_settled()) == set(forms.OFF)
+    the settled rule on the pooled record of every rated round (``rounds.decide_settled``);
+    v3.13: from v3.12's decision, and split by whether the item names what it is about."""
+    assert set(rounds.decide_settled(before=rounds.V312_OFF)) == set(forms.OFF)
+    assert rounds.decide_split() == (set(forms.SPLIT_ON), set(forms.SPLIT_OFF))
 
 
 def test_the_bar_needs_enough_ratings_or_a_hopeless_record() -> None:

@@ -34,7 +34,9 @@ RECALL_FLOORS = {
     # v3.11: its gate turned « choice en-quelle-annee » and « choice qui » off on the pooled
     # record (their facts in these date-and-name texts have no other form); on the 84 texts of
     # the corpus, 31 more gold facts have an item than with v3.10 (docs/generation.md)
-    "crise-de-suez": (0.68, 0.43),
+    # v3.13: its split gate turns off the date and place clozes that name nothing (10 of 16
+    # facts asked, against 11)
+    "crise-de-suez": (0.62, 0.43),
     "plan-marshall": (0.50, 0.35),
     "traite-de-rome": (0.72, 0.66),
 }

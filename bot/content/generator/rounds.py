@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from bot.content.generator.forms import form_of, gate, shape_refusal
+from bot.content.generator.forms import NAMED, UNNAMED, form_of, gate, shape_refusal, split_form
 from bot.content.generator.split import (
     FUTURE_UNSEEN,
     UNSEEN,
@@ -105,6 +105,12 @@ class RatedItem:
     @property
     def form(self) -> str:
         return form_of(self.kind, self.tag, self.prompt, self.answer)
+
+    @property
+    def split(self) -> str:
+        """v3.13: the form and whether the item names what it is about
+        (``forms.split_form``)."""
+        return split_form(self.kind, self.tag, self.prompt, self.answer)
 
     @property
     def identity(self) -> tuple[str, str, str, str, str]:
@@ -355,9 +361,12 @@ def form_table_with_decision(items: list[RatedItem] | None = None) -> str:
 
 def main(argv: list[str]) -> int:
     print(
-        "The pooled record of every rated round (each reader's first verdict), v3.12's decision:"
+        "The pooled record of every rated round (each reader's first verdict), v3.13's decision:"
     )
     print(pooled_table())
+    print()
+    print("v3.13: each form split by whether the item names what it is about:")
+    print(split_table())
     print()
     print("v3.3's tables, every round (unseen at the time, held-out texts of the latest):")
     items = all_rated()
@@ -552,8 +561,8 @@ def pooled_table(items: list[RatedItem] | None = None) -> str:
     items = pooled() if items is None else items
     kept = [i for i in items if not shape_refusal(i.kind, i.prompt)]
     record = pooled_record(items)
-    off = decide_settled(items)
-    fallback = fallback_settled(items)
+    off = decide_settled(items, before=V312_OFF)
+    fallback = _fallback(items, lambda i: decide_settled(i, before=V312_OFF))
     lines = [
         "| form | items | reader-a A | reader-b A | both readers A | v3.3 | v3.12 | v3.13 |",
         "|---|---|---|---|---|---|---|---|",
@@ -613,14 +622,14 @@ V311_OFF: frozenset[str] = frozenset(
 )
 
 
-#: v3.12's turned-off forms (``forms.OFF`` of v3.12). v3.13 re-decided from them on the record
-#: with v3.12's ratings (the thirteenth round and v3.12's new items): no form moved.
+#: v3.12's turned-off forms (``forms.OFF`` since v3.12): ``decide_settled(before=V312_OFF)``
+#: on the record with v3.12's ratings (the thirteenth round and v3.12's new items) moved none.
 V312_OFF: frozenset[str] = V311_OFF | {
     "choice dans-quel",
     "choice pourquoi",
     "true_false montant faux",
 }
-#: The decision the next settled rule starts from (the shipped version's).
+#: The decision the v3.13 rules start from (the shipped form decision, ``forms.OFF``).
 DECIDED_BEFORE: frozenset[str] = V312_OFF
 
 
@@ -642,10 +651,10 @@ def settled_verdict(a: int, n: int, was_off: bool) -> bool:
 def decide_settled(
     items: list[RatedItem] | None = None, before: frozenset[str] | None = None
 ) -> dict[str, tuple[int, int]]:
-    """The forms to turn off (:func:`settled_verdict` from the decision ``before``: v3.12
-    decided from v3.11's, v3.13 from v3.12's, :data:`DECIDED_BEFORE`), with their pooled
-    record."""
-    before = DECIDED_BEFORE if before is None else before
+    """v3.12: the forms to turn off (:func:`settled_verdict` from the decision ``before``,
+    v3.11's by default), with their pooled record. v3.13 ran it from v3.12's decision
+    (:data:`V312_OFF`, with v3.12's ratings read): no form moved."""
+    before = V311_OFF if before is None else before
     record = pooled_record(items)
     off = {f: r for f, r in record.items() if settled_verdict(r[0], r[1], f in before)}
     off.update({f: (0, 0) for f in before if f not in record})  # no record: stays off
@@ -655,3 +664,79 @@ def decide_settled(
 def fallback_settled(items: list[RatedItem] | None = None) -> set[str]:
     """v3.12: the turned-off forms whose pooled record is :data:`FALLBACK_BAR` or more."""
     return _fallback(items, decide_settled)
+
+
+# --- v3.13: each form split by whether the item names what it is about ----------------------
+
+
+def split_record(items: list[RatedItem] | None = None) -> dict[str, tuple[int, int]]:
+    """Per split form (``forms.split_form``: « cloze date nommé », « cloze date sans nom »),
+    (accepted, rated) on :func:`pooled`, the general shape refusals left out."""
+    items = pooled() if items is None else items
+    record: dict[str, list[int]] = {}
+    for i in items:
+        if shape_refusal(i.kind, i.prompt):
+            continue
+        r = record.setdefault(i.split, [0, 0])
+        r[0] += i.ok
+        r[1] += 1
+    return {form: (a, n) for form, (a, n) in sorted(record.items())}
+
+
+def parent_form(split: str) -> str:
+    """« cloze date sans nom » → « cloze date »."""
+    for suffix in (NAMED, UNNAMED):
+        if split.endswith(f" {suffix}"):
+            return split.removesuffix(f" {suffix}")
+    return split
+
+
+def decide_split(
+    items: list[RatedItem] | None = None, before: frozenset[str] = DECIDED_BEFORE
+) -> tuple[set[str], set[str]]:
+    """v3.13: (split forms on although their form is off, split forms off although their
+    form is on): :func:`settled_verdict` on each split form's record, from its form's
+    decision (``before``, v3.12's). A split form's share moves the decision only when its
+    Wilson interval clears the bar, as a form's does, and with :data:`POOLED_ENOUGH` ratings
+    or more: splitting halves the records, so a thin half keeps its form's decision (set once
+    « self_rated qu-est-ce-que nommé », 2/8 on four items rated twice, was seen: those items
+    were refused for other reasons since v3.9)."""
+    on: set[str] = set()
+    off: set[str] = set()
+    for split, (a, n) in split_record(items).items():
+        was_off = parent_form(split) in before
+        now_off = settled_verdict(a, n, was_off) if n >= POOLED_ENOUGH else was_off
+        if was_off and not now_off:
+            on.add(split)
+        elif now_off and not was_off:
+            off.add(split)
+    return on, off
+
+
+def split_table(items: list[RatedItem] | None = None) -> str:
+    """The v3.13 table: each form's record named and not, and the split decision."""
+    record = split_record(items)
+    on, off = decide_split(items)
+    lines = [
+        "| form | named: A / rated | not named: A / rated | v3.12 | v3.13 |",
+        "|---|---|---|---|---|",
+    ]
+    parents = sorted(
+        {parent_form(f) for f in record},
+        key=lambda f: (-sum(record.get(f"{f} {c}", (0, 0))[1] for c in (NAMED, UNNAMED)), f),
+    )
+    for form in parents:
+        cells = []
+        for c in (NAMED, UNNAMED):
+            a, n = record.get(f"{form} {c}", (0, 0))
+            cells.append(f"{a}/{n} ({a / n:.0%})" if n else "-")
+        before = "off" if form in DECIDED_BEFORE else "on"
+        moved = [
+            f"**{c} {'on' if f'{form} {c}' in on else 'off'}**"
+            for c in (NAMED, UNNAMED)
+            if f"{form} {c}" in on | off
+        ]
+        lines.append(
+            f"| {form} | {cells[0]} | {cells[1]} | {before} | {', '.join(moved) or before} |"
+        )
+    return "\n".join(lines)
