@@ -11,7 +11,12 @@ from bot.content.generator import enrich, forms, selfrated
 from bot.content.generator.pipeline import generate_drafts
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from spacy.language import Language
+    from spacy.tokens import Span
+
+    from bot.content.generator.model import Draft
 
 
 def _cards(nlp: Language, sentence: str) -> list[tuple[str, str]]:
@@ -19,9 +24,15 @@ def _cards(nlp: Language, sentence: str) -> list[tuple[str, str]]:
     return [(d.prompt, d.answer) for d in generate_drafts(text, nlp, raw=True) if d.self_rated]
 
 
-def _appositions(nlp: Language, sentence: str) -> list[tuple[str, str]]:
+def _sentence_cards(
+    nlp: Language, sentence: str, pattern: Callable[[Span, int, str], list[Draft]]
+) -> list[tuple[str, str]]:
     sent = next(iter(nlp(sentence).sents))
-    return [(d.prompt, d.answer) for d in selfrated.appositions(sent, 0, "Titre")]
+    return [(d.prompt, d.answer) for d in pattern(sent, 0, "Titre")]
+
+
+def _appositions(nlp: Language, sentence: str) -> list[tuple[str, str]]:
+    return _sentence_cards(nlp, sentence, selfrated.appositions)
 
 
 @pytest.mark.parametrize(
@@ -138,8 +149,7 @@ def test_what_only_looks_like_an_apposition_is_no_card(nlp: Language, sentence: 
 
 
 def _namings(nlp: Language, sentence: str) -> list[tuple[str, str]]:
-    sent = next(iter(nlp(sentence).sents))
-    return [(d.prompt, d.answer) for d in selfrated.namings(sent, 0, "Titre")]
+    return _sentence_cards(nlp, sentence, selfrated.namings)
 
 
 @pytest.mark.parametrize(

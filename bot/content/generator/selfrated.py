@@ -229,6 +229,17 @@ def _card(d: Draft, prompt: str, answer: str, pattern: str) -> Draft:
     return d
 
 
+def _card_draft(
+    sent: Span, index: int, prompt: str, answer: str, type_: AnswerType, pattern: str
+) -> Draft:
+    """A self-rated card drafted from a sentence: the answer shown as a sentence."""
+    draft = enrich._draft(sent, index, prompt, answer, type_, pattern, 0.6)
+    draft.answer = card_text(answer)
+    draft.value = fold(draft.answer)
+    draft.self_rated = True
+    return draft
+
+
 def _what_is(term: str) -> str:
     """« la digestion » → « Qu'est-ce que la digestion ? », « amylase » → « Que désigne le mot
     « amylase » ? » (a bare term has no article to ask it with)."""
@@ -345,13 +356,9 @@ def processes(sent: Span, index: int, antecedents: list[realise.Antecedent]) -> 
             or _why_not(answer, prompt) is not None
         ):
             continue
-        draft = enrich._draft(
-            sent, index, prompt, answer, AnswerType.PROCESS, PROCESS_PATTERN, 0.6
+        drafts.append(
+            _card_draft(sent, index, prompt, answer, AnswerType.PROCESS, PROCESS_PATTERN)
         )
-        draft.answer = card_text(answer)
-        draft.value = fold(draft.answer)
-        draft.self_rated = True
-        drafts.append(draft)
     return drafts
 
 
@@ -534,13 +541,11 @@ def restated(sent: Span, index: int, title: str = "") -> list[Draft]:  # noqa: P
             or fold(checker.strip_article(term)) in fold(description)
         ):
             continue
-        draft = enrich._draft(
-            sent, index, _what_is(term), description, AnswerType.CONCEPT, RESTATED_PATTERN, 0.6
+        drafts.append(
+            _card_draft(
+                sent, index, _what_is(term), description, AnswerType.CONCEPT, RESTATED_PATTERN
+            )
         )
-        draft.answer = card_text(description)
-        draft.value = fold(draft.answer)
-        draft.self_rated = True
-        drafts.append(draft)
     return drafts
 
 
@@ -739,13 +744,11 @@ def appositions(sent: Span, index: int, title: str = "") -> list[Draft]:
         description = enrich.clip_description(what)
         if _refused_apposition(term, description, sent.text, title):
             continue
-        draft = enrich._draft(
-            sent, index, _what_is(term), description, AnswerType.CONCEPT, APPOSITION_PATTERN, 0.6
+        drafts.append(
+            _card_draft(
+                sent, index, _what_is(term), description, AnswerType.CONCEPT, APPOSITION_PATTERN
+            )
         )
-        draft.answer = card_text(description)
-        draft.value = fold(draft.answer)
-        draft.self_rated = True
-        drafts.append(draft)
     return drafts
 
 
@@ -850,9 +853,5 @@ def namings(sent: Span, index: int, title: str = "") -> list[Draft]:
             continue
         if asks_term and not _TERM.match(answer.strip()):
             continue
-        draft = enrich._draft(sent, index, prompt, answer, AnswerType.CONCEPT, NAMING_PATTERN, 0.6)
-        draft.answer = card_text(answer)
-        draft.value = fold(draft.answer)
-        draft.self_rated = True
-        drafts.append(draft)
+        drafts.append(_card_draft(sent, index, prompt, answer, AnswerType.CONCEPT, NAMING_PATTERN))
     return drafts
