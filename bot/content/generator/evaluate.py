@@ -58,6 +58,7 @@ from bot.content.generator.split import (
     UNSEEN_10,
     UNSEEN_11,
     UNSEEN_12,
+    UNSEEN_13,
 )
 from bot.domain.deck import Deck, Question, QuestionKind
 
@@ -76,6 +77,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("unseen texts (twelfth round)", UNSEEN_10),
     ("unseen texts (thirteenth round)", UNSEEN_11),
     ("unseen texts (fourteenth round)", UNSEEN_12),
+    ("unseen texts (fifteenth round)", UNSEEN_13),
 )
 
 ROOT = Path(__file__).resolve().parents[3]

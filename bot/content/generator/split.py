@@ -172,6 +172,22 @@ UNSEEN_12 = (
     "civique-ecole",
     "technologie-cinema",
 )
+#: The fifteenth round's unseen texts (one per subject, two more writers blind to the code),
+#: written on 2026-12-08 once v3.13 was frozen; first rated on the v3.13 decks.
+UNSEEN_13 = (
+    "biologie-dents",
+    "physique-securite-electrique",
+    "chimie-petrole",
+    "sciences-terre-rivieres",
+    "geographie-bresil",
+    "biographie-jean-moulin",
+    "histoire-chine-antique",
+    "histoire-mur-de-berlin",
+    "economie-tourisme",
+    "litterature-voltaire",
+    "civique-presidentielle",
+    "technologie-aviation",
+)
 #: The next round's unseen texts: list them here as soon as they exist, before anything reads
 #: their ratings (the ranker and the form gate never train on them). The sixth round
 #: (``UNSEEN_4``) is released since v3.6; the seventh (``UNSEEN_5``) since v3.7, whose checks
@@ -187,8 +203,11 @@ UNSEEN_12 = (
 #: form record reads its ratings; the twelfth (``UNSEEN_10``, rated on the v3.10 and v3.11
 #: decks) since v3.12, whose checks were written after one of its items was read; the
 #: thirteenth (``UNSEEN_11``, rated on the v3.11 and v3.12 decks) since v3.13, whose gate and
-#: rules read its ratings.
-FUTURE_UNSEEN: tuple[str, ...] = UNSEEN_12
+#: rules read its ratings. The fourteenth (``UNSEEN_12``, rated on the v3.12 and v3.13 decks)
+#: and the fifteenth (``UNSEEN_13``, rated on the v3.13 decks) are not released: no rule has
+#: read their ratings; the next version may release the fourteenth and be measured on the
+#: fifteenth.
+FUTURE_UNSEEN: tuple[str, ...] = UNSEEN_12 + UNSEEN_13
 #: Never read to train the ranker (their figures stay honest). v3.3: the three released unseen
 #: groups (``UNSEEN``, ``UNSEEN_2``, ``UNSEEN_3``) now train it; the held-out texts and the
 #: next round's never do. v3.6: the sixth round (``UNSEEN_4``) trains it too.
