@@ -657,8 +657,8 @@ def _noun_phrase_before(sent: Span, last: Token) -> tuple[list[Token], str]:
         if prev.pos_ == "DET":
             break
     toks = list(sent.doc[start : last.i + 1])
-    prev = sent.doc[start - 1] if start > sent.start else None
-    if toks[0].pos_ == "DET" or prev is None or prev.lower_ not in {"de", "d'"}:
+    before = sent.doc[start - 1] if start > sent.start else None
+    if toks[0].pos_ == "DET" or before is None or before.lower_ not in {"de", "d'"}:
         return toks, _asked_term(toks) or ""
     gender = toks[0].morph.get("Gender", [])
     det = "l'" if _VOWEL.match(toks[0].text) else ("la " if "Fem" in gender else "le ")
