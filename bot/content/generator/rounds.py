@@ -482,18 +482,25 @@ def pooled(ratings: Path = RATINGS, dirs: tuple[str, ...] = RATED_DIRS) -> list[
     return [i for i in unique_rows(items) if "non-prouve" not in i.tags]
 
 
-def pooled_record(items: list[RatedItem] | None = None) -> dict[str, tuple[int, int]]:
-    """Per form, (accepted, rated) on :func:`pooled`, the items the general shape refusals
-    refuse whatever their form left out (they are not written in any form)."""
+def _record(
+    items: list[RatedItem] | None, key: Callable[[RatedItem], str]
+) -> dict[str, tuple[int, int]]:
+    """Per ``key`` of an item, (accepted, rated) on :func:`pooled`, the items the general shape
+    refusals refuse whatever their form left out (they are not written in any form)."""
     items = pooled() if items is None else items
     record: dict[str, list[int]] = {}
     for i in items:
         if shape_refusal(i.kind, i.prompt):
             continue
-        r = record.setdefault(i.form, [0, 0])
+        r = record.setdefault(key(i), [0, 0])
         r[0] += i.ok
         r[1] += 1
     return {form: (a, n) for form, (a, n) in sorted(record.items())}
+
+
+def pooled_record(items: list[RatedItem] | None = None) -> dict[str, tuple[int, int]]:
+    """Per form, (accepted, rated) on :func:`pooled` (:func:`_record`)."""
+    return _record(items, lambda i: i.form)
 
 
 def pooled_verdict(form: str, a: int, n: int, was_off: bool) -> bool:
@@ -557,12 +564,12 @@ def fallback_pooled(items: list[RatedItem] | None = None) -> set[str]:
 
 def pooled_table(items: list[RatedItem] | None = None) -> str:
     """The form table: pooled record per reader and both, v3.3's, the decision before
-    (v3.12's, :data:`DECIDED_BEFORE`) and the shipped one (v3.13, :func:`decide_settled`)."""
+    (v3.12's, :data:`V312_OFF`) and the shipped one (v3.13, :func:`decide_settled`)."""
     items = pooled() if items is None else items
     kept = [i for i in items if not shape_refusal(i.kind, i.prompt)]
     record = pooled_record(items)
     off = decide_settled(items, before=V312_OFF)
-    fallback = _fallback(items, lambda i: decide_settled(i, before=V312_OFF))
+    fallback = fallback_settled(items, before=V312_OFF)
     lines = [
         "| form | items | reader-a A | reader-b A | both readers A | v3.3 | v3.12 | v3.13 |",
         "|---|---|---|---|---|---|---|---|",
@@ -572,11 +579,11 @@ def pooled_table(items: list[RatedItem] | None = None) -> str:
         ids = {(i.text, i.identity) for i in rows}
         by = [_share([i for i in rows if i.reader == r]) for r in READERS]
         old = "off" if form in V33_OFF else "on"
-        before = "off" if form in DECIDED_BEFORE else "on"
+        before = "off" if form in V312_OFF else "on"
         new = (
-            ("**off**" if form not in DECIDED_BEFORE else "off")
+            ("**off**" if form not in V312_OFF else "off")
             if form in off
-            else ("**on**" if form in DECIDED_BEFORE else "on")
+            else ("**on**" if form in V312_OFF else "on")
         )
         if form in fallback:
             new += " (fallback)"
@@ -629,8 +636,6 @@ V312_OFF: frozenset[str] = V311_OFF | {
     "choice pourquoi",
     "true_false montant faux",
 }
-#: The decision the v3.13 rules start from (the shipped form decision, ``forms.OFF``).
-DECIDED_BEFORE: frozenset[str] = V312_OFF
 
 
 def settled_verdict(a: int, n: int, was_off: bool) -> bool:
@@ -661,9 +666,12 @@ def decide_settled(
     return dict(sorted(off.items()))
 
 
-def fallback_settled(items: list[RatedItem] | None = None) -> set[str]:
-    """v3.12: the turned-off forms whose pooled record is :data:`FALLBACK_BAR` or more."""
-    return _fallback(items, decide_settled)
+def fallback_settled(
+    items: list[RatedItem] | None = None, before: frozenset[str] | None = None
+) -> set[str]:
+    """v3.12: the turned-off forms (:func:`decide_settled` from ``before``) whose pooled record
+    is :data:`FALLBACK_BAR` or more."""
+    return _fallback(items, lambda i: decide_settled(i, before=before))
 
 
 # --- v3.13: each form split by whether the item names what it is about ----------------------
@@ -671,16 +679,8 @@ def fallback_settled(items: list[RatedItem] | None = None) -> set[str]:
 
 def split_record(items: list[RatedItem] | None = None) -> dict[str, tuple[int, int]]:
     """Per split form (``forms.split_form``: « cloze date nommé », « cloze date sans nom »),
-    (accepted, rated) on :func:`pooled`, the general shape refusals left out."""
-    items = pooled() if items is None else items
-    record: dict[str, list[int]] = {}
-    for i in items:
-        if shape_refusal(i.kind, i.prompt):
-            continue
-        r = record.setdefault(i.split, [0, 0])
-        r[0] += i.ok
-        r[1] += 1
-    return {form: (a, n) for form, (a, n) in sorted(record.items())}
+    (accepted, rated) on :func:`pooled` (:func:`_record`)."""
+    return _record(items, lambda i: i.split)
 
 
 def parent_form(split: str) -> str:
@@ -692,7 +692,9 @@ def parent_form(split: str) -> str:
 
 
 def decide_split(
-    items: list[RatedItem] | None = None, before: frozenset[str] = DECIDED_BEFORE
+    items: list[RatedItem] | None = None,
+    before: frozenset[str] = V312_OFF,
+    record: dict[str, tuple[int, int]] | None = None,
 ) -> tuple[set[str], set[str]]:
     """v3.13: (split forms on although their form is off, split forms off although their
     form is on): :func:`settled_verdict` on each split form's record, from its form's
@@ -703,7 +705,8 @@ def decide_split(
     were refused for other reasons since v3.9)."""
     on: set[str] = set()
     off: set[str] = set()
-    for split, (a, n) in split_record(items).items():
+    record = split_record(items) if record is None else record
+    for split, (a, n) in record.items():
         was_off = parent_form(split) in before
         now_off = settled_verdict(a, n, was_off) if n >= POOLED_ENOUGH else was_off
         if was_off and not now_off:
@@ -716,7 +719,7 @@ def decide_split(
 def split_table(items: list[RatedItem] | None = None) -> str:
     """The v3.13 table: each form's record named and not, and the split decision."""
     record = split_record(items)
-    on, off = decide_split(items)
+    on, off = decide_split(record=record)
     lines = [
         "| form | named: A / rated | not named: A / rated | v3.12 | v3.13 |",
         "|---|---|---|---|---|",
@@ -730,7 +733,7 @@ def split_table(items: list[RatedItem] | None = None) -> str:
         for c in (NAMED, UNNAMED):
             a, n = record.get(f"{form} {c}", (0, 0))
             cells.append(f"{a}/{n} ({a / n:.0%})" if n else "-")
-        before = "off" if form in DECIDED_BEFORE else "on"
+        before = "off" if form in V312_OFF else "on"
         moved = [
             f"**{c} {'on' if f'{form} {c}' in on else 'off'}**"
             for c in (NAMED, UNNAMED)
